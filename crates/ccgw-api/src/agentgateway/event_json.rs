@@ -1,0 +1,222 @@
+//! Event JSON exactly as the Huawei pages show it (spec 03): one event object per poll,
+//! `workNo` a numeric string, `eventGenTime` in ms (as on the 2025 pages), each content
+//! field in the type and key order of the official example.
+
+use ccgw_core::catalog::event_code::event_type;
+use ccgw_core::{AgentEvent, CallInfo, PhoneReleasedBy};
+use ccgw_engine::Delivered;
+use serde::Serialize;
+
+#[derive(Serialize)]
+struct PollAnswer<'a> {
+    message: &'a str,
+    retcode: &'a str,
+    event: EventBody<'a>,
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct EventBody<'a> {
+    event_type: &'a str,
+    event_gen_time: u64,
+    work_no: String,
+    content: Option<Content<'a>>,
+}
+
+#[derive(Serialize)]
+#[serde(untagged)]
+enum Content<'a> {
+    CallId(&'a str),
+    Offered(Offered<'a>),
+    Talking(Talking<'a>),
+    CustomerAlerting(CustomerAlerting<'a>),
+    CustomerRelease {
+        callid: &'a str,
+        number: &'a str,
+    },
+    PhoneRelease {
+        #[serde(rename = "phoneState")]
+        phone_state: u8,
+    },
+    PhoneOffhook {
+        #[serde(rename = "type")]
+        kind: &'a str,
+    },
+    Shutdown {
+        #[serde(rename = "loginTime")]
+        login_time: String,
+    },
+    Reason {
+        reason: String,
+    },
+}
+
+/// `mediaType` is a string in Ringing and a number in Auto_Answer (official examples).
+#[derive(Serialize)]
+#[serde(untagged)]
+enum MediaType {
+    Text(String),
+    Number(u8),
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct Offered<'a> {
+    caller: &'a str,
+    transfer: &'a str,
+    callid: &'a str,
+    transfrom: &'a str,
+    called: &'a str,
+    #[serde(rename = "type")]
+    kind: &'a str,
+    media_type: MediaType,
+    media_ability: &'a str,
+    feature: String,
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct Talking<'a> {
+    caller: &'a str,
+    callid: &'a str,
+    called: &'a str,
+    feature: String,
+    #[serde(rename = "type")]
+    kind: &'a str,
+    media_ability: &'a str,
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct CustomerAlerting<'a> {
+    callid: &'a str,
+    other_phone_workno: &'a str,
+    other_phone: &'a str,
+    #[serde(rename = "type")]
+    kind: &'a str,
+}
+
+const MAIN: &str = "main";
+const VOICE: &str = "1";
+
+fn offered(info: &CallInfo, auto: bool) -> Content<'_> {
+    let media_type =
+        if auto { MediaType::Number(info.media_type) } else { MediaType::Text(info.media_type.to_string()) };
+    Content::Offered(Offered {
+        caller: &info.caller,
+        transfer: if info.transferred_from.is_some() { "yes" } else { "no" },
+        callid: info.call.as_str(),
+        transfrom: info.transferred_from.as_deref().unwrap_or(""),
+        called: &info.called,
+        kind: MAIN,
+        media_type,
+        media_ability: VOICE,
+        feature: info.feature.code().to_string(),
+    })
+}
+
+fn content(event: &AgentEvent) -> Option<Content<'_>> {
+    match event {
+        AgentEvent::InService
+        | AgentEvent::Ready
+        | AgentEvent::Occupied
+        | AgentEvent::Work
+        | AgentEvent::PhoneAlerting => None,
+        AgentEvent::ShutdownService { login_time } => {
+            Some(Content::Shutdown { login_time: login_time.as_millis().to_string() })
+        }
+        AgentEvent::NotReady { reason } => Some(Content::Reason { reason: reason.to_string() }),
+        AgentEvent::PhoneOffhook => Some(Content::PhoneOffhook { kind: MAIN }),
+        AgentEvent::PhoneRelease(by) => Some(Content::PhoneRelease {
+            phone_state: match by {
+                PhoneReleasedBy::Agent => 2,
+                PhoneReleasedBy::Platform => 3,
+            },
+        }),
+        AgentEvent::Ringing(info) => Some(offered(info, false)),
+        AgentEvent::AutoAnswer(info) => Some(offered(info, true)),
+        AgentEvent::Talking(info) => Some(Content::Talking(Talking {
+            caller: &info.caller,
+            callid: info.call.as_str(),
+            called: &info.called,
+            feature: info.feature.code().to_string(),
+            kind: MAIN,
+            media_ability: VOICE,
+        })),
+        AgentEvent::CustomerAlerting { call, other_phone } => Some(Content::CustomerAlerting(CustomerAlerting {
+            callid: call.as_str(),
+            other_phone_workno: "",
+            other_phone,
+            kind: MAIN,
+        })),
+        AgentEvent::NoAnswer(call) | AgentEvent::CallRelease(call) => Some(Content::CallId(call.as_str())),
+        AgentEvent::CustomerRelease { call, number } => {
+            Some(Content::CustomerRelease { callid: call.as_str(), number })
+        }
+    }
+}
+
+/// The whole poll answer carrying one event.
+pub(crate) fn poll_answer(delivered: &Delivered) -> Vec<u8> {
+    let answer = PollAnswer {
+        message: "",
+        retcode: "0",
+        event: EventBody {
+            event_type: event_type(&delivered.event),
+            event_gen_time: delivered.at.as_millis(),
+            work_no: delivered.work_no.to_string(),
+            content: content(&delivered.event),
+        },
+    };
+    serde_json::to_vec(&answer).unwrap_or_else(|_| br#"{"message":"","retcode":"0"}"#.to_vec())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use ccgw_core::{CallFeature, CallId, Seq, Timestamp, WorkNo};
+
+    fn delivered(event: AgentEvent) -> String {
+        let delivered = Delivered {
+            seq: Seq(1),
+            work_no: WorkNo::new(291).unwrap(),
+            at: Timestamp::from_millis(1_700_000_000_123),
+            event,
+        };
+        String::from_utf8(poll_answer(&delivered)).unwrap()
+    }
+
+    fn info() -> CallInfo {
+        CallInfo {
+            call: CallId::parse("1456404043-37").unwrap(),
+            caller: "49997".into(),
+            called: "49999".into(),
+            feature: CallFeature::Inbound,
+            media_type: 5,
+            transferred_from: None,
+        }
+    }
+
+    #[test]
+    fn a_content_free_event_has_null_content() {
+        assert_eq!(
+            delivered(AgentEvent::InService),
+            r#"{"message":"","retcode":"0","event":{"eventType":"AgentOther_InService","eventGenTime":1700000000123,"workNo":"291","content":null}}"#
+        );
+    }
+
+    #[test]
+    fn ringing_matches_the_official_example_keys_and_types() {
+        let json = delivered(AgentEvent::Ringing(info()));
+        assert!(json.contains(r#""content":{"caller":"49997","transfer":"no","callid":"1456404043-37","transfrom":"","called":"49999","type":"main","mediaType":"5","mediaAbility":"1","feature":"0"}"#), "{json}");
+        let json = delivered(AgentEvent::AutoAnswer(info()));
+        assert!(json.contains(r#""mediaType":5,"#), "{json}");
+    }
+
+    #[test]
+    fn call_release_content_is_the_bare_call_id_and_phone_release_a_number() {
+        assert!(delivered(AgentEvent::CallRelease(info().call)).contains(r#""content":"1456404043-37""#));
+        assert!(delivered(AgentEvent::PhoneRelease(PhoneReleasedBy::Agent)).contains(r#""content":{"phoneState":2}"#));
+        assert!(delivered(AgentEvent::NotReady { reason: 2 }).contains(r#""content":{"reason":"2"}"#));
+    }
+}

@@ -1,0 +1,36 @@
+//! The Huawei CC-Gateway agent API under `/agentgateway/resource` (spec 01–05).
+
+mod agentevent;
+mod context;
+mod event_json;
+mod onlineagent;
+mod voicecall;
+
+use axum::Router;
+use axum::routing::{delete, get, put};
+use ccgw_core::catalog::retcode;
+use ccgw_engine::EngineError;
+
+use crate::state::ApiState;
+use crate::wire::reply::HuaweiReply;
+
+pub(crate) fn router() -> Router<ApiState> {
+    let base = "/agentgateway/resource";
+    Router::new()
+        .merge(onlineagent::routes(base))
+        .route(&format!("{base}/agentevent/{{agentid}}"), get(agentevent::poll))
+        .route(&format!("{base}/voicecall/{{agentid}}/answer"), put(voicecall::answer))
+        .route(&format!("{base}/voicecall/{{agentid}}/release"), delete(voicecall::release))
+        .route(&format!("{base}/voicecall/{{agentid}}"), delete(voicecall::release))
+}
+
+/// Renders an engine failure for a Huawei client.
+pub(crate) fn engine_failure(error: EngineError) -> HuaweiReply {
+    match error {
+        EngineError::Refused(refusal) => HuaweiReply::refused(&refusal),
+        EngineError::Stopped => {
+            tracing::error!("engine unavailable");
+            HuaweiReply::error(retcode::INTERNAL)
+        }
+    }
+}

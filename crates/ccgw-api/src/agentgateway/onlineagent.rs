@@ -1,0 +1,257 @@
+//! `/onlineagent/{agentid}/…`: sign-in, sign-out, status, heartbeat, Guid refresh (spec 02).
+//!
+//! ccgw's choices where the spec leaves them open:
+//! - `loginex` and the client-only `forceloginex`/`forceloginexwithoutphone` behave like
+//!   `PUT {agentid}` and `forcelogin`, and all of them send `Set-GUID` on success only;
+//! - the password is checked before "already signed in" is revealed;
+//! - push mode (`callBackUri` + `serviceToken`) is not offered yet: `100-001` says so;
+//! - `handshake` (POST or PUT) and `heartbeat` (PUT) are the same heartbeat;
+//! - `vdnid` in the sign-in result is a JSON number, as in the official example.
+
+use axum::Router;
+use axum::body::Bytes;
+use axum::extract::State;
+use axum::routing::{delete, get, post, put};
+use ccgw_core::catalog::retcode;
+use ccgw_core::{InitialState, PhoneNumber, Refusal};
+use ccgw_engine::{AgentAction, Reply, SignInRequest};
+use ccgw_store::StoreError;
+use serde::Serialize;
+use serde_json::Value;
+
+use super::context::AgentCall;
+use super::engine_failure;
+use crate::state::ApiState;
+use crate::wire::lenient;
+use crate::wire::reply::HuaweiReply;
+
+pub(crate) fn routes(base: &str) -> Router<ApiState> {
+    let at = |tail: &str| format!("{base}/onlineagent/{{agentid}}{tail}");
+    Router::new()
+        .route(&at(""), put(sign_in))
+        .route(&at("/loginex"), put(sign_in))
+        .route(&at("/forcelogin"), put(force_sign_in))
+        .route(&at("/forceloginex"), put(force_sign_in))
+        .route(&at("/forceloginexwithoutphone"), put(force_sign_in))
+        .route(&at("/logout"), delete(logout))
+        .route(&at("/forcelogout"), delete(force_logout))
+        .route(&at("/forcelogoutwithreason/{reason}"), delete(force_logout))
+        .route(&at("/agentstatus"), get(status))
+        .route(&at("/handshake"), post(handshake).put(handshake))
+        .route(&at("/heartbeat"), put(handshake))
+        .route(&at("/updateGuid"), put(update_guid))
+}
+
+/// The sign-in body, read leniently (spec 02 §2.1, 08 C16).
+struct SignInForm {
+    password: String,
+    phone: Option<PhoneNumber>,
+    auto_answer: bool,
+    auto_enter_idle: bool,
+    initial: InitialState,
+}
+
+fn bad(detail: &str) -> Refusal {
+    Refusal::SignInParameter(detail.to_owned())
+}
+
+impl SignInForm {
+    fn parse(body: &[u8]) -> Result<Self, Refusal> {
+        let value: Value = if body.iter().all(u8::is_ascii_whitespace) {
+            Value::Object(serde_json::Map::new())
+        } else {
+            serde_json::from_slice(body).map_err(|_| bad("body is not JSON"))?
+        };
+        let object = value.as_object().ok_or_else(|| bad("body is not a JSON object"))?;
+        let field = |error: lenient::BadField| bad(error.0);
+        let password = lenient::string(object, "password").map_err(field)?.ok_or_else(|| bad("password"))?;
+        if password.chars().count() > 32 {
+            return Err(bad("password longer than 32 characters"));
+        }
+        let phone = match lenient::string(object, "phonenum").map_err(field)? {
+            Some(text) if !text.is_empty() => Some(PhoneNumber::parse(&text).map_err(|_| Refusal::PhoneInvalid)?),
+            _ => None,
+        };
+        let initial = match lenient::integer(object, "status").map_err(field)? {
+            None | Some(4) => InitialState::Idle,
+            Some(3) => InitialState::Busy,
+            Some(5) => InitialState::Work,
+            Some(_) => return Err(bad("status must be 3, 4 or 5")),
+        };
+        let push_uri = lenient::string(object, "callBackUri").map_err(field)?.filter(|s| !s.is_empty());
+        let push_token = lenient::string(object, "serviceToken").map_err(field)?.filter(|s| !s.is_empty());
+        if push_uri.is_some() && push_token.is_some() {
+            return Err(bad("push mode (callBackUri) is not supported yet; poll agentevent"));
+        }
+        Ok(Self {
+            password,
+            phone,
+            auto_answer: lenient::boolean(object, "autoanswer").map_err(field)?.unwrap_or(true),
+            auto_enter_idle: lenient::boolean(object, "autoenteridle").map_err(field)?.unwrap_or(true),
+            initial,
+        })
+    }
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct SignInResult<'a> {
+    vdnid: u16,
+    workno: String,
+    mediatype: &'a str,
+    login_time: String,
+    is_force_change: &'a str,
+    server_name: &'a str,
+    time_remaining: &'a str,
+}
+
+async fn sign_in(State(state): State<ApiState>, call: AgentCall, body: Bytes) -> HuaweiReply {
+    sign_in_as(state, call, body, false).await
+}
+
+async fn force_sign_in(State(state): State<ApiState>, call: AgentCall, body: Bytes) -> HuaweiReply {
+    sign_in_as(state, call, body, true).await
+}
+
+async fn sign_in_as(state: ApiState, call: AgentCall, body: Bytes, force: bool) -> HuaweiReply {
+    let form = match SignInForm::parse(&body) {
+        Ok(form) => form,
+        Err(refusal) => return HuaweiReply::refused(&refusal),
+    };
+    let Some(_claim) = state.signing_in.claim(call.work_no) else {
+        return HuaweiReply::refused(&Refusal::SignInInProgress);
+    };
+    let profile = match state.directory.verify_password(call.work_no, &form.password).await {
+        Ok(profile) => profile,
+        Err(StoreError::BadCredentials) => {
+            tracing::warn!(work_no = %call.work_no, "sign-in with a wrong work number or password");
+            return HuaweiReply::refused(&Refusal::BadCredentials);
+        }
+        Err(error) => {
+            tracing::error!(work_no = %call.work_no, error = %error, "directory lookup failed at sign-in");
+            return HuaweiReply::error(retcode::INTERNAL);
+        }
+    };
+    let vdn = profile.vdn;
+    let request = SignInRequest {
+        phone: form.phone.unwrap_or_else(|| profile.phone.clone()),
+        profile,
+        auto_answer: form.auto_answer,
+        auto_enter_idle: form.auto_enter_idle,
+        initial: form.initial,
+        force,
+    };
+    match state.engine.sign_in(request).await {
+        Ok(signed_in) => {
+            let result = SignInResult {
+                vdnid: vdn.get(),
+                workno: call.work_no.to_string(),
+                mediatype: "TFF",
+                login_time: signed_in.login_time.as_millis().to_string(),
+                is_force_change: "false",
+                server_name: &state.settings.server_name,
+                time_remaining: "",
+            };
+            HuaweiReply::success("", result).with_guid(Some(signed_in.guid), &state.set_guid)
+        }
+        Err(error) => engine_failure(error),
+    }
+}
+
+async fn logout(State(state): State<ApiState>, call: AgentCall) -> HuaweiReply {
+    match state.engine.act(call.work_no, call.guid, AgentAction::Logout).await {
+        Ok(_) => HuaweiReply::success("success", serde_json::json!({})),
+        Err(error) => engine_failure(error),
+    }
+}
+
+async fn force_logout(State(state): State<ApiState>, call: AgentCall) -> HuaweiReply {
+    let reason = match call.param("reason") {
+        None => None,
+        Some(text) => match text.parse::<u16>() {
+            Ok(reason) if (1..=255).contains(&reason) => Some(reason),
+            _ => return HuaweiReply::refused(&Refusal::SignOutParameter("reason must be 1-255".into())),
+        },
+    };
+    match state.engine.act(call.work_no, call.guid, AgentAction::ForceLogout { reason }).await {
+        Ok(_) => HuaweiReply::success_bare("success"),
+        Err(error) => engine_failure(error),
+    }
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct StatusResult {
+    agent_state: u8,
+    is_working: bool,
+}
+
+async fn status(State(state): State<ApiState>, call: AgentCall) -> HuaweiReply {
+    match state.engine.act(call.work_no, call.guid, AgentAction::Status).await {
+        Ok(Reply::Status { state_code, in_call }) => {
+            HuaweiReply::success("", StatusResult { agent_state: state_code, is_working: in_call })
+        }
+        Ok(_) => HuaweiReply::error(retcode::INTERNAL),
+        Err(error) => engine_failure(error),
+    }
+}
+
+async fn handshake(State(state): State<ApiState>, call: AgentCall) -> HuaweiReply {
+    match state.engine.act(call.work_no, call.guid, AgentAction::Handshake).await {
+        Ok(Reply::Guid(hand_out)) => HuaweiReply::success_bare("success").with_guid(hand_out, &state.set_guid),
+        Ok(_) => HuaweiReply::error(retcode::INTERNAL),
+        Err(error) => engine_failure(error),
+    }
+}
+
+#[derive(Serialize)]
+struct GuidResult {
+    guid: String,
+}
+
+async fn update_guid(State(state): State<ApiState>, call: AgentCall) -> HuaweiReply {
+    match state.engine.act(call.work_no, call.guid, AgentAction::UpdateGuid).await {
+        Ok(Reply::Guid(Some(guid))) => {
+            let result = GuidResult { guid: guid.as_str().to_owned() };
+            HuaweiReply::success("success", result).with_guid(Some(guid), &state.set_guid)
+        }
+        Ok(_) => HuaweiReply::error(retcode::INTERNAL),
+        Err(error) => engine_failure(error),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn sign_in_body_accepts_the_forms_clients_send() {
+        let form = SignInForm::parse(
+            br#"{"password":"","phonenum":"40038","status":"4","releasephone":"false","agenttype":"4","ip":"1.2.3.4"}"#,
+        )
+        .unwrap();
+        assert_eq!(form.initial, InitialState::Idle);
+        assert_eq!(form.phone.unwrap().as_str(), "40038");
+        let form =
+            SignInForm::parse(br#"{"password":"pw","status":3,"autoanswer":"false","autoenteridle":false}"#).unwrap();
+        assert_eq!(form.initial, InitialState::Busy);
+        assert!(!form.auto_answer && !form.auto_enter_idle);
+        assert_eq!(SignInForm::parse(br#"{"password":"x","status":"5"}"#).unwrap().initial, InitialState::Work);
+    }
+
+    #[test]
+    fn sign_in_body_errors_are_sign_in_parameter_errors() {
+        for body in [
+            &b"not json"[..],
+            b"[1]",
+            br#"{"status":4}"#,
+            br#"{"password":"x","status":9}"#,
+            br#"{"password":{"a":1}}"#,
+        ] {
+            let refusal = SignInForm::parse(body).err().unwrap();
+            assert_eq!(refusal.retcode().code, "100-001", "{}", String::from_utf8_lossy(body));
+        }
+        let refusal = SignInForm::parse(br#"{"password":"x","phonenum":"70a"}"#).err().unwrap();
+        assert_eq!(refusal, Refusal::PhoneInvalid);
+    }
+}

@@ -1,0 +1,61 @@
+//! The extension API under `/ccgw/v1` (JSON, bearer admin token): what the Huawei API
+//! lacks — directory management, simulated calls, health.
+
+mod directory;
+mod error;
+mod sim;
+
+use axum::Router;
+use axum::extract::{Request, State};
+use axum::middleware::{self, Next};
+use axum::response::{IntoResponse, Response};
+use axum::routing::{get, put};
+use http::StatusCode;
+use http::header::AUTHORIZATION;
+
+use crate::state::ApiState;
+pub(crate) use error::ExtError;
+
+pub(crate) fn router(state: ApiState) -> Router<ApiState> {
+    let protected = Router::new()
+        .route("/ccgw/v1/sim/calls", get(sim::list).post(sim::place))
+        .route("/ccgw/v1/sim/calls/{callid}", axum::routing::delete(sim::hang_up))
+        .route("/ccgw/v1/agents", get(directory::list_agents).post(directory::create_agent))
+        .route(
+            "/ccgw/v1/agents/{workno}",
+            get(directory::get_agent).patch(directory::update_agent).delete(directory::delete_agent),
+        )
+        .route("/ccgw/v1/agents/{workno}/password", put(directory::set_password))
+        .route("/ccgw/v1/skills", get(directory::list_skills).post(directory::create_skill))
+        .route(
+            "/ccgw/v1/skills/{vdn}/{id}",
+            get(directory::get_skill).patch(directory::update_skill).delete(directory::delete_skill),
+        )
+        .route("/ccgw/v1/vdns", get(directory::list_vdns))
+        .route_layer(middleware::from_fn_with_state(state, require_admin));
+    Router::new().route("/ccgw/v1/health", get(health)).merge(protected)
+}
+
+async fn health() -> impl IntoResponse {
+    axum::Json(serde_json::json!({"status": "ok"}))
+}
+
+/// Compares in time independent of where the first difference is.
+fn same_secret(a: &[u8], b: &[u8]) -> bool {
+    a.len() == b.len() && a.iter().zip(b).fold(0u8, |acc, (x, y)| acc | (x ^ y)) == 0
+}
+
+async fn require_admin(State(state): State<ApiState>, request: Request, next: Next) -> Response {
+    let presented = request
+        .headers()
+        .get(AUTHORIZATION)
+        .and_then(|value| value.to_str().ok())
+        .and_then(|value| value.strip_prefix("Bearer "))
+        .map(str::trim);
+    let expected = state.settings.admin_token.as_bytes();
+    match presented {
+        Some(token) if !expected.is_empty() && same_secret(token.as_bytes(), expected) => next.run(request).await,
+        _ => ExtError::new(StatusCode::UNAUTHORIZED, "unauthorized", "a valid admin bearer token is required")
+            .into_response(),
+    }
+}

@@ -1,0 +1,67 @@
+//! ccgw-api: the HTTP face of ccgw — the Huawei `agentgateway` router with its wire
+//! rules, and the `/ccgw/v1` extension router.
+//!
+//! Handlers extract, convert to domain types, ask the engine, render. They never hold a
+//! lock on domain state and never run SQL themselves (the directory does).
+
+mod agentgateway;
+mod ext;
+mod state;
+mod wire;
+
+use std::convert::Infallible;
+
+use axum::Router;
+use axum::extract::Request;
+use axum::response::{IntoResponse, Response};
+use ccgw_core::catalog::retcode;
+use http::StatusCode;
+use tower::Layer;
+use tower::ServiceExt;
+use tower::util::MapRequestLayer;
+
+pub use state::{ApiSettings, ApiState};
+pub use wire::reply::{EMPTY_POLL, JSON_UTF8};
+pub use wire::set_guid::SetGuidCase;
+
+use ext::ExtError;
+use wire::reply::HuaweiReply;
+
+/// The whole HTTP application: both routers, JSON answers for unknown paths and
+/// methods, and `//` collapsed before routing.
+pub fn app(
+    state: ApiState,
+) -> impl tower::Service<Request, Response = Response, Error = Infallible, Future: Send> + Clone + Send {
+    let router = Router::new()
+        .merge(agentgateway::router())
+        .merge(ext::router(state.clone()))
+        .fallback(unknown_path)
+        .method_not_allowed_fallback(wrong_method)
+        .with_state(state);
+    MapRequestLayer::new(wire::normalize::collapse_slashes).layer(router).map_response(|r| r)
+}
+
+fn is_huawei(request: &Request) -> bool {
+    request.uri().path().starts_with("/agentgateway/")
+}
+
+/// No interface has this path: 404, still JSON (spec 01 §4.3 leaves the status open).
+async fn unknown_path(request: Request) -> Response {
+    if is_huawei(&request) {
+        HuaweiReply::error_with(retcode::INVALID_PARAMETER, "no such interface")
+            .with_status(StatusCode::NOT_FOUND)
+            .into_response()
+    } else {
+        ExtError::not_found("no such resource").into_response()
+    }
+}
+
+async fn wrong_method(request: Request) -> Response {
+    if is_huawei(&request) {
+        HuaweiReply::error_with(retcode::INVALID_PARAMETER, "method not allowed for this interface")
+            .with_status(StatusCode::METHOD_NOT_ALLOWED)
+            .into_response()
+    } else {
+        ExtError::new(StatusCode::METHOD_NOT_ALLOWED, "method_not_allowed", "method not allowed").into_response()
+    }
+}

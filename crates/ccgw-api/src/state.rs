@@ -1,0 +1,91 @@
+//! What every handler can reach.
+
+use std::collections::HashSet;
+use std::ops::RangeInclusive;
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+
+use ccgw_core::WorkNo;
+use ccgw_engine::{EngineHandle, SimSwitch};
+use ccgw_store::Directory;
+
+use crate::wire::set_guid::SetGuidCase;
+
+/// The api's own settings; the binary builds them from its configuration.
+#[derive(Debug, Clone)]
+pub struct ApiSettings {
+    /// How long an empty event poll is held (`AGENT_POLL_WAIT_*`, at most 10 s for clients).
+    pub poll_hold: Duration,
+    /// Work numbers this gateway serves; others are `000-002`.
+    pub work_no_range: RangeInclusive<u32>,
+    /// `serverName` in the sign-in result.
+    pub server_name: String,
+    /// Bearer token of the `/ccgw/v1` extension API.
+    pub admin_token: String,
+}
+
+impl Default for ApiSettings {
+    fn default() -> Self {
+        Self {
+            poll_hold: Duration::from_secs(10),
+            work_no_range: 1..=999_999,
+            server_name: "ccgw".into(),
+            admin_token: String::new(),
+        }
+    }
+}
+
+#[derive(Clone)]
+pub struct ApiState {
+    pub(crate) engine: EngineHandle,
+    pub(crate) sim: Arc<SimSwitch>,
+    pub(crate) directory: Directory,
+    pub(crate) settings: Arc<ApiSettings>,
+    pub(crate) set_guid: SetGuidCase,
+    pub(crate) signing_in: SignInsInFlight,
+}
+
+impl ApiState {
+    /// Builds the state; captures the `Set-GUID` header casing once (see `wire::set_guid`).
+    pub async fn new(
+        engine: EngineHandle,
+        sim: Arc<SimSwitch>,
+        directory: Directory,
+        settings: ApiSettings,
+    ) -> std::io::Result<Self> {
+        Ok(Self {
+            engine,
+            sim,
+            directory,
+            settings: Arc::new(settings),
+            set_guid: SetGuidCase::capture().await?,
+            signing_in: SignInsInFlight::default(),
+        })
+    }
+}
+
+/// Work numbers whose sign-in is being checked right now (`100-021` for a second one).
+#[derive(Clone, Default)]
+pub(crate) struct SignInsInFlight(Arc<Mutex<HashSet<WorkNo>>>);
+
+pub(crate) struct SignInClaim {
+    set: SignInsInFlight,
+    work_no: WorkNo,
+}
+
+impl SignInsInFlight {
+    fn lock(&self) -> std::sync::MutexGuard<'_, HashSet<WorkNo>> {
+        // One insert or remove per critical section: a poisoned set is still whole.
+        self.0.lock().unwrap_or_else(|poisoned| poisoned.into_inner())
+    }
+
+    pub(crate) fn claim(&self, work_no: WorkNo) -> Option<SignInClaim> {
+        self.lock().insert(work_no).then(|| SignInClaim { set: self.clone(), work_no })
+    }
+}
+
+impl Drop for SignInClaim {
+    fn drop(&mut self) {
+        self.set.lock().remove(&self.work_no);
+    }
+}

@@ -1,0 +1,24 @@
+//! Huawei event identifiers (spec 03 §2), spelled exactly as the product spells them.
+
+use crate::event::AgentEvent;
+
+pub fn event_type(event: &AgentEvent) -> &'static str {
+    match event {
+        AgentEvent::InService => "AgentOther_InService",
+        AgentEvent::ShutdownService { .. } => "AgentOther_ShutdownService",
+        AgentEvent::Ready => "AgentState_Ready",
+        AgentEvent::Occupied => "AgentState_Busy",
+        AgentEvent::NotReady { .. } => "AgentState_SetNotReady_Success",
+        AgentEvent::Work => "AgentState_Work",
+        AgentEvent::PhoneAlerting => "AgentOther_PhoneAlerting",
+        AgentEvent::PhoneOffhook => "AgentOther_PhoneOffhook",
+        AgentEvent::PhoneRelease(_) => "AgentOther_PhoneRelease",
+        AgentEvent::Ringing(_) => "AgentEvent_Ringing",
+        AgentEvent::AutoAnswer(_) => "AgentEvent_Auto_Answer",
+        AgentEvent::CustomerAlerting { .. } => "AgentEvent_Customer_Alerting",
+        AgentEvent::Talking(_) => "AgentEvent_Talking",
+        AgentEvent::NoAnswer(_) => "AgentEvent_No_Answer",
+        AgentEvent::CallRelease(_) => "AgentEvent_Call_Release",
+        AgentEvent::CustomerRelease { .. } => "AgentEvent_Customer_Release",
+    }
+}

@@ -1,0 +1,95 @@
+//! The retcodes ccgw answers with (spec 07). Each entry: code and a short English meaning
+//! used as the `message` of error responses.
+
+use crate::refusal::Refusal;
+
+/// One retcode of the Huawei catalog.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub struct Retcode {
+    pub code: &'static str,
+    pub meaning: &'static str,
+}
+
+macro_rules! retcodes {
+    ($($name:ident = $code:literal, $meaning:literal;)*) => {
+        $(pub const $name: Retcode = Retcode { code: $code, meaning: $meaning };)*
+        /// Every retcode ccgw can send, for documentation and uniqueness tests.
+        pub const ALL: &[Retcode] = &[$($name),*];
+    };
+}
+
+retcodes! {
+    SUCCESS = "0", "success";
+    UNKNOWN = "000-000", "unknown error";
+    WRONG_EVENT_METHOD = "000-001", "wrong method used to obtain agent events";
+    INVALID_PARAMETER = "000-002", "parameter or URL invalid";
+    NO_PERMISSION = "000-003", "no permission: Guid missing, wrong or expired";
+    REPEATED_INVOCATION = "000-007", "interface invoked repeatedly";
+    SIGN_IN_PARAMETER = "100-001", "sign-in parameter empty or invalid";
+    ALREADY_SIGNED_IN = "100-002", "agent already signed in";
+    BAD_CREDENTIALS = "100-004", "wrong work number or password";
+    SIGN_OUT_PARAMETER = "100-005", "sign-out parameter invalid";
+    NOT_SIGNED_IN = "100-006", "agent not signed in";
+    INTERNAL = "100-007", "internal error while executing the operation";
+    STATE_FORBIDS = "100-009", "the agent state does not allow this operation";
+    SIGN_OUT_IN_CALL = "100-010", "cannot sign out during a call";
+    PHONE_INVALID = "100-013", "phone number invalid";
+    FORCE_LOGIN_DISABLED = "100-015", "already signed in and forced sign-in is disabled";
+    SIGN_IN_IN_PROGRESS = "100-021", "agent is signing in, do not call again";
+    NO_CALL_TO_ANSWER = "200-002", "no call to answer";
+    NO_CALL_TO_RELEASE = "200-017", "no call to release";
+}
+
+impl Refusal {
+    /// The retcode that tells a Huawei client about this refusal. Every variant is
+    /// matched by name so that a new refusal forces a decision here.
+    pub fn retcode(&self) -> Retcode {
+        match self {
+            Refusal::NotSignedIn => NOT_SIGNED_IN,
+            Refusal::GuidInvalid => NO_PERMISSION,
+            Refusal::AlreadySignedIn => ALREADY_SIGNED_IN,
+            Refusal::ForceLoginDisabled => FORCE_LOGIN_DISABLED,
+            Refusal::SignInInProgress => SIGN_IN_IN_PROGRESS,
+            Refusal::BadCredentials => BAD_CREDENTIALS,
+            Refusal::SignInParameter(_) => SIGN_IN_PARAMETER,
+            Refusal::PhoneInvalid => PHONE_INVALID,
+            Refusal::SignOutParameter(_) => SIGN_OUT_PARAMETER,
+            Refusal::InvalidParameter(_) => INVALID_PARAMETER,
+            Refusal::SignOutInCall => SIGN_OUT_IN_CALL,
+            Refusal::StateForbids => STATE_FORBIDS,
+            Refusal::NoCallToAnswer => NO_CALL_TO_ANSWER,
+            Refusal::NoCallToRelease => NO_CALL_TO_RELEASE,
+            Refusal::PushModePolling => WRONG_EVENT_METHOD,
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::collections::HashSet;
+
+    #[test]
+    fn codes_are_unique_and_well_formed() {
+        let mut seen = HashSet::new();
+        for entry in ALL {
+            assert!(seen.insert(entry.code), "duplicate retcode {}", entry.code);
+            let shaped = entry.code == "0"
+                || (entry.code.len() == 7
+                    && entry.code.as_bytes()[3] == b'-'
+                    && entry.code.bytes().filter(u8::is_ascii_digit).count() == 6);
+            assert!(shaped, "retcode {:?} is not NNN-NNN", entry.code);
+            assert!(!entry.meaning.is_empty());
+        }
+    }
+
+    #[test]
+    fn refusals_map_to_the_codes_clients_branch_on() {
+        assert_eq!(Refusal::AlreadySignedIn.retcode().code, "100-002");
+        assert_eq!(Refusal::ForceLoginDisabled.retcode().code, "100-015");
+        assert_eq!(Refusal::NotSignedIn.retcode().code, "100-006");
+        assert_eq!(Refusal::GuidInvalid.retcode().code, "000-003");
+        assert_eq!(Refusal::NoCallToRelease.retcode().code, "200-017");
+        assert_eq!(Refusal::NoCallToAnswer.retcode().code, "200-002");
+    }
+}

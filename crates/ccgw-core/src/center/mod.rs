@@ -1,0 +1,211 @@
+//! The center: every signed-in agent and every live call, and the rules that move them.
+//!
+//! All operations are synchronous and deterministic: they take `now`, mutate the center,
+//! and return the ordered [`Effect`]s the runtime must carry out (events to deliver,
+//! switch actions, timers, finished calls). Nothing here blocks or reads a clock.
+
+mod calls;
+mod distribution;
+mod invariants;
+mod sessions;
+
+use std::collections::{BTreeMap, BTreeSet, HashMap, VecDeque};
+use std::time::Duration;
+
+use crate::agent::{Agent, AgentState};
+use crate::call::{Call, CallEnd};
+use crate::event::AgentEvent;
+use crate::ids::{CallId, Guid, PhoneNumber, SkillId, Vdn, WorkNo};
+use crate::refusal::Refusal;
+use crate::session::{AuthSettings, GuidCheck};
+use crate::time::Timestamp;
+
+pub use sessions::{SignIn, SignOut};
+
+/// Tunables of the center (config `engine.*`).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CenterSettings {
+    /// How long an offered call rings before it is taken back.
+    pub ring_timeout: Duration,
+    /// Wrap-up length after a call when `autoenteridle` is off; `None` = until the agent ends it.
+    pub wrap_up: Option<Duration>,
+    /// Silence after which an agent is signed out; `None` disables the check.
+    pub liveness: Option<Duration>,
+    pub auth: AuthSettings,
+    /// Busy reason set after a ring timeout (spec 02 §4.5: 2).
+    pub no_answer_busy_reason: u16,
+    /// Whether `forcelogin` may take over an existing sign-in (`100-015` when not).
+    pub allow_force_login: bool,
+}
+
+impl Default for CenterSettings {
+    fn default() -> Self {
+        Self {
+            ring_timeout: Duration::from_secs(20),
+            wrap_up: None,
+            liveness: Some(Duration::from_secs(120)),
+            auth: AuthSettings::default(),
+            no_answer_busy_reason: 2,
+            allow_force_login: true,
+        }
+    }
+}
+
+/// Busy reason recorded when an agent declines a ringing call (spec 02 §4.5: 7).
+pub const REJECTED_BUSY_REASON: u16 = 7;
+
+/// A deadline the runtime must call [`Center::fire`] for. Stale timers are harmless:
+/// each carries what it needs to recognise that its occasion has passed.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Timer {
+    RingTimeout { call: CallId, offer: u64 },
+    WrapUpEnd { work_no: WorkNo, login_time: Timestamp, ends: Timestamp },
+    Liveness { work_no: WorkNo, login_time: Timestamp },
+}
+
+/// What the switch must do for a call.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum SwitchAction {
+    /// Ring the agent's phone with the call.
+    Alert { call: CallId, agent: WorkNo, phone: PhoneNumber },
+    /// Stop ringing the agent's phone (the call stays with the switch, queued again).
+    StopAlerting { call: CallId, agent: WorkNo },
+    /// Connect the call to the agent's phone.
+    Connect { call: CallId, agent: WorkNo, phone: PhoneNumber },
+    /// End the call for every party.
+    Release { call: CallId },
+}
+
+/// One thing the runtime must do, in order.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Effect {
+    /// A new sign-in began: events after this go to the new session's mailbox.
+    SessionStarted {
+        work_no: WorkNo,
+        guid: Guid,
+        login_time: Timestamp,
+    },
+    Event {
+        work_no: WorkNo,
+        event: AgentEvent,
+    },
+    /// The sign-in ended; its mailbox receives nothing more. `guids` were its live values.
+    SessionEnded {
+        work_no: WorkNo,
+        login_time: Timestamp,
+        guids: Vec<Guid>,
+    },
+    Switch(SwitchAction),
+    Timer {
+        at: Timestamp,
+        timer: Timer,
+    },
+    CallEnded(Box<CallEnd>),
+}
+
+pub type Effects = Vec<Effect>;
+
+#[derive(Debug, Default)]
+pub struct Center {
+    settings: CenterSettings,
+    agents: HashMap<WorkNo, Agent>,
+    calls: HashMap<CallId, Call>,
+    /// Waiting calls per skill queue, head first.
+    queues: BTreeMap<(Vdn, SkillId), VecDeque<CallId>>,
+    /// Idle agents per skill queue, longest idle first.
+    idle: BTreeMap<(Vdn, SkillId), BTreeSet<(Timestamp, WorkNo)>>,
+    next_offer: u64,
+}
+
+impl Center {
+    pub fn new(settings: CenterSettings) -> Self {
+        Self { settings, ..Self::default() }
+    }
+
+    pub fn settings(&self) -> &CenterSettings {
+        &self.settings
+    }
+
+    pub fn agent(&self, work_no: WorkNo) -> Option<&Agent> {
+        self.agents.get(&work_no)
+    }
+
+    pub fn agents(&self) -> impl Iterator<Item = &Agent> {
+        self.agents.values()
+    }
+
+    pub fn call(&self, id: &CallId) -> Option<&Call> {
+        self.calls.get(id)
+    }
+
+    pub fn calls(&self) -> impl Iterator<Item = &Call> {
+        self.calls.values()
+    }
+
+    /// Checks the Guid an agent presents and counts the request as a sign of life.
+    /// `may_rotate` is set for polls and handshakes, the requests that may carry a new
+    /// Guid back (spec 01 §8.5). Returns the Guid to hand out, if any.
+    pub fn authorize(
+        &mut self,
+        work_no: WorkNo,
+        presented: Option<&str>,
+        may_rotate: bool,
+        now: Timestamp,
+        fresh: impl FnOnce() -> Guid,
+    ) -> Result<Option<Guid>, Refusal> {
+        let auth = self.settings.auth;
+        let agent = self.agents.get_mut(&work_no).ok_or(Refusal::NotSignedIn)?;
+        let presented = presented.ok_or(Refusal::GuidInvalid)?;
+        match agent.session.check(presented, may_rotate, &auth, now, fresh) {
+            GuidCheck::Accepted { hand_out } => {
+                agent.last_seen = now;
+                Ok(hand_out)
+            }
+            GuidCheck::Refused => Err(Refusal::GuidInvalid),
+        }
+    }
+
+    /// Issues a new Guid for an agent (`updateGuid`); the old one stays valid as the previous.
+    pub fn replace_guid(&mut self, work_no: WorkNo, guid: Guid, now: Timestamp) -> Result<(), Refusal> {
+        let agent = self.agents.get_mut(&work_no).ok_or(Refusal::NotSignedIn)?;
+        agent.session.rotate(guid, now);
+        Ok(())
+    }
+
+    /// Carries out a timer that has come due.
+    pub fn fire(&mut self, timer: Timer, now: Timestamp) -> Effects {
+        let mut fx = Effects::new();
+        match timer {
+            Timer::RingTimeout { call, offer } => self.ring_timeout(&call, offer, now, &mut fx),
+            Timer::WrapUpEnd { work_no, login_time, ends } => self.wrap_up_end(work_no, login_time, ends, now, &mut fx),
+            Timer::Liveness { work_no, login_time } => self.liveness_check(work_no, login_time, now, &mut fx),
+        }
+        fx
+    }
+
+    /// The only writer of `Agent::state`: keeps the idle index in step.
+    fn set_state(&mut self, work_no: WorkNo, next: AgentState) {
+        let Some(agent) = self.agents.get_mut(&work_no) else { return };
+        let vdn = agent.profile.vdn;
+        if let AgentState::Idle { since } = agent.state {
+            for skill in agent.profile.skills.iter().map(|g| g.skill) {
+                if let Some(set) = self.idle.get_mut(&(vdn, skill)) {
+                    set.remove(&(since, work_no));
+                }
+            }
+        }
+        if let AgentState::Idle { since } = next {
+            for skill in agent.profile.skills.iter().map(|g| g.skill) {
+                self.idle.entry((vdn, skill)).or_default().insert((since, work_no));
+            }
+        }
+        agent.state = next;
+    }
+
+    fn emit(fx: &mut Effects, work_no: WorkNo, event: AgentEvent) {
+        fx.push(Effect::Event { work_no, event });
+    }
+}
+
+#[cfg(test)]
+mod tests;

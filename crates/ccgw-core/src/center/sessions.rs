@@ -1,0 +1,135 @@
+//! Sign-in, sign-out and liveness.
+
+use super::{Center, Effect, Effects, Timer};
+use crate::agent::{Agent, AgentState, InitialState};
+use crate::call::EndedBy;
+use crate::directory::AgentProfile;
+use crate::event::{AgentEvent, PhoneReleasedBy};
+use crate::ids::{Guid, PhoneNumber, WorkNo};
+use crate::refusal::Refusal;
+use crate::session::Session;
+use crate::time::Timestamp;
+
+/// A sign-in whose credentials have already been checked.
+#[derive(Debug, Clone)]
+pub struct SignIn {
+    pub profile: AgentProfile,
+    pub phone: PhoneNumber,
+    pub auto_answer: bool,
+    pub auto_enter_idle: bool,
+    pub initial: InitialState,
+    /// `forcelogin`: take over an existing sign-in of the same work number.
+    pub force: bool,
+    pub guid: Guid,
+}
+
+/// Why a sign-in ends.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum SignOut {
+    /// `logout`: refused while talking; emits no event (spec 02 §2.5).
+    Logout,
+    /// `forcelogout` / `forcelogoutwithreason`: releases any call.
+    Forced { reason: u16 },
+    /// No request within the liveness limit.
+    Silent,
+    /// The same work number signed in again with `forcelogin` (reason 264).
+    TakenOver,
+}
+
+impl Center {
+    pub fn sign_in(&mut self, request: SignIn, now: Timestamp) -> Result<Effects, Refusal> {
+        let work_no = request.profile.work_no;
+        let mut fx = Effects::new();
+        if self.agents.contains_key(&work_no) {
+            if !request.force {
+                return Err(Refusal::AlreadySignedIn);
+            }
+            if !self.settings.allow_force_login {
+                return Err(Refusal::ForceLoginDisabled);
+            }
+            fx = self.sign_out(work_no, SignOut::TakenOver, now)?;
+        }
+        let agent = Agent {
+            profile: request.profile,
+            session: Session::new(request.guid.clone(), now),
+            phone: request.phone,
+            auto_answer: request.auto_answer,
+            auto_enter_idle: request.auto_enter_idle,
+            login_time: now,
+            state: AgentState::NotReady { reason: 0 },
+            last_seen: now,
+        };
+        self.agents.insert(work_no, agent);
+        fx.push(Effect::SessionStarted { work_no, guid: request.guid, login_time: now });
+        Self::emit(&mut fx, work_no, AgentEvent::InService);
+        Self::emit(&mut fx, work_no, AgentEvent::Ready);
+        match request.initial {
+            InitialState::Idle => {
+                self.set_state(work_no, AgentState::Idle { since: now });
+                self.find_call_for(work_no, now, &mut fx);
+            }
+            InitialState::Busy => {
+                Self::emit(&mut fx, work_no, AgentEvent::NotReady { reason: 0 });
+            }
+            InitialState::Work => {
+                self.set_state(work_no, AgentState::WrapUp { ends: None });
+                Self::emit(&mut fx, work_no, AgentEvent::Work);
+            }
+        }
+        if let Some(limit) = self.settings.liveness {
+            fx.push(Effect::Timer { at: now.plus(limit), timer: Timer::Liveness { work_no, login_time: now } });
+        }
+        Ok(fx)
+    }
+
+    pub fn sign_out(&mut self, work_no: WorkNo, how: SignOut, now: Timestamp) -> Result<Effects, Refusal> {
+        let agent = self.agents.get(&work_no).ok_or(Refusal::NotSignedIn)?;
+        let login_time = agent.login_time;
+        let guids = agent.session.guids();
+        let state = agent.state.clone();
+        if how == SignOut::Logout && matches!(state, AgentState::Talking { .. }) {
+            return Err(Refusal::SignOutInCall);
+        }
+        let mut fx = Effects::new();
+        match state {
+            AgentState::Ringing { call, .. } => {
+                // The caller must not pay for the agent leaving: back to the queue head,
+                // and on to the next idle agent (this one is no longer idle).
+                self.set_state(work_no, AgentState::NotReady { reason: 0 });
+                self.requeue_at_head(&call, work_no, &mut fx);
+                self.offer_to_idle_agent(&call, now, &mut fx);
+            }
+            AgentState::Talking { call } => {
+                Self::emit(&mut fx, work_no, AgentEvent::CallRelease(call.clone()));
+                Self::emit(&mut fx, work_no, AgentEvent::PhoneRelease(PhoneReleasedBy::Platform));
+                fx.push(Effect::Switch(super::SwitchAction::Release { call: call.clone() }));
+                self.end_call(&call, EndedBy::SignOut, now, &mut fx);
+            }
+            AgentState::Idle { .. } | AgentState::NotReady { .. } | AgentState::WrapUp { .. } => {}
+        }
+        if how != SignOut::Logout {
+            Self::emit(&mut fx, work_no, AgentEvent::ShutdownService { login_time });
+        }
+        self.set_state(work_no, AgentState::NotReady { reason: 0 });
+        self.agents.remove(&work_no);
+        fx.push(Effect::SessionEnded { work_no, login_time, guids });
+        Ok(fx)
+    }
+
+    pub(super) fn liveness_check(&mut self, work_no: WorkNo, login_time: Timestamp, now: Timestamp, fx: &mut Effects) {
+        let (Some(limit), Some(agent)) = (self.settings.liveness, self.agents.get(&work_no)) else {
+            return;
+        };
+        if agent.login_time != login_time {
+            return;
+        }
+        let deadline = agent.last_seen.plus(limit);
+        if now >= deadline {
+            if let Ok(more) = self.sign_out(work_no, SignOut::Silent, now) {
+                fx.extend(more);
+            }
+        } else {
+            fx.push(Effect::Timer { at: deadline, timer: super::Timer::Liveness { work_no, login_time } });
+        }
+    }
+}

@@ -1,0 +1,446 @@
+//! Scenario tests of the center: each drives the pure state machine with explicit times
+//! and asserts the exact events an agent is told.
+
+use std::time::Duration;
+
+use super::*;
+use crate::agent::InitialState;
+use crate::call::{CallOutcome, EndedBy, NewCall};
+use crate::directory::{AgentProfile, Role, SkillGrant, SkillLevel};
+use crate::event::{AgentEvent as E, CallFeature, CallInfo, PhoneReleasedBy};
+
+fn at(ms: u64) -> Timestamp {
+    Timestamp::from_millis(ms)
+}
+
+fn work(n: u32) -> WorkNo {
+    WorkNo::new(n).unwrap()
+}
+
+fn vdn() -> Vdn {
+    Vdn::new(1).unwrap()
+}
+
+fn skill(n: u32) -> SkillId {
+    SkillId::new(n).unwrap()
+}
+
+fn profile(n: u32, skills: &[u32]) -> AgentProfile {
+    AgentProfile {
+        work_no: work(n),
+        vdn: vdn(),
+        name: format!("Agent {n}"),
+        phone: PhoneNumber::parse(&format!("70{n}")).unwrap(),
+        role: Role::Agent,
+        skills: skills.iter().map(|&s| SkillGrant { skill: skill(s), level: SkillLevel::DEFAULT }).collect(),
+    }
+}
+
+fn sign_in(n: u32, auto_answer: bool) -> SignIn {
+    SignIn {
+        profile: profile(n, &[1]),
+        phone: PhoneNumber::parse(&format!("70{n}")).unwrap(),
+        auto_answer,
+        auto_enter_idle: true,
+        initial: InitialState::Idle,
+        force: false,
+        guid: Guid::new(format!("guid-{n}")),
+    }
+}
+
+fn call(seq: u64) -> NewCall {
+    NewCall {
+        id: CallId::compose(1_700_000_000, seq),
+        vdn: vdn(),
+        skill: skill(1),
+        caller: "13800000000".into(),
+        called: "4000".into(),
+        call_data: String::new(),
+        media_type: 5,
+    }
+}
+
+fn info(seq: u64) -> CallInfo {
+    CallInfo {
+        call: CallId::compose(1_700_000_000, seq),
+        caller: "13800000000".into(),
+        called: "4000".into(),
+        feature: CallFeature::Inbound,
+        media_type: 5,
+        transferred_from: None,
+    }
+}
+
+fn events_for(fx: &Effects, n: u32) -> Vec<E> {
+    fx.iter()
+        .filter_map(|effect| match effect {
+            Effect::Event { work_no, event } if *work_no == work(n) => Some(event.clone()),
+            _ => None,
+        })
+        .collect()
+}
+
+fn outcomes(fx: &Effects) -> Vec<CallOutcome> {
+    fx.iter()
+        .filter_map(|effect| match effect {
+            Effect::CallEnded(end) => Some(end.outcome),
+            _ => None,
+        })
+        .collect()
+}
+
+fn timers(fx: &Effects) -> Vec<(Timestamp, Timer)> {
+    fx.iter()
+        .filter_map(|effect| match effect {
+            Effect::Timer { at, timer } => Some((*at, timer.clone())),
+            _ => None,
+        })
+        .collect()
+}
+
+fn center() -> Center {
+    Center::new(CenterSettings::default())
+}
+
+#[test]
+fn sign_in_idle_tells_in_service_then_ready_and_arms_liveness() {
+    let mut c = center();
+    let fx = c.sign_in(sign_in(101, false), at(1_000)).unwrap();
+    assert_eq!(events_for(&fx, 101), vec![E::InService, E::Ready]);
+    assert_eq!(timers(&fx), vec![(at(121_000), Timer::Liveness { work_no: work(101), login_time: at(1_000) })]);
+    assert_eq!(c.agent(work(101)).unwrap().state(), &AgentState::Idle { since: at(1_000) });
+    c.check_invariants().unwrap();
+}
+
+#[test]
+fn sign_in_busy_or_work_adds_the_documented_third_event() {
+    let mut c = center();
+    let busy = SignIn { initial: InitialState::Busy, ..sign_in(101, false) };
+    let fx = c.sign_in(busy, at(0)).unwrap();
+    assert_eq!(events_for(&fx, 101), vec![E::InService, E::Ready, E::NotReady { reason: 0 }]);
+    let work_state = SignIn { initial: InitialState::Work, ..sign_in(102, false) };
+    let fx = c.sign_in(work_state, at(0)).unwrap();
+    assert_eq!(events_for(&fx, 102), vec![E::InService, E::Ready, E::Work]);
+}
+
+#[test]
+fn second_sign_in_is_refused_and_forcelogin_takes_over() {
+    let mut c = center();
+    c.sign_in(sign_in(101, false), at(0)).unwrap();
+    assert_eq!(c.sign_in(sign_in(101, false), at(1)).unwrap_err(), Refusal::AlreadySignedIn);
+    let force = SignIn { force: true, guid: Guid::new("new".into()), ..sign_in(101, false) };
+    let fx = c.sign_in(force, at(2)).unwrap();
+    assert_eq!(events_for(&fx, 101), vec![E::ShutdownService { login_time: at(0) }, E::InService, E::Ready]);
+    let ended = fx.iter().position(|e| matches!(e, Effect::SessionEnded { .. })).unwrap();
+    let started = fx.iter().position(|e| matches!(e, Effect::SessionStarted { .. })).unwrap();
+    assert!(ended < started, "the old session must end before the new one starts");
+    assert!(c.authorize(work(101), Some("guid-101"), false, at(3), || unreachable!()).is_err());
+    assert!(c.authorize(work(101), Some("new"), false, at(3), || unreachable!()).is_ok());
+}
+
+#[test]
+fn forcelogin_can_be_disabled() {
+    let mut c = Center::new(CenterSettings { allow_force_login: false, ..CenterSettings::default() });
+    c.sign_in(sign_in(101, false), at(0)).unwrap();
+    let force = SignIn { force: true, ..sign_in(101, false) };
+    assert_eq!(c.sign_in(force, at(1)).unwrap_err(), Refusal::ForceLoginDisabled);
+}
+
+#[test]
+fn inbound_call_rings_is_answered_talks_and_is_released() {
+    let mut c = center();
+    c.sign_in(sign_in(101, false), at(0)).unwrap();
+    let fx = c.call_arrived(call(1), at(10));
+    assert_eq!(events_for(&fx, 101), vec![E::Occupied, E::PhoneAlerting, E::PhoneOffhook, E::Ringing(info(1))]);
+    c.check_invariants().unwrap();
+
+    let fx = c.answer(work(101), None, at(20)).unwrap();
+    assert_eq!(
+        events_for(&fx, 101),
+        vec![E::CustomerAlerting { call: info(1).call, other_phone: "13800000000".into() }, E::Talking(info(1))]
+    );
+    c.check_invariants().unwrap();
+
+    let fx = c.release(work(101), at(30)).unwrap();
+    assert_eq!(
+        events_for(&fx, 101),
+        vec![
+            E::CallRelease(info(1).call),
+            E::CustomerRelease { call: info(1).call, number: "13800000000".into() },
+            E::PhoneRelease(PhoneReleasedBy::Agent),
+            E::Ready,
+        ]
+    );
+    assert_eq!(
+        outcomes(&fx),
+        vec![CallOutcome::Answered { agent: work(101), answered_at: at(20), ended_by: EndedBy::Agent }]
+    );
+    assert!(c.calls().next().is_none());
+    c.check_invariants().unwrap();
+}
+
+#[test]
+fn answer_refuses_when_nothing_rings_or_the_callid_is_another() {
+    let mut c = center();
+    c.sign_in(sign_in(101, false), at(0)).unwrap();
+    assert_eq!(c.answer(work(101), None, at(1)).unwrap_err(), Refusal::NoCallToAnswer);
+    c.call_arrived(call(1), at(2));
+    let other = CallId::compose(1, 1);
+    assert_eq!(c.answer(work(101), Some(&other), at(3)).unwrap_err(), Refusal::NoCallToAnswer);
+    assert!(c.answer(work(101), Some(&info(1).call), at(3)).is_ok());
+    assert_eq!(c.answer(work(101), None, at(4)).unwrap_err(), Refusal::NoCallToAnswer);
+    assert_eq!(c.answer(work(999), None, at(4)).unwrap_err(), Refusal::NotSignedIn);
+}
+
+#[test]
+fn auto_answer_skips_ringing() {
+    let mut c = center();
+    c.sign_in(sign_in(101, true), at(0)).unwrap();
+    let fx = c.call_arrived(call(1), at(10));
+    assert_eq!(
+        events_for(&fx, 101),
+        vec![E::Occupied, E::PhoneAlerting, E::PhoneOffhook, E::AutoAnswer(info(1)), E::Talking(info(1))]
+    );
+    assert!(timers(&fx).is_empty(), "no ring timeout for an answered call");
+    c.check_invariants().unwrap();
+}
+
+#[test]
+fn the_longest_idle_agent_gets_the_call() {
+    let mut c = center();
+    c.sign_in(sign_in(102, false), at(5)).unwrap();
+    c.sign_in(sign_in(101, false), at(9)).unwrap();
+    let fx = c.call_arrived(call(1), at(10));
+    assert!(!events_for(&fx, 102).is_empty());
+    assert!(events_for(&fx, 101).is_empty());
+}
+
+#[test]
+fn a_call_waits_for_an_agent_and_is_offered_at_sign_in() {
+    let mut c = center();
+    assert!(c.call_arrived(call(1), at(0)).is_empty());
+    c.check_invariants().unwrap();
+    let fx = c.sign_in(sign_in(101, false), at(5)).unwrap();
+    assert_eq!(events_for(&fx, 101).last(), Some(&E::Ringing(info(1))));
+}
+
+#[test]
+fn ring_timeout_sets_the_agent_busy_and_offers_the_call_to_the_next() {
+    let mut c = center();
+    c.sign_in(sign_in(101, false), at(0)).unwrap();
+    c.sign_in(sign_in(102, false), at(1)).unwrap();
+    let fx = c.call_arrived(call(1), at(10));
+    let (when, timer) = timers(&fx).pop().unwrap();
+    assert_eq!(when, at(20_010));
+    let fx = c.fire(timer.clone(), when);
+    assert_eq!(
+        events_for(&fx, 101),
+        vec![E::NoAnswer(info(1).call), E::PhoneRelease(PhoneReleasedBy::Platform), E::NotReady { reason: 2 }]
+    );
+    assert_eq!(events_for(&fx, 102).last(), Some(&E::Ringing(info(1))));
+    assert_eq!(c.agent(work(101)).unwrap().state(), &AgentState::NotReady { reason: 2 });
+    c.check_invariants().unwrap();
+    // The first offer's timer firing again changes nothing.
+    assert!(c.fire(timer, when).is_empty());
+}
+
+#[test]
+fn customer_hanging_up_while_ringing_returns_the_agent_to_idle_with_its_old_place() {
+    let mut c = center();
+    c.sign_in(sign_in(101, false), at(3)).unwrap();
+    c.call_arrived(call(1), at(10));
+    let fx = c.customer_hung_up(&info(1).call, at(12));
+    assert_eq!(
+        events_for(&fx, 101),
+        vec![
+            E::CustomerRelease { call: info(1).call, number: "13800000000".into() },
+            E::CallRelease(info(1).call),
+            E::PhoneRelease(PhoneReleasedBy::Platform),
+            E::Ready,
+        ]
+    );
+    assert_eq!(outcomes(&fx), vec![CallOutcome::AbandonedRinging]);
+    assert_eq!(c.agent(work(101)).unwrap().state(), &AgentState::Idle { since: at(3) });
+    c.check_invariants().unwrap();
+    assert!(c.customer_hung_up(&info(1).call, at(13)).is_empty(), "a second hang-up is ignored");
+}
+
+#[test]
+fn customer_hanging_up_in_queue_is_recorded_as_abandoned() {
+    let mut c = center();
+    c.call_arrived(call(1), at(0));
+    let fx = c.customer_hung_up(&info(1).call, at(5));
+    assert_eq!(outcomes(&fx), vec![CallOutcome::AbandonedInQueue]);
+    c.check_invariants().unwrap();
+}
+
+#[test]
+fn customer_hanging_up_while_talking_ends_in_wrap_up_when_asked() {
+    let settings = CenterSettings { wrap_up: Some(Duration::from_secs(30)), ..CenterSettings::default() };
+    let mut c = Center::new(settings);
+    c.sign_in(SignIn { auto_enter_idle: false, ..sign_in(101, true) }, at(0)).unwrap();
+    c.call_arrived(call(1), at(10));
+    let fx = c.customer_hung_up(&info(1).call, at(50));
+    assert_eq!(
+        events_for(&fx, 101),
+        vec![
+            E::CustomerRelease { call: info(1).call, number: "13800000000".into() },
+            E::CallRelease(info(1).call),
+            E::PhoneRelease(PhoneReleasedBy::Platform),
+            E::Work,
+        ]
+    );
+    let (when, timer) = timers(&fx).pop().unwrap();
+    assert_eq!(when, at(30_050));
+    assert_eq!(events_for(&c.fire(timer, when), 101), vec![E::Ready]);
+}
+
+#[test]
+fn releasing_a_ringing_call_declines_it_and_it_goes_to_the_next_agent() {
+    let mut c = center();
+    c.sign_in(sign_in(101, false), at(0)).unwrap();
+    c.sign_in(sign_in(102, false), at(1)).unwrap();
+    c.call_arrived(call(1), at(10));
+    let fx = c.release(work(101), at(11)).unwrap();
+    assert_eq!(
+        events_for(&fx, 101),
+        vec![E::CallRelease(info(1).call), E::PhoneRelease(PhoneReleasedBy::Agent), E::NotReady { reason: 7 }]
+    );
+    assert_eq!(events_for(&fx, 102).last(), Some(&E::Ringing(info(1))));
+    c.check_invariants().unwrap();
+    assert_eq!(c.release(work(101), at(12)).unwrap_err(), Refusal::NoCallToRelease);
+}
+
+#[test]
+fn logout_is_refused_while_talking_but_allowed_while_ringing() {
+    let mut c = center();
+    c.sign_in(sign_in(101, true), at(0)).unwrap();
+    c.call_arrived(call(1), at(1));
+    assert_eq!(c.sign_out(work(101), SignOut::Logout, at(2)).unwrap_err(), Refusal::SignOutInCall);
+
+    c.sign_in(sign_in(102, false), at(3)).unwrap();
+    c.sign_in(sign_in(103, false), at(4)).unwrap();
+    c.call_arrived(call(2), at(5));
+    let fx = c.sign_out(work(102), SignOut::Logout, at(6)).unwrap();
+    assert!(events_for(&fx, 102).is_empty(), "logout tells the agent nothing");
+    assert_eq!(events_for(&fx, 103).last(), Some(&E::Ringing(info(2))));
+    c.check_invariants().unwrap();
+}
+
+#[test]
+fn forced_sign_out_while_talking_releases_the_call() {
+    let mut c = center();
+    c.sign_in(sign_in(101, true), at(0)).unwrap();
+    c.call_arrived(call(1), at(1));
+    let fx = c.sign_out(work(101), SignOut::Forced { reason: 9 }, at(2)).unwrap();
+    assert_eq!(
+        events_for(&fx, 101),
+        vec![
+            E::CallRelease(info(1).call),
+            E::PhoneRelease(PhoneReleasedBy::Platform),
+            E::ShutdownService { login_time: at(0) },
+        ]
+    );
+    assert!(fx.contains(&Effect::Switch(SwitchAction::Release { call: info(1).call })));
+    assert_eq!(
+        outcomes(&fx),
+        vec![CallOutcome::Answered { agent: work(101), answered_at: at(1), ended_by: EndedBy::SignOut }]
+    );
+    assert!(c.agent(work(101)).is_none());
+    c.check_invariants().unwrap();
+}
+
+#[test]
+fn a_silent_agent_is_signed_out_and_a_live_one_is_checked_again_later() {
+    let mut c = center();
+    c.sign_in(sign_in(101, false), at(0)).unwrap();
+    let timer = Timer::Liveness { work_no: work(101), login_time: at(0) };
+    c.authorize(work(101), Some("guid-101"), false, at(50_000), || unreachable!()).unwrap();
+    let fx = c.fire(timer.clone(), at(120_000));
+    assert_eq!(timers(&fx), vec![(at(170_000), timer.clone())]);
+    let fx = c.fire(timer, at(170_000));
+    assert_eq!(events_for(&fx, 101), vec![E::ShutdownService { login_time: at(0) }]);
+    assert!(c.agent(work(101)).is_none());
+}
+
+#[test]
+fn authorize_tells_not_signed_in_from_a_bad_guid() {
+    let mut c = center();
+    assert_eq!(c.authorize(work(101), Some("x"), false, at(0), || unreachable!()).unwrap_err(), Refusal::NotSignedIn);
+    c.sign_in(sign_in(101, false), at(0)).unwrap();
+    assert_eq!(c.authorize(work(101), None, false, at(0), || unreachable!()).unwrap_err(), Refusal::GuidInvalid);
+    assert_eq!(
+        c.authorize(work(101), Some("guid-102"), false, at(0), || unreachable!()).unwrap_err(),
+        Refusal::GuidInvalid
+    );
+    assert_eq!(c.authorize(work(101), Some("guid-101"), false, at(0), || unreachable!()), Ok(None));
+}
+
+/// A small deterministic generator so the randomized test needs no extra crate.
+struct Lcg(u64);
+
+impl Lcg {
+    fn next(&mut self, bound: u64) -> u64 {
+        self.0 = self.0.wrapping_mul(6_364_136_223_846_793_005).wrapping_add(1_442_695_040_888_963_407);
+        (self.0 >> 33) % bound
+    }
+}
+
+#[test]
+fn random_interleavings_keep_every_invariant_and_end_every_call_once() {
+    for seed in 0..40 {
+        let mut rng = Lcg(seed);
+        let mut c = center();
+        let mut now = 0u64;
+        let mut placed = 0u64;
+        let mut ended = std::collections::HashSet::new();
+        let mut pending_timers: Vec<(Timestamp, Timer)> = Vec::new();
+        for _ in 0..400 {
+            now += rng.next(3_000);
+            let agent = 101 + rng.next(6) as u32;
+            let fx = match rng.next(9) {
+                0 => {
+                    placed += 1;
+                    c.call_arrived(call(placed), at(now))
+                }
+                1 if placed > 0 => c.customer_hung_up(&CallId::compose(1_700_000_000, 1 + rng.next(placed)), at(now)),
+                2 => {
+                    let force = rng.next(2) == 0;
+                    let request = SignIn {
+                        force,
+                        auto_answer: rng.next(3) == 0,
+                        auto_enter_idle: rng.next(2) == 0,
+                        ..sign_in(agent, false)
+                    };
+                    c.sign_in(request, at(now)).unwrap_or_default()
+                }
+                3 => c.answer(work(agent), None, at(now)).unwrap_or_default(),
+                4 => c.release(work(agent), at(now)).unwrap_or_default(),
+                5 => {
+                    let how = [SignOut::Logout, SignOut::Forced { reason: 1 }, SignOut::Silent][rng.next(3) as usize];
+                    c.sign_out(work(agent), how, at(now)).unwrap_or_default()
+                }
+                _ => {
+                    pending_timers.sort_by_key(|(when, _)| *when);
+                    let due: Vec<_> = pending_timers.iter().filter(|(when, _)| *when <= at(now)).cloned().collect();
+                    pending_timers.retain(|(when, _)| *when > at(now));
+                    due.into_iter().flat_map(|(_, timer)| c.fire(timer, at(now))).collect()
+                }
+            };
+            for effect in &fx {
+                match effect {
+                    Effect::Timer { at, timer } => pending_timers.push((*at, timer.clone())),
+                    Effect::CallEnded(end) => {
+                        assert!(ended.insert(end.call.id.clone()), "seed {seed}: {} ended twice", end.call.id)
+                    }
+                    _ => {}
+                }
+            }
+            if let Err(problem) = c.check_invariants() {
+                panic!("seed {seed} at {now} ms: {problem}");
+            }
+        }
+        let live = c.calls().count() as u64;
+        assert_eq!(live + ended.len() as u64, placed, "seed {seed}: a call was lost");
+    }
+}

@@ -1,0 +1,75 @@
+//! What an agent is told. Domain events carry typed content; `catalog::event_code` names
+//! them and the api renders their JSON content exactly as the Huawei pages show it.
+
+use crate::ids::CallId;
+use crate::time::Timestamp;
+
+/// Which of the call types of spec 04 §5.1 a call is (`feature` in events).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum CallFeature {
+    Inbound,
+}
+
+impl CallFeature {
+    pub fn code(self) -> u8 {
+        match self {
+            CallFeature::Inbound => 0,
+        }
+    }
+}
+
+/// The call facts that Ringing, Auto_Answer and Talking carry.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CallInfo {
+    pub call: CallId,
+    pub caller: String,
+    pub called: String,
+    pub feature: CallFeature,
+    /// Skill media type (spec 02 §4.8); 5 = audio/video call.
+    pub media_type: u8,
+    /// `Some(source)` when the call reached the agent by transfer.
+    pub transferred_from: Option<String>,
+}
+
+/// Who put the phone on-hook (`phoneState` of `AgentOther_PhoneRelease`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum PhoneReleasedBy {
+    Agent,
+    Platform,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum AgentEvent {
+    /// `AgentOther_InService`: first event of a sign-in.
+    InService,
+    /// `AgentOther_ShutdownService`: the sign-in that began at `login_time` has ended by force.
+    ShutdownService { login_time: Timestamp },
+    /// `AgentState_Ready`: the agent is idle.
+    Ready,
+    /// `AgentState_Busy`: the agent is occupied by a call (not the `saybusy` state).
+    Occupied,
+    /// `AgentState_SetNotReady_Success`: not-ready took effect with this busy reason.
+    NotReady { reason: u16 },
+    /// `AgentState_Work`: wrap-up after a call or at sign-in.
+    Work,
+    /// `AgentOther_PhoneAlerting`.
+    PhoneAlerting,
+    /// `AgentOther_PhoneOffhook`.
+    PhoneOffhook,
+    /// `AgentOther_PhoneRelease`.
+    PhoneRelease(PhoneReleasedBy),
+    /// `AgentEvent_Ringing`: offered, answer manually.
+    Ringing(CallInfo),
+    /// `AgentEvent_Auto_Answer`: offered and answered automatically.
+    AutoAnswer(CallInfo),
+    /// `AgentEvent_Customer_Alerting`.
+    CustomerAlerting { call: CallId, other_phone: String },
+    /// `AgentEvent_Talking`.
+    Talking(CallInfo),
+    /// `AgentEvent_No_Answer`: the offer was taken back after the ring timeout.
+    NoAnswer(CallId),
+    /// `AgentEvent_Call_Release`: the agent left the call.
+    CallRelease(CallId),
+    /// `AgentEvent_Customer_Release`: the party `number` left the call.
+    CustomerRelease { call: CallId, number: String },
+}

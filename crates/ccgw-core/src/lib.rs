@@ -1,0 +1,27 @@
+//! ccgw-core: the contact-center domain — identifiers, agents, sessions, calls, call
+//! distribution, and the catalogs of Huawei retcodes, event names and state codes.
+//!
+//! No I/O, no async, no clock reads: every function that depends on time takes it as an
+//! argument, and every random value (Guids) is supplied by the caller. This keeps the
+//! domain deterministic and testable to the millisecond.
+
+mod agent;
+mod call;
+pub mod catalog;
+mod center;
+mod directory;
+mod event;
+mod ids;
+mod refusal;
+mod session;
+mod time;
+
+pub use agent::{Agent, AgentState, InitialState};
+pub use call::{Call, CallEnd, CallOutcome, CallState, EndedBy, NewCall};
+pub use center::{Center, CenterSettings, Effect, Effects, REJECTED_BUSY_REASON, SignIn, SignOut, SwitchAction, Timer};
+pub use directory::{AgentProfile, Role, SkillGrant, SkillLevel, SkillProfile};
+pub use event::{AgentEvent, CallFeature, CallInfo, PhoneReleasedBy};
+pub use ids::{CallId, Guid, IdError, PhoneNumber, Seq, SkillId, Vdn, WorkNo};
+pub use refusal::Refusal;
+pub use session::{AuthMode, AuthSettings, GuidCheck, Session};
+pub use time::Timestamp;

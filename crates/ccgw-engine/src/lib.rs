@@ -1,0 +1,49 @@
+//! ccgw-engine: the runtime around the pure domain of `ccgw-core`.
+//!
+//! One task owns the center and applies requests, switch reports and timers one at a
+//! time, so domain code needs no locks. Handlers hold an [`EngineHandle`]. Events go into
+//! per-sign-in [`Mailbox`]es that long polls wait on. Telephony sits behind [`Switch`];
+//! [`SimSwitch`] is the embedded implementation. Time comes from a [`Clock`].
+//!
+//! Never depends on axum, http or sqlx.
+
+mod clock;
+mod error;
+mod handle;
+mod mailbox;
+mod runtime;
+mod settings;
+mod sim;
+mod switch;
+
+use std::sync::Arc;
+
+use tokio::sync::mpsc;
+
+pub use clock::{Clock, ManualClock, Sleep, SystemClock};
+pub use error::EngineError;
+pub use handle::{AgentAction, EngineHandle, Reply, SignInRequest, SignedIn};
+pub use mailbox::{Delivered, Mailbox};
+pub use settings::EngineSettings;
+pub use sim::{PlaceCall, SimCall, SimLeg, SimSwitch};
+pub use switch::{Switch, TelephonyReport};
+
+/// Requests waiting for the engine before senders are made to wait.
+const REQUEST_BACKLOG: usize = 4096;
+
+/// A running engine with its simulated switch.
+pub struct Engine {
+    pub handle: EngineHandle,
+    pub sim: Arc<SimSwitch>,
+    pub task: tokio::task::JoinHandle<()>,
+}
+
+/// Starts the engine task on the current tokio runtime.
+pub fn start(settings: EngineSettings, clock: Arc<dyn Clock>) -> Engine {
+    let (requests_tx, requests_rx) = mpsc::channel(REQUEST_BACKLOG);
+    let (reports_tx, reports_rx) = mpsc::unbounded_channel();
+    let sim = Arc::new(SimSwitch::new(clock.clone(), reports_tx));
+    let runtime = runtime::Runtime::new(settings, clock, sim.clone());
+    let task = tokio::spawn(runtime.run(requests_rx, reports_rx));
+    Engine { handle: EngineHandle { requests: requests_tx }, sim, task }
+}

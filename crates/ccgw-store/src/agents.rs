@@ -1,0 +1,284 @@
+//! Agent operations, including passwords.
+
+use std::collections::HashMap;
+
+use ccgw_core::{AgentProfile, SkillGrant, Vdn, WorkNo};
+use sqlx::SqliteConnection;
+
+use crate::convert;
+use crate::directory::Directory;
+use crate::error::StoreError;
+use crate::password::{hash_blocking, verify_blocking};
+use crate::records::{AgentPatch, NewAgent};
+use crate::skills::skill_not_found;
+use crate::validate::{check_grants, check_name};
+use crate::vdns::vdn_not_found;
+
+/// work_no, vdn, name, phone, role.
+type AgentRow = (i64, i64, String, String, String);
+/// work_no, skill_id, level.
+type GrantRow = (i64, i64, i64);
+
+fn agent_from_row(
+    (work_no, vdn, name, phone, role): AgentRow,
+    skills: Vec<SkillGrant>,
+) -> Result<AgentProfile, StoreError> {
+    Ok(AgentProfile {
+        work_no: convert::work_no(work_no)?,
+        vdn: convert::vdn(vdn)?,
+        name,
+        phone: convert::phone(&phone)?,
+        role: convert::role(&role)?,
+        skills,
+    })
+}
+
+fn grant_from_row(skill_id: i64, level: i64) -> Result<SkillGrant, StoreError> {
+    Ok(SkillGrant { skill: convert::skill_id(skill_id)?, level: convert::skill_level(level)? })
+}
+
+fn agent_not_found(work_no: WorkNo) -> StoreError {
+    StoreError::NotFound(format!("Agent {work_no} does not exist."))
+}
+
+fn sorted_by_skill(mut profile: AgentProfile) -> AgentProfile {
+    profile.skills.sort_by_key(|grant| grant.skill);
+    profile
+}
+
+/// Inserts the agent row of `profile` with the given password hash (no grants).
+pub(crate) async fn insert_agent_row(
+    conn: &mut SqliteConnection,
+    profile: &AgentProfile,
+    password_hash: &str,
+) -> Result<(), StoreError> {
+    sqlx::query(
+        "INSERT INTO agents (work_no, vdn, name, password_hash, phone, role)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+    )
+    .bind(i64::from(profile.work_no.get()))
+    .bind(i64::from(profile.vdn.get()))
+    .bind(&profile.name)
+    .bind(password_hash)
+    .bind(profile.phone.as_str())
+    .bind(profile.role.as_str())
+    .execute(conn)
+    .await?;
+    Ok(())
+}
+
+/// Inserts `grants` for an agent of `vdn`; [`StoreError::NotFound`] names the first
+/// granted skill that the VDN does not have.
+pub(crate) async fn insert_grants(
+    conn: &mut SqliteConnection,
+    work_no: WorkNo,
+    vdn: Vdn,
+    grants: &[SkillGrant],
+) -> Result<(), StoreError> {
+    for grant in grants {
+        let exists: bool = sqlx::query_scalar("SELECT EXISTS (SELECT 1 FROM skills WHERE vdn = ?1 AND id = ?2)")
+            .bind(i64::from(vdn.get()))
+            .bind(i64::from(grant.skill.get()))
+            .fetch_one(&mut *conn)
+            .await?;
+        if !exists {
+            return Err(skill_not_found(vdn, grant.skill));
+        }
+        sqlx::query("INSERT INTO agent_skills (work_no, vdn, skill_id, level) VALUES (?1, ?2, ?3, ?4)")
+            .bind(i64::from(work_no.get()))
+            .bind(i64::from(vdn.get()))
+            .bind(i64::from(grant.skill.get()))
+            .bind(i64::from(grant.level.get()))
+            .execute(&mut *conn)
+            .await?;
+    }
+    Ok(())
+}
+
+/// Loads one agent with its grants (ordered by skill id), `None` if absent.
+async fn load_agent(conn: &mut SqliteConnection, work_no: WorkNo) -> Result<Option<AgentProfile>, StoreError> {
+    let row: Option<AgentRow> = sqlx::query_as("SELECT work_no, vdn, name, phone, role FROM agents WHERE work_no = ?1")
+        .bind(i64::from(work_no.get()))
+        .fetch_optional(&mut *conn)
+        .await?;
+    let Some(row) = row else {
+        return Ok(None);
+    };
+    let grants: Vec<(i64, i64)> =
+        sqlx::query_as("SELECT skill_id, level FROM agent_skills WHERE work_no = ?1 ORDER BY skill_id")
+            .bind(i64::from(work_no.get()))
+            .fetch_all(&mut *conn)
+            .await?;
+    let skills =
+        grants.into_iter().map(|(skill_id, level)| grant_from_row(skill_id, level)).collect::<Result<_, _>>()?;
+    agent_from_row(row, skills).map(Some)
+}
+
+async fn vdn_exists(conn: &mut SqliteConnection, vdn: Vdn) -> Result<bool, StoreError> {
+    let exists: bool = sqlx::query_scalar("SELECT EXISTS (SELECT 1 FROM vdns WHERE id = ?1)")
+        .bind(i64::from(vdn.get()))
+        .fetch_one(conn)
+        .await?;
+    Ok(exists)
+}
+
+async fn agent_exists(conn: &mut SqliteConnection, work_no: WorkNo) -> Result<bool, StoreError> {
+    let exists: bool = sqlx::query_scalar("SELECT EXISTS (SELECT 1 FROM agents WHERE work_no = ?1)")
+        .bind(i64::from(work_no.get()))
+        .fetch_one(conn)
+        .await?;
+    Ok(exists)
+}
+
+impl Directory {
+    /// Adds an agent with its skills, hashing the password. [`StoreError::Conflict`] if
+    /// the work number is taken; [`StoreError::NotFound`] if the VDN or a granted skill
+    /// (in that VDN) does not exist. All or nothing.
+    pub async fn create_agent(&self, agent: &NewAgent) -> Result<AgentProfile, StoreError> {
+        let profile = &agent.profile;
+        check_name("agent", &profile.name)?;
+        check_grants(&profile.skills)?;
+        let hash = hash_blocking(agent.password.clone()).await?;
+
+        let mut tx = self.begin_write().await?;
+        if agent_exists(&mut tx, profile.work_no).await? {
+            return Err(StoreError::Conflict(format!("Agent {} already exists.", profile.work_no)));
+        }
+        if !vdn_exists(&mut tx, profile.vdn).await? {
+            return Err(vdn_not_found(profile.vdn));
+        }
+        insert_agent_row(&mut tx, profile, &hash).await?;
+        insert_grants(&mut tx, profile.work_no, profile.vdn, &profile.skills).await?;
+        tx.commit().await?;
+        Ok(sorted_by_skill(profile.clone()))
+    }
+
+    /// The agents of one VDN, or of all VDNs with `None`, ordered by work number, each
+    /// with its skills ordered by skill id. Two queries whatever the number of agents.
+    pub async fn list_agents(&self, vdn: Option<Vdn>) -> Result<Vec<AgentProfile>, StoreError> {
+        let vdn = vdn.map(|v| i64::from(v.get()));
+        // One read transaction: agents and grants come from the same snapshot.
+        let mut tx = self.pool.begin().await?;
+        let agents: Vec<AgentRow> = sqlx::query_as(
+            "SELECT work_no, vdn, name, phone, role FROM agents
+             WHERE ?1 IS NULL OR vdn = ?1
+             ORDER BY work_no",
+        )
+        .bind(vdn)
+        .fetch_all(&mut *tx)
+        .await?;
+        let grants: Vec<GrantRow> = sqlx::query_as(
+            "SELECT work_no, skill_id, level FROM agent_skills
+             WHERE ?1 IS NULL OR vdn = ?1
+             ORDER BY work_no, skill_id",
+        )
+        .bind(vdn)
+        .fetch_all(&mut *tx)
+        .await?;
+        tx.commit().await?;
+
+        let mut by_agent: HashMap<i64, Vec<SkillGrant>> = HashMap::new();
+        for (work_no, skill_id, level) in grants {
+            by_agent.entry(work_no).or_default().push(grant_from_row(skill_id, level)?);
+        }
+        agents
+            .into_iter()
+            .map(|row| {
+                let skills = by_agent.remove(&row.0).unwrap_or_default();
+                agent_from_row(row, skills)
+            })
+            .collect()
+    }
+
+    /// One agent with its skills. [`StoreError::NotFound`] if it does not exist.
+    pub async fn get_agent(&self, work_no: WorkNo) -> Result<AgentProfile, StoreError> {
+        let mut conn = self.pool.acquire().await?;
+        load_agent(&mut conn, work_no).await?.ok_or_else(|| agent_not_found(work_no))
+    }
+
+    /// Changes an agent and returns the result. `patch.skills`, when present, replaces
+    /// the whole set of grants. [`StoreError::NotFound`] for an unknown agent or skill.
+    /// All or nothing.
+    pub async fn update_agent(&self, work_no: WorkNo, patch: &AgentPatch) -> Result<AgentProfile, StoreError> {
+        if let Some(name) = &patch.name {
+            check_name("agent", name)?;
+        }
+        if let Some(skills) = &patch.skills {
+            check_grants(skills)?;
+        }
+        let mut tx = self.begin_write().await?;
+        let vdn: Option<i64> = sqlx::query_scalar(
+            "UPDATE agents
+             SET name = COALESCE(?2, name), phone = COALESCE(?3, phone),
+                 role = COALESCE(?4, role),
+                 updated_at = strftime('%Y-%m-%dT%H:%M:%fZ', 'now')
+             WHERE work_no = ?1
+             RETURNING vdn",
+        )
+        .bind(i64::from(work_no.get()))
+        .bind(patch.name.as_deref())
+        .bind(patch.phone.as_ref().map(|phone| phone.as_str()))
+        .bind(patch.role.map(|role| role.as_str()))
+        .fetch_optional(&mut *tx)
+        .await?;
+        let vdn = convert::vdn(vdn.ok_or_else(|| agent_not_found(work_no))?)?;
+        if let Some(skills) = &patch.skills {
+            sqlx::query("DELETE FROM agent_skills WHERE work_no = ?1")
+                .bind(i64::from(work_no.get()))
+                .execute(&mut *tx)
+                .await?;
+            insert_grants(&mut tx, work_no, vdn, skills).await?;
+        }
+        let profile = load_agent(&mut tx, work_no).await?.ok_or_else(|| agent_not_found(work_no))?;
+        tx.commit().await?;
+        Ok(profile)
+    }
+
+    /// Removes an agent and its grants. [`StoreError::NotFound`] if it does not exist.
+    pub async fn delete_agent(&self, work_no: WorkNo) -> Result<(), StoreError> {
+        let done = sqlx::query("DELETE FROM agents WHERE work_no = ?1")
+            .bind(i64::from(work_no.get()))
+            .execute(&self.pool)
+            .await?;
+        if done.rows_affected() == 0 {
+            return Err(agent_not_found(work_no));
+        }
+        Ok(())
+    }
+
+    /// Replaces an agent's password. [`StoreError::InvalidInput`] for an empty or too
+    /// long password, [`StoreError::NotFound`] for an unknown agent.
+    pub async fn set_password(&self, work_no: WorkNo, password: &str) -> Result<(), StoreError> {
+        let hash = hash_blocking(password.to_owned()).await?;
+        let done = sqlx::query(
+            "UPDATE agents
+             SET password_hash = ?2, updated_at = strftime('%Y-%m-%dT%H:%M:%fZ', 'now')
+             WHERE work_no = ?1",
+        )
+        .bind(i64::from(work_no.get()))
+        .bind(hash)
+        .execute(&self.pool)
+        .await?;
+        if done.rows_affected() == 0 {
+            return Err(agent_not_found(work_no));
+        }
+        Ok(())
+    }
+
+    /// The agent's profile if `password` is right. [`StoreError::BadCredentials`] both
+    /// for an unknown agent and a wrong password; both take one argon2 verification.
+    pub async fn verify_password(&self, work_no: WorkNo, password: &str) -> Result<AgentProfile, StoreError> {
+        let hash: Option<String> = sqlx::query_scalar("SELECT password_hash FROM agents WHERE work_no = ?1")
+            .bind(i64::from(work_no.get()))
+            .fetch_optional(&self.pool)
+            .await?;
+        if !verify_blocking(hash, password.to_owned()).await? {
+            return Err(StoreError::BadCredentials);
+        }
+        match self.get_agent(work_no).await {
+            // Deleted between the two reads: as if it never existed.
+            Err(StoreError::NotFound(_)) => Err(StoreError::BadCredentials),
+            other => other,
+        }
+    }
+}

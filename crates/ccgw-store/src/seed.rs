@@ -1,0 +1,93 @@
+//! The demo center: one VDN, two skills, twenty agents.
+
+use ccgw_core::{AgentProfile, IdError, PhoneNumber, Role, SkillGrant, SkillId, SkillLevel, Vdn, WorkNo};
+
+use crate::agents::{insert_agent_row, insert_grants};
+use crate::directory::{Directory, is_empty_on};
+use crate::error::StoreError;
+use crate::password::hash_many_blocking;
+
+const DEMO_VDN: u16 = 1;
+const DEMO_VDN_NAME: &str = "Demo";
+const DEMO_ACCESS_CODE: &str = "4000";
+/// (id, name) of the demo skills, all of media type 5.
+const DEMO_SKILLS: [(u32, &str); 2] = [(1, "General"), (2, "VIP")];
+const DEMO_MEDIA_TYPE: i64 = 5;
+const FIRST_AGENT: u32 = 101;
+const LAST_AGENT: u32 = 120;
+/// Agents up to this one also have the VIP skill.
+const LAST_VIP_AGENT: u32 = 105;
+const INSPECTOR: u32 = 120;
+
+fn built_in(error: IdError) -> StoreError {
+    StoreError::InvalidInput(format!("A built-in demo value was refused: {error}."))
+}
+
+/// The demo agents' profiles, in work-number order.
+fn demo_agents(vdn: Vdn) -> Result<Vec<AgentProfile>, StoreError> {
+    let general = SkillId::new(1).map_err(built_in)?;
+    let vip = SkillId::new(2).map_err(built_in)?;
+    (FIRST_AGENT..=LAST_AGENT)
+        .map(|number| {
+            let mut skills = vec![SkillGrant { skill: general, level: SkillLevel::DEFAULT }];
+            if number <= LAST_VIP_AGENT {
+                skills.push(SkillGrant { skill: vip, level: SkillLevel::DEFAULT });
+            }
+            Ok(AgentProfile {
+                work_no: WorkNo::new(number).map_err(built_in)?,
+                vdn,
+                name: format!("Agent {number}"),
+                phone: PhoneNumber::parse(&format!("70{number}")).map_err(built_in)?,
+                role: if number == INSPECTOR { Role::Inspector } else { Role::Agent },
+                skills,
+            })
+        })
+        .collect()
+}
+
+fn not_empty() -> StoreError {
+    StoreError::Conflict("The directory is not empty; the demo center can only be seeded into an empty one.".into())
+}
+
+impl Directory {
+    /// Fills an empty directory with the demo center: VDN 1 "Demo" (access code 4000),
+    /// skills 1 "General" and 2 "VIP", agents 101–120 (phones 70101–70120) all with
+    /// skill 1, 101–105 also with skill 2, 120 an inspector; every agent has
+    /// `password`, each with its own salt. [`StoreError::Conflict`] if the directory is
+    /// not empty. All or nothing.
+    pub async fn seed_demo(&self, password: &str) -> Result<(), StoreError> {
+        if !self.is_empty().await? {
+            return Err(not_empty());
+        }
+        let vdn = Vdn::new(DEMO_VDN).map_err(built_in)?;
+        let agents = demo_agents(vdn)?;
+        let hashes = hash_many_blocking(password, agents.len()).await?;
+
+        let mut tx = self.begin_write().await?;
+        if !is_empty_on(&mut tx).await? {
+            return Err(not_empty());
+        }
+        sqlx::query("INSERT INTO vdns (id, name, access_code) VALUES (?1, ?2, ?3)")
+            .bind(i64::from(DEMO_VDN))
+            .bind(DEMO_VDN_NAME)
+            .bind(DEMO_ACCESS_CODE)
+            .execute(&mut *tx)
+            .await?;
+        for (id, name) in DEMO_SKILLS {
+            sqlx::query("INSERT INTO skills (vdn, id, name, media_type) VALUES (?1, ?2, ?3, ?4)")
+                .bind(i64::from(DEMO_VDN))
+                .bind(i64::from(id))
+                .bind(name)
+                .bind(DEMO_MEDIA_TYPE)
+                .execute(&mut *tx)
+                .await?;
+        }
+        for (agent, hash) in agents.iter().zip(&hashes) {
+            insert_agent_row(&mut tx, agent, hash).await?;
+            insert_grants(&mut tx, agent.work_no, agent.vdn, &agent.skills).await?;
+        }
+        tx.commit().await?;
+        tracing::info!(agents = agents.len(), "seeded the demo center");
+        Ok(())
+    }
+}

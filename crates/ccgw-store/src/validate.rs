@@ -1,0 +1,61 @@
+//! Checks on values before they reach the database.
+
+use std::collections::HashSet;
+
+use ccgw_core::SkillGrant;
+
+use crate::error::StoreError;
+
+/// The longest VDN, skill or agent name accepted, in characters.
+pub const MAX_NAME_LEN: usize = 64;
+
+/// Refuses a blank name or one longer than [`MAX_NAME_LEN`] characters. `what` names
+/// the owner in the message, e.g. "agent".
+pub(crate) fn check_name(what: &str, name: &str) -> Result<(), StoreError> {
+    if name.trim().is_empty() {
+        return Err(StoreError::InvalidInput(format!("The {what} name must not be empty.")));
+    }
+    if name.chars().count() > MAX_NAME_LEN {
+        return Err(StoreError::InvalidInput(format!(
+            "The {what} name must be at most {MAX_NAME_LEN} characters long."
+        )));
+    }
+    Ok(())
+}
+
+/// Refuses a set of grants that names the same skill twice.
+pub(crate) fn check_grants(grants: &[SkillGrant]) -> Result<(), StoreError> {
+    let mut seen = HashSet::with_capacity(grants.len());
+    for grant in grants {
+        if !seen.insert(grant.skill) {
+            return Err(StoreError::InvalidInput(format!("Skill {} is granted more than once.", grant.skill)));
+        }
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use ccgw_core::{SkillId, SkillLevel};
+
+    use super::*;
+
+    fn grant(id: u32) -> SkillGrant {
+        SkillGrant { skill: SkillId::new(id).expect("valid skill id"), level: SkillLevel::DEFAULT }
+    }
+
+    #[test]
+    fn names_must_be_non_blank_and_at_most_64_characters() {
+        assert!(check_name("agent", "Alice").is_ok());
+        assert!(check_name("agent", &"é".repeat(64)).is_ok());
+        for bad in [String::new(), "   ".into(), "x".repeat(65)] {
+            assert!(matches!(check_name("agent", &bad), Err(StoreError::InvalidInput(_))));
+        }
+    }
+
+    #[test]
+    fn a_skill_granted_twice_is_refused() {
+        assert!(check_grants(&[grant(1), grant(2)]).is_ok());
+        assert!(matches!(check_grants(&[grant(1), grant(2), grant(1)]), Err(StoreError::InvalidInput(_))));
+    }
+}

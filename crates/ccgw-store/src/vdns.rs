@@ -1,0 +1,57 @@
+//! VDN (tenant) operations.
+
+use ccgw_core::Vdn;
+
+use crate::convert;
+use crate::directory::Directory;
+use crate::error::{StoreError, is_unique_violation};
+use crate::records::VdnRecord;
+use crate::validate::check_name;
+
+type VdnRow = (i64, String, String);
+
+fn from_row((id, name, access_code): VdnRow) -> Result<VdnRecord, StoreError> {
+    Ok(VdnRecord { vdn: convert::vdn(id)?, name, access_code: convert::access_code(&access_code)? })
+}
+
+impl Directory {
+    /// Adds a VDN. [`StoreError::Conflict`] if one with the same number exists.
+    pub async fn create_vdn(&self, vdn: &VdnRecord) -> Result<(), StoreError> {
+        check_name("VDN", &vdn.name)?;
+        let access_code = vdn.access_code.as_ref().map_or("", |code| code.as_str());
+        sqlx::query("INSERT INTO vdns (id, name, access_code) VALUES (?1, ?2, ?3)")
+            .bind(i64::from(vdn.vdn.get()))
+            .bind(&vdn.name)
+            .bind(access_code)
+            .execute(&self.pool)
+            .await
+            .map_err(|e| {
+                if is_unique_violation(&e) {
+                    StoreError::Conflict(format!("VDN {} already exists.", vdn.vdn))
+                } else {
+                    e.into()
+                }
+            })?;
+        Ok(())
+    }
+
+    /// All VDNs, ordered by number.
+    pub async fn list_vdns(&self) -> Result<Vec<VdnRecord>, StoreError> {
+        let rows: Vec<VdnRow> =
+            sqlx::query_as("SELECT id, name, access_code FROM vdns ORDER BY id").fetch_all(&self.pool).await?;
+        rows.into_iter().map(from_row).collect()
+    }
+
+    /// One VDN. [`StoreError::NotFound`] if it does not exist.
+    pub async fn get_vdn(&self, vdn: Vdn) -> Result<VdnRecord, StoreError> {
+        let row: Option<VdnRow> = sqlx::query_as("SELECT id, name, access_code FROM vdns WHERE id = ?1")
+            .bind(i64::from(vdn.get()))
+            .fetch_optional(&self.pool)
+            .await?;
+        row.map(from_row).transpose()?.ok_or_else(|| vdn_not_found(vdn))
+    }
+}
+
+pub(crate) fn vdn_not_found(vdn: Vdn) -> StoreError {
+    StoreError::NotFound(format!("VDN {vdn} does not exist."))
+}

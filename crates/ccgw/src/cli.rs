@@ -1,0 +1,73 @@
+//! Command-line interface.
+
+use std::net::SocketAddr;
+use std::path::PathBuf;
+
+use clap::{Args, Parser, Subcommand};
+
+use crate::config::Overrides;
+
+#[derive(Debug, Parser)]
+#[command(
+    name = "ccgw",
+    version,
+    about = "Open contact-center agent gateway speaking the Huawei CC-Gateway agent REST API"
+)]
+pub struct Cli {
+    /// TOML configuration file.
+    #[arg(long, global = true)]
+    pub config: Option<PathBuf>,
+    /// Data directory (directory database, certificate, admin token). Default ./ccgw-data.
+    #[arg(long, global = true)]
+    pub data_dir: Option<PathBuf>,
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Run the gateway.
+    Serve(ServeArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct ServeArgs {
+    /// Listen address, e.g. 127.0.0.1:8043.
+    #[arg(long)]
+    pub bind: Option<SocketAddr>,
+    /// PEM certificate chain (with --tls-key); without, a self-signed one is kept in the data dir.
+    #[arg(long)]
+    pub tls_cert: Option<PathBuf>,
+    #[arg(long)]
+    pub tls_key: Option<PathBuf>,
+    /// Serve plain HTTP instead of HTTPS (behind a TLS-terminating proxy).
+    #[arg(long)]
+    pub http: bool,
+    /// Bearer token of the /ccgw/v1 extension API; without, one is generated and kept in the data dir.
+    #[arg(long)]
+    pub admin_token: Option<String>,
+    /// Seed a demo center into an empty directory.
+    #[arg(long)]
+    pub demo: bool,
+    /// Password of the demo agents; without, a random one is printed in the banner.
+    #[arg(long)]
+    pub demo_password: Option<String>,
+}
+
+impl Cli {
+    pub fn overrides(&self) -> Overrides {
+        let mut overrides = Overrides { data_dir: self.data_dir.clone(), ..Overrides::default() };
+        match &self.command {
+            Command::Serve(serve) => {
+                overrides.bind = serve.bind;
+                overrides.tls_cert = serve.tls_cert.clone();
+                overrides.tls_key = serve.tls_key.clone();
+                overrides.http = serve.http.then_some(true);
+                overrides.admin_token = serve.admin_token.clone();
+                overrides.demo = serve.demo.then_some(true);
+                overrides.demo_password = serve.demo_password.clone();
+            }
+        }
+        overrides
+    }
+}

@@ -1,0 +1,238 @@
+//! Configuration: defaults, then an optional TOML file (`--config`), then `CCGW_*`
+//! environment variables (`__` separates sections: `CCGW_ENGINE__RING_TIMEOUT_MS`), then
+//! command-line flags. Validated once into the settings each crate takes.
+
+use std::net::SocketAddr;
+use std::path::{Path, PathBuf};
+use std::time::Duration;
+
+use anyhow::{Context, bail};
+use ccgw_api::ApiSettings;
+use ccgw_core::{AuthMode, AuthSettings, CenterSettings};
+use ccgw_engine::EngineSettings;
+use figment::Figment;
+use figment::providers::{Env, Format, Serialized, Toml};
+use serde::{Deserialize, Serialize};
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct Config {
+    /// Address and port of the listener.
+    pub bind: SocketAddr,
+    /// Directory database, generated certificate and admin token live here.
+    pub data_dir: PathBuf,
+    pub tls_cert: Option<PathBuf>,
+    pub tls_key: Option<PathBuf>,
+    /// Serve plain HTTP (behind a TLS-terminating proxy).
+    pub http: bool,
+    pub admin_token: Option<String>,
+    /// Seed the demo center into an empty directory.
+    pub demo: bool,
+    pub demo_password: Option<String>,
+    pub engine: EngineConfig,
+    pub api: ApiConfig,
+}
+
+impl Default for Config {
+    fn default() -> Self {
+        Self {
+            bind: SocketAddr::from(([127, 0, 0, 1], 8043)),
+            data_dir: PathBuf::from("./ccgw-data"),
+            tls_cert: None,
+            tls_key: None,
+            http: false,
+            admin_token: None,
+            demo: false,
+            demo_password: None,
+            engine: EngineConfig::default(),
+            api: ApiConfig::default(),
+        }
+    }
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct EngineConfig {
+    pub ring_timeout_ms: u64,
+    /// Wrap-up after a call when `autoenteridle` is off; 0 = until the agent ends it.
+    pub wrap_up_ms: u64,
+    /// Sign out agents silent this long; 0 disables (`TIMEOUT_FLAG`/`MAXTIME`).
+    pub liveness_ms: u64,
+    /// `dynamic` (rotating Guids, `AUTHMODE=2`) or `static` (`AUTHMODE=1`).
+    pub auth_mode: String,
+    pub guid_interval_ms: u64,
+    pub guid_timeout_ms: u64,
+    /// Node number in Guids (`….AgentGateway<node>`).
+    pub node: u32,
+    pub allow_force_login: bool,
+    pub no_answer_busy_reason: u16,
+    pub mailbox_capacity: usize,
+}
+
+impl Default for EngineConfig {
+    fn default() -> Self {
+        Self {
+            ring_timeout_ms: 20_000,
+            wrap_up_ms: 0,
+            liveness_ms: 120_000,
+            auth_mode: "dynamic".into(),
+            guid_interval_ms: 60_000,
+            guid_timeout_ms: 120_000,
+            node: 1,
+            allow_force_login: true,
+            no_answer_busy_reason: 2,
+            mailbox_capacity: 1024,
+        }
+    }
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct ApiConfig {
+    /// Hold of an empty event poll (`AGENT_POLL_WAIT_*`); at most 10 s, clients time out above.
+    pub poll_hold_ms: u64,
+    pub work_no_min: u32,
+    pub work_no_max: u32,
+    pub server_name: String,
+}
+
+impl Default for ApiConfig {
+    fn default() -> Self {
+        Self { poll_hold_ms: 10_000, work_no_min: 1, work_no_max: 999_999, server_name: "ccgw".into() }
+    }
+}
+
+/// Flags given on the command line; `None` leaves the lower layers in force.
+#[derive(Debug, Default, Serialize)]
+pub struct Overrides {
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub bind: Option<SocketAddr>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub data_dir: Option<PathBuf>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub tls_cert: Option<PathBuf>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub tls_key: Option<PathBuf>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub http: Option<bool>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub admin_token: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub demo: Option<bool>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub demo_password: Option<String>,
+}
+
+impl Config {
+    pub fn load(file: Option<&Path>, overrides: &Overrides) -> anyhow::Result<Self> {
+        let mut figment = Figment::from(Serialized::defaults(Config::default()));
+        if let Some(file) = file {
+            if !file.exists() {
+                bail!("configuration file {} does not exist", file.display());
+            }
+            figment = figment.merge(Toml::file(file));
+        }
+        let config: Config = figment
+            .merge(Env::prefixed("CCGW_").split("__"))
+            .merge(Serialized::globals(overrides))
+            .extract()
+            .context("while reading the configuration")?;
+        config.validate()?;
+        Ok(config)
+    }
+
+    fn validate(&self) -> anyhow::Result<()> {
+        let engine = &self.engine;
+        if !matches!(engine.auth_mode.as_str(), "dynamic" | "static") {
+            bail!("engine.auth_mode must be \"dynamic\" or \"static\"");
+        }
+        if engine.guid_interval_ms == 0 || engine.guid_interval_ms >= engine.guid_timeout_ms {
+            bail!("engine.guid_interval_ms must be positive and smaller than engine.guid_timeout_ms");
+        }
+        if engine.ring_timeout_ms == 0 {
+            bail!("engine.ring_timeout_ms must be positive");
+        }
+        if self.api.poll_hold_ms > 10_000 {
+            bail!("api.poll_hold_ms must not exceed 10000: clients time out their polls after 12 s");
+        }
+        if self.api.work_no_min == 0 || self.api.work_no_min > self.api.work_no_max || self.api.work_no_max > 999_999 {
+            bail!("api.work_no_min..=api.work_no_max must lie within 1..=999999");
+        }
+        if self.tls_cert.is_some() != self.tls_key.is_some() {
+            bail!("tls_cert and tls_key must be given together");
+        }
+        Ok(())
+    }
+
+    pub fn engine_settings(&self) -> EngineSettings {
+        let engine = &self.engine;
+        let millis = Duration::from_millis;
+        let optional = |ms: u64| (ms > 0).then(|| millis(ms));
+        EngineSettings {
+            center: CenterSettings {
+                ring_timeout: millis(engine.ring_timeout_ms),
+                wrap_up: optional(engine.wrap_up_ms),
+                liveness: optional(engine.liveness_ms),
+                auth: AuthSettings {
+                    mode: if engine.auth_mode == "static" { AuthMode::Static } else { AuthMode::Dynamic },
+                    rotate_every: millis(engine.guid_interval_ms),
+                    guid_ttl: millis(engine.guid_timeout_ms),
+                },
+                no_answer_busy_reason: engine.no_answer_busy_reason,
+                allow_force_login: engine.allow_force_login,
+            },
+            node: engine.node,
+            mailbox_capacity: engine.mailbox_capacity,
+        }
+    }
+
+    pub fn api_settings(&self, admin_token: String) -> ApiSettings {
+        ApiSettings {
+            poll_hold: Duration::from_millis(self.api.poll_hold_ms),
+            work_no_range: self.api.work_no_min..=self.api.work_no_max,
+            server_name: self.api.server_name.clone(),
+            admin_token,
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn defaults_match_the_product_defaults() {
+        let config = Config::load(None, &Overrides::default()).unwrap();
+        assert_eq!(config.bind, SocketAddr::from(([127, 0, 0, 1], 8043)));
+        let engine = config.engine_settings();
+        assert_eq!(engine.center.ring_timeout, Duration::from_secs(20));
+        assert_eq!(engine.center.liveness, Some(Duration::from_secs(120)));
+        assert_eq!(engine.center.auth.rotate_every, Duration::from_secs(60));
+        assert_eq!(config.api_settings(String::new()).poll_hold, Duration::from_secs(10));
+    }
+
+    #[test]
+    fn file_then_flags_override_in_that_order() {
+        let dir = tempfile::tempdir().unwrap();
+        let file = dir.path().join("ccgw.toml");
+        std::fs::write(&file, "bind = \"127.0.0.1:9000\"\ndemo = true\n[engine]\nring_timeout_ms = 500\n").unwrap();
+        let overrides = Overrides { bind: Some(SocketAddr::from(([127, 0, 0, 1], 9001))), ..Overrides::default() };
+        let config = Config::load(Some(&file), &overrides).unwrap();
+        assert_eq!(config.bind.port(), 9001);
+        assert!(config.demo);
+        assert_eq!(config.engine.ring_timeout_ms, 500);
+    }
+
+    #[test]
+    fn inconsistent_settings_are_refused_with_a_reason() {
+        let dir = tempfile::tempdir().unwrap();
+        let file = dir.path().join("bad.toml");
+        std::fs::write(&file, "[engine]\nguid_interval_ms = 130000\n").unwrap();
+        let error = Config::load(Some(&file), &Overrides::default()).unwrap_err();
+        assert!(format!("{error:#}").contains("guid_interval_ms"), "{error:#}");
+        std::fs::write(&file, "[api]\npoll_hold_ms = 20000\n").unwrap();
+        assert!(Config::load(Some(&file), &Overrides::default()).is_err());
+        std::fs::write(&file, "unknown_key = 1\n").unwrap();
+        assert!(Config::load(Some(&file), &Overrides::default()).is_err());
+    }
+}

@@ -1,0 +1,9 @@
+//! The `ccgw` binary's library: CLI, configuration, TLS, secrets and start-up wiring,
+//! shared with the black-box tests. No domain logic lives here.
+
+pub mod cli;
+pub mod config;
+pub mod secrets;
+pub mod startup;
+pub mod telemetry;
+pub mod tls;

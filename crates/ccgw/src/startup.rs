@@ -1,0 +1,177 @@
+//! Building and running the gateway: directory, engine, api, listener.
+
+use std::net::SocketAddr;
+use std::sync::Arc;
+use std::time::Duration;
+
+use anyhow::Context;
+use axum::extract::Request;
+use ccgw_api::ApiState;
+use ccgw_engine::{Clock, Engine, SimSwitch, SystemClock};
+use ccgw_store::Directory;
+use hyper::body::Incoming;
+use hyper_util::rt::TokioIo;
+use hyper_util::service::TowerToHyperService;
+use tokio::net::{TcpListener, TcpStream};
+use tokio_rustls::TlsAcceptor;
+use tower::ServiceExt;
+
+use crate::config::Config;
+use crate::secrets::{self, TokenSource};
+use crate::tls::{self, TlsSource};
+
+/// What tests may inject.
+#[derive(Default)]
+pub struct Hooks {
+    pub clock: Option<Arc<dyn Clock>>,
+}
+
+/// Facts for the start-up banner (never the admin token itself unless generated now).
+#[derive(Debug, Clone)]
+pub struct Banner {
+    pub url: String,
+    pub data_dir: String,
+    pub tls: Option<TlsSource>,
+    pub admin_token: String,
+    pub token_source: TokenSource,
+    pub demo_password: Option<String>,
+    pub demo_note: Option<String>,
+}
+
+pub struct App {
+    listener: TcpListener,
+    acceptor: Option<TlsAcceptor>,
+    state: ApiState,
+    engine: Engine,
+    pub banner: Banner,
+    pub directory: Directory,
+}
+
+/// Longest a client may take to finish the TLS handshake.
+const HANDSHAKE_LIMIT: Duration = Duration::from_secs(10);
+
+impl App {
+    pub async fn build(config: Config, hooks: Hooks) -> anyhow::Result<App> {
+        secrets::ensure_data_dir(&config.data_dir)?;
+        let directory =
+            Directory::open(&database_path(&config.data_dir)).await.context("while opening the directory database")?;
+        let (demo_password, demo_note) = seed_demo(&config, &directory).await?;
+        let (admin_token, token_source) = secrets::admin_token(config.admin_token.as_deref(), &config.data_dir)?;
+        let (acceptor, tls_source) = if config.http {
+            (None, None)
+        } else {
+            let material =
+                tls::load_or_generate(config.tls_cert.as_deref(), config.tls_key.as_deref(), &config.data_dir)?;
+            let server_config = tls::server_config(&material)?;
+            (Some(TlsAcceptor::from(server_config)), Some(material.source))
+        };
+        let clock = hooks.clock.unwrap_or_else(|| Arc::new(SystemClock));
+        let engine = ccgw_engine::start(config.engine_settings(), clock);
+        let state = ApiState::new(
+            engine.handle.clone(),
+            engine.sim.clone(),
+            directory.clone(),
+            config.api_settings(admin_token.clone()),
+        )
+        .await
+        .context("while preparing the HTTP layer")?;
+        let listener =
+            TcpListener::bind(config.bind).await.with_context(|| format!("while binding {}", config.bind))?;
+        let address = listener.local_addr()?;
+        let scheme = if config.http { "http" } else { "https" };
+        let banner = Banner {
+            url: format!("{scheme}://{address}/agentgateway/resource/"),
+            data_dir: config.data_dir.display().to_string(),
+            tls: tls_source,
+            admin_token,
+            token_source,
+            demo_password,
+            demo_note,
+        };
+        Ok(App { listener, acceptor, state, engine, banner, directory })
+    }
+
+    pub fn local_addr(&self) -> std::io::Result<SocketAddr> {
+        self.listener.local_addr()
+    }
+
+    pub fn sim(&self) -> Arc<SimSwitch> {
+        self.engine.sim.clone()
+    }
+
+    /// Accepts connections until `shutdown` completes.
+    pub async fn run_until(self, shutdown: impl std::future::Future<Output = ()>) {
+        let app = ccgw_api::app(self.state.clone());
+        tokio::pin!(shutdown);
+        loop {
+            let accepted = tokio::select! {
+                () = &mut shutdown => break,
+                accepted = self.listener.accept() => accepted,
+            };
+            match accepted {
+                Ok((stream, _peer)) => {
+                    tokio::spawn(serve_connection(stream, self.acceptor.clone(), app.clone()));
+                }
+                Err(error) => {
+                    // Typically out of file descriptors: back off instead of spinning.
+                    tracing::error!(%error, "accept failed");
+                    tokio::time::sleep(Duration::from_millis(50)).await;
+                }
+            }
+        }
+        tracing::info!("listener closed");
+    }
+}
+
+async fn serve_connection<S>(stream: TcpStream, acceptor: Option<TlsAcceptor>, app: S)
+where
+    S: tower::Service<Request, Response = axum::response::Response, Error = std::convert::Infallible>
+        + Clone
+        + Send
+        + 'static,
+    S::Future: Send + 'static,
+{
+    let _ = stream.set_nodelay(true);
+    let service = TowerToHyperService::new(
+        app.map_request(|request: hyper::Request<Incoming>| request.map(axum::body::Body::new)),
+    );
+    let mut http = hyper::server::conn::http1::Builder::new();
+    http.keep_alive(true).header_read_timeout(Some(Duration::from_secs(30))).timer(hyper_util::rt::TokioTimer::new());
+    let outcome = match acceptor {
+        Some(acceptor) => match tokio::time::timeout(HANDSHAKE_LIMIT, acceptor.accept(stream)).await {
+            Ok(Ok(tls)) => http.serve_connection(TokioIo::new(tls), service).await,
+            Ok(Err(error)) => {
+                tracing::debug!(%error, "TLS handshake failed");
+                return;
+            }
+            Err(_) => {
+                tracing::debug!("TLS handshake timed out");
+                return;
+            }
+        },
+        None => http.serve_connection(TokioIo::new(stream), service).await,
+    };
+    if let Err(error) = outcome {
+        tracing::debug!(%error, "connection ended with an error");
+    }
+}
+
+/// The directory database inside the data dir.
+pub fn database_path(data_dir: &std::path::Path) -> std::path::PathBuf {
+    data_dir.join("ccgw.db")
+}
+
+/// Seeds the demo center into an empty directory. Returns the password to show (when
+/// this run chose or set it) or a note why nothing was seeded.
+async fn seed_demo(config: &Config, directory: &Directory) -> anyhow::Result<(Option<String>, Option<String>)> {
+    if !config.demo {
+        return Ok((None, None));
+    }
+    if !directory.is_empty().await? {
+        return Ok((None, Some("directory not empty: demo center not seeded, passwords unchanged".into())));
+    }
+    let password = config.demo_password.clone().unwrap_or_else(ccgw_store::random_password);
+    directory.seed_demo(&password).await.context("while seeding the demo center")?;
+    tracing::info!("demo center seeded: VDN 1, skills 1-2, agents 101-120");
+    Ok((Some(password), None))
+}

@@ -1,0 +1,221 @@
+//! `spawn_app`: the real gateway on 127.0.0.1 with a free port, TLS on, a fresh data
+//! dir and a manual clock, plus a client that speaks to it the way Huawei clients do.
+
+use std::net::SocketAddr;
+use std::sync::{Arc, Once};
+use std::time::{Duration, SystemTime, UNIX_EPOCH};
+
+use ccgw::config::Config;
+use ccgw::startup::{App, Hooks};
+use ccgw_core::Timestamp;
+use ccgw_engine::{Clock, ManualClock};
+use serde_json::{Value, json};
+use tokio::io::{AsyncReadExt, AsyncWriteExt};
+use tokio_rustls::TlsConnector;
+use tokio_rustls::rustls::pki_types::ServerName;
+
+pub(crate) const PASSWORD: &str = "Demo-pass1";
+
+static CRYPTO: Once = Once::new();
+
+pub(crate) struct TestOpts {
+    pub(crate) ring_timeout_ms: u64,
+    pub(crate) liveness_ms: u64,
+    pub(crate) poll_hold_ms: u64,
+    pub(crate) wrap_up_ms: u64,
+    pub(crate) auth_mode: &'static str,
+}
+
+impl Default for TestOpts {
+    fn default() -> Self {
+        Self { ring_timeout_ms: 20_000, liveness_ms: 120_000, poll_hold_ms: 300, wrap_up_ms: 0, auth_mode: "dynamic" }
+    }
+}
+
+pub(crate) struct TestApp {
+    pub(crate) addr: SocketAddr,
+    pub(crate) base: String,
+    pub(crate) client: reqwest::Client,
+    pub(crate) clock: ManualClock,
+    pub(crate) admin_token: String,
+    tls: Arc<tokio_rustls::rustls::ClientConfig>,
+    _data_dir: tempfile::TempDir,
+}
+
+pub(crate) async fn spawn_app(opts: TestOpts) -> TestApp {
+    CRYPTO.call_once(|| {
+        let _ = rustls::crypto::ring::default_provider().install_default();
+    });
+    let data_dir = tempfile::tempdir().expect("temp dir");
+    let mut config = Config {
+        bind: SocketAddr::from(([127, 0, 0, 1], 0)),
+        data_dir: data_dir.path().to_path_buf(),
+        demo: true,
+        demo_password: Some(PASSWORD.into()),
+        admin_token: Some("test-admin-token-0123456789".into()),
+        ..Config::default()
+    };
+    config.engine.ring_timeout_ms = opts.ring_timeout_ms;
+    config.engine.liveness_ms = opts.liveness_ms;
+    config.engine.wrap_up_ms = opts.wrap_up_ms;
+    config.engine.auth_mode = opts.auth_mode.into();
+    config.api.poll_hold_ms = opts.poll_hold_ms;
+    let now = SystemTime::now().duration_since(UNIX_EPOCH).unwrap().as_millis() as u64;
+    let clock = ManualClock::new(Timestamp::from_millis(now));
+    let hooks = Hooks { clock: Some(Arc::new(clock.clone()) as Arc<dyn Clock>) };
+    let app = App::build(config, hooks).await.expect("gateway builds");
+    let addr = app.local_addr().unwrap();
+    let cert = std::fs::read(data_dir.path().join("tls").join("cert.pem")).expect("generated certificate");
+    let tls = Arc::new(ccgw::tls::client_config_trusting(&cert).expect("client TLS config"));
+    let client = reqwest::Client::builder()
+        .use_preconfigured_tls((*tls).clone())
+        .timeout(Duration::from_secs(30))
+        .build()
+        .unwrap();
+    let admin_token = app.banner.admin_token.clone();
+    tokio::spawn(app.run_until(std::future::pending()));
+    TestApp {
+        addr,
+        base: format!("https://localhost:{}", addr.port()),
+        client,
+        clock,
+        admin_token,
+        tls,
+        _data_dir: data_dir,
+    }
+}
+
+/// A Huawei-style answer: status, `Set-GUID` value (without `JSESSIONID=`), JSON body.
+pub(crate) struct Answer {
+    pub(crate) status: u16,
+    pub(crate) content_type: String,
+    pub(crate) set_guid: Option<String>,
+    pub(crate) body: Value,
+}
+
+impl Answer {
+    pub(crate) fn retcode(&self) -> &str {
+        self.body["retcode"].as_str().expect("retcode is a JSON string")
+    }
+}
+
+impl TestApp {
+    pub(crate) fn url(&self, path: &str) -> String {
+        format!("{}/agentgateway/resource/{path}", self.base)
+    }
+
+    pub(crate) async fn call(&self, method: &str, path: &str, guid: Option<&str>, body: Option<Value>) -> Answer {
+        let method = reqwest::Method::from_bytes(method.as_bytes()).unwrap();
+        let mut request = self.client.request(method, self.url(path));
+        if let Some(guid) = guid {
+            request = request.header("Guid", guid);
+        }
+        if let Some(body) = body {
+            request = request.header("Content-Type", "application/json; charset=UTF-8").body(body.to_string());
+        }
+        let response = request.send().await.expect("request reaches the gateway");
+        let status = response.status().as_u16();
+        let content_type =
+            response.headers().get("content-type").map(|v| v.to_str().unwrap().to_owned()).unwrap_or_default();
+        let set_guid = response
+            .headers()
+            .get("set-guid")
+            .map(|v| v.to_str().unwrap().strip_prefix("JSESSIONID=").expect("JSESSIONID= prefix").to_owned());
+        let bytes = response.bytes().await.unwrap();
+        let body = serde_json::from_slice(&bytes)
+            .unwrap_or_else(|_| panic!("JSON body, got {:?}", String::from_utf8_lossy(&bytes)));
+        Answer { status, content_type, set_guid, body }
+    }
+
+    /// Signs an agent in (idle, manual answer unless told otherwise) and returns its Guid.
+    pub(crate) async fn sign_in(&self, work_no: u32, extra: Value) -> String {
+        let mut body =
+            json!({"password": PASSWORD, "phonenum": format!("70{work_no}"), "status": "4", "autoanswer": "false"});
+        if let (Some(body), Some(extra)) = (body.as_object_mut(), extra.as_object()) {
+            for (key, value) in extra {
+                body.insert(key.clone(), value.clone());
+            }
+        }
+        let answer = self.call("PUT", &format!("onlineagent/{work_no}"), None, Some(body)).await;
+        assert_eq!(answer.retcode(), "0", "sign-in of {work_no}: {}", answer.body);
+        answer.set_guid.expect("Set-GUID on sign-in")
+    }
+
+    pub(crate) async fn poll(&self, work_no: u32, guid: &str) -> Answer {
+        self.call("GET", &format!("agentevent/{work_no}"), Some(guid), None).await
+    }
+
+    /// Polls until `count` events arrived; panics on an empty poll or an error.
+    pub(crate) async fn events(&self, work_no: u32, guid: &str, count: usize) -> Vec<Value> {
+        let mut events = Vec::new();
+        while events.len() < count {
+            let answer = self.poll(work_no, guid).await;
+            assert_eq!(answer.retcode(), "0", "poll of {work_no}: {}", answer.body);
+            let event = answer.body.get("event").cloned().unwrap_or_else(|| {
+                panic!("expected {count} events for {work_no}, got {} then an empty poll: {events:?}", events.len())
+            });
+            assert_eq!(event["workNo"], json!(work_no.to_string()));
+            events.push(event);
+        }
+        events
+    }
+
+    pub(crate) async fn event_types(&self, work_no: u32, guid: &str, count: usize) -> Vec<String> {
+        self.events(work_no, guid, count).await.iter().map(|e| e["eventType"].as_str().unwrap().to_owned()).collect()
+    }
+
+    /// Asserts that the next poll is empty.
+    pub(crate) async fn assert_no_event(&self, work_no: u32, guid: &str) {
+        let answer = self.poll(work_no, guid).await;
+        assert_eq!(answer.body, json!({"message": "", "retcode": "0"}), "expected no event for {work_no}");
+    }
+
+    pub(crate) async fn place_call(&self, skill: u32) -> String {
+        let response = self
+            .client
+            .post(format!("{}/ccgw/v1/sim/calls", self.base))
+            .bearer_auth(&self.admin_token)
+            .json(&json!({"caller": "13800000000", "skill": skill}))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(response.status().as_u16(), 201);
+        let body: Value = response.json().await.unwrap();
+        body["callid"].as_str().unwrap().to_owned()
+    }
+
+    pub(crate) async fn hang_up(&self, callid: &str) -> u16 {
+        let response = self
+            .client
+            .delete(format!("{}/ccgw/v1/sim/calls/{callid}", self.base))
+            .bearer_auth(&self.admin_token)
+            .send()
+            .await
+            .unwrap();
+        response.status().as_u16()
+    }
+
+    /// Lets the engine act on the clock (timers fire on its task).
+    pub(crate) async fn advance(&self, span: Duration) {
+        self.clock.advance(span);
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+
+    /// Sends raw bytes over TLS and returns the whole raw response.
+    pub(crate) async fn raw(&self, request: &str) -> Vec<u8> {
+        let connector = TlsConnector::from(self.tls.clone());
+        let stream = tokio::net::TcpStream::connect(self.addr).await.unwrap();
+        let mut tls = connector.connect(ServerName::try_from("localhost").unwrap(), stream).await.unwrap();
+        tls.write_all(request.as_bytes()).await.unwrap();
+        let mut response = Vec::new();
+        // Requests carry `Connection: close`, so the server ends the stream after answering.
+        let _ = tokio::time::timeout(Duration::from_secs(20), tls.read_to_end(&mut response)).await;
+        response
+    }
+}
+
+/// Splits a raw HTTP/1.1 response into head and body.
+pub(crate) fn split_response(raw: &[u8]) -> (String, Vec<u8>) {
+    let at = raw.windows(4).position(|w| w == b"\r\n\r\n").expect("a complete response head");
+    (String::from_utf8_lossy(&raw[..at + 2]).into_owned(), raw[at + 4..].to_vec())
+}
