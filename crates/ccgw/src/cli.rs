@@ -5,6 +5,8 @@ use std::path::PathBuf;
 
 use clap::{Args, Parser, Subcommand};
 
+use crate::commands::calls::CallCommand;
+use crate::commands::directory::{AgentCommand, SkillCommand, VdnCommand};
 use crate::config::Overrides;
 
 #[derive(Debug, Parser)]
@@ -28,6 +30,29 @@ pub struct Cli {
 pub enum Command {
     /// Run the gateway.
     Serve(ServeArgs),
+    /// Manage agents in the directory.
+    #[command(subcommand)]
+    Agent(AgentCommand),
+    /// Manage skills in the directory.
+    #[command(subcommand)]
+    Skill(SkillCommand),
+    /// Manage VDNs (tenants) in the directory.
+    #[command(subcommand)]
+    Vdn(VdnCommand),
+    /// Drive simulated customer calls on a running gateway.
+    Call(CallArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct CallArgs {
+    /// Base URL of the running gateway; default from the configuration's bind address.
+    #[arg(long)]
+    pub url: Option<String>,
+    /// Admin token; default the configured one or the one kept in the data dir.
+    #[arg(long)]
+    pub admin_token: Option<String>,
+    #[command(subcommand)]
+    pub command: CallCommand,
 }
 
 #[derive(Debug, Args)]
@@ -67,6 +92,8 @@ impl Cli {
                 overrides.demo = serve.demo.then_some(true);
                 overrides.demo_password = serve.demo_password.clone();
             }
+            Command::Call(call) => overrides.admin_token = call.admin_token.clone(),
+            Command::Agent(_) | Command::Skill(_) | Command::Vdn(_) => {}
         }
         overrides
     }

@@ -2,6 +2,7 @@
 //! shared with the black-box tests. No domain logic lives here.
 
 pub mod cli;
+pub mod commands;
 pub mod config;
 pub mod secrets;
 pub mod startup;

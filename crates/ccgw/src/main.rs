@@ -1,8 +1,10 @@
+use anyhow::Context;
 use ccgw::cli::{Cli, Command};
+use ccgw::commands::{calls, directory};
 use ccgw::config::Config;
 use ccgw::secrets::TokenSource;
 use ccgw::startup::{App, Banner, Hooks};
-use ccgw::telemetry;
+use ccgw::{secrets, telemetry, tls};
 use clap::Parser;
 
 #[tokio::main]
@@ -13,6 +15,13 @@ async fn main() -> anyhow::Result<()> {
     let config = Config::load(cli.config.as_deref(), &cli.overrides())?;
     match cli.command {
         Command::Serve(_) => serve(config).await,
+        Command::Agent(command) => directory::run_agent(command, &config.data_dir).await,
+        Command::Skill(command) => directory::run_skill(command, &config.data_dir).await,
+        Command::Vdn(command) => directory::run_vdn(command, &config.data_dir).await,
+        Command::Call(args) => {
+            let target = call_target(&config, args.url)?;
+            calls::run_call(args.command, &target).await
+        }
     }
 }
 
@@ -40,6 +49,17 @@ fn print_banner(banner: &Banner) {
     if let Some(note) = &banner.demo_note {
         println!("  demo center:  {note}");
     }
+}
+
+fn call_target(config: &Config, url: Option<String>) -> anyhow::Result<calls::ServerTarget> {
+    let scheme = if config.http { "http" } else { "https" };
+    let url = url.unwrap_or_else(|| format!("{scheme}://{}", config.bind));
+    let (token, _) = secrets::admin_token(config.admin_token.as_deref(), &config.data_dir)?;
+    let trust_pem = match config.tls_cert.as_deref() {
+        Some(path) => Some(std::fs::read(path).with_context(|| format!("while reading {}", path.display()))?),
+        None => std::fs::read(tls::generated_cert_path(&config.data_dir)).ok(),
+    };
+    Ok(calls::ServerTarget { url, token, trust_pem })
 }
 
 async fn shutdown_signal() {

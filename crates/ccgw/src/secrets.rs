@@ -61,9 +61,8 @@ fn create_private_dir(dir: &Path) -> io::Result<()> {
 
 /// With `configured` Some: use it (must be 16..=256 visible ASCII characters, else error).
 /// Otherwise read `<data_dir>/admin-token` (trimmed); if absent, create it with a random
-/// 64-hex-digit token, written with mode 0600 so it is never readable by others.
-///
-/// The data directory must exist (see [`ensure_data_dir`]) when no token is configured.
+/// 64-hex-digit token, written with mode 0600 so it is never readable by others (the data
+/// directory is created, as by [`ensure_data_dir`], if missing).
 pub fn admin_token(configured: Option<&str>, data_dir: &Path) -> anyhow::Result<(String, TokenSource)> {
     if let Some(token) = configured {
         check_token(token).context("the configured admin token is not acceptable")?;
@@ -73,6 +72,7 @@ pub fn admin_token(configured: Option<&str>, data_dir: &Path) -> anyhow::Result<
     if let Some(token) = read_stored(&path)? {
         return Ok((token, TokenSource::Stored));
     }
+    ensure_data_dir(data_dir)?;
     let token = generate_token()?;
     match store_new(&path, &token) {
         Ok(()) => Ok((token, TokenSource::Generated)),
@@ -216,6 +216,15 @@ mod tests {
         admin_token(None, dir.path()).unwrap();
         let mode = fs::metadata(admin_token_path(dir.path())).unwrap().permissions().mode();
         assert_eq!(mode & 0o777, 0o600);
+    }
+
+    #[test]
+    fn a_missing_data_dir_is_created_for_a_generated_token() {
+        let dir = tempfile::tempdir().unwrap();
+        let data_dir = dir.path().join("data");
+        let (_, source) = admin_token(None, &data_dir).unwrap();
+        assert_eq!(source, TokenSource::Generated);
+        assert!(admin_token_path(&data_dir).is_file());
     }
 
     #[test]

@@ -16,6 +16,7 @@ use tokio::net::{TcpListener, TcpStream};
 use tokio_rustls::TlsAcceptor;
 use tower::ServiceExt;
 
+use crate::commands::directory::database_path;
 use crate::config::Config;
 use crate::secrets::{self, TokenSource};
 use crate::tls::{self, TlsSource};
@@ -154,11 +155,6 @@ where
     if let Err(error) = outcome {
         tracing::debug!(%error, "connection ended with an error");
     }
-}
-
-/// The directory database inside the data dir.
-pub fn database_path(data_dir: &std::path::Path) -> std::path::PathBuf {
-    data_dir.join("ccgw.db")
 }
 
 /// Seeds the demo center into an empty directory. Returns the password to show (when
