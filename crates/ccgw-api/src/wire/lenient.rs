@@ -46,17 +46,15 @@ pub(crate) fn string(object: &serde_json::Map<String, Value>, name: &'static str
     }
 }
 
-/// Parses a query string; empty values count as absent, later duplicates win.
+/// Parses a query string; empty values count as absent, later duplicates win. A query
+/// that cannot be decoded counts as empty: clients add cache busters ccgw never reads.
 pub(crate) fn query(raw: Option<&str>) -> HashMap<String, String> {
     let Some(raw) = raw else { return HashMap::new() };
-    let pairs: Vec<(String, String)> = serde_urlencoded_pairs(raw);
-    pairs.into_iter().filter(|(_, value)| !value.is_empty()).collect()
-}
-
-fn serde_urlencoded_pairs(raw: &str) -> Vec<(String, String)> {
-    axum::extract::Query::<Vec<(String, String)>>::try_from_uri(&format!("/?{raw}").parse().unwrap_or_default())
-        .map(|axum::extract::Query(pairs)| pairs)
+    serde_urlencoded::from_str::<Vec<(String, String)>>(raw)
         .unwrap_or_default()
+        .into_iter()
+        .filter(|(_, value)| !value.is_empty())
+        .collect()
 }
 
 #[cfg(test)]

@@ -36,7 +36,7 @@ impl Center {
             .skills()
             .filter_map(|skill| self.queues.get(&(vdn, skill))?.front())
             .filter_map(|id| self.calls.get(id))
-            .min_by_key(|call| (call.arrived, call.info.id.clone()))
+            .min_by(|a, b| (a.arrived, &a.info.id).cmp(&(b.arrived, &b.info.id)))
             .map(|call| call.info.id.clone());
         if let Some(call_id) = best {
             self.make_offer(&call_id, work_no, now, fx);
@@ -60,7 +60,13 @@ impl Center {
             transferred_from: None,
         };
         if let Some(queue) = self.queues.get_mut(&key) {
-            queue.retain(|queued| queued != call_id);
+            // The offered call is always the head: calls wait only while no agent of their
+            // skill is idle, so an arriving call that is offered at once is alone in its queue.
+            if queue.front() == Some(call_id) {
+                queue.pop_front();
+            } else {
+                queue.retain(|queued| queued != call_id);
+            }
         }
         self.next_offer += 1;
         let offer = self.next_offer;

@@ -414,31 +414,44 @@ fn to_json<T: Serialize>(value: &T) -> anyhow::Result<String> {
     Ok(text)
 }
 
-fn render_agents(agents: &[AgentProfile], json: bool) -> anyhow::Result<String> {
+/// Renders a listing as pretty JSON, as a note that there is nothing, or as a table.
+fn render<'a, T, J: Serialize>(
+    items: &'a [T],
+    json: bool,
+    nothing: &str,
+    headers: &[&str],
+    as_json: impl Fn(&'a T) -> J,
+    as_cells: impl Fn(&'a T) -> Vec<String>,
+) -> anyhow::Result<String> {
     if json {
-        let rows: Vec<AgentJson<'_>> = agents
-            .iter()
-            .map(|agent| AgentJson {
-                work_no: agent.work_no.get(),
-                name: &agent.name,
-                vdn: agent.vdn.get(),
-                phone: agent.phone.as_str(),
-                role: agent.role.as_str(),
-                skills: agent
-                    .skills
-                    .iter()
-                    .map(|grant| GrantJson { skill: grant.skill.get(), level: grant.level.get() })
-                    .collect(),
-            })
-            .collect();
-        return to_json(&rows);
+        return to_json(&items.iter().map(as_json).collect::<Vec<_>>());
     }
-    if agents.is_empty() {
-        return Ok("No agents.\n".to_owned());
+    if items.is_empty() {
+        return Ok(format!("{nothing}\n"));
     }
-    let rows: Vec<Vec<String>> = agents
-        .iter()
-        .map(|agent| {
+    let rows: Vec<Vec<String>> = items.iter().map(as_cells).collect();
+    Ok(table(headers, &rows))
+}
+
+fn render_agents(agents: &[AgentProfile], json: bool) -> anyhow::Result<String> {
+    render(
+        agents,
+        json,
+        "No agents.",
+        &["WORK NO", "NAME", "VDN", "PHONE", "ROLE", "SKILLS"],
+        |agent| AgentJson {
+            work_no: agent.work_no.get(),
+            name: &agent.name,
+            vdn: agent.vdn.get(),
+            phone: agent.phone.as_str(),
+            role: agent.role.as_str(),
+            skills: agent
+                .skills
+                .iter()
+                .map(|grant| GrantJson { skill: grant.skill.get(), level: grant.level.get() })
+                .collect(),
+        },
+        |agent| {
             vec![
                 agent.work_no.to_string(),
                 agent.name.clone(),
@@ -447,62 +460,40 @@ fn render_agents(agents: &[AgentProfile], json: bool) -> anyhow::Result<String> 
                 agent.role.as_str().to_owned(),
                 skills_text(&agent.skills, "-"),
             ]
-        })
-        .collect();
-    Ok(table(&["WORK NO", "NAME", "VDN", "PHONE", "ROLE", "SKILLS"], &rows))
+        },
+    )
 }
 
 fn render_skills(skills: &[SkillProfile], json: bool) -> anyhow::Result<String> {
-    if json {
-        let rows: Vec<SkillJson<'_>> = skills
-            .iter()
-            .map(|skill| SkillJson {
-                vdn: skill.vdn.get(),
-                id: skill.id.get(),
-                name: &skill.name,
-                media_type: skill.media_type,
-            })
-            .collect();
-        return to_json(&rows);
-    }
-    if skills.is_empty() {
-        return Ok("No skills.\n".to_owned());
-    }
-    let rows: Vec<Vec<String>> = skills
-        .iter()
-        .map(|skill| {
-            vec![skill.vdn.to_string(), skill.id.to_string(), skill.name.clone(), skill.media_type.to_string()]
-        })
-        .collect();
-    Ok(table(&["VDN", "ID", "NAME", "MEDIA TYPE"], &rows))
+    render(
+        skills,
+        json,
+        "No skills.",
+        &["VDN", "ID", "NAME", "MEDIA TYPE"],
+        |skill| SkillJson { vdn: skill.vdn.get(), id: skill.id.get(), name: &skill.name, media_type: skill.media_type },
+        |skill| vec![skill.vdn.to_string(), skill.id.to_string(), skill.name.clone(), skill.media_type.to_string()],
+    )
 }
 
 fn render_vdns(vdns: &[VdnRecord], json: bool) -> anyhow::Result<String> {
-    if json {
-        let rows: Vec<VdnJson<'_>> = vdns
-            .iter()
-            .map(|record| VdnJson {
-                vdn: record.vdn.get(),
-                name: &record.name,
-                access_code: record.access_code.as_ref().map(PhoneNumber::as_str),
-            })
-            .collect();
-        return to_json(&rows);
-    }
-    if vdns.is_empty() {
-        return Ok("No VDNs.\n".to_owned());
-    }
-    let rows: Vec<Vec<String>> = vdns
-        .iter()
-        .map(|record| {
+    render(
+        vdns,
+        json,
+        "No VDNs.",
+        &["VDN", "NAME", "ACCESS CODE"],
+        |record| VdnJson {
+            vdn: record.vdn.get(),
+            name: &record.name,
+            access_code: record.access_code.as_ref().map(PhoneNumber::as_str),
+        },
+        |record| {
             vec![
                 record.vdn.to_string(),
                 record.name.clone(),
                 record.access_code.as_ref().map_or_else(|| "-".to_owned(), ToString::to_string),
             ]
-        })
-        .collect();
-    Ok(table(&["VDN", "NAME", "ACCESS CODE"], &rows))
+        },
+    )
 }
 
 #[cfg(test)]
@@ -511,24 +502,9 @@ mod tests {
 
     use clap::Parser;
 
-    /// A stand-in for the real command line, to parse subcommands as a user types them.
-    #[derive(Debug, clap::Parser)]
-    struct Cli {
-        #[command(subcommand)]
-        command: Top,
-    }
+    use crate::cli::{Cli, Command};
 
-    #[derive(Debug, clap::Subcommand)]
-    enum Top {
-        #[command(subcommand)]
-        Agent(AgentCommand),
-        #[command(subcommand)]
-        Skill(SkillCommand),
-        #[command(subcommand)]
-        Vdn(VdnCommand),
-    }
-
-    fn parse(args: &[&str]) -> Top {
+    fn parse(args: &[&str]) -> Command {
         Cli::try_parse_from(std::iter::once("ccgw").chain(args.iter().copied()))
             .unwrap_or_else(|error| panic!("{args:?}: {error}"))
             .command
@@ -536,21 +512,21 @@ mod tests {
 
     fn agent(args: &[&str]) -> AgentCommand {
         match parse(args) {
-            Top::Agent(command) => command,
+            Command::Agent(command) => command,
             other => panic!("not an agent command: {other:?}"),
         }
     }
 
     fn skill(args: &[&str]) -> SkillCommand {
         match parse(args) {
-            Top::Skill(command) => command,
+            Command::Skill(command) => command,
             other => panic!("not a skill command: {other:?}"),
         }
     }
 
     fn vdn(args: &[&str]) -> VdnCommand {
         match parse(args) {
-            Top::Vdn(command) => command,
+            Command::Vdn(command) => command,
             other => panic!("not a vdn command: {other:?}"),
         }
     }
