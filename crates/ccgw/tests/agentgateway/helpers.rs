@@ -24,11 +24,20 @@ pub(crate) struct TestOpts {
     pub(crate) poll_hold_ms: u64,
     pub(crate) wrap_up_ms: u64,
     pub(crate) auth_mode: &'static str,
+    /// Serve plain HTTP instead of HTTPS (`--http`).
+    pub(crate) plain_http: bool,
 }
 
 impl Default for TestOpts {
     fn default() -> Self {
-        Self { ring_timeout_ms: 20_000, liveness_ms: 120_000, poll_hold_ms: 300, wrap_up_ms: 0, auth_mode: "dynamic" }
+        Self {
+            ring_timeout_ms: 20_000,
+            liveness_ms: 120_000,
+            poll_hold_ms: 300,
+            wrap_up_ms: 0,
+            auth_mode: "dynamic",
+            plain_http: false,
+        }
     }
 }
 
@@ -60,12 +69,17 @@ pub(crate) async fn spawn_app(opts: TestOpts) -> TestApp {
     config.engine.wrap_up_ms = opts.wrap_up_ms;
     config.engine.auth_mode = opts.auth_mode.into();
     config.api.poll_hold_ms = opts.poll_hold_ms;
+    config.http = opts.plain_http;
     let now = SystemTime::now().duration_since(UNIX_EPOCH).unwrap().as_millis() as u64;
     let clock = ManualClock::new(Timestamp::from_millis(now));
     let hooks = Hooks { clock: Some(Arc::new(clock.clone()) as Arc<dyn Clock>) };
     let app = App::build(config, hooks).await.expect("gateway builds");
     let addr = app.local_addr().unwrap();
-    let cert = std::fs::read(data_dir.path().join("tls").join("cert.pem")).expect("generated certificate");
+    // With plain HTTP no certificate is made; the client trusts a throwaway one it never uses.
+    let cert = match opts.plain_http {
+        false => std::fs::read(ccgw::tls::generated_cert_path(data_dir.path())).expect("generated certificate"),
+        true => ccgw::tls::load_or_generate(None, None, &data_dir.path().join("unused")).unwrap().cert_pem,
+    };
     let tls = Arc::new(ccgw::tls::client_config_trusting(&cert).expect("client TLS config"));
     let client = reqwest::Client::builder()
         .use_preconfigured_tls((*tls).clone())
@@ -76,7 +90,7 @@ pub(crate) async fn spawn_app(opts: TestOpts) -> TestApp {
     tokio::spawn(app.run_until(std::future::pending()));
     TestApp {
         addr,
-        base: format!("https://localhost:{}", addr.port()),
+        base: format!("{}://localhost:{}", if opts.plain_http { "http" } else { "https" }, addr.port()),
         client,
         clock,
         admin_token,
