@@ -1,15 +1,10 @@
-//! A signed-in agent and its state.
-//!
-//! ```text
-//!             sign-in (status 4)          offer                answer / auto-answer
-//!  (out) ───────────────────────▶ Idle ─────────▶ Ringing ──────────────────▶ Talking
-//!    │  status 3 ─▶ NotReady       ▲  ◀─hang-up──┘   │ ring timeout / reject      │
-//!    │  status 5 ─▶ WrapUp         │                 ▼                           │ release
-//!    │                             │              NotReady (reason 2 / 7)        ▼
-//!    │                             └──── autoenteridle ◀──────────────── WrapUp or Idle
-//! ```
+//! A signed-in agent and its state. The transition rules live in `center::transitions`
+//! (one table for every state × command) and are written out in `docs/agent-states.md`.
 
-use crate::directory::AgentProfile;
+use std::collections::VecDeque;
+use std::time::Duration;
+
+use crate::directory::{AgentProfile, SkillGrant};
 use crate::ids::{CallId, PhoneNumber, SkillId, WorkNo};
 use crate::session::Session;
 use crate::time::Timestamp;
@@ -20,9 +15,15 @@ pub enum AgentState {
     Idle {
         since: Timestamp,
     },
-    /// Not ready (`saybusy`, or forced) with a busy reason (spec 02 §4.5).
+    /// Not ready (`saybusy`, sign-in with status 3, or forced) with a busy reason (spec 02 §4.5).
     NotReady {
         reason: u16,
+    },
+    /// Resting with a rest cause until `ends`; `overdue` once `AgentState_Rest_Timeout` was sent.
+    Rest {
+        cause: u8,
+        ends: Timestamp,
+        overdue: bool,
     },
     /// After-call work; `ends` when a wrap-up time applies.
     WrapUp {
@@ -42,9 +43,54 @@ impl AgentState {
     pub fn call(&self) -> Option<&CallId> {
         match self {
             AgentState::Ringing { call, .. } | AgentState::Talking { call } => Some(call),
-            AgentState::Idle { .. } | AgentState::NotReady { .. } | AgentState::WrapUp { .. } => None,
+            AgentState::Idle { .. }
+            | AgentState::NotReady { .. }
+            | AgentState::Rest { .. }
+            | AgentState::WrapUp { .. } => None,
         }
     }
+
+    pub fn kind(&self) -> StateKind {
+        match self {
+            AgentState::Idle { .. } => StateKind::Idle,
+            AgentState::NotReady { .. } => StateKind::Busy,
+            AgentState::Rest { .. } => StateKind::Rest,
+            AgentState::WrapUp { .. } => StateKind::WrapUp,
+            AgentState::Ringing { .. } => StateKind::Ringing,
+            AgentState::Talking { .. } => StateKind::Talking,
+        }
+    }
+}
+
+/// The states of the transition table, without their data.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum StateKind {
+    Idle,
+    Busy,
+    Rest,
+    WrapUp,
+    Ringing,
+    Talking,
+}
+
+impl StateKind {
+    pub const ALL: [StateKind; 6] =
+        [StateKind::Idle, StateKind::Busy, StateKind::Rest, StateKind::WrapUp, StateKind::Ringing, StateKind::Talking];
+}
+
+/// A state change the agent asked for that waits until its call or wrap-up is over
+/// ("pre-busy", "pre-rest" = state code 9). One at a time: a newer request replaces it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Pending {
+    Busy {
+        reason: u16,
+    },
+    Rest {
+        length: Duration,
+        cause: u8,
+    },
+    /// Wrap-up after this call even when `autoenteridle` is on.
+    Work,
 }
 
 /// The state an agent asks for at sign-in (`status` 3, 4 or 5).
@@ -55,16 +101,37 @@ pub enum InitialState {
     Work,
 }
 
+/// A note (notelet or bulletin) kept for the agent until it reads it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Note {
+    /// The sender's work number; `None` for a bulletin sent to a group or skill.
+    pub from: Option<WorkNo>,
+    pub content: String,
+    pub sent_at: Timestamp,
+}
+
+/// Notes kept per agent before the oldest unread one is dropped (and counted).
+pub const NOTE_CAPACITY: usize = 100;
+
 #[derive(Debug, Clone)]
 pub struct Agent {
     pub(crate) profile: AgentProfile,
+    /// The skills signed in to: the configured ones at sign-in, changed by `resetskill`.
+    pub(crate) skills: Vec<SkillGrant>,
     pub(crate) session: Session,
     pub(crate) phone: PhoneNumber,
     pub(crate) auto_answer: bool,
     pub(crate) auto_enter_idle: bool,
+    /// `settalkright`: whether inbound calls are offered to the agent.
+    pub(crate) talk_right: bool,
     pub(crate) login_time: Timestamp,
     pub(crate) state: AgentState,
+    /// When the current state began (for status queries with durations).
+    pub(crate) state_since: Timestamp,
+    pub(crate) pending: Option<Pending>,
     pub(crate) last_seen: Timestamp,
+    pub(crate) notes: VecDeque<Note>,
+    pub(crate) notes_dropped: u64,
 }
 
 impl Agent {
@@ -78,6 +145,14 @@ impl Agent {
 
     pub fn state(&self) -> &AgentState {
         &self.state
+    }
+
+    pub fn state_since(&self) -> Timestamp {
+        self.state_since
+    }
+
+    pub fn pending(&self) -> Option<Pending> {
+        self.pending
     }
 
     pub fn phone(&self) -> &PhoneNumber {
@@ -96,7 +171,28 @@ impl Agent {
         self.auto_enter_idle
     }
 
+    pub fn talk_right(&self) -> bool {
+        self.talk_right
+    }
+
+    pub fn skill_grants(&self) -> &[SkillGrant] {
+        &self.skills
+    }
+
     pub fn skills(&self) -> impl Iterator<Item = SkillId> + '_ {
-        self.profile.skills.iter().map(|grant| grant.skill)
+        self.skills.iter().map(|grant| grant.skill)
+    }
+
+    pub fn has_skill(&self, skill: SkillId) -> bool {
+        self.skills.iter().any(|grant| grant.skill == skill)
+    }
+
+    pub fn notes(&self) -> &VecDeque<Note> {
+        &self.notes
+    }
+
+    /// Whether the ACD may offer this agent a call now.
+    pub fn is_available(&self) -> bool {
+        self.talk_right && matches!(self.state, AgentState::Idle { .. })
     }
 }

@@ -1,7 +1,7 @@
 //! What an agent is told. Domain events carry typed content; `catalog::event_code` names
 //! them and the api renders their JSON content exactly as the Huawei pages show it.
 
-use crate::ids::CallId;
+use crate::ids::{CallId, SkillId, WorkNo};
 use crate::time::Timestamp;
 
 /// Which of the call types of spec 04 §5.1 a call is (`feature` in events).
@@ -31,6 +31,21 @@ pub struct CallInfo {
     pub transferred_from: Option<String>,
 }
 
+/// What `AgentEvent_Incoming_CallInfo` tells about a call about to be offered.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct IncomingCall {
+    pub call: CallId,
+    pub skill: SkillId,
+    pub skill_name: String,
+    pub caller: String,
+    pub called: String,
+    /// The last agent who was offered the call and did not take it.
+    pub last_release_agent: Option<WorkNo>,
+    pub media_type: u8,
+    /// How many times the call went back to its queue after an offer.
+    pub requeue_count: u32,
+}
+
 /// Who put the phone on-hook (`phoneState` of `AgentOther_PhoneRelease`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum PhoneReleasedBy {
@@ -50,8 +65,27 @@ pub enum AgentEvent {
     Occupied,
     /// `AgentState_SetNotReady_Success`: not-ready took effect with this busy reason.
     NotReady { reason: u16 },
+    /// `AgentState_CancelNotReady_Success`: busy ended.
+    CancelNotReady,
+    /// `AgentState_SetRest_Success`: rest took effect with this rest cause.
+    SetRest { cause: u8 },
+    /// `AgentState_CancelRest_Success`.
+    CancelRest,
+    /// `AgentState_Rest_Timeout`: the rest time is over; the agent stays in rest.
+    RestTimeout,
+    /// `AgentState_SetWork_Success`: wrap-up entered on request.
+    SetWork,
+    /// `AgentState_CancelWork_Success`: wrap-up left.
+    CancelWork,
     /// `AgentState_Work`: wrap-up after a call or at sign-in.
     Work,
+    /// `AgentEvent_Incoming_CallInfo`: a queued call is about to be offered to this agent.
+    IncomingCallInfo(IncomingCall),
+    /// `AgentOther_All_Agent_Busy`: a call of one of the agent's skills has to wait,
+    /// because no agent of that skill is idle; `waiting` calls wait there now.
+    AllAgentsBusy { skill: SkillId, waiting: u32 },
+    /// `AgentOther_Note`: a note or bulletin arrived (read it with `notelets`).
+    Note,
     /// `AgentOther_PhoneAlerting`.
     PhoneAlerting,
     /// `AgentOther_PhoneOffhook`.

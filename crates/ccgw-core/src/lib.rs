@@ -12,15 +12,22 @@ mod center;
 mod directory;
 mod event;
 mod ids;
+pub mod password_policy;
 mod refusal;
 mod session;
 mod time;
 
-pub use agent::{Agent, AgentState, InitialState};
-pub use call::{Call, CallEnd, CallOutcome, CallState, EndedBy, NewCall};
-pub use center::{Center, CenterSettings, Effect, Effects, REJECTED_BUSY_REASON, SignIn, SignOut, SwitchAction, Timer};
-pub use directory::{AgentProfile, Role, SkillGrant, SkillLevel, SkillProfile};
-pub use event::{AgentEvent, CallFeature, CallInfo, PhoneReleasedBy};
+pub use agent::{Agent, AgentState, InitialState, NOTE_CAPACITY, Note, Pending, StateKind};
+pub use call::{Call, CallEnd, CallOutcome, CallState, EndedBy, NewCall, QueueKey};
+pub use center::{
+    BulletinTarget, Center, CenterSettings, CommandKind, Effect, Effects, NoteDelivery, REJECTED_BUSY_REASON, Rule,
+    SignIn, SignOut, SkillCounters, SkillSnapshot, StateCommand, SwitchAction, TRANSITIONS, Timer, transition_rule,
+};
+pub use directory::{
+    AgentProfile, GroupId, GroupProfile, Overflow, QueueLimits, RestReason, Role, RoutingPolicy, SkillGrant,
+    SkillLevel, SkillProfile,
+};
+pub use event::{AgentEvent, CallFeature, CallInfo, IncomingCall, PhoneReleasedBy};
 pub use ids::{CallId, Guid, IdError, PhoneNumber, Seq, SkillId, Vdn, WorkNo};
 pub use refusal::Refusal;
 pub use session::{AuthMode, AuthSettings, GuidCheck, Session};

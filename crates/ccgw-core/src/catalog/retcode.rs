@@ -36,6 +36,11 @@ retcodes! {
     PHONE_INVALID = "100-013", "phone number invalid";
     FORCE_LOGIN_DISABLED = "100-015", "already signed in and forced sign-in is disabled";
     SIGN_IN_IN_PROGRESS = "100-021", "agent is signing in, do not call again";
+    PASSWORD_CHANGE_FAILED = "110-002", "password change failed";
+    OLD_PASSWORD_WRONG = "110-003", "old password wrong";
+    PASSWORD_SAME_AS_OLD = "110-017", "the new password equals the old one";
+    PASSWORD_COMPOSITION = "110-019", "the new password violates the composition rule";
+    PASSWORD_LENGTH = "110-020", "the new password must be 8-32 characters";
     NO_CALL_TO_ANSWER = "200-002", "no call to answer";
     NO_CALL_TO_RELEASE = "200-017", "no call to release";
 }

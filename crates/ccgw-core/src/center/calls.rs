@@ -1,41 +1,31 @@
-//! Call progress at an agent: arrival, answer, release, the customer hanging up, ring
-//! timeout and wrap-up.
+//! Call progress at an agent: answer, release, the customer hanging up, ring timeout,
+//! wrap-up, and the end of every call with exactly one outcome.
 //!
 //! Event order (ccgw's choice where spec 03 §3 lists a set):
 //! - answer: `AgentEvent_Customer_Alerting`, `AgentEvent_Talking` (S9);
-//! - agent releases: `Call_Release`, `Customer_Release`, `PhoneRelease{2}`, then
-//!   `AgentState_Ready` or `AgentState_Work` (S20);
+//! - agent releases: `Call_Release`, `Customer_Release`, `PhoneRelease{2}`, then the state
+//!   after the call (S20);
 //! - customer hangs up while talking or ringing: `Customer_Release`, `Call_Release`,
-//!   `PhoneRelease{3}`, then Ready/Work (S21); after ringing only, the agent goes back to
-//!   idle with its old idle time, as if the offer had never happened;
+//!   `PhoneRelease{3}`, then the state after the call (S21); after ringing only, an agent
+//!   with no waiting request goes back to idle with its old idle time;
 //! - ring timeout: `No_Answer`, `PhoneRelease{3}`, `SetNotReady_Success{reason 2}`;
 //! - agent releases a call that is still ringing (declines it): `Call_Release`,
 //!   `PhoneRelease{2}`, `SetNotReady_Success{reason 7}`; the call goes to the next agent.
+//!
+//! The state after a call: a waiting `work` request, or `autoenteridle` off, gives
+//! wrap-up (`AgentState_SetWork_Success` resp. `AgentState_Work`) for the call's skill's
+//! wrap-up time, else the agent's, else the center's, else until `cancelwork`; otherwise
+//! a waiting busy or rest request takes effect, otherwise the agent is idle.
 
 use super::{Center, Effect, Effects, REJECTED_BUSY_REASON, SwitchAction, Timer};
-use crate::agent::AgentState;
-use crate::call::{Call, CallEnd, CallOutcome, CallState, EndedBy, NewCall};
+use crate::agent::{AgentState, Pending};
+use crate::call::{Call, CallEnd, CallOutcome, CallState, EndedBy};
 use crate::event::{AgentEvent, CallFeature, CallInfo, PhoneReleasedBy};
-use crate::ids::{CallId, WorkNo};
+use crate::ids::{CallId, SkillId, WorkNo};
 use crate::refusal::Refusal;
 use crate::time::Timestamp;
 
 impl Center {
-    /// The switch placed a customer call into a skill queue.
-    pub fn call_arrived(&mut self, call: NewCall, now: Timestamp) -> Effects {
-        let mut fx = Effects::new();
-        let id = call.id.clone();
-        if self.calls.contains_key(&id) {
-            return fx;
-        }
-        let key = (call.vdn, call.skill);
-        self.calls
-            .insert(id.clone(), Call { info: call, arrived: now, state: CallState::Queued, offered_to: Vec::new() });
-        self.queues.entry(key).or_default().push_back(id.clone());
-        self.offer_to_idle_agent(&id, now, &mut fx);
-        fx
-    }
-
     pub fn answer(&mut self, work_no: WorkNo, wanted: Option<&CallId>, now: Timestamp) -> Result<Effects, Refusal> {
         let agent = self.agents.get(&work_no).ok_or(Refusal::NotSignedIn)?;
         let AgentState::Ringing { call: ringing, .. } = &agent.state else {
@@ -50,7 +40,8 @@ impl Center {
         call.state = CallState::Talking { agent: work_no, since: now };
         let info = talking_info(call);
         let caller = call.info.caller.clone();
-        self.set_state(work_no, AgentState::Talking { call: call_id.clone() });
+        self.set_state(work_no, AgentState::Talking { call: call_id.clone() }, now);
+        self.count_answer(&call_id, now);
         let mut fx = Effects::new();
         Self::emit(&mut fx, work_no, AgentEvent::CustomerAlerting { call: call_id.clone(), other_phone: caller });
         Self::emit(&mut fx, work_no, AgentEvent::Talking(info));
@@ -63,23 +54,27 @@ impl Center {
         let mut fx = Effects::new();
         match agent.state.clone() {
             AgentState::Talking { call } => {
-                let caller = self.calls.get(&call).map(|c| c.info.caller.clone()).unwrap_or_default();
+                let (caller, skill) = self.calls.get(&call).map(|c| (c.info.caller.clone(), c.skill())).unzip();
                 Self::emit(&mut fx, work_no, AgentEvent::CallRelease(call.clone()));
-                Self::emit(&mut fx, work_no, AgentEvent::CustomerRelease { call: call.clone(), number: caller });
+                Self::emit(
+                    &mut fx,
+                    work_no,
+                    AgentEvent::CustomerRelease { call: call.clone(), number: caller.unwrap_or_default() },
+                );
                 Self::emit(&mut fx, work_no, AgentEvent::PhoneRelease(PhoneReleasedBy::Agent));
                 fx.push(Effect::Switch(SwitchAction::Release { call: call.clone() }));
                 self.end_call(&call, EndedBy::Agent, now, &mut fx);
-                self.after_call(work_no, now, &mut fx);
+                self.after_call(work_no, skill, now, &mut fx);
             }
             AgentState::Ringing { call, .. } => {
                 Self::emit(&mut fx, work_no, AgentEvent::CallRelease(call.clone()));
                 Self::emit(&mut fx, work_no, AgentEvent::PhoneRelease(PhoneReleasedBy::Agent));
-                self.set_state(work_no, AgentState::NotReady { reason: REJECTED_BUSY_REASON });
-                Self::emit(&mut fx, work_no, AgentEvent::NotReady { reason: REJECTED_BUSY_REASON });
-                self.requeue_at_head(&call, work_no, &mut fx);
-                self.offer_to_idle_agent(&call, now, &mut fx);
+                self.decline(work_no, &call, REJECTED_BUSY_REASON, now, &mut fx);
             }
-            AgentState::Idle { .. } | AgentState::NotReady { .. } | AgentState::WrapUp { .. } => {
+            AgentState::Idle { .. }
+            | AgentState::NotReady { .. }
+            | AgentState::Rest { .. }
+            | AgentState::WrapUp { .. } => {
                 return Err(Refusal::NoCallToRelease);
             }
         }
@@ -91,12 +86,10 @@ impl Center {
         let mut fx = Effects::new();
         let Some(call) = self.calls.get(call_id) else { return fx };
         let caller = call.info.caller.clone();
+        let skill = call.skill();
         match call.state.clone() {
             CallState::Queued => {
-                let key = (call.info.vdn, call.info.skill);
-                if let Some(queue) = self.queues.get_mut(&key) {
-                    queue.retain(|queued| queued != call_id);
-                }
+                self.unqueue(call_id);
                 self.finish(call_id, CallOutcome::AbandonedInQueue, now, &mut fx);
             }
             CallState::Offered { agent, .. } => {
@@ -107,17 +100,15 @@ impl Center {
                 Self::emit(&mut fx, agent, AgentEvent::CustomerRelease { call: call_id.clone(), number: caller });
                 Self::emit(&mut fx, agent, AgentEvent::CallRelease(call_id.clone()));
                 Self::emit(&mut fx, agent, AgentEvent::PhoneRelease(PhoneReleasedBy::Platform));
-                self.finish(call_id, CallOutcome::AbandonedRinging, now, &mut fx);
-                self.set_state(agent, AgentState::Idle { since: idle_since });
-                Self::emit(&mut fx, agent, AgentEvent::Ready);
-                self.find_call_for(agent, now, &mut fx);
+                self.finish(call_id, CallOutcome::AbandonedRinging { agent }, now, &mut fx);
+                self.become_available(agent, idle_since, now, &mut fx);
             }
             CallState::Talking { agent, .. } => {
                 Self::emit(&mut fx, agent, AgentEvent::CustomerRelease { call: call_id.clone(), number: caller });
                 Self::emit(&mut fx, agent, AgentEvent::CallRelease(call_id.clone()));
                 Self::emit(&mut fx, agent, AgentEvent::PhoneRelease(PhoneReleasedBy::Platform));
                 self.end_call(call_id, EndedBy::Customer, now, &mut fx);
-                self.after_call(agent, now, &mut fx);
+                self.after_call(agent, Some(skill), now, &mut fx);
             }
         }
         fx
@@ -129,13 +120,20 @@ impl Center {
         if current != offer {
             return;
         }
-        let reason = self.settings.no_answer_busy_reason;
+        self.counters.entry((call.info.vdn, call.skill())).or_default().no_answer += 1;
         Self::emit(fx, agent, AgentEvent::NoAnswer(call_id.clone()));
         Self::emit(fx, agent, AgentEvent::PhoneRelease(PhoneReleasedBy::Platform));
-        self.set_state(agent, AgentState::NotReady { reason });
-        Self::emit(fx, agent, AgentEvent::NotReady { reason });
-        self.requeue_at_head(call_id, agent, fx);
-        self.offer_to_idle_agent(call_id, now, fx);
+        self.decline(agent, call_id, self.settings.no_answer_busy_reason, now, fx);
+    }
+
+    /// The agent did not take an offered call: it is set busy with `reason` (any waiting
+    /// request is dropped) and the call goes back to its queue.
+    pub(super) fn decline(&mut self, work_no: WorkNo, call_id: &CallId, reason: u16, now: Timestamp, fx: &mut Effects) {
+        if let Some(agent) = self.agents.get_mut(&work_no) {
+            agent.pending = None;
+        }
+        self.enter_busy(work_no, reason, now, fx);
+        self.return_to_queue(call_id, work_no, now, fx);
     }
 
     pub(super) fn wrap_up_end(
@@ -150,24 +148,28 @@ impl Center {
         if agent.login_time != login_time || agent.state != (AgentState::WrapUp { ends: Some(ends) }) {
             return;
         }
-        self.set_state(work_no, AgentState::Idle { since: now });
-        Self::emit(fx, work_no, AgentEvent::Ready);
-        self.find_call_for(work_no, now, fx);
+        self.become_available(work_no, now, now, fx);
     }
 
-    /// The agent's part in a call is over: idle or wrap-up, per `autoenteridle`.
-    fn after_call(&mut self, work_no: WorkNo, now: Timestamp, fx: &mut Effects) {
-        let Some(agent) = self.agents.get(&work_no) else { return };
-        let login_time = agent.login_time;
-        if agent.auto_enter_idle {
-            self.set_state(work_no, AgentState::Idle { since: now });
-            Self::emit(fx, work_no, AgentEvent::Ready);
-            self.find_call_for(work_no, now, fx);
-            return;
+    /// The agent's part in a call is over.
+    pub(super) fn after_call(&mut self, work_no: WorkNo, skill: Option<SkillId>, now: Timestamp, fx: &mut Effects) {
+        let Some(agent) = self.agents.get_mut(&work_no) else { return };
+        let requested_work = agent.pending == Some(Pending::Work);
+        if requested_work {
+            agent.pending = None;
         }
-        let ends = self.settings.wrap_up.map(|span| now.plus(span));
-        self.set_state(work_no, AgentState::WrapUp { ends });
-        Self::emit(fx, work_no, AgentEvent::Work);
+        if !requested_work && agent.auto_enter_idle {
+            return self.become_available(work_no, now, now, fx);
+        }
+        let login_time = agent.login_time;
+        let length = skill
+            .and_then(|skill| self.skills.get(&(agent.profile.vdn, skill)))
+            .and_then(|skill| skill.wrap_up)
+            .or(agent.profile.wrap_up)
+            .or(self.settings.wrap_up);
+        let ends = length.map(|length| now.plus(length));
+        self.set_state(work_no, AgentState::WrapUp { ends }, now);
+        Self::emit(fx, work_no, if requested_work { AgentEvent::SetWork } else { AgentEvent::Work });
         if let Some(ends) = ends {
             fx.push(Effect::Timer { at: ends, timer: Timer::WrapUpEnd { work_no, login_time, ends } });
         }
@@ -181,16 +183,25 @@ impl Center {
         }
     }
 
-    fn finish(&mut self, call_id: &CallId, outcome: CallOutcome, now: Timestamp, fx: &mut Effects) {
-        if let Some(call) = self.calls.remove(call_id) {
-            fx.push(Effect::CallEnded(Box::new(CallEnd {
-                call: call.info,
-                arrived: call.arrived,
-                ended: now,
-                outcome,
-                offered_to: call.offered_to,
-            })));
+    pub(super) fn count_answer(&mut self, call_id: &CallId, now: Timestamp) {
+        if let Some(call) = self.calls.get(call_id) {
+            let waited = now.since(call.queued_since);
+            self.counters.entry((call.info.vdn, call.skill())).or_default().answered_after(waited);
         }
+    }
+
+    /// Removes a call from the center with its one outcome.
+    pub(super) fn finish(&mut self, call_id: &CallId, outcome: CallOutcome, now: Timestamp, fx: &mut Effects) {
+        let Some(call) = self.calls.remove(call_id) else { return };
+        self.counters.entry((call.info.vdn, call.skill())).or_default().ended(&outcome);
+        fx.push(Effect::CallEnded(Box::new(CallEnd {
+            route: call.route,
+            call: call.info,
+            arrived: call.arrived,
+            ended: now,
+            outcome,
+            offered_to: call.offered_to,
+        })));
     }
 }
 

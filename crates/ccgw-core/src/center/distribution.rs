@@ -1,43 +1,157 @@
-//! Automatic call distribution: who gets which call, and when.
+//! Automatic call distribution: which queue a call waits in, who gets it, and what
+//! happens when a queue is full, unstaffed or the call has waited too long.
 //!
-//! A call goes to the eligible agent who has been idle longest; an agent who becomes idle
-//! takes the call that has waited longest among its skills. Offers never double-book: a
-//! call is offered only from `Queued`, and only to an agent in `Idle`.
+//! - A call waits in its skill queue, ordered by priority (higher first), then arrival.
+//! - A call is offered to an available agent of its skill chosen by the skill's routing
+//!   policy (longest idle, most skilled, round robin); an agent who becomes available is
+//!   offered the head call with the highest priority, then the oldest, among its skills.
+//! - Offers never double-book: a call is offered only from `Queued`, and only to an
+//!   agent who is `Idle` with talk right; both change state in the same step.
+//! - Limits per skill: `max_waiting` refuses a call (queue full); `refuse_when_unstaffed`
+//!   overflows or refuses a call when nobody with the skill is signed in (no agent);
+//!   `max_wait` overflows the call to another skill or a number, or releases it (timed
+//!   out). A call never overflows into a queue it has already been in.
 
-use super::{Center, Effect, Effects, Timer};
+use super::{Center, Effect, Effects, SwitchAction, Timer};
 use crate::agent::AgentState;
-use crate::call::CallState;
-use crate::event::{AgentEvent, CallFeature, CallInfo};
-use crate::ids::{CallId, WorkNo};
+use crate::call::{Call, CallOutcome, CallState, NewCall};
+use crate::directory::{Overflow, RoutingPolicy};
+use crate::event::{AgentEvent, CallFeature, CallInfo, IncomingCall};
+use crate::ids::{CallId, SkillId, WorkNo};
 use crate::time::Timestamp;
 
 impl Center {
-    /// Offers a queued call to the longest-idle agent of its skill, if there is one.
-    pub(super) fn offer_to_idle_agent(&mut self, call_id: &CallId, now: Timestamp, fx: &mut Effects) {
-        let Some(call) = self.calls.get(call_id) else { return };
-        if call.state != CallState::Queued {
-            return;
+    /// The switch placed a customer call into a skill queue.
+    pub fn call_arrived(&mut self, call: NewCall, now: Timestamp) -> Effects {
+        let mut fx = Effects::new();
+        let id = call.id.clone();
+        if self.calls.contains_key(&id) {
+            return fx;
         }
-        let key = (call.info.vdn, call.info.skill);
-        let agent = self.idle.get(&key).and_then(|set| set.first()).map(|&(_, work_no)| work_no);
-        if let Some(work_no) = agent {
-            self.make_offer(call_id, work_no, now, fx);
+        self.next_arrival += 1;
+        let skill = call.skill;
+        self.calls.insert(
+            id.clone(),
+            Call {
+                info: call,
+                arrived: now,
+                seq: self.next_arrival,
+                state: CallState::Queued,
+                offered_to: Vec::new(),
+                route: Vec::new(),
+                queued_since: now,
+            },
+        );
+        self.enqueue(&id, skill, now, &mut fx);
+        fx
+    }
+
+    /// Puts a call (new, or overflowing) into `skill`'s queue, applying its limits.
+    fn enqueue(&mut self, call_id: &CallId, skill: SkillId, now: Timestamp, fx: &mut Effects) {
+        let Some(call) = self.calls.get_mut(call_id) else { return };
+        let key = (call.info.vdn, skill);
+        call.route.push(skill);
+        call.queued_since = now;
+        call.state = CallState::Queued;
+        let hop = call.route.len();
+        let queue_key = call.queue_key();
+        self.counters.entry(key).or_default().entered += 1;
+        let Some(config) = self.skills.get(&key) else {
+            return self.refuse(call_id, CallOutcome::NoAgent, now, fx);
+        };
+        let limits = config.limits.clone();
+        let waiting = self.queues.get(&key).map_or(0, |queue| queue.len());
+        if limits.max_waiting.is_some_and(|max| waiting >= max as usize) {
+            return self.refuse(call_id, CallOutcome::QueueFull, now, fx);
+        }
+        if limits.refuse_when_unstaffed && self.staffed.get(&key).is_none_or(|agents| agents.is_empty()) {
+            return self.overflow_or(call_id, CallOutcome::NoAgent, now, fx);
+        }
+        self.queues.entry(key).or_default().insert(queue_key, call_id.clone());
+        if let Some(max_wait) = limits.max_wait {
+            fx.push(Effect::Timer { at: now.plus(max_wait), timer: Timer::QueueWait { call: call_id.clone(), hop } });
+        }
+        if !self.offer_to_idle_agent(call_id, now, fx) {
+            self.tell_all_busy(key, fx);
         }
     }
 
-    /// Offers an idle agent the longest-waiting call among its skills, if there is one.
+    /// Ends a call that no queue will take, telling the switch to release it.
+    fn refuse(&mut self, call_id: &CallId, outcome: CallOutcome, now: Timestamp, fx: &mut Effects) {
+        self.unqueue(call_id);
+        fx.push(Effect::Switch(SwitchAction::Release { call: call_id.clone() }));
+        self.finish(call_id, outcome, now, fx);
+    }
+
+    /// Sends a call on to its queue's overflow target, or ends it with `fallback`.
+    fn overflow_or(&mut self, call_id: &CallId, fallback: CallOutcome, now: Timestamp, fx: &mut Effects) {
+        let Some(call) = self.calls.get(call_id) else { return };
+        let key = (call.info.vdn, call.skill());
+        let target = self.skills.get(&key).and_then(|skill| skill.limits.overflow.clone());
+        match target {
+            Some(Overflow::Skill(next)) if !call.route.contains(&next) => {
+                self.unqueue(call_id);
+                self.counters.entry(key).or_default().overflowed += 1;
+                self.enqueue(call_id, next, now, fx);
+            }
+            Some(Overflow::Number(to)) => {
+                self.unqueue(call_id);
+                fx.push(Effect::Switch(SwitchAction::Redirect { call: call_id.clone(), to: to.clone() }));
+                self.finish(call_id, CallOutcome::Overflowed { to }, now, fx);
+            }
+            _ => self.refuse(call_id, fallback, now, fx),
+        }
+    }
+
+    /// The call has waited its queue's maximum. If it is ringing at an agent right now,
+    /// the check is repeated when (if) it comes back to the queue.
+    pub(super) fn queue_wait_over(&mut self, call_id: &CallId, hop: usize, now: Timestamp, fx: &mut Effects) {
+        let Some(call) = self.calls.get(call_id) else { return };
+        if call.route.len() != hop || call.state != CallState::Queued {
+            return;
+        }
+        self.overflow_or(call_id, CallOutcome::TimedOut, now, fx);
+    }
+
+    fn wait_is_over(&self, call: &Call, now: Timestamp) -> bool {
+        let max_wait = self.skills.get(&(call.info.vdn, call.skill())).and_then(|skill| skill.limits.max_wait);
+        max_wait.is_some_and(|max_wait| now >= call.queued_since.plus(max_wait))
+    }
+
+    /// Takes a call out of its queue, wherever it is.
+    pub(super) fn unqueue(&mut self, call_id: &CallId) {
+        let Some(call) = self.calls.get(call_id) else { return };
+        if let Some(queue) = self.queues.get_mut(&(call.info.vdn, call.skill())) {
+            queue.remove(&call.queue_key());
+        }
+    }
+
+    /// Offers a queued call to the agent its skill's policy picks. `false` when nobody is
+    /// available.
+    pub(super) fn offer_to_idle_agent(&mut self, call_id: &CallId, now: Timestamp, fx: &mut Effects) -> bool {
+        let Some(call) = self.calls.get(call_id) else { return false };
+        if call.state != CallState::Queued {
+            return false;
+        }
+        let key = (call.info.vdn, call.skill());
+        let policy = self.skills.get(&key).map_or(RoutingPolicy::default(), |skill| skill.policy);
+        let Some(work_no) = self.pools.get(&key).and_then(|pool| pool.pick(policy)) else { return false };
+        self.make_offer(call_id, work_no, now, fx);
+        true
+    }
+
+    /// Offers an available agent the best waiting call among its skills, if there is one.
     pub(super) fn find_call_for(&mut self, work_no: WorkNo, now: Timestamp, fx: &mut Effects) {
         let Some(agent) = self.agents.get(&work_no) else { return };
-        if !matches!(agent.state, AgentState::Idle { .. }) {
+        if !agent.is_available() {
             return;
         }
         let vdn = agent.profile.vdn;
         let best = agent
             .skills()
-            .filter_map(|skill| self.queues.get(&(vdn, skill))?.front())
-            .filter_map(|id| self.calls.get(id))
-            .min_by(|a, b| (a.arrived, &a.info.id).cmp(&(b.arrived, &b.info.id)))
-            .map(|call| call.info.id.clone());
+            .filter_map(|skill| self.queues.get(&(vdn, skill))?.first_key_value())
+            .min_by_key(|(key, _)| **key)
+            .map(|(_, id)| id.clone());
         if let Some(call_id) = best {
             self.make_offer(&call_id, work_no, now, fx);
         }
@@ -48,7 +162,7 @@ impl Center {
             return;
         };
         let AgentState::Idle { since: idle_since } = agent.state else { return };
-        let key = (call.info.vdn, call.info.skill);
+        let key = (call.info.vdn, call.skill());
         let auto_answer = agent.auto_answer;
         let phone = agent.phone.clone();
         let info = CallInfo {
@@ -59,14 +173,19 @@ impl Center {
             media_type: call.info.media_type,
             transferred_from: None,
         };
-        if let Some(queue) = self.queues.get_mut(&key) {
-            // The offered call is always the head: calls wait only while no agent of their
-            // skill is idle, so an arriving call that is offered at once is alone in its queue.
-            if queue.front() == Some(call_id) {
-                queue.pop_front();
-            } else {
-                queue.retain(|queued| queued != call_id);
-            }
+        let incoming = IncomingCall {
+            call: call_id.clone(),
+            skill: key.1,
+            skill_name: self.skills.get(&key).map(|skill| skill.name.clone()).unwrap_or_default(),
+            caller: call.info.caller.clone(),
+            called: call.info.called.clone(),
+            last_release_agent: call.offered_to.last().copied(),
+            media_type: call.info.media_type,
+            requeue_count: u32::try_from(call.offered_to.len()).unwrap_or(u32::MAX),
+        };
+        self.unqueue(call_id);
+        if let Some(pool) = self.pools.get_mut(&key) {
+            pool.offered(work_no);
         }
         self.next_offer += 1;
         let offer = self.next_offer;
@@ -78,34 +197,56 @@ impl Center {
         if let Some(call) = self.calls.get_mut(call_id) {
             call.state = call_state;
         }
+        Self::emit(fx, work_no, AgentEvent::IncomingCallInfo(incoming));
         Self::emit(fx, work_no, AgentEvent::Occupied);
         Self::emit(fx, work_no, AgentEvent::PhoneAlerting);
         Self::emit(fx, work_no, AgentEvent::PhoneOffhook);
-        fx.push(Effect::Switch(super::SwitchAction::Alert {
-            call: call_id.clone(),
-            agent: work_no,
-            phone: phone.clone(),
-        }));
+        fx.push(Effect::Switch(SwitchAction::Alert { call: call_id.clone(), agent: work_no, phone: phone.clone() }));
         if auto_answer {
-            self.set_state(work_no, AgentState::Talking { call: call_id.clone() });
+            self.set_state(work_no, AgentState::Talking { call: call_id.clone() }, now);
+            self.count_answer(call_id, now);
             Self::emit(fx, work_no, AgentEvent::AutoAnswer(info.clone()));
             Self::emit(fx, work_no, AgentEvent::Talking(info));
-            fx.push(Effect::Switch(super::SwitchAction::Connect { call: call_id.clone(), agent: work_no, phone }));
+            fx.push(Effect::Switch(SwitchAction::Connect { call: call_id.clone(), agent: work_no, phone }));
         } else {
-            self.set_state(work_no, AgentState::Ringing { call: call_id.clone(), idle_since });
+            self.set_state(work_no, AgentState::Ringing { call: call_id.clone(), idle_since }, now);
             Self::emit(fx, work_no, AgentEvent::Ringing(info));
             let at = now.plus(self.settings.ring_timeout);
             fx.push(Effect::Timer { at, timer: Timer::RingTimeout { call: call_id.clone(), offer } });
         }
     }
 
-    /// Puts an offered call back at the head of its queue (the agent did not take it).
-    pub(super) fn requeue_at_head(&mut self, call_id: &CallId, from: WorkNo, fx: &mut Effects) {
+    /// An offered call goes back to its queue (the agent did not take it), in its old
+    /// place: ahead of every later call of its priority. Then it is offered again, or
+    /// overflows if its wait ran out while it rang.
+    pub(super) fn return_to_queue(&mut self, call_id: &CallId, from: WorkNo, now: Timestamp, fx: &mut Effects) {
         let Some(call) = self.calls.get_mut(call_id) else { return };
         call.state = CallState::Queued;
         call.offered_to.push(from);
-        let key = (call.info.vdn, call.info.skill);
-        self.queues.entry(key).or_default().push_front(call_id.clone());
-        fx.push(Effect::Switch(super::SwitchAction::StopAlerting { call: call_id.clone(), agent: from }));
+        let key = (call.info.vdn, call.skill());
+        let queue_key = call.queue_key();
+        self.queues.entry(key).or_default().insert(queue_key, call_id.clone());
+        fx.push(Effect::Switch(SwitchAction::StopAlerting { call: call_id.clone(), agent: from }));
+        let over = self.calls.get(call_id).is_some_and(|call| self.wait_is_over(call, now));
+        if over {
+            self.overflow_or(call_id, CallOutcome::TimedOut, now, fx);
+        } else if !self.offer_to_idle_agent(call_id, now, fx) {
+            self.tell_all_busy(key, fx);
+        }
+    }
+
+    /// `AgentOther_All_Agent_Busy` to the agents of a skill whose first call has to wait.
+    fn tell_all_busy(&mut self, key: (crate::ids::Vdn, SkillId), fx: &mut Effects) {
+        if !self.settings.all_busy_notice {
+            return;
+        }
+        let waiting = self.queues.get(&key).map_or(0, |queue| queue.len());
+        if waiting != 1 {
+            return;
+        }
+        let Some(agents) = self.staffed.get(&key) else { return };
+        for &work_no in agents {
+            Self::emit(fx, work_no, AgentEvent::AllAgentsBusy { skill: key.1, waiting: 1 });
+        }
     }
 }

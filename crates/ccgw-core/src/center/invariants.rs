@@ -5,14 +5,25 @@ use crate::agent::AgentState;
 use crate::call::CallState;
 
 impl Center {
-    /// Verifies that agents, calls, queues and the idle index agree. Returns the first
-    /// inconsistency found.
+    /// Verifies that agents, calls, queues, pools and the staffing index agree. Returns
+    /// the first inconsistency found.
     pub fn check_invariants(&self) -> Result<(), String> {
+        self.check_calls()?;
+        self.check_queues()?;
+        self.check_agents()?;
+        self.check_pools()
+    }
+
+    fn check_calls(&self) -> Result<(), String> {
         for call in self.calls.values() {
             let id = &call.info.id;
-            let queued = self.queues.get(&(call.info.vdn, call.info.skill)).is_some_and(|q| q.contains(id));
+            let key = (call.info.vdn, call.skill());
+            let queued = self.queues.get(&key).and_then(|q| q.get(&call.queue_key())) == Some(id);
+            if call.route.is_empty() {
+                return Err(format!("call {id} has no route"));
+            }
             match &call.state {
-                CallState::Queued if !queued => return Err(format!("call {id} is queued but in no queue")),
+                CallState::Queued if !queued => return Err(format!("call {id} is queued but not in its queue")),
                 CallState::Queued => {}
                 CallState::Offered { agent, .. } | CallState::Talking { agent, .. } => {
                     if queued {
@@ -25,17 +36,28 @@ impl Center {
                 }
             }
         }
+        Ok(())
+    }
+
+    fn check_queues(&self) -> Result<(), String> {
         for ((vdn, skill), queue) in &self.queues {
-            for id in queue {
-                let ok = self
-                    .calls
-                    .get(id)
-                    .is_some_and(|c| c.state == CallState::Queued && (c.info.vdn, c.info.skill) == (*vdn, *skill));
+            for (key, id) in queue {
+                let ok = self.calls.get(id).is_some_and(|c| {
+                    c.state == CallState::Queued && (c.info.vdn, c.skill()) == (*vdn, *skill) && c.queue_key() == *key
+                });
                 if !ok {
                     return Err(format!("queue {vdn}/{skill} holds {id}, which is not queued there"));
                 }
             }
+            // Nobody waits while an agent of the skill could take the call.
+            if !queue.is_empty() && self.pools.get(&(*vdn, *skill)).is_some_and(|pool| !pool.is_empty()) {
+                return Err(format!("queue {vdn}/{skill} has waiting calls and available agents"));
+            }
         }
+        Ok(())
+    }
+
+    fn check_agents(&self) -> Result<(), String> {
         for agent in self.agents.values() {
             let work_no = agent.profile.work_no;
             if let Some(call) = agent.state.call() {
@@ -52,23 +74,44 @@ impl Center {
                     return Err(format!("agent {work_no} and call {call} disagree on ringing"));
                 }
             }
-            for skill in agent.skills() {
-                let indexed = match agent.state {
+            for grant in &agent.skills {
+                let key = (agent.profile.vdn, grant.skill);
+                if !self.staffed.get(&key).is_some_and(|staff| staff.contains(&work_no)) {
+                    return Err(format!("agent {work_no} is missing from the staff of skill {}", grant.skill));
+                }
+                let pooled = match agent.state {
                     AgentState::Idle { since } => {
-                        self.idle.get(&(agent.profile.vdn, skill)).is_some_and(|s| s.contains(&(since, work_no)))
+                        self.pools.get(&key).is_some_and(|pool| pool.contains(grant.level, since, work_no))
                     }
-                    _ => true,
+                    _ => false,
                 };
-                if !indexed {
-                    return Err(format!("idle agent {work_no} is missing from the idle index of skill {skill}"));
+                if pooled != agent.is_available() {
+                    return Err(format!("agent {work_no}: pool of skill {} disagrees with its state", grant.skill));
                 }
             }
         }
-        for set in self.idle.values() {
-            for (since, work_no) in set {
-                let idle = self.agents.get(work_no).is_some_and(|a| a.state == AgentState::Idle { since: *since });
-                if !idle {
-                    return Err(format!("agent {work_no} is indexed as idle but is not"));
+        Ok(())
+    }
+
+    fn check_pools(&self) -> Result<(), String> {
+        for ((vdn, skill), pool) in &self.pools {
+            for (level, since, work_no) in pool.members() {
+                let ok = self.agents.get(&work_no).is_some_and(|a| {
+                    a.is_available()
+                        && a.state == AgentState::Idle { since }
+                        && a.profile.vdn == *vdn
+                        && a.skills.iter().any(|g| g.skill == *skill && g.level == level)
+                });
+                if !ok {
+                    return Err(format!("agent {work_no} is in the pool of {vdn}/{skill} but not available there"));
+                }
+            }
+        }
+        for ((vdn, skill), staff) in &self.staffed {
+            for work_no in staff {
+                let ok = self.agents.get(work_no).is_some_and(|a| a.profile.vdn == *vdn && a.has_skill(*skill));
+                if !ok {
+                    return Err(format!("agent {work_no} is on the staff of {vdn}/{skill} but does not serve it"));
                 }
             }
         }

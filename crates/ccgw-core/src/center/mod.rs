@@ -4,30 +4,41 @@
 //! and return the ordered [`Effect`]s the runtime must carry out (events to deliver,
 //! switch actions, timers, finished calls). Nothing here blocks or reads a clock.
 
+mod agents;
 mod calls;
 mod distribution;
 mod invariants;
+mod pool;
 mod sessions;
+mod stats;
+mod transitions;
 
-use std::collections::{BTreeMap, BTreeSet, HashMap, VecDeque};
+use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::time::Duration;
 
 use crate::agent::{Agent, AgentState};
-use crate::call::{Call, CallEnd};
+use crate::call::{Call, CallEnd, QueueKey};
+use crate::directory::{SkillLevel, SkillProfile};
 use crate::event::AgentEvent;
 use crate::ids::{CallId, Guid, PhoneNumber, SkillId, Vdn, WorkNo};
 use crate::refusal::Refusal;
 use crate::session::{AuthSettings, GuidCheck};
 use crate::time::Timestamp;
 
+use pool::IdlePool;
+
+pub use agents::{BulletinTarget, NoteDelivery};
 pub use sessions::{SignIn, SignOut};
+pub use stats::{SkillCounters, SkillSnapshot};
+pub use transitions::{CommandKind, Rule, StateCommand, TABLE as TRANSITIONS, rule as transition_rule};
 
 /// Tunables of the center (config `engine.*`).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct CenterSettings {
     /// How long an offered call rings before it is taken back.
     pub ring_timeout: Duration,
-    /// Wrap-up length after a call when `autoenteridle` is off; `None` = until the agent ends it.
+    /// Wrap-up length after a call when neither its skill nor the agent sets one;
+    /// `None` = until the agent ends it.
     pub wrap_up: Option<Duration>,
     /// Silence after which an agent is signed out; `None` disables the check.
     pub liveness: Option<Duration>,
@@ -36,6 +47,9 @@ pub struct CenterSettings {
     pub no_answer_busy_reason: u16,
     /// Whether `forcelogin` may take over an existing sign-in (`100-015` when not).
     pub allow_force_login: bool,
+    /// Send `AgentOther_All_Agent_Busy` to a skill's agents when its first call has to
+    /// wait. Off by default: in a large skill it is one event per agent per wait.
+    pub all_busy_notice: bool,
 }
 
 impl Default for CenterSettings {
@@ -47,6 +61,7 @@ impl Default for CenterSettings {
             auth: AuthSettings::default(),
             no_answer_busy_reason: 2,
             allow_force_login: true,
+            all_busy_notice: false,
         }
     }
 }
@@ -58,9 +73,29 @@ pub const REJECTED_BUSY_REASON: u16 = 7;
 /// each carries what it needs to recognise that its occasion has passed.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Timer {
-    RingTimeout { call: CallId, offer: u64 },
-    WrapUpEnd { work_no: WorkNo, login_time: Timestamp, ends: Timestamp },
-    Liveness { work_no: WorkNo, login_time: Timestamp },
+    RingTimeout {
+        call: CallId,
+        offer: u64,
+    },
+    WrapUpEnd {
+        work_no: WorkNo,
+        login_time: Timestamp,
+        ends: Timestamp,
+    },
+    RestEnd {
+        work_no: WorkNo,
+        login_time: Timestamp,
+        ends: Timestamp,
+    },
+    /// The call has waited its skill's maximum; `hop` tells which queue it was in.
+    QueueWait {
+        call: CallId,
+        hop: usize,
+    },
+    Liveness {
+        work_no: WorkNo,
+        login_time: Timestamp,
+    },
 }
 
 /// What the switch must do for a call.
@@ -74,6 +109,8 @@ pub enum SwitchAction {
     Connect { call: CallId, agent: WorkNo, phone: PhoneNumber },
     /// End the call for every party.
     Release { call: CallId },
+    /// Send the call out of the center to a number (queue overflow).
+    Redirect { call: CallId, to: PhoneNumber },
 }
 
 /// One thing the runtime must do, in order.
@@ -105,16 +142,24 @@ pub enum Effect {
 
 pub type Effects = Vec<Effect>;
 
+type SkillKey = (Vdn, SkillId);
+
 #[derive(Debug, Default)]
 pub struct Center {
     settings: CenterSettings,
     agents: HashMap<WorkNo, Agent>,
     calls: HashMap<CallId, Call>,
-    /// Waiting calls per skill queue, head first.
-    queues: BTreeMap<(Vdn, SkillId), VecDeque<CallId>>,
-    /// Idle agents per skill queue, longest idle first.
-    idle: BTreeMap<(Vdn, SkillId), BTreeSet<(Timestamp, WorkNo)>>,
+    /// Skill queues as configured; a call for a skill not here has no agent.
+    skills: HashMap<SkillKey, SkillProfile>,
+    /// Waiting calls per skill queue, head first (priority, then arrival).
+    queues: HashMap<SkillKey, BTreeMap<QueueKey, CallId>>,
+    /// Agents available for an offer, per skill queue.
+    pools: HashMap<SkillKey, IdlePool>,
+    /// Signed-in agents per skill queue, whatever their state.
+    staffed: HashMap<SkillKey, BTreeSet<WorkNo>>,
+    counters: HashMap<SkillKey, SkillCounters>,
     next_offer: u64,
+    next_arrival: u64,
 }
 
 impl Center {
@@ -178,28 +223,58 @@ impl Center {
         match timer {
             Timer::RingTimeout { call, offer } => self.ring_timeout(&call, offer, now, &mut fx),
             Timer::WrapUpEnd { work_no, login_time, ends } => self.wrap_up_end(work_no, login_time, ends, now, &mut fx),
+            Timer::RestEnd { work_no, login_time, ends } => self.rest_end(work_no, login_time, ends, &mut fx),
+            Timer::QueueWait { call, hop } => self.queue_wait_over(&call, hop, now, &mut fx),
             Timer::Liveness { work_no, login_time } => self.liveness_check(work_no, login_time, now, &mut fx),
         }
         fx
     }
 
-    /// The only writer of `Agent::state`: keeps the idle index in step.
-    fn set_state(&mut self, work_no: WorkNo, next: AgentState) {
-        let Some(agent) = self.agents.get_mut(&work_no) else { return };
-        let vdn = agent.profile.vdn;
-        if let AgentState::Idle { since } = agent.state {
-            for skill in agent.profile.skills.iter().map(|g| g.skill) {
-                if let Some(set) = self.idle.get_mut(&(vdn, skill)) {
-                    set.remove(&(since, work_no));
-                }
+    /// The only writer of `Agent::state`: keeps the idle pools in step.
+    fn set_state(&mut self, work_no: WorkNo, next: AgentState, now: Timestamp) {
+        self.unpool(work_no);
+        if let Some(agent) = self.agents.get_mut(&work_no) {
+            agent.state = next;
+            agent.state_since = now;
+        }
+        self.pool(work_no);
+    }
+
+    /// Where an available agent sits in the pools: (skill queue, level, idle since).
+    fn pool_entries(&self, work_no: WorkNo) -> Vec<(SkillKey, SkillLevel, Timestamp)> {
+        let Some(agent) = self.agents.get(&work_no).filter(|agent| agent.is_available()) else { return Vec::new() };
+        let AgentState::Idle { since } = agent.state else { return Vec::new() };
+        agent.skills.iter().map(|grant| ((agent.profile.vdn, grant.skill), grant.level, since)).collect()
+    }
+
+    /// Takes an available agent out of the pools of its skills (before a change).
+    fn unpool(&mut self, work_no: WorkNo) {
+        for (key, level, since) in self.pool_entries(work_no) {
+            if let Some(pool) = self.pools.get_mut(&key) {
+                pool.remove(level, since, work_no);
             }
         }
-        if let AgentState::Idle { since } = next {
-            for skill in agent.profile.skills.iter().map(|g| g.skill) {
-                self.idle.entry((vdn, skill)).or_default().insert((since, work_no));
-            }
+    }
+
+    /// Puts an available agent into the pools of its skills (after a change).
+    fn pool(&mut self, work_no: WorkNo) {
+        for (key, level, since) in self.pool_entries(work_no) {
+            self.pools.entry(key).or_default().insert(level, since, work_no);
         }
-        agent.state = next;
+    }
+
+    /// Replaces the skill configuration (directory edits take effect without a restart).
+    /// Calls already waiting keep their place; the new limits apply from now on.
+    pub fn configure_skills(&mut self, skills: Vec<SkillProfile>) {
+        self.skills = skills.into_iter().map(|skill| ((skill.vdn, skill.id), skill)).collect();
+    }
+
+    pub fn skill(&self, vdn: Vdn, id: SkillId) -> Option<&SkillProfile> {
+        self.skills.get(&(vdn, id))
+    }
+
+    pub fn skills(&self) -> impl Iterator<Item = &SkillProfile> {
+        self.skills.values()
     }
 
     fn emit(fx: &mut Effects, work_no: WorkNo, event: AgentEvent) {

@@ -1,5 +1,7 @@
 //! Sign-in, sign-out and liveness.
 
+use std::collections::VecDeque;
+
 use super::{Center, Effect, Effects, Timer};
 use crate::agent::{Agent, AgentState, InitialState};
 use crate::call::EndedBy;
@@ -49,30 +51,40 @@ impl Center {
             }
             fx = self.sign_out(work_no, SignOut::TakenOver, now)?;
         }
+        let vdn = request.profile.vdn;
         let agent = Agent {
+            skills: request.profile.skills.clone(),
             profile: request.profile,
             session: Session::new(request.guid.clone(), now),
             phone: request.phone,
             auto_answer: request.auto_answer,
             auto_enter_idle: request.auto_enter_idle,
+            talk_right: true,
             login_time: now,
             state: AgentState::NotReady { reason: 0 },
+            state_since: now,
+            pending: None,
             last_seen: now,
+            notes: VecDeque::new(),
+            notes_dropped: 0,
         };
+        for skill in agent.skills() {
+            self.staffed.entry((vdn, skill)).or_default().insert(work_no);
+        }
         self.agents.insert(work_no, agent);
         fx.push(Effect::SessionStarted { work_no, guid: request.guid, login_time: now });
         Self::emit(&mut fx, work_no, AgentEvent::InService);
         Self::emit(&mut fx, work_no, AgentEvent::Ready);
         match request.initial {
             InitialState::Idle => {
-                self.set_state(work_no, AgentState::Idle { since: now });
+                self.set_state(work_no, AgentState::Idle { since: now }, now);
                 self.find_call_for(work_no, now, &mut fx);
             }
             InitialState::Busy => {
                 Self::emit(&mut fx, work_no, AgentEvent::NotReady { reason: 0 });
             }
             InitialState::Work => {
-                self.set_state(work_no, AgentState::WrapUp { ends: None });
+                self.set_state(work_no, AgentState::WrapUp { ends: None }, now);
                 Self::emit(&mut fx, work_no, AgentEvent::Work);
             }
         }
@@ -93,11 +105,10 @@ impl Center {
         let mut fx = Effects::new();
         match state {
             AgentState::Ringing { call, .. } => {
-                // The caller must not pay for the agent leaving: back to the queue head,
-                // and on to the next idle agent (this one is no longer idle).
-                self.set_state(work_no, AgentState::NotReady { reason: 0 });
-                self.requeue_at_head(&call, work_no, &mut fx);
-                self.offer_to_idle_agent(&call, now, &mut fx);
+                // The caller must not pay for the agent leaving: back to its place in the
+                // queue, and on to the next agent (this one is no longer available).
+                self.set_state(work_no, AgentState::NotReady { reason: 0 }, now);
+                self.return_to_queue(&call, work_no, now, &mut fx);
             }
             AgentState::Talking { call } => {
                 Self::emit(&mut fx, work_no, AgentEvent::CallRelease(call.clone()));
@@ -105,13 +116,22 @@ impl Center {
                 fx.push(Effect::Switch(super::SwitchAction::Release { call: call.clone() }));
                 self.end_call(&call, EndedBy::SignOut, now, &mut fx);
             }
-            AgentState::Idle { .. } | AgentState::NotReady { .. } | AgentState::WrapUp { .. } => {}
+            AgentState::Idle { .. }
+            | AgentState::NotReady { .. }
+            | AgentState::Rest { .. }
+            | AgentState::WrapUp { .. } => {}
         }
         if how != SignOut::Logout {
             Self::emit(&mut fx, work_no, AgentEvent::ShutdownService { login_time });
         }
-        self.set_state(work_no, AgentState::NotReady { reason: 0 });
-        self.agents.remove(&work_no);
+        self.set_state(work_no, AgentState::NotReady { reason: 0 }, now);
+        if let Some(agent) = self.agents.remove(&work_no) {
+            for skill in agent.skills() {
+                if let Some(staff) = self.staffed.get_mut(&(agent.profile.vdn, skill)) {
+                    staff.remove(&work_no);
+                }
+            }
+        }
         fx.push(Effect::SessionEnded { work_no, login_time, guids });
         Ok(fx)
     }
