@@ -1,26 +1,35 @@
-//! Agent operations, including passwords.
+//! Agent operations, including passwords, groups and wrap-up times.
 
 use std::collections::HashMap;
+use std::time::Duration;
 
-use ccgw_core::{AgentProfile, SkillGrant, Vdn, WorkNo};
+use ccgw_core::{AgentProfile, GroupId, SkillGrant, Vdn, WorkNo};
 use sqlx::SqliteConnection;
 
 use crate::convert;
 use crate::directory::Directory;
 use crate::error::StoreError;
+use crate::groups::{group_exists, group_not_found};
 use crate::password::{hash_blocking, verify_blocking};
 use crate::records::{AgentPatch, NewAgent};
-use crate::skills::skill_not_found;
-use crate::validate::{check_grants, check_name};
-use crate::vdns::vdn_not_found;
+use crate::skills::{skill_exists, skill_not_found};
+use crate::validate::{check_grants, check_name, millis};
+use crate::vdns::{vdn_exists, vdn_not_found};
 
-/// work_no, vdn, name, phone, role.
-type AgentRow = (i64, i64, String, String, String);
+/// The columns of an [`AgentRow`], as a literal for `concat!`.
+macro_rules! agent_columns {
+    () => {
+        "work_no, vdn, name, phone, role, group_id, wrap_up_ms"
+    };
+}
+
+/// work_no, vdn, name, phone, role, group_id, wrap_up_ms.
+type AgentRow = (i64, i64, String, String, String, Option<i64>, Option<i64>);
 /// work_no, skill_id, level.
 type GrantRow = (i64, i64, i64);
 
 fn agent_from_row(
-    (work_no, vdn, name, phone, role): AgentRow,
+    (work_no, vdn, name, phone, role, group, wrap_up): AgentRow,
     skills: Vec<SkillGrant>,
 ) -> Result<AgentProfile, StoreError> {
     Ok(AgentProfile {
@@ -30,6 +39,8 @@ fn agent_from_row(
         phone: convert::phone(&phone)?,
         role: convert::role(&role)?,
         skills,
+        group: group.map(convert::group_id).transpose()?,
+        wrap_up: wrap_up.map(|ms| convert::span("wrap-up time", ms)).transpose()?,
     })
 }
 
@@ -46,15 +57,28 @@ fn sorted_by_skill(mut profile: AgentProfile) -> AgentProfile {
     profile
 }
 
-/// Inserts the agent row of `profile` with the given password hash (no grants).
+fn wrap_up_ms(work_no: WorkNo, wrap_up: Option<Duration>) -> Result<Option<i64>, StoreError> {
+    wrap_up.map(|span| millis(&format!("The wrap-up time of agent {work_no}"), span)).transpose()
+}
+
+/// [`StoreError::NotFound`] unless `group` (if any) exists in `vdn`.
+async fn check_group(conn: &mut SqliteConnection, vdn: Vdn, group: Option<GroupId>) -> Result<(), StoreError> {
+    match group {
+        Some(group) if !group_exists(conn, vdn, group).await? => Err(group_not_found(vdn, group)),
+        _ => Ok(()),
+    }
+}
+
+/// Inserts the agent row of `profile` with the given password hash (no grants). The
+/// caller has checked that the VDN and the group exist.
 pub(crate) async fn insert_agent_row(
     conn: &mut SqliteConnection,
     profile: &AgentProfile,
     password_hash: &str,
 ) -> Result<(), StoreError> {
     sqlx::query(
-        "INSERT INTO agents (work_no, vdn, name, password_hash, phone, role)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+        "INSERT INTO agents (work_no, vdn, name, password_hash, phone, role, group_id, wrap_up_ms)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
     )
     .bind(i64::from(profile.work_no.get()))
     .bind(i64::from(profile.vdn.get()))
@@ -62,6 +86,8 @@ pub(crate) async fn insert_agent_row(
     .bind(password_hash)
     .bind(profile.phone.as_str())
     .bind(profile.role.as_str())
+    .bind(profile.group.map(|group| i64::from(group.get())))
+    .bind(wrap_up_ms(profile.work_no, profile.wrap_up)?)
     .execute(conn)
     .await?;
     Ok(())
@@ -76,12 +102,7 @@ pub(crate) async fn insert_grants(
     grants: &[SkillGrant],
 ) -> Result<(), StoreError> {
     for grant in grants {
-        let exists: bool = sqlx::query_scalar("SELECT EXISTS (SELECT 1 FROM skills WHERE vdn = ?1 AND id = ?2)")
-            .bind(i64::from(vdn.get()))
-            .bind(i64::from(grant.skill.get()))
-            .fetch_one(&mut *conn)
-            .await?;
-        if !exists {
+        if !skill_exists(conn, vdn, grant.skill).await? {
             return Err(skill_not_found(vdn, grant.skill));
         }
         sqlx::query("INSERT INTO agent_skills (work_no, vdn, skill_id, level) VALUES (?1, ?2, ?3, ?4)")
@@ -97,7 +118,7 @@ pub(crate) async fn insert_grants(
 
 /// Loads one agent with its grants (ordered by skill id), `None` if absent.
 async fn load_agent(conn: &mut SqliteConnection, work_no: WorkNo) -> Result<Option<AgentProfile>, StoreError> {
-    let row: Option<AgentRow> = sqlx::query_as("SELECT work_no, vdn, name, phone, role FROM agents WHERE work_no = ?1")
+    let row: Option<AgentRow> = sqlx::query_as(concat!("SELECT ", agent_columns!(), " FROM agents WHERE work_no = ?1"))
         .bind(i64::from(work_no.get()))
         .fetch_optional(&mut *conn)
         .await?;
@@ -114,14 +135,6 @@ async fn load_agent(conn: &mut SqliteConnection, work_no: WorkNo) -> Result<Opti
     agent_from_row(row, skills).map(Some)
 }
 
-async fn vdn_exists(conn: &mut SqliteConnection, vdn: Vdn) -> Result<bool, StoreError> {
-    let exists: bool = sqlx::query_scalar("SELECT EXISTS (SELECT 1 FROM vdns WHERE id = ?1)")
-        .bind(i64::from(vdn.get()))
-        .fetch_one(conn)
-        .await?;
-    Ok(exists)
-}
-
 async fn agent_exists(conn: &mut SqliteConnection, work_no: WorkNo) -> Result<bool, StoreError> {
     let exists: bool = sqlx::query_scalar("SELECT EXISTS (SELECT 1 FROM agents WHERE work_no = ?1)")
         .bind(i64::from(work_no.get()))
@@ -130,14 +143,62 @@ async fn agent_exists(conn: &mut SqliteConnection, work_no: WorkNo) -> Result<bo
     Ok(exists)
 }
 
+/// The agents of `vdn` (all with `None`), only those of `group` when given, ordered by
+/// work number, each with its skills ordered by skill id. Two queries in one read
+/// transaction, whatever the number of agents.
+pub(crate) async fn list_agents_where(
+    directory: &Directory,
+    vdn: Option<Vdn>,
+    group: Option<GroupId>,
+) -> Result<Vec<AgentProfile>, StoreError> {
+    let vdn = vdn.map(|v| i64::from(v.get()));
+    let group = group.map(|g| i64::from(g.get()));
+    // One read transaction: agents and grants come from the same snapshot.
+    let mut tx = directory.pool.begin().await?;
+    let agents: Vec<AgentRow> = sqlx::query_as(concat!(
+        "SELECT ",
+        agent_columns!(),
+        " FROM agents
+         WHERE (?1 IS NULL OR vdn = ?1) AND (?2 IS NULL OR group_id = ?2)
+         ORDER BY work_no"
+    ))
+    .bind(vdn)
+    .bind(group)
+    .fetch_all(&mut *tx)
+    .await?;
+    let grants: Vec<GrantRow> = sqlx::query_as(
+        "SELECT g.work_no, g.skill_id, g.level FROM agent_skills g JOIN agents a ON a.work_no = g.work_no
+         WHERE (?1 IS NULL OR a.vdn = ?1) AND (?2 IS NULL OR a.group_id = ?2)
+         ORDER BY g.work_no, g.skill_id",
+    )
+    .bind(vdn)
+    .bind(group)
+    .fetch_all(&mut *tx)
+    .await?;
+    tx.commit().await?;
+
+    let mut by_agent: HashMap<i64, Vec<SkillGrant>> = HashMap::new();
+    for (work_no, skill_id, level) in grants {
+        by_agent.entry(work_no).or_default().push(grant_from_row(skill_id, level)?);
+    }
+    agents
+        .into_iter()
+        .map(|row| {
+            let skills = by_agent.remove(&row.0).unwrap_or_default();
+            agent_from_row(row, skills)
+        })
+        .collect()
+}
+
 impl Directory {
     /// Adds an agent with its skills, hashing the password. [`StoreError::Conflict`] if
-    /// the work number is taken; [`StoreError::NotFound`] if the VDN or a granted skill
-    /// (in that VDN) does not exist. All or nothing.
+    /// the work number is taken; [`StoreError::NotFound`] if the VDN, the group or a
+    /// granted skill (in that VDN) does not exist. All or nothing.
     pub async fn create_agent(&self, agent: &NewAgent) -> Result<AgentProfile, StoreError> {
         let profile = &agent.profile;
         check_name("agent", &profile.name)?;
         check_grants(&profile.skills)?;
+        wrap_up_ms(profile.work_no, profile.wrap_up)?;
         let hash = hash_blocking(agent.password.clone()).await?;
 
         let mut tx = self.begin_write().await?;
@@ -147,6 +208,7 @@ impl Directory {
         if !vdn_exists(&mut tx, profile.vdn).await? {
             return Err(vdn_not_found(profile.vdn));
         }
+        check_group(&mut tx, profile.vdn, profile.group).await?;
         insert_agent_row(&mut tx, profile, &hash).await?;
         insert_grants(&mut tx, profile.work_no, profile.vdn, &profile.skills).await?;
         tx.commit().await?;
@@ -156,38 +218,7 @@ impl Directory {
     /// The agents of one VDN, or of all VDNs with `None`, ordered by work number, each
     /// with its skills ordered by skill id. Two queries whatever the number of agents.
     pub async fn list_agents(&self, vdn: Option<Vdn>) -> Result<Vec<AgentProfile>, StoreError> {
-        let vdn = vdn.map(|v| i64::from(v.get()));
-        // One read transaction: agents and grants come from the same snapshot.
-        let mut tx = self.pool.begin().await?;
-        let agents: Vec<AgentRow> = sqlx::query_as(
-            "SELECT work_no, vdn, name, phone, role FROM agents
-             WHERE ?1 IS NULL OR vdn = ?1
-             ORDER BY work_no",
-        )
-        .bind(vdn)
-        .fetch_all(&mut *tx)
-        .await?;
-        let grants: Vec<GrantRow> = sqlx::query_as(
-            "SELECT work_no, skill_id, level FROM agent_skills
-             WHERE ?1 IS NULL OR vdn = ?1
-             ORDER BY work_no, skill_id",
-        )
-        .bind(vdn)
-        .fetch_all(&mut *tx)
-        .await?;
-        tx.commit().await?;
-
-        let mut by_agent: HashMap<i64, Vec<SkillGrant>> = HashMap::new();
-        for (work_no, skill_id, level) in grants {
-            by_agent.entry(work_no).or_default().push(grant_from_row(skill_id, level)?);
-        }
-        agents
-            .into_iter()
-            .map(|row| {
-                let skills = by_agent.remove(&row.0).unwrap_or_default();
-                agent_from_row(row, skills)
-            })
-            .collect()
+        list_agents_where(self, vdn, None).await
     }
 
     /// One agent with its skills. [`StoreError::NotFound`] if it does not exist.
@@ -197,8 +228,8 @@ impl Directory {
     }
 
     /// Changes an agent and returns the result. `patch.skills`, when present, replaces
-    /// the whole set of grants. [`StoreError::NotFound`] for an unknown agent or skill.
-    /// All or nothing.
+    /// the whole set of grants. [`StoreError::NotFound`] for an unknown agent, skill or
+    /// group (skills and groups must be in the agent's VDN). All or nothing.
     pub async fn update_agent(&self, work_no: WorkNo, patch: &AgentPatch) -> Result<AgentProfile, StoreError> {
         if let Some(name) = &patch.name {
             check_name("agent", name)?;
@@ -206,22 +237,35 @@ impl Directory {
         if let Some(skills) = &patch.skills {
             check_grants(skills)?;
         }
+        let wrap_up = patch.wrap_up.map(|wrap_up| wrap_up_ms(work_no, wrap_up)).transpose()?;
         let mut tx = self.begin_write().await?;
-        let vdn: Option<i64> = sqlx::query_scalar(
+        let vdn: Option<i64> = sqlx::query_scalar("SELECT vdn FROM agents WHERE work_no = ?1")
+            .bind(i64::from(work_no.get()))
+            .fetch_optional(&mut *tx)
+            .await?;
+        let vdn = convert::vdn(vdn.ok_or_else(|| agent_not_found(work_no))?)?;
+        if let Some(group) = patch.group {
+            check_group(&mut tx, vdn, group).await?;
+        }
+        sqlx::query(
             "UPDATE agents
              SET name = COALESCE(?2, name), phone = COALESCE(?3, phone),
                  role = COALESCE(?4, role),
+                 group_id = CASE WHEN ?5 THEN ?6 ELSE group_id END,
+                 wrap_up_ms = CASE WHEN ?7 THEN ?8 ELSE wrap_up_ms END,
                  updated_at = strftime('%Y-%m-%dT%H:%M:%fZ', 'now')
-             WHERE work_no = ?1
-             RETURNING vdn",
+             WHERE work_no = ?1",
         )
         .bind(i64::from(work_no.get()))
         .bind(patch.name.as_deref())
         .bind(patch.phone.as_ref().map(|phone| phone.as_str()))
         .bind(patch.role.map(|role| role.as_str()))
-        .fetch_optional(&mut *tx)
+        .bind(patch.group.is_some())
+        .bind(patch.group.flatten().map(|group| i64::from(group.get())))
+        .bind(wrap_up.is_some())
+        .bind(wrap_up.flatten())
+        .execute(&mut *tx)
         .await?;
-        let vdn = convert::vdn(vdn.ok_or_else(|| agent_not_found(work_no))?)?;
         if let Some(skills) = &patch.skills {
             sqlx::query("DELETE FROM agent_skills WHERE work_no = ?1")
                 .bind(i64::from(work_no.get()))

@@ -1,7 +1,9 @@
 //! Turning SQLite column values back into domain values. A value that does not convert
 //! is a [`StoreError::Corrupt`], never a panic.
 
-use ccgw_core::{PhoneNumber, Role, SkillId, SkillLevel, Vdn, WorkNo};
+use std::time::Duration;
+
+use ccgw_core::{EndedBy, GroupId, PhoneNumber, Role, RoutingPolicy, SkillId, SkillLevel, Timestamp, Vdn, WorkNo};
 
 use crate::error::StoreError;
 
@@ -50,6 +52,75 @@ pub(crate) fn role(value: &str) -> Result<Role, StoreError> {
     Role::parse(value).ok_or_else(|| StoreError::Corrupt(format!("role {value:?} is unknown.")))
 }
 
+pub(crate) fn group_id(value: i64) -> Result<GroupId, StoreError> {
+    u16::try_from(value)
+        .ok()
+        .and_then(GroupId::new)
+        .ok_or_else(|| StoreError::Corrupt(format!("group id {value} is out of range.")))
+}
+
+pub(crate) fn policy(value: &str) -> Result<RoutingPolicy, StoreError> {
+    RoutingPolicy::parse(value).ok_or_else(|| StoreError::Corrupt(format!("routing policy {value:?} is unknown.")))
+}
+
+/// A stored count such as a queue's maximum of waiting calls.
+pub(crate) fn count(what: &str, value: i64) -> Result<u32, StoreError> {
+    u32::try_from(value).map_err(|_| StoreError::Corrupt(format!("{what} {value} is out of range.")))
+}
+
+/// A stored length of time in milliseconds.
+pub(crate) fn span(what: &str, value: i64) -> Result<Duration, StoreError> {
+    u64::try_from(value)
+        .map(Duration::from_millis)
+        .map_err(|_| StoreError::Corrupt(format!("{what} {value} ms is negative.")))
+}
+
+/// A stored 0/1 flag.
+pub(crate) fn flag(what: &str, value: i64) -> Result<bool, StoreError> {
+    match value {
+        0 => Ok(false),
+        1 => Ok(true),
+        _ => Err(StoreError::Corrupt(format!("{what} {value} is neither 0 nor 1."))),
+    }
+}
+
+pub(crate) fn byte(what: &str, value: i64) -> Result<u8, StoreError> {
+    u8::try_from(value).map_err(|_| StoreError::Corrupt(format!("{what} {value} is out of range.")))
+}
+
+/// A stored instant in milliseconds since the Unix epoch.
+pub(crate) fn timestamp(value: i64) -> Result<Timestamp, StoreError> {
+    u64::try_from(value)
+        .map(Timestamp::from_millis)
+        .map_err(|_| StoreError::Corrupt(format!("time {value} ms is negative.")))
+}
+
+pub(crate) fn ended_by(value: &str) -> Result<EndedBy, StoreError> {
+    [EndedBy::Customer, EndedBy::Agent, EndedBy::SignOut]
+        .into_iter()
+        .find(|by| by.as_str() == value)
+        .ok_or_else(|| StoreError::Corrupt(format!("ended by {value:?} is unknown.")))
+}
+
+/// Values joined by `,` (the empty string for none).
+pub(crate) fn join_list<T: std::fmt::Display>(items: &[T]) -> String {
+    items.iter().map(ToString::to_string).collect::<Vec<_>>().join(",")
+}
+
+/// The inverse of [`join_list`], converting each item with `convert`.
+pub(crate) fn split_list<T>(text: &str, convert: impl Fn(i64) -> Result<T, StoreError>) -> Result<Vec<T>, StoreError> {
+    if text.is_empty() {
+        return Ok(Vec::new());
+    }
+    text.split(',')
+        .map(|item| {
+            let value =
+                item.parse::<i64>().map_err(|_| StoreError::Corrupt(format!("list item {item:?} is not a number.")))?;
+            convert(value)
+        })
+        .collect()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -64,6 +135,23 @@ mod tests {
         assert!(matches!(media_type(256), Err(StoreError::Corrupt(_))));
         assert!(matches!(phone("70a"), Err(StoreError::Corrupt(_))));
         assert!(matches!(role("admin"), Err(StoreError::Corrupt(_))));
+        assert!(matches!(group_id(10_000), Err(StoreError::Corrupt(_))));
+        assert!(matches!(policy("random"), Err(StoreError::Corrupt(_))));
+        assert!(matches!(count("max waiting", -1), Err(StoreError::Corrupt(_))));
+        assert!(matches!(span("wrap-up", -1), Err(StoreError::Corrupt(_))));
+        assert!(matches!(flag("refuse", 2), Err(StoreError::Corrupt(_))));
+        assert!(matches!(timestamp(-5), Err(StoreError::Corrupt(_))));
+        assert!(matches!(ended_by("nobody"), Err(StoreError::Corrupt(_))));
+        assert!(matches!(split_list("1,x", skill_id), Err(StoreError::Corrupt(_))));
+    }
+
+    #[test]
+    fn lists_round_trip_through_text() {
+        let skills = vec![SkillId::new(3).unwrap(), SkillId::new(1).unwrap()];
+        assert_eq!(join_list(&skills), "3,1");
+        assert_eq!(split_list("3,1", skill_id).unwrap(), skills);
+        assert_eq!(join_list::<SkillId>(&[]), "");
+        assert!(split_list("", skill_id).unwrap().is_empty());
     }
 
     #[test]

@@ -6,10 +6,11 @@ use thiserror::Error;
 /// Why a directory operation failed.
 #[derive(Debug, Error)]
 pub enum StoreError {
-    /// The VDN, skill or agent named in the message does not exist.
+    /// The VDN, skill, group, rest reason or agent named in the message does not exist.
     #[error("{0}")]
     NotFound(String),
-    /// The VDN, skill or agent named in the message already exists.
+    /// What the message names already exists (a VDN, skill, agent, group, rest reason or
+    /// call record), or is still in use.
     #[error("{0}")]
     Conflict(String),
     /// Unknown work number or wrong password; deliberately does not say which.
@@ -44,9 +45,4 @@ impl From<sqlx::migrate::MigrateError> for StoreError {
 /// True when `error` is a UNIQUE or PRIMARY KEY constraint violation.
 pub(crate) fn is_unique_violation(error: &sqlx::Error) -> bool {
     matches!(error, sqlx::Error::Database(db) if db.is_unique_violation())
-}
-
-/// True when `error` is a FOREIGN KEY constraint violation.
-pub(crate) fn is_foreign_key_violation(error: &sqlx::Error) -> bool {
-    matches!(error, sqlx::Error::Database(db) if db.is_foreign_key_violation())
 }

@@ -1,5 +1,7 @@
 //! ccgw-store: the persistent directory of ccgw in SQLite — VDNs (tenants), their skill
-//! queues, and agents with their granted skills and argon2id password hashes.
+//! queues (routing policy, queue limits, wrap-up), agent groups, rest reasons, agents
+//! with their granted skills and argon2id password hashes — and the records of finished
+//! calls.
 //!
 //! [`Directory`] is the entry point: [`Directory::open`] opens (or creates) a database
 //! file in WAL mode and applies the embedded migrations. Values go in and come out as
@@ -7,15 +9,20 @@
 //! is a [`StoreError`].
 
 mod agents;
+mod call_records;
 mod convert;
 mod directory;
 mod error;
+mod groups;
 mod password;
 mod records;
+mod rest_reasons;
 mod seed;
 mod skills;
 mod validate;
 mod vdns;
+
+pub use call_records::{OUTCOME_CODES, RecordQuery, StoredCall};
 
 pub use directory::Directory;
 pub use error::StoreError;

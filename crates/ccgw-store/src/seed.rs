@@ -1,11 +1,16 @@
-//! The demo center: one VDN, two skills, twenty agents.
+//! The demo center: one VDN, two skills, two groups, twenty agents, three rest reasons.
 
-use ccgw_core::{AgentProfile, IdError, PhoneNumber, Role, SkillGrant, SkillId, SkillLevel, Vdn, WorkNo};
+use ccgw_core::{
+    AgentProfile, GroupId, GroupProfile, IdError, PhoneNumber, RestReason, Role, SkillGrant, SkillId, SkillLevel, Vdn,
+    WorkNo,
+};
 
 use crate::agents::{insert_agent_row, insert_grants};
 use crate::directory::{Directory, is_empty_on};
 use crate::error::StoreError;
+use crate::groups::insert_group_row;
 use crate::password::hash_many_blocking;
+use crate::rest_reasons::upsert_rest_reason_row;
 
 const DEMO_VDN: u16 = 1;
 const DEMO_VDN_NAME: &str = "Demo";
@@ -18,9 +23,30 @@ const LAST_AGENT: u32 = 120;
 /// Agents up to this one also have the VIP skill.
 const LAST_VIP_AGENT: u32 = 105;
 const INSPECTOR: u32 = 120;
+/// (id, name, last agent) of the demo groups: agents up to the last one of a group and
+/// after the previous group's are in it.
+const DEMO_GROUPS: [(u16, &str, u32); 2] = [(1, "Team A", 110), (2, "Team B", LAST_AGENT)];
+/// (code, name) of the demo rest reasons.
+const DEMO_REST_REASONS: [(u8, &str); 3] = [(1, "Lunch"), (2, "Meeting"), (3, "Training")];
 
 fn built_in(error: IdError) -> StoreError {
     StoreError::InvalidInput(format!("A built-in demo value was refused: {error}."))
+}
+
+fn demo_group_id(id: u16) -> Result<GroupId, StoreError> {
+    GroupId::new(id).ok_or_else(|| StoreError::InvalidInput(format!("A built-in demo group id was refused: {id}.")))
+}
+
+fn demo_groups(vdn: Vdn) -> Result<Vec<GroupProfile>, StoreError> {
+    DEMO_GROUPS
+        .iter()
+        .map(|&(id, name, _)| Ok(GroupProfile { vdn, id: demo_group_id(id)?, name: name.into() }))
+        .collect()
+}
+
+/// The demo group of an agent.
+fn group_of(number: u32) -> Result<Option<GroupId>, StoreError> {
+    DEMO_GROUPS.iter().find(|&&(_, _, last)| number <= last).map(|&(id, _, _)| demo_group_id(id)).transpose()
 }
 
 /// The demo agents' profiles, in work-number order.
@@ -40,6 +66,8 @@ fn demo_agents(vdn: Vdn) -> Result<Vec<AgentProfile>, StoreError> {
                 phone: PhoneNumber::parse(&format!("70{number}")).map_err(built_in)?,
                 role: if number == INSPECTOR { Role::Inspector } else { Role::Agent },
                 skills,
+                group: group_of(number)?,
+                wrap_up: None,
             })
         })
         .collect()
@@ -51,10 +79,11 @@ fn not_empty() -> StoreError {
 
 impl Directory {
     /// Fills an empty directory with the demo center: VDN 1 "Demo" (access code 4000),
-    /// skills 1 "General" and 2 "VIP", agents 101–120 (phones 70101–70120) all with
-    /// skill 1, 101–105 also with skill 2, 120 an inspector; every agent has
-    /// `password`, each with its own salt. [`StoreError::Conflict`] if the directory is
-    /// not empty. All or nothing.
+    /// skills 1 "General" and 2 "VIP" (longest idle first, no queue limits), agents
+    /// 101–120 (phones 70101–70120) all with skill 1, 101–105 also with skill 2, 120 an
+    /// inspector; groups 1 "Team A" (101–110) and 2 "Team B" (111–120); rest reasons
+    /// 1 "Lunch", 2 "Meeting", 3 "Training". Every agent has `password`, each with its
+    /// own salt. [`StoreError::Conflict`] if the directory is not empty. All or nothing.
     pub async fn seed_demo(&self, password: &str) -> Result<(), StoreError> {
         if !self.is_empty().await? {
             return Err(not_empty());
@@ -81,6 +110,12 @@ impl Directory {
                 .bind(DEMO_MEDIA_TYPE)
                 .execute(&mut *tx)
                 .await?;
+        }
+        for group in demo_groups(vdn)? {
+            insert_group_row(&mut tx, &group).await?;
+        }
+        for (code, name) in DEMO_REST_REASONS {
+            upsert_rest_reason_row(&mut tx, &RestReason { vdn, code, name: name.into() }).await?;
         }
         for (agent, hash) in agents.iter().zip(&hashes) {
             insert_agent_row(&mut tx, agent, hash).await?;

@@ -1,22 +1,61 @@
-//! Skill (skill queue) operations.
+//! Skill (skill queue) operations: name, media type, routing policy, queue limits and
+//! wrap-up time.
 
-use ccgw_core::{SkillId, SkillProfile, Vdn};
+use ccgw_core::{Overflow, QueueLimits, SkillId, SkillProfile, Vdn};
+use sqlx::SqliteConnection;
 
 use crate::convert;
 use crate::directory::Directory;
-use crate::error::{StoreError, is_foreign_key_violation, is_unique_violation};
+use crate::error::{StoreError, is_unique_violation};
 use crate::records::SkillPatch;
-use crate::validate::check_name;
-use crate::vdns::vdn_not_found;
+use crate::validate::{check_name, millis};
+use crate::vdns::{vdn_exists, vdn_not_found};
 
-type SkillRow = (i64, i64, String, i64);
+/// The columns of a [`SkillRow`], as a literal for `concat!`.
+macro_rules! skill_columns {
+    () => {
+        "vdn, id, name, media_type, policy, max_waiting, max_wait_ms, overflow_skill, overflow_number, \
+         refuse_when_unstaffed, wrap_up_ms"
+    };
+}
 
-fn from_row((vdn, id, name, media_type): SkillRow) -> Result<SkillProfile, StoreError> {
+#[derive(sqlx::FromRow)]
+struct SkillRow {
+    vdn: i64,
+    id: i64,
+    name: String,
+    media_type: i64,
+    policy: String,
+    max_waiting: Option<i64>,
+    max_wait_ms: Option<i64>,
+    overflow_skill: Option<i64>,
+    overflow_number: Option<String>,
+    refuse_when_unstaffed: i64,
+    wrap_up_ms: Option<i64>,
+}
+
+fn from_row(row: SkillRow) -> Result<SkillProfile, StoreError> {
+    let overflow = match (row.overflow_skill, row.overflow_number) {
+        (None, None) => None,
+        (Some(skill), None) => Some(Overflow::Skill(convert::skill_id(skill)?)),
+        (None, Some(number)) => Some(Overflow::Number(convert::phone(&number)?)),
+        (Some(_), Some(_)) => {
+            return Err(StoreError::Corrupt(format!("skill {} has two overflow targets.", row.id)));
+        }
+    };
     Ok(SkillProfile {
-        vdn: convert::vdn(vdn)?,
-        id: convert::skill_id(id)?,
-        name,
-        media_type: convert::media_type(media_type)?,
+        vdn: convert::vdn(row.vdn)?,
+        id: convert::skill_id(row.id)?,
+        name: row.name,
+        media_type: convert::media_type(row.media_type)?,
+        policy: convert::policy(&row.policy)?,
+        limits: QueueLimits {
+            max_waiting: row.max_waiting.map(|n| convert::count("maximum of waiting calls", n)).transpose()?,
+            max_wait: row.max_wait_ms.map(|ms| convert::span("maximum wait", ms)).transpose()?,
+            overflow,
+            refuse_when_unstaffed: convert::flag("refuse when unstaffed", row.refuse_when_unstaffed)?,
+        },
+        wrap_up: row.wrap_up_ms.map(|ms| convert::span("wrap-up time", ms)).transpose()?,
     })
 }
 
@@ -24,37 +63,173 @@ pub(crate) fn skill_not_found(vdn: Vdn, id: SkillId) -> StoreError {
     StoreError::NotFound(format!("Skill {id} does not exist in VDN {vdn}."))
 }
 
+/// A skill's columns besides its key, checked and ready to bind.
+struct Columns<'a> {
+    name: &'a str,
+    media_type: i64,
+    policy: &'static str,
+    max_waiting: Option<i64>,
+    max_wait_ms: Option<i64>,
+    overflow_skill: Option<i64>,
+    overflow_number: Option<&'a str>,
+    refuse_when_unstaffed: bool,
+    wrap_up_ms: Option<i64>,
+}
+
+/// Checks what can be checked without the database.
+fn columns(skill: &SkillProfile) -> Result<Columns<'_>, StoreError> {
+    check_name("skill", &skill.name)?;
+    let limits = &skill.limits;
+    let max_wait_ms = match limits.max_wait {
+        Some(span) => {
+            let ms = millis(&format!("The maximum wait of skill {}", skill.id), span)?;
+            if ms == 0 {
+                return Err(StoreError::InvalidInput(format!(
+                    "The maximum wait of skill {} must be more than zero.",
+                    skill.id
+                )));
+            }
+            Some(ms)
+        }
+        None => None,
+    };
+    let (overflow_skill, overflow_number) = match &limits.overflow {
+        None => (None, None),
+        Some(Overflow::Skill(target)) if *target == skill.id => {
+            return Err(StoreError::InvalidInput(format!("Skill {} cannot overflow into itself.", skill.id)));
+        }
+        Some(Overflow::Skill(target)) => (Some(i64::from(target.get())), None),
+        Some(Overflow::Number(number)) => (None, Some(number.as_str())),
+    };
+    Ok(Columns {
+        name: &skill.name,
+        media_type: i64::from(skill.media_type),
+        policy: skill.policy.as_str(),
+        max_waiting: limits.max_waiting.map(i64::from),
+        max_wait_ms,
+        overflow_skill,
+        overflow_number,
+        refuse_when_unstaffed: limits.refuse_when_unstaffed,
+        wrap_up_ms: skill
+            .wrap_up
+            .map(|span| millis(&format!("The wrap-up time of skill {}", skill.id), span))
+            .transpose()?,
+    })
+}
+
+/// [`StoreError::NotFound`] unless the overflow skill of `skill`, if any, is in its VDN.
+async fn check_overflow_target(conn: &mut SqliteConnection, skill: &SkillProfile) -> Result<(), StoreError> {
+    let Some(Overflow::Skill(target)) = &skill.limits.overflow else {
+        return Ok(());
+    };
+    if skill_exists(conn, skill.vdn, *target).await? {
+        Ok(())
+    } else {
+        Err(StoreError::NotFound(format!(
+            "The overflow skill {target} of skill {} does not exist in VDN {}.",
+            skill.id, skill.vdn
+        )))
+    }
+}
+
+pub(crate) async fn skill_exists(conn: &mut SqliteConnection, vdn: Vdn, id: SkillId) -> Result<bool, StoreError> {
+    let exists: bool = sqlx::query_scalar("SELECT EXISTS (SELECT 1 FROM skills WHERE vdn = ?1 AND id = ?2)")
+        .bind(i64::from(vdn.get()))
+        .bind(i64::from(id.get()))
+        .fetch_one(conn)
+        .await?;
+    Ok(exists)
+}
+
+async fn load_skill(conn: &mut SqliteConnection, vdn: Vdn, id: SkillId) -> Result<Option<SkillProfile>, StoreError> {
+    let row: Option<SkillRow> =
+        sqlx::query_as(concat!("SELECT ", skill_columns!(), " FROM skills WHERE vdn = ?1 AND id = ?2"))
+            .bind(i64::from(vdn.get()))
+            .bind(i64::from(id.get()))
+            .fetch_optional(conn)
+            .await?;
+    row.map(from_row).transpose()
+}
+
+/// `skill` with `patch` applied.
+fn patched(mut skill: SkillProfile, patch: &SkillPatch) -> SkillProfile {
+    if let Some(name) = &patch.name {
+        skill.name.clone_from(name);
+    }
+    if let Some(media_type) = patch.media_type {
+        skill.media_type = media_type;
+    }
+    if let Some(policy) = patch.policy {
+        skill.policy = policy;
+    }
+    if let Some(max_waiting) = patch.max_waiting {
+        skill.limits.max_waiting = max_waiting;
+    }
+    if let Some(max_wait) = patch.max_wait {
+        skill.limits.max_wait = max_wait;
+    }
+    if let Some(overflow) = &patch.overflow {
+        skill.limits.overflow.clone_from(overflow);
+    }
+    if let Some(refuse) = patch.refuse_when_unstaffed {
+        skill.limits.refuse_when_unstaffed = refuse;
+    }
+    if let Some(wrap_up) = patch.wrap_up {
+        skill.wrap_up = wrap_up;
+    }
+    skill
+}
+
 impl Directory {
     /// Adds a skill. [`StoreError::Conflict`] if the VDN already has a skill with this
-    /// id, [`StoreError::NotFound`] if the VDN does not exist.
+    /// id; [`StoreError::NotFound`] if the VDN or the overflow skill does not exist;
+    /// [`StoreError::InvalidInput`] for a bad name, a zero maximum wait or a skill that
+    /// overflows into itself.
     pub async fn create_skill(&self, skill: &SkillProfile) -> Result<(), StoreError> {
-        check_name("skill", &skill.name)?;
-        sqlx::query("INSERT INTO skills (vdn, id, name, media_type) VALUES (?1, ?2, ?3, ?4)")
-            .bind(i64::from(skill.vdn.get()))
-            .bind(i64::from(skill.id.get()))
-            .bind(&skill.name)
-            .bind(i64::from(skill.media_type))
-            .execute(&self.pool)
-            .await
-            .map_err(|e| {
-                if is_unique_violation(&e) {
-                    StoreError::Conflict(format!("Skill {} already exists in VDN {}.", skill.id, skill.vdn))
-                } else if is_foreign_key_violation(&e) {
-                    vdn_not_found(skill.vdn)
-                } else {
-                    e.into()
-                }
-            })?;
+        let columns = columns(skill)?;
+        let mut tx = self.begin_write().await?;
+        if !vdn_exists(&mut tx, skill.vdn).await? {
+            return Err(vdn_not_found(skill.vdn));
+        }
+        check_overflow_target(&mut tx, skill).await?;
+        sqlx::query(
+            "INSERT INTO skills (vdn, id, name, media_type, policy, max_waiting, max_wait_ms, overflow_skill,
+                                 overflow_number, refuse_when_unstaffed, wrap_up_ms)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)",
+        )
+        .bind(i64::from(skill.vdn.get()))
+        .bind(i64::from(skill.id.get()))
+        .bind(columns.name)
+        .bind(columns.media_type)
+        .bind(columns.policy)
+        .bind(columns.max_waiting)
+        .bind(columns.max_wait_ms)
+        .bind(columns.overflow_skill)
+        .bind(columns.overflow_number)
+        .bind(columns.refuse_when_unstaffed)
+        .bind(columns.wrap_up_ms)
+        .execute(&mut *tx)
+        .await
+        .map_err(|e| {
+            if is_unique_violation(&e) {
+                StoreError::Conflict(format!("Skill {} already exists in VDN {}.", skill.id, skill.vdn))
+            } else {
+                e.into()
+            }
+        })?;
+        tx.commit().await?;
         Ok(())
     }
 
     /// The skills of one VDN, or of all VDNs with `None`, ordered by VDN then id.
     pub async fn list_skills(&self, vdn: Option<Vdn>) -> Result<Vec<SkillProfile>, StoreError> {
-        let rows: Vec<SkillRow> = sqlx::query_as(
-            "SELECT vdn, id, name, media_type FROM skills
+        let rows: Vec<SkillRow> = sqlx::query_as(concat!(
+            "SELECT ",
+            skill_columns!(),
+            " FROM skills
              WHERE ?1 IS NULL OR vdn = ?1
-             ORDER BY vdn, id",
-        )
+             ORDER BY vdn, id"
+        ))
         .bind(vdn.map(|v| i64::from(v.get())))
         .fetch_all(&self.pool)
         .await?;
@@ -63,47 +238,70 @@ impl Directory {
 
     /// One skill. [`StoreError::NotFound`] if it does not exist.
     pub async fn get_skill(&self, vdn: Vdn, id: SkillId) -> Result<SkillProfile, StoreError> {
-        let row: Option<SkillRow> =
-            sqlx::query_as("SELECT vdn, id, name, media_type FROM skills WHERE vdn = ?1 AND id = ?2")
-                .bind(i64::from(vdn.get()))
-                .bind(i64::from(id.get()))
-                .fetch_optional(&self.pool)
-                .await?;
-        row.map(from_row).transpose()?.ok_or_else(|| skill_not_found(vdn, id))
+        let mut conn = self.pool.acquire().await?;
+        load_skill(&mut conn, vdn, id).await?.ok_or_else(|| skill_not_found(vdn, id))
     }
 
-    /// Changes a skill's name and/or media type and returns the result.
-    /// [`StoreError::NotFound`] if it does not exist.
+    /// Changes the fields of a skill that `patch` names and returns the result.
+    /// [`StoreError::NotFound`] if the skill or a new overflow skill does not exist;
+    /// [`StoreError::InvalidInput`] as for [`Directory::create_skill`]. All or nothing.
     pub async fn update_skill(&self, vdn: Vdn, id: SkillId, patch: &SkillPatch) -> Result<SkillProfile, StoreError> {
-        if let Some(name) = &patch.name {
-            check_name("skill", name)?;
-        }
-        let row: Option<SkillRow> = sqlx::query_as(
+        let mut tx = self.begin_write().await?;
+        let current = load_skill(&mut tx, vdn, id).await?.ok_or_else(|| skill_not_found(vdn, id))?;
+        let skill = patched(current, patch);
+        let columns = columns(&skill)?;
+        check_overflow_target(&mut tx, &skill).await?;
+        sqlx::query(
             "UPDATE skills
-             SET name = COALESCE(?3, name), media_type = COALESCE(?4, media_type)
-             WHERE vdn = ?1 AND id = ?2
-             RETURNING vdn, id, name, media_type",
+             SET name = ?3, media_type = ?4, policy = ?5, max_waiting = ?6, max_wait_ms = ?7,
+                 overflow_skill = ?8, overflow_number = ?9, refuse_when_unstaffed = ?10, wrap_up_ms = ?11
+             WHERE vdn = ?1 AND id = ?2",
         )
         .bind(i64::from(vdn.get()))
         .bind(i64::from(id.get()))
-        .bind(patch.name.as_deref())
-        .bind(patch.media_type.map(i64::from))
-        .fetch_optional(&self.pool)
+        .bind(columns.name)
+        .bind(columns.media_type)
+        .bind(columns.policy)
+        .bind(columns.max_waiting)
+        .bind(columns.max_wait_ms)
+        .bind(columns.overflow_skill)
+        .bind(columns.overflow_number)
+        .bind(columns.refuse_when_unstaffed)
+        .bind(columns.wrap_up_ms)
+        .execute(&mut *tx)
         .await?;
-        row.map(from_row).transpose()?.ok_or_else(|| skill_not_found(vdn, id))
+        tx.commit().await?;
+        Ok(skill)
     }
 
     /// Removes a skill and, by cascade, every grant of it to an agent.
-    /// [`StoreError::NotFound`] if it does not exist.
+    /// [`StoreError::NotFound`] if it does not exist; [`StoreError::Conflict`] while
+    /// another skill overflows into it.
     pub async fn delete_skill(&self, vdn: Vdn, id: SkillId) -> Result<(), StoreError> {
+        let mut tx = self.begin_write().await?;
+        let overflowing: Vec<i64> =
+            sqlx::query_scalar("SELECT id FROM skills WHERE vdn = ?1 AND overflow_skill = ?2 AND id <> ?2 ORDER BY id")
+                .bind(i64::from(vdn.get()))
+                .bind(i64::from(id.get()))
+                .fetch_all(&mut *tx)
+                .await?;
+        if !overflowing.is_empty() {
+            let sources = overflowing.iter().map(ToString::to_string).collect::<Vec<_>>().join(", ");
+            let (skills, overflows) =
+                if overflowing.len() == 1 { ("skill", "that overflow") } else { ("skills", "those overflows") };
+            return Err(StoreError::Conflict(format!(
+                "Skill {id} of VDN {vdn} is the overflow target of {skills} {sources}; change {overflows} first."
+            )));
+        }
         let done = sqlx::query("DELETE FROM skills WHERE vdn = ?1 AND id = ?2")
             .bind(i64::from(vdn.get()))
             .bind(i64::from(id.get()))
-            .execute(&self.pool)
+            .execute(&mut *tx)
             .await?;
         if done.rows_affected() == 0 {
             return Err(skill_not_found(vdn, id));
         }
+        tx.commit().await?;
         Ok(())
     }
 }

@@ -1,6 +1,7 @@
 //! Checks on values before they reach the database.
 
 use std::collections::HashSet;
+use std::time::Duration;
 
 use ccgw_core::SkillGrant;
 
@@ -34,6 +35,23 @@ pub(crate) fn check_grants(grants: &[SkillGrant]) -> Result<(), StoreError> {
     Ok(())
 }
 
+/// A length of time as whole milliseconds for the database. `what` names it in the
+/// message, e.g. "The wrap-up time of skill 3".
+pub(crate) fn millis(what: &str, span: Duration) -> Result<i64, StoreError> {
+    if !span.subsec_nanos().is_multiple_of(1_000_000) {
+        return Err(StoreError::InvalidInput(format!("{what} must be a whole number of milliseconds.")));
+    }
+    i64::try_from(span.as_millis()).map_err(|_| StoreError::InvalidInput(format!("{what} is too long to be stored.")))
+}
+
+/// Refuses rest reason code 0 (codes are 1 to 255).
+pub(crate) fn check_rest_code(code: u8) -> Result<(), StoreError> {
+    if code == 0 {
+        return Err(StoreError::InvalidInput("A rest reason code must be 1 to 255.".into()));
+    }
+    Ok(())
+}
+
 #[cfg(test)]
 mod tests {
     use ccgw_core::{SkillId, SkillLevel};
@@ -57,5 +75,20 @@ mod tests {
     fn a_skill_granted_twice_is_refused() {
         assert!(check_grants(&[grant(1), grant(2)]).is_ok());
         assert!(matches!(check_grants(&[grant(1), grant(2), grant(1)]), Err(StoreError::InvalidInput(_))));
+    }
+
+    #[test]
+    fn spans_are_stored_as_whole_milliseconds() {
+        assert_eq!(millis("x", Duration::from_secs(30)).ok(), Some(30_000));
+        assert_eq!(millis("x", Duration::ZERO).ok(), Some(0));
+        assert!(matches!(millis("x", Duration::from_micros(1_500)), Err(StoreError::InvalidInput(_))));
+        assert!(matches!(millis("x", Duration::from_secs(u64::MAX)), Err(StoreError::InvalidInput(_))));
+    }
+
+    #[test]
+    fn rest_reason_code_zero_is_refused() {
+        assert!(check_rest_code(1).is_ok());
+        assert!(check_rest_code(255).is_ok());
+        assert!(matches!(check_rest_code(0), Err(StoreError::InvalidInput(_))));
     }
 }

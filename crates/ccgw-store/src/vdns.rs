@@ -1,6 +1,7 @@
 //! VDN (tenant) operations.
 
 use ccgw_core::Vdn;
+use sqlx::SqliteConnection;
 
 use crate::convert;
 use crate::directory::Directory;
@@ -54,4 +55,12 @@ impl Directory {
 
 pub(crate) fn vdn_not_found(vdn: Vdn) -> StoreError {
     StoreError::NotFound(format!("VDN {vdn} does not exist."))
+}
+
+pub(crate) async fn vdn_exists(conn: &mut SqliteConnection, vdn: Vdn) -> Result<bool, StoreError> {
+    let exists: bool = sqlx::query_scalar("SELECT EXISTS (SELECT 1 FROM vdns WHERE id = ?1)")
+        .bind(i64::from(vdn.get()))
+        .fetch_one(conn)
+        .await?;
+    Ok(exists)
 }

@@ -28,7 +28,7 @@ fn vdn_record(n: u16, name: &str, access_code: Option<&str>) -> VdnRecord {
 }
 
 fn skill(vdn_no: u16, id: u32, name: &str) -> SkillProfile {
-    SkillProfile { vdn: vdn(vdn_no), id: skill_id(id), name: name.into(), media_type: 5 }
+    SkillProfile::new(vdn(vdn_no), skill_id(id), name)
 }
 
 fn profile(number: u32, vdn_no: u16, skills: Vec<SkillGrant>) -> AgentProfile {
@@ -39,6 +39,8 @@ fn profile(number: u32, vdn_no: u16, skills: Vec<SkillGrant>) -> AgentProfile {
         phone: phone(&format!("70{number}")),
         role: Role::Agent,
         skills,
+        group: None,
+        wrap_up: None,
     }
 }
 
@@ -156,12 +158,14 @@ async fn creating_a_skill_in_an_unknown_vdn_is_not_found() {
 async fn updating_a_skill_changes_only_the_given_fields() {
     let dir = directory_with_skills().await;
     let renamed = dir
-        .update_skill(vdn(1), skill_id(2), &SkillPatch { name: Some("Gold".into()), media_type: None })
+        .update_skill(vdn(1), skill_id(2), &SkillPatch { name: Some("Gold".into()), ..SkillPatch::default() })
         .await
         .expect("update");
     assert_eq!(renamed, skill(1, 2, "Gold"));
-    let retyped =
-        dir.update_skill(vdn(1), skill_id(2), &SkillPatch { name: None, media_type: Some(7) }).await.expect("update");
+    let retyped = dir
+        .update_skill(vdn(1), skill_id(2), &SkillPatch { media_type: Some(7), ..SkillPatch::default() })
+        .await
+        .expect("update");
     assert_eq!(retyped.name, "Gold");
     assert_eq!(retyped.media_type, 7);
     assert_eq!(dir.get_skill(vdn(1), skill_id(2)).await.expect("get"), retyped);
@@ -262,7 +266,7 @@ async fn updating_an_agent_changes_only_the_given_fields() {
                 name: Some("Alice".into()),
                 phone: Some(phone("8001")),
                 role: Some(Role::Inspector),
-                skills: None,
+                ..AgentPatch::default()
             },
         )
         .await

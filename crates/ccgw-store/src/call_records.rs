@@ -1,0 +1,342 @@
+//! Call records: one row per finished call, written in batches and read back newest
+//! first, page by page.
+
+use ccgw_core::{CallEnd, CallId, CallOutcome, NewCall, SkillId, Timestamp, Vdn, WorkNo};
+use sqlx::{QueryBuilder, Sqlite, SqliteConnection};
+
+use crate::convert;
+use crate::directory::Directory;
+use crate::error::{StoreError, is_unique_violation};
+
+/// Every outcome code a record can carry ([`CallOutcome::code`]).
+pub const OUTCOME_CODES: [&str; 7] =
+    ["answered", "abandoned-in-queue", "abandoned-ringing", "no-agent", "queue-full", "overflowed", "timed-out"];
+
+/// A finished call as stored: `id` is the record's number, increasing in the order the
+/// records were written.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct StoredCall {
+    pub id: i64,
+    pub end: CallEnd,
+}
+
+/// Which records to read; every filter is optional. Records come newest first (by
+/// arrival time, then by record number).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RecordQuery {
+    pub vdn: Option<Vdn>,
+    /// The agent who answered the call, or at whom it rang when the customer hung up.
+    pub agent: Option<WorkNo>,
+    /// The skill queue where the call ended.
+    pub skill: Option<SkillId>,
+    /// Calls that arrived at or after this time.
+    pub from: Option<Timestamp>,
+    /// Calls that arrived before this time.
+    pub to: Option<Timestamp>,
+    /// One of [`OUTCOME_CODES`].
+    pub outcome: Option<String>,
+    /// Records to skip.
+    pub offset: u64,
+    /// Records to return at most; capped at [`RecordQuery::MAX_LIMIT`].
+    pub limit: u32,
+}
+
+impl RecordQuery {
+    pub const DEFAULT_LIMIT: u32 = 100;
+    pub const MAX_LIMIT: u32 = 1000;
+}
+
+impl Default for RecordQuery {
+    fn default() -> Self {
+        Self {
+            vdn: None,
+            agent: None,
+            skill: None,
+            from: None,
+            to: None,
+            outcome: None,
+            offset: 0,
+            limit: Self::DEFAULT_LIMIT,
+        }
+    }
+}
+
+/// The columns that describe an outcome besides its code.
+#[derive(Default)]
+struct OutcomeColumns<'a> {
+    agent: Option<i64>,
+    answered_at_ms: Option<i64>,
+    ended_by: Option<&'static str>,
+    overflow_number: Option<&'a str>,
+}
+
+fn outcome_columns<'a>(call: &CallId, outcome: &'a CallOutcome) -> Result<OutcomeColumns<'a>, StoreError> {
+    Ok(match outcome {
+        CallOutcome::Answered { agent, answered_at, ended_by } => OutcomeColumns {
+            agent: Some(i64::from(agent.get())),
+            answered_at_ms: Some(millis(call, *answered_at)?),
+            ended_by: Some(ended_by.as_str()),
+            overflow_number: None,
+        },
+        CallOutcome::AbandonedRinging { agent } => {
+            OutcomeColumns { agent: Some(i64::from(agent.get())), ..OutcomeColumns::default() }
+        }
+        CallOutcome::Overflowed { to } => {
+            OutcomeColumns { overflow_number: Some(to.as_str()), ..OutcomeColumns::default() }
+        }
+        CallOutcome::AbandonedInQueue | CallOutcome::NoAgent | CallOutcome::QueueFull | CallOutcome::TimedOut => {
+            OutcomeColumns::default()
+        }
+    })
+}
+
+fn millis(call: &CallId, time: Timestamp) -> Result<i64, StoreError> {
+    i64::try_from(time.as_millis())
+        .map_err(|_| StoreError::InvalidInput(format!("A time of call {call} is too far in the future to be stored.")))
+}
+
+#[derive(sqlx::FromRow)]
+struct RecordRow {
+    id: i64,
+    call_id: String,
+    vdn: i64,
+    first_skill: i64,
+    route: String,
+    caller: String,
+    called: String,
+    call_data: String,
+    media_type: i64,
+    priority: i64,
+    arrived_ms: i64,
+    ended_ms: i64,
+    outcome: String,
+    agent: Option<i64>,
+    answered_at_ms: Option<i64>,
+    ended_by: Option<String>,
+    overflow_number: Option<String>,
+    offered_to: String,
+}
+
+/// The columns of a [`RecordRow`].
+const RECORD_COLUMNS: &str = "id, call_id, vdn, first_skill, route, caller, called, call_data, media_type, priority, \
+                              arrived_ms, ended_ms, outcome, agent, answered_at_ms, ended_by, overflow_number, \
+                              offered_to";
+
+fn outcome_from_row(row: &RecordRow) -> Result<CallOutcome, StoreError> {
+    let corrupt = || StoreError::Corrupt(format!("call record {} has an inconsistent outcome.", row.id));
+    let agent = || row.agent.map(convert::work_no).transpose()?.ok_or_else(corrupt);
+    Ok(match row.outcome.as_str() {
+        "answered" => CallOutcome::Answered {
+            agent: agent()?,
+            answered_at: convert::timestamp(row.answered_at_ms.ok_or_else(corrupt)?)?,
+            ended_by: convert::ended_by(row.ended_by.as_deref().ok_or_else(corrupt)?)?,
+        },
+        "abandoned-in-queue" => CallOutcome::AbandonedInQueue,
+        "abandoned-ringing" => CallOutcome::AbandonedRinging { agent: agent()? },
+        "no-agent" => CallOutcome::NoAgent,
+        "queue-full" => CallOutcome::QueueFull,
+        "overflowed" => {
+            CallOutcome::Overflowed { to: convert::phone(row.overflow_number.as_deref().ok_or_else(corrupt)?)? }
+        }
+        "timed-out" => CallOutcome::TimedOut,
+        other => return Err(StoreError::Corrupt(format!("outcome {other:?} is unknown."))),
+    })
+}
+
+fn from_row(row: RecordRow) -> Result<StoredCall, StoreError> {
+    let outcome = outcome_from_row(&row)?;
+    let id =
+        CallId::parse(&row.call_id).map_err(|e| StoreError::Corrupt(format!("call id {:?}: {e}.", row.call_id)))?;
+    Ok(StoredCall {
+        id: row.id,
+        end: CallEnd {
+            call: NewCall {
+                id,
+                vdn: convert::vdn(row.vdn)?,
+                skill: convert::skill_id(row.first_skill)?,
+                caller: row.caller,
+                called: row.called,
+                call_data: row.call_data,
+                media_type: convert::media_type(row.media_type)?,
+                priority: convert::byte("priority", row.priority)?,
+            },
+            route: convert::split_list(&row.route, convert::skill_id)?,
+            arrived: convert::timestamp(row.arrived_ms)?,
+            ended: convert::timestamp(row.ended_ms)?,
+            outcome,
+            offered_to: convert::split_list(&row.offered_to, convert::work_no)?,
+        },
+    })
+}
+
+async fn insert_record(conn: &mut SqliteConnection, end: &CallEnd) -> Result<(), StoreError> {
+    let call = &end.call;
+    let outcome = outcome_columns(&call.id, &end.outcome)?;
+    let final_skill = end.route.last().copied().unwrap_or(call.skill);
+    sqlx::query(
+        "INSERT INTO call_records (call_id, vdn, first_skill, final_skill, route, caller, called, call_data,
+                                   media_type, priority, arrived_ms, ended_ms, outcome, agent, answered_at_ms,
+                                   ended_by, overflow_number, offered_to)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18)",
+    )
+    .bind(call.id.as_str())
+    .bind(i64::from(call.vdn.get()))
+    .bind(i64::from(call.skill.get()))
+    .bind(i64::from(final_skill.get()))
+    .bind(convert::join_list(&end.route))
+    .bind(&call.caller)
+    .bind(&call.called)
+    .bind(&call.call_data)
+    .bind(i64::from(call.media_type))
+    .bind(i64::from(call.priority))
+    .bind(millis(&call.id, end.arrived)?)
+    .bind(millis(&call.id, end.ended)?)
+    .bind(end.outcome.code())
+    .bind(outcome.agent)
+    .bind(outcome.answered_at_ms)
+    .bind(outcome.ended_by)
+    .bind(outcome.overflow_number)
+    .bind(convert::join_list(&end.offered_to))
+    .execute(conn)
+    .await
+    .map_err(|e| {
+        if is_unique_violation(&e) {
+            StoreError::Conflict(format!("Call {} is already recorded.", call.id))
+        } else {
+            e.into()
+        }
+    })?;
+    Ok(())
+}
+
+/// Appends the `WHERE` clause of `query`'s filters.
+fn push_filters(sql: &mut QueryBuilder<Sqlite>, query: &RecordQuery) -> Result<(), StoreError> {
+    if let Some(outcome) = &query.outcome
+        && !OUTCOME_CODES.contains(&outcome.as_str())
+    {
+        return Err(StoreError::InvalidInput(format!(
+            "The outcome {outcome:?} is unknown; it is one of {}.",
+            OUTCOME_CODES.join(", ")
+        )));
+    }
+    if let (Some(from), Some(to)) = (query.from, query.to)
+        && from > to
+    {
+        return Err(StoreError::InvalidInput("The start of the time range must not be after its end.".into()));
+    }
+    // Times past the largest stored value match nothing (from) or everything (to).
+    let clamp = |time: Timestamp| i64::try_from(time.as_millis()).unwrap_or(i64::MAX);
+    sql.push(" WHERE 1 = 1");
+    if let Some(vdn) = query.vdn {
+        sql.push(" AND vdn = ").push_bind(i64::from(vdn.get()));
+    }
+    if let Some(agent) = query.agent {
+        sql.push(" AND agent = ").push_bind(i64::from(agent.get()));
+    }
+    if let Some(skill) = query.skill {
+        sql.push(" AND final_skill = ").push_bind(i64::from(skill.get()));
+    }
+    if let Some(from) = query.from {
+        sql.push(" AND arrived_ms >= ").push_bind(clamp(from));
+    }
+    if let Some(to) = query.to {
+        sql.push(" AND arrived_ms < ").push_bind(clamp(to));
+    }
+    if let Some(outcome) = &query.outcome {
+        sql.push(" AND outcome = ").push_bind(outcome.clone());
+    }
+    Ok(())
+}
+
+impl Directory {
+    /// Writes the records of finished calls, all in one transaction: all or nothing.
+    /// [`StoreError::Conflict`] names the first call that is already recorded (or that
+    /// appears twice in `calls`).
+    pub async fn record_calls(&self, calls: &[CallEnd]) -> Result<(), StoreError> {
+        if calls.is_empty() {
+            return Ok(());
+        }
+        let mut tx = self.begin_write().await?;
+        for end in calls {
+            insert_record(&mut tx, end).await?;
+        }
+        tx.commit().await?;
+        Ok(())
+    }
+
+    /// One page of the records that match `query`, newest first.
+    /// [`StoreError::InvalidInput`] for an unknown outcome or a reversed time range.
+    pub async fn call_records(&self, query: &RecordQuery) -> Result<Vec<StoredCall>, StoreError> {
+        let mut sql = QueryBuilder::new(format!("SELECT {RECORD_COLUMNS} FROM call_records"));
+        push_filters(&mut sql, query)?;
+        let limit = query.limit.min(RecordQuery::MAX_LIMIT);
+        let offset = i64::try_from(query.offset).unwrap_or(i64::MAX);
+        sql.push(" ORDER BY arrived_ms DESC, id DESC LIMIT ").push_bind(i64::from(limit));
+        sql.push(" OFFSET ").push_bind(offset);
+        let rows: Vec<RecordRow> = sql.build_query_as().fetch_all(&self.pool).await?;
+        rows.into_iter().map(from_row).collect()
+    }
+
+    /// How many records match `query` (its offset and limit aside).
+    pub async fn count_call_records(&self, query: &RecordQuery) -> Result<u64, StoreError> {
+        let mut sql = QueryBuilder::new("SELECT COUNT(*) FROM call_records");
+        push_filters(&mut sql, query)?;
+        let count: i64 = sql.build_query_scalar().fetch_one(&self.pool).await?;
+        u64::try_from(count).map_err(|_| StoreError::Corrupt(format!("record count {count} is negative.")))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use ccgw_core::{EndedBy, PhoneNumber};
+
+    use super::*;
+
+    fn every_outcome() -> Vec<CallOutcome> {
+        let agent = WorkNo::new(101).unwrap();
+        vec![
+            CallOutcome::Answered { agent, answered_at: Timestamp::from_millis(5), ended_by: EndedBy::SignOut },
+            CallOutcome::AbandonedInQueue,
+            CallOutcome::AbandonedRinging { agent },
+            CallOutcome::NoAgent,
+            CallOutcome::QueueFull,
+            CallOutcome::Overflowed { to: PhoneNumber::parse("5551234").unwrap() },
+            CallOutcome::TimedOut,
+        ]
+    }
+
+    #[test]
+    fn the_outcome_codes_are_those_of_the_domain() {
+        let codes: Vec<&str> = every_outcome().iter().map(CallOutcome::code).collect();
+        assert_eq!(codes, OUTCOME_CODES);
+    }
+
+    #[test]
+    fn every_outcome_survives_its_columns() {
+        let call = CallId::parse("1-1").unwrap();
+        for outcome in every_outcome() {
+            let columns = outcome_columns(&call, &outcome).unwrap();
+            let row = RecordRow {
+                id: 1,
+                call_id: "1-1".into(),
+                vdn: 1,
+                first_skill: 1,
+                route: "1".into(),
+                caller: String::new(),
+                called: String::new(),
+                call_data: String::new(),
+                media_type: 5,
+                priority: 0,
+                arrived_ms: 1,
+                ended_ms: 9,
+                outcome: outcome.code().into(),
+                agent: columns.agent,
+                answered_at_ms: columns.answered_at_ms,
+                ended_by: columns.ended_by.map(Into::into),
+                overflow_number: columns.overflow_number.map(Into::into),
+                offered_to: String::new(),
+            };
+            assert_eq!(outcome_from_row(&row).unwrap(), outcome);
+        }
+    }
+}

@@ -1,0 +1,88 @@
+//! Values shared by the store's test binaries. Not every binary uses every helper.
+#![allow(dead_code)]
+
+use std::time::Duration;
+
+use ccgw_core::{
+    AgentProfile, GroupId, GroupProfile, PhoneNumber, Role, SkillGrant, SkillId, SkillLevel, SkillProfile, Vdn, WorkNo,
+};
+use ccgw_store::{Directory, NewAgent, VdnRecord};
+
+pub(crate) fn vdn(n: u16) -> Vdn {
+    Vdn::new(n).expect("valid VDN")
+}
+
+pub(crate) fn skill_id(n: u32) -> SkillId {
+    SkillId::new(n).expect("valid skill id")
+}
+
+pub(crate) fn work_no(n: u32) -> WorkNo {
+    WorkNo::new(n).expect("valid work number")
+}
+
+pub(crate) fn group_id(n: u16) -> GroupId {
+    GroupId::new(n).expect("valid group id")
+}
+
+pub(crate) fn phone(text: &str) -> PhoneNumber {
+    PhoneNumber::parse(text).expect("valid phone number")
+}
+
+pub(crate) fn secs(n: u64) -> Duration {
+    Duration::from_secs(n)
+}
+
+pub(crate) fn grant(skill: u32, level: u8) -> SkillGrant {
+    SkillGrant { skill: skill_id(skill), level: SkillLevel::new(level).expect("valid level") }
+}
+
+pub(crate) fn skill(vdn_no: u16, id: u32, name: &str) -> SkillProfile {
+    SkillProfile::new(vdn(vdn_no), skill_id(id), name)
+}
+
+pub(crate) fn group(vdn_no: u16, id: u16, name: &str) -> GroupProfile {
+    GroupProfile { vdn: vdn(vdn_no), id: group_id(id), name: name.into() }
+}
+
+pub(crate) fn profile(number: u32, vdn_no: u16) -> AgentProfile {
+    AgentProfile {
+        work_no: work_no(number),
+        vdn: vdn(vdn_no),
+        name: format!("Agent {number}"),
+        phone: phone(&format!("70{number}")),
+        role: Role::Agent,
+        skills: Vec::new(),
+        group: None,
+        wrap_up: None,
+    }
+}
+
+pub(crate) fn new_agent(profile: AgentProfile) -> NewAgent {
+    NewAgent { profile, password: "pw-123".into() }
+}
+
+/// An in-memory directory with VDN 1 holding skills 1, 2, 3 and VDN 2 holding skill 1.
+pub(crate) async fn directory_with_skills() -> Directory {
+    let dir = Directory::open_in_memory().await.expect("opens");
+    for (n, name) in [(1, "One"), (2, "Two")] {
+        dir.create_vdn(&VdnRecord { vdn: vdn(n), name: name.into(), access_code: None }).await.expect("VDN");
+    }
+    for (v, id, name) in [(1, 1, "General"), (1, 2, "VIP"), (1, 3, "Sales"), (2, 1, "Other")] {
+        dir.create_skill(&skill(v, id, name)).await.expect("skill");
+    }
+    dir
+}
+
+/// Asserts that `result` failed with the given variant and a message containing `part`.
+#[macro_export]
+macro_rules! assert_refused {
+    ($result:expr, $variant:ident, $part:expr) => {{
+        let result = $result;
+        match &result {
+            Err(ccgw_store::StoreError::$variant(message)) => {
+                assert!(message.contains($part), "{message:?} should contain {:?}", $part)
+            }
+            other => panic!("expected {} containing {:?}, got {other:?}", stringify!($variant), $part),
+        }
+    }};
+}
