@@ -64,6 +64,22 @@ impl ApiState {
     }
 }
 
+impl ApiState {
+    /// Hands the directory's current skills to the engine, so that a skill edit applies
+    /// to the next call at once (edits from outside the process arrive with the periodic
+    /// reload instead).
+    pub(crate) async fn reload_skills(&self) {
+        match self.directory.list_skills(None).await {
+            Ok(skills) => {
+                if self.engine.configure_skills(skills).await.is_err() {
+                    tracing::error!("engine unavailable: skill change not applied");
+                }
+            }
+            Err(error) => tracing::error!(%error, "reloading the skills failed"),
+        }
+    }
+}
+
 /// Work numbers whose sign-in is being checked right now (`100-021` for a second one).
 #[derive(Clone, Default)]
 pub(crate) struct SignInsInFlight(Arc<Mutex<HashSet<WorkNo>>>);

@@ -3,7 +3,10 @@
 
 use std::sync::Arc;
 
-use ccgw_core::{AgentProfile, CallId, Guid, InitialState, PhoneNumber, Refusal, Timestamp, WorkNo};
+use ccgw_core::{
+    AgentProfile, BulletinTarget, CallId, Center, Guid, InitialState, Note, NoteDelivery, PhoneNumber, Refusal,
+    SkillGrant, SkillProfile, StateCommand, Timestamp, WorkNo,
+};
 use tokio::sync::{mpsc, oneshot};
 
 use crate::error::EngineError;
@@ -43,6 +46,25 @@ pub enum AgentAction {
         call: Option<CallId>,
     },
     Release,
+    /// `saybusy` … `cancelwork`.
+    State(StateCommand),
+    AutoAnswer(bool),
+    AutoEnterIdle(bool),
+    TalkRight(bool),
+    /// `resetskill`: the skills to serve, already narrowed to the configured ones.
+    ResetSkills(Vec<SkillGrant>),
+    /// `sendnotelet` / `sendnoteletex`.
+    SendNote {
+        to: Vec<WorkNo>,
+        content: String,
+    },
+    /// `notifybulletin`.
+    Bulletin {
+        target: BulletinTarget,
+        content: String,
+    },
+    /// Reads (and forgets) the agent's unread notes.
+    TakeNotes,
 }
 
 #[derive(Debug, Clone)]
@@ -59,12 +81,43 @@ pub enum Reply {
         in_call: bool,
     },
     SignedIn(SignedIn),
+    Delivery(NoteDelivery),
+    Notes(Vec<Note>),
 }
 
-#[derive(Debug)]
+/// A read-only look at the center, run inside the engine task after the Guid check.
+pub(crate) type Query = Box<dyn FnOnce(&Center, Timestamp) + Send>;
+
 pub(crate) enum Request {
     SignIn(Box<SignInRequest>),
-    Act { work_no: WorkNo, guid: Option<String>, action: AgentAction },
+    Act {
+        work_no: WorkNo,
+        guid: Option<String>,
+        action: AgentAction,
+    },
+    /// Runs `query` for a signed-in agent that presented a valid Guid.
+    Query {
+        work_no: WorkNo,
+        guid: Option<String>,
+        query: Query,
+    },
+    /// Runs `query` with no agent (extension API, metrics).
+    Inspect(Query),
+    ConfigureSkills(Vec<SkillProfile>),
+}
+
+impl std::fmt::Debug for Request {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Request::SignIn(request) => f.debug_tuple("SignIn").field(&request.profile.work_no).finish(),
+            Request::Act { work_no, action, .. } => {
+                f.debug_struct("Act").field("work_no", work_no).field("action", action).finish()
+            }
+            Request::Query { work_no, .. } => f.debug_struct("Query").field("work_no", work_no).finish(),
+            Request::Inspect(_) => f.write_str("Inspect"),
+            Request::ConfigureSkills(skills) => f.debug_tuple("ConfigureSkills").field(&skills.len()).finish(),
+        }
+    }
 }
 
 #[derive(Debug)]
@@ -94,5 +147,39 @@ impl EngineHandle {
 
     pub async fn act(&self, work_no: WorkNo, guid: Option<String>, action: AgentAction) -> Result<Reply, EngineError> {
         self.send(Request::Act { work_no, guid, action }).await
+    }
+
+    /// Reads the center on behalf of a signed-in agent (after its Guid check). `read`
+    /// runs inside the engine task: keep it short, and copy out what it needs.
+    pub async fn query<R, F>(&self, work_no: WorkNo, guid: Option<String>, read: F) -> Result<R, EngineError>
+    where
+        R: Send + 'static,
+        F: FnOnce(&Center, WorkNo, Timestamp) -> Result<R, Refusal> + Send + 'static,
+    {
+        let (tx, rx) = oneshot::channel();
+        let query: Query = Box::new(move |center, now| {
+            let _ = tx.send(read(center, work_no, now));
+        });
+        self.send(Request::Query { work_no, guid, query }).await?;
+        rx.await.map_err(|_| EngineError::Stopped)?.map_err(EngineError::Refused)
+    }
+
+    /// Reads the center without an agent (the extension API).
+    pub async fn inspect<R, F>(&self, read: F) -> Result<R, EngineError>
+    where
+        R: Send + 'static,
+        F: FnOnce(&Center, Timestamp) -> R + Send + 'static,
+    {
+        let (tx, rx) = oneshot::channel();
+        let query: Query = Box::new(move |center, now| {
+            let _ = tx.send(read(center, now));
+        });
+        self.send(Request::Inspect(query)).await?;
+        rx.await.map_err(|_| EngineError::Stopped)
+    }
+
+    /// Replaces the skill configuration the distribution uses.
+    pub async fn configure_skills(&self, skills: Vec<SkillProfile>) -> Result<(), EngineError> {
+        self.send(Request::ConfigureSkills(skills)).await.map(|_| ())
     }
 }

@@ -11,6 +11,7 @@ mod clock;
 mod error;
 mod handle;
 mod mailbox;
+mod recorder;
 mod runtime;
 mod settings;
 mod sim;
@@ -24,6 +25,7 @@ pub use clock::{Clock, ManualClock, Sleep, SystemClock};
 pub use error::EngineError;
 pub use handle::{AgentAction, EngineHandle, Reply, SignInRequest, SignedIn};
 pub use mailbox::{Delivered, Mailbox};
+pub use recorder::{CallRecorder, MemoryRecorder};
 pub use settings::EngineSettings;
 pub use sim::{PlaceCall, SimCall, SimLeg, SimSwitch};
 pub use switch::{Switch, TelephonyReport};
@@ -38,12 +40,18 @@ pub struct Engine {
     pub task: tokio::task::JoinHandle<()>,
 }
 
-/// Starts the engine task on the current tokio runtime.
-pub fn start(settings: EngineSettings, clock: Arc<dyn Clock>) -> Engine {
+/// Starts the engine task on the current tokio runtime. `skills` is the initial skill
+/// configuration; every finished call goes to `recorder`.
+pub fn start(
+    settings: EngineSettings,
+    clock: Arc<dyn Clock>,
+    skills: Vec<ccgw_core::SkillProfile>,
+    recorder: Arc<dyn CallRecorder>,
+) -> Engine {
     let (requests_tx, requests_rx) = mpsc::channel(REQUEST_BACKLOG);
     let (reports_tx, reports_rx) = mpsc::unbounded_channel();
     let sim = Arc::new(SimSwitch::new(clock.clone(), reports_tx));
-    let runtime = runtime::Runtime::new(settings, clock, sim.clone());
+    let runtime = runtime::Runtime::new(settings, clock, sim.clone(), skills, recorder);
     let task = tokio::spawn(runtime.run(requests_rx, reports_rx));
     Engine { handle: EngineHandle { requests: requests_tx }, sim, task }
 }

@@ -6,12 +6,13 @@ use std::collections::{BTreeMap, HashMap};
 use std::sync::Arc;
 
 use ccgw_core::catalog::state_code;
-use ccgw_core::{Center, Effect, Effects, Guid, Refusal, Seq, SignIn, SignOut, Timer, Timestamp, WorkNo};
+use ccgw_core::{Center, Effect, Effects, Guid, Refusal, Seq, SignIn, SignOut, SkillProfile, Timer, Timestamp, WorkNo};
 use tokio::sync::mpsc;
 
 use crate::clock::Clock;
 use crate::handle::{AgentAction, Envelope, Reply, Request, SignedIn};
 use crate::mailbox::{Delivered, Mailbox};
+use crate::recorder::CallRecorder;
 use crate::settings::EngineSettings;
 use crate::switch::{Switch, TelephonyReport};
 
@@ -27,6 +28,7 @@ pub(crate) struct Runtime {
     center: Center,
     clock: Arc<dyn Clock>,
     switch: Arc<dyn Switch>,
+    recorder: Arc<dyn CallRecorder>,
     mailboxes: HashMap<WorkNo, Arc<Mailbox>>,
     retired: HashMap<String, Retired>,
     sequences: HashMap<WorkNo, u64>,
@@ -35,12 +37,21 @@ pub(crate) struct Runtime {
 }
 
 impl Runtime {
-    pub(crate) fn new(settings: EngineSettings, clock: Arc<dyn Clock>, switch: Arc<dyn Switch>) -> Self {
+    pub(crate) fn new(
+        settings: EngineSettings,
+        clock: Arc<dyn Clock>,
+        switch: Arc<dyn Switch>,
+        skills: Vec<SkillProfile>,
+        recorder: Arc<dyn CallRecorder>,
+    ) -> Self {
+        let mut center = Center::new(settings.center.clone());
+        center.configure_skills(skills);
         Self {
-            center: Center::new(settings.center.clone()),
+            center,
             settings,
             clock,
             switch,
+            recorder,
             mailboxes: HashMap::new(),
             retired: HashMap::new(),
             sequences: HashMap::new(),
@@ -97,6 +108,19 @@ impl Runtime {
                 Ok(Reply::SignedIn(SignedIn { guid, login_time: now }))
             }
             Request::Act { work_no, guid, action } => self.act(work_no, guid.as_deref(), action, now),
+            Request::Query { work_no, guid, query } => {
+                self.center.authorize(work_no, guid.as_deref(), false, now, || make_guid(self.settings.node))?;
+                query(&self.center, now);
+                Ok(Reply::Done)
+            }
+            Request::Inspect(query) => {
+                query(&self.center, now);
+                Ok(Reply::Done)
+            }
+            Request::ConfigureSkills(skills) => {
+                self.center.configure_skills(skills);
+                Ok(Reply::Done)
+            }
         }
     }
 
@@ -128,23 +152,57 @@ impl Runtime {
             AgentAction::Status => {
                 let agent = self.center.agent(work_no).ok_or(Refusal::NotSignedIn)?;
                 let state = agent.state();
-                Ok(Reply::Status { state_code: state_code::agent_state_code(state), in_call: state.call().is_some() })
+                Ok(Reply::Status {
+                    state_code: state_code::agent_state_code(state, agent.pending()),
+                    in_call: state.call().is_some(),
+                })
             }
             AgentAction::Logout => self.sign_out(work_no, SignOut::Logout, now),
             AgentAction::ForceLogout { reason } => {
                 self.sign_out(work_no, SignOut::Forced { reason: reason.unwrap_or(0) }, now)
             }
             AgentAction::Answer { call } => {
-                let fx = self.center.answer(work_no, call.as_ref(), now)?;
-                self.apply(fx, now);
-                Ok(Reply::Done)
+                let fx = self.center.answer(work_no, call.as_ref(), now);
+                self.applied(fx, now)
             }
             AgentAction::Release => {
-                let fx = self.center.release(work_no, now)?;
-                self.apply(fx, now);
-                Ok(Reply::Done)
+                let fx = self.center.release(work_no, now);
+                self.applied(fx, now)
             }
+            AgentAction::State(command) => {
+                let fx = self.center.change_state(work_no, command, now);
+                self.applied(fx, now)
+            }
+            AgentAction::AutoAnswer(on) => self.center.set_auto_answer(work_no, on).map(|()| Reply::Done),
+            AgentAction::AutoEnterIdle(on) => self.center.set_auto_enter_idle(work_no, on).map(|()| Reply::Done),
+            AgentAction::TalkRight(on) => {
+                let fx = self.center.set_talk_right(work_no, on, now);
+                self.applied(fx, now)
+            }
+            AgentAction::ResetSkills(skills) => {
+                let fx = self.center.reset_skills(work_no, skills, now);
+                self.applied(fx, now)
+            }
+            AgentAction::SendNote { to, content } => {
+                let vdn = self.center.agent(work_no).ok_or(Refusal::NotSignedIn)?.profile().vdn;
+                let (fx, delivery) = self.center.send_note(vdn, Some(work_no), &to, &content, now);
+                self.apply(fx, now);
+                Ok(Reply::Delivery(delivery))
+            }
+            AgentAction::Bulletin { target, content } => {
+                let vdn = self.center.agent(work_no).ok_or(Refusal::NotSignedIn)?.profile().vdn;
+                let (fx, delivery) = self.center.send_bulletin(vdn, work_no, target, &content, now);
+                self.apply(fx, now);
+                Ok(Reply::Delivery(delivery))
+            }
+            AgentAction::TakeNotes => self.center.take_notes(work_no).map(Reply::Notes),
         }
+    }
+
+    /// Carries out the effects of an accepted command.
+    fn applied(&mut self, fx: Result<Effects, Refusal>, now: Timestamp) -> Result<Reply, Refusal> {
+        self.apply(fx?, now);
+        Ok(Reply::Done)
     }
 
     fn sign_out(&mut self, work_no: WorkNo, how: SignOut, now: Timestamp) -> Result<Reply, Refusal> {
@@ -211,7 +269,8 @@ impl Runtime {
                     self.timers.insert((at, self.timer_counter), timer);
                 }
                 Effect::CallEnded(end) => {
-                    tracing::info!(call_id = %end.call.id, outcome = ?end.outcome, "call ended");
+                    tracing::info!(call_id = %end.call.id, outcome = end.outcome.code(), "call ended");
+                    self.recorder.record(*end);
                 }
             }
         }

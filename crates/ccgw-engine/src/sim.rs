@@ -37,6 +37,8 @@ pub struct PlaceCall {
     pub called: String,
     pub call_data: String,
     pub media_type: u8,
+    /// Higher is served first (0 = normal).
+    pub priority: u8,
 }
 
 pub struct SimSwitch {
@@ -70,6 +72,7 @@ impl SimSwitch {
             called: request.called,
             call_data: request.call_data,
             media_type: request.media_type,
+            priority: request.priority,
         };
         self.live().insert(id.clone(), SimCall { call: call.clone(), placed_at: now, leg: SimLeg::Queued });
         // The engine outlives the switch's users; if it has stopped there is nobody to tell.
@@ -114,7 +117,8 @@ impl Switch for SimSwitch {
                     sim.leg = SimLeg::Connected { agent, phone };
                 }
             }
-            SwitchAction::Release { call } => {
+            SwitchAction::Release { call } | SwitchAction::Redirect { call, .. } => {
+                // A redirected call leaves the center: for this switch it is over.
                 live.remove(&call);
             }
         }

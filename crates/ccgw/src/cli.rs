@@ -6,7 +6,10 @@ use std::path::PathBuf;
 use clap::{Args, Parser, Subcommand};
 
 use crate::commands::calls::CallCommand;
-use crate::commands::directory::{AgentCommand, SkillCommand, VdnCommand};
+use crate::commands::directory::{AgentCommand, VdnCommand};
+use crate::commands::groups::{GroupCommand, RestReasonCommand};
+use crate::commands::records::RecordsCommand;
+use crate::commands::skills::SkillCommand;
 use crate::config::Overrides;
 
 #[derive(Debug, Parser)]
@@ -39,6 +42,15 @@ pub enum Command {
     /// Manage VDNs (tenants) in the directory.
     #[command(subcommand)]
     Vdn(VdnCommand),
+    /// Manage agent groups (teams) in the directory.
+    #[command(subcommand)]
+    Group(GroupCommand),
+    /// Manage rest reasons in the directory.
+    #[command(subcommand)]
+    RestReason(RestReasonCommand),
+    /// Read the records of finished calls.
+    #[command(subcommand)]
+    Records(RecordsCommand),
     /// Drive simulated customer calls on a running gateway.
     Call(CallArgs),
 }
@@ -93,7 +105,12 @@ impl Cli {
                 overrides.demo_password = serve.demo_password.clone();
             }
             Command::Call(call) => overrides.admin_token = call.admin_token.clone(),
-            Command::Agent(_) | Command::Skill(_) | Command::Vdn(_) => {}
+            Command::Agent(_)
+            | Command::Skill(_)
+            | Command::Vdn(_)
+            | Command::Group(_)
+            | Command::RestReason(_)
+            | Command::Records(_) => {}
         }
         overrides
     }

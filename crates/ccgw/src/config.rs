@@ -54,7 +54,8 @@ impl Default for Config {
 #[serde(default, deny_unknown_fields)]
 pub struct EngineConfig {
     pub ring_timeout_ms: u64,
-    /// Wrap-up after a call when `autoenteridle` is off; 0 = until the agent ends it.
+    /// Wrap-up after a call when `autoenteridle` is off and neither the call's skill nor
+    /// the agent sets one; 0 = until the agent ends it.
     pub wrap_up_ms: u64,
     /// Sign out agents silent this long; 0 disables (`TIMEOUT_FLAG`/`MAXTIME`).
     pub liveness_ms: u64,
@@ -67,6 +68,10 @@ pub struct EngineConfig {
     pub allow_force_login: bool,
     pub no_answer_busy_reason: u16,
     pub mailbox_capacity: usize,
+    /// Send `AgentOther_All_Agent_Busy` when a skill's first call has to wait.
+    pub all_busy_notice: bool,
+    /// How often skill edits made outside the server (CLI) are picked up.
+    pub skill_refresh_ms: u64,
 }
 
 impl Default for EngineConfig {
@@ -82,6 +87,8 @@ impl Default for EngineConfig {
             allow_force_login: true,
             no_answer_busy_reason: 2,
             mailbox_capacity: 1024,
+            all_busy_notice: false,
+            skill_refresh_ms: 2_000,
         }
     }
 }
@@ -180,10 +187,16 @@ impl Config {
                 },
                 no_answer_busy_reason: engine.no_answer_busy_reason,
                 allow_force_login: engine.allow_force_login,
+                all_busy_notice: engine.all_busy_notice,
             },
             node: engine.node,
             mailbox_capacity: engine.mailbox_capacity,
         }
+    }
+
+    /// Period of the skill reload; never below 100 ms.
+    pub fn skill_refresh(&self) -> Duration {
+        Duration::from_millis(self.engine.skill_refresh_ms.max(100))
     }
 
     pub fn api_settings(&self, admin_token: String) -> ApiSettings {

@@ -4,6 +4,7 @@
 pub mod cli;
 pub mod commands;
 pub mod config;
+pub mod records;
 pub mod secrets;
 pub mod startup;
 pub mod telemetry;

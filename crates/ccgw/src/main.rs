@@ -1,6 +1,6 @@
 use anyhow::Context;
 use ccgw::cli::{Cli, Command};
-use ccgw::commands::{calls, directory};
+use ccgw::commands::{calls, directory, groups, records, skills};
 use ccgw::config::Config;
 use ccgw::secrets::TokenSource;
 use ccgw::startup::{App, Banner, Hooks};
@@ -16,8 +16,11 @@ async fn main() -> anyhow::Result<()> {
     match cli.command {
         Command::Serve(_) => serve(config).await,
         Command::Agent(command) => directory::run_agent(command, &config.data_dir).await,
-        Command::Skill(command) => directory::run_skill(command, &config.data_dir).await,
+        Command::Skill(command) => skills::run_skill(command, &config.data_dir).await,
         Command::Vdn(command) => directory::run_vdn(command, &config.data_dir).await,
+        Command::Group(command) => groups::run_group(command, &config.data_dir).await,
+        Command::RestReason(command) => groups::run_rest_reason(command, &config.data_dir).await,
+        Command::Records(command) => records::run_records(command, &config.data_dir).await,
         Command::Call(args) => {
             let target = call_target(&config, args.url)?;
             calls::run_call(args.command, &target).await

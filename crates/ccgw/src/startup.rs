@@ -7,7 +7,7 @@ use std::time::Duration;
 use anyhow::Context;
 use axum::extract::Request;
 use ccgw_api::ApiState;
-use ccgw_engine::{Clock, Engine, SimSwitch, SystemClock};
+use ccgw_engine::{Clock, Engine, EngineHandle, SimSwitch, SystemClock};
 use ccgw_store::Directory;
 use hyper::body::Incoming;
 use hyper_util::rt::TokioIo;
@@ -18,6 +18,7 @@ use tower::ServiceExt;
 
 use crate::commands::directory::database_path;
 use crate::config::Config;
+use crate::records::RecordWriter;
 use crate::secrets::{self, TokenSource};
 use crate::tls::{self, TlsSource};
 
@@ -46,6 +47,8 @@ pub struct App {
     engine: Engine,
     pub banner: Banner,
     pub directory: Directory,
+    records: Arc<RecordWriter>,
+    refresh: tokio::task::JoinHandle<()>,
 }
 
 /// Longest a client may take to finish the TLS handshake.
@@ -67,7 +70,10 @@ impl App {
             (Some(TlsAcceptor::from(server_config)), Some(material.source))
         };
         let clock = hooks.clock.unwrap_or_else(|| Arc::new(SystemClock));
-        let engine = ccgw_engine::start(config.engine_settings(), clock);
+        let skills = directory.list_skills(None).await.context("while loading the skills")?;
+        let records = RecordWriter::start(directory.clone());
+        let engine = ccgw_engine::start(config.engine_settings(), clock, skills, records.clone());
+        let refresh = tokio::spawn(refresh_skills(directory.clone(), engine.handle.clone(), config.skill_refresh()));
         let state = ApiState::new(
             engine.handle.clone(),
             engine.sim.clone(),
@@ -89,7 +95,7 @@ impl App {
             demo_password,
             demo_note,
         };
-        Ok(App { listener, acceptor, state, engine, banner, directory })
+        Ok(App { listener, acceptor, state, engine, banner, directory, records, refresh })
     }
 
     pub fn local_addr(&self) -> std::io::Result<SocketAddr> {
@@ -121,6 +127,33 @@ impl App {
             }
         }
         tracing::info!("listener closed");
+        self.refresh.abort();
+        if !self.records.drain(RECORD_DRAIN_LIMIT).await {
+            tracing::error!(unwritten = self.records.unwritten(), "call records still unwritten at shutdown");
+        }
+    }
+}
+
+/// Longest the shutdown waits for call records to reach the database.
+const RECORD_DRAIN_LIMIT: Duration = Duration::from_secs(10);
+
+/// Picks up skill edits made outside this process (the CLI writes the database
+/// directly): reloads the skills every `every` and hands changes to the engine.
+async fn refresh_skills(directory: Directory, engine: EngineHandle, every: Duration) {
+    let mut known = directory.list_skills(None).await.ok();
+    loop {
+        tokio::time::sleep(every).await;
+        match directory.list_skills(None).await {
+            Ok(skills) if known.as_ref() != Some(&skills) => {
+                if engine.configure_skills(skills.clone()).await.is_err() {
+                    return;
+                }
+                tracing::info!(skills = skills.len(), "skill configuration reloaded");
+                known = Some(skills);
+            }
+            Ok(_) => {}
+            Err(error) => tracing::warn!(%error, "reloading the skills failed"),
+        }
     }
 }
 

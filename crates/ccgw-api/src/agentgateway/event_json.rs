@@ -49,7 +49,32 @@ enum Content<'a> {
     Reason {
         reason: String,
     },
+    IncomingCallInfo(IncomingCallInfo<'a>),
+    AllAgentsBusy {
+        #[serde(rename = "skillId")]
+        skill_id: u32,
+        #[serde(rename = "waitNum")]
+        wait_num: u32,
+    },
 }
+
+/// Keys and types of the official `AgentEvent_Incoming_CallInfo` example.
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct IncomingCallInfo<'a> {
+    call_id: &'a str,
+    skill_name: &'a str,
+    skill_id: u32,
+    caller: &'a str,
+    called: &'a str,
+    last_release_agent_id: u32,
+    media_type: u8,
+    release_and_re_queue_count: u32,
+    release_and_re_queue_call_flag: u8,
+}
+
+/// `lastReleaseAgentId` when no agent released the call before.
+const NO_AGENT: u32 = 65535;
 
 /// `mediaType` is a string in Ringing and a number in Auto_Answer (official examples).
 #[derive(Serialize)]
@@ -121,7 +146,28 @@ fn content(event: &AgentEvent) -> Option<Content<'_>> {
         | AgentEvent::Ready
         | AgentEvent::Occupied
         | AgentEvent::Work
+        | AgentEvent::CancelNotReady
+        | AgentEvent::CancelRest
+        | AgentEvent::RestTimeout
+        | AgentEvent::SetWork
+        | AgentEvent::CancelWork
+        | AgentEvent::Note
         | AgentEvent::PhoneAlerting => None,
+        AgentEvent::SetRest { cause } => Some(Content::Reason { reason: cause.to_string() }),
+        AgentEvent::IncomingCallInfo(incoming) => Some(Content::IncomingCallInfo(IncomingCallInfo {
+            call_id: incoming.call.as_str(),
+            skill_name: &incoming.skill_name,
+            skill_id: incoming.skill.get(),
+            caller: &incoming.caller,
+            called: &incoming.called,
+            last_release_agent_id: incoming.last_release_agent.map_or(NO_AGENT, |agent| agent.get()),
+            media_type: incoming.media_type,
+            release_and_re_queue_count: incoming.requeue_count,
+            release_and_re_queue_call_flag: u8::from(incoming.requeue_count > 0),
+        })),
+        AgentEvent::AllAgentsBusy { skill, waiting } => {
+            Some(Content::AllAgentsBusy { skill_id: skill.get(), wait_num: *waiting })
+        }
         AgentEvent::ShutdownService { login_time } => {
             Some(Content::Shutdown { login_time: login_time.as_millis().to_string() })
         }
@@ -218,5 +264,26 @@ mod tests {
         assert!(delivered(AgentEvent::CallRelease(info().call)).contains(r#""content":"1456404043-37""#));
         assert!(delivered(AgentEvent::PhoneRelease(PhoneReleasedBy::Agent)).contains(r#""content":{"phoneState":2}"#));
         assert!(delivered(AgentEvent::NotReady { reason: 2 }).contains(r#""content":{"reason":"2"}"#));
+        assert!(delivered(AgentEvent::SetRest { cause: 200 }).contains(r#""content":{"reason":"200"}"#));
+        assert!(delivered(AgentEvent::RestTimeout).contains(r#""eventType":"AgentState_Rest_Timeout""#));
+    }
+
+    #[test]
+    fn incoming_call_info_matches_the_official_example_keys_and_types() {
+        let incoming = ccgw_core::IncomingCall {
+            call: CallId::parse("1669951418-12166").unwrap(),
+            skill: ccgw_core::SkillId::new(1).unwrap(),
+            skill_name: "defaultVideoSkill".into(),
+            caller: "88880165".into(),
+            called: "310300".into(),
+            last_release_agent: None,
+            media_type: 19,
+            requeue_count: 0,
+        };
+        let json = delivered(AgentEvent::IncomingCallInfo(incoming));
+        assert!(
+            json.contains(r#""content":{"callId":"1669951418-12166","skillName":"defaultVideoSkill","skillId":1,"caller":"88880165","called":"310300","lastReleaseAgentId":65535,"mediaType":19,"releaseAndReQueueCount":0,"releaseAndReQueueCallFlag":0}"#),
+            "{json}"
+        );
     }
 }

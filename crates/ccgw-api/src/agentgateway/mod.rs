@@ -1,9 +1,15 @@
 //! The Huawei CC-Gateway agent API under `/agentgateway/resource` (spec 01–05).
 
+mod account;
 mod agentevent;
+mod agentgroup;
+mod agentstate;
 mod context;
 mod event_json;
+mod notes;
 mod onlineagent;
+mod querymonitor;
+mod queuedevice;
 mod voicecall;
 
 use axum::Router;
@@ -18,6 +24,12 @@ pub(crate) fn router() -> Router<ApiState> {
     let base = "/agentgateway/resource";
     Router::new()
         .merge(onlineagent::routes(base))
+        .merge(agentstate::routes(base))
+        .merge(notes::routes(base))
+        .merge(account::routes(base))
+        .merge(agentgroup::routes(base))
+        .merge(queuedevice::routes(base))
+        .merge(querymonitor::routes(base))
         .route(&format!("{base}/agentevent/{{agentid}}"), get(agentevent::poll))
         .route(&format!("{base}/voicecall/{{agentid}}/answer"), put(voicecall::answer))
         .route(&format!("{base}/voicecall/{{agentid}}/release"), delete(voicecall::release))

@@ -1,8 +1,12 @@
 //! The extension API under `/ccgw/v1` (JSON, bearer admin token): what the Huawei API
-//! lacks — directory management, simulated calls, health.
+//! lacks — directory management, call records, simulated calls, health.
 
 mod directory;
 mod error;
+mod groups;
+mod parse;
+mod records;
+mod rest_reasons;
 mod sim;
 
 use axum::Router;
@@ -31,6 +35,14 @@ pub(crate) fn router(state: ApiState) -> Router<ApiState> {
             "/ccgw/v1/skills/{vdn}/{id}",
             get(directory::get_skill).patch(directory::update_skill).delete(directory::delete_skill),
         )
+        .route("/ccgw/v1/groups", get(groups::list).post(groups::create))
+        .route("/ccgw/v1/groups/{vdn}/{id}", get(groups::get).patch(groups::update).delete(groups::delete))
+        .route("/ccgw/v1/restreasons", get(rest_reasons::list).post(rest_reasons::create))
+        .route(
+            "/ccgw/v1/restreasons/{vdn}/{code}",
+            get(rest_reasons::get).put(rest_reasons::put).delete(rest_reasons::delete),
+        )
+        .route("/ccgw/v1/records", get(records::list))
         .route("/ccgw/v1/vdns", get(directory::list_vdns))
         .route_layer(middleware::from_fn_with_state(state, require_admin));
     Router::new().route("/ccgw/v1/health", get(health)).merge(protected)

@@ -20,6 +20,8 @@ pub(crate) struct PlaceCallBody {
     called: Option<String>,
     vdn: Option<u16>,
     call_data: Option<String>,
+    /// 0 (normal) ..= 255; higher is served first.
+    priority: Option<u8>,
 }
 
 #[derive(Serialize)]
@@ -80,6 +82,7 @@ pub(crate) async fn place(
         called,
         call_data,
         media_type: skill.media_type,
+        priority: body.priority.unwrap_or(0),
     });
     Ok((StatusCode::CREATED, Json(json!({"callid": callid.to_string()}))))
 }

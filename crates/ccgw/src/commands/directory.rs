@@ -1,5 +1,6 @@
-//! `ccgw agent …`, `ccgw skill …` and `ccgw vdn …`: edit the directory in the data
-//! directory's SQLite database.
+//! `ccgw agent …` and `ccgw vdn …` (and, in `skills`, `ccgw skill …`): edit the
+//! directory in the data directory's SQLite database. The helpers every directory
+//! command shares (opening the database, errors, listings) live here.
 //!
 //! The server may be running at the same time (SQLite in WAL mode serialises the
 //! writers). A change reaches a signed-in agent at its next sign-in.
@@ -8,10 +9,11 @@ use std::fmt;
 use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::str::FromStr;
+use std::time::Duration;
 
 use anyhow::Context;
-use ccgw_core::{AgentProfile, PhoneNumber, Role, SkillGrant, SkillId, SkillLevel, SkillProfile, Vdn, WorkNo};
-use ccgw_store::{Directory, NewAgent, StoreError, VdnRecord};
+use ccgw_core::{AgentProfile, GroupId, PhoneNumber, Role, SkillGrant, SkillId, SkillLevel, Vdn, WorkNo};
+use ccgw_store::{AgentPatch, Directory, NewAgent, StoreError, VdnRecord};
 use serde::Serialize;
 
 use super::{emit, table};
@@ -74,6 +76,25 @@ pub fn parse_grant(text: &str) -> Result<SkillGrant, String> {
     Ok(SkillGrant { skill, level })
 }
 
+/// Parses an agent group id, 1 to 9999.
+pub fn parse_group(text: &str) -> Result<GroupId, String> {
+    text.parse::<u16>()
+        .ok()
+        .filter(|_| !text.starts_with('0') && !text.starts_with('+'))
+        .and_then(GroupId::new)
+        .ok_or_else(|| format!("a group id is 1 to {}", GroupId::MAX))
+}
+
+/// Parses a role: `agent` or `inspector`.
+pub fn parse_role(text: &str) -> Result<Role, String> {
+    Role::parse(text).ok_or_else(|| "the role is agent or inspector".to_owned())
+}
+
+/// A patch value for a setting that can be cleared: `--no-x` clears it, `--x V` sets it.
+pub(super) fn clearable<T>(set: Option<T>, clear: bool) -> Option<Option<T>> {
+    if clear { Some(None) } else { set.map(Some) }
+}
+
 /// Agent subcommands.
 #[derive(Debug, clap::Subcommand)]
 pub enum AgentCommand {
@@ -96,9 +117,47 @@ pub enum AgentCommand {
         /// The agent may also supervise other agents
         #[arg(long)]
         inspector: bool,
+        /// Agent group (team) of the agent's VDN
+        #[arg(long, value_parser = parse_group)]
+        group: Option<GroupId>,
+        /// Wrap-up time after a call whose skill sets none, in seconds [default: the center's]
+        #[arg(long)]
+        wrap_up_secs: Option<u64>,
         /// Initial password (1-32 characters); generated and printed once when absent
         #[arg(long, env = "CCGW_AGENT_PASSWORD", hide_env_values = true)]
         password: Option<Password>,
+    },
+    /// Change an agent; what is not given stays as it is
+    Update {
+        /// Work number of the agent
+        work_no: WorkNo,
+        /// Display name
+        #[arg(long)]
+        name: Option<String>,
+        /// The agent's phone number (digits, * and #)
+        #[arg(long, value_parser = PhoneNumber::parse)]
+        phone: Option<PhoneNumber>,
+        /// agent or inspector
+        #[arg(long, value_parser = parse_role)]
+        role: Option<Role>,
+        /// Replaces all the agent's skills: comma-separated, each ID or ID:LEVEL (level 1-10)
+        #[arg(long, value_delimiter = ',', value_parser = parse_grant, conflicts_with = "no_skills")]
+        skills: Option<Vec<SkillGrant>>,
+        /// Takes every skill away from the agent
+        #[arg(long)]
+        no_skills: bool,
+        /// Agent group (team) of the agent's VDN
+        #[arg(long, value_parser = parse_group, conflicts_with = "no_group")]
+        group: Option<GroupId>,
+        /// Takes the agent out of its group
+        #[arg(long)]
+        no_group: bool,
+        /// Wrap-up time after a call whose skill sets none, in seconds
+        #[arg(long, conflicts_with = "no_wrap_up")]
+        wrap_up_secs: Option<u64>,
+        /// Back to the center's default wrap-up time
+        #[arg(long)]
+        no_wrap_up: bool,
     },
     /// List agents
     List {
@@ -121,42 +180,6 @@ pub enum AgentCommand {
         /// New password (1-32 characters); generated and printed once when absent
         #[arg(long, env = "CCGW_AGENT_PASSWORD", hide_env_values = true)]
         password: Option<Password>,
-    },
-}
-
-/// Skill (skill queue) subcommands.
-#[derive(Debug, clap::Subcommand)]
-pub enum SkillCommand {
-    /// Add a skill queue
-    Add {
-        /// Skill id, unique within its VDN
-        id: SkillId,
-        /// Display name
-        #[arg(long)]
-        name: String,
-        /// VDN (tenant) of the skill; created if it does not exist yet
-        #[arg(long, default_value = "1")]
-        vdn: Vdn,
-        /// Media type (5 = normal audio/video call)
-        #[arg(long, default_value_t = 5)]
-        media_type: u8,
-    },
-    /// List skill queues
-    List {
-        /// Only the skills of this VDN
-        #[arg(long)]
-        vdn: Option<Vdn>,
-        /// Print JSON instead of a table
-        #[arg(long)]
-        json: bool,
-    },
-    /// Remove a skill queue (and its grants to agents)
-    Remove {
-        /// Skill id
-        id: SkillId,
-        /// VDN (tenant) of the skill
-        #[arg(long, default_value = "1")]
-        vdn: Vdn,
     },
 }
 
@@ -188,12 +211,6 @@ pub async fn run_agent(command: AgentCommand, data_dir: &Path) -> anyhow::Result
     execute_agent(command, &directory, &mut std::io::stdout()).await
 }
 
-/// Runs a skill subcommand against `<data_dir>/ccgw.db`, printing to standard output.
-pub async fn run_skill(command: SkillCommand, data_dir: &Path) -> anyhow::Result<()> {
-    let directory = open(data_dir).await?;
-    execute_skill(command, &directory, &mut std::io::stdout()).await
-}
-
 /// Runs a VDN subcommand against `<data_dir>/ccgw.db`, printing to standard output.
 pub async fn run_vdn(command: VdnCommand, data_dir: &Path) -> anyhow::Result<()> {
     let directory = open(data_dir).await?;
@@ -201,7 +218,7 @@ pub async fn run_vdn(command: VdnCommand, data_dir: &Path) -> anyhow::Result<()>
 }
 
 /// Opens (creating if needed) the data directory's database.
-async fn open(data_dir: &Path) -> anyhow::Result<Directory> {
+pub(super) async fn open(data_dir: &Path) -> anyhow::Result<Directory> {
     crate::secrets::ensure_data_dir(data_dir)?;
     let path = database_path(data_dir);
     Directory::open(&path).await.with_context(|| format!("while opening the directory database {}", path.display()))
@@ -209,7 +226,7 @@ async fn open(data_dir: &Path) -> anyhow::Result<Directory> {
 
 /// Turns a store failure into an error for the operator. The store's own sentences
 /// ("Agent 101 already exists.") come first; database failures keep their cause chain.
-fn failed(error: StoreError, doing: String) -> anyhow::Error {
+pub(super) fn failed(error: StoreError, doing: String) -> anyhow::Error {
     match error {
         StoreError::NotFound(_)
         | StoreError::Conflict(_)
@@ -223,7 +240,7 @@ fn failed(error: StoreError, doing: String) -> anyhow::Error {
 
 /// Makes sure the VDN exists, creating it with a default name if not. Tells the operator
 /// when it created one.
-async fn ensure_vdn(directory: &Directory, vdn: Vdn, out: &mut (dyn Write + Send)) -> anyhow::Result<()> {
+pub(super) async fn ensure_vdn(directory: &Directory, vdn: Vdn, out: &mut (dyn Write + Send)) -> anyhow::Result<()> {
     match directory.get_vdn(vdn).await {
         Ok(_) => return Ok(()),
         Err(StoreError::NotFound(_)) => {}
@@ -264,7 +281,7 @@ pub async fn execute_agent(
     out: &mut (dyn Write + Send),
 ) -> anyhow::Result<()> {
     match command {
-        AgentCommand::Add { work_no, name, vdn, phone, skills, inspector, password } => {
+        AgentCommand::Add { work_no, name, vdn, phone, skills, inspector, group, wrap_up_secs, password } => {
             ensure_vdn(directory, vdn, out).await?;
             let (password, generated) = chosen_password(password);
             let profile = AgentProfile {
@@ -274,22 +291,42 @@ pub async fn execute_agent(
                 phone,
                 role: if inspector { Role::Inspector } else { Role::Agent },
                 skills,
+                group,
+                wrap_up: wrap_up_secs.map(Duration::from_secs),
             };
             let created = directory
                 .create_agent(&NewAgent { profile, password })
                 .await
                 .map_err(|error| failed(error, format!("adding agent {work_no}")))?;
-            let mut text = format!(
-                "Added agent {} ({}) in VDN {}, phone {}, role {}, skills {}.\n",
-                created.work_no,
-                created.name,
-                created.vdn,
-                created.phone,
-                created.role.as_str(),
-                skills_text(&created.skills, "none"),
-            );
+            let mut text = format!("Added {}.\n", agent_summary(&created));
             text.push_str(&generated_notice(work_no, generated.as_deref()));
             emit(out, &text)
+        }
+        AgentCommand::Update {
+            work_no,
+            name,
+            phone,
+            role,
+            skills,
+            no_skills,
+            group,
+            no_group,
+            wrap_up_secs,
+            no_wrap_up,
+        } => {
+            let patch = AgentPatch {
+                name,
+                phone,
+                role,
+                skills: if no_skills { Some(Vec::new()) } else { skills },
+                group: clearable(group, no_group),
+                wrap_up: clearable(wrap_up_secs.map(Duration::from_secs), no_wrap_up),
+            };
+            let updated = directory
+                .update_agent(work_no, &patch)
+                .await
+                .map_err(|error| failed(error, format!("updating agent {work_no}")))?;
+            emit(out, &format!("Updated {}.\n", agent_summary(&updated)))
         }
         AgentCommand::List { vdn, json } => {
             let agents =
@@ -316,37 +353,6 @@ pub async fn execute_agent(
     }
 }
 
-/// Runs a skill subcommand on an open directory, writing the output to `out`.
-pub async fn execute_skill(
-    command: SkillCommand,
-    directory: &Directory,
-    out: &mut (dyn Write + Send),
-) -> anyhow::Result<()> {
-    match command {
-        SkillCommand::Add { id, name, vdn, media_type } => {
-            ensure_vdn(directory, vdn, out).await?;
-            let skill = SkillProfile { vdn, id, name, media_type };
-            directory
-                .create_skill(&skill)
-                .await
-                .map_err(|error| failed(error, format!("adding skill {id} to VDN {vdn}")))?;
-            emit(out, &format!("Added skill {id} ({}) in VDN {vdn}, media type {media_type}.\n", skill.name))
-        }
-        SkillCommand::List { vdn, json } => {
-            let skills =
-                directory.list_skills(vdn).await.map_err(|error| failed(error, "listing skills".to_owned()))?;
-            emit(out, &render_skills(&skills, json)?)
-        }
-        SkillCommand::Remove { id, vdn } => {
-            directory
-                .delete_skill(vdn, id)
-                .await
-                .map_err(|error| failed(error, format!("removing skill {id} from VDN {vdn}")))?;
-            emit(out, &format!("Removed skill {id} from VDN {vdn}, and its grants to agents.\n"))
-        }
-    }
-}
-
 /// Runs a VDN subcommand on an open directory, writing the output to `out`.
 pub async fn execute_vdn(
     command: VdnCommand,
@@ -366,6 +372,30 @@ pub async fn execute_vdn(
     }
 }
 
+/// A length of time for people: `30s`, or `1500ms` when not whole seconds.
+pub(super) fn span_text(span: Duration) -> String {
+    if span.subsec_millis() == 0 { format!("{}s", span.as_secs()) } else { format!("{}ms", span.as_millis()) }
+}
+
+pub(super) fn millis(span: Duration) -> u64 {
+    u64::try_from(span.as_millis()).unwrap_or(u64::MAX)
+}
+
+/// "agent 101 (Alice) in VDN 1, phone 70101, role agent, skills 1:3, group 2, wrap-up 30s"
+fn agent_summary(agent: &AgentProfile) -> String {
+    format!(
+        "agent {} ({}) in VDN {}, phone {}, role {}, skills {}, group {}, wrap-up {}",
+        agent.work_no,
+        agent.name,
+        agent.vdn,
+        agent.phone,
+        agent.role.as_str(),
+        skills_text(&agent.skills, "none"),
+        agent.group.map_or_else(|| "none".to_owned(), |group| group.to_string()),
+        agent.wrap_up.map_or_else(|| "center default".to_owned(), span_text),
+    )
+}
+
 /// Skills as `1:1,2:5`, or `empty` when there are none.
 fn skills_text(skills: &[SkillGrant], empty: &str) -> String {
     if skills.is_empty() {
@@ -383,6 +413,8 @@ struct AgentJson<'a> {
     phone: &'a str,
     role: &'static str,
     skills: Vec<GrantJson>,
+    group: Option<u16>,
+    wrap_up_ms: Option<u64>,
 }
 
 #[derive(Serialize)]
@@ -393,29 +425,20 @@ struct GrantJson {
 
 #[derive(Serialize)]
 #[serde(rename_all = "camelCase")]
-struct SkillJson<'a> {
-    vdn: u16,
-    id: u32,
-    name: &'a str,
-    media_type: u8,
-}
-
-#[derive(Serialize)]
-#[serde(rename_all = "camelCase")]
 struct VdnJson<'a> {
     vdn: u16,
     name: &'a str,
     access_code: Option<&'a str>,
 }
 
-fn to_json<T: Serialize>(value: &T) -> anyhow::Result<String> {
+pub(super) fn to_json<T: Serialize>(value: &T) -> anyhow::Result<String> {
     let mut text = serde_json::to_string_pretty(value).context("while rendering JSON")?;
     text.push('\n');
     Ok(text)
 }
 
 /// Renders a listing as pretty JSON, as a note that there is nothing, or as a table.
-fn render<'a, T, J: Serialize>(
+pub(super) fn render<'a, T, J: Serialize>(
     items: &'a [T],
     json: bool,
     nothing: &str,
@@ -438,7 +461,7 @@ fn render_agents(agents: &[AgentProfile], json: bool) -> anyhow::Result<String> 
         agents,
         json,
         "No agents.",
-        &["WORK NO", "NAME", "VDN", "PHONE", "ROLE", "SKILLS"],
+        &["WORK NO", "NAME", "VDN", "PHONE", "ROLE", "SKILLS", "GROUP", "WRAP-UP"],
         |agent| AgentJson {
             work_no: agent.work_no.get(),
             name: &agent.name,
@@ -450,6 +473,8 @@ fn render_agents(agents: &[AgentProfile], json: bool) -> anyhow::Result<String> 
                 .iter()
                 .map(|grant| GrantJson { skill: grant.skill.get(), level: grant.level.get() })
                 .collect(),
+            group: agent.group.map(GroupId::get),
+            wrap_up_ms: agent.wrap_up.map(millis),
         },
         |agent| {
             vec![
@@ -459,19 +484,10 @@ fn render_agents(agents: &[AgentProfile], json: bool) -> anyhow::Result<String> 
                 agent.phone.to_string(),
                 agent.role.as_str().to_owned(),
                 skills_text(&agent.skills, "-"),
+                agent.group.map_or_else(|| "-".to_owned(), |group| group.to_string()),
+                agent.wrap_up.map_or_else(|| "-".to_owned(), span_text),
             ]
         },
-    )
-}
-
-fn render_skills(skills: &[SkillProfile], json: bool) -> anyhow::Result<String> {
-    render(
-        skills,
-        json,
-        "No skills.",
-        &["VDN", "ID", "NAME", "MEDIA TYPE"],
-        |skill| SkillJson { vdn: skill.vdn.get(), id: skill.id.get(), name: &skill.name, media_type: skill.media_type },
-        |skill| vec![skill.vdn.to_string(), skill.id.to_string(), skill.name.clone(), skill.media_type.to_string()],
     )
 }
 
@@ -503,6 +519,7 @@ mod tests {
     use clap::Parser;
 
     use crate::cli::{Cli, Command};
+    use crate::commands::skills::{SkillCommand, execute_skill, run_skill};
 
     fn parse(args: &[&str]) -> Command {
         Cli::try_parse_from(std::iter::once("ccgw").chain(args.iter().copied()))
@@ -571,12 +588,19 @@ mod tests {
             "--skills",
             "1,2:3",
             "--inspector",
+            "--group",
+            "7",
+            "--wrap-up-secs",
+            "30",
             "--password",
             "s3cret-pw",
         ]);
-        let AgentCommand::Add { work_no, name, vdn, phone, skills, inspector, password } = command else {
+        let AgentCommand::Add { work_no, name, vdn, phone, skills, inspector, group, wrap_up_secs, password } = command
+        else {
             panic!("not add");
         };
+        assert_eq!(group.map(GroupId::get), Some(7));
+        assert_eq!(wrap_up_secs, Some(30));
         assert_eq!(work_no.get(), 101);
         assert_eq!(name, None);
         assert_eq!(vdn.get(), 1);
@@ -643,7 +667,7 @@ mod tests {
         assert_eq!(lines.len(), 2, "{text}");
         assert!(lines[0].starts_with("WORK NO"), "{text}");
         let cells: Vec<&str> = lines[1].split_whitespace().collect();
-        assert_eq!(cells, ["101", "Alice", "1", "70101", "agent", "1:3"]);
+        assert_eq!(cells, ["101", "Alice", "1", "70101", "agent", "1:3", "-", "-"]);
 
         let text = agent_output(agent(&["agent", "list", "--json"]), &directory).await.unwrap();
         let json: serde_json::Value = serde_json::from_str(&text).unwrap();
@@ -651,7 +675,7 @@ mod tests {
             json,
             serde_json::json!([{
                 "workNo": 101, "name": "Alice", "vdn": 1, "phone": "70101",
-                "role": "agent", "skills": [{"skill": 1, "level": 3}]
+                "role": "agent", "skills": [{"skill": 1, "level": 3}], "group": null, "wrapUpMs": null
             }])
         );
 
@@ -683,6 +707,8 @@ mod tests {
                 phone: PhoneNumber::parse("70102").unwrap(),
                 skills: Vec::new(),
                 inspector: true,
+                group: None,
+                wrap_up_secs: None,
                 password: None,
             },
             &directory,
@@ -737,35 +763,6 @@ mod tests {
     }
 
     #[tokio::test]
-    async fn skills_are_listed_and_removed() {
-        let data_dir = tempfile::tempdir().unwrap();
-        let directory = open(data_dir.path()).await.unwrap();
-        skill_output(skill(&["skill", "add", "2", "--name", "VIP", "--vdn", "4", "--media-type", "7"]), &directory)
-            .await
-            .unwrap();
-        let text = skill_output(skill(&["skill", "list"]), &directory).await.unwrap();
-        let lines: Vec<&str> = text.lines().collect();
-        assert_eq!(lines.len(), 2, "{text}");
-        let cells: Vec<&str> = lines[1].split_whitespace().collect();
-        assert_eq!(cells, ["4", "2", "VIP", "7"]);
-
-        let text = skill_output(skill(&["skill", "list", "--json"]), &directory).await.unwrap();
-        let json: serde_json::Value = serde_json::from_str(&text).unwrap();
-        assert_eq!(json, serde_json::json!([{"vdn": 4, "id": 2, "name": "VIP", "mediaType": 7}]));
-        let text = skill_output(skill(&["skill", "list", "--vdn", "1"]), &directory).await.unwrap();
-        assert_eq!(text, "No skills.\n");
-
-        let error =
-            skill_output(skill(&["skill", "add", "2", "--name", "Again", "--vdn", "4"]), &directory).await.unwrap_err();
-        assert!(error.to_string().contains("already exists"), "{error:#}");
-
-        let error = skill_output(skill(&["skill", "remove", "2"]), &directory).await.unwrap_err();
-        assert!(error.to_string().contains("does not exist in VDN 1"), "{error:#}");
-        skill_output(skill(&["skill", "remove", "2", "--vdn", "4"]), &directory).await.unwrap();
-        assert!(directory.list_skills(None).await.unwrap().is_empty());
-    }
-
-    #[tokio::test]
     async fn vdns_are_added_and_listed() {
         let data_dir = tempfile::tempdir().unwrap();
         let directory = open(data_dir.path()).await.unwrap();
@@ -777,6 +774,92 @@ mod tests {
         execute_vdn(vdn(&["vdn", "list", "--json"]), &directory, &mut out).await.unwrap();
         let json: serde_json::Value = serde_json::from_slice(&out).unwrap();
         assert_eq!(json, serde_json::json!([{"vdn": 2, "name": "Sales", "accessCode": "4000"}]));
+    }
+
+    #[test]
+    fn contradictory_or_bad_skill_and_agent_flags_are_refused() {
+        for args in [
+            &["ccgw", "skill", "add", "3", "--name", "S", "--policy", "random"][..],
+            &["ccgw", "skill", "add", "3", "--name", "S", "--max-wait-secs", "0"][..],
+            &["ccgw", "skill", "add", "3", "--name", "S", "--overflow-skill", "2", "--overflow-number", "5"][..],
+            &["ccgw", "skill", "update", "3", "--overflow-skill", "2", "--no-overflow"][..],
+            &["ccgw", "skill", "update", "3", "--max-waiting", "5", "--no-max-waiting"][..],
+            &["ccgw", "skill", "update", "3", "--wrap-up-secs", "5", "--no-wrap-up"][..],
+            &["ccgw", "skill", "update", "3", "--refuse-when-unstaffed", "maybe"][..],
+            &["ccgw", "agent", "add", "101", "--phone", "1", "--group", "0"][..],
+            &["ccgw", "agent", "add", "101", "--phone", "1", "--group", "10000"][..],
+            &["ccgw", "agent", "update", "101", "--group", "1", "--no-group"][..],
+            &["ccgw", "agent", "update", "101", "--skills", "1", "--no-skills"][..],
+            &["ccgw", "agent", "update", "101", "--role", "boss"][..],
+        ] {
+            assert!(Cli::try_parse_from(args).is_err(), "{args:?} must be refused");
+        }
+    }
+
+    #[tokio::test]
+    async fn agents_are_updated_with_a_group_and_wrap_up_and_cleared_again() {
+        let data_dir = tempfile::tempdir().unwrap();
+        let directory = open(data_dir.path()).await.unwrap();
+        skill_output(skill(&["skill", "add", "1", "--name", "General"]), &directory).await.unwrap();
+        let error = agent_output(
+            agent(&["agent", "add", "101", "--phone", "70101", "--group", "3", "--password", "pw"]),
+            &directory,
+        )
+        .await
+        .unwrap_err();
+        assert!(error.to_string().contains("Group 3 does not exist in VDN 1"), "{error:#}");
+        directory
+            .create_group(&ccgw_core::GroupProfile {
+                vdn: Vdn::new(1).unwrap(),
+                id: GroupId::new(3).unwrap(),
+                name: "Team".into(),
+            })
+            .await
+            .unwrap();
+        let text = agent_output(
+            agent(&[
+                "agent",
+                "add",
+                "101",
+                "--phone",
+                "70101",
+                "--group",
+                "3",
+                "--wrap-up-secs",
+                "20",
+                "--password",
+                "pw",
+            ]),
+            &directory,
+        )
+        .await
+        .unwrap();
+        assert!(text.contains("group 3, wrap-up 20s"), "{text}");
+
+        let text = agent_output(
+            agent(&["agent", "update", "101", "--name", "Bo", "--role", "inspector", "--skills", "1:4", "--no-group"]),
+            &directory,
+        )
+        .await
+        .unwrap();
+        assert_eq!(
+            text,
+            "Updated agent 101 (Bo) in VDN 1, phone 70101, role inspector, skills 1:4, group none, wrap-up 20s.\n"
+        );
+        let text =
+            agent_output(agent(&["agent", "update", "101", "--no-wrap-up", "--no-skills"]), &directory).await.unwrap();
+        assert!(text.contains("skills none, group none, wrap-up center default"), "{text}");
+        let profile = directory.get_agent(work_no(101)).await.unwrap();
+        assert_eq!((profile.group, profile.wrap_up, profile.role), (None, None, Role::Inspector));
+
+        agent_output(agent(&["agent", "update", "101", "--group", "3", "--wrap-up-secs", "0"]), &directory)
+            .await
+            .unwrap();
+        let text = agent_output(agent(&["agent", "list"]), &directory).await.unwrap();
+        let cells: Vec<&str> = text.lines().nth(1).unwrap().split_whitespace().collect();
+        assert_eq!(cells, ["101", "Bo", "1", "70101", "inspector", "-", "3", "0s"]);
+        let error = agent_output(agent(&["agent", "update", "404", "--name", "X"]), &directory).await.unwrap_err();
+        assert!(error.to_string().contains("Agent 404 does not exist. (while updating agent 404)"), "{error:#}");
     }
 
     #[tokio::test]

@@ -1,9 +1,13 @@
-//! CLI subcommands: `directory` edits the SQLite directory in the data directory (also
-//! while a server runs), `calls` drives a running server's simulated calls through the
-//! `/ccgw/v1` extension API.
+//! CLI subcommands: `directory` (agents, VDNs), `skills` and `groups` (agent groups, rest
+//! reasons) edit the SQLite directory in the data directory, also while a server runs;
+//! `records` reads its call records; `calls` drives a running server's simulated calls
+//! through the `/ccgw/v1` extension API.
 
 pub mod calls;
 pub mod directory;
+pub mod groups;
+pub mod records;
+pub mod skills;
 
 use std::io::Write;
 

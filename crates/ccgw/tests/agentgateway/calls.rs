@@ -23,9 +23,24 @@ async fn the_whole_inbound_call_with_every_event_in_order() {
         "{callid}"
     );
 
-    let offered = app.events(101, &guid, 4).await;
+    let offered = app.events(101, &guid, 5).await;
     let types: Vec<_> = offered.iter().map(|e| e["eventType"].as_str().unwrap()).collect();
-    assert_eq!(types, ["AgentState_Busy", "AgentOther_PhoneAlerting", "AgentOther_PhoneOffhook", "AgentEvent_Ringing"]);
+    assert_eq!(
+        types,
+        [
+            "AgentEvent_Incoming_CallInfo",
+            "AgentState_Busy",
+            "AgentOther_PhoneAlerting",
+            "AgentOther_PhoneOffhook",
+            "AgentEvent_Ringing"
+        ]
+    );
+    assert_eq!(
+        offered[0]["content"],
+        json!({"callId": callid, "skillName": "General", "skillId": 1, "caller": "13800000000", "called": "4000",
+               "lastReleaseAgentId": 65535, "mediaType": 5, "releaseAndReQueueCount": 0, "releaseAndReQueueCallFlag": 0})
+    );
+    let offered = &offered[1..];
     assert_eq!(offered[0]["content"], json!(null));
     assert_eq!(offered[2]["content"], json!({"type": "main"}));
     assert_eq!(
@@ -75,7 +90,7 @@ async fn answer_refuses_with_the_documented_retcodes() {
     let guid_102 = idle_agent(&app, 102, json!({})).await;
     assert_eq!(app.call("PUT", "voicecall/101/answer", Some(&guid), None).await.retcode(), "200-002", "nothing rings");
     let callid = app.place_call(1).await;
-    app.events(101, &guid, 4).await;
+    app.events(101, &guid, 5).await;
     let cases = [
         ("voicecall/101/answer", None, "000-003"),
         ("voicecall/101/answer", Some("wrong-guid.AgentGateway1"), "000-003"),
@@ -106,10 +121,11 @@ async fn auto_answer_goes_straight_to_talking() {
     let app = spawn_app(TestOpts::default()).await;
     let guid = idle_agent(&app, 101, json!({"autoanswer": true})).await;
     let callid = app.place_call(1).await;
-    let events = app.events(101, &guid, 5).await;
+    let events = app.events(101, &guid, 6).await;
     let types: Vec<_> = events.iter().map(|e| e["eventType"].as_str().unwrap()).collect();
+    let events = &events[1..];
     assert_eq!(
-        types,
+        types[1..],
         [
             "AgentState_Busy",
             "AgentOther_PhoneAlerting",
@@ -128,7 +144,7 @@ async fn an_unanswered_call_is_taken_back_and_offered_to_the_next_agent() {
     let first = idle_agent(&app, 101, json!({})).await;
     let second = idle_agent(&app, 102, json!({})).await;
     let callid = app.place_call(1).await;
-    app.events(101, &first, 4).await;
+    app.events(101, &first, 5).await;
     app.advance(Duration::from_secs(20)).await;
     let timed_out = app.events(101, &first, 3).await;
     assert_eq!(timed_out[0]["eventType"], json!("AgentEvent_No_Answer"));
@@ -136,8 +152,8 @@ async fn an_unanswered_call_is_taken_back_and_offered_to_the_next_agent() {
     assert_eq!(timed_out[1]["content"], json!({"phoneState": 3}));
     assert_eq!(timed_out[2]["eventType"], json!("AgentState_SetNotReady_Success"));
     assert_eq!(timed_out[2]["content"], json!({"reason": "2"}));
-    let offered = app.events(102, &second, 4).await;
-    assert_eq!(offered[3]["content"]["callid"], json!(callid));
+    let offered = app.events(102, &second, 5).await;
+    assert_eq!(offered[4]["content"]["callid"], json!(callid));
     let status = app.call("GET", "onlineagent/101/agentstatus", Some(&first), None).await;
     assert_eq!(status.body["result"]["agentState"], json!(3));
 }
@@ -147,7 +163,7 @@ async fn a_caller_who_hangs_up_while_ringing_leaves_the_agent_idle() {
     let app = spawn_app(TestOpts::default()).await;
     let guid = idle_agent(&app, 101, json!({})).await;
     let callid = app.place_call(1).await;
-    app.events(101, &guid, 4).await;
+    app.events(101, &guid, 5).await;
     assert_eq!(app.hang_up(&callid).await, 200);
     let types = app.event_types(101, &guid, 4).await;
     assert_eq!(
@@ -173,7 +189,7 @@ async fn customer_hanging_up_while_the_agent_answers_leaves_one_consistent_outco
     let app = Arc::new(spawn_app(TestOpts::default()).await);
     let guid = idle_agent(&app, 101, json!({})).await;
     let callid = app.place_call(1).await;
-    app.events(101, &guid, 4).await;
+    app.events(101, &guid, 5).await;
     let answering = tokio::spawn({
         let app = app.clone();
         let guid = guid.clone();
@@ -218,7 +234,7 @@ async fn two_answers_at_once_connect_the_call_once() {
     let app = Arc::new(spawn_app(TestOpts::default()).await);
     let guid = idle_agent(&app, 101, json!({})).await;
     app.place_call(1).await;
-    app.events(101, &guid, 4).await;
+    app.events(101, &guid, 5).await;
     let answers: Vec<_> = (0..2)
         .map(|_| {
             let app = app.clone();
@@ -244,10 +260,10 @@ async fn signing_out_while_ringing_sends_the_call_to_the_next_agent() {
     let first = idle_agent(&app, 101, json!({})).await;
     let second = idle_agent(&app, 102, json!({})).await;
     let callid = app.place_call(1).await;
-    app.events(101, &first, 4).await;
+    app.events(101, &first, 5).await;
     assert_eq!(app.call("DELETE", "onlineagent/101/logout", Some(&first), None).await.retcode(), "0");
-    let offered = app.events(102, &second, 4).await;
-    assert_eq!(offered[3]["content"]["callid"], json!(callid));
+    let offered = app.events(102, &second, 5).await;
+    assert_eq!(offered[4]["content"]["callid"], json!(callid));
     assert_eq!(app.call("PUT", "voicecall/102/answer", Some(&second), None).await.retcode(), "0");
     // Sign-out is refused while talking.
     assert_eq!(app.call("DELETE", "onlineagent/102/logout", Some(&second), None).await.retcode(), "100-010");
@@ -258,7 +274,7 @@ async fn wrap_up_follows_a_call_when_autoenteridle_is_off() {
     let app = spawn_app(TestOpts { wrap_up_ms: 30_000, ..TestOpts::default() }).await;
     let guid = idle_agent(&app, 101, json!({"autoanswer": true, "autoenteridle": false})).await;
     let callid = app.place_call(1).await;
-    app.events(101, &guid, 5).await;
+    app.events(101, &guid, 6).await;
     assert_eq!(app.hang_up(&callid).await, 200);
     let types = app.event_types(101, &guid, 4).await;
     assert_eq!(

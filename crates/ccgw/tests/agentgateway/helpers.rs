@@ -185,17 +185,28 @@ impl TestApp {
     }
 
     pub(crate) async fn place_call(&self, skill: u32) -> String {
-        let response = self
-            .client
-            .post(format!("{}/ccgw/v1/sim/calls", self.base))
-            .bearer_auth(&self.admin_token)
-            .json(&json!({"caller": "13800000000", "skill": skill}))
-            .send()
-            .await
-            .unwrap();
-        assert_eq!(response.status().as_u16(), 201);
-        let body: Value = response.json().await.unwrap();
+        self.place_call_with(json!({"caller": "13800000000", "skill": skill})).await
+    }
+
+    /// Places a simulated call described by a `/ccgw/v1/sim/calls` body.
+    pub(crate) async fn place_call_with(&self, body: Value) -> String {
+        let (status, body) = self.admin("POST", "sim/calls", Some(body)).await;
+        assert_eq!(status, 201, "{body}");
         body["callid"].as_str().unwrap().to_owned()
+    }
+
+    /// A `/ccgw/v1` request with the admin token: status and JSON body.
+    pub(crate) async fn admin(&self, method: &str, path: &str, body: Option<Value>) -> (u16, Value) {
+        let method = reqwest::Method::from_bytes(method.as_bytes()).unwrap();
+        let mut request =
+            self.client.request(method, format!("{}/ccgw/v1/{path}", self.base)).bearer_auth(&self.admin_token);
+        if let Some(body) = body {
+            request = request.json(&body);
+        }
+        let response = request.send().await.unwrap();
+        let status = response.status().as_u16();
+        let body = response.json().await.unwrap_or(Value::Null);
+        (status, body)
     }
 
     pub(crate) async fn hang_up(&self, callid: &str) -> u16 {

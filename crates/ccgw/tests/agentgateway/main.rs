@@ -2,6 +2,8 @@
 //! Run one area: `cargo test -p ccgw --test agentgateway calls::`.
 
 mod calls;
+mod distribution;
 mod helpers;
 mod sessions;
+mod states;
 mod wire;

@@ -141,7 +141,7 @@ async fn an_empty_poll_is_held_and_an_event_wakes_it_at_once() {
     tokio::time::sleep(Duration::from_millis(200)).await;
     app.place_call(1).await;
     let (body, waited) = waiting.await.unwrap();
-    assert_eq!(body["event"]["eventType"], json!("AgentState_Busy"));
+    assert_eq!(body["event"]["eventType"], json!("AgentEvent_Incoming_CallInfo"));
     assert!(waited < Duration::from_secs(5), "answered when the event arrived, not at the hold's end");
 }
 

@@ -6,6 +6,9 @@
 #[path = "../agentgateway/helpers.rs"]
 mod helpers;
 
+mod acd;
+mod records;
+
 use reqwest::Method;
 use serde_json::{Value, json};
 
@@ -44,7 +47,11 @@ async fn the_extension_api_needs_the_admin_token_except_for_health() {
 async fn a_skill_and_agent_added_over_the_api_take_calls_at_once() {
     let app = spawn_app(TestOpts::default()).await;
     let (status, skill) = ext(&app, Method::POST, "skills", Some(json!({"id": 7, "name": "Billing"}))).await;
-    assert_eq!((status, &skill), (201, &json!({"vdn": 1, "id": 7, "name": "Billing", "mediaType": 5})));
+    let billing = json!({
+        "vdn": 1, "id": 7, "name": "Billing", "mediaType": 5, "policy": "longest-idle", "maxWaiting": null,
+        "maxWaitMs": null, "overflow": null, "refuseWhenUnstaffed": false, "wrapUpMs": null
+    });
+    assert_eq!((status, &skill), (201, &billing));
     assert_eq!(ext(&app, Method::POST, "skills", Some(json!({"id": 7, "name": "Again"}))).await.0, 409);
 
     let new_agent =
@@ -62,8 +69,8 @@ async fn a_skill_and_agent_added_over_the_api_take_calls_at_once() {
     let guid = signed_in.set_guid.unwrap();
     app.events(130, &guid, 2).await;
     let callid = app.place_call(7).await;
-    let offered = app.events(130, &guid, 4).await;
-    assert_eq!(offered[3]["content"]["callid"], json!(callid));
+    let offered = app.events(130, &guid, 5).await;
+    assert_eq!(offered[4]["content"]["callid"], json!(callid));
     let (_, calls) = ext(&app, Method::GET, "sim/calls", None).await;
     assert_eq!(calls["calls"][0]["state"], json!("ringing"));
     assert_eq!(calls["calls"][0]["agent"], json!("130"));
@@ -134,5 +141,5 @@ async fn plain_http_mode_serves_the_same_api() {
     let guid = app.sign_in(101, json!({})).await;
     assert_eq!(app.event_types(101, &guid, 2).await, ["AgentOther_InService", "AgentState_Ready"]);
     let callid = app.place_call(1).await;
-    assert_eq!(app.events(101, &guid, 4).await[3]["content"]["callid"], json!(callid));
+    assert_eq!(app.events(101, &guid, 5).await[4]["content"]["callid"], json!(callid));
 }

@@ -1,0 +1,106 @@
+//! `GET /ccgw/v1/records`: finished calls, newest first, filtered and paged. Read only;
+//! the engine writes the records.
+
+use axum::Json;
+use axum::extract::rejection::QueryRejection;
+use axum::extract::{Query, State};
+use ccgw_core::{CallOutcome, SkillId, Timestamp};
+use ccgw_store::{RecordQuery, StoredCall};
+use serde::Deserialize;
+use serde_json::{Value, json};
+
+use super::error::ExtError;
+use super::parse::{id, query};
+use crate::state::ApiState;
+
+/// The query string; an empty value counts as absent, an unknown name is refused (a
+/// misspelt filter must not silently list everything).
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct RecordParams {
+    vdn: Option<String>,
+    agent: Option<String>,
+    skill: Option<String>,
+    from: Option<String>,
+    to: Option<String>,
+    outcome: Option<String>,
+    offset: Option<String>,
+    limit: Option<String>,
+}
+
+fn present(value: Option<String>) -> Option<String> {
+    value.filter(|text| !text.is_empty())
+}
+
+fn number<T: std::str::FromStr>(name: &str, text: &str, meaning: &str) -> Result<T, ExtError> {
+    text.parse().map_err(|_| ExtError::bad_request(format!("{name} must be {meaning}, got {text:?}")))
+}
+
+fn time(name: &str, text: &str) -> Result<Timestamp, ExtError> {
+    number(name, text, "a time in milliseconds since 1970-01-01 UTC").map(Timestamp::from_millis)
+}
+
+impl RecordParams {
+    fn into_query(self) -> Result<RecordQuery, ExtError> {
+        Ok(RecordQuery {
+            vdn: present(self.vdn).map(|text| id(&text)).transpose()?,
+            agent: present(self.agent).map(|text| id(&text)).transpose()?,
+            skill: present(self.skill).map(|text| id::<SkillId>(&text)).transpose()?,
+            from: present(self.from).map(|text| time("from", &text)).transpose()?,
+            to: present(self.to).map(|text| time("to", &text)).transpose()?,
+            outcome: present(self.outcome),
+            offset: present(self.offset)
+                .map(|text| number("offset", &text, "a whole number"))
+                .transpose()?
+                .unwrap_or(0),
+            limit: present(self.limit)
+                .map(|text| number("limit", &text, "a whole number"))
+                .transpose()?
+                .unwrap_or(RecordQuery::DEFAULT_LIMIT),
+        })
+    }
+}
+
+fn record_json(record: &StoredCall) -> Value {
+    let end = &record.end;
+    let call = &end.call;
+    let (answered_at, ended_by) = match &end.outcome {
+        CallOutcome::Answered { answered_at, ended_by, .. } => (Some(answered_at.as_millis()), Some(ended_by.as_str())),
+        _ => (None, None),
+    };
+    let overflow_to = match &end.outcome {
+        CallOutcome::Overflowed { to } => Some(to.as_str()),
+        _ => None,
+    };
+    json!({
+        "id": record.id,
+        "callid": call.id.as_str(),
+        "vdn": call.vdn.get(),
+        "skill": call.skill.get(),
+        "finalSkill": end.route.last().copied().unwrap_or(call.skill).get(),
+        "route": end.route.iter().map(|skill| skill.get()).collect::<Vec<_>>(),
+        "caller": call.caller,
+        "called": call.called,
+        "callData": call.call_data,
+        "mediaType": call.media_type,
+        "priority": call.priority,
+        "arrivedAt": end.arrived.as_millis(),
+        "endedAt": end.ended.as_millis(),
+        "outcome": end.outcome.code(),
+        "agent": end.outcome.agent().map(|agent| agent.get()),
+        "answeredAt": answered_at,
+        "endedBy": ended_by,
+        "overflowTo": overflow_to,
+        "offeredTo": end.offered_to.iter().map(|agent| agent.get()).collect::<Vec<_>>(),
+    })
+}
+
+pub(crate) async fn list(
+    State(state): State<ApiState>,
+    params: Result<Query<RecordParams>, QueryRejection>,
+) -> Result<Json<Value>, ExtError> {
+    let filter = query(params)?.into_query()?;
+    let records = state.directory.call_records(&filter).await?;
+    let total = state.directory.count_call_records(&filter).await?;
+    Ok(Json(json!({"records": records.iter().map(record_json).collect::<Vec<_>>(), "total": total})))
+}

@@ -1,0 +1,72 @@
+//! Distribution over HTTPS: priorities, queue limits, overflow and the recorded outcome
+//! of every call, with skills edited through `/ccgw/v1` while the gateway runs.
+
+use std::time::Duration;
+
+use serde_json::json;
+
+use crate::helpers::{TestApp, TestOpts, spawn_app};
+
+async fn idle_agent(app: &TestApp, work_no: u32, extra: serde_json::Value) -> String {
+    let guid = app.sign_in(work_no, extra).await;
+    app.events(work_no, &guid, 2).await;
+    guid
+}
+
+async fn offered_callid(app: &TestApp, work_no: u32, guid: &str) -> String {
+    let offer = app.events(work_no, guid, 5).await;
+    offer[4]["content"]["callid"].as_str().unwrap().to_owned()
+}
+
+#[tokio::test]
+async fn the_highest_priority_call_is_offered_first_then_arrival_order() {
+    let app = spawn_app(TestOpts::default()).await;
+    let normal = app.place_call_with(json!({"caller": "1001", "skill": 1})).await;
+    let urgent = app.place_call_with(json!({"caller": "1002", "skill": 1, "priority": 9})).await;
+    let later = app.place_call_with(json!({"caller": "1003", "skill": 1})).await;
+    let guid = idle_agent(&app, 110, json!({})).await;
+    let mut served = Vec::new();
+    for _ in 0..3 {
+        served.push(offered_callid(&app, 110, &guid).await);
+        assert_eq!(app.call("PUT", "voicecall/110/answer", Some(&guid), None).await.retcode(), "0");
+        app.events(110, &guid, 2).await;
+        assert_eq!(app.call("DELETE", "voicecall/110/release", Some(&guid), None).await.retcode(), "0");
+        app.events(110, &guid, 4).await;
+    }
+    assert_eq!(served, [urgent, normal, later]);
+}
+
+#[tokio::test]
+async fn queue_limits_edited_live_refuse_overflow_and_time_out_calls() {
+    let app = spawn_app(TestOpts::default()).await;
+    let (status, body) = app
+        .admin("PATCH", "skills/1/2", Some(json!({"maxWaiting": 1, "maxWaitMs": 30_000, "overflow": {"skill": 1}})))
+        .await;
+    assert_eq!(status, 200, "{body}");
+    let first = app.place_call(2).await;
+    let refused = app.place_call(2).await;
+    let (_, calls) = app.admin("GET", "sim/calls", None).await;
+    let live: Vec<&str> = calls["calls"].as_array().unwrap().iter().map(|c| c["callid"].as_str().unwrap()).collect();
+    assert_eq!(live, [first.as_str()], "the second call was refused: queue full");
+
+    app.advance(Duration::from_secs(30)).await;
+    let guid = idle_agent(&app, 110, json!({})).await; // skill 1 only
+    let offer = app.events(110, &guid, 5).await;
+    assert_eq!(offer[0]["content"]["skillId"], json!(1), "overflowed from skill 2 into skill 1");
+    assert_eq!(offer[4]["content"]["callid"], json!(first));
+    assert_eq!(app.hang_up(&first).await, 200);
+    app.events(110, &guid, 4).await;
+
+    let (status, records) = app.admin("GET", "records?vdn=1", None).await;
+    assert_eq!(status, 200, "{records}");
+    let outcome_of = |callid: &str| {
+        records["records"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|r| r["callid"] == json!(callid))
+            .map(|r| r["outcome"].clone())
+    };
+    assert_eq!(outcome_of(&refused), Some(json!("queue-full")));
+    assert_eq!(outcome_of(&first), Some(json!("abandoned-ringing")));
+}
