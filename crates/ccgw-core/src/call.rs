@@ -136,6 +136,10 @@ pub enum CallOutcome {
 }
 
 impl CallOutcome {
+    /// Every value [`CallOutcome::code`] can give.
+    pub const CODES: [&'static str; 7] =
+        ["answered", "abandoned-in-queue", "abandoned-ringing", "no-agent", "queue-full", "overflowed", "timed-out"];
+
     /// A stable name for records and the extension API.
     pub fn code(&self) -> &'static str {
         match self {

@@ -9,8 +9,7 @@ use crate::directory::Directory;
 use crate::error::{StoreError, is_unique_violation};
 
 /// Every outcome code a record can carry ([`CallOutcome::code`]).
-pub const OUTCOME_CODES: [&str; 7] =
-    ["answered", "abandoned-in-queue", "abandoned-ringing", "no-agent", "queue-full", "overflowed", "timed-out"];
+pub const OUTCOME_CODES: [&str; 7] = CallOutcome::CODES;
 
 /// A finished call as stored: `id` is the record's number, increasing in the order the
 /// records were written.

@@ -35,7 +35,9 @@ retcodes! {
     SIGN_OUT_IN_CALL = "100-010", "cannot sign out during a call";
     PHONE_INVALID = "100-013", "phone number invalid";
     FORCE_LOGIN_DISABLED = "100-015", "already signed in and forced sign-in is disabled";
+    SKILL_QUERY_PARAMETER = "100-019", "invalid parameter when querying skill queues";
     SIGN_IN_IN_PROGRESS = "100-021", "agent is signing in, do not call again";
+    MULTIMEDIA_DISABLED = "106-001", "multimedia (text chat) is not enabled";
     PASSWORD_CHANGE_FAILED = "110-002", "password change failed";
     OLD_PASSWORD_WRONG = "110-003", "old password wrong";
     PASSWORD_SAME_AS_OLD = "110-017", "the new password equals the old one";
@@ -43,6 +45,14 @@ retcodes! {
     PASSWORD_LENGTH = "110-020", "the new password must be 8-32 characters";
     NO_CALL_TO_ANSWER = "200-002", "no call to answer";
     NO_CALL_TO_RELEASE = "200-017", "no call to release";
+    AGENT_INFO_NONE = "300-002", "no such agent in this VDN";
+    GROUP_AGENT_NOT_FOUND = "300-003", "agent not found for the group query";
+    GROUP_NOT_FOUND = "300-004", "group not found";
+    AGENT_SKILLS_NONE = "600-001", "agent not found or no skills configured";
+    VDN_SKILLS_NONE = "600-002", "no skill queue configured in this VDN";
+    VDN_ACCESS_CODES_NONE = "600-003", "no access code configured in this VDN";
+    VDN_IVR_NONE = "600-004", "no IVR flow configured in this VDN";
+    AGENT_VDN_SKILLS_NONE = "600-005", "no skill queue configured in the agent's VDN";
 }
 
 impl Refusal {

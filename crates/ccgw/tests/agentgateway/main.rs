@@ -4,6 +4,7 @@
 mod calls;
 mod distribution;
 mod helpers;
+mod queries;
 mod sessions;
 mod states;
 mod wire;
