@@ -31,4 +31,4 @@ pub use event::{AgentEvent, CallFeature, CallInfo, IncomingCall, PhoneReleasedBy
 pub use ids::{CallId, Guid, IdError, PhoneNumber, Seq, SkillId, Vdn, WorkNo};
 pub use refusal::Refusal;
 pub use session::{AuthMode, AuthSettings, GuidCheck, Session};
-pub use time::Timestamp;
+pub use time::{Timestamp, civil_from_days, days_from_civil};

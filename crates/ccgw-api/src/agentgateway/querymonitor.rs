@@ -14,7 +14,6 @@
 use axum::Router;
 use axum::extract::State;
 use axum::routing::{get, post};
-use ccgw_core::Timestamp;
 use serde::Serialize;
 
 use ccgw_core::catalog::retcode;
@@ -61,23 +60,6 @@ async fn version(State(state): State<ApiState>, call: AgentCall) -> HuaweiReply 
     )
 }
 
-/// `YYYY-MM-DD HH:MM:SS` in UTC (proleptic Gregorian, days-from-civil inverted).
-fn utc_text(at: Timestamp) -> String {
-    let seconds = at.as_unix_seconds();
-    let (days, rest) = (seconds / 86_400, seconds % 86_400);
-    // Howard Hinnant's civil_from_days, shifted so that eras start on 0000-03-01.
-    let z = days + 719_468;
-    let era = z / 146_097;
-    let doe = z - era * 146_097;
-    let yoe = (doe - doe / 1_460 + doe / 36_524 - doe / 146_096) / 365;
-    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-    let mp = (5 * doy + 2) / 153;
-    let day = doy - (153 * mp + 2) / 5 + 1;
-    let month = if mp < 10 { mp + 3 } else { mp - 9 };
-    let year = yoe + era * 400 + u64::from(month <= 2);
-    format!("{year:04}-{month:02}-{day:02} {:02}:{:02}:{:02}", rest / 3_600, rest % 3_600 / 60, rest % 60)
-}
-
 #[derive(Debug, Serialize)]
 #[serde(rename_all = "camelCase")]
 struct ServerTime {
@@ -90,7 +72,7 @@ struct ServerTime {
 async fn server_time(State(state): State<ApiState>, call: AgentCall) -> HuaweiReply {
     answer(look(&state, &call, Want::default()).await.map(|view| ServerTime {
         time: view.now.as_millis(),
-        time_string: utc_text(view.now),
+        time_string: view.now.utc_text(),
         time_zone: "UTC",
     }))
 }
@@ -251,14 +233,6 @@ async fn set_max_chats(State(state): State<ApiState>, call: AgentCall) -> Huawei
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn utc_text_matches_known_dates() {
-        assert_eq!(utc_text(Timestamp::from_millis(0)), "1970-01-01 00:00:00");
-        assert_eq!(utc_text(Timestamp::from_millis(1_738_310_400_000)), "2025-01-31 08:00:00");
-        assert_eq!(utc_text(Timestamp::from_millis(951_782_400_000)), "2000-02-29 00:00:00");
-        assert_eq!(utc_text(Timestamp::from_millis(4_107_542_399_999)), "2100-02-28 23:59:59");
-    }
 
     #[test]
     fn the_node_comes_from_the_guid() {

@@ -169,7 +169,7 @@ fn records_table(records: &[StoredCall], offset: u64, total: u64) -> String {
                 end.call.vdn.to_string(),
                 if route.is_empty() { end.call.skill.to_string() } else { route },
                 if end.call.caller.is_empty() { "-".to_owned() } else { end.call.caller.clone() },
-                utc_text(end.arrived),
+                end.arrived.utc_text(),
                 format!("{}s", end.ended.since(end.arrived).as_secs()),
                 end.outcome.code().to_owned(),
                 end.outcome.agent().map_or_else(|| "-".to_owned(), |agent| agent.to_string()),
@@ -217,9 +217,9 @@ fn parse_date(date: &str) -> Option<u64> {
     if parts.next().is_some() || year < 1970 || !(1..=12).contains(&month) || day < 1 {
         return None;
     }
-    let days = days_from_civil(year, month, day);
+    let days = ccgw_core::days_from_civil(year, month, day);
     // Refuses 2025-02-30 and the like: the day must come back unchanged.
-    (civil_from_days(days) == (year, month, day)).then_some(days)
+    (ccgw_core::civil_from_days(days) == (year, month, day)).then_some(days)
 }
 
 /// Milliseconds since midnight of `HH:MM[:SS[.mmm]]`.
@@ -244,39 +244,6 @@ fn parse_time_of_day(time: &str) -> Option<u64> {
         return None;
     }
     Some(((hours * 60 + minutes) * 60 + seconds) * 1000 + millis)
-}
-
-/// `YYYY-MM-DD HH:MM:SS` in UTC.
-pub fn utc_text(time: Timestamp) -> String {
-    let millis = time.as_millis();
-    let (days, of_day) = (millis / 86_400_000, millis % 86_400_000 / 1000);
-    let (year, month, day) = civil_from_days(days);
-    format!("{year:04}-{month:02}-{day:02} {:02}:{:02}:{:02}", of_day / 3600, of_day / 60 % 60, of_day % 60)
-}
-
-/// Days since 1970-01-01 of a date on or after it (H. Hinnant's algorithm, years ≥ 1970).
-fn days_from_civil(year: u64, month: u64, day: u64) -> u64 {
-    let year = if month <= 2 { year - 1 } else { year };
-    let era = year / 400;
-    let year_of_era = year - era * 400;
-    let month_from_march = (month + 9) % 12;
-    let day_of_year = (153 * month_from_march + 2) / 5 + day - 1;
-    let day_of_era = year_of_era * 365 + year_of_era / 4 - year_of_era / 100 + day_of_year;
-    era * 146_097 + day_of_era - 719_468
-}
-
-/// The date `days` after 1970-01-01: (year, month, day).
-fn civil_from_days(days: u64) -> (u64, u64, u64) {
-    let days = days + 719_468;
-    let era = days / 146_097;
-    let day_of_era = days - era * 146_097;
-    let year_of_era = (day_of_era - day_of_era / 1460 + day_of_era / 36_524 - day_of_era / 146_096) / 365;
-    let day_of_year = day_of_era - (365 * year_of_era + year_of_era / 4 - year_of_era / 100);
-    let month_from_march = (5 * day_of_year + 2) / 153;
-    let day = day_of_year - (153 * month_from_march + 2) / 5 + 1;
-    let month = if month_from_march < 10 { month_from_march + 3 } else { month_from_march - 9 };
-    let year = year_of_era + era * 400;
-    (if month <= 2 { year + 1 } else { year }, month, day)
 }
 
 #[cfg(test)]
@@ -369,9 +336,9 @@ mod tests {
         ] {
             assert!(parse_time(bad).is_err(), "{bad:?} must be refused");
         }
-        assert_eq!(utc_text(Timestamp::from_millis(MORNING + 61_999)), "2025-01-31 08:01:01");
-        assert_eq!(utc_text(Timestamp::from_millis(0)), "1970-01-01 00:00:00");
-        assert_eq!(utc_text(Timestamp::from_millis(1_709_251_199_000)), "2024-02-29 23:59:59");
+        assert_eq!(Timestamp::from_millis(MORNING + 61_999).utc_text(), "2025-01-31 08:01:01");
+        assert_eq!(Timestamp::from_millis(0).utc_text(), "1970-01-01 00:00:00");
+        assert_eq!(Timestamp::from_millis(1_709_251_199_000).utc_text(), "2024-02-29 23:59:59");
     }
 
     #[test]

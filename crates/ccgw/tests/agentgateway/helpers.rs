@@ -244,3 +244,32 @@ pub(crate) fn split_response(raw: &[u8]) -> (String, Vec<u8>) {
     let at = raw.windows(4).position(|w| w == b"\r\n\r\n").expect("a complete response head");
     (String::from_utf8_lossy(&raw[..at + 2]).into_owned(), raw[at + 4..].to_vec())
 }
+
+/// A gateway started on a data dir the test prepared itself (TLS on, system clock),
+/// for tests that need a directory the demo seed does not give.
+pub(crate) struct PreparedApp {
+    /// `https://localhost:<port>`.
+    pub(crate) origin: String,
+    pub(crate) client: reqwest::Client,
+}
+
+pub(crate) async fn start_prepared(data_dir: &std::path::Path, admin_token: &str, demo: bool) -> PreparedApp {
+    CRYPTO.call_once(|| {
+        let _ = rustls::crypto::ring::default_provider().install_default();
+    });
+    let config = Config {
+        bind: SocketAddr::from(([127, 0, 0, 1], 0)),
+        data_dir: data_dir.to_path_buf(),
+        demo,
+        demo_password: demo.then(|| PASSWORD.into()),
+        admin_token: Some(admin_token.into()),
+        ..Config::default()
+    };
+    let app = App::build(config, Hooks::default()).await.expect("gateway builds");
+    let port = app.local_addr().expect("bound").port();
+    let cert = std::fs::read(ccgw::tls::generated_cert_path(data_dir)).expect("generated certificate");
+    let tls = ccgw::tls::client_config_trusting(&cert).expect("client TLS config");
+    let client = reqwest::Client::builder().use_preconfigured_tls(tls).build().expect("client");
+    tokio::spawn(app.run_until(std::future::pending()));
+    PreparedApp { origin: format!("https://localhost:{port}"), client }
+}

@@ -2,11 +2,8 @@
 //! §2–§4): the result shapes of `docs/queries.md`, every error retcode, and that another
 //! VDN stays invisible. Run: `cargo test -p ccgw --test agentgateway queries`.
 
-use std::net::SocketAddr;
 use std::time::Duration;
 
-use ccgw::config::Config;
-use ccgw::startup::{App, Hooks};
 use ccgw_core::{
     AgentProfile, GroupId, GroupProfile, PhoneNumber, Role, SkillGrant, SkillId, SkillLevel, SkillProfile,
 };
@@ -15,7 +12,7 @@ use ccgw_engine::Clock;
 use ccgw_store::{Directory, NewAgent, VdnRecord};
 use serde_json::{Value, json};
 
-use crate::helpers::{PASSWORD, TestApp, TestOpts, spawn_app};
+use crate::helpers::{PASSWORD, TestApp, TestOpts, spawn_app, start_prepared};
 
 /// Every query interface: method, path after `{agentid}`, body.
 const EVERY_QUERY: &[(&str, &str, Option<&str>)] = &[
@@ -493,19 +490,9 @@ async fn spawn_two_vdns() -> TwoVdns {
         wrap_up: None,
     };
     directory.create_agent(&NewAgent { profile, password: PASSWORD.into() }).await.expect("agent 201");
-    let config = Config {
-        bind: SocketAddr::from(([127, 0, 0, 1], 0)),
-        data_dir: data_dir.path().to_path_buf(),
-        admin_token: Some("two-vdns-admin-token-0123456789".into()),
-        ..Config::default()
-    };
-    let app = App::build(config, Hooks::default()).await.expect("gateway builds");
-    let port = app.local_addr().expect("bound").port();
-    let cert = std::fs::read(ccgw::tls::generated_cert_path(data_dir.path())).expect("generated certificate");
-    let tls = ccgw::tls::client_config_trusting(&cert).expect("client TLS config");
-    let client = reqwest::Client::builder().use_preconfigured_tls(tls).build().expect("client");
-    tokio::spawn(app.run_until(std::future::pending()));
-    TwoVdns { base: format!("https://localhost:{port}/agentgateway/resource"), client, _data_dir: data_dir }
+    let app = start_prepared(data_dir.path(), "two-vdns-admin-token-0123456789", false).await;
+    let (base, client) = (format!("{}/agentgateway/resource", app.origin), app.client);
+    TwoVdns { base, client, _data_dir: data_dir }
 }
 
 impl TwoVdns {

@@ -1,13 +1,11 @@
 //! `GET /ccgw/v1/records`. The records are written into the data dir's database before
 //! the gateway starts (the route only reads; the engine writes them in service).
 
-use std::net::SocketAddr;
-
-use ccgw::config::Config;
-use ccgw::startup::{App, Hooks};
 use ccgw_core::{CallEnd, CallId, CallOutcome, EndedBy, NewCall, PhoneNumber, SkillId, Timestamp, Vdn, WorkNo};
 use ccgw_store::Directory;
 use serde_json::{Value, json};
+
+use super::helpers::start_prepared;
 
 /// A running gateway whose database held `records` when it started.
 struct RecordsApp {
@@ -23,21 +21,8 @@ async fn spawn_with_records(records: &[CallEnd]) -> RecordsApp {
     let data_dir = tempfile::tempdir().expect("temp dir");
     let directory = Directory::open(&ccgw::commands::directory::database_path(data_dir.path())).await.expect("db");
     directory.record_calls(records).await.expect("records written");
-    let config = Config {
-        bind: SocketAddr::from(([127, 0, 0, 1], 0)),
-        data_dir: data_dir.path().to_path_buf(),
-        demo: true,
-        demo_password: Some(super::helpers::PASSWORD.into()),
-        admin_token: Some(TOKEN.into()),
-        ..Config::default()
-    };
-    let app = App::build(config, Hooks::default()).await.expect("gateway builds");
-    let port = app.local_addr().expect("bound").port();
-    let cert = std::fs::read(ccgw::tls::generated_cert_path(data_dir.path())).expect("generated certificate");
-    let tls = ccgw::tls::client_config_trusting(&cert).expect("client TLS config");
-    let client = reqwest::Client::builder().use_preconfigured_tls(tls).build().expect("client");
-    tokio::spawn(app.run_until(std::future::pending()));
-    RecordsApp { base: format!("https://localhost:{port}"), client, _data_dir: data_dir }
+    let app = start_prepared(data_dir.path(), TOKEN, true).await;
+    RecordsApp { base: app.origin, client: app.client, _data_dir: data_dir }
 }
 
 impl RecordsApp {
