@@ -27,6 +27,18 @@ pub use wire::set_guid::SetGuidCase;
 use ext::ExtError;
 use wire::reply::HuaweiReply;
 
+/// Exists only for this crate's `benches/` (criterion benchmarks are a separate crate and
+/// see only public items). Not part of ccgw-api's interface; may change at any time.
+#[doc(hidden)]
+pub mod bench_support {
+    use ccgw_engine::Delivered;
+
+    /// The Huawei poll answer carrying one event: the body of `GET agentevent/{id}`.
+    pub fn render_poll(delivered: &Delivered) -> Vec<u8> {
+        crate::agentgateway::poll_answer(delivered)
+    }
+}
+
 /// The whole HTTP application: both routers, JSON answers for unknown paths and
 /// methods, and `//` collapsed before routing.
 pub fn app(

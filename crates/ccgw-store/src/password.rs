@@ -4,8 +4,10 @@
 //! tokio's blocking pool through [`hash_blocking`] and friends. Nothing here logs a
 //! password or a hash.
 
-use argon2::password_hash::{PasswordHash, SaltString};
-use argon2::{Argon2, PasswordHasher, PasswordVerifier};
+use std::cell::RefCell;
+
+use argon2::password_hash::{Output, ParamsString, PasswordHash, SaltString};
+use argon2::{Algorithm, Argon2, Block, Params, Version};
 use rand::Rng;
 use rand::distr::Alphanumeric;
 
@@ -33,25 +35,68 @@ pub(crate) fn check_password(pw: &str) -> Result<(), StoreError> {
     Ok(())
 }
 
+thread_local! {
+    /// Argon2's working memory (~19 MiB), kept per thread and reused. Allocating it per
+    /// hash left most of it in the allocator's per-thread arenas: a burst of 50 sign-ins
+    /// grew the gateway by ~500 MiB (seen with `ccgw bench`).
+    static MEMORY: RefCell<Vec<Block>> = const { RefCell::new(Vec::new()) };
+}
+
+/// Runs argon2 into `out` with this thread's reusable working memory.
+fn argon2_into(argon2: &Argon2<'_>, blocks: usize, pw: &[u8], salt: &[u8], out: &mut [u8]) -> argon2::Result<()> {
+    MEMORY.with(|memory| {
+        let mut memory = memory.borrow_mut();
+        if memory.len() < blocks {
+            memory.resize(blocks, Block::default());
+        }
+        argon2.hash_password_into_with_memory(pw, salt, out, &mut memory[..blocks])
+    })
+}
+
 /// Hashes `pw` with argon2id (the argon2 crate's default parameters) and a fresh random
 /// salt, giving a PHC string (`$argon2id$v=19$…`). Refuses an empty or too long password.
 pub fn hash_password(pw: &str) -> Result<String, StoreError> {
     check_password(pw)?;
+    let failed = |_| StoreError::InvalidInput("The password could not be hashed.".into());
     let salt_bytes: [u8; 16] = rand::rng().random();
-    let salt = SaltString::encode_b64(&salt_bytes)
-        .map_err(|_| StoreError::InvalidInput("The password salt could not be encoded.".into()))?;
-    Argon2::default()
-        .hash_password(pw.as_bytes(), &salt)
-        .map(|hash| hash.to_string())
-        .map_err(|_| StoreError::InvalidInput("The password could not be hashed.".into()))
+    let salt = SaltString::encode_b64(&salt_bytes).map_err(failed)?;
+    let params = Params::default();
+    let argon2 = Argon2::new(Algorithm::Argon2id, Version::V0x13, params.clone());
+    let output = Output::init_with(Params::DEFAULT_OUTPUT_LEN, |out| {
+        argon2_into(&argon2, params.block_count(), pw.as_bytes(), &salt_bytes, out)
+            .map_err(|_| argon2::password_hash::Error::Crypto)
+    })
+    .map_err(failed)?;
+    let phc = PasswordHash {
+        algorithm: Algorithm::Argon2id.ident(),
+        version: Some(Version::V0x13.into()),
+        params: ParamsString::try_from(&params).map_err(failed)?,
+        salt: Some(salt.as_salt()),
+        hash: Some(output),
+    };
+    Ok(phc.to_string())
 }
 
 /// True when `pw` matches the PHC string `hash`. A malformed hash never matches.
 pub fn verify_password_hash(hash: &str, pw: &str) -> bool {
-    match PasswordHash::new(hash) {
-        Ok(parsed) => Argon2::default().verify_password(pw.as_bytes(), &parsed).is_ok(),
-        Err(_) => false,
-    }
+    let Ok(parsed) = PasswordHash::new(hash) else { return false };
+    let (Ok(algorithm), Ok(params)) = (Algorithm::try_from(parsed.algorithm), Params::try_from(&parsed)) else {
+        return false;
+    };
+    let version = match parsed.version.map(Version::try_from).transpose() {
+        Ok(version) => version.unwrap_or_default(),
+        Err(_) => return false,
+    };
+    let (Some(salt), Some(expected)) = (parsed.salt, parsed.hash) else { return false };
+    let mut salt_buffer = [0u8; 64];
+    let Ok(salt_bytes) = salt.decode_b64(&mut salt_buffer) else { return false };
+    let argon2 = Argon2::new(algorithm, version, params.clone());
+    let actual = Output::init_with(expected.len(), |out| {
+        argon2_into(&argon2, params.block_count(), pw.as_bytes(), salt_bytes, out)
+            .map_err(|_| argon2::password_hash::Error::Crypto)
+    });
+    // `Output` compares in constant time.
+    actual.is_ok_and(|actual| actual == expected)
 }
 
 /// A random 16-character password of ASCII letters and digits, from rand's OS-seeded
@@ -103,12 +148,23 @@ pub(crate) async fn verify_blocking(hash: Option<String>, pw: String) -> Result<
     .await
 }
 
-/// Runs CPU-heavy `work` off the async runtime.
+/// Argon2 runs at most this many at once: each takes ~19 MiB, and a burst of sign-ins
+/// (an agent floor after a restart, a load test) would otherwise start one blocking
+/// thread per sign-in and take gigabytes for no gain on a machine with few cores.
+fn argon2_slots() -> &'static tokio::sync::Semaphore {
+    static SLOTS: std::sync::OnceLock<tokio::sync::Semaphore> = std::sync::OnceLock::new();
+    SLOTS.get_or_init(|| tokio::sync::Semaphore::new(std::thread::available_parallelism().map_or(1, usize::from)))
+}
+
+/// Runs CPU-heavy `work` off the async runtime, a bounded number at a time.
 async fn run_blocking<T, F>(work: F) -> Result<T, StoreError>
 where
     F: FnOnce() -> T + Send + 'static,
     T: Send + 'static,
 {
+    // The semaphore is never closed, so acquiring cannot fail; without a permit the work
+    // still runs (unbounded) rather than failing a sign-in.
+    let _permit = argon2_slots().acquire().await.ok();
     joined(tokio::task::spawn_blocking(work).await)
 }
 
@@ -195,6 +251,21 @@ mod tests {
         }
         let distinct: std::collections::HashSet<_> = hashes.iter().collect();
         assert_eq!(distinct.len(), 5);
+    }
+
+    #[test]
+    fn hashes_agree_with_the_argon2_crates_own_hasher_and_verifier() {
+        use argon2::{PasswordHasher, PasswordVerifier};
+        // Hashes stored before ccgw reused argon2's memory must still verify, and the
+        // other way round.
+        let salt = SaltString::encode_b64(b"sixteen byte slt").expect("salt");
+        let theirs = Argon2::default().hash_password(b"Older-pass1", &salt).expect("hash").to_string();
+        assert!(verify_password_hash(&theirs, "Older-pass1"));
+        assert!(!verify_password_hash(&theirs, "Older-pass2"));
+        let ours = hash_password("Newer-pass1").expect("hash");
+        let parsed = PasswordHash::new(&ours).expect("PHC string");
+        assert!(Argon2::default().verify_password(b"Newer-pass1", &parsed).is_ok());
+        assert!(ours.starts_with("$argon2id$v=19$m=19456,t=2,p=1$"), "{ours}");
     }
 
     #[tokio::test]

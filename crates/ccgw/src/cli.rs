@@ -53,6 +53,8 @@ pub enum Command {
     Records(RecordsCommand),
     /// Drive simulated customer calls on a running gateway.
     Call(CallArgs),
+    /// Load-test a gateway started on loopback: agents, customers, latencies (BENCHMARKS.md).
+    Bench(crate::bench::BenchArgs),
 }
 
 #[derive(Debug, Args)]
@@ -110,7 +112,8 @@ impl Cli {
             | Command::Vdn(_)
             | Command::Group(_)
             | Command::RestReason(_)
-            | Command::Records(_) => {}
+            | Command::Records(_)
+            | Command::Bench(_) => {}
         }
         overrides
     }

@@ -1,6 +1,7 @@
 //! The `ccgw` binary's library: CLI, configuration, TLS, secrets and start-up wiring,
 //! shared with the black-box tests. No domain logic lives here.
 
+pub mod bench;
 pub mod cli;
 pub mod commands;
 pub mod config;

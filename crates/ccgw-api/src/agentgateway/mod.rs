@@ -20,6 +20,9 @@ use ccgw_engine::EngineError;
 use crate::state::ApiState;
 use crate::wire::reply::HuaweiReply;
 
+/// For [`crate::bench_support`] only.
+pub(crate) use event_json::poll_answer;
+
 pub(crate) fn router() -> Router<ApiState> {
     let base = "/agentgateway/resource";
     Router::new()

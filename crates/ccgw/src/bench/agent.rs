@@ -1,0 +1,378 @@
+//! One simulated agent, as a Java agent client behaves: signs in with `forcelogin`,
+//! polls `agentevent` on its own keep-alive connection (at once after an event, after
+//! 200–500 ms after an empty answer), answers `AgentEvent_Ringing` after a think time,
+//! talks for a sampled time, releases, and checks that every call's events come in one
+//! of the documented orders.
+
+use std::collections::HashMap;
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+
+use http::Method;
+use rand::Rng;
+use serde_json::Value;
+use tokio::sync::{mpsc, watch};
+use tokio::time::Instant;
+
+use super::client::{Connection, Endpoint};
+use super::metrics::Metrics;
+use super::server::PASSWORD;
+
+const BASE: &str = "/agentgateway/resource";
+
+/// Shared by the customers (who place calls) and the agents (who see them ring).
+#[derive(Default)]
+pub(crate) struct Placements {
+    inner: Mutex<PlacementMaps>,
+}
+
+/// When something happened, by the monotonic clock and by the wall clock (ms), the
+/// latter to compare with the gateway's `eventGenTime`.
+#[derive(Clone, Copy)]
+pub(crate) struct Moment {
+    pub(crate) at: Instant,
+    pub(crate) wall_ms: u64,
+}
+
+impl Moment {
+    pub(crate) fn now() -> Self {
+        let wall_ms = std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .map_or(0, |since| u64::try_from(since.as_millis()).unwrap_or(u64::MAX));
+        Self { at: Instant::now(), wall_ms }
+    }
+}
+
+/// Placed → Ringing as the client saw it, and as the gateway stamped it (`eventGenTime`,
+/// whole ms): the difference is the time the event waited for the client's next poll.
+pub(crate) struct RingLatency {
+    pub(crate) seen: Duration,
+    pub(crate) generated: Duration,
+}
+
+#[derive(Default)]
+struct PlacementMaps {
+    placed: HashMap<String, Moment>,
+    /// Ringing seen before the placement's answer came back: when it was seen, and the
+    /// gateway's `eventGenTime`.
+    early: HashMap<String, (Moment, u64)>,
+}
+
+fn ring_latency(placed: Moment, seen: Moment, generated_ms: u64) -> RingLatency {
+    RingLatency {
+        seen: seen.at.saturating_duration_since(placed.at),
+        generated: Duration::from_millis(generated_ms.saturating_sub(placed.wall_ms)),
+    }
+}
+
+impl Placements {
+    /// A call was placed at `at`; returns its ring latency if it already rang.
+    pub(crate) fn placed(&self, callid: &str, at: Moment) -> Option<RingLatency> {
+        let mut maps = self.inner.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
+        match maps.early.remove(callid) {
+            Some((seen, generated_ms)) => Some(ring_latency(at, seen, generated_ms)),
+            None => {
+                maps.placed.insert(callid.to_owned(), at);
+                None
+            }
+        }
+    }
+
+    /// The call rang; returns its latency if the placement is known. Only the first
+    /// offer of a call counts.
+    fn rang(&self, callid: &str, seen: Moment, generated_ms: u64) -> Option<RingLatency> {
+        let mut maps = self.inner.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
+        match maps.placed.remove(callid) {
+            Some(placed) => Some(ring_latency(placed, seen, generated_ms)),
+            None => {
+                maps.early.insert(callid.to_owned(), (seen, generated_ms));
+                None
+            }
+        }
+    }
+}
+
+/// How the simulated people behave.
+#[derive(Clone, Copy)]
+pub(crate) struct Behaviour {
+    pub(crate) think: Duration,
+    pub(crate) talk_mean: Duration,
+}
+
+/// The event orders a call may show at an agent (spec 03 S9, S20, S21 as ccgw sends them).
+const OFFER: [&str; 5] = [
+    "AgentEvent_Incoming_CallInfo",
+    "AgentState_Busy",
+    "AgentOther_PhoneAlerting",
+    "AgentOther_PhoneOffhook",
+    "AgentEvent_Ringing",
+];
+const ANSWERED: [&str; 2] = ["AgentEvent_Customer_Alerting", "AgentEvent_Talking"];
+const AGENT_RELEASED: [&str; 4] =
+    ["AgentEvent_Call_Release", "AgentEvent_Customer_Release", "AgentOther_PhoneRelease", "AgentState_Ready"];
+const CUSTOMER_RELEASED: [&str; 4] =
+    ["AgentEvent_Customer_Release", "AgentEvent_Call_Release", "AgentOther_PhoneRelease", "AgentState_Ready"];
+
+fn sequence_ok(events: &[String]) -> bool {
+    let seen: Vec<&str> = events.iter().map(String::as_str).collect();
+    let talked = [&OFFER[..], &ANSWERED[..]].concat();
+    [
+        [&talked[..], &AGENT_RELEASED[..]].concat(),
+        [&talked[..], &CUSTOMER_RELEASED[..]].concat(),
+        [&OFFER[..], &CUSTOMER_RELEASED[..]].concat(),
+    ]
+    .contains(&seen)
+}
+
+/// An event as the agent logic needs it.
+struct Event {
+    kind: String,
+    callid: Option<String>,
+    seen: Moment,
+    /// The gateway's `eventGenTime` (ms).
+    generated_ms: u64,
+}
+
+fn parse_event(body: &[u8]) -> Result<Option<Event>, String> {
+    let value: Value = serde_json::from_slice(body).map_err(|_| "poll answer is not JSON".to_owned())?;
+    if value["retcode"] != "0" {
+        return Err(format!("poll retcode {}", value["retcode"]));
+    }
+    let Some(event) = value.get("event") else { return Ok(None) };
+    let kind = event["eventType"].as_str().unwrap_or_default().to_owned();
+    let content = &event["content"];
+    let callid = content["callid"].as_str().or_else(|| content["callId"].as_str()).or_else(|| content.as_str());
+    let generated_ms = event["eventGenTime"].as_u64().unwrap_or(0);
+    Ok(Some(Event { kind, callid: callid.map(str::to_owned), seen: Moment::now(), generated_ms }))
+}
+
+/// Signs in; returns the Guid.
+async fn sign_in(commands: &mut Connection, work_no: u32, metrics: &Metrics) -> Option<String> {
+    let body = serde_json::json!({
+        "password": PASSWORD, "phonenum": format!("8{work_no}"), "status": "4",
+        "autoanswer": "false", "autoenteridle": "true", "releasephone": "false", "agenttype": "4"
+    });
+    let path = format!("{BASE}/onlineagent/{work_no}/forcelogin");
+    match commands.send(Method::PUT, &path, &[], Some(body.to_string().into_bytes())).await {
+        Ok(answer) if answer.set_guid.is_some() => answer.set_guid,
+        Ok(answer) => {
+            metrics.error(format!("sign-in refused: {}", String::from_utf8_lossy(&answer.body)));
+            None
+        }
+        Err(error) => {
+            metrics.error(format!("sign-in failed: {error}"));
+            None
+        }
+    }
+}
+
+/// Runs one agent until `stop` turns true and its current call is over.
+pub(crate) async fn run(
+    endpoint: Endpoint,
+    work_no: u32,
+    behaviour: Behaviour,
+    metrics: Arc<Metrics>,
+    placements: Arc<Placements>,
+    mut stop: watch::Receiver<bool>,
+    signed_in: mpsc::Sender<bool>,
+) {
+    let mut commands = Connection::new(endpoint.clone());
+    let Some(guid) = sign_in(&mut commands, work_no, &metrics).await else {
+        let _ = signed_in.send(false).await;
+        return;
+    };
+    let _ = signed_in.send(true).await;
+    let guid = Arc::new(Mutex::new(guid));
+    let (events_tx, mut events) = mpsc::channel::<Event>(64);
+    let poller = tokio::spawn(poll_loop(endpoint, work_no, guid.clone(), metrics.clone(), events_tx, stop.clone()));
+
+    let mut call: Option<String> = None;
+    let mut seen: Vec<String> = Vec::new();
+    let mut answer_sent: Option<Instant> = None;
+    let mut release_sent: Option<Instant> = None;
+    let mut hang_up_at: Option<Instant> = None;
+    loop {
+        let timer = async {
+            match hang_up_at {
+                Some(at) => tokio::time::sleep_until(at).await,
+                None => std::future::pending().await,
+            }
+        };
+        tokio::select! {
+            event = events.recv() => {
+                let Some(event) = event else { break };
+                if event.kind == "AgentEvent_Incoming_CallInfo" {
+                    call = event.callid.clone();
+                    seen.clear();
+                }
+                if call.is_some() {
+                    seen.push(event.kind.clone());
+                }
+                match event.kind.as_str() {
+                    "AgentEvent_Ringing" => {
+                        if let Some(callid) = &event.callid
+                            && let Some(latency) = placements.rang(callid, event.seen, event.generated_ms)
+                        {
+                            metrics.placed_to_ringing(latency);
+                        }
+                        let think = jitter(behaviour.think);
+                        tokio::time::sleep(think).await;
+                        let path = format!("{BASE}/voicecall/{work_no}/answer");
+                        answer_sent = Some(Instant::now());
+                        match command(&mut commands, &guid, Method::PUT, &path, "answer", &metrics).await.as_deref() {
+                            Some("0") => {}
+                            Some("200-002") => metrics.race(), // the customer hung up meanwhile
+                            Some(other) => metrics.error(format!("answer retcode {other}")),
+                            None => {}
+                        }
+                    }
+                    "AgentEvent_Talking" => {
+                        if let Some(sent) = answer_sent.take() {
+                            metrics.answer_to_talking(event.seen.at.saturating_duration_since(sent));
+                        }
+                        hang_up_at = Some(Instant::now() + exponential(behaviour.talk_mean));
+                    }
+                    "AgentEvent_Customer_Release" if release_sent.is_none() => hang_up_at = None,
+                    "AgentState_Ready" => {
+                        if let Some(sent) = release_sent.take() {
+                            metrics.release_to_ready(event.seen.at.saturating_duration_since(sent));
+                        }
+                        if call.take().is_some() && !sequence_ok(&seen) {
+                            metrics.error(format!("unexpected event order: {}", seen.join(",")));
+                        }
+                        hang_up_at = None;
+                        if *stop.borrow() {
+                            break;
+                        }
+                    }
+                    _ => {}
+                }
+            }
+            () = timer => {
+                hang_up_at = None;
+                let path = format!("{BASE}/voicecall/{work_no}/release");
+                release_sent = Some(Instant::now());
+                match command(&mut commands, &guid, Method::DELETE, &path, "release", &metrics).await.as_deref() {
+                    Some("0") => {}
+                    Some("200-017") => { metrics.race(); release_sent = None; }
+                    Some(other) => metrics.error(format!("release retcode {other}")),
+                    None => {}
+                }
+            }
+            _ = stop.changed(), if call.is_none() => {
+                if *stop.borrow() {
+                    break;
+                }
+            }
+        }
+    }
+    poller.abort();
+}
+
+/// Sends a command with the current Guid; records its latency; returns its retcode.
+async fn command(
+    connection: &mut Connection,
+    guid: &Mutex<String>,
+    method: Method,
+    path: &str,
+    endpoint: &'static str,
+    metrics: &Metrics,
+) -> Option<String> {
+    let current = guid.lock().unwrap_or_else(|poisoned| poisoned.into_inner()).clone();
+    let started = Instant::now();
+    match connection.send(method, path, &[("Guid", &current)], None).await {
+        Ok(answer) => {
+            metrics.command(endpoint, started.elapsed());
+            let value: Value = serde_json::from_slice(&answer.body).unwrap_or_default();
+            Some(value["retcode"].as_str().unwrap_or("not JSON").to_owned())
+        }
+        Err(error) => {
+            metrics.error(format!("{endpoint} failed: {error}"));
+            None
+        }
+    }
+}
+
+async fn poll_loop(
+    endpoint: Endpoint,
+    work_no: u32,
+    guid: Arc<Mutex<String>>,
+    metrics: Arc<Metrics>,
+    events: mpsc::Sender<Event>,
+    stop: watch::Receiver<bool>,
+) {
+    let mut connection = Connection::new(endpoint);
+    let path = format!("{BASE}/agentevent/{work_no}");
+    loop {
+        let current = guid.lock().unwrap_or_else(|poisoned| poisoned.into_inner()).clone();
+        let answer = match connection.send(Method::GET, &path, &[("Guid", &current)], None).await {
+            Ok(answer) => answer,
+            Err(error) => {
+                if !*stop.borrow() {
+                    metrics.error(format!("poll failed: {error}"));
+                }
+                tokio::time::sleep(Duration::from_millis(500)).await;
+                continue;
+            }
+        };
+        if let Some(next) = answer.set_guid {
+            *guid.lock().unwrap_or_else(|poisoned| poisoned.into_inner()) = next;
+        }
+        match parse_event(&answer.body) {
+            Ok(Some(event)) => {
+                metrics.poll(true);
+                if events.send(event).await.is_err() {
+                    return;
+                }
+            }
+            Ok(None) => {
+                metrics.poll(false);
+                let pause = rand::rng().random_range(200..=500);
+                tokio::time::sleep(Duration::from_millis(pause)).await;
+            }
+            Err(problem) => {
+                metrics.error(problem);
+                tokio::time::sleep(Duration::from_millis(500)).await;
+            }
+        }
+    }
+}
+
+/// `mean` ± 50 %, uniformly.
+fn jitter(mean: Duration) -> Duration {
+    mean.mul_f64(rand::rng().random_range(0.5..1.5))
+}
+
+/// An exponentially distributed span with this mean, cut at four times the mean so that
+/// a run drains in bounded time.
+pub(crate) fn exponential(mean: Duration) -> Duration {
+    let uniform: f64 = rand::rng().random_range(f64::EPSILON..1.0);
+    mean.mul_f64(-uniform.ln()).min(mean * 4)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn owned(events: &[&str]) -> Vec<String> {
+        events.iter().map(|e| (*e).to_owned()).collect()
+    }
+
+    #[test]
+    fn the_documented_orders_pass_and_others_do_not() {
+        let talked = [&OFFER[..], &ANSWERED[..]].concat();
+        assert!(sequence_ok(&owned(&[&talked[..], &AGENT_RELEASED[..]].concat())));
+        assert!(sequence_ok(&owned(&[&talked[..], &CUSTOMER_RELEASED[..]].concat())));
+        assert!(sequence_ok(&owned(&[&OFFER[..], &CUSTOMER_RELEASED[..]].concat())));
+        assert!(!sequence_ok(&owned(&[&OFFER[..], &AGENT_RELEASED[..]].concat())));
+        assert!(!sequence_ok(&owned(&OFFER)));
+    }
+
+    #[test]
+    fn exponential_spans_have_about_the_mean_asked_for() {
+        let mean = Duration::from_millis(100);
+        let total: Duration = (0..20_000).map(|_| exponential(mean)).sum();
+        let average = total / 20_000;
+        assert!(average > Duration::from_millis(90) && average < Duration::from_millis(110), "{average:?}");
+    }
+}

@@ -1,0 +1,107 @@
+//! One keep-alive HTTPS connection, as a Java agent client holds it: HTTP/1.1 over TLS,
+//! requests one at a time, reconnecting when the server closes it.
+
+use std::net::SocketAddr;
+use std::sync::Arc;
+
+use anyhow::Context;
+use http::{Method, Request};
+use http_body_util::{BodyExt, Full};
+use hyper::body::Bytes;
+use hyper::client::conn::http1::SendRequest;
+use hyper_util::rt::TokioIo;
+use tokio::net::TcpStream;
+use tokio_rustls::TlsConnector;
+use tokio_rustls::rustls::ClientConfig;
+use tokio_rustls::rustls::pki_types::ServerName;
+
+/// What a request got back.
+pub(crate) struct Answer {
+    pub(crate) status: u16,
+    /// The value of `Set-GUID` after `JSESSIONID=`, if sent.
+    pub(crate) set_guid: Option<String>,
+    pub(crate) body: Bytes,
+}
+
+/// Where and how to connect.
+#[derive(Clone)]
+pub(crate) struct Endpoint {
+    pub(crate) addr: SocketAddr,
+    /// `None` = plain HTTP.
+    pub(crate) tls: Option<Arc<ClientConfig>>,
+}
+
+pub(crate) struct Connection {
+    endpoint: Endpoint,
+    sender: Option<SendRequest<Full<Bytes>>>,
+}
+
+impl Connection {
+    pub(crate) fn new(endpoint: Endpoint) -> Self {
+        Self { endpoint, sender: None }
+    }
+
+    async fn connect(&self) -> anyhow::Result<SendRequest<Full<Bytes>>> {
+        let tcp = TcpStream::connect(self.endpoint.addr).await.context("connect")?;
+        let _ = tcp.set_nodelay(true);
+        let sender = match &self.endpoint.tls {
+            Some(config) => {
+                let name = ServerName::try_from("localhost").context("server name")?;
+                let tls = TlsConnector::from(config.clone()).connect(name, tcp).await.context("TLS handshake")?;
+                let (sender, connection) = hyper::client::conn::http1::handshake(TokioIo::new(tls)).await?;
+                tokio::spawn(connection);
+                sender
+            }
+            None => {
+                let (sender, connection) = hyper::client::conn::http1::handshake(TokioIo::new(tcp)).await?;
+                tokio::spawn(connection);
+                sender
+            }
+        };
+        Ok(sender)
+    }
+
+    /// Sends one request; reconnects once if the kept-alive connection was closed.
+    pub(crate) async fn send(
+        &mut self,
+        method: Method,
+        path: &str,
+        headers: &[(&str, &str)],
+        body: Option<Vec<u8>>,
+    ) -> anyhow::Result<Answer> {
+        for attempt in 0..2 {
+            if self.sender.as_ref().is_none_or(|sender| sender.is_closed()) {
+                self.sender = Some(self.connect().await?);
+            }
+            let Some(sender) = self.sender.as_mut() else { continue };
+            sender.ready().await.ok();
+            let mut request = Request::builder().method(method.clone()).uri(path).header("host", "localhost");
+            for (name, value) in headers {
+                request = request.header(*name, *value);
+            }
+            if body.is_some() {
+                request = request.header("content-type", "application/json");
+            }
+            let request = request.body(Full::new(Bytes::from(body.clone().unwrap_or_default())))?;
+            match sender.send_request(request).await {
+                Ok(response) => {
+                    let status = response.status().as_u16();
+                    let set_guid = response
+                        .headers()
+                        .get("set-guid")
+                        .and_then(|value| value.to_str().ok())
+                        .and_then(|value| value.strip_prefix("JSESSIONID="))
+                        .map(str::to_owned);
+                    let body = response.into_body().collect().await?.to_bytes();
+                    return Ok(Answer { status, set_guid, body });
+                }
+                Err(error) if attempt == 0 => {
+                    tracing::debug!(%error, "request failed; reconnecting");
+                    self.sender = None;
+                }
+                Err(error) => return Err(error.into()),
+            }
+        }
+        anyhow::bail!("request failed twice")
+    }
+}
