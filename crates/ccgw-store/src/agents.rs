@@ -93,6 +93,29 @@ pub(crate) async fn insert_agent_row(
     Ok(())
 }
 
+/// The checks of a new agent that need no database.
+fn check_new_agent(profile: &AgentProfile) -> Result<(), StoreError> {
+    check_name("agent", &profile.name)?;
+    check_grants(&profile.skills)?;
+    wrap_up_ms(profile.work_no, profile.wrap_up)?;
+    Ok(())
+}
+
+/// Inserts a new agent with its grants, inside the caller's write transaction:
+/// [`StoreError::Conflict`] if the work number exists, [`StoreError::NotFound`] for a
+/// missing VDN, group or skill.
+async fn insert_new_agent(conn: &mut SqliteConnection, profile: &AgentProfile, hash: &str) -> Result<(), StoreError> {
+    if agent_exists(conn, profile.work_no).await? {
+        return Err(StoreError::Conflict(format!("Agent {} already exists.", profile.work_no)));
+    }
+    if !vdn_exists(conn, profile.vdn).await? {
+        return Err(vdn_not_found(profile.vdn));
+    }
+    check_group(conn, profile.vdn, profile.group).await?;
+    insert_agent_row(conn, profile, hash).await?;
+    insert_grants(conn, profile.work_no, profile.vdn, &profile.skills).await
+}
+
 /// Inserts `grants` for an agent of `vdn`; [`StoreError::NotFound`] names the first
 /// granted skill that the VDN does not have.
 pub(crate) async fn insert_grants(
@@ -196,21 +219,10 @@ impl Directory {
     /// granted skill (in that VDN) does not exist. All or nothing.
     pub async fn create_agent(&self, agent: &NewAgent) -> Result<AgentProfile, StoreError> {
         let profile = &agent.profile;
-        check_name("agent", &profile.name)?;
-        check_grants(&profile.skills)?;
-        wrap_up_ms(profile.work_no, profile.wrap_up)?;
+        check_new_agent(profile)?;
         let hash = hash_blocking(agent.password.clone()).await?;
-
         let mut tx = self.begin_write().await?;
-        if agent_exists(&mut tx, profile.work_no).await? {
-            return Err(StoreError::Conflict(format!("Agent {} already exists.", profile.work_no)));
-        }
-        if !vdn_exists(&mut tx, profile.vdn).await? {
-            return Err(vdn_not_found(profile.vdn));
-        }
-        check_group(&mut tx, profile.vdn, profile.group).await?;
-        insert_agent_row(&mut tx, profile, &hash).await?;
-        insert_grants(&mut tx, profile.work_no, profile.vdn, &profile.skills).await?;
+        insert_new_agent(&mut tx, profile, &hash).await?;
         tx.commit().await?;
         Ok(sorted_by_skill(profile.clone()))
     }
@@ -224,22 +236,12 @@ impl Directory {
         password: &str,
     ) -> Result<(), StoreError> {
         for profile in profiles {
-            check_name("agent", &profile.name)?;
-            check_grants(&profile.skills)?;
-            wrap_up_ms(profile.work_no, profile.wrap_up)?;
+            check_new_agent(profile)?;
         }
         let hash = hash_blocking(password.to_owned()).await?;
         let mut tx = self.begin_write().await?;
         for profile in profiles {
-            if agent_exists(&mut tx, profile.work_no).await? {
-                return Err(StoreError::Conflict(format!("Agent {} already exists.", profile.work_no)));
-            }
-            if !vdn_exists(&mut tx, profile.vdn).await? {
-                return Err(vdn_not_found(profile.vdn));
-            }
-            check_group(&mut tx, profile.vdn, profile.group).await?;
-            insert_agent_row(&mut tx, profile, &hash).await?;
-            insert_grants(&mut tx, profile.work_no, profile.vdn, &profile.skills).await?;
+            insert_new_agent(&mut tx, profile, &hash).await?;
         }
         tx.commit().await?;
         Ok(())

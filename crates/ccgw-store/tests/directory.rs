@@ -472,3 +472,20 @@ async fn clones_of_a_directory_share_the_same_data() {
     clone.create_vdn(&vdn_record(1, "One", None)).await.expect("VDN");
     assert_eq!(dir.list_vdns().await.expect("list").len(), 1);
 }
+
+#[tokio::test]
+async fn many_agents_can_share_one_password_and_fail_as_a_whole() {
+    let directory = directory_with_skills().await;
+    let batch: Vec<AgentProfile> = (301..=303).map(|n| profile(n, 1, vec![grant(1, 2)])).collect();
+    directory.create_agents_sharing_password(&batch, "Shared-pass1").await.expect("created");
+    for n in 301..=303 {
+        directory.verify_password(work_no(n), "Shared-pass1").await.expect("each signs in with it");
+    }
+    let clash: Vec<AgentProfile> = [304, 301].iter().map(|&n| profile(n, 1, vec![grant(1, 2)])).collect();
+    let error = directory.create_agents_sharing_password(&clash, "Shared-pass1").await.unwrap_err();
+    assert!(matches!(error, StoreError::Conflict(ref text) if text.contains("301")), "{error:?}");
+    assert!(
+        matches!(directory.get_agent(work_no(304)).await, Err(StoreError::NotFound(_))),
+        "nothing of a failed batch"
+    );
+}
