@@ -12,6 +12,7 @@ fn a_small_run_completes_every_call_with_no_errors_and_writes_its_report() {
     let json = dir.path().join("bench.json");
     let output = Command::new(env!("CARGO_BIN_EXE_ccgw"))
         .args(["bench", "--agents", "12", "--rate", "4", "--duration", "3", "--talk-ms", "300", "--think-ms", "50"])
+        .args(["--source-addresses", "3"])
         .arg("--json")
         .arg(&json)
         .output()

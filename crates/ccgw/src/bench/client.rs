@@ -29,6 +29,22 @@ pub(crate) struct Endpoint {
     pub(crate) addr: SocketAddr,
     /// `None` = plain HTTP.
     pub(crate) tls: Option<Arc<ClientConfig>>,
+    /// The loopback address to connect from (127.0.0.x), so that many agents' connections
+    /// share the ephemeral ports of several source addresses; `None` = the system's choice.
+    pub(crate) source: Option<std::net::IpAddr>,
+}
+
+impl Endpoint {
+    /// The same endpoint, connecting from the `index`-th of `count` loopback source
+    /// addresses (127.0.0.1, 127.0.0.2, …).
+    pub(crate) fn spread(&self, index: u32, count: u32) -> Self {
+        let mut spread = self.clone();
+        if count > 1 {
+            let octet = u8::try_from(index % count.min(250) + 1).unwrap_or(1);
+            spread.source = Some(std::net::IpAddr::V4(std::net::Ipv4Addr::new(127, 0, 0, octet)));
+        }
+        spread
+    }
 }
 
 pub(crate) struct Connection {
@@ -42,7 +58,14 @@ impl Connection {
     }
 
     async fn connect(&self) -> anyhow::Result<SendRequest<Full<Bytes>>> {
-        let tcp = TcpStream::connect(self.endpoint.addr).await.context("connect")?;
+        let tcp = match self.endpoint.source {
+            Some(source) => {
+                let socket = tokio::net::TcpSocket::new_v4().context("socket")?;
+                socket.bind(SocketAddr::new(source, 0)).with_context(|| format!("binding {source}"))?;
+                socket.connect(self.endpoint.addr).await.context("connect")?
+            }
+            None => TcpStream::connect(self.endpoint.addr).await.context("connect")?,
+        };
         let _ = tcp.set_nodelay(true);
         let sender = match &self.endpoint.tls {
             Some(config) => {

@@ -48,6 +48,10 @@ pub struct BenchArgs {
     /// Share of customers who hang up after 0–3 s, while queued, ringing or talking.
     #[arg(long, default_value_t = 0.05)]
     pub abandon_share: f64,
+    /// Loopback source addresses (127.0.0.1 …) the agents' connections are spread over,
+    /// so that tens of thousands of connections fit in the ephemeral port range.
+    #[arg(long, default_value_t = 1, value_parser = clap::value_parser!(u32).range(1..=250))]
+    pub source_addresses: u32,
     /// Write the results as JSON to this file.
     #[arg(long)]
     pub json: Option<PathBuf>,
@@ -82,7 +86,7 @@ pub async fn run(args: BenchArgs) -> anyhow::Result<()> {
     let tls = Arc::new(crate::tls::client_config_trusting(&cert)?);
     let admin_token = ccgw_store::random_token();
     let spawned = server::spawn(data_dir.path(), &admin_token, false)?;
-    let endpoint = Endpoint { addr: spawned.addr, tls: Some(tls) };
+    let endpoint = Endpoint { addr: spawned.addr, tls: Some(tls), source: None };
     let mut admin = Connection::new(endpoint.clone());
     server::wait_ready(&mut admin, Duration::from_secs(30)).await?;
 
@@ -95,7 +99,7 @@ pub async fn run(args: BenchArgs) -> anyhow::Result<()> {
     let mut agents = Vec::new();
     for index in 0..args.agents {
         agents.push(tokio::spawn(agent::run(
-            endpoint.clone(),
+            endpoint.spread(index, args.source_addresses),
             server::FIRST_AGENT + index,
             behaviour,
             metrics.clone(),
