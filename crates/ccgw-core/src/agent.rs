@@ -193,6 +193,14 @@ impl Agent {
 
     /// Whether the ACD may offer this agent a call now.
     pub fn is_available(&self) -> bool {
-        self.talk_right && matches!(self.state, AgentState::Idle { .. })
+        self.pooled_since().is_some()
+    }
+
+    /// The idle time the agent is pooled under, if it is available for an offer.
+    pub(crate) fn pooled_since(&self) -> Option<Timestamp> {
+        match self.state {
+            AgentState::Idle { since } if self.talk_right => Some(since),
+            _ => None,
+        }
     }
 }

@@ -37,17 +37,7 @@ impl Center {
 
     /// `settalkright`: an idle agent given talk right back is offered a waiting call at once.
     pub fn set_talk_right(&mut self, work_no: WorkNo, on: bool, now: Timestamp) -> Result<Effects, Refusal> {
-        if !self.agents.contains_key(&work_no) {
-            return Err(Refusal::NotSignedIn);
-        }
-        self.unpool(work_no);
-        if let Some(agent) = self.agents.get_mut(&work_no) {
-            agent.talk_right = on;
-        }
-        self.pool(work_no);
-        let mut fx = Effects::new();
-        self.find_call_for(work_no, now, &mut fx);
-        Ok(fx)
+        self.reindex(work_no, now, |agent| agent.talk_right = on)
     }
 
     /// `resetskill`: the agent now serves `skills` (already narrowed to its configured
@@ -59,25 +49,7 @@ impl Center {
         skills: Vec<SkillGrant>,
         now: Timestamp,
     ) -> Result<Effects, Refusal> {
-        let agent = self.agents.get(&work_no).ok_or(Refusal::NotSignedIn)?;
-        let vdn = agent.profile.vdn;
-        let old: Vec<SkillId> = agent.skills().collect();
-        self.unpool(work_no);
-        for skill in old {
-            if let Some(staff) = self.staffed.get_mut(&(vdn, skill)) {
-                staff.remove(&work_no);
-            }
-        }
-        for grant in &skills {
-            self.staffed.entry((vdn, grant.skill)).or_default().insert(work_no);
-        }
-        if let Some(agent) = self.agents.get_mut(&work_no) {
-            agent.skills = skills;
-        }
-        self.pool(work_no);
-        let mut fx = Effects::new();
-        self.find_call_for(work_no, now, &mut fx);
-        Ok(fx)
+        self.reindex(work_no, now, |agent| agent.skills = skills)
     }
 
     /// Leaves a note with each receiver who is signed in to `vdn`, and tells them with

@@ -18,7 +18,7 @@ use std::time::Duration;
 
 use crate::agent::{Agent, AgentState};
 use crate::call::{Call, CallEnd, QueueKey};
-use crate::directory::{SkillLevel, SkillProfile};
+use crate::directory::SkillProfile;
 use crate::event::AgentEvent;
 use crate::ids::{CallId, Guid, PhoneNumber, SkillId, Vdn, WorkNo};
 use crate::refusal::Refusal;
@@ -240,27 +240,64 @@ impl Center {
         self.pool(work_no);
     }
 
-    /// Where an available agent sits in the pools: (skill queue, level, idle since).
-    fn pool_entries(&self, work_no: WorkNo) -> Vec<(SkillKey, SkillLevel, Timestamp)> {
-        let Some(agent) = self.agents.get(&work_no).filter(|agent| agent.is_available()) else { return Vec::new() };
-        let AgentState::Idle { since } = agent.state else { return Vec::new() };
-        agent.skills.iter().map(|grant| ((agent.profile.vdn, grant.skill), grant.level, since)).collect()
-    }
-
     /// Takes an available agent out of the pools of its skills (before a change).
     fn unpool(&mut self, work_no: WorkNo) {
-        for (key, level, since) in self.pool_entries(work_no) {
-            if let Some(pool) = self.pools.get_mut(&key) {
-                pool.remove(level, since, work_no);
+        let Some((agent, since)) = self.agents.get(&work_no).and_then(|agent| Some((agent, agent.pooled_since()?)))
+        else {
+            return;
+        };
+        for grant in &agent.skills {
+            if let Some(pool) = self.pools.get_mut(&(agent.profile.vdn, grant.skill)) {
+                pool.remove(grant.level, since, work_no);
             }
         }
     }
 
     /// Puts an available agent into the pools of its skills (after a change).
     fn pool(&mut self, work_no: WorkNo) {
-        for (key, level, since) in self.pool_entries(work_no) {
-            self.pools.entry(key).or_default().insert(level, since, work_no);
+        let Some((agent, since)) = self.agents.get(&work_no).and_then(|agent| Some((agent, agent.pooled_since()?)))
+        else {
+            return;
+        };
+        for grant in &agent.skills {
+            self.pools.entry((agent.profile.vdn, grant.skill)).or_default().insert(grant.level, since, work_no);
         }
+    }
+
+    /// Adds a signed-in agent to (or removes it from) the staff of each skill it serves.
+    fn staff(&mut self, work_no: WorkNo, on: bool) {
+        let Some(agent) = self.agents.get(&work_no) else { return };
+        for skill in agent.skills() {
+            let key = (agent.profile.vdn, skill);
+            if on {
+                self.staffed.entry(key).or_default().insert(work_no);
+            } else if let Some(staff) = self.staffed.get_mut(&key) {
+                staff.remove(&work_no);
+            }
+        }
+    }
+
+    /// Changes what decides where an agent is indexed (skills, talk right), keeping the
+    /// pools and staff in step, and offers it a waiting call if it is now available.
+    fn reindex(
+        &mut self,
+        work_no: WorkNo,
+        now: Timestamp,
+        change: impl FnOnce(&mut Agent),
+    ) -> Result<Effects, Refusal> {
+        if !self.agents.contains_key(&work_no) {
+            return Err(Refusal::NotSignedIn);
+        }
+        self.unpool(work_no);
+        self.staff(work_no, false);
+        if let Some(agent) = self.agents.get_mut(&work_no) {
+            change(agent);
+        }
+        self.staff(work_no, true);
+        self.pool(work_no);
+        let mut fx = Effects::new();
+        self.find_call_for(work_no, now, &mut fx);
+        Ok(fx)
     }
 
     /// Replaces the skill configuration (directory edits take effect without a restart).

@@ -51,7 +51,6 @@ impl Center {
             }
             fx = self.sign_out(work_no, SignOut::TakenOver, now)?;
         }
-        let vdn = request.profile.vdn;
         let agent = Agent {
             skills: request.profile.skills.clone(),
             profile: request.profile,
@@ -68,10 +67,8 @@ impl Center {
             notes: VecDeque::new(),
             notes_dropped: 0,
         };
-        for skill in agent.skills() {
-            self.staffed.entry((vdn, skill)).or_default().insert(work_no);
-        }
         self.agents.insert(work_no, agent);
+        self.staff(work_no, true);
         fx.push(Effect::SessionStarted { work_no, guid: request.guid, login_time: now });
         Self::emit(&mut fx, work_no, AgentEvent::InService);
         Self::emit(&mut fx, work_no, AgentEvent::Ready);
@@ -125,13 +122,8 @@ impl Center {
             Self::emit(&mut fx, work_no, AgentEvent::ShutdownService { login_time });
         }
         self.set_state(work_no, AgentState::NotReady { reason: 0 }, now);
-        if let Some(agent) = self.agents.remove(&work_no) {
-            for skill in agent.skills() {
-                if let Some(staff) = self.staffed.get_mut(&(agent.profile.vdn, skill)) {
-                    staff.remove(&work_no);
-                }
-            }
-        }
+        self.staff(work_no, false);
+        self.agents.remove(&work_no);
         fx.push(Effect::SessionEnded { work_no, login_time, guids });
         Ok(fx)
     }
