@@ -76,6 +76,32 @@ struct Columns<'a> {
     wrap_up_ms: Option<i64>,
 }
 
+impl<'a> Columns<'a> {
+    /// Binds `?1` vdn, `?2` id, then the columns as `?3`…`?11`, in the order INSERT and
+    /// UPDATE both use.
+    fn bind<'q>(
+        &self,
+        query: sqlx::query::Query<'q, sqlx::Sqlite, sqlx::sqlite::SqliteArguments>,
+        skill: &SkillProfile,
+    ) -> sqlx::query::Query<'q, sqlx::Sqlite, sqlx::sqlite::SqliteArguments>
+    where
+        'a: 'q,
+    {
+        query
+            .bind(i64::from(skill.vdn.get()))
+            .bind(i64::from(skill.id.get()))
+            .bind(self.name)
+            .bind(self.media_type)
+            .bind(self.policy)
+            .bind(self.max_waiting)
+            .bind(self.max_wait_ms)
+            .bind(self.overflow_skill)
+            .bind(self.overflow_number)
+            .bind(self.refuse_when_unstaffed)
+            .bind(self.wrap_up_ms)
+    }
+}
+
 /// Checks what can be checked without the database.
 fn columns(skill: &SkillProfile) -> Result<Columns<'_>, StoreError> {
     check_name("skill", &skill.name)?;
@@ -192,31 +218,24 @@ impl Directory {
             return Err(vdn_not_found(skill.vdn));
         }
         check_overflow_target(&mut tx, skill).await?;
-        sqlx::query(
-            "INSERT INTO skills (vdn, id, name, media_type, policy, max_waiting, max_wait_ms, overflow_skill,
-                                 overflow_number, refuse_when_unstaffed, wrap_up_ms)
-             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)",
-        )
-        .bind(i64::from(skill.vdn.get()))
-        .bind(i64::from(skill.id.get()))
-        .bind(columns.name)
-        .bind(columns.media_type)
-        .bind(columns.policy)
-        .bind(columns.max_waiting)
-        .bind(columns.max_wait_ms)
-        .bind(columns.overflow_skill)
-        .bind(columns.overflow_number)
-        .bind(columns.refuse_when_unstaffed)
-        .bind(columns.wrap_up_ms)
-        .execute(&mut *tx)
-        .await
-        .map_err(|e| {
-            if is_unique_violation(&e) {
-                StoreError::Conflict(format!("Skill {} already exists in VDN {}.", skill.id, skill.vdn))
-            } else {
-                e.into()
-            }
-        })?;
+        columns
+            .bind(
+                sqlx::query(
+                    "INSERT INTO skills (vdn, id, name, media_type, policy, max_waiting, max_wait_ms, overflow_skill,
+                                         overflow_number, refuse_when_unstaffed, wrap_up_ms)
+                     VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)",
+                ),
+                skill,
+            )
+            .execute(&mut *tx)
+            .await
+            .map_err(|e| {
+                if is_unique_violation(&e) {
+                    StoreError::Conflict(format!("Skill {} already exists in VDN {}.", skill.id, skill.vdn))
+                } else {
+                    e.into()
+                }
+            })?;
         tx.commit().await?;
         Ok(())
     }
@@ -251,25 +270,18 @@ impl Directory {
         let skill = patched(current, patch);
         let columns = columns(&skill)?;
         check_overflow_target(&mut tx, &skill).await?;
-        sqlx::query(
-            "UPDATE skills
-             SET name = ?3, media_type = ?4, policy = ?5, max_waiting = ?6, max_wait_ms = ?7,
-                 overflow_skill = ?8, overflow_number = ?9, refuse_when_unstaffed = ?10, wrap_up_ms = ?11
-             WHERE vdn = ?1 AND id = ?2",
-        )
-        .bind(i64::from(vdn.get()))
-        .bind(i64::from(id.get()))
-        .bind(columns.name)
-        .bind(columns.media_type)
-        .bind(columns.policy)
-        .bind(columns.max_waiting)
-        .bind(columns.max_wait_ms)
-        .bind(columns.overflow_skill)
-        .bind(columns.overflow_number)
-        .bind(columns.refuse_when_unstaffed)
-        .bind(columns.wrap_up_ms)
-        .execute(&mut *tx)
-        .await?;
+        columns
+            .bind(
+                sqlx::query(
+                    "UPDATE skills
+                     SET name = ?3, media_type = ?4, policy = ?5, max_waiting = ?6, max_wait_ms = ?7,
+                         overflow_skill = ?8, overflow_number = ?9, refuse_when_unstaffed = ?10, wrap_up_ms = ?11
+                     WHERE vdn = ?1 AND id = ?2",
+                ),
+                &skill,
+            )
+            .execute(&mut *tx)
+            .await?;
         tx.commit().await?;
         Ok(skill)
     }
