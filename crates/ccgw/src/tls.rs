@@ -230,7 +230,10 @@ fn ring_provider() -> Arc<rustls::crypto::CryptoProvider> {
 }
 
 /// rustls `ServerConfig` (ring provider), no client auth, ALPN exactly `["http/1.1"]`
-/// (HTTP/2 would lower-case the `Set-GUID` header name the clients need).
+/// (HTTP/2 would lower-case the `Set-GUID` header name the clients need), and stateless
+/// session tickets, so that a client that reconnects (agent desktops close idle command
+/// connections) resumes without a full handshake however many clients there are; the
+/// default stateful cache holds only 256 sessions.
 pub fn server_config(material: &TlsMaterial) -> anyhow::Result<Arc<rustls::ServerConfig>> {
     let certs = parse_certs(&material.cert_pem).context("while loading the TLS certificate")?;
     let key = parse_key(&material.key_pem).context("while loading the TLS private key")?;
@@ -241,6 +244,7 @@ pub fn server_config(material: &TlsMaterial) -> anyhow::Result<Arc<rustls::Serve
         .with_single_cert(certs, key)
         .context("while pairing the TLS certificate with its private key")?;
     config.alpn_protocols = vec![ALPN_HTTP_1_1.to_vec()];
+    config.ticketer = rustls::crypto::ring::Ticketer::new().context("while creating the session ticketer")?;
     Ok(Arc::new(config))
 }
 
@@ -346,6 +350,44 @@ mod tests {
         assert!(format!("{error:#}").contains("certificate"), "{error:#}");
         let missing = dir.path().join("missing.pem");
         assert!(load_or_generate(Some(&missing), Some(&key), dir.path()).is_err());
+    }
+
+    /// Connects once over an in-memory pipe; returns how the handshake went.
+    async fn handshake_kind(
+        server: Arc<rustls::ServerConfig>,
+        client: Arc<rustls::ClientConfig>,
+    ) -> Option<rustls::HandshakeKind> {
+        use tokio::io::{AsyncReadExt, AsyncWriteExt};
+        let (near, far) = tokio::io::duplex(64 * 1024);
+        let serving = tokio::spawn(async move {
+            let mut tls = tokio_rustls::TlsAcceptor::from(server).accept(far).await.unwrap();
+            tls.write_all(b"x").await.unwrap();
+            tls.flush().await.unwrap();
+            let mut rest = Vec::new();
+            let _ = tls.read_to_end(&mut rest).await;
+        });
+        let name = rustls::pki_types::ServerName::try_from("localhost").unwrap();
+        let mut tls = tokio_rustls::TlsConnector::from(client).connect(name, near).await.unwrap();
+        // Reading the first byte also takes in the session tickets sent before it.
+        let mut byte = [0u8; 1];
+        tls.read_exact(&mut byte).await.unwrap();
+        let kind = tls.get_ref().1.handshake_kind();
+        tls.shutdown().await.unwrap();
+        drop(tls);
+        serving.await.unwrap();
+        kind
+    }
+
+    #[tokio::test]
+    async fn a_client_that_reconnects_resumes_its_session() {
+        let dir = tempfile::tempdir().unwrap();
+        let material = load_or_generate(None, None, dir.path()).unwrap();
+        let server = server_config(&material).unwrap();
+        // Stateless tickets, not the 256-session stateful cache.
+        assert!(server.ticketer.enabled());
+        let client = Arc::new(client_config_trusting(&material.cert_pem).unwrap());
+        assert_eq!(handshake_kind(server.clone(), client.clone()).await, Some(rustls::HandshakeKind::Full));
+        assert_eq!(handshake_kind(server, client).await, Some(rustls::HandshakeKind::Resumed));
     }
 
     #[test]
