@@ -55,6 +55,9 @@ pub enum Command {
     Call(CallArgs),
     /// Load-test a gateway started on loopback: agents, customers, latencies (BENCHMARKS.md).
     Bench(crate::bench::BenchArgs),
+    /// The bare HTTP+TLS responder `ccgw bench --baseline` compares the gateway with.
+    #[command(hide = true)]
+    BenchResponder(crate::bench::ResponderArgs),
 }
 
 #[derive(Debug, Args)]
@@ -113,7 +116,8 @@ impl Cli {
             | Command::Group(_)
             | Command::RestReason(_)
             | Command::Records(_)
-            | Command::Bench(_) => {}
+            | Command::Bench(_)
+            | Command::BenchResponder(_) => {}
         }
         overrides
     }

@@ -22,6 +22,7 @@ async fn main() -> anyhow::Result<()> {
         Command::RestReason(command) => groups::run_rest_reason(command, &config.data_dir).await,
         Command::Records(command) => records::run_records(command, &config.data_dir).await,
         Command::Bench(args) => ccgw::bench::run(args).await,
+        Command::BenchResponder(args) => ccgw::bench::serve_responder(args, &config.data_dir).await,
         Command::Call(args) => {
             let target = call_target(&config, args.url)?;
             calls::run_call(args.command, &target).await

@@ -157,7 +157,7 @@ async fn refresh_skills(directory: Directory, engine: EngineHandle, every: Durat
     }
 }
 
-async fn serve_connection<S>(stream: TcpStream, acceptor: Option<TlsAcceptor>, app: S)
+pub(crate) async fn serve_connection<S>(stream: TcpStream, acceptor: Option<TlsAcceptor>, app: S)
 where
     S: tower::Service<Request, Response = axum::response::Response, Error = std::convert::Infallible>
         + Clone

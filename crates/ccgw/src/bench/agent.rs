@@ -97,6 +97,10 @@ impl Placements {
 pub(crate) struct Behaviour {
     pub(crate) think: Duration,
     pub(crate) talk_mean: Duration,
+    /// The command connection is closed after this long without a command, as a client
+    /// with idle-connection eviction does; between calls an agent then holds one
+    /// connection (its poll), which keeps 10,000+ agents within a process's descriptors.
+    pub(crate) command_idle: Duration,
 }
 
 /// The event orders a call may show at an agent (spec 03 S9, S20, S21 as ccgw sends them).
@@ -182,6 +186,7 @@ pub(crate) async fn run(
         return;
     };
     let _ = signed_in.send(true).await;
+    let mut close_commands_at = Some(Instant::now() + behaviour.command_idle);
     let guid = Arc::new(Mutex::new(guid));
     let (events_tx, mut events) = mpsc::channel::<Event>(64);
     let poller = tokio::spawn(poll_loop(endpoint, work_no, guid.clone(), metrics.clone(), events_tx, stop.clone()));
@@ -192,12 +197,8 @@ pub(crate) async fn run(
     let mut release_sent: Option<Instant> = None;
     let mut hang_up_at: Option<Instant> = None;
     loop {
-        let timer = async {
-            match hang_up_at {
-                Some(at) => tokio::time::sleep_until(at).await,
-                None => std::future::pending().await,
-            }
-        };
+        let timer = sleep_until(hang_up_at);
+        let idle = sleep_until(close_commands_at);
         tokio::select! {
             event = events.recv() => {
                 let Some(event) = event else { break };
@@ -219,7 +220,9 @@ pub(crate) async fn run(
                         tokio::time::sleep(think).await;
                         let path = format!("{BASE}/voicecall/{work_no}/answer");
                         answer_sent = Some(Instant::now());
-                        match command(&mut commands, &guid, Method::PUT, &path, "answer", &metrics).await.as_deref() {
+                        let answered = command(&mut commands, &guid, Method::PUT, &path, "answer", &metrics).await;
+                        close_commands_at = Some(Instant::now() + behaviour.command_idle);
+                        match answered.as_deref() {
                             Some("0") => {}
                             Some("200-002") => metrics.race(), // the customer hung up meanwhile
                             Some(other) => metrics.error(format!("answer retcode {other}")),
@@ -252,12 +255,18 @@ pub(crate) async fn run(
                 hang_up_at = None;
                 let path = format!("{BASE}/voicecall/{work_no}/release");
                 release_sent = Some(Instant::now());
-                match command(&mut commands, &guid, Method::DELETE, &path, "release", &metrics).await.as_deref() {
+                let released = command(&mut commands, &guid, Method::DELETE, &path, "release", &metrics).await;
+                close_commands_at = Some(Instant::now() + behaviour.command_idle);
+                match released.as_deref() {
                     Some("0") => {}
                     Some("200-017") => { metrics.race(); release_sent = None; }
                     Some(other) => metrics.error(format!("release retcode {other}")),
                     None => {}
                 }
+            }
+            () = idle => {
+                close_commands_at = None;
+                commands.close();
             }
             _ = stop.changed(), if call.is_none() => {
                 if *stop.borrow() {
@@ -267,6 +276,14 @@ pub(crate) async fn run(
         }
     }
     poller.abort();
+}
+
+/// Sleeps until `at`, or forever when there is nothing to wait for.
+async fn sleep_until(at: Option<Instant>) {
+    match at {
+        Some(at) => tokio::time::sleep_until(at).await,
+        None => std::future::pending().await,
+    }
 }
 
 /// Sends a command with the current Guid; records its latency; returns its retcode.

@@ -3,6 +3,7 @@
 
 use std::net::SocketAddr;
 use std::sync::Arc;
+use std::sync::atomic::{AtomicU64, Ordering};
 
 use anyhow::Context;
 use http::{Method, Request};
@@ -32,9 +33,28 @@ pub(crate) struct Endpoint {
     /// The loopback address to connect from (127.0.0.x), so that many agents' connections
     /// share the ephemeral ports of several source addresses; `None` = the system's choice.
     pub(crate) source: Option<std::net::IpAddr>,
+    /// Requests answered over every connection made from this endpoint and its clones,
+    /// for CPU per request.
+    pub(crate) answered: Arc<AtomicU64>,
+    /// The name the server's certificate must carry.
+    pub(crate) name: ServerName<'static>,
 }
 
 impl Endpoint {
+    pub(crate) fn new(addr: SocketAddr, tls: Option<Arc<ClientConfig>>, name: ServerName<'static>) -> Self {
+        Self { addr, tls, source: None, answered: Arc::new(AtomicU64::new(0)), name }
+    }
+
+    /// A gateway on loopback with ccgw's generated certificate (issued to `localhost`).
+    pub(crate) fn loopback(addr: SocketAddr, tls: Option<Arc<ClientConfig>>) -> Self {
+        Self::new(addr, tls, localhost())
+    }
+
+    /// Requests answered so far over this endpoint's connections.
+    pub(crate) fn answered(&self) -> u64 {
+        self.answered.load(Ordering::Relaxed)
+    }
+
     /// The same endpoint, connecting from the `index`-th of `count` loopback source
     /// addresses (127.0.0.1, 127.0.0.2, …).
     pub(crate) fn spread(&self, index: u32, count: u32) -> Self {
@@ -57,6 +77,13 @@ impl Connection {
         Self { endpoint, sender: None }
     }
 
+    /// Closes the connection, as a client's idle-connection eviction does; the next
+    /// request opens a new one.
+    pub(crate) fn close(&mut self) {
+        // Dropping the only sender lets hyper's connection task end and close the socket.
+        self.sender = None;
+    }
+
     async fn connect(&self) -> anyhow::Result<SendRequest<Full<Bytes>>> {
         let tcp = match self.endpoint.source {
             Some(source) => {
@@ -69,8 +96,10 @@ impl Connection {
         let _ = tcp.set_nodelay(true);
         let sender = match &self.endpoint.tls {
             Some(config) => {
-                let name = ServerName::try_from("localhost").context("server name")?;
-                let tls = TlsConnector::from(config.clone()).connect(name, tcp).await.context("TLS handshake")?;
+                let tls = TlsConnector::from(config.clone())
+                    .connect(self.endpoint.name.clone(), tcp)
+                    .await
+                    .context("TLS handshake")?;
                 let (sender, connection) = hyper::client::conn::http1::handshake(TokioIo::new(tls)).await?;
                 tokio::spawn(connection);
                 sender
@@ -116,6 +145,7 @@ impl Connection {
                         .and_then(|value| value.strip_prefix("JSESSIONID="))
                         .map(str::to_owned);
                     let body = response.into_body().collect().await?.to_bytes();
+                    self.endpoint.answered.fetch_add(1, Ordering::Relaxed);
                     return Ok(Answer { status, set_guid, body });
                 }
                 Err(error) if attempt == 0 => {
@@ -126,5 +156,12 @@ impl Connection {
             }
         }
         anyhow::bail!("request failed twice")
+    }
+}
+
+fn localhost() -> ServerName<'static> {
+    match ServerName::try_from("localhost") {
+        Ok(name) => name,
+        Err(_) => unreachable!("localhost is a valid DNS name"),
     }
 }

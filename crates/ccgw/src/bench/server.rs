@@ -1,5 +1,6 @@
-//! The gateway under test: seeded and started as a child process (`--spawn`), or one
-//! already running (`--target`); and its CPU time and peak RSS, read from /proc.
+//! The server under test: a gateway seeded and started as a child process (`--spawn`),
+//! or the baseline responder started the same way; and a process's CPU time and peak RSS,
+//! read from /proc.
 
 use std::net::{SocketAddr, TcpListener};
 use std::path::Path;
@@ -67,13 +68,24 @@ impl Drop for Spawned {
     }
 }
 
-/// Starts `ccgw serve` on the seeded `data_dir`.
-pub(crate) fn spawn(data_dir: &Path, admin_token: &str, baseline: bool) -> anyhow::Result<Spawned> {
+/// What the bench starts: the gateway, or the bare responder it is compared with.
+#[derive(Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Server {
+    Gateway,
+    Baseline,
+}
+
+/// Starts `ccgw serve` (or the baseline responder) on `data_dir`, which holds the seeded
+/// directory (gateway) and the TLS certificate (both).
+pub(crate) fn spawn(data_dir: &Path, admin_token: &str, server: Server) -> anyhow::Result<Spawned> {
     let addr = free_port()?;
     let exe = std::env::current_exe().context("locating the ccgw executable")?;
     let mut command = Command::new(exe);
     command
-        .arg("serve")
+        .arg(match server {
+            Server::Gateway => "serve",
+            Server::Baseline => "bench-responder",
+        })
         .arg("--data-dir")
         .arg(data_dir)
         .arg("--bind")
@@ -84,10 +96,7 @@ pub(crate) fn spawn(data_dir: &Path, admin_token: &str, baseline: bool) -> anyho
         .stdin(Stdio::null())
         .stdout(Stdio::null())
         .stderr(Stdio::inherit());
-    if baseline {
-        bail!("the baseline responder is not built yet");
-    }
-    let child = command.spawn().context("starting ccgw serve")?;
+    let child = command.spawn().context("starting the server under test")?;
     Ok(Spawned { child, addr })
 }
 
