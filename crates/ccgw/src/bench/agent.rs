@@ -43,11 +43,24 @@ impl Moment {
     }
 }
 
-/// Placed → Ringing as the client saw it, and as the gateway stamped it (`eventGenTime`,
-/// whole ms): the difference is the time the event waited for the client's next poll.
+/// Placed → Ringing as the client saw it; as the gateway stamped it (`eventGenTime`,
+/// whole ms); and as the client saw it less any time its agent was between polls (the
+/// 200–500 ms pause after an empty answer), which is the gateway's own part.
 pub(crate) struct RingLatency {
     pub(crate) seen: Duration,
     pub(crate) generated: Duration,
+    pub(crate) while_polling: Duration,
+}
+
+/// An agent's view of a call's `AgentEvent_Ringing`.
+#[derive(Clone, Copy)]
+pub(crate) struct Ring {
+    seen: Moment,
+    /// The gateway's `eventGenTime` (ms).
+    generated_ms: u64,
+    /// When the agent sent the poll that brought the call's first event: if that was after
+    /// the placement, the agent was between polls until then.
+    listening_since: Instant,
 }
 
 #[derive(Default)]
@@ -55,13 +68,14 @@ struct PlacementMaps {
     placed: HashMap<String, Moment>,
     /// Ringing seen before the placement's answer came back: when it was seen, and the
     /// gateway's `eventGenTime`.
-    early: HashMap<String, (Moment, u64)>,
+    early: HashMap<String, Ring>,
 }
 
-fn ring_latency(placed: Moment, seen: Moment, generated_ms: u64) -> RingLatency {
+fn ring_latency(placed: Moment, ring: Ring) -> RingLatency {
     RingLatency {
-        seen: seen.at.saturating_duration_since(placed.at),
-        generated: Duration::from_millis(generated_ms.saturating_sub(placed.wall_ms)),
+        seen: ring.seen.at.saturating_duration_since(placed.at),
+        generated: Duration::from_millis(ring.generated_ms.saturating_sub(placed.wall_ms)),
+        while_polling: ring.seen.at.saturating_duration_since(placed.at.max(ring.listening_since)),
     }
 }
 
@@ -70,7 +84,7 @@ impl Placements {
     pub(crate) fn placed(&self, callid: &str, at: Moment) -> Option<RingLatency> {
         let mut maps = self.inner.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
         match maps.early.remove(callid) {
-            Some((seen, generated_ms)) => Some(ring_latency(at, seen, generated_ms)),
+            Some(ring) => Some(ring_latency(at, ring)),
             None => {
                 maps.placed.insert(callid.to_owned(), at);
                 None
@@ -80,12 +94,12 @@ impl Placements {
 
     /// The call rang; returns its latency if the placement is known. Only the first
     /// offer of a call counts.
-    fn rang(&self, callid: &str, seen: Moment, generated_ms: u64) -> Option<RingLatency> {
+    fn rang(&self, callid: &str, ring: Ring) -> Option<RingLatency> {
         let mut maps = self.inner.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
         match maps.placed.remove(callid) {
-            Some(placed) => Some(ring_latency(placed, seen, generated_ms)),
+            Some(placed) => Some(ring_latency(placed, ring)),
             None => {
-                maps.early.insert(callid.to_owned(), (seen, generated_ms));
+                maps.early.insert(callid.to_owned(), ring);
                 None
             }
         }
@@ -135,9 +149,11 @@ struct Event {
     seen: Moment,
     /// The gateway's `eventGenTime` (ms).
     generated_ms: u64,
+    /// When the poll that brought it was sent.
+    poll_sent: Instant,
 }
 
-fn parse_event(body: &[u8]) -> Result<Option<Event>, String> {
+fn parse_event(body: &[u8], poll_sent: Instant) -> Result<Option<Event>, String> {
     let value: Value = serde_json::from_slice(body).map_err(|_| "poll answer is not JSON".to_owned())?;
     if value["retcode"] != "0" {
         return Err(format!("poll retcode {}", value["retcode"]));
@@ -147,7 +163,7 @@ fn parse_event(body: &[u8]) -> Result<Option<Event>, String> {
     let content = &event["content"];
     let callid = content["callid"].as_str().or_else(|| content["callId"].as_str()).or_else(|| content.as_str());
     let generated_ms = event["eventGenTime"].as_u64().unwrap_or(0);
-    Ok(Some(Event { kind, callid: callid.map(str::to_owned), seen: Moment::now(), generated_ms }))
+    Ok(Some(Event { kind, callid: callid.map(str::to_owned), seen: Moment::now(), generated_ms, poll_sent }))
 }
 
 /// Signs in; returns the Guid.
@@ -192,6 +208,7 @@ pub(crate) async fn run(
     let poller = tokio::spawn(poll_loop(endpoint, work_no, guid.clone(), metrics.clone(), events_tx, stop.clone()));
 
     let mut call: Option<String> = None;
+    let mut listening_since = Instant::now();
     let mut seen: Vec<String> = Vec::new();
     let mut answer_sent: Option<Instant> = None;
     let mut release_sent: Option<Instant> = None;
@@ -204,6 +221,7 @@ pub(crate) async fn run(
                 let Some(event) = event else { break };
                 if event.kind == "AgentEvent_Incoming_CallInfo" {
                     call = event.callid.clone();
+                    listening_since = event.poll_sent;
                     seen.clear();
                 }
                 if call.is_some() {
@@ -212,7 +230,10 @@ pub(crate) async fn run(
                 match event.kind.as_str() {
                     "AgentEvent_Ringing" => {
                         if let Some(callid) = &event.callid
-                            && let Some(latency) = placements.rang(callid, event.seen, event.generated_ms)
+                            && let Some(latency) = placements.rang(
+                                callid,
+                                Ring { seen: event.seen, generated_ms: event.generated_ms, listening_since },
+                            )
                         {
                             metrics.placed_to_ringing(latency);
                         }
@@ -322,6 +343,7 @@ async fn poll_loop(
     let path = format!("{BASE}/agentevent/{work_no}");
     loop {
         let current = guid.lock().unwrap_or_else(|poisoned| poisoned.into_inner()).clone();
+        let sent = Instant::now();
         let answer = match connection.send(Method::GET, &path, &[("Guid", &current)], None).await {
             Ok(answer) => answer,
             Err(error) => {
@@ -335,7 +357,7 @@ async fn poll_loop(
         if let Some(next) = answer.set_guid {
             *guid.lock().unwrap_or_else(|poisoned| poisoned.into_inner()) = next;
         }
-        match parse_event(&answer.body) {
+        match parse_event(&answer.body, sent) {
             Ok(Some(event)) => {
                 metrics.poll(true);
                 if events.send(event).await.is_err() {
@@ -383,6 +405,21 @@ mod tests {
         assert!(sequence_ok(&owned(&[&OFFER[..], &CUSTOMER_RELEASED[..]].concat())));
         assert!(!sequence_ok(&owned(&[&OFFER[..], &AGENT_RELEASED[..]].concat())));
         assert!(!sequence_ok(&owned(&OFFER)));
+    }
+
+    #[test]
+    fn time_between_polls_is_not_counted_as_the_gateways() {
+        let placed = Moment::now();
+        let at = |ms: u64| placed.at + Duration::from_millis(ms);
+        let seen = Moment { at: at(301), wall_ms: placed.wall_ms + 301 };
+        // The agent was pausing after an empty poll and polled again 300 ms after placing.
+        let paused = ring_latency(placed, Ring { seen, generated_ms: placed.wall_ms + 1, listening_since: at(300) });
+        assert_eq!(paused.seen, Duration::from_millis(301));
+        assert_eq!(paused.while_polling, Duration::from_millis(1));
+        assert_eq!(paused.generated, Duration::from_millis(1));
+        // Its poll was already waiting at the gateway: all of it is the gateway's.
+        let waiting = ring_latency(placed, Ring { seen, generated_ms: placed.wall_ms, listening_since: placed.at });
+        assert_eq!(waiting.while_polling, Duration::from_millis(301));
     }
 
     #[test]

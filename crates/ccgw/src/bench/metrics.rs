@@ -60,6 +60,8 @@ struct Inner {
     /// Placed → the gateway created the event (`eventGenTime`, whole ms): the first,
     /// without the time the event waited for the client's next poll.
     placed_to_ringing_generated: Latency,
+    /// Placed → received, less the time the agent was between polls: the gateway's part.
+    placed_to_ringing_while_polling: Latency,
     answer_to_talking: Latency,
     release_to_ready: Latency,
     /// Call arrival → answered (queue wait + ringing + think time), from the records.
@@ -82,6 +84,7 @@ impl Metrics {
             inner: Mutex::new(Inner {
                 placed_to_ringing: Latency::new(),
                 placed_to_ringing_generated: Latency::new(),
+                placed_to_ringing_while_polling: Latency::new(),
                 answer_to_talking: Latency::new(),
                 release_to_ready: Latency::new(),
                 arrival_to_answer: Latency::new(),
@@ -106,6 +109,7 @@ impl Metrics {
         self.with(|m| {
             m.placed_to_ringing.record(latency.seen);
             m.placed_to_ringing_generated.record(latency.generated);
+            m.placed_to_ringing_while_polling.record(latency.while_polling);
         });
     }
 
@@ -185,6 +189,7 @@ impl Metrics {
                 "latency_ms": {
                     "placed_to_ringing": m.placed_to_ringing.summary(),
                     "placed_to_ringing_generated": m.placed_to_ringing_generated.summary(),
+                    "placed_to_ringing_while_polling": m.placed_to_ringing_while_polling.summary(),
                     "answer_to_talking": m.answer_to_talking.summary(),
                     "release_to_ready": m.release_to_ready.summary(),
                     "arrival_to_answer": m.arrival_to_answer.summary(),

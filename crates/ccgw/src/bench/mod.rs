@@ -454,7 +454,7 @@ fn print_table(report: &Value) {
     let row = |name: &str, value: &Value| {
         let ms = |key: &str| value[key].as_f64().unwrap_or(0.0);
         println!(
-            "{name:<28} {:>9} {:>9.2} {:>9.2} {:>9.2} {:>9.2} {:>9.2}",
+            "{name:<32} {:>9} {:>9.2} {:>9.2} {:>9.2} {:>9.2} {:>9.2}",
             value["count"].as_u64().unwrap_or(0),
             ms("p50"),
             ms("p90"),
@@ -465,13 +465,14 @@ fn print_table(report: &Value) {
     };
     println!();
     println!(
-        "{:<22} {:>9} {:>9} {:>9} {:>9} {:>9} {:>9}",
+        "{:<26} {:>9} {:>9} {:>9} {:>9} {:>9} {:>9}",
         "latency (ms)", "count", "p50", "p90", "p99", "p99.9", "max"
     );
     let latency = &report["latency_ms"];
     for key in [
         "placed_to_ringing",
         "placed_to_ringing_generated",
+        "placed_to_ringing_while_polling",
         "answer_to_talking",
         "release_to_ready",
         "command",
