@@ -202,10 +202,15 @@ pub(crate) async fn run(
         return;
     };
     let _ = signed_in.send(true).await;
-    let mut close_commands_at = Some(Instant::now() + behaviour.command_idle);
+    // The sign-in connection is not kept: thousands of agents may sign in within a second
+    // (the baseline checks no password), and each would otherwise hold a second descriptor
+    // for `command_idle`.
+    commands.close();
+    let mut close_commands_at: Option<Instant> = None;
     let guid = Arc::new(Mutex::new(guid));
     let (events_tx, mut events) = mpsc::channel::<Event>(64);
-    let poller = tokio::spawn(poll_loop(endpoint, work_no, guid.clone(), metrics.clone(), events_tx, stop.clone()));
+    let _poller =
+        AbortOnDrop(tokio::spawn(poll_loop(endpoint, work_no, guid.clone(), metrics.clone(), events_tx, stop.clone())));
 
     let mut call: Option<String> = None;
     let mut listening_since = Instant::now();
@@ -296,7 +301,16 @@ pub(crate) async fn run(
             }
         }
     }
-    poller.abort();
+}
+
+/// Ends the poll task with its agent, however the agent ends (also when aborted), so
+/// that no connection outlives its run.
+struct AbortOnDrop(tokio::task::JoinHandle<()>);
+
+impl Drop for AbortOnDrop {
+    fn drop(&mut self) {
+        self.0.abort();
+    }
 }
 
 /// Sleeps until `at`, or forever when there is nothing to wait for.

@@ -128,8 +128,9 @@ pub async fn run(args: BenchArgs) -> anyhow::Result<()> {
         return Ok(());
     }
     let load = load_from(&args)?;
-    // One poll connection per agent, a command connection while it is in use, margin.
-    let wanted = u64::from(args.agents) * 2 + 1_024;
+    // One poll connection per agent, a command connection for the agents in the middle of
+    // a call (a fifth is generous at the default load), and margin.
+    let wanted = u64::from(args.agents) * 6 / 5 + 1_024;
     let limit = rlimit::increase_nofile_limit(wanted).unwrap_or(0);
     if limit < wanted {
         eprintln!("warning: file-descriptor limit {limit} is below the {wanted} this run may need");
@@ -309,8 +310,14 @@ async fn drive(target: &Target, load: &Load) -> anyhow::Result<Value> {
     let after = usage();
     let requests = endpoint.answered() - requests_before;
     let _ = stop_tx.send(true);
+    // Agents end at once without a call; none should be left, but none may linger into
+    // the next run with its connections either.
+    let deadline = Instant::now() + Duration::from_secs(5);
     for agent in agents {
-        let _ = tokio::time::timeout(Duration::from_secs(5), agent).await;
+        let abort = agent.abort_handle();
+        if tokio::time::timeout_at(deadline, agent).await.is_err() {
+            abort.abort();
+        }
     }
     if !drained {
         metrics.error("calls still live after the drain limit");
