@@ -4,6 +4,7 @@ mod account;
 mod agentevent;
 mod agentgroup;
 mod agentstate;
+mod calldata;
 mod context;
 mod event_json;
 mod notes;
@@ -33,6 +34,7 @@ pub(crate) fn router() -> Router<ApiState> {
         .merge(agentgroup::routes(base))
         .merge(queuedevice::routes(base))
         .merge(querymonitor::routes(base))
+        .merge(calldata::routes(base))
         .route(&format!("{base}/agentevent/{{agentid}}"), get(agentevent::poll))
         .route(&format!("{base}/voicecall/{{agentid}}/answer"), put(voicecall::answer))
         .route(&format!("{base}/voicecall/{{agentid}}/release"), delete(voicecall::release))

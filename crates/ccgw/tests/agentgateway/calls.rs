@@ -8,9 +8,7 @@ use serde_json::json;
 use crate::helpers::{TestApp, TestOpts, spawn_app};
 
 async fn idle_agent(app: &TestApp, work_no: u32, extra: serde_json::Value) -> String {
-    let guid = app.sign_in(work_no, extra).await;
-    app.events(work_no, &guid, 2).await;
-    guid
+    app.idle_agent(work_no, extra).await
 }
 
 #[tokio::test]

@@ -155,6 +155,13 @@ impl TestApp {
         answer.set_guid.expect("Set-GUID on sign-in")
     }
 
+    /// Signs an agent in and takes its two sign-in events (`InService`, `Ready`).
+    pub(crate) async fn idle_agent(&self, work_no: u32, extra: Value) -> String {
+        let guid = self.sign_in(work_no, extra).await;
+        self.events(work_no, &guid, 2).await;
+        guid
+    }
+
     pub(crate) async fn poll(&self, work_no: u32, guid: &str) -> Answer {
         self.call("GET", &format!("agentevent/{work_no}"), Some(guid), None).await
     }
