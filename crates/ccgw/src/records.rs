@@ -42,7 +42,7 @@ impl RecordWriter {
         Arc::new(Self { sender, unwritten, transactions })
     }
 
-    /// Batches written so far (one transaction each, retries aside).
+    /// Batches written so far (one transaction each, retries aside), for diagnostics.
     pub fn transactions(&self) -> u64 {
         self.transactions.load(Ordering::Acquire)
     }

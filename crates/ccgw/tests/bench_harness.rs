@@ -8,10 +8,14 @@ use std::process::{Child, Command, Stdio};
 
 use serde_json::Value;
 
-const REPORT_KEYS: [&str; 11] = [
+const REPORT_KEYS: [&str; 15] = [
     "/latency_ms/placed_to_ringing/p50",
     "/latency_ms/placed_to_ringing/p99",
     "/latency_ms/placed_to_ringing/max",
+    "/latency_ms/placed_to_ringing_while_polling/p99",
+    "/latency_ms/placed_to_ringing_generated/p99",
+    "/requests",
+    "/polls_per_second",
     "/latency_ms/command/p50",
     "/latency_ms/command/p99",
     "/latency_ms/command/max",
@@ -33,6 +37,11 @@ fn assert_complete_run(report: &Value, what: &str) {
     }
     let rss = report.pointer("/server/peak_rss_bytes").and_then(Value::as_u64).unwrap_or(0);
     assert!(rss > 1_000_000, "{what}: the server's peak RSS was read from /proc: {rss}");
+    let ms = |path: &str| report.pointer(path).and_then(Value::as_f64).unwrap_or(f64::NAN);
+    let (received, gateway) =
+        (ms("/latency_ms/placed_to_ringing/max"), ms("/latency_ms/placed_to_ringing_while_polling/max"));
+    assert!(gateway <= received, "{what}: the gateway's part ({gateway}) is part of the whole ({received})");
+    assert!(report["requests"].as_u64().unwrap_or(0) > 0, "{what}: requests were counted");
 }
 
 fn bench() -> Command {

@@ -58,9 +58,16 @@ pub(crate) struct Ring {
     seen: Moment,
     /// The gateway's `eventGenTime` (ms).
     generated_ms: u64,
-    /// When the agent sent the poll that brought the call's first event: if that was after
-    /// the placement, the agent was between polls until then.
-    listening_since: Instant,
+    /// The client's pause (after an empty answer, until its next poll) just before the
+    /// poll that brought the call's first event, if there was one.
+    pause: Option<Pause>,
+}
+
+/// A span during which an agent's client was not polling.
+#[derive(Clone, Copy)]
+pub(crate) struct Pause {
+    from: Instant,
+    to: Instant,
 }
 
 #[derive(Default)]
@@ -75,8 +82,17 @@ fn ring_latency(placed: Moment, ring: Ring) -> RingLatency {
     RingLatency {
         seen: ring.seen.at.saturating_duration_since(placed.at),
         generated: Duration::from_millis(ring.generated_ms.saturating_sub(placed.wall_ms)),
-        while_polling: ring.seen.at.saturating_duration_since(placed.at.max(ring.listening_since)),
+        while_polling: ring.seen.at.saturating_duration_since(placed.at).saturating_sub(paused_between(
+            placed.at,
+            ring.seen.at,
+            ring.pause,
+        )),
     }
+}
+
+/// How much of `from..to` the client spent in `pause`.
+fn paused_between(from: Instant, to: Instant, pause: Option<Pause>) -> Duration {
+    pause.map_or(Duration::ZERO, |pause| pause.to.min(to).saturating_duration_since(pause.from.max(from)))
 }
 
 impl Placements {
@@ -150,10 +166,11 @@ struct Event {
     /// The gateway's `eventGenTime` (ms).
     generated_ms: u64,
     /// When the poll that brought it was sent.
-    poll_sent: Instant,
+    /// The client's pause before the poll that brought it, if any.
+    pause: Option<Pause>,
 }
 
-fn parse_event(body: &[u8], poll_sent: Instant) -> Result<Option<Event>, String> {
+fn parse_event(body: &[u8], pause: Option<Pause>) -> Result<Option<Event>, String> {
     let value: Value = serde_json::from_slice(body).map_err(|_| "poll answer is not JSON".to_owned())?;
     if value["retcode"] != "0" {
         return Err(format!("poll retcode {}", value["retcode"]));
@@ -163,7 +180,7 @@ fn parse_event(body: &[u8], poll_sent: Instant) -> Result<Option<Event>, String>
     let content = &event["content"];
     let callid = content["callid"].as_str().or_else(|| content["callId"].as_str()).or_else(|| content.as_str());
     let generated_ms = event["eventGenTime"].as_u64().unwrap_or(0);
-    Ok(Some(Event { kind, callid: callid.map(str::to_owned), seen: Moment::now(), generated_ms, poll_sent }))
+    Ok(Some(Event { kind, callid: callid.map(str::to_owned), seen: Moment::now(), generated_ms, pause }))
 }
 
 /// Signs in; returns the Guid.
@@ -213,7 +230,7 @@ pub(crate) async fn run(
         AbortOnDrop(tokio::spawn(poll_loop(endpoint, work_no, guid.clone(), metrics.clone(), events_tx, stop.clone())));
 
     let mut call: Option<String> = None;
-    let mut listening_since = Instant::now();
+    let mut pause: Option<Pause> = None;
     let mut seen: Vec<String> = Vec::new();
     let mut answer_sent: Option<Instant> = None;
     let mut release_sent: Option<Instant> = None;
@@ -226,7 +243,7 @@ pub(crate) async fn run(
                 let Some(event) = event else { break };
                 if event.kind == "AgentEvent_Incoming_CallInfo" {
                     call = event.callid.clone();
-                    listening_since = event.poll_sent;
+                    pause = event.pause;
                     seen.clear();
                 }
                 if call.is_some() {
@@ -237,7 +254,7 @@ pub(crate) async fn run(
                         if let Some(callid) = &event.callid
                             && let Some(latency) = placements.rang(
                                 callid,
-                                Ring { seen: event.seen, generated_ms: event.generated_ms, listening_since },
+                                Ring { seen: event.seen, generated_ms: event.generated_ms, pause },
                             )
                         {
                             metrics.placed_to_ringing(latency);
@@ -294,8 +311,9 @@ pub(crate) async fn run(
                 close_commands_at = None;
                 commands.close();
             }
-            _ = stop.changed(), if call.is_none() => {
-                if *stop.borrow() {
+            changed = stop.changed(), if call.is_none() => {
+                // An error means the run is gone: stop as well.
+                if changed.is_err() || *stop.borrow() {
                     break;
                 }
             }
@@ -355,9 +373,11 @@ async fn poll_loop(
 ) {
     let mut connection = Connection::new(endpoint);
     let path = format!("{BASE}/agentevent/{work_no}");
+    // When the last empty answer came in, if the last answer was empty.
+    let mut paused_since: Option<Instant> = None;
     loop {
         let current = guid.lock().unwrap_or_else(|poisoned| poisoned.into_inner()).clone();
-        let sent = Instant::now();
+        let pause = paused_since.take().map(|from| Pause { from, to: Instant::now() });
         let answer = match connection.send(Method::GET, &path, &[("Guid", &current)], None).await {
             Ok(answer) => answer,
             Err(error) => {
@@ -371,7 +391,7 @@ async fn poll_loop(
         if let Some(next) = answer.set_guid {
             *guid.lock().unwrap_or_else(|poisoned| poisoned.into_inner()) = next;
         }
-        match parse_event(&answer.body, sent) {
+        match parse_event(&answer.body, pause) {
             Ok(Some(event)) => {
                 metrics.poll(true);
                 if events.send(event).await.is_err() {
@@ -380,6 +400,7 @@ async fn poll_loop(
             }
             Ok(None) => {
                 metrics.poll(false);
+                paused_since = Some(Instant::now());
                 let pause = rand::rng().random_range(200..=500);
                 tokio::time::sleep(Duration::from_millis(pause)).await;
             }
@@ -426,14 +447,18 @@ mod tests {
         let placed = Moment::now();
         let at = |ms: u64| placed.at + Duration::from_millis(ms);
         let seen = Moment { at: at(301), wall_ms: placed.wall_ms + 301 };
-        // The agent was pausing after an empty poll and polled again 300 ms after placing.
-        let paused = ring_latency(placed, Ring { seen, generated_ms: placed.wall_ms + 1, listening_since: at(300) });
+        let ring = |pause| Ring { seen, generated_ms: placed.wall_ms + 1, pause };
+        // The client was pausing after an empty answer and polled again 300 ms after placing.
+        let paused = ring_latency(placed, ring(Some(Pause { from: placed.at, to: at(300) })));
         assert_eq!(paused.seen, Duration::from_millis(301));
         assert_eq!(paused.while_polling, Duration::from_millis(1));
         assert_eq!(paused.generated, Duration::from_millis(1));
-        // Its poll was already waiting at the gateway: all of it is the gateway's.
-        let waiting = ring_latency(placed, Ring { seen, generated_ms: placed.wall_ms, listening_since: placed.at });
-        assert_eq!(waiting.while_polling, Duration::from_millis(301));
+        // A pause that ended before the placement takes nothing off.
+        let earlier = Pause { from: placed.at, to: placed.at };
+        assert_eq!(ring_latency(placed, ring(Some(earlier))).while_polling, Duration::from_millis(301));
+        // No pause (its poll was waiting at the gateway, or the call queued until the
+        // agent's Ready, after which it polled at once): all of it counts.
+        assert_eq!(ring_latency(placed, ring(None)).while_polling, Duration::from_millis(301));
     }
 
     #[test]

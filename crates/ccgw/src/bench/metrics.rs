@@ -76,6 +76,9 @@ struct Inner {
     /// Races that are legitimate (an answer that crossed a hang-up): counted, not errors.
     races: u64,
     errors: BTreeMap<String, u64>,
+    /// (events, polls, empty polls) when the measured phase began: the sign-ins' polls
+    /// are not part of the rates.
+    at_start: (u64, u64, u64),
 }
 
 impl Metrics {
@@ -97,6 +100,7 @@ impl Metrics {
                 hang_ups: 0,
                 races: 0,
                 errors: BTreeMap::new(),
+                at_start: (0, 0, 0),
             }),
         }
     }
@@ -165,6 +169,11 @@ impl Metrics {
         self.with(|m| m.errors.values().sum())
     }
 
+    /// The measured phase begins: rates count from here.
+    pub(crate) fn mark_start(&self) {
+        self.with(|m| m.at_start = (m.events, m.polls, m.empty_polls));
+    }
+
     /// (events, polls, calls placed, ringing seen) so far, for the progress line.
     pub(crate) fn progress(&self) -> (u64, u64, u64, u64) {
         self.with(|m| (m.events, m.polls, m.calls_placed, m.placed_to_ringing.count()))
@@ -181,11 +190,11 @@ impl Metrics {
                 "calls_placed": m.calls_placed,
                 "customer_hang_ups": m.hang_ups,
                 "races": m.races,
-                "events": m.events,
-                "events_per_second": m.events as f64 / seconds,
-                "polls": m.polls,
-                "empty_polls": m.empty_polls,
-                "polls_per_second": m.polls as f64 / seconds,
+                "events": m.events - m.at_start.0,
+                "events_per_second": (m.events - m.at_start.0) as f64 / seconds,
+                "polls": m.polls - m.at_start.1,
+                "empty_polls": m.empty_polls - m.at_start.2,
+                "polls_per_second": (m.polls - m.at_start.1) as f64 / seconds,
                 "latency_ms": {
                     "placed_to_ringing": m.placed_to_ringing.summary(),
                     "placed_to_ringing_generated": m.placed_to_ringing_generated.summary(),

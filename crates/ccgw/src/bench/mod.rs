@@ -210,7 +210,7 @@ async fn spawned_target(agents: u32, skills: u32, kind: server::Server) -> anyho
     let tls = Arc::new(crate::tls::client_config_trusting(&cert)?);
     let admin_token = ccgw_store::random_token();
     let spawned = server::spawn(data_dir.path(), &admin_token, kind)?;
-    let endpoint = Endpoint::loopback(spawned.addr, Some(tls));
+    let endpoint = Endpoint::loopback(spawned.addr, Some(tls))?;
     server::wait_ready(&mut Connection::new(endpoint.clone()), Duration::from_secs(30)).await?;
     Ok(Target { endpoint, admin_token, pid: Some(spawned.child.id()), _spawned: Some((spawned, data_dir)) })
 }
@@ -259,9 +259,9 @@ async fn drive(target: &Target, load: &Load) -> anyhow::Result<Value> {
     let (signed_tx, mut signed_rx) = mpsc::channel(1024);
     eprintln!("signing in {} agents …", load.agents);
     let sign_in_started = Instant::now();
-    let mut agents = Vec::new();
+    let mut agents = AbortOnDrop(Vec::new());
     for index in 0..load.agents {
-        agents.push(tokio::spawn(agent::run(
+        agents.0.push(tokio::spawn(agent::run(
             endpoint.spread(index, load.source_addresses),
             server::FIRST_AGENT + index,
             load.behaviour,
@@ -294,6 +294,8 @@ async fn drive(target: &Target, load: &Load) -> anyhow::Result<Value> {
         talk_mean.as_millis()
     );
     let started = Instant::now();
+    let placing_since_ms = agent::Moment::now().wall_ms;
+    metrics.mark_start();
     let progress = tokio::spawn(show_progress(metrics.clone(), started));
     let traffic = Traffic {
         rate: load.rate,
@@ -313,7 +315,7 @@ async fn drive(target: &Target, load: &Load) -> anyhow::Result<Value> {
     // Agents end at once without a call; none should be left, but none may linger into
     // the next run with its connections either.
     let deadline = Instant::now() + Duration::from_secs(5);
-    for agent in agents {
+    for agent in agents.0.drain(..) {
         let abort = agent.abort_handle();
         if tokio::time::timeout_at(deadline, agent).await.is_err() {
             abort.abort();
@@ -322,7 +324,9 @@ async fn drive(target: &Target, load: &Load) -> anyhow::Result<Value> {
     if !drained {
         metrics.error("calls still live after the drain limit");
     }
-    let completed = check_records(&mut admin, admin_token, &placed, &metrics).await?;
+    let completed =
+        check_records(&mut admin, admin_token, &placed, placing_since_ms.saturating_sub(CLOCK_SKEW_MS), &metrics)
+            .await?;
 
     let mut report = metrics.report(elapsed);
     report["calls_completed"] = json!(completed);
@@ -349,6 +353,18 @@ async fn drive(target: &Target, load: &Load) -> anyhow::Result<Value> {
     };
     report["machine"] = json!({"cpus": std::thread::available_parallelism().map(|n| n.get()).unwrap_or(1)});
     Ok(report)
+}
+
+/// Aborts the agents when a run ends early (a failed sign-in, an error), so that none
+/// keeps polling into the next run.
+struct AbortOnDrop(Vec<tokio::task::JoinHandle<()>>);
+
+impl Drop for AbortOnDrop {
+    fn drop(&mut self) {
+        for agent in &self.0 {
+            agent.abort();
+        }
+    }
 }
 
 fn tempfile_dir() -> anyhow::Result<TempDir> {
@@ -415,46 +431,79 @@ async fn drain(admin: &mut Connection, token: &str, limit: Duration) -> bool {
     false
 }
 
+/// Records are read from this long before the placing began, in case a `--target`
+/// gateway's clock is behind the bench's; only the placed calls' records count.
+const CLOCK_SKEW_MS: u64 = 60_000;
+
 /// Counts the placed calls that ended with exactly one recorded outcome; every other
-/// placed call is an error.
+/// placed call is an error. Reads the records of calls that arrived since `since_ms`
+/// (others on a `--target` gateway are not this run's) until every placed call has one,
+/// or 10 s have passed: the gateway's writer batches them.
 async fn check_records(
     admin: &mut Connection,
     token: &str,
     placed: &[String],
+    since_ms: u64,
     metrics: &Metrics,
 ) -> anyhow::Result<u64> {
-    // Records reach SQLite through a batching writer: give it a moment.
-    tokio::time::sleep(Duration::from_millis(500)).await;
-    let auth = format!("Bearer {token}");
-    let mut seen: std::collections::HashMap<String, u32> = std::collections::HashMap::new();
-    let mut offset = 0;
-    loop {
-        let path = format!("/ccgw/v1/records?limit=1000&offset={offset}");
-        let answer = admin.send(Method::GET, &path, &[("authorization", &auth)], None).await?;
-        let value: Value = serde_json::from_slice(&answer.body).context("records answer")?;
-        let records = value["records"].as_array().cloned().unwrap_or_default();
-        for record in &records {
-            if let Some(id) = record["callid"].as_str() {
-                *seen.entry(id.to_owned()).or_insert(0) += 1;
-            }
-            if let Some(waited) = record["answeredAt"].as_u64().zip(record["arrivedAt"].as_u64()) {
-                metrics.arrival_to_answer(Duration::from_millis(waited.0.saturating_sub(waited.1)));
-            }
+    let deadline = Instant::now() + Duration::from_secs(10);
+    let records = loop {
+        let records = read_records(admin, token, since_ms).await?;
+        if placed.iter().all(|id| records.contains_key(id)) || Instant::now() >= deadline {
+            break records;
         }
-        if records.len() < 1000 {
-            break;
-        }
-        offset += 1000;
-    }
+        tokio::time::sleep(Duration::from_millis(200)).await;
+    };
     let mut completed = 0;
     for id in placed {
-        match seen.get(id) {
-            Some(1) => completed += 1,
-            Some(n) => metrics.error(format!("call {id} has {n} outcomes")),
+        match records.get(id) {
+            Some(found) if found.ids.len() == 1 => {
+                completed += 1;
+                if let Some(waited) = found.waited {
+                    metrics.arrival_to_answer(waited);
+                }
+            }
+            Some(found) => metrics.error(format!("call {id} has {} outcomes", found.ids.len())),
             None => metrics.error(format!("call {id} has no outcome")),
         }
     }
     Ok(completed)
+}
+
+/// The records of one call: their row ids (so that a record seen on two pages counts
+/// once) and the wait until answered.
+#[derive(Default)]
+struct Found {
+    ids: std::collections::BTreeSet<u64>,
+    waited: Option<Duration>,
+}
+
+async fn read_records(
+    admin: &mut Connection,
+    token: &str,
+    since_ms: u64,
+) -> anyhow::Result<std::collections::HashMap<String, Found>> {
+    let auth = format!("Bearer {token}");
+    let mut found: std::collections::HashMap<String, Found> = std::collections::HashMap::new();
+    let mut offset = 0;
+    loop {
+        let path = format!("/ccgw/v1/records?from={since_ms}&limit=1000&offset={offset}");
+        let answer = admin.send(Method::GET, &path, &[("authorization", &auth)], None).await?;
+        let value: Value = serde_json::from_slice(&answer.body).context("records answer")?;
+        let records = value["records"].as_array().cloned().unwrap_or_default();
+        for (row, record) in records.iter().enumerate() {
+            let Some(callid) = record["callid"].as_str() else { continue };
+            let entry = found.entry(callid.to_owned()).or_default();
+            entry.ids.insert(record["id"].as_u64().unwrap_or((offset + row) as u64));
+            if let Some((answered, arrived)) = record["answeredAt"].as_u64().zip(record["arrivedAt"].as_u64()) {
+                entry.waited = Some(Duration::from_millis(answered.saturating_sub(arrived)));
+            }
+        }
+        if records.len() < 1000 {
+            return Ok(found);
+        }
+        offset += 1000;
+    }
 }
 
 fn print_table(report: &Value) {

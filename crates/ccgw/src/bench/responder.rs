@@ -167,8 +167,9 @@ impl State {
     fn end(&mut self, callid: &str, by_agent: bool) {
         let Some(call) = self.calls.remove(callid) else { return };
         self.waiting.retain(|waiting| waiting != callid);
+        let id = self.finished.len() + 1;
         self.finished.push(json!({
-            "callid": callid, "arrivedAt": call.arrived_ms, "answeredAt": call.answered_ms, "endedAt": now_ms()
+            "id": id, "callid": callid, "arrivedAt": call.arrived_ms, "answeredAt": call.answered_ms, "endedAt": now_ms()
         }));
         let Some(agent) = call.agent else { return };
         let released = format!(r#""{callid}""#);
