@@ -108,24 +108,7 @@ impl App {
 
     /// Accepts connections until `shutdown` completes.
     pub async fn run_until(self, shutdown: impl std::future::Future<Output = ()>) {
-        let app = ccgw_api::app(self.state.clone());
-        tokio::pin!(shutdown);
-        loop {
-            let accepted = tokio::select! {
-                () = &mut shutdown => break,
-                accepted = self.listener.accept() => accepted,
-            };
-            match accepted {
-                Ok((stream, _peer)) => {
-                    tokio::spawn(serve_connection(stream, self.acceptor.clone(), app.clone()));
-                }
-                Err(error) => {
-                    // Typically out of file descriptors: back off instead of spinning.
-                    tracing::error!(%error, "accept failed");
-                    tokio::time::sleep(Duration::from_millis(50)).await;
-                }
-            }
-        }
+        accept_until(&self.listener, self.acceptor.clone(), ccgw_api::app(self.state.clone()), shutdown).await;
         tracing::info!("listener closed");
         self.refresh.abort();
         if !self.records.drain(RECORD_DRAIN_LIMIT).await {
@@ -157,7 +140,40 @@ async fn refresh_skills(directory: Directory, engine: EngineHandle, every: Durat
     }
 }
 
-pub(crate) async fn serve_connection<S>(stream: TcpStream, acceptor: Option<TlsAcceptor>, app: S)
+/// Accepts connections on `listener` and serves each with `app` until `shutdown`
+/// completes (also the accept loop of `ccgw bench`'s baseline responder).
+pub(crate) async fn accept_until<S>(
+    listener: &TcpListener,
+    acceptor: Option<TlsAcceptor>,
+    app: S,
+    shutdown: impl std::future::Future<Output = ()>,
+) where
+    S: tower::Service<Request, Response = axum::response::Response, Error = std::convert::Infallible>
+        + Clone
+        + Send
+        + 'static,
+    S::Future: Send + 'static,
+{
+    tokio::pin!(shutdown);
+    loop {
+        let accepted = tokio::select! {
+            () = &mut shutdown => return,
+            accepted = listener.accept() => accepted,
+        };
+        match accepted {
+            Ok((stream, _peer)) => {
+                tokio::spawn(serve_connection(stream, acceptor.clone(), app.clone()));
+            }
+            Err(error) => {
+                // Typically out of file descriptors: back off instead of spinning.
+                tracing::error!(%error, "accept failed");
+                tokio::time::sleep(Duration::from_millis(50)).await;
+            }
+        }
+    }
+}
+
+async fn serve_connection<S>(stream: TcpStream, acceptor: Option<TlsAcceptor>, app: S)
 where
     S: tower::Service<Request, Response = axum::response::Response, Error = std::convert::Infallible>
         + Clone

@@ -38,7 +38,7 @@ pub struct ResponderArgs {
     pub poll_hold_ms: u64,
 }
 
-/// Serves until killed. The TLS certificate is the one `ccgw serve` would use in `data_dir`.
+/// Serves until killed, through the gateway's own accept loop. The TLS certificate is the one `ccgw serve` would use in `data_dir`.
 pub async fn serve(args: ResponderArgs, data_dir: &std::path::Path) -> anyhow::Result<()> {
     let material = crate::tls::load_or_generate(None, None, data_dir)?;
     let acceptor = TlsAcceptor::from(crate::tls::server_config(&material)?);
@@ -52,17 +52,8 @@ pub async fn serve(args: ResponderArgs, data_dir: &std::path::Path) -> anyhow::R
         let world = world.clone();
         async move { Ok::<_, std::convert::Infallible>(world.handle(request).await) }
     });
-    loop {
-        match listener.accept().await {
-            Ok((stream, _)) => {
-                tokio::spawn(crate::startup::serve_connection(stream, Some(acceptor.clone()), service.clone()));
-            }
-            Err(error) => {
-                tracing::error!(%error, "accept failed");
-                tokio::time::sleep(Duration::from_millis(50)).await;
-            }
-        }
-    }
+    crate::startup::accept_until(&listener, Some(acceptor), service, std::future::pending()).await;
+    Ok(())
 }
 
 struct World {
