@@ -10,3 +10,6 @@ pub mod secrets;
 pub mod startup;
 pub mod telemetry;
 pub mod tls;
+
+#[cfg(test)]
+mod test_support;

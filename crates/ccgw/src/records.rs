@@ -130,29 +130,13 @@ async fn write_batch(directory: &Directory, batch: &[CallEnd]) {
 
 #[cfg(test)]
 mod tests {
-    use ccgw_core::{CallEnd, CallId, CallOutcome, NewCall, SkillId, Timestamp, Vdn};
+    use ccgw_core::{CallEnd, CallOutcome};
     use ccgw_store::RecordQuery;
 
     use super::*;
 
     fn ended(n: u64) -> CallEnd {
-        CallEnd {
-            call: NewCall {
-                id: CallId::parse(&format!("1738310400-{n}")).unwrap(),
-                vdn: Vdn::new(1).unwrap(),
-                skill: SkillId::new(1).unwrap(),
-                caller: "13800000000".into(),
-                called: "4000".into(),
-                call_data: String::new(),
-                media_type: 5,
-                priority: 0,
-            },
-            route: vec![SkillId::new(1).unwrap()],
-            arrived: Timestamp::from_millis(1_738_310_400_000 + n),
-            ended: Timestamp::from_millis(1_738_310_400_000 + n + 1),
-            outcome: CallOutcome::QueueFull,
-            offered_to: Vec::new(),
-        }
+        crate::test_support::call_end(&format!("1738310400-{n}"), 1_738_310_400_000 + n, CallOutcome::QueueFull)
     }
 
     #[tokio::test]

@@ -250,10 +250,11 @@ fn parse_time_of_day(time: &str) -> Option<u64> {
 mod tests {
     use super::*;
 
-    use ccgw_core::{CallEnd, CallId, EndedBy, NewCall, PhoneNumber};
+    use ccgw_core::{EndedBy, PhoneNumber};
     use clap::Parser;
 
     use crate::cli::{Cli, Command};
+    use crate::test_support::call_end as end;
 
     fn parse(args: &[&str]) -> Result<Command, clap::Error> {
         Cli::try_parse_from(std::iter::once("ccgw").chain(args.iter().copied())).map(|cli| cli.command)
@@ -268,26 +269,6 @@ mod tests {
 
     /// 2025-01-31 08:00:00 UTC.
     const MORNING: u64 = 1_738_310_400_000;
-
-    fn end(id: &str, arrived: u64, outcome: CallOutcome) -> CallEnd {
-        CallEnd {
-            call: NewCall {
-                id: CallId::parse(id).unwrap(),
-                vdn: Vdn::new(1).unwrap(),
-                skill: SkillId::new(1).unwrap(),
-                caller: "13800000000".into(),
-                called: "4000".into(),
-                call_data: String::new(),
-                media_type: 5,
-                priority: 0,
-            },
-            route: vec![SkillId::new(1).unwrap(), SkillId::new(2).unwrap()],
-            arrived: Timestamp::from_millis(arrived),
-            ended: Timestamp::from_millis(arrived + 95_000),
-            outcome,
-            offered_to: vec![WorkNo::new(102).unwrap()],
-        }
-    }
 
     async fn directory_with_records() -> (tempfile::TempDir, Directory) {
         let data_dir = tempfile::tempdir().unwrap();
