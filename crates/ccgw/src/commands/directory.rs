@@ -160,14 +160,7 @@ pub enum AgentCommand {
         no_wrap_up: bool,
     },
     /// List agents
-    List {
-        /// Only the agents of this VDN
-        #[arg(long)]
-        vdn: Option<Vdn>,
-        /// Print JSON instead of a table
-        #[arg(long)]
-        json: bool,
-    },
+    List(super::ListArgs),
     /// Remove an agent
     Remove {
         /// Work number of the agent
@@ -328,7 +321,7 @@ pub async fn execute_agent(
                 .map_err(|error| failed(error, format!("updating agent {work_no}")))?;
             emit(out, &format!("Updated {}.\n", agent_summary(&updated)))
         }
-        AgentCommand::List { vdn, json } => {
+        AgentCommand::List(super::ListArgs { vdn, json }) => {
             let agents =
                 directory.list_agents(vdn).await.map_err(|error| failed(error, "listing agents".to_owned()))?;
             emit(out, &render_agents(&agents, json)?)

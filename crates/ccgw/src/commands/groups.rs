@@ -37,14 +37,7 @@ pub enum GroupCommand {
         vdn: Vdn,
     },
     /// List agent groups with their agents
-    List {
-        /// Only the groups of this VDN
-        #[arg(long)]
-        vdn: Option<Vdn>,
-        /// Print JSON instead of a table
-        #[arg(long)]
-        json: bool,
-    },
+    List(super::ListArgs),
     /// Rename an agent group
     Rename {
         /// Group id
@@ -84,14 +77,7 @@ pub enum RestReasonCommand {
         vdn: Vdn,
     },
     /// List rest reasons
-    List {
-        /// Only the rest reasons of this VDN
-        #[arg(long)]
-        vdn: Option<Vdn>,
-        /// Print JSON instead of a table
-        #[arg(long)]
-        json: bool,
-    },
+    List(super::ListArgs),
     /// Rename a rest reason
     Rename {
         /// Code
@@ -143,7 +129,7 @@ pub async fn execute_group(
                 .map_err(|error| failed(error, format!("adding group {id} to VDN {vdn}")))?;
             emit(out, &format!("Added group {id} ({}) in VDN {vdn}.\n", group.name))
         }
-        GroupCommand::List { vdn, json } => {
+        GroupCommand::List(super::ListArgs { vdn, json }) => {
             let groups =
                 directory.list_groups(vdn).await.map_err(|error| failed(error, "listing groups".to_owned()))?;
             let agents =
@@ -190,7 +176,7 @@ pub async fn execute_rest_reason(
                 .map_err(|error| failed(error, format!("adding rest reason {code} to VDN {vdn}")))?;
             emit(out, &format!("Added rest reason {code} ({}) in VDN {vdn}.\n", reason.name))
         }
-        RestReasonCommand::List { vdn, json } => {
+        RestReasonCommand::List(super::ListArgs { vdn, json }) => {
             let reasons = directory
                 .list_rest_reasons(vdn)
                 .await

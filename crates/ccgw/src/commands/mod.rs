@@ -12,6 +12,18 @@ pub mod skills;
 use std::io::Write;
 
 use anyhow::Context;
+use ccgw_core::Vdn;
+
+/// The options of every directory `list` subcommand.
+#[derive(Debug, clap::Args)]
+pub struct ListArgs {
+    /// Only the entries of this VDN
+    #[arg(long)]
+    pub vdn: Option<Vdn>,
+    /// Print JSON instead of a table
+    #[arg(long)]
+    pub json: bool,
+}
 
 /// Writes `text` to `out` (standard output outside tests) and flushes it.
 fn emit(out: &mut (dyn Write + Send), text: &str) -> anyhow::Result<()> {

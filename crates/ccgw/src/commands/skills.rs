@@ -137,14 +137,7 @@ pub enum SkillCommand {
         queue: QueueArgs,
     },
     /// List skill queues
-    List {
-        /// Only the skills of this VDN
-        #[arg(long)]
-        vdn: Option<Vdn>,
-        /// Print JSON instead of a table
-        #[arg(long)]
-        json: bool,
-    },
+    List(super::ListArgs),
     /// Remove a skill queue (and its grants to agents)
     Remove {
         /// Skill id
@@ -185,7 +178,7 @@ pub async fn execute_skill(
                 .map_err(|error| failed(error, format!("updating skill {id} of VDN {vdn}")))?;
             emit(out, &format!("Updated {}.\n", skill_summary(&skill)))
         }
-        SkillCommand::List { vdn, json } => {
+        SkillCommand::List(super::ListArgs { vdn, json }) => {
             let skills =
                 directory.list_skills(vdn).await.map_err(|error| failed(error, "listing skills".to_owned()))?;
             emit(out, &render_skills(&skills, json)?)
