@@ -164,7 +164,7 @@ async fn the_schema_itself_refuses_two_overflow_targets() {
     let temp = tempfile::TempDir::new().expect("temp dir");
     let path = temp.path().join("d.db");
     let dir = Directory::open(&path).await.expect("opens");
-    dir.create_vdn(&ccgw_store::VdnRecord { vdn: vdn(1), name: "One".into(), access_code: None }).await.expect("VDN");
+    dir.create_vdn(&vdn_record(1, "One", None)).await.expect("VDN");
     dir.create_skill(&skill(1, 1, "General")).await.expect("skill");
     drop(dir);
     let pool = sqlx::SqlitePool::connect(&format!("sqlite://{}", path.display())).await.expect("raw connection");

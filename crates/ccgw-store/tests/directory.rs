@@ -1,62 +1,15 @@
 //! The directory against a real SQLite database (in memory, and one file).
 
-use ccgw_core::{AgentProfile, PhoneNumber, Role, SkillGrant, SkillId, SkillLevel, SkillProfile, Vdn, WorkNo};
-use ccgw_store::{AgentPatch, Directory, NewAgent, SkillPatch, StoreError, VdnRecord};
+mod support;
 
-fn vdn(n: u16) -> Vdn {
-    Vdn::new(n).expect("valid VDN")
-}
+use ccgw_core::{AgentProfile, Role, SkillGrant};
+use ccgw_store::{AgentPatch, Directory, SkillPatch, StoreError};
 
-fn skill_id(n: u32) -> SkillId {
-    SkillId::new(n).expect("valid skill id")
-}
+use support::*;
 
-fn work_no(n: u32) -> WorkNo {
-    WorkNo::new(n).expect("valid work number")
-}
-
-fn phone(text: &str) -> PhoneNumber {
-    PhoneNumber::parse(text).expect("valid phone number")
-}
-
-fn grant(skill: u32, level: u8) -> SkillGrant {
-    SkillGrant { skill: skill_id(skill), level: SkillLevel::new(level).expect("valid level") }
-}
-
-fn vdn_record(n: u16, name: &str, access_code: Option<&str>) -> VdnRecord {
-    VdnRecord { vdn: vdn(n), name: name.into(), access_code: access_code.map(phone) }
-}
-
-fn skill(vdn_no: u16, id: u32, name: &str) -> SkillProfile {
-    SkillProfile::new(vdn(vdn_no), skill_id(id), name)
-}
-
-fn profile(number: u32, vdn_no: u16, skills: Vec<SkillGrant>) -> AgentProfile {
-    AgentProfile {
-        work_no: work_no(number),
-        vdn: vdn(vdn_no),
-        name: format!("Agent {number}"),
-        phone: phone(&format!("70{number}")),
-        role: Role::Agent,
-        skills,
-        group: None,
-        wrap_up: None,
-    }
-}
-
-fn new_agent(profile: AgentProfile) -> NewAgent {
-    NewAgent { profile, password: "pw-123".into() }
-}
-
-/// An in-memory directory with VDN 1 holding skills 1, 2, 3 and VDN 2 holding skill 1.
-async fn directory_with_skills() -> Directory {
-    let dir = Directory::open_in_memory().await.expect("opens");
-    dir.create_vdn(&vdn_record(1, "One", Some("4000"))).await.expect("VDN 1");
-    dir.create_vdn(&vdn_record(2, "Two", None)).await.expect("VDN 2");
-    for (v, id, name) in [(1, 1, "General"), (1, 2, "VIP"), (1, 3, "Sales"), (2, 1, "Other")] {
-        dir.create_skill(&skill(v, id, name)).await.expect("skill");
-    }
-    dir
+/// An agent of `vdn_no` with these skills.
+fn agent_with(number: u32, vdn_no: u16, skills: Vec<SkillGrant>) -> AgentProfile {
+    AgentProfile { skills, ..profile(number, vdn_no) }
 }
 
 // --- opening -----------------------------------------------------------------------
@@ -77,12 +30,12 @@ async fn data_written_to_a_file_is_still_there_after_reopening() {
         let dir = Directory::open(&path).await.expect("creates the file");
         dir.create_vdn(&vdn_record(1, "One", Some("4000"))).await.expect("VDN");
         dir.create_skill(&skill(1, 1, "General")).await.expect("skill");
-        dir.create_agent(&new_agent(profile(101, 1, vec![grant(1, 3)]))).await.expect("agent");
+        dir.create_agent(&new_agent(agent_with(101, 1, vec![grant(1, 3)]))).await.expect("agent");
     }
     assert!(path.exists());
     let reopened = Directory::open(&path).await.expect("reopens");
     assert_eq!(reopened.get_vdn(vdn(1)).await.expect("VDN"), vdn_record(1, "One", Some("4000")));
-    assert_eq!(reopened.get_agent(work_no(101)).await.expect("agent"), profile(101, 1, vec![grant(1, 3)]));
+    assert_eq!(reopened.get_agent(work_no(101)).await.expect("agent"), agent_with(101, 1, vec![grant(1, 3)]));
     reopened.verify_password(work_no(101), "pw-123").await.expect("password survives");
 }
 
@@ -122,7 +75,7 @@ async fn blank_and_over_long_names_are_invalid_input() {
     assert!(matches!(blank, Err(StoreError::InvalidInput(_))), "{blank:?}");
     let long = dir.create_skill(&skill(1, 9, &"x".repeat(65))).await;
     assert!(matches!(long, Err(StoreError::InvalidInput(_))), "{long:?}");
-    let mut nameless = profile(101, 1, vec![]);
+    let mut nameless = agent_with(101, 1, vec![]);
     nameless.name = String::new();
     let refused = dir.create_agent(&new_agent(nameless)).await;
     assert!(matches!(refused, Err(StoreError::InvalidInput(_))), "{refused:?}");
@@ -185,7 +138,7 @@ async fn updating_or_deleting_an_unknown_skill_is_not_found() {
 #[tokio::test]
 async fn deleting_a_skill_removes_its_grants_from_agents() {
     let dir = directory_with_skills().await;
-    dir.create_agent(&new_agent(profile(101, 1, vec![grant(1, 1), grant(2, 4)]))).await.expect("agent");
+    dir.create_agent(&new_agent(agent_with(101, 1, vec![grant(1, 1), grant(2, 4)]))).await.expect("agent");
     dir.delete_skill(vdn(1), skill_id(2)).await.expect("delete");
     assert_eq!(dir.get_agent(work_no(101)).await.expect("agent").skills, vec![grant(1, 1)]);
     assert!(dir.list_skills(Some(vdn(1))).await.expect("list").len() == 2);
@@ -196,7 +149,7 @@ async fn deleting_a_skill_removes_its_grants_from_agents() {
 #[tokio::test]
 async fn a_created_agent_reads_back_with_skills_ordered_by_id() {
     let dir = directory_with_skills().await;
-    let mut wanted = profile(101, 1, vec![grant(3, 2), grant(1, 5)]);
+    let mut wanted = agent_with(101, 1, vec![grant(3, 2), grant(1, 5)]);
     wanted.role = Role::Inspector;
     let created = dir.create_agent(&new_agent(wanted.clone())).await.expect("agent");
     wanted.skills = vec![grant(1, 5), grant(3, 2)];
@@ -207,18 +160,18 @@ async fn a_created_agent_reads_back_with_skills_ordered_by_id() {
 #[tokio::test]
 async fn creating_an_agent_with_a_taken_work_number_is_a_conflict_even_in_another_vdn() {
     let dir = directory_with_skills().await;
-    dir.create_agent(&new_agent(profile(101, 1, vec![]))).await.expect("first");
-    let again = dir.create_agent(&new_agent(profile(101, 2, vec![]))).await;
+    dir.create_agent(&new_agent(agent_with(101, 1, vec![]))).await.expect("first");
+    let again = dir.create_agent(&new_agent(agent_with(101, 2, vec![]))).await;
     assert!(matches!(again, Err(StoreError::Conflict(_))), "{again:?}");
 }
 
 #[tokio::test]
 async fn creating_an_agent_in_an_unknown_vdn_or_with_an_unknown_skill_is_not_found_and_leaves_nothing() {
     let dir = directory_with_skills().await;
-    let no_vdn = dir.create_agent(&new_agent(profile(101, 9, vec![]))).await;
+    let no_vdn = dir.create_agent(&new_agent(agent_with(101, 9, vec![]))).await;
     assert!(matches!(no_vdn, Err(StoreError::NotFound(_))), "{no_vdn:?}");
     // Skill 2 exists in VDN 1 but not in VDN 2.
-    let no_skill = dir.create_agent(&new_agent(profile(102, 2, vec![grant(1, 1), grant(2, 1)]))).await;
+    let no_skill = dir.create_agent(&new_agent(agent_with(102, 2, vec![grant(1, 1), grant(2, 1)]))).await;
     assert!(matches!(no_skill, Err(StoreError::NotFound(_))), "{no_skill:?}");
     assert!(dir.list_agents(None).await.expect("list").is_empty());
 }
@@ -226,7 +179,7 @@ async fn creating_an_agent_in_an_unknown_vdn_or_with_an_unknown_skill_is_not_fou
 #[tokio::test]
 async fn granting_the_same_skill_twice_is_invalid_input() {
     let dir = directory_with_skills().await;
-    let twice = dir.create_agent(&new_agent(profile(101, 1, vec![grant(1, 1), grant(1, 2)]))).await;
+    let twice = dir.create_agent(&new_agent(agent_with(101, 1, vec![grant(1, 1), grant(1, 2)]))).await;
     assert!(matches!(twice, Err(StoreError::InvalidInput(_))), "{twice:?}");
 }
 
@@ -239,7 +192,7 @@ async fn agents_are_listed_by_work_number_with_their_skills_and_can_be_filtered_
         (115, 1, vec![]),
         (102, 1, vec![grant(3, 2)]),
     ] {
-        dir.create_agent(&new_agent(profile(number, v, skills))).await.expect("agent");
+        dir.create_agent(&new_agent(agent_with(number, v, skills))).await.expect("agent");
     }
     let all = dir.list_agents(None).await.expect("list");
     let numbers: Vec<_> = all.iter().map(|a| a.work_no.get()).collect();
@@ -258,7 +211,7 @@ async fn agents_are_listed_by_work_number_with_their_skills_and_can_be_filtered_
 #[tokio::test]
 async fn updating_an_agent_changes_only_the_given_fields() {
     let dir = directory_with_skills().await;
-    dir.create_agent(&new_agent(profile(101, 1, vec![grant(1, 1)]))).await.expect("agent");
+    dir.create_agent(&new_agent(agent_with(101, 1, vec![grant(1, 1)]))).await.expect("agent");
     let updated = dir
         .update_agent(
             work_no(101),
@@ -271,7 +224,7 @@ async fn updating_an_agent_changes_only_the_given_fields() {
         )
         .await
         .expect("update");
-    let mut wanted = profile(101, 1, vec![grant(1, 1)]);
+    let mut wanted = agent_with(101, 1, vec![grant(1, 1)]);
     wanted.name = "Alice".into();
     wanted.phone = phone("8001");
     wanted.role = Role::Inspector;
@@ -284,7 +237,7 @@ async fn updating_an_agent_changes_only_the_given_fields() {
 #[tokio::test]
 async fn updating_an_agents_skills_replaces_the_whole_set() {
     let dir = directory_with_skills().await;
-    dir.create_agent(&new_agent(profile(101, 1, vec![grant(1, 1), grant(2, 1)]))).await.expect("agent");
+    dir.create_agent(&new_agent(agent_with(101, 1, vec![grant(1, 1), grant(2, 1)]))).await.expect("agent");
     let updated = dir
         .update_agent(
             work_no(101),
@@ -303,7 +256,7 @@ async fn updating_an_agents_skills_replaces_the_whole_set() {
 #[tokio::test]
 async fn updating_an_agent_with_an_unknown_skill_is_not_found_and_changes_nothing() {
     let dir = directory_with_skills().await;
-    let original = dir.create_agent(&new_agent(profile(101, 1, vec![grant(1, 1)]))).await.expect("agent");
+    let original = dir.create_agent(&new_agent(agent_with(101, 1, vec![grant(1, 1)]))).await.expect("agent");
     let refused = dir
         .update_agent(
             work_no(101),
@@ -334,12 +287,12 @@ async fn reading_updating_or_deleting_an_unknown_agent_is_not_found() {
 #[tokio::test]
 async fn a_deleted_agent_is_gone_with_its_grants_and_its_number_can_be_reused() {
     let dir = directory_with_skills().await;
-    dir.create_agent(&new_agent(profile(101, 1, vec![grant(1, 1)]))).await.expect("agent");
+    dir.create_agent(&new_agent(agent_with(101, 1, vec![grant(1, 1)]))).await.expect("agent");
     dir.delete_agent(work_no(101)).await.expect("delete");
     assert!(dir.list_agents(None).await.expect("list").is_empty());
     let get = dir.get_agent(work_no(101)).await;
     assert!(matches!(get, Err(StoreError::NotFound(_))), "{get:?}");
-    let reused = dir.create_agent(&new_agent(profile(101, 1, vec![grant(2, 1)]))).await.expect("reused");
+    let reused = dir.create_agent(&new_agent(agent_with(101, 1, vec![grant(2, 1)]))).await.expect("reused");
     assert_eq!(reused.skills, vec![grant(2, 1)]);
 }
 
@@ -348,14 +301,14 @@ async fn a_deleted_agent_is_gone_with_its_grants_and_its_number_can_be_reused() 
 #[tokio::test]
 async fn the_right_password_returns_the_agents_profile() {
     let dir = directory_with_skills().await;
-    let created = dir.create_agent(&new_agent(profile(101, 1, vec![grant(1, 1)]))).await.expect("agent");
+    let created = dir.create_agent(&new_agent(agent_with(101, 1, vec![grant(1, 1)]))).await.expect("agent");
     assert_eq!(dir.verify_password(work_no(101), "pw-123").await.expect("verified"), created);
 }
 
 #[tokio::test]
 async fn a_wrong_password_and_an_unknown_agent_are_both_bad_credentials() {
     let dir = directory_with_skills().await;
-    dir.create_agent(&new_agent(profile(101, 1, vec![]))).await.expect("agent");
+    dir.create_agent(&new_agent(agent_with(101, 1, vec![]))).await.expect("agent");
     let wrong = dir.verify_password(work_no(101), "pw-124").await;
     assert!(matches!(wrong, Err(StoreError::BadCredentials)), "{wrong:?}");
     let unknown = dir.verify_password(work_no(102), "pw-123").await;
@@ -365,7 +318,7 @@ async fn a_wrong_password_and_an_unknown_agent_are_both_bad_credentials() {
 #[tokio::test]
 async fn setting_a_password_replaces_the_old_one() {
     let dir = directory_with_skills().await;
-    dir.create_agent(&new_agent(profile(101, 1, vec![]))).await.expect("agent");
+    dir.create_agent(&new_agent(agent_with(101, 1, vec![]))).await.expect("agent");
     dir.set_password(work_no(101), "brand-new").await.expect("set");
     let old = dir.verify_password(work_no(101), "pw-123").await;
     assert!(matches!(old, Err(StoreError::BadCredentials)), "{old:?}");
@@ -375,7 +328,7 @@ async fn setting_a_password_replaces_the_old_one() {
 #[tokio::test]
 async fn empty_and_over_long_passwords_are_refused() {
     let dir = directory_with_skills().await;
-    let mut agent = new_agent(profile(101, 1, vec![]));
+    let mut agent = new_agent(agent_with(101, 1, vec![]));
     agent.password = String::new();
     let empty = dir.create_agent(&agent).await;
     assert!(matches!(empty, Err(StoreError::InvalidInput(_))), "{empty:?}");
@@ -395,7 +348,7 @@ async fn the_stored_hash_is_a_salted_argon2id_string_and_not_the_password() {
     let dir = Directory::open(&path).await.expect("opens");
     dir.create_vdn(&vdn_record(1, "One", None)).await.expect("VDN");
     for number in [101, 102] {
-        dir.create_agent(&new_agent(profile(number, 1, vec![]))).await.expect("agent");
+        dir.create_agent(&new_agent(agent_with(number, 1, vec![]))).await.expect("agent");
     }
     drop(dir);
     // Read the column directly, as an attacker with the file would.
@@ -413,7 +366,7 @@ async fn the_stored_hash_is_a_salted_argon2id_string_and_not_the_password() {
 #[tokio::test]
 async fn error_messages_never_contain_the_password() {
     let dir = directory_with_skills().await;
-    let mut agent = new_agent(profile(101, 1, vec![]));
+    let mut agent = new_agent(agent_with(101, 1, vec![]));
     agent.password = "p".repeat(40);
     let refused = dir.create_agent(&agent).await.expect_err("too long");
     assert!(!refused.to_string().contains(&agent.password));
@@ -476,12 +429,12 @@ async fn clones_of_a_directory_share_the_same_data() {
 #[tokio::test]
 async fn many_agents_can_share_one_password_and_fail_as_a_whole() {
     let directory = directory_with_skills().await;
-    let batch: Vec<AgentProfile> = (301..=303).map(|n| profile(n, 1, vec![grant(1, 2)])).collect();
+    let batch: Vec<AgentProfile> = (301..=303).map(|n| agent_with(n, 1, vec![grant(1, 2)])).collect();
     directory.create_agents_sharing_password(&batch, "Shared-pass1").await.expect("created");
     for n in 301..=303 {
         directory.verify_password(work_no(n), "Shared-pass1").await.expect("each signs in with it");
     }
-    let clash: Vec<AgentProfile> = [304, 301].iter().map(|&n| profile(n, 1, vec![grant(1, 2)])).collect();
+    let clash: Vec<AgentProfile> = [304, 301].iter().map(|&n| agent_with(n, 1, vec![grant(1, 2)])).collect();
     let error = directory.create_agents_sharing_password(&clash, "Shared-pass1").await.unwrap_err();
     assert!(matches!(error, StoreError::Conflict(ref text) if text.contains("301")), "{error:?}");
     assert!(

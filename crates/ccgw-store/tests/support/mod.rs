@@ -61,12 +61,16 @@ pub(crate) fn new_agent(profile: AgentProfile) -> NewAgent {
     NewAgent { profile, password: "pw-123".into() }
 }
 
-/// An in-memory directory with VDN 1 holding skills 1, 2, 3 and VDN 2 holding skill 1.
+pub(crate) fn vdn_record(n: u16, name: &str, access_code: Option<&str>) -> VdnRecord {
+    VdnRecord { vdn: vdn(n), name: name.into(), access_code: access_code.map(phone) }
+}
+
+/// An in-memory directory with VDN 1 (access code 4000) holding skills 1, 2, 3 and VDN 2
+/// holding skill 1.
 pub(crate) async fn directory_with_skills() -> Directory {
     let dir = Directory::open_in_memory().await.expect("opens");
-    for (n, name) in [(1, "One"), (2, "Two")] {
-        dir.create_vdn(&VdnRecord { vdn: vdn(n), name: name.into(), access_code: None }).await.expect("VDN");
-    }
+    dir.create_vdn(&vdn_record(1, "One", Some("4000"))).await.expect("VDN 1");
+    dir.create_vdn(&vdn_record(2, "Two", None)).await.expect("VDN 2");
     for (v, id, name) in [(1, 1, "General"), (1, 2, "VIP"), (1, 3, "Sales"), (2, 1, "Other")] {
         dir.create_skill(&skill(v, id, name)).await.expect("skill");
     }
