@@ -378,13 +378,6 @@ pub(super) fn work_no_param(call: &AgentCall) -> Result<WorkNo, HuaweiReply> {
 }
 
 /// Answers `result` or the reply that stopped it.
-fn answer<T: Serialize>(result: Result<T, HuaweiReply>) -> HuaweiReply {
-    match result {
-        Ok(result) => HuaweiReply::success("success", result),
-        Err(reply) => reply,
-    }
-}
-
 // ---------------------------------------------------------------------------------------
 // Handlers.
 
@@ -397,7 +390,7 @@ struct RestReasonItem {
 
 /// `GET restreason`: `[{"restReasonId":1,"restReason":"Lunch"}]` (Huawei Java demo keys).
 async fn rest_reasons(State(state): State<ApiState>, call: AgentCall) -> HuaweiReply {
-    answer(
+    HuaweiReply::answer(
         async {
             let view = look(&state, &call, Want::default()).await?;
             let reasons = state.directory.list_rest_reasons(Some(view.vdn())).await.map_err(directory_failure)?;
@@ -419,15 +412,17 @@ async fn serving(state: &ApiState, call: &AgentCall) -> Result<(Roster, Vec<Work
 }
 
 async fn by_skill(State(state): State<ApiState>, call: AgentCall) -> HuaweiReply {
-    answer(serving(&state, &call).await.map(|(roster, serving)| roster.infos(serving)))
+    HuaweiReply::answer(serving(&state, &call).await.map(|(roster, serving)| roster.infos(serving)))
 }
 
 async fn ids_by_skill(State(state): State<ApiState>, call: AgentCall) -> HuaweiReply {
-    answer(serving(&state, &call).await.map(|(_, serving)| serving.iter().map(|w| w.to_string()).collect::<Vec<_>>()))
+    HuaweiReply::answer(
+        serving(&state, &call).await.map(|(_, serving)| serving.iter().map(|w| w.to_string()).collect::<Vec<_>>()),
+    )
 }
 
 async fn by_configured_skill(State(state): State<ApiState>, call: AgentCall) -> HuaweiReply {
-    answer(
+    HuaweiReply::answer(
         async {
             let roster = Roster::load(&state, &call).await?;
             let skill = skill_param(&call, &roster.view)?;
@@ -442,7 +437,7 @@ async fn by_configured_skill(State(state): State<ApiState>, call: AgentCall) -> 
 }
 
 async fn by_work_no(State(state): State<ApiState>, call: AgentCall) -> HuaweiReply {
-    answer(
+    HuaweiReply::answer(
         async {
             let roster = Roster::load(&state, &call).await?;
             let work_no = work_no_param(&call)?;
@@ -470,7 +465,7 @@ struct GroupInfo {
 }
 
 async fn group_of_agent(State(state): State<ApiState>, call: AgentCall) -> HuaweiReply {
-    answer(
+    HuaweiReply::answer(
         async {
             let roster = Roster::load(&state, &call).await?;
             let work_no = work_no_param(&call)?;
@@ -488,7 +483,7 @@ async fn group_of_agent(State(state): State<ApiState>, call: AgentCall) -> Huawe
 }
 
 async fn own_group(State(state): State<ApiState>, call: AgentCall) -> HuaweiReply {
-    answer(
+    HuaweiReply::answer(
         async {
             let roster = Roster::load(&state, &call).await?;
             let group = roster
@@ -504,7 +499,7 @@ async fn own_group(State(state): State<ApiState>, call: AgentCall) -> HuaweiRepl
 
 /// `GET agentongroupex?groupid=`.
 async fn given_group(State(state): State<ApiState>, call: AgentCall) -> HuaweiReply {
-    answer(
+    HuaweiReply::answer(
         async {
             let roster = Roster::load(&state, &call).await?;
             let group = call
@@ -523,7 +518,7 @@ async fn given_group(State(state): State<ApiState>, call: AgentCall) -> HuaweiRe
 }
 
 async fn groups(State(state): State<ApiState>, call: AgentCall) -> HuaweiReply {
-    answer(
+    HuaweiReply::answer(
         Roster::load(&state, &call)
             .await
             .map(|roster| roster.groups.values().map(|group| roster.group_info(group)).collect::<Vec<_>>()),
@@ -531,7 +526,7 @@ async fn groups(State(state): State<ApiState>, call: AgentCall) -> HuaweiReply {
 }
 
 async fn online(State(state): State<ApiState>, call: AgentCall) -> HuaweiReply {
-    answer(Roster::load(&state, &call).await.map(|roster| roster.infos(roster.view.live.keys().copied())))
+    HuaweiReply::answer(Roster::load(&state, &call).await.map(|roster| roster.infos(roster.view.live.keys().copied())))
 }
 
 #[derive(Serialize)]
@@ -541,7 +536,7 @@ struct PhoneItem {
 }
 
 async fn online_phones(State(state): State<ApiState>, call: AgentCall) -> HuaweiReply {
-    answer(look(&state, &call, Want { agents: true, ..Want::default() }).await.map(|view| {
+    HuaweiReply::answer(look(&state, &call, Want { agents: true, ..Want::default() }).await.map(|view| {
         view.live
             .values()
             .map(|live| PhoneItem { workno: live.profile.work_no.to_string(), phonenumber: live.phone.clone() })
@@ -551,7 +546,7 @@ async fn online_phones(State(state): State<ApiState>, call: AgentCall) -> Huawei
 
 /// `GET agentwasnameonvdn`: an object from work number to name (com.zz.CTI reads its keys).
 async fn names(State(state): State<ApiState>, call: AgentCall) -> HuaweiReply {
-    answer(Roster::load(&state, &call).await.map(|roster| {
+    HuaweiReply::answer(Roster::load(&state, &call).await.map(|roster| {
         roster
             .everyone()
             .into_iter()
@@ -561,11 +556,11 @@ async fn names(State(state): State<ApiState>, call: AgentCall) -> HuaweiReply {
 }
 
 async fn everyone(State(state): State<ApiState>, call: AgentCall) -> HuaweiReply {
-    answer(Roster::load(&state, &call).await.map(|roster| roster.infos(roster.everyone())))
+    HuaweiReply::answer(Roster::load(&state, &call).await.map(|roster| roster.infos(roster.everyone())))
 }
 
 async fn everyone_with_skills(State(state): State<ApiState>, call: AgentCall) -> HuaweiReply {
-    answer(
+    HuaweiReply::answer(
         Roster::load(&state, &call)
             .await
             .map(|roster| roster.everyone().into_iter().filter_map(|w| roster.info_with_skills(w)).collect::<Vec<_>>()),
@@ -573,7 +568,7 @@ async fn everyone_with_skills(State(state): State<ApiState>, call: AgentCall) ->
 }
 
 async fn idle(State(state): State<ApiState>, call: AgentCall) -> HuaweiReply {
-    answer(Roster::load(&state, &call).await.map(|roster| {
+    HuaweiReply::answer(Roster::load(&state, &call).await.map(|roster| {
         let idle = roster.signed_in().filter(|live| live.status == state_code::IDLE).map(|l| l.profile.work_no);
         roster.infos(idle.collect::<Vec<_>>())
     }))
@@ -581,7 +576,7 @@ async fn idle(State(state): State<ApiState>, call: AgentCall) -> HuaweiReply {
 
 /// `GET agentlistbystatus?status=` (a gateway state code; 2 lists the signed-out agents).
 async fn by_status(State(state): State<ApiState>, call: AgentCall) -> HuaweiReply {
-    answer(
+    HuaweiReply::answer(
         async {
             let roster = Roster::load(&state, &call).await?;
             let status = call
@@ -620,7 +615,7 @@ struct RestInfo {
 }
 
 async fn resting(State(state): State<ApiState>, call: AgentCall) -> HuaweiReply {
-    answer(
+    HuaweiReply::answer(
         async {
             let roster = Roster::load(&state, &call).await?;
             let reasons: HashMap<u8, String> = state
@@ -658,7 +653,7 @@ async fn resting(State(state): State<ApiState>, call: AgentCall) -> HuaweiReply 
 
 /// `GET allchatagents`: ccgw has no text chat, so nobody is in one: `[]`.
 async fn chat_agents(State(state): State<ApiState>, call: AgentCall) -> HuaweiReply {
-    answer(look(&state, &call, Want::default()).await.map(|_| Vec::<AgentInfo>::new()))
+    HuaweiReply::answer(look(&state, &call, Want::default()).await.map(|_| Vec::<AgentInfo>::new()))
 }
 
 /// Most work numbers `agentinfonoskills` takes at once.
@@ -685,7 +680,7 @@ fn batch_list(body: &[u8]) -> Result<Vec<WorkNo>, String> {
 
 /// `POST agentinfonoskills`: the agents of the list that exist in the VDN, in list order.
 async fn batch(State(state): State<ApiState>, call: AgentCall, body: Bytes) -> HuaweiReply {
-    answer(
+    HuaweiReply::answer(
         async {
             let roster = Roster::load(&state, &call).await?;
             let mut wanted = batch_list(&body).map_err(|detail| invalid(&detail))?;
@@ -698,7 +693,7 @@ async fn batch(State(state): State<ApiState>, call: AgentCall, body: Bytes) -> H
 }
 
 async fn flag(state: &ApiState, call: &AgentCall, right: impl FnOnce(Role) -> bool) -> HuaweiReply {
-    answer(look(state, call, Want::default()).await.map(|view| right(view.me.profile.role)))
+    HuaweiReply::answer(look(state, call, Want::default()).await.map(|view| right(view.me.profile.role)))
 }
 
 /// `iscensor`, `ismonitor`, `isspymonitor`: true for inspectors.

@@ -106,13 +106,6 @@ where
     state.engine.query(call.work_no, call.guid.clone(), query).await.map_err(engine_failure)
 }
 
-fn answer<T: Serialize>(result: Result<T, HuaweiReply>) -> HuaweiReply {
-    match result {
-        Ok(result) => HuaweiReply::success("success", result),
-        Err(reply) => reply,
-    }
-}
-
 /// `{}` when there is no call to describe.
 #[derive(Serialize)]
 #[serde(untagged)]
@@ -128,7 +121,7 @@ impl MaybeCall {
 }
 
 async fn ringing_call(State(state): State<ApiState>, call: AgentCall) -> HuaweiReply {
-    answer(
+    HuaweiReply::answer(
         with_own_call(&state, &call, |center, own, _| {
             let ringing = own.filter(|call| matches!(call.state(), CallState::Offered { .. }));
             Ok(MaybeCall::of(center, ringing))
@@ -141,7 +134,7 @@ async fn call_by_id(State(state): State<ApiState>, call: AgentCall) -> HuaweiRep
     let Some(wanted) = call.param("callid").and_then(|text| CallId::parse(text).ok()) else {
         return invalid("callid");
     };
-    answer(
+    HuaweiReply::answer(
         with_own_call(&state, &call, move |center, own, _| match own {
             Some(own) if *own.id() == wanted => Ok(CallInfo::of(center, own)),
             _ => Err(Refusal::InvalidParameter(format!("call {wanted} is not at this agent"))),
@@ -151,7 +144,7 @@ async fn call_by_id(State(state): State<ApiState>, call: AgentCall) -> HuaweiRep
 }
 
 async fn call_ids(State(state): State<ApiState>, call: AgentCall) -> HuaweiReply {
-    answer(
+    HuaweiReply::answer(
         with_own_call(&state, &call, |_, own, _| {
             Ok(own.map(|call| call.id().to_string()).into_iter().collect::<Vec<_>>())
         })
@@ -160,15 +153,15 @@ async fn call_ids(State(state): State<ApiState>, call: AgentCall) -> HuaweiReply
 }
 
 async fn call_count(State(state): State<ApiState>, call: AgentCall) -> HuaweiReply {
-    answer(with_own_call(&state, &call, |_, own, _| Ok(u32::from(own.is_some()))).await)
+    HuaweiReply::answer(with_own_call(&state, &call, |_, own, _| Ok(u32::from(own.is_some()))).await)
 }
 
 async fn is_in_call(State(state): State<ApiState>, call: AgentCall) -> HuaweiReply {
-    answer(with_own_call(&state, &call, |_, own, _| Ok(own.is_some())).await)
+    HuaweiReply::answer(with_own_call(&state, &call, |_, own, _| Ok(own.is_some())).await)
 }
 
 async fn remote_numbers(State(state): State<ApiState>, call: AgentCall) -> HuaweiReply {
-    answer(
+    HuaweiReply::answer(
         with_own_call(&state, &call, |_, own, _| {
             Ok(own.map(|call| call.info().caller.clone()).into_iter().collect::<Vec<_>>())
         })
@@ -177,7 +170,7 @@ async fn remote_numbers(State(state): State<ApiState>, call: AgentCall) -> Huawe
 }
 
 async fn call_data(State(state): State<ApiState>, call: AgentCall) -> HuaweiReply {
-    answer(
+    HuaweiReply::answer(
         with_own_call(&state, &call, |_, own, _| Ok(own.map(|call| call.info().call_data.clone()).unwrap_or_default()))
             .await,
     )
@@ -195,5 +188,5 @@ async fn waiting_in_skill(State(state): State<ApiState>, call: AgentCall) -> Hua
         }
         Ok(center.waiting_calls(vdn, skill).map(|call| CallInfo::of(center, call)).collect::<Vec<_>>())
     };
-    answer(state.engine.query(call.work_no, call.guid.clone(), read).await.map_err(engine_failure))
+    HuaweiReply::answer(state.engine.query(call.work_no, call.guid.clone(), read).await.map_err(engine_failure))
 }

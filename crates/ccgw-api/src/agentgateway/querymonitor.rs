@@ -39,13 +39,6 @@ pub(crate) fn routes(base: &str) -> Router<ApiState> {
         .route(&at("/setmaxchatnum/{vdnid}/{chatnum}"), post(set_max_chats))
 }
 
-fn answer<T: Serialize>(result: Result<T, HuaweiReply>) -> HuaweiReply {
-    match result {
-        Ok(result) => HuaweiReply::success("success", result),
-        Err(reply) => reply,
-    }
-}
-
 #[derive(Debug, Serialize)]
 struct Version {
     name: &'static str,
@@ -53,7 +46,7 @@ struct Version {
 }
 
 async fn version(State(state): State<ApiState>, call: AgentCall) -> HuaweiReply {
-    answer(
+    HuaweiReply::answer(
         look(&state, &call, Want::default())
             .await
             .map(|_| Version { name: "ccgw", version: env!("CARGO_PKG_VERSION") }),
@@ -70,7 +63,7 @@ struct ServerTime {
 }
 
 async fn server_time(State(state): State<ApiState>, call: AgentCall) -> HuaweiReply {
-    answer(look(&state, &call, Want::default()).await.map(|view| ServerTime {
+    HuaweiReply::answer(look(&state, &call, Want::default()).await.map(|view| ServerTime {
         time: view.now.as_millis(),
         time_string: view.now.utc_text(),
         time_zone: "UTC",
@@ -95,7 +88,7 @@ struct SystemState {
 
 async fn system_state(State(state): State<ApiState>, call: AgentCall) -> HuaweiReply {
     let want = Want { agents: true, stats: true };
-    answer(look(&state, &call, want).await.map(|view| SystemState {
+    HuaweiReply::answer(look(&state, &call, want).await.map(|view| SystemState {
         state: "normal",
         version: env!("CARGO_PKG_VERSION"),
         server_time: view.now.as_millis(),
@@ -144,11 +137,11 @@ async fn the_cluster(state: &ApiState, call: &AgentCall) -> Result<Cluster, Huaw
 }
 
 async fn clusters(State(state): State<ApiState>, call: AgentCall) -> HuaweiReply {
-    answer(the_cluster(&state, &call).await.map(|cluster| vec![cluster]))
+    HuaweiReply::answer(the_cluster(&state, &call).await.map(|cluster| vec![cluster]))
 }
 
 async fn cluster_by_name(State(state): State<ApiState>, call: AgentCall) -> HuaweiReply {
-    answer(the_cluster(&state, &call).await.and_then(|cluster| {
+    HuaweiReply::answer(the_cluster(&state, &call).await.and_then(|cluster| {
         if call.param("clustername") == Some(cluster.cluster_name.as_str()) {
             Ok(cluster)
         } else {
@@ -182,7 +175,7 @@ fn agent_node_of(state: &ApiState, call: &AgentCall, work_no: ccgw_core::WorkNo,
 }
 
 async fn agent_node(State(state): State<ApiState>, call: AgentCall) -> HuaweiReply {
-    answer(
+    HuaweiReply::answer(
         async {
             let roster = Roster::load(&state, &call).await?;
             let work_no = work_no_param(&call)?;
@@ -196,7 +189,7 @@ async fn agent_node(State(state): State<ApiState>, call: AgentCall) -> HuaweiRep
 }
 
 async fn agent_nodes(State(state): State<ApiState>, call: AgentCall) -> HuaweiReply {
-    answer(
+    HuaweiReply::answer(
         look(&state, &call, Want { agents: true, ..Want::default() }).await.map(|view| {
             view.live.keys().map(|&work_no| agent_node_of(&state, &call, work_no, true)).collect::<Vec<_>>()
         }),
@@ -205,7 +198,7 @@ async fn agent_nodes(State(state): State<ApiState>, call: AgentCall) -> HuaweiRe
 
 /// `GET skillstatisticinfo/{skillid}`: one `queryacdstat` object.
 async fn skill_statistics(State(state): State<ApiState>, call: AgentCall) -> HuaweiReply {
-    answer(
+    HuaweiReply::answer(
         async {
             let view = look(&state, &call, Want { stats: true, ..Want::default() }).await?;
             let skill = skill_param(&call, &view)?;

@@ -48,13 +48,6 @@ pub(crate) fn routes(base: &str) -> Router<ApiState> {
 /// Most skill ids one statistics request may name (official `queryacdstat` page).
 pub(super) const MAX_SKILLS: usize = 100;
 
-fn answer<T: Serialize>(result: Result<T, HuaweiReply>) -> HuaweiReply {
-    match result {
-        Ok(result) => HuaweiReply::success("success", result),
-        Err(reply) => reply,
-    }
-}
-
 fn with_stats() -> Want {
     Want { stats: true, ..Want::default() }
 }
@@ -68,18 +61,18 @@ fn waiting(view: &View, skills: impl IntoIterator<Item = SkillId>) -> u32 {
 }
 
 async fn wait_configured(State(state): State<ApiState>, call: AgentCall) -> HuaweiReply {
-    answer(look(&state, &call, with_stats()).await.map(|view| {
+    HuaweiReply::answer(look(&state, &call, with_stats()).await.map(|view| {
         let configured = view.me.profile.skills.iter().map(|grant| grant.skill);
         waiting(&view, configured)
     }))
 }
 
 async fn wait_signed_in(State(state): State<ApiState>, call: AgentCall) -> HuaweiReply {
-    answer(look(&state, &call, with_stats()).await.map(|view| waiting(&view, view.me.skills.clone())))
+    HuaweiReply::answer(look(&state, &call, with_stats()).await.map(|view| waiting(&view, view.me.skills.clone())))
 }
 
 async fn wait_in_skill(State(state): State<ApiState>, call: AgentCall) -> HuaweiReply {
-    answer(
+    HuaweiReply::answer(
         async {
             let view = look(&state, &call, with_stats()).await?;
             let skill = skill_param(&call, &view)?;
@@ -91,7 +84,7 @@ async fn wait_in_skill(State(state): State<ApiState>, call: AgentCall) -> Huawei
 
 /// `GET agentskill/{workNo}`: the configured skills of an agent of the VDN.
 async fn agent_skills(State(state): State<ApiState>, call: AgentCall) -> HuaweiReply {
-    answer(
+    HuaweiReply::answer(
         async {
             let view = look(&state, &call, Want::default()).await?;
             let work_no = super::agentgroup::work_no_param(&call)?;
@@ -133,7 +126,7 @@ fn vdn_skill_list(view: &View) -> Vec<VdnSkill> {
 }
 
 async fn own_vdn_skills(State(state): State<ApiState>, call: AgentCall) -> HuaweiReply {
-    answer(look(&state, &call, Want::default()).await.and_then(|view| {
+    HuaweiReply::answer(look(&state, &call, Want::default()).await.and_then(|view| {
         let skills = vdn_skill_list(&view);
         if skills.is_empty() { Err(HuaweiReply::error(retcode::AGENT_VDN_SKILLS_NONE)) } else { Ok(skills) }
     }))
@@ -141,7 +134,7 @@ async fn own_vdn_skills(State(state): State<ApiState>, call: AgentCall) -> Huawe
 
 /// `GET vdnskill/{vdnid}`: `vdnid` 1–512; only the caller's own VDN has skills to show.
 async fn vdn_skills(State(state): State<ApiState>, call: AgentCall) -> HuaweiReply {
-    answer(look(&state, &call, Want::default()).await.and_then(|view| {
+    HuaweiReply::answer(look(&state, &call, Want::default()).await.and_then(|view| {
         let vdn =
             call.param("vdnid").and_then(|text| text.parse::<Vdn>().ok()).ok_or_else(|| invalid("vdnid (1-512)"))?;
         let skills = if vdn == view.vdn() { vdn_skill_list(&view) } else { Vec::new() };
@@ -177,7 +170,7 @@ async fn access_code(state: &ApiState, vdn: Vdn) -> Result<Option<(String, Strin
 }
 
 async fn access_codes(State(state): State<ApiState>, call: AgentCall) -> HuaweiReply {
-    answer(
+    HuaweiReply::answer(
         async {
             let view = look(&state, &call, Want::default()).await?;
             let vdn = view.vdn();
@@ -370,7 +363,7 @@ fn known(view: &View, ids: &[SkillId]) -> Result<(), HuaweiReply> {
 
 /// `POST queryacdstat` with `{"skills":[ids]}` (mandatory, 1–100 ids).
 async fn acd_stat(State(state): State<ApiState>, call: AgentCall, body: Bytes) -> HuaweiReply {
-    answer(
+    HuaweiReply::answer(
         async {
             let view = look(&state, &call, with_stats()).await?;
             let ids = skill_list(&body).map_err(|bad| bad_skills(&bad))?;
@@ -384,7 +377,7 @@ async fn acd_stat(State(state): State<ApiState>, call: AgentCall, body: Bytes) -
 /// `POST queryskillstat`: like `queryacdstat`; an empty body (or no `skills`) means every
 /// skill of the VDN.
 async fn skill_stat(State(state): State<ApiState>, call: AgentCall, body: Bytes) -> HuaweiReply {
-    answer(
+    HuaweiReply::answer(
         async {
             let view = look(&state, &call, with_stats()).await?;
             let ids = match skill_list(&body) {

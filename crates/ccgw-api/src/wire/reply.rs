@@ -37,6 +37,14 @@ impl HuaweiReply {
     }
 
     /// Success without a `result` key (e.g. `forcelogout`, `handshake`).
+    /// A query's outcome: its result as a success, or the refusal it already holds.
+    pub(crate) fn answer<T: Serialize>(result: Result<T, HuaweiReply>) -> Self {
+        match result {
+            Ok(result) => Self::success("success", result),
+            Err(reply) => reply,
+        }
+    }
+
     pub(crate) fn success_bare(message: &str) -> Self {
         Self::envelope::<()>(message, retcode::SUCCESS.code, None)
     }
