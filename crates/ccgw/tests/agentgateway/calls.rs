@@ -5,16 +5,12 @@ use std::time::Duration;
 
 use serde_json::json;
 
-use crate::helpers::{TestApp, TestOpts, spawn_app};
-
-async fn idle_agent(app: &TestApp, work_no: u32, extra: serde_json::Value) -> String {
-    app.idle_agent(work_no, extra).await
-}
+use crate::helpers::{TestOpts, spawn_app};
 
 #[tokio::test]
 async fn the_whole_inbound_call_with_every_event_in_order() {
     let app = spawn_app(TestOpts::default()).await;
-    let guid = idle_agent(&app, 101, json!({})).await;
+    let guid = app.idle_agent(101, json!({})).await;
     let callid = app.place_call(1).await;
     assert!(
         callid.split_once('-').is_some_and(|(secs, seq)| secs.len() == 10 && seq.parse::<u64>().is_ok()),
@@ -84,8 +80,8 @@ async fn the_whole_inbound_call_with_every_event_in_order() {
 async fn answer_refuses_with_the_documented_retcodes() {
     let app = spawn_app(TestOpts::default()).await;
     assert_eq!(app.call("PUT", "voicecall/101/answer", Some("nobody"), None).await.retcode(), "100-006");
-    let guid = idle_agent(&app, 101, json!({})).await;
-    let guid_102 = idle_agent(&app, 102, json!({})).await;
+    let guid = app.idle_agent(101, json!({})).await;
+    let guid_102 = app.idle_agent(102, json!({})).await;
     assert_eq!(app.call("PUT", "voicecall/101/answer", Some(&guid), None).await.retcode(), "200-002", "nothing rings");
     let callid = app.place_call(1).await;
     app.events(101, &guid, 5).await;
@@ -109,7 +105,7 @@ async fn answer_refuses_with_the_documented_retcodes() {
 #[tokio::test]
 async fn expired_guid_cannot_answer() {
     let app = spawn_app(TestOpts { liveness_ms: 0, ..TestOpts::default() }).await;
-    let guid = idle_agent(&app, 101, json!({})).await;
+    let guid = app.idle_agent(101, json!({})).await;
     app.advance(Duration::from_secs(121)).await;
     assert_eq!(app.call("PUT", "voicecall/101/answer", Some(&guid), None).await.retcode(), "000-003");
 }
@@ -117,7 +113,7 @@ async fn expired_guid_cannot_answer() {
 #[tokio::test]
 async fn auto_answer_goes_straight_to_talking() {
     let app = spawn_app(TestOpts::default()).await;
-    let guid = idle_agent(&app, 101, json!({"autoanswer": true})).await;
+    let guid = app.idle_agent(101, json!({"autoanswer": true})).await;
     let callid = app.place_call(1).await;
     let events = app.events(101, &guid, 6).await;
     let types: Vec<_> = events.iter().map(|e| e["eventType"].as_str().unwrap()).collect();
@@ -139,8 +135,8 @@ async fn auto_answer_goes_straight_to_talking() {
 #[tokio::test]
 async fn an_unanswered_call_is_taken_back_and_offered_to_the_next_agent() {
     let app = spawn_app(TestOpts { ring_timeout_ms: 20_000, ..TestOpts::default() }).await;
-    let first = idle_agent(&app, 101, json!({})).await;
-    let second = idle_agent(&app, 102, json!({})).await;
+    let first = app.idle_agent(101, json!({})).await;
+    let second = app.idle_agent(102, json!({})).await;
     let callid = app.place_call(1).await;
     app.events(101, &first, 5).await;
     app.advance(Duration::from_secs(20)).await;
@@ -159,7 +155,7 @@ async fn an_unanswered_call_is_taken_back_and_offered_to_the_next_agent() {
 #[tokio::test]
 async fn a_caller_who_hangs_up_while_ringing_leaves_the_agent_idle() {
     let app = spawn_app(TestOpts::default()).await;
-    let guid = idle_agent(&app, 101, json!({})).await;
+    let guid = app.idle_agent(101, json!({})).await;
     let callid = app.place_call(1).await;
     app.events(101, &guid, 5).await;
     assert_eq!(app.hang_up(&callid).await, 200);
@@ -178,14 +174,14 @@ async fn a_caller_who_hangs_up_in_the_queue_never_reaches_an_agent() {
     let app = spawn_app(TestOpts::default()).await;
     let callid = app.place_call(2).await;
     assert_eq!(app.hang_up(&callid).await, 200);
-    let guid = idle_agent(&app, 101, json!({})).await;
+    let guid = app.idle_agent(101, json!({})).await;
     app.assert_no_event(101, &guid).await;
 }
 
 #[tokio::test]
 async fn customer_hanging_up_while_the_agent_answers_leaves_one_consistent_outcome() {
     let app = Arc::new(spawn_app(TestOpts::default()).await);
-    let guid = idle_agent(&app, 101, json!({})).await;
+    let guid = app.idle_agent(101, json!({})).await;
     let callid = app.place_call(1).await;
     app.events(101, &guid, 5).await;
     let answering = tokio::spawn({
@@ -230,7 +226,7 @@ async fn customer_hanging_up_while_the_agent_answers_leaves_one_consistent_outco
 #[tokio::test]
 async fn two_answers_at_once_connect_the_call_once() {
     let app = Arc::new(spawn_app(TestOpts::default()).await);
-    let guid = idle_agent(&app, 101, json!({})).await;
+    let guid = app.idle_agent(101, json!({})).await;
     app.place_call(1).await;
     app.events(101, &guid, 5).await;
     let answers: Vec<_> = (0..2)
@@ -255,8 +251,8 @@ async fn two_answers_at_once_connect_the_call_once() {
 #[tokio::test]
 async fn signing_out_while_ringing_sends_the_call_to_the_next_agent() {
     let app = spawn_app(TestOpts::default()).await;
-    let first = idle_agent(&app, 101, json!({})).await;
-    let second = idle_agent(&app, 102, json!({})).await;
+    let first = app.idle_agent(101, json!({})).await;
+    let second = app.idle_agent(102, json!({})).await;
     let callid = app.place_call(1).await;
     app.events(101, &first, 5).await;
     assert_eq!(app.call("DELETE", "onlineagent/101/logout", Some(&first), None).await.retcode(), "0");
@@ -270,7 +266,7 @@ async fn signing_out_while_ringing_sends_the_call_to_the_next_agent() {
 #[tokio::test]
 async fn wrap_up_follows_a_call_when_autoenteridle_is_off() {
     let app = spawn_app(TestOpts { wrap_up_ms: 30_000, ..TestOpts::default() }).await;
-    let guid = idle_agent(&app, 101, json!({"autoanswer": true, "autoenteridle": false})).await;
+    let guid = app.idle_agent(101, json!({"autoanswer": true, "autoenteridle": false})).await;
     let callid = app.place_call(1).await;
     app.events(101, &guid, 6).await;
     assert_eq!(app.hang_up(&callid).await, 200);

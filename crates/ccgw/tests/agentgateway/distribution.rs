@@ -7,10 +7,6 @@ use serde_json::json;
 
 use crate::helpers::{TestApp, TestOpts, spawn_app};
 
-async fn idle_agent(app: &TestApp, work_no: u32, extra: serde_json::Value) -> String {
-    app.idle_agent(work_no, extra).await
-}
-
 async fn offered_callid(app: &TestApp, work_no: u32, guid: &str) -> String {
     let offer = app.events(work_no, guid, 5).await;
     offer[4]["content"]["callid"].as_str().unwrap().to_owned()
@@ -22,7 +18,7 @@ async fn the_highest_priority_call_is_offered_first_then_arrival_order() {
     let normal = app.place_call_with(json!({"caller": "1001", "skill": 1})).await;
     let urgent = app.place_call_with(json!({"caller": "1002", "skill": 1, "priority": 9})).await;
     let later = app.place_call_with(json!({"caller": "1003", "skill": 1})).await;
-    let guid = idle_agent(&app, 110, json!({})).await;
+    let guid = app.idle_agent(110, json!({})).await;
     let mut served = Vec::new();
     for _ in 0..3 {
         served.push(offered_callid(&app, 110, &guid).await);
@@ -48,7 +44,7 @@ async fn queue_limits_edited_live_refuse_overflow_and_time_out_calls() {
     assert_eq!(live, [first.as_str()], "the second call was refused: queue full");
 
     app.advance(Duration::from_secs(30)).await;
-    let guid = idle_agent(&app, 110, json!({})).await; // skill 1 only
+    let guid = app.idle_agent(110, json!({})).await; // skill 1 only
     let offer = app.events(110, &guid, 5).await;
     assert_eq!(offer[0]["content"]["skillId"], json!(1), "overflowed from skill 2 into skill 1");
     assert_eq!(offer[4]["content"]["callid"], json!(first));
