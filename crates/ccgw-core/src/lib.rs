@@ -20,8 +20,9 @@ mod time;
 pub use agent::{Agent, AgentState, InitialState, NOTE_CAPACITY, Note, Pending, StateKind};
 pub use call::{Call, CallEnd, CallOutcome, CallState, EndedBy, NewCall, QueueKey};
 pub use center::{
-    BulletinTarget, Center, CenterSettings, CommandKind, Effect, Effects, NoteDelivery, REJECTED_BUSY_REASON, Rule,
-    SignIn, SignOut, SkillCounters, SkillSnapshot, StateCommand, SwitchAction, TRANSITIONS, Timer, transition_rule,
+    BulletinTarget, Center, CenterSettings, CommandKind, DialFailure, Effect, Effects, NoteDelivery, Party,
+    REJECTED_BUSY_REASON, Rule, SignIn, SignOut, SkillCounters, SkillSnapshot, StateCommand, SwitchAction, TRANSITIONS,
+    Timer, transition_rule,
 };
 pub use directory::{
     AgentProfile, GroupId, GroupProfile, Overflow, QueueLimits, RestReason, Role, RoutingPolicy, SkillGrant,

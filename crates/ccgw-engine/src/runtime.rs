@@ -230,6 +230,7 @@ impl Runtime {
                 self.center.call_arrived(call, now)
             }
             TelephonyReport::CustomerHungUp(call) => self.center.customer_hung_up(&call, now),
+            _ => Effects::new(),
         };
         self.apply(fx, now);
     }

@@ -121,6 +121,12 @@ impl Switch for SimSwitch {
                 // A redirected call leaves the center: for this switch it is over.
                 live.remove(&call);
             }
+            _ => {}
         }
+    }
+
+    fn next_call_id(&self) -> CallId {
+        let sequence = self.sequence.fetch_add(1, Ordering::Relaxed) + 1;
+        CallId::compose(self.clock.now().as_unix_seconds(), sequence)
     }
 }

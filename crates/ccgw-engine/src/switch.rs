@@ -1,7 +1,7 @@
 //! The telephony boundary. The engine tells a [`Switch`] what to do with calls; the
 //! switch reports what happened on its own time through a [`TelephonyReport`] channel.
 
-use ccgw_core::{CallId, NewCall, SwitchAction};
+use ccgw_core::{CallId, DialFailure, NewCall, SwitchAction, WorkNo};
 
 /// Something the switch observed.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -10,9 +10,24 @@ pub enum TelephonyReport {
     Incoming(NewCall),
     /// The customer hung up.
     CustomerHungUp(CallId),
+    /// The agent's phone went off-hook for the agent's own call (after `OffHook` or `PickUp`).
+    PhoneOffHook { call: CallId, agent: WorkNo },
+    /// The agent's phone refused the call (busy, rejected, unreachable).
+    PhoneFailed { call: CallId, agent: WorkNo },
+    /// A dialled number is ringing.
+    FarEndAlerting { call: CallId, number: String },
+    /// A dialled number answered.
+    FarEndAnswered { call: CallId, number: String },
+    /// A dialled number could not be reached.
+    FarEndFailed { call: CallId, number: String, cause: DialFailure },
+    /// A party outside the center (a dialled number or the customer) hung up.
+    FarEndHungUp { call: CallId, number: String },
 }
 
 pub trait Switch: Send + Sync + 'static {
     /// Carries out an action. Must not block: outcomes come back as reports.
     fn execute(&self, action: SwitchAction);
+    /// A fresh call id for a call an agent places, from the same sequence as the
+    /// switch's own calls so that the two never collide.
+    fn next_call_id(&self) -> CallId;
 }

@@ -102,15 +102,121 @@ pub enum Timer {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum SwitchAction {
     /// Ring the agent's phone with the call.
-    Alert { call: CallId, agent: WorkNo, phone: PhoneNumber },
+    Alert {
+        call: CallId,
+        agent: WorkNo,
+        phone: PhoneNumber,
+    },
     /// Stop ringing the agent's phone (the call stays with the switch, queued again).
-    StopAlerting { call: CallId, agent: WorkNo },
+    StopAlerting {
+        call: CallId,
+        agent: WorkNo,
+    },
     /// Connect the call to the agent's phone.
-    Connect { call: CallId, agent: WorkNo, phone: PhoneNumber },
+    Connect {
+        call: CallId,
+        agent: WorkNo,
+        phone: PhoneNumber,
+    },
     /// End the call for every party.
-    Release { call: CallId },
+    Release {
+        call: CallId,
+    },
     /// Send the call out of the center to a number (queue overflow).
-    Redirect { call: CallId, to: PhoneNumber },
+    Redirect {
+        call: CallId,
+        to: PhoneNumber,
+    },
+    /// The agent places a call of its own (call-out, internal call, consultation): its
+    /// phone must go off-hook first. The switch answers with `PhoneOffHook` or
+    /// `PhoneFailed`.
+    OffHook {
+        call: CallId,
+        agent: WorkNo,
+        phone: PhoneNumber,
+    },
+    /// The agent picked its ringing phone up by command (`phonepickup`).
+    PickUp {
+        call: CallId,
+        agent: WorkNo,
+    },
+    /// Dial a number outside the center as a party of the call, showing `caller`. The
+    /// switch answers with `FarEndAlerting`, then `FarEndAnswered` or `FarEndFailed`.
+    Dial {
+        call: CallId,
+        number: String,
+        caller: String,
+    },
+    /// One party leaves a call that goes on without it.
+    Drop {
+        call: CallId,
+        party: Party,
+    },
+    /// The agent's leg is put on hold (the other parties hear the hold tone), or back.
+    Hold {
+        call: CallId,
+        agent: WorkNo,
+    },
+    Retrieve {
+        call: CallId,
+        agent: WorkNo,
+    },
+    /// The agent's microphone in the call is muted, or not.
+    Mute {
+        call: CallId,
+        agent: WorkNo,
+        on: bool,
+    },
+    /// DTMF digits from the agent into the call.
+    Digits {
+        call: CallId,
+        agent: WorkNo,
+        digits: String,
+    },
+    /// Every party of `from` (but those listed in `leaving`) joins `into`; `from` ends.
+    Join {
+        from: CallId,
+        into: CallId,
+        leaving: Vec<Party>,
+    },
+}
+
+/// A party of a call, as the switch knows it.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum Party {
+    /// An agent of the center, on its phone.
+    Agent(WorkNo),
+    /// A number outside the center: the customer of an inbound call, the far end of an
+    /// outbound one.
+    Number(String),
+}
+
+/// Why the switch could not reach a number (`OUTBOUND_DETECT_EVENT` gives the code).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum DialFailure {
+    Busy,
+    Rejected,
+    InvalidNumber,
+    NoAnswer,
+}
+
+impl DialFailure {
+    pub const ALL: [DialFailure; 4] =
+        [DialFailure::Busy, DialFailure::Rejected, DialFailure::InvalidNumber, DialFailure::NoAnswer];
+
+    /// The name used in configuration and the extension API.
+    pub fn name(self) -> &'static str {
+        match self {
+            DialFailure::Busy => "busy",
+            DialFailure::Rejected => "reject",
+            DialFailure::InvalidNumber => "invalid",
+            DialFailure::NoAnswer => "no-answer",
+        }
+    }
+
+    pub fn from_name(name: &str) -> Option<Self> {
+        Self::ALL.into_iter().find(|failure| failure.name() == name)
+    }
 }
 
 /// One thing the runtime must do, in order.
