@@ -12,31 +12,19 @@ use crate::time::Timestamp;
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum AgentState {
     /// Ready for a call since `since` (the longest idle agent is offered first).
-    Idle {
-        since: Timestamp,
-    },
+    Idle { since: Timestamp },
     /// Not ready (`saybusy`, sign-in with status 3, or forced) with a busy reason (spec 02 §4.5).
-    NotReady {
-        reason: u16,
-    },
+    NotReady { reason: u16 },
     /// Resting with a rest cause until `ends`; `overdue` once `AgentState_Rest_Timeout` was sent.
-    Rest {
-        cause: u8,
-        ends: Timestamp,
-        overdue: bool,
-    },
+    Rest { cause: u8, ends: Timestamp, overdue: bool },
     /// After-call work; `ends` when a wrap-up time applies.
-    WrapUp {
-        ends: Option<Timestamp>,
-    },
+    WrapUp { ends: Option<Timestamp> },
     /// A call is offered; `idle_since` is restored if the caller gives up.
-    Ringing {
-        call: CallId,
-        idle_since: Timestamp,
-    },
-    Talking {
-        call: CallId,
-    },
+    Ringing { call: CallId, idle_since: Timestamp },
+    /// In one or more calls: `call` is the current one (the one `release` ends), which
+    /// may be ringing at the far end, talking or held; older calls are all held
+    /// ([`Agent::held_calls`]).
+    Talking { call: CallId },
 }
 
 impl AgentState {
@@ -132,6 +120,8 @@ pub struct Agent {
     pub(crate) last_seen: Timestamp,
     pub(crate) notes: VecDeque<Note>,
     pub(crate) notes_dropped: u64,
+    /// Calls on hold behind the current one, oldest first.
+    pub(crate) held_calls: Vec<CallId>,
 }
 
 impl Agent {
@@ -185,6 +175,16 @@ impl Agent {
 
     pub fn has_skill(&self, skill: SkillId) -> bool {
         self.skills.iter().any(|grant| grant.skill == skill)
+    }
+
+    /// Calls on hold behind the current one, oldest first.
+    pub fn held_calls(&self) -> &[CallId] {
+        &self.held_calls
+    }
+
+    /// Every call the agent is in: the held ones, then the current one.
+    pub fn calls(&self) -> impl Iterator<Item = &CallId> {
+        self.held_calls.iter().chain(self.state.call())
     }
 
     pub fn notes(&self) -> &VecDeque<Note> {

@@ -1,24 +1,59 @@
-//! A customer call as the distribution core sees it.
+//! A call as the center sees it: a customer call routed through a skill queue, or a
+//! call an agent placed (call-out, internal call, consultation), with its parties.
 
 use std::cmp::Reverse;
 
+use crate::center::{DialFailure, Party};
+use crate::event::CallFeature;
 use crate::ids::{CallId, PhoneNumber, SkillId, Vdn, WorkNo};
 use crate::time::Timestamp;
 
+/// Where a call is in its routing. Only customer calls are ever queued or offered.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum CallState {
     /// Waiting in its skill queue.
     Queued,
     /// Ringing at `agent`; `offer` tells a stale ring timeout from the current one.
-    Offered {
-        agent: WorkNo,
-        offer: u64,
-        since: Timestamp,
-    },
-    Talking {
-        agent: WorkNo,
-        since: Timestamp,
-    },
+    Offered { agent: WorkNo, offer: u64, since: Timestamp },
+    /// Out of the queues since `since`: its parties tell who is in it and how.
+    Live { since: Timestamp },
+}
+
+/// How far one party's leg of a call has come.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Leg {
+    /// Asked for and not ringing yet: an agent's phone going off-hook, a number being dialled.
+    Setup,
+    Alerting,
+    Connected,
+    /// The party (an agent) put the call on hold; the others hear the hold tone.
+    Held,
+}
+
+/// One party of a live call.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CallParty {
+    pub party: Party,
+    pub leg: Leg,
+    pub muted: bool,
+}
+
+impl CallParty {
+    pub(crate) fn new(party: Party, leg: Leg) -> Self {
+        Self { party, leg, muted: false }
+    }
+
+    /// Connected or held: in the call, not still being set up.
+    pub fn is_in(&self) -> bool {
+        matches!(self.leg, Leg::Connected | Leg::Held)
+    }
+
+    pub fn agent(&self) -> Option<WorkNo> {
+        match self.party {
+            Party::Agent(work_no) => Some(work_no),
+            Party::Number(_) => None,
+        }
+    }
 }
 
 /// A call placed into a skill queue by the switch.
@@ -46,6 +81,9 @@ pub struct QueueKey {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Call {
     pub(crate) info: NewCall,
+    pub(crate) feature: CallFeature,
+    /// The agent who placed the call; `None` for a customer call.
+    pub(crate) placed_by: Option<WorkNo>,
     pub(crate) arrived: Timestamp,
     /// Arrival order in the center, to break ties between calls of the same millisecond.
     pub(crate) seq: u64,
@@ -56,6 +94,12 @@ pub struct Call {
     pub(crate) route: Vec<SkillId>,
     /// When the call entered its current queue.
     pub(crate) queued_since: Timestamp,
+    /// Everyone in the call or being connected to it, in the order they came.
+    pub(crate) parties: Vec<CallParty>,
+    /// The first agent to talk in the call, and when (for the outcome).
+    pub(crate) answered: Option<(WorkNo, Timestamp)>,
+    /// Counts set-up steps, so that a stale set-up timer is recognised.
+    pub(crate) attempt: u64,
 }
 
 impl Call {
@@ -92,8 +136,60 @@ impl Call {
         &self.offered_to
     }
 
+    pub fn feature(&self) -> CallFeature {
+        self.feature
+    }
+
+    pub fn placed_by(&self) -> Option<WorkNo> {
+        self.placed_by
+    }
+
+    pub fn parties(&self) -> &[CallParty] {
+        &self.parties
+    }
+
+    pub fn answered(&self) -> Option<(WorkNo, Timestamp)> {
+        self.answered
+    }
+
+    pub fn party(&self, party: &Party) -> Option<&CallParty> {
+        self.parties.iter().find(|p| p.party == *party)
+    }
+
+    pub(crate) fn party_mut(&mut self, party: &Party) -> Option<&mut CallParty> {
+        self.parties.iter_mut().find(|p| p.party == *party)
+    }
+
+    /// The agent's leg in this call, if the agent is a party.
+    pub fn agent_leg(&self, work_no: WorkNo) -> Option<Leg> {
+        self.party(&Party::Agent(work_no)).map(|p| p.leg)
+    }
+
+    /// Agents who are parties, in the order they came.
+    pub fn agents(&self) -> impl Iterator<Item = WorkNo> + '_ {
+        self.parties.iter().filter_map(CallParty::agent)
+    }
+
+    /// The number outside the center that an agent in this call talks to: the customer,
+    /// or the dialled number; for an internal call, the other agent's work number.
+    pub fn other_party_number(&self, of: WorkNo) -> String {
+        self.parties
+            .iter()
+            .find(|p| p.party != Party::Agent(of))
+            .map(|p| party_number(&p.party))
+            .unwrap_or_else(|| self.info.caller.clone())
+    }
+
     pub(crate) fn queue_key(&self) -> QueueKey {
         QueueKey { rank: Reverse(self.info.priority), arrived: self.arrived, seq: self.seq }
+    }
+}
+
+/// How a party is named in events (`number` of `AgentEvent_Customer_Release`, `partner`).
+pub fn party_number(party: &Party) -> String {
+    match party {
+        Party::Agent(work_no) => work_no.to_string(),
+        Party::Number(number) => number.clone(),
     }
 }
 
@@ -104,15 +200,62 @@ pub enum EndedBy {
     Agent,
     /// The agent was signed out by force or by the liveness timeout.
     SignOut,
+    /// The gateway stopped while the call was live.
+    Shutdown,
 }
 
 impl EndedBy {
+    pub const ALL: [EndedBy; 4] = [EndedBy::Customer, EndedBy::Agent, EndedBy::SignOut, EndedBy::Shutdown];
+
     pub fn as_str(self) -> &'static str {
         match self {
             EndedBy::Customer => "customer",
             EndedBy::Agent => "agent",
             EndedBy::SignOut => "sign-out",
+            EndedBy::Shutdown => "shutdown",
         }
+    }
+}
+
+/// Why a call an agent placed never connected.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum FailReason {
+    /// The agent's own phone refused or was not picked up in time.
+    AgentPhone,
+    /// The dialled number could not be reached.
+    FarEnd(DialFailure),
+    /// The called agent was not signed in or not free.
+    AgentUnavailable,
+    /// Nobody answered within the time allowed.
+    Timeout,
+    /// The placing agent hung up (or was signed out) first.
+    Cancelled,
+}
+
+impl FailReason {
+    pub const ALL: [FailReason; 8] = [
+        FailReason::AgentPhone,
+        FailReason::FarEnd(DialFailure::Busy),
+        FailReason::FarEnd(DialFailure::Rejected),
+        FailReason::FarEnd(DialFailure::InvalidNumber),
+        FailReason::FarEnd(DialFailure::NoAnswer),
+        FailReason::AgentUnavailable,
+        FailReason::Timeout,
+        FailReason::Cancelled,
+    ];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            FailReason::AgentPhone => "agent-phone",
+            FailReason::FarEnd(failure) => failure.name(),
+            FailReason::AgentUnavailable => "agent-unavailable",
+            FailReason::Timeout => "timeout",
+            FailReason::Cancelled => "cancelled",
+        }
+    }
+
+    pub fn from_name(name: &str) -> Option<Self> {
+        Self::ALL.into_iter().find(|reason| reason.as_str() == name)
     }
 }
 
@@ -133,12 +276,29 @@ pub enum CallOutcome {
     Overflowed { to: PhoneNumber },
     /// The call waited its maximum and had nowhere to overflow to.
     TimedOut,
+    /// A call placed by `agent` that never connected.
+    Failed { agent: WorkNo, reason: FailReason },
+    /// The call's parties were joined into call `into` (conference, connect-held); that
+    /// call carries on and has its own outcome.
+    Joined { into: CallId },
+    /// The gateway stopped before the call was answered.
+    Shutdown,
 }
 
 impl CallOutcome {
     /// Every value [`CallOutcome::code`] can give.
-    pub const CODES: [&'static str; 7] =
-        ["answered", "abandoned-in-queue", "abandoned-ringing", "no-agent", "queue-full", "overflowed", "timed-out"];
+    pub const CODES: [&'static str; 10] = [
+        "answered",
+        "abandoned-in-queue",
+        "abandoned-ringing",
+        "no-agent",
+        "queue-full",
+        "overflowed",
+        "timed-out",
+        "failed",
+        "joined",
+        "shutdown",
+    ];
 
     /// A stable name for records and the extension API.
     pub fn code(&self) -> &'static str {
@@ -150,13 +310,18 @@ impl CallOutcome {
             CallOutcome::QueueFull => "queue-full",
             CallOutcome::Overflowed { .. } => "overflowed",
             CallOutcome::TimedOut => "timed-out",
+            CallOutcome::Failed { .. } => "failed",
+            CallOutcome::Joined { .. } => "joined",
+            CallOutcome::Shutdown => "shutdown",
         }
     }
 
     /// The agent who answered or was ringing, if any.
     pub fn agent(&self) -> Option<WorkNo> {
         match self {
-            CallOutcome::Answered { agent, .. } | CallOutcome::AbandonedRinging { agent } => Some(*agent),
+            CallOutcome::Answered { agent, .. }
+            | CallOutcome::AbandonedRinging { agent }
+            | CallOutcome::Failed { agent, .. } => Some(*agent),
             _ => None,
         }
     }
@@ -167,6 +332,7 @@ impl CallOutcome {
 pub struct CallEnd {
     /// The call as it arrived (its `skill` is the first queue it entered).
     pub call: NewCall,
+    pub feature: CallFeature,
     /// Every skill queue the call entered, in order; the last is where it ended.
     pub route: Vec<SkillId>,
     pub arrived: Timestamp,

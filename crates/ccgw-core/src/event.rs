@@ -4,17 +4,43 @@
 use crate::ids::{CallId, SkillId, WorkNo};
 use crate::time::Timestamp;
 
-/// Which of the call types of spec 04 §5.1 a call is (`feature` in events).
+/// Which of the call types of spec 04 §5.1 a call is (`feature` in events). It stays
+/// bound to the call id for the call's life.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum CallFeature {
     Inbound,
+    Internal,
+    Outbound,
+    ConsultTwoParty,
+    ConsultThreeParty,
 }
 
 impl CallFeature {
+    pub const ALL: [CallFeature; 5] = [
+        CallFeature::Inbound,
+        CallFeature::Internal,
+        CallFeature::Outbound,
+        CallFeature::ConsultTwoParty,
+        CallFeature::ConsultThreeParty,
+    ];
+
     pub fn code(self) -> u8 {
         match self {
             CallFeature::Inbound => 0,
+            CallFeature::Internal => 6,
+            CallFeature::Outbound => 7,
+            CallFeature::ConsultTwoParty => 51,
+            CallFeature::ConsultThreeParty => 52,
         }
+    }
+
+    pub fn from_code(code: u8) -> Option<Self> {
+        Self::ALL.into_iter().find(|feature| feature.code() == code)
+    }
+
+    /// Calls between agents of the center: not transferable, not mutable (spec 04 §2.3).
+    pub fn is_internal(self) -> bool {
+        matches!(self, CallFeature::Internal | CallFeature::ConsultTwoParty | CallFeature::ConsultThreeParty)
     }
 }
 
@@ -106,4 +132,18 @@ pub enum AgentEvent {
     CallRelease(CallId),
     /// `AgentEvent_Customer_Release`: the party `number` left the call.
     CustomerRelease { call: CallId, number: String },
+    /// `AgentEvent_Hold`: the agent put the call on hold.
+    Hold(CallId),
+    /// `AgentEvent_Call_Out_Fail`: a call-out failed.
+    CallOutFail(CallId),
+    /// `AgentEvent_Inside_Call_Fail`: an internal call failed.
+    InsideCallFail(CallId),
+    /// `AgentEvent_Consult_Fail`: a consultation call failed.
+    ConsultFail(CallId),
+    /// `AgentEvent_Connect_Fail`: the agent's leg of a call failed to connect.
+    ConnectFail(CallId),
+    /// `OUTBOUND_DETECT_EVENT`: why a call-out failed.
+    OutboundDetect { call: CallId, detect: u32, desc: &'static str },
+    /// `AgentEvent_Conference`: a three-party call formed with `partners`.
+    Conference { call: CallId, partners: Vec<String> },
 }

@@ -35,4 +35,28 @@ pub enum Refusal {
     NoCallToRelease,
     #[error("the agent receives events by push, not by polling")]
     PushModePolling,
+    #[error("the number cannot be dialled: 1-24 of digits, * and #")]
+    NumberInvalid,
+    #[error("no idle agent in the skill queue")]
+    NoIdleAgent,
+    #[error("no call to hold")]
+    NoCallToHold,
+    #[error("the call cannot be held now")]
+    HoldNotPossible,
+    #[error("no held call")]
+    NoHeldCall,
+    #[error("the held call cannot be retrieved while another call is active")]
+    RetrieveNotPossible,
+    #[error("no call to mute")]
+    NoCallToMute,
+    #[error("the call cannot be muted now")]
+    MuteNotPossible,
+    #[error("no call to unmute")]
+    NoCallToUnmute,
+    #[error("the call is not muted")]
+    UnmuteNotPossible,
+    #[error("no talking call to send digits into")]
+    NoCallForDigits,
+    #[error("video is not supported: ccgw carries voice calls only")]
+    MediaNotSupported,
 }

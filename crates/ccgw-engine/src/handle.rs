@@ -4,8 +4,8 @@
 use std::sync::Arc;
 
 use ccgw_core::{
-    AgentProfile, BulletinTarget, CallId, Center, Guid, InitialState, Note, NoteDelivery, PhoneNumber, Refusal,
-    SkillGrant, SkillProfile, StateCommand, Timestamp, WorkNo,
+    AgentProfile, BulletinTarget, CallId, CallRequest, Center, Guid, InitialState, Note, NoteDelivery, PhoneNumber,
+    Refusal, SkillGrant, SkillProfile, StateCommand, Timestamp, WorkNo,
 };
 use tokio::sync::{mpsc, oneshot};
 
@@ -65,6 +65,22 @@ pub enum AgentAction {
     },
     /// Reads (and forgets) the agent's unread notes.
     TakeNotes,
+    /// `callout`, `callinner`, `callinnerskill`: replies with the new call's id.
+    PlaceCall(CallRequest),
+    Hold,
+    /// `gethold[?callid=]`.
+    Retrieve {
+        call: Option<CallId>,
+    },
+    /// `beginmute` (true) / `endmute` (false).
+    Mute(bool),
+    /// `seconddial`: DTMF digits into the current call.
+    Digits(String),
+    /// `dropcall/{callid}`.
+    DropCall(CallId),
+    PhonePickup,
+    /// `releasephone`: hang up every call.
+    ReleasePhone,
 }
 
 #[derive(Debug, Clone)]
@@ -83,6 +99,8 @@ pub enum Reply {
     SignedIn(SignedIn),
     Delivery(NoteDelivery),
     Notes(Vec<Note>),
+    /// The id of a call the agent placed.
+    Placed(CallId),
 }
 
 /// A read-only look at the center, run inside the engine task after the Guid check.
@@ -104,6 +122,8 @@ pub(crate) enum Request {
     /// Runs `query` with no agent (extension API, metrics).
     Inspect(Query),
     ConfigureSkills(Vec<SkillProfile>),
+    /// Ends every live call with an outcome, then stops the engine.
+    Shutdown,
 }
 
 impl std::fmt::Debug for Request {
@@ -116,6 +136,7 @@ impl std::fmt::Debug for Request {
             Request::Query { work_no, .. } => f.debug_struct("Query").field("work_no", work_no).finish(),
             Request::Inspect(_) => f.write_str("Inspect"),
             Request::ConfigureSkills(skills) => f.debug_tuple("ConfigureSkills").field(&skills.len()).finish(),
+            Request::Shutdown => f.write_str("Shutdown"),
         }
     }
 }
@@ -176,6 +197,12 @@ impl EngineHandle {
         });
         self.send(Request::Inspect(query)).await?;
         rx.await.map_err(|_| EngineError::Stopped)
+    }
+
+    /// Ends every live call with its outcome (handed to the recorder) and stops the
+    /// engine: after this returns, no call record is produced any more.
+    pub async fn shut_down(&self) -> Result<(), EngineError> {
+        self.send(Request::Shutdown).await.map(|_| ())
     }
 
     /// Replaces the skill configuration the distribution uses.

@@ -27,7 +27,11 @@ pub use handle::{AgentAction, EngineHandle, Reply, SignInRequest, SignedIn};
 pub use mailbox::{Delivered, Mailbox};
 pub use recorder::{CallRecorder, MemoryRecorder};
 pub use settings::EngineSettings;
-pub use sim::{PlaceCall, SimCall, SimLeg, SimSwitch};
+pub use sim::{
+    CallOrigin, DEFAULT_ANSWER_DELAY, FarEndBehaviour, FarEndRule, MAX_DIGITS, MAX_FAR_END_DELAY, NumberPattern,
+    PhoneMode, PlaceCall, RuleError, SimCall, SimCallState, SimError, SimParty, SimPartyState, SimSettings, SimSwitch,
+    far_end_delay,
+};
 pub use switch::{Switch, TelephonyReport};
 
 /// Requests waiting for the engine before senders are made to wait.
@@ -41,16 +45,18 @@ pub struct Engine {
 }
 
 /// Starts the engine task on the current tokio runtime. `skills` is the initial skill
-/// configuration; every finished call goes to `recorder`.
+/// configuration; every finished call goes to `recorder`; `sim` scripts the simulated
+/// switch's far ends.
 pub fn start(
     settings: EngineSettings,
     clock: Arc<dyn Clock>,
     skills: Vec<ccgw_core::SkillProfile>,
     recorder: Arc<dyn CallRecorder>,
+    sim: SimSettings,
 ) -> Engine {
     let (requests_tx, requests_rx) = mpsc::channel(REQUEST_BACKLOG);
     let (reports_tx, reports_rx) = mpsc::unbounded_channel();
-    let sim = Arc::new(SimSwitch::new(clock.clone(), reports_tx));
+    let sim = Arc::new(SimSwitch::with_settings(clock.clone(), reports_tx, sim));
     let runtime = runtime::Runtime::new(settings, clock, sim.clone(), skills, recorder);
     let task = tokio::spawn(runtime.run(requests_rx, reports_rx));
     Engine { handle: EngineHandle { requests: requests_tx }, sim, task }

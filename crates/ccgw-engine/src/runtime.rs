@@ -71,6 +71,13 @@ impl Runtime {
             tokio::select! {
                 biased;
                 envelope = requests.recv() => match envelope {
+                    Some(Envelope { request: Request::Shutdown, reply }) => {
+                        let now = self.clock.now();
+                        let fx = self.center.shut_down(now);
+                        self.apply(fx, now);
+                        let _ = reply.send(Ok(Reply::Done));
+                        break;
+                    }
                     Some(envelope) => {
                         let outcome = self.handle(envelope.request);
                         // The handler may have given up (client disconnected); nothing to do then.
@@ -121,6 +128,8 @@ impl Runtime {
                 self.center.configure_skills(skills);
                 Ok(Reply::Done)
             }
+            // Taken by the run loop before it gets here.
+            Request::Shutdown => Ok(Reply::Done),
         }
     }
 
@@ -196,6 +205,41 @@ impl Runtime {
                 Ok(Reply::Delivery(delivery))
             }
             AgentAction::TakeNotes => self.center.take_notes(work_no).map(Reply::Notes),
+            AgentAction::PlaceCall(request) => {
+                let id = self.switch.next_call_id();
+                let fx = self.center.place_call(work_no, id.clone(), request, now)?;
+                tracing::info!(%work_no, call_id = %id, "agent placed a call");
+                self.apply(fx, now);
+                Ok(Reply::Placed(id))
+            }
+            AgentAction::Hold => {
+                let fx = self.center.hold(work_no, now);
+                self.applied(fx, now)
+            }
+            AgentAction::Retrieve { call } => {
+                let fx = self.center.retrieve(work_no, call.as_ref(), now);
+                self.applied(fx, now)
+            }
+            AgentAction::Mute(on) => {
+                let fx = self.center.mute(work_no, on, now);
+                self.applied(fx, now)
+            }
+            AgentAction::Digits(digits) => {
+                let fx = self.center.send_digits(work_no, &digits, now);
+                self.applied(fx, now)
+            }
+            AgentAction::DropCall(call) => {
+                let fx = self.center.drop_call(work_no, &call, now);
+                self.applied(fx, now)
+            }
+            AgentAction::PhonePickup => {
+                let fx = self.center.phone_pickup(work_no, now);
+                self.applied(fx, now)
+            }
+            AgentAction::ReleasePhone => {
+                let fx = self.center.release_phone(work_no, now);
+                self.applied(fx, now)
+            }
         }
     }
 
@@ -230,7 +274,14 @@ impl Runtime {
                 self.center.call_arrived(call, now)
             }
             TelephonyReport::CustomerHungUp(call) => self.center.customer_hung_up(&call, now),
-            _ => Effects::new(),
+            TelephonyReport::PhoneOffHook { call, agent } => self.center.phone_off_hook(&call, agent, now),
+            TelephonyReport::PhoneFailed { call, agent } => self.center.phone_failed(&call, agent, now),
+            TelephonyReport::FarEndAlerting { call, number } => self.center.far_end_alerting(&call, &number, now),
+            TelephonyReport::FarEndAnswered { call, number } => self.center.far_end_answered(&call, &number, now),
+            TelephonyReport::FarEndFailed { call, number, cause } => {
+                self.center.far_end_failed(&call, &number, cause, now)
+            }
+            TelephonyReport::FarEndHungUp { call, number } => self.center.far_end_hung_up(&call, &number, now),
         };
         self.apply(fx, now);
     }

@@ -1,7 +1,7 @@
 //! Call records: one row per finished call, written in batches and read back newest
 //! first, page by page.
 
-use ccgw_core::{CallEnd, CallId, CallOutcome, NewCall, SkillId, Timestamp, Vdn, WorkNo};
+use ccgw_core::{CallEnd, CallFeature, CallId, CallOutcome, FailReason, NewCall, SkillId, Timestamp, Vdn, WorkNo};
 use sqlx::{QueryBuilder, Sqlite, SqliteConnection};
 
 use crate::convert;
@@ -9,7 +9,7 @@ use crate::directory::Directory;
 use crate::error::{StoreError, is_unique_violation};
 
 /// Every outcome code a record can carry ([`CallOutcome::code`]).
-pub const OUTCOME_CODES: [&str; 7] = CallOutcome::CODES;
+pub const OUTCOME_CODES: [&str; 10] = CallOutcome::CODES;
 
 /// A finished call as stored: `id` is the record's number, increasing in the order the
 /// records were written.
@@ -67,6 +67,8 @@ struct OutcomeColumns<'a> {
     answered_at_ms: Option<i64>,
     ended_by: Option<&'static str>,
     overflow_number: Option<&'a str>,
+    failure: Option<&'static str>,
+    joined_into: Option<&'a str>,
 }
 
 fn outcome_columns<'a>(call: &CallId, outcome: &'a CallOutcome) -> Result<OutcomeColumns<'a>, StoreError> {
@@ -75,7 +77,7 @@ fn outcome_columns<'a>(call: &CallId, outcome: &'a CallOutcome) -> Result<Outcom
             agent: Some(i64::from(agent.get())),
             answered_at_ms: Some(millis(call, *answered_at)?),
             ended_by: Some(ended_by.as_str()),
-            overflow_number: None,
+            ..OutcomeColumns::default()
         },
         CallOutcome::AbandonedRinging { agent } => {
             OutcomeColumns { agent: Some(i64::from(agent.get())), ..OutcomeColumns::default() }
@@ -83,9 +85,19 @@ fn outcome_columns<'a>(call: &CallId, outcome: &'a CallOutcome) -> Result<Outcom
         CallOutcome::Overflowed { to } => {
             OutcomeColumns { overflow_number: Some(to.as_str()), ..OutcomeColumns::default() }
         }
-        CallOutcome::AbandonedInQueue | CallOutcome::NoAgent | CallOutcome::QueueFull | CallOutcome::TimedOut => {
-            OutcomeColumns::default()
+        CallOutcome::Failed { agent, reason } => OutcomeColumns {
+            agent: Some(i64::from(agent.get())),
+            failure: Some(reason.as_str()),
+            ..OutcomeColumns::default()
+        },
+        CallOutcome::Joined { into } => {
+            OutcomeColumns { joined_into: Some(into.as_str()), ..OutcomeColumns::default() }
         }
+        CallOutcome::AbandonedInQueue
+        | CallOutcome::NoAgent
+        | CallOutcome::QueueFull
+        | CallOutcome::TimedOut
+        | CallOutcome::Shutdown => OutcomeColumns::default(),
     })
 }
 
@@ -114,12 +126,15 @@ struct RecordRow {
     ended_by: Option<String>,
     overflow_number: Option<String>,
     offered_to: String,
+    feature: i64,
+    failure: Option<String>,
+    joined_into: Option<String>,
 }
 
 /// The columns of a [`RecordRow`].
 const RECORD_COLUMNS: &str = "id, call_id, vdn, first_skill, route, caller, called, call_data, media_type, priority, \
                               arrived_ms, ended_ms, outcome, agent, answered_at_ms, ended_by, overflow_number, \
-                              offered_to";
+                              offered_to, feature, failure, joined_into";
 
 fn outcome_from_row(row: &RecordRow) -> Result<CallOutcome, StoreError> {
     let corrupt = || StoreError::Corrupt(format!("call record {} has an inconsistent outcome.", row.id));
@@ -138,6 +153,14 @@ fn outcome_from_row(row: &RecordRow) -> Result<CallOutcome, StoreError> {
             CallOutcome::Overflowed { to: convert::phone(row.overflow_number.as_deref().ok_or_else(corrupt)?)? }
         }
         "timed-out" => CallOutcome::TimedOut,
+        "failed" => CallOutcome::Failed {
+            agent: agent()?,
+            reason: row.failure.as_deref().and_then(FailReason::from_name).ok_or_else(corrupt)?,
+        },
+        "joined" => CallOutcome::Joined {
+            into: row.joined_into.as_deref().and_then(|id| CallId::parse(id).ok()).ok_or_else(corrupt)?,
+        },
+        "shutdown" => CallOutcome::Shutdown,
         other => return Err(StoreError::Corrupt(format!("outcome {other:?} is unknown."))),
     })
 }
@@ -149,6 +172,10 @@ fn from_row(row: RecordRow) -> Result<StoredCall, StoreError> {
     Ok(StoredCall {
         id: row.id,
         end: CallEnd {
+            feature: u8::try_from(row.feature)
+                .ok()
+                .and_then(CallFeature::from_code)
+                .ok_or_else(|| StoreError::Corrupt(format!("call record {} has call type {}.", row.id, row.feature)))?,
             call: NewCall {
                 id,
                 vdn: convert::vdn(row.vdn)?,
@@ -175,8 +202,8 @@ async fn insert_record(conn: &mut SqliteConnection, end: &CallEnd) -> Result<(),
     sqlx::query(
         "INSERT INTO call_records (call_id, vdn, first_skill, final_skill, route, caller, called, call_data,
                                    media_type, priority, arrived_ms, ended_ms, outcome, agent, answered_at_ms,
-                                   ended_by, overflow_number, offered_to)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18)",
+                                   ended_by, overflow_number, offered_to, feature, failure, joined_into)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19, ?20, ?21)",
     )
     .bind(call.id.as_str())
     .bind(i64::from(call.vdn.get()))
@@ -196,6 +223,9 @@ async fn insert_record(conn: &mut SqliteConnection, end: &CallEnd) -> Result<(),
     .bind(outcome.ended_by)
     .bind(outcome.overflow_number)
     .bind(convert::join_list(&end.offered_to))
+    .bind(i64::from(end.feature.code()))
+    .bind(outcome.failure)
+    .bind(outcome.joined_into)
     .execute(conn)
     .await
     .map_err(|e| {
@@ -301,6 +331,9 @@ mod tests {
             CallOutcome::QueueFull,
             CallOutcome::Overflowed { to: PhoneNumber::parse("5551234").unwrap() },
             CallOutcome::TimedOut,
+            CallOutcome::Failed { agent, reason: FailReason::FarEnd(ccgw_core::DialFailure::Busy) },
+            CallOutcome::Joined { into: CallId::parse("1700000000-9").unwrap() },
+            CallOutcome::Shutdown,
         ]
     }
 
@@ -334,6 +367,9 @@ mod tests {
                 ended_by: columns.ended_by.map(Into::into),
                 overflow_number: columns.overflow_number.map(Into::into),
                 offered_to: String::new(),
+                feature: 7,
+                failure: columns.failure.map(Into::into),
+                joined_into: columns.joined_into.map(Into::into),
             };
             assert_eq!(outcome_from_row(&row).unwrap(), outcome);
         }

@@ -96,7 +96,7 @@ pub(crate) fn timestamp(value: i64) -> Result<Timestamp, StoreError> {
 }
 
 pub(crate) fn ended_by(value: &str) -> Result<EndedBy, StoreError> {
-    [EndedBy::Customer, EndedBy::Agent, EndedBy::SignOut]
+    EndedBy::ALL
         .into_iter()
         .find(|by| by.as_str() == value)
         .ok_or_else(|| StoreError::Corrupt(format!("ended by {value:?} is unknown.")))

@@ -3,7 +3,7 @@
 
 mod support;
 
-use ccgw_core::{CallEnd, CallId, CallOutcome, EndedBy, NewCall, Timestamp};
+use ccgw_core::{CallEnd, CallFeature, CallId, CallOutcome, DialFailure, EndedBy, FailReason, NewCall, Timestamp};
 use ccgw_store::{Directory, OUTCOME_CODES, RecordQuery, StoredCall};
 
 use support::*;
@@ -26,6 +26,7 @@ fn call_end(id: &str, vdn_no: u16, skill: u32, arrived: u64, outcome: CallOutcom
             media_type: 5,
             priority: 0,
         },
+        feature: CallFeature::Inbound,
         route: vec![skill_id(skill)],
         arrived: at(arrived),
         ended: at(arrived + 60_000),
@@ -84,11 +85,26 @@ async fn every_kind_of_record_round_trips_losslessly() {
         call_end("2-5", 1, 1, 50, CallOutcome::Overflowed { to: phone("5551234") }),
         call_end("2-6", 1, 1, 60, CallOutcome::TimedOut),
         CallEnd { route: Vec::new(), ..call_end("2-7", 1, 1, 70, answered(103, 75)) },
+        CallEnd {
+            feature: CallFeature::Outbound,
+            ..call_end(
+                "2-8",
+                1,
+                1,
+                80,
+                CallOutcome::Failed { agent: work_no(104), reason: FailReason::FarEnd(DialFailure::NoAnswer) },
+            )
+        },
+        CallEnd {
+            feature: CallFeature::ConsultTwoParty,
+            ..call_end("2-9", 1, 1, 90, CallOutcome::Joined { into: CallId::parse("1-77").unwrap() })
+        },
+        call_end("3-0", 1, 1, 100, CallOutcome::Shutdown),
     ];
     dir.record_calls(&ends).await.expect("recorded");
 
     let stored = dir.call_records(&RecordQuery::default()).await.expect("read");
-    // Newest first: the rich call, then 2-7 down to 2-1.
+    // Newest first: the rich call, then 3-0 down to 2-1.
     let mut read: Vec<CallEnd> = stored.iter().map(|r| r.end.clone()).collect();
     read[1..].reverse();
     assert_eq!(read, ends);

@@ -6,10 +6,10 @@ use std::net::SocketAddr;
 use std::path::{Path, PathBuf};
 use std::time::Duration;
 
-use anyhow::{Context, bail};
+use anyhow::{Context, anyhow, bail};
 use ccgw_api::ApiSettings;
 use ccgw_core::{AuthMode, AuthSettings, CenterSettings};
-use ccgw_engine::EngineSettings;
+use ccgw_engine::{EngineSettings, FarEndRule, SimSettings, far_end_delay};
 use figment::Figment;
 use figment::providers::{Env, Format, Serialized, Toml};
 use serde::{Deserialize, Serialize};
@@ -31,6 +31,7 @@ pub struct Config {
     pub demo_password: Option<String>,
     pub engine: EngineConfig,
     pub api: ApiConfig,
+    pub sim: SimConfig,
 }
 
 impl Default for Config {
@@ -46,6 +47,7 @@ impl Default for Config {
             demo_password: None,
             engine: EngineConfig::default(),
             api: ApiConfig::default(),
+            sim: SimConfig::default(),
         }
     }
 }
@@ -70,6 +72,8 @@ pub struct EngineConfig {
     pub mailbox_capacity: usize,
     /// Send `AgentOther_All_Agent_Busy` when a skill's first call has to wait.
     pub all_busy_notice: bool,
+    /// How long a number an agent dials may ring before the call fails.
+    pub dial_timeout_ms: u64,
     /// How often skill edits made outside the server (CLI) are picked up.
     pub skill_refresh_ms: u64,
 }
@@ -88,6 +92,7 @@ impl Default for EngineConfig {
             no_answer_busy_reason: 2,
             mailbox_capacity: 1024,
             all_busy_notice: false,
+            dial_timeout_ms: 60_000,
             skill_refresh_ms: 2_000,
         }
     }
@@ -107,6 +112,35 @@ impl Default for ApiConfig {
     fn default() -> Self {
         Self { poll_hold_ms: 10_000, work_no_min: 1, work_no_max: 999_999, server_name: "ccgw".into() }
     }
+}
+
+/// The simulated switch: how numbers the center dials behave.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct SimConfig {
+    /// First matching pattern wins; unmatched numbers answer after `default_answer_ms`.
+    pub far_ends: Vec<FarEndConfig>,
+    pub default_answer_ms: u64,
+}
+
+impl Default for SimConfig {
+    fn default() -> Self {
+        let default_answer_ms = ccgw_engine::DEFAULT_ANSWER_DELAY.as_millis() as u64;
+        Self { far_ends: Vec::new(), default_answer_ms }
+    }
+}
+
+/// `{ pattern = "139*", behaviour = "busy" }`, `{ pattern = "5*", behaviour = "answer", after_ms = 200 }`
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct FarEndConfig {
+    /// Exact digits, a prefix ending in `*`, or `*` for every number.
+    pub pattern: String,
+    /// `answer`, `ring`, `busy`, `reject`, `invalid` or `no-answer`.
+    pub behaviour: String,
+    /// Ringing time before `answer`, `reject` or `no-answer` (default: `default_answer_ms`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub after_ms: Option<u64>,
 }
 
 /// Flags given on the command line; `None` leaves the lower layers in force.
@@ -168,7 +202,25 @@ impl Config {
         if self.tls_cert.is_some() != self.tls_key.is_some() {
             bail!("tls_cert and tls_key must be given together");
         }
+        self.sim_settings()?;
         Ok(())
+    }
+
+    /// The simulated switch's settings; an error names the entry at fault.
+    pub fn sim_settings(&self) -> anyhow::Result<SimSettings> {
+        let rules = self
+            .sim
+            .far_ends
+            .iter()
+            .enumerate()
+            .map(|(index, rule)| {
+                FarEndRule::parse(&rule.pattern, &rule.behaviour, rule.after_ms)
+                    .map_err(|error| anyhow!("sim.far_ends[{index}] (pattern {:?}): {error}", rule.pattern))
+            })
+            .collect::<anyhow::Result<Vec<_>>>()?;
+        let default_answer =
+            far_end_delay(self.sim.default_answer_ms).map_err(|error| anyhow!("sim.default_answer_ms: {error}"))?;
+        Ok(SimSettings { rules, default_answer })
     }
 
     pub fn engine_settings(&self) -> EngineSettings {
@@ -188,6 +240,7 @@ impl Config {
                 no_answer_busy_reason: engine.no_answer_busy_reason,
                 allow_force_login: engine.allow_force_login,
                 all_busy_notice: engine.all_busy_notice,
+                dial_timeout: Duration::from_millis(engine.dial_timeout_ms.max(1)),
             },
             node: engine.node,
             mailbox_capacity: engine.mailbox_capacity,
@@ -247,5 +300,43 @@ mod tests {
         assert!(Config::load(Some(&file), &Overrides::default()).is_err());
         std::fs::write(&file, "unknown_key = 1\n").unwrap();
         assert!(Config::load(Some(&file), &Overrides::default()).is_err());
+    }
+
+    #[test]
+    fn far_end_rules_load_in_order_from_the_sim_section() {
+        let dir = tempfile::tempdir().unwrap();
+        let file = dir.path().join("sim.toml");
+        let text = "[sim]\ndefault_answer_ms = 300\nfar_ends = [\n  { pattern = \"139*\", behaviour = \"busy\" },\n  \
+                    { pattern = \"5*\", behaviour = \"answer\", after_ms = 200 },\n]\n";
+        std::fs::write(&file, text).unwrap();
+        let sim = Config::load(Some(&file), &Overrides::default()).unwrap().sim_settings().unwrap();
+        assert_eq!(sim.default_answer, Duration::from_millis(300));
+        assert_eq!(
+            sim.rules,
+            [FarEndRule::parse("139*", "busy", None).unwrap(), FarEndRule::parse("5*", "answer", Some(200)).unwrap(),]
+        );
+        let defaults = Config::load(None, &Overrides::default()).unwrap().sim_settings().unwrap();
+        assert_eq!(defaults, SimSettings::default());
+    }
+
+    #[test]
+    fn a_bad_far_end_rule_is_refused_naming_the_entry() {
+        let dir = tempfile::tempdir().unwrap();
+        let file = dir.path().join("bad-sim.toml");
+        let cases = [
+            (
+                "far_ends = [{ pattern = \"1\", behaviour = \"answer\" }, { pattern = \"13a*\", behaviour = \"busy\" }]",
+                "sim.far_ends[1] (pattern \"13a*\")",
+            ),
+            ("far_ends = [{ pattern = \"5*\", behaviour = \"hangup\" }]", "behaviour \"hangup\" is not one of"),
+            ("far_ends = [{ pattern = \"5*\", behaviour = \"busy\", after_ms = 5 }]", "busy takes no delay"),
+            ("default_answer_ms = 99999999", "sim.default_answer_ms"),
+            ("far_ends = [{ pattern = \"5*\" }]", "behaviour"),
+        ];
+        for (sim, part) in cases {
+            std::fs::write(&file, format!("[sim]\n{sim}\n")).unwrap();
+            let error = Config::load(Some(&file), &Overrides::default()).unwrap_err();
+            assert!(format!("{error:#}").contains(part), "{sim}: {error:#}");
+        }
     }
 }

@@ -72,7 +72,8 @@ impl App {
         let clock = hooks.clock.unwrap_or_else(|| Arc::new(SystemClock));
         let skills = directory.list_skills(None).await.context("while loading the skills")?;
         let records = RecordWriter::start(directory.clone());
-        let engine = ccgw_engine::start(config.engine_settings(), clock, skills, records.clone());
+        let sim = config.sim_settings()?;
+        let engine = ccgw_engine::start(config.engine_settings(), clock, skills, records.clone(), sim);
         let refresh = tokio::spawn(refresh_skills(directory.clone(), engine.handle.clone(), config.skill_refresh()));
         let state = ApiState::new(
             engine.handle.clone(),
@@ -111,6 +112,11 @@ impl App {
         accept_until(&self.listener, self.acceptor.clone(), ccgw_api::app(self.state.clone()), shutdown).await;
         tracing::info!("listener closed");
         self.refresh.abort();
+        // Calls still live get their outcome now, and the engine stops, so that every
+        // record exists before the drain below and none can follow it.
+        if let Err(error) = self.engine.handle.shut_down().await {
+            tracing::error!(%error, "the engine had stopped before shutdown: live calls may lack a record");
+        }
         if !self.records.drain(RECORD_DRAIN_LIMIT).await {
             tracing::error!(unwritten = self.records.unwritten(), "call records still unwritten at shutdown");
         }

@@ -1,6 +1,6 @@
 //! Fixtures the unit tests of this crate share.
 
-use ccgw_core::{CallEnd, CallId, CallOutcome, NewCall, SkillId, Timestamp, Vdn, WorkNo};
+use ccgw_core::{CallEnd, CallFeature, CallId, CallOutcome, NewCall, SkillId, Timestamp, Vdn, WorkNo};
 
 /// A call of VDN 1 that arrived in skill 1 at `arrived` (ms), overflowed to skill 2, was
 /// offered to agent 102 and ended 95 s later with `outcome`.
@@ -16,6 +16,7 @@ pub(crate) fn call_end(id: &str, arrived: u64, outcome: CallOutcome) -> CallEnd 
             media_type: 5,
             priority: 0,
         },
+        feature: CallFeature::Inbound,
         route: vec![SkillId::new(1).unwrap(), SkillId::new(2).unwrap()],
         arrived: Timestamp::from_millis(arrived),
         ended: Timestamp::from_millis(arrived + 95_000),

@@ -71,7 +71,10 @@ impl CallInfo {
         let (state, agent, since) = match call.state() {
             CallState::Queued => ("queued", String::new(), call.queued_since()),
             CallState::Offered { agent, since, .. } => ("ringing", agent.to_string(), *since),
-            CallState::Talking { agent, since } => ("talking", agent.to_string(), *since),
+            CallState::Live { since } => {
+                let agent = call.answered().map(|(agent, _)| agent.to_string()).unwrap_or_default();
+                (if call.answered().is_some() { "talking" } else { "dialling" }, agent, *since)
+            }
         };
         Self {
             call_id: info.id.to_string(),

@@ -28,6 +28,14 @@ fn invalid(detail: &str) -> HuaweiReply {
     HuaweiReply::refused(&Refusal::InvalidParameter(detail.to_owned()))
 }
 
+/// A request body that must be one JSON object (`000-002` otherwise).
+pub(crate) fn json_object(body: &[u8]) -> Result<serde_json::Map<String, serde_json::Value>, HuaweiReply> {
+    match serde_json::from_slice::<serde_json::Value>(body) {
+        Ok(serde_json::Value::Object(object)) => Ok(object),
+        _ => Err(invalid("body must be a JSON object")),
+    }
+}
+
 impl FromRequestParts<ApiState> for AgentCall {
     type Rejection = HuaweiReply;
 

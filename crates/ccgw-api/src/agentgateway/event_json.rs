@@ -56,6 +56,17 @@ enum Content<'a> {
         #[serde(rename = "waitNum")]
         wait_num: u32,
     },
+    /// `OUTBOUND_DETECT_EVENT`: `detect` is a JSON number on the official page.
+    OutboundDetect {
+        #[serde(rename = "callId")]
+        call_id: &'a str,
+        detect: u32,
+        desc: &'a str,
+    },
+    Conference {
+        callid: &'a str,
+        partner: String,
+    },
 }
 
 /// Keys and types of the official `AgentEvent_Incoming_CallInfo` example.
@@ -195,7 +206,19 @@ fn content(event: &AgentEvent) -> Option<Content<'_>> {
             other_phone,
             kind: MAIN,
         })),
-        AgentEvent::NoAnswer(call) | AgentEvent::CallRelease(call) => Some(Content::CallId(call.as_str())),
+        AgentEvent::NoAnswer(call)
+        | AgentEvent::CallRelease(call)
+        | AgentEvent::Hold(call)
+        | AgentEvent::CallOutFail(call)
+        | AgentEvent::InsideCallFail(call)
+        | AgentEvent::ConsultFail(call)
+        | AgentEvent::ConnectFail(call) => Some(Content::CallId(call.as_str())),
+        AgentEvent::OutboundDetect { call, detect, desc } => {
+            Some(Content::OutboundDetect { call_id: call.as_str(), detect: *detect, desc })
+        }
+        AgentEvent::Conference { call, partners } => {
+            Some(Content::Conference { callid: call.as_str(), partner: partners.join(",") })
+        }
         AgentEvent::CustomerRelease { call, number } => {
             Some(Content::CustomerRelease { callid: call.as_str(), number })
         }

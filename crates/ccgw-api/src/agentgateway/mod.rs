@@ -14,7 +14,7 @@ mod queuedevice;
 mod voicecall;
 
 use axum::Router;
-use axum::routing::{delete, get, put};
+use axum::routing::get;
 use ccgw_core::catalog::retcode;
 use ccgw_engine::EngineError;
 
@@ -35,10 +35,8 @@ pub(crate) fn router() -> Router<ApiState> {
         .merge(queuedevice::routes(base))
         .merge(querymonitor::routes(base))
         .merge(calldata::routes(base))
+        .merge(voicecall::routes(base))
         .route(&format!("{base}/agentevent/{{agentid}}"), get(agentevent::poll))
-        .route(&format!("{base}/voicecall/{{agentid}}/answer"), put(voicecall::answer))
-        .route(&format!("{base}/voicecall/{{agentid}}/release"), delete(voicecall::release))
-        .route(&format!("{base}/voicecall/{{agentid}}"), delete(voicecall::release))
 }
 
 /// Renders an engine failure for a Huawei client.

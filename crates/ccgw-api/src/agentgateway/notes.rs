@@ -21,7 +21,7 @@ use ccgw_engine::{AgentAction, Reply};
 use serde::Serialize;
 use serde_json::Value;
 
-use super::context::AgentCall;
+use super::context::{AgentCall, json_object};
 use super::engine_failure;
 use crate::state::ApiState;
 use crate::wire::lenient;
@@ -79,13 +79,6 @@ async fn send_one(State(state): State<ApiState>, call: AgentCall) -> HuaweiReply
         return invalid("content is longer than 1023 bytes");
     }
     deliver(&state, call, AgentAction::SendNote { to: vec![receiver], content }, true).await
-}
-
-fn json_object(body: &[u8]) -> Result<serde_json::Map<String, Value>, HuaweiReply> {
-    match serde_json::from_slice::<Value>(body) {
-        Ok(Value::Object(object)) => Ok(object),
-        _ => Err(invalid("body must be a JSON object")),
-    }
 }
 
 /// `POST sendnoteletex` with `{"agentIds":[…], "content":"…"}`.

@@ -1,13 +1,58 @@
-//! `/voicecall/{agentid}/…`: answer and release (spec 04 §2.2, §2.13).
+//! `/voicecall/{agentid}/…`: call control (spec 04). Every command answers `{}` as its
+//! result unless the spec gives one (the new call's id for the calls an agent places);
+//! refusals carry the retcodes of `ccgw_core::catalog::retcode`.
 
+use axum::Router;
+use axum::body::Bytes;
 use axum::extract::State;
-use ccgw_core::{CallId, Refusal};
-use ccgw_engine::AgentAction;
+use axum::routing::{delete, post, put};
+use ccgw_core::{CallId, CallRequest, Callee, MAX_DIALLED_LEN, Refusal, SkillId, WorkNo};
+use ccgw_engine::{AgentAction, Reply};
+use serde_json::{Map, Value, json};
 
-use super::context::AgentCall;
+use super::context::{AgentCall, json_object};
 use super::engine_failure;
 use crate::state::ApiState;
+use crate::wire::lenient;
 use crate::wire::reply::HuaweiReply;
+
+/// Longest call-associated data a call carries (spec 04 §2.1).
+const MAX_CALL_DATA: usize = 16 * 1024;
+
+pub(crate) fn routes(base: &str) -> Router<ApiState> {
+    let at = |tail: &str| format!("{base}/voicecall/{{agentid}}/{tail}");
+    Router::new()
+        .route(&at("answer"), put(answer))
+        .route(&at("release"), delete(release))
+        .route(&format!("{base}/voicecall/{{agentid}}"), delete(release))
+        .route(&at("callout"), put(call_out))
+        .route(&at("callinner"), put(call_inner))
+        .route(&at("callinnerskill"), put(call_inner_skill))
+        .route(&at("hold"), post(hold))
+        .route(&at("gethold"), post(retrieve))
+        .route(&at("beginmute"), post(begin_mute))
+        .route(&at("endmute"), post(end_mute))
+        .route(&at("beginmutevideo"), post(video))
+        .route(&at("endmutevideo"), post(video))
+        .route(&at("seconddial/{number}"), post(second_dial))
+        .route(&at("seconddialex"), post(second_dial_query))
+        .route(&at("dropcall/{callid}"), post(drop_call))
+        .route(&at("phonepickup"), post(phone_pickup).put(phone_pickup))
+        .route(&at("phonehangup"), put(release))
+        .route(&at("releasephone"), delete(release_phone))
+}
+
+fn invalid(detail: &str) -> HuaweiReply {
+    HuaweiReply::refused(&Refusal::InvalidParameter(detail.to_owned()))
+}
+
+/// Carries out a command whose result is `{}`.
+async fn act(state: &ApiState, call: AgentCall, action: AgentAction) -> HuaweiReply {
+    match state.engine.act(call.work_no, call.guid, action).await {
+        Ok(_) => HuaweiReply::success("success", json!({})),
+        Err(error) => engine_failure(error),
+    }
+}
 
 /// `PUT answer[?callid=]`: a callid that cannot be a call id names no ringing call.
 pub(crate) async fn answer(State(state): State<ApiState>, call: AgentCall) -> HuaweiReply {
@@ -18,16 +63,164 @@ pub(crate) async fn answer(State(state): State<ApiState>, call: AgentCall) -> Hu
             Err(_) => return HuaweiReply::refused(&Refusal::NoCallToAnswer),
         },
     };
-    match state.engine.act(call.work_no, call.guid, AgentAction::Answer { call: wanted }).await {
-        Ok(_) => HuaweiReply::success("success", serde_json::json!({})),
+    act(&state, call, AgentAction::Answer { call: wanted }).await
+}
+
+/// `DELETE release`, the legacy `DELETE {agentid}`, and `PUT phonehangup`.
+pub(crate) async fn release(State(state): State<ApiState>, call: AgentCall) -> HuaweiReply {
+    act(&state, call, AgentAction::Release).await
+}
+
+/// The fields every placed call shares: `caller`, `skillid`, `callappdata`, `mediaability`.
+struct Placing {
+    caller: Option<String>,
+    skill: Option<SkillId>,
+    call_data: String,
+}
+
+fn placing_fields(object: &Map<String, Value>) -> Result<Placing, HuaweiReply> {
+    let caller = lenient::string(object, "caller").map_err(|_| invalid("caller must be a string"))?;
+    if let Some(caller) = &caller
+        && (caller.len() > MAX_DIALLED_LEN || !caller.bytes().all(|b| b.is_ascii_digit()))
+    {
+        return Err(invalid("caller must be 0-24 digits"));
+    }
+    let skill = match lenient::integer(object, "skillid").map_err(|_| invalid("skillid must be an integer"))? {
+        None | Some(0) => None,
+        Some(id) => Some(
+            u32::try_from(id)
+                .ok()
+                .and_then(|id| SkillId::new(id).ok())
+                .ok_or_else(|| invalid("skillid is out of range"))?,
+        ),
+    };
+    let call_data = lenient::string(object, "callappdata")
+        .map_err(|_| invalid("callappdata must be a string"))?
+        .unwrap_or_default();
+    if call_data.len() > MAX_CALL_DATA {
+        return Err(invalid("callappdata is longer than 16 KiB"));
+    }
+    // 0 audio, 2 the best both sides have (audio here); 1 video is not carried.
+    match lenient::integer(object, "mediaability").map_err(|_| invalid("mediaability must be 0, 1 or 2"))? {
+        None | Some(0 | 2) => {}
+        Some(1) => return Err(HuaweiReply::refused(&Refusal::MediaNotSupported)),
+        Some(_) => return Err(invalid("mediaability must be 0, 1 or 2")),
+    }
+    Ok(Placing { caller: caller.filter(|c| !c.is_empty()), skill, call_data })
+}
+
+/// Places a call and answers its id as the result.
+async fn place(state: &ApiState, call: AgentCall, callee: Callee, fields: Placing) -> HuaweiReply {
+    let request = CallRequest { callee, caller: fields.caller, skill: fields.skill, call_data: fields.call_data };
+    match state.engine.act(call.work_no, call.guid, AgentAction::PlaceCall(request)).await {
+        Ok(Reply::Placed(id)) => HuaweiReply::success("success", id.as_str()),
+        Ok(_) => HuaweiReply::success("success", json!({})),
         Err(error) => engine_failure(error),
     }
 }
 
-/// `DELETE release` and the legacy `DELETE {agentid}`.
-pub(crate) async fn release(State(state): State<ApiState>, call: AgentCall) -> HuaweiReply {
-    match state.engine.act(call.work_no, call.guid, AgentAction::Release).await {
-        Ok(_) => HuaweiReply::success("success", serde_json::json!({})),
+/// `PUT callout` with `{"called", "caller"?, "skillid"?, "callappdata"?, "mediaability"?}`.
+async fn call_out(State(state): State<ApiState>, call: AgentCall, body: Bytes) -> HuaweiReply {
+    let outcome = json_object(&body).and_then(|object| {
+        let called = lenient::string(&object, "called").map_err(|_| invalid("called must be a string"))?;
+        let called = called.filter(|c| !c.is_empty()).ok_or_else(|| HuaweiReply::refused(&Refusal::NumberInvalid))?;
+        Ok((called, placing_fields(&object)?))
+    });
+    match outcome {
+        Ok((called, fields)) => place(&state, call, Callee::Number(called), fields).await,
+        Err(reply) => reply,
+    }
+}
+
+/// `PUT callinner` with `{"called": work number, …}`.
+async fn call_inner(State(state): State<ApiState>, call: AgentCall, body: Bytes) -> HuaweiReply {
+    let outcome = json_object(&body).and_then(|object| {
+        let called = lenient::string(&object, "called").map_err(|_| invalid("called must be a work number"))?;
+        let called = called
+            .and_then(|text| text.parse::<WorkNo>().ok())
+            .ok_or_else(|| invalid("called must be a work number"))?;
+        Ok((called, placing_fields(&object)?))
+    });
+    match outcome {
+        Ok((called, fields)) => place(&state, call, Callee::Agent(called), fields).await,
+        Err(reply) => reply,
+    }
+}
+
+/// `PUT callinnerskill` with `{"skillId": int}`: to an idle agent of the skill.
+async fn call_inner_skill(State(state): State<ApiState>, call: AgentCall, body: Bytes) -> HuaweiReply {
+    let outcome = json_object(&body).and_then(|object| {
+        let id = lenient::integer(&object, "skillId").ok().flatten();
+        let skill = id
+            .and_then(|id| u32::try_from(id).ok())
+            .and_then(|id| SkillId::new(id).ok())
+            .ok_or_else(|| invalid("skillId must be a skill id"))?;
+        Ok((skill, placing_fields(&object)?))
+    });
+    match outcome {
+        Ok((skill, fields)) => place(&state, call, Callee::Skill(skill), fields).await,
+        Err(reply) => reply,
+    }
+}
+
+async fn hold(State(state): State<ApiState>, call: AgentCall) -> HuaweiReply {
+    act(&state, call, AgentAction::Hold).await
+}
+
+/// `POST gethold[?callid=]`: an id that cannot be a call id names no held call.
+async fn retrieve(State(state): State<ApiState>, call: AgentCall) -> HuaweiReply {
+    let wanted = match call.query.get("callid") {
+        None => None,
+        Some(text) => match CallId::parse(text) {
+            Ok(id) => Some(id),
+            Err(_) => return HuaweiReply::refused(&Refusal::NoHeldCall),
+        },
+    };
+    act(&state, call, AgentAction::Retrieve { call: wanted }).await
+}
+
+async fn begin_mute(State(state): State<ApiState>, call: AgentCall) -> HuaweiReply {
+    act(&state, call, AgentAction::Mute(true)).await
+}
+
+async fn end_mute(State(state): State<ApiState>, call: AgentCall) -> HuaweiReply {
+    act(&state, call, AgentAction::Mute(false)).await
+}
+
+/// `beginmutevideo`, `endmutevideo`: ccgw carries no video (`106-001`), once the agent
+/// is known to be signed in with a valid Guid.
+async fn video(State(state): State<ApiState>, call: AgentCall) -> HuaweiReply {
+    match state.engine.act(call.work_no, call.guid, AgentAction::Status).await {
+        Ok(_) => HuaweiReply::refused(&Refusal::MediaNotSupported),
         Err(error) => engine_failure(error),
     }
+}
+
+/// `POST seconddial/{number}` (`#` arrives as `%23`, already decoded by the router).
+async fn second_dial(State(state): State<ApiState>, call: AgentCall) -> HuaweiReply {
+    let digits = call.param("number").unwrap_or_default().to_owned();
+    act(&state, call, AgentAction::Digits(digits)).await
+}
+
+/// `POST seconddialex?number=`.
+async fn second_dial_query(State(state): State<ApiState>, call: AgentCall) -> HuaweiReply {
+    let digits = call.query.get("number").cloned().unwrap_or_default();
+    act(&state, call, AgentAction::Digits(digits)).await
+}
+
+/// `POST dropcall/{callid}`: the agent leaves that call, current or held.
+async fn drop_call(State(state): State<ApiState>, call: AgentCall) -> HuaweiReply {
+    match CallId::parse(call.param("callid").unwrap_or_default()) {
+        Ok(id) => act(&state, call, AgentAction::DropCall(id)).await,
+        Err(_) => HuaweiReply::refused(&Refusal::NoCallToRelease),
+    }
+}
+
+/// `phonepickup`, as POST (the page) and PUT (the generated client).
+async fn phone_pickup(State(state): State<ApiState>, call: AgentCall) -> HuaweiReply {
+    act(&state, call, AgentAction::PhonePickup).await
+}
+
+async fn release_phone(State(state): State<ApiState>, call: AgentCall) -> HuaweiReply {
+    act(&state, call, AgentAction::ReleasePhone).await
 }

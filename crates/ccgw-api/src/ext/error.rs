@@ -3,6 +3,7 @@
 
 use axum::Json;
 use axum::response::{IntoResponse, Response};
+use ccgw_engine::SimError;
 use ccgw_store::StoreError;
 use http::StatusCode;
 use serde_json::json;
@@ -45,6 +46,16 @@ impl From<StoreError> for ExtError {
                 tracing::error!(error = %error, "directory failure");
                 Self::internal()
             }
+        }
+    }
+}
+
+impl From<SimError> for ExtError {
+    fn from(error: SimError) -> Self {
+        match error {
+            SimError::NoSuchCall(_) | SimError::NoSuchParty { .. } => Self::not_found(error.to_string()),
+            SimError::WrongState { .. } => Self::new(StatusCode::CONFLICT, "conflict", error.to_string()),
+            SimError::BadDigits => Self::bad_request(error.to_string()),
         }
     }
 }

@@ -1,5 +1,5 @@
 //! The extension API under `/ccgw/v1` (JSON, bearer admin token): what the Huawei API
-//! lacks — directory management, call records, simulated calls, health.
+//! lacks — directory management, call records, the simulated switch, health.
 
 mod directory;
 mod error;
@@ -13,7 +13,7 @@ use axum::Router;
 use axum::extract::{Request, State};
 use axum::middleware::{self, Next};
 use axum::response::{IntoResponse, Response};
-use axum::routing::{get, put};
+use axum::routing::{get, post, put};
 use http::StatusCode;
 use http::header::AUTHORIZATION;
 
@@ -24,6 +24,13 @@ pub(crate) fn router(state: ApiState) -> Router<ApiState> {
     let protected = Router::new()
         .route("/ccgw/v1/sim/calls", get(sim::list).post(sim::place))
         .route("/ccgw/v1/sim/calls/{callid}", axum::routing::delete(sim::hang_up))
+        .route("/ccgw/v1/sim/calls/{callid}/parties/{number}/answer", post(sim::answer_party))
+        .route("/ccgw/v1/sim/calls/{callid}/parties/{number}/reject", post(sim::reject_party))
+        .route("/ccgw/v1/sim/calls/{callid}/parties/{number}/hangup", post(sim::hang_up_party))
+        .route("/ccgw/v1/sim/calls/{callid}/parties/{number}/digits", post(sim::send_digits))
+        .route("/ccgw/v1/sim/rules", get(sim::get_rules).put(sim::put_rules))
+        .route("/ccgw/v1/sim/phones", get(sim::list_phones))
+        .route("/ccgw/v1/sim/phones/{workno}", put(sim::put_phone))
         .route("/ccgw/v1/agents", get(directory::list_agents).post(directory::create_agent))
         .route(
             "/ccgw/v1/agents/{workno}",

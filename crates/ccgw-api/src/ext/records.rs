@@ -72,9 +72,18 @@ fn record_json(record: &StoredCall) -> Value {
         CallOutcome::Overflowed { to } => Some(to.as_str()),
         _ => None,
     };
+    let failure = match &end.outcome {
+        CallOutcome::Failed { reason, .. } => Some(reason.as_str()),
+        _ => None,
+    };
+    let joined_into = match &end.outcome {
+        CallOutcome::Joined { into } => Some(into.as_str()),
+        _ => None,
+    };
     json!({
         "id": record.id,
         "callid": call.id.as_str(),
+        "feature": end.feature.code(),
         "vdn": call.vdn.get(),
         "skill": call.skill.get(),
         "finalSkill": end.route.last().copied().unwrap_or(call.skill).get(),
@@ -91,6 +100,8 @@ fn record_json(record: &StoredCall) -> Value {
         "answeredAt": answered_at,
         "endedBy": ended_by,
         "overflowTo": overflow_to,
+        "failure": failure,
+        "joinedInto": joined_into,
         "offeredTo": end.offered_to.iter().map(|agent| agent.get()).collect::<Vec<_>>(),
     })
 }

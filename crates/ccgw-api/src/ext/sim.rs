@@ -1,16 +1,21 @@
-//! `/ccgw/v1/sim/calls`: place, list and hang up simulated customer calls.
+//! `/ccgw/v1/sim/...`: the simulated switch's remote control — customer calls and the
+//! parties of every call, far-end rules, agent phone modes.
 
 use axum::Json;
 use axum::extract::rejection::JsonRejection;
 use axum::extract::{Path, State};
-use ccgw_core::{CallId, PhoneNumber, SkillId, Vdn};
-use ccgw_engine::{PlaceCall, SimCall, SimLeg};
+use ccgw_core::{CallId, Party, PhoneNumber, SkillId, Vdn, WorkNo};
+use ccgw_engine::{CallOrigin, FarEndRule, PhoneMode, PlaceCall, SimCall, SimSettings, far_end_delay};
 use http::StatusCode;
 use serde::{Deserialize, Serialize};
 use serde_json::{Value, json};
 
 use super::error::ExtError;
+use super::parse;
 use crate::state::ApiState;
+
+/// Most far-end rules one `PUT sim/rules` may set: the list is scanned on every dial.
+const MAX_RULES: usize = 1000;
 
 #[derive(Deserialize)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
@@ -27,8 +32,9 @@ pub(crate) struct PlaceCallBody {
 #[derive(Serialize)]
 struct CallView {
     callid: String,
-    vdn: u16,
-    skill: u32,
+    /// `null` for a call an agent placed.
+    vdn: Option<u16>,
+    skill: Option<u32>,
     caller: String,
     called: String,
     state: &'static str,
@@ -36,23 +42,54 @@ struct CallView {
     agent: Option<String>,
     #[serde(rename = "placedAt")]
     placed_at: u64,
+    parties: Vec<PartyView>,
+}
+
+#[derive(Serialize)]
+struct PartyView {
+    /// `agent:<work no>` or `number:<digits>`.
+    party: String,
+    state: &'static str,
+    muted: bool,
+    digits: String,
 }
 
 fn view(call: SimCall) -> CallView {
-    let (state, agent) = match &call.leg {
-        SimLeg::Queued => ("queued", None),
-        SimLeg::Alerting { agent, .. } => ("ringing", Some(agent.to_string())),
-        SimLeg::Connected { agent, .. } => ("talking", Some(agent.to_string())),
+    let (vdn, skill) = match &call.origin {
+        CallOrigin::Customer { vdn, skill, .. } => (Some(vdn.get()), Some(skill.get())),
+        CallOrigin::Agent(_) => (None, None),
     };
+    let parties = call
+        .parties
+        .iter()
+        .map(|party| PartyView {
+            party: match &party.party {
+                Party::Agent(agent) => format!("agent:{agent}"),
+                Party::Number(number) => format!("number:{number}"),
+            },
+            state: party.state.name(),
+            muted: party.muted,
+            digits: party.digits.clone(),
+        })
+        .collect();
     CallView {
-        callid: call.call.id.to_string(),
-        vdn: call.call.vdn.get(),
-        skill: call.call.skill.get(),
-        caller: call.call.caller,
-        called: call.call.called,
-        state,
-        agent,
+        callid: call.id.to_string(),
+        vdn,
+        skill,
+        state: call.state().name(),
+        agent: call.agent().map(|agent| agent.to_string()),
         placed_at: call.placed_at.as_millis(),
+        caller: call.caller,
+        called: call.called,
+        parties,
+    }
+}
+
+/// The call as it is after a change, or a note that the change ended it.
+fn after_change(id: &CallId, call: Option<SimCall>) -> Json<Value> {
+    match call {
+        Some(call) => Json(json!(view(call))),
+        None => Json(json!({"callid": id.to_string(), "state": "ended"})),
     }
 }
 
@@ -60,7 +97,7 @@ pub(crate) async fn place(
     State(state): State<ApiState>,
     body: Result<Json<PlaceCallBody>, JsonRejection>,
 ) -> Result<(StatusCode, Json<Value>), ExtError> {
-    let Json(body) = body.map_err(|rejection| ExtError::bad_request(rejection.body_text()))?;
+    let body = parse::body(body)?;
     let caller = PhoneNumber::parse(&body.caller).map_err(|e| ExtError::bad_request(format!("caller: {e}")))?;
     let vdn = Vdn::new(body.vdn.unwrap_or(1)).map_err(|e| ExtError::bad_request(e.to_string()))?;
     let skill_id = SkillId::new(body.skill).map_err(|e| ExtError::bad_request(e.to_string()))?;
@@ -92,14 +129,168 @@ pub(crate) async fn list(State(state): State<ApiState>) -> Json<Value> {
     Json(json!({"calls": calls}))
 }
 
+fn call_id(text: &str) -> Result<CallId, ExtError> {
+    CallId::parse(text).map_err(|e| ExtError::bad_request(e.to_string()))
+}
+
+/// A party's number from the path: the digits it was dialled or called with.
+fn party_number(text: &str) -> Result<String, ExtError> {
+    PhoneNumber::parse(text).map(|number| number.to_string()).map_err(|e| ExtError::bad_request(format!("number: {e}")))
+}
+
 pub(crate) async fn hang_up(
     State(state): State<ApiState>,
     Path(callid): Path<String>,
 ) -> Result<Json<Value>, ExtError> {
-    let id = CallId::parse(&callid).map_err(|e| ExtError::bad_request(e.to_string()))?;
+    let id = call_id(&callid)?;
     if state.sim.hang_up(&id) {
         Ok(Json(json!({"callid": id.to_string(), "state": "ended"})))
     } else {
         Err(ExtError::not_found(format!("no live call {id}")))
     }
+}
+
+pub(crate) async fn answer_party(
+    State(state): State<ApiState>,
+    Path((callid, number)): Path<(String, String)>,
+) -> Result<Json<Value>, ExtError> {
+    let id = call_id(&callid)?;
+    let call = state.sim.answer(&id, &party_number(&number)?)?;
+    Ok(after_change(&id, Some(call)))
+}
+
+pub(crate) async fn reject_party(
+    State(state): State<ApiState>,
+    Path((callid, number)): Path<(String, String)>,
+) -> Result<Json<Value>, ExtError> {
+    let id = call_id(&callid)?;
+    let call = state.sim.reject(&id, &party_number(&number)?)?;
+    Ok(after_change(&id, call))
+}
+
+pub(crate) async fn hang_up_party(
+    State(state): State<ApiState>,
+    Path((callid, number)): Path<(String, String)>,
+) -> Result<Json<Value>, ExtError> {
+    let id = call_id(&callid)?;
+    let call = state.sim.hang_up_party(&id, &party_number(&number)?)?;
+    Ok(after_change(&id, call))
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct DigitsBody {
+    digits: String,
+}
+
+pub(crate) async fn send_digits(
+    State(state): State<ApiState>,
+    Path((callid, number)): Path<(String, String)>,
+    body: Result<Json<DigitsBody>, JsonRejection>,
+) -> Result<Json<Value>, ExtError> {
+    let id = call_id(&callid)?;
+    let number = party_number(&number)?;
+    let body = parse::body(body)?;
+    let call = state.sim.send_digits(&id, &number, &body.digits)?;
+    Ok(after_change(&id, Some(call)))
+}
+
+#[derive(Serialize, Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub(crate) struct RuleBody {
+    pattern: String,
+    behaviour: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    after_ms: Option<u64>,
+}
+
+#[derive(Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub(crate) struct RulesBody {
+    rules: Vec<RuleBody>,
+    /// Absent: the current default stays.
+    default_answer_ms: Option<u64>,
+}
+
+fn rules_view(settings: &SimSettings) -> Json<Value> {
+    let rules: Vec<RuleBody> = settings
+        .rules
+        .iter()
+        .map(|rule| RuleBody {
+            pattern: rule.pattern.to_string(),
+            behaviour: rule.behaviour.name().to_owned(),
+            after_ms: rule.behaviour.after().map(|after| after.as_millis() as u64),
+        })
+        .collect();
+    Json(json!({"rules": rules, "defaultAnswerMs": settings.default_answer.as_millis() as u64}))
+}
+
+pub(crate) async fn get_rules(State(state): State<ApiState>) -> Json<Value> {
+    rules_view(&state.sim.settings())
+}
+
+pub(crate) async fn put_rules(
+    State(state): State<ApiState>,
+    body: Result<Json<RulesBody>, JsonRejection>,
+) -> Result<Json<Value>, ExtError> {
+    let body = parse::body(body)?;
+    if body.rules.len() > MAX_RULES {
+        return Err(ExtError::bad_request(format!("at most {MAX_RULES} rules")));
+    }
+    let rules = body
+        .rules
+        .iter()
+        .enumerate()
+        .map(|(index, rule)| {
+            FarEndRule::parse(&rule.pattern, &rule.behaviour, rule.after_ms).map_err(|error| {
+                let pattern: String = rule.pattern.chars().take(40).collect();
+                ExtError::bad_request(format!("rules[{index}] (pattern {pattern:?}): {error}"))
+            })
+        })
+        .collect::<Result<Vec<_>, _>>()?;
+    let default_answer = match body.default_answer_ms {
+        Some(ms) => far_end_delay(ms).map_err(|error| ExtError::bad_request(format!("defaultAnswerMs: {error}")))?,
+        None => state.sim.settings().default_answer,
+    };
+    let settings = SimSettings { rules, default_answer };
+    state.sim.configure(settings.clone());
+    Ok(rules_view(&settings))
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct PhoneView {
+    work_no: u32,
+    mode: &'static str,
+}
+
+pub(crate) async fn list_phones(State(state): State<ApiState>) -> Json<Value> {
+    let phones: Vec<PhoneView> = state
+        .sim
+        .phone_modes()
+        .into_iter()
+        .map(|(agent, mode)| PhoneView { work_no: agent.get(), mode: mode.name() })
+        .collect();
+    Json(json!({"default": PhoneMode::default().name(), "phones": phones}))
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct PhoneBody {
+    mode: String,
+}
+
+pub(crate) async fn put_phone(
+    State(state): State<ApiState>,
+    Path(workno): Path<String>,
+    body: Result<Json<PhoneBody>, JsonRejection>,
+) -> Result<Json<Value>, ExtError> {
+    let agent: WorkNo = parse::id(&workno)?;
+    let body = parse::body(body)?;
+    let mode = PhoneMode::from_name(&body.mode).ok_or_else(|| {
+        let mode: String = body.mode.chars().take(40).collect();
+        ExtError::bad_request(format!("mode {mode:?} is not one of auto, manual, refuse"))
+    })?;
+    state.sim.set_phone_mode(agent, mode);
+    Ok(Json(json!(PhoneView { work_no: agent.get(), mode: mode.name() })))
 }

@@ -29,5 +29,12 @@ pub fn event_type(event: &AgentEvent) -> &'static str {
         AgentEvent::NoAnswer(_) => "AgentEvent_No_Answer",
         AgentEvent::CallRelease(_) => "AgentEvent_Call_Release",
         AgentEvent::CustomerRelease { .. } => "AgentEvent_Customer_Release",
+        AgentEvent::Hold(_) => "AgentEvent_Hold",
+        AgentEvent::CallOutFail(_) => "AgentEvent_Call_Out_Fail",
+        AgentEvent::InsideCallFail(_) => "AgentEvent_Inside_Call_Fail",
+        AgentEvent::ConsultFail(_) => "AgentEvent_Consult_Fail",
+        AgentEvent::ConnectFail(_) => "AgentEvent_Connect_Fail",
+        AgentEvent::OutboundDetect { .. } => "OUTBOUND_DETECT_EVENT",
+        AgentEvent::Conference { .. } => "AgentEvent_Conference",
     }
 }

@@ -43,7 +43,16 @@ retcodes! {
     PASSWORD_SAME_AS_OLD = "110-017", "the new password equals the old one";
     PASSWORD_COMPOSITION = "110-019", "the new password violates the composition rule";
     PASSWORD_LENGTH = "110-020", "the new password must be 8-32 characters";
+    NUMBER_INVALID = "200-001", "outbound call: the number is wrong";
     NO_CALL_TO_ANSWER = "200-002", "no call to answer";
+    NO_CALL_TO_MUTE = "200-003", "mute: no call";
+    MUTE_WRONG_STATE = "200-004", "mute: the call state does not allow it";
+    NO_CALL_TO_UNMUTE = "200-007", "unmute: no call";
+    UNMUTE_WRONG_STATE = "200-008", "unmute: the call is not muted";
+    NO_CALL_TO_HOLD = "200-013", "hold: no call";
+    HOLD_WRONG_STATE = "200-014", "hold: the call state does not allow it";
+    NO_HELD_CALL = "200-015", "retrieve: no held call";
+    RETRIEVE_WRONG_STATE = "200-016", "retrieve: another call is active";
     NO_CALL_TO_RELEASE = "200-017", "no call to release";
     AGENT_INFO_NONE = "300-002", "no such agent in this VDN";
     GROUP_AGENT_NOT_FOUND = "300-003", "agent not found for the group query";
@@ -75,6 +84,19 @@ impl Refusal {
             Refusal::NoCallToAnswer => NO_CALL_TO_ANSWER,
             Refusal::NoCallToRelease => NO_CALL_TO_RELEASE,
             Refusal::PushModePolling => WRONG_EVENT_METHOD,
+            Refusal::NumberInvalid => NUMBER_INVALID,
+            Refusal::NoIdleAgent => INVALID_PARAMETER,
+            Refusal::NoCallToHold => NO_CALL_TO_HOLD,
+            Refusal::HoldNotPossible => HOLD_WRONG_STATE,
+            Refusal::NoHeldCall => NO_HELD_CALL,
+            Refusal::RetrieveNotPossible => RETRIEVE_WRONG_STATE,
+            Refusal::NoCallToMute => NO_CALL_TO_MUTE,
+            Refusal::MuteNotPossible => MUTE_WRONG_STATE,
+            Refusal::NoCallToUnmute => NO_CALL_TO_UNMUTE,
+            Refusal::UnmuteNotPossible => UNMUTE_WRONG_STATE,
+            // No retcode of its own is known (spec 04 §2.16).
+            Refusal::NoCallForDigits => INVALID_PARAMETER,
+            Refusal::MediaNotSupported => MULTIMEDIA_DISABLED,
         }
     }
 }

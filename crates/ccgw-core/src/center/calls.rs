@@ -17,10 +17,12 @@
 //! wrap-up time, else the agent's, else the center's, else until `cancelwork`; otherwise
 //! a waiting busy or rest request takes effect, otherwise the agent is idle.
 
-use super::{Center, Effect, Effects, REJECTED_BUSY_REASON, SwitchAction, Timer};
+use super::legs::Leave;
+use super::placing::call_info;
+use super::{Center, Effect, Effects, Party, REJECTED_BUSY_REASON, SwitchAction, Timer};
 use crate::agent::{AgentState, Pending};
-use crate::call::{Call, CallEnd, CallOutcome, CallState, EndedBy};
-use crate::event::{AgentEvent, CallFeature, CallInfo, PhoneReleasedBy};
+use crate::call::{Call, CallEnd, CallOutcome, CallParty, CallState, Leg};
+use crate::event::{AgentEvent, PhoneReleasedBy};
 use crate::ids::{CallId, SkillId, WorkNo};
 use crate::refusal::Refusal;
 use crate::time::Timestamp;
@@ -37,39 +39,35 @@ impl Center {
         let call_id = ringing.clone();
         let phone = agent.phone.clone();
         let call = self.calls.get_mut(&call_id).ok_or(Refusal::NoCallToAnswer)?;
-        call.state = CallState::Talking { agent: work_no, since: now };
-        let info = talking_info(call);
+        let mut fx = Effects::new();
+        if matches!(call.state, CallState::Live { .. }) {
+            // An internal call rings here.
+            self.called_agent_answers(&call_id, work_no, now, &mut fx);
+            return Ok(fx);
+        }
+        connect_answering_agent(call, work_no, now);
+        let info = call_info(call);
         let caller = call.info.caller.clone();
         self.set_state(work_no, AgentState::Talking { call: call_id.clone() }, now);
         self.count_answer(&call_id, now);
-        let mut fx = Effects::new();
         Self::emit(&mut fx, work_no, AgentEvent::CustomerAlerting { call: call_id.clone(), other_phone: caller });
         Self::emit(&mut fx, work_no, AgentEvent::Talking(info));
         fx.push(Effect::Switch(SwitchAction::Connect { call: call_id, agent: work_no, phone }));
         Ok(fx)
     }
 
+    /// `release`: the agent hangs up its current call, or declines the call ringing.
     pub fn release(&mut self, work_no: WorkNo, now: Timestamp) -> Result<Effects, Refusal> {
         let agent = self.agents.get(&work_no).ok_or(Refusal::NotSignedIn)?;
         let mut fx = Effects::new();
         match agent.state.clone() {
-            AgentState::Talking { call } => {
-                let (caller, skill) = self.calls.get(&call).map(|c| (c.info.caller.clone(), c.skill())).unzip();
-                Self::emit(&mut fx, work_no, AgentEvent::CallRelease(call.clone()));
-                Self::emit(
-                    &mut fx,
-                    work_no,
-                    AgentEvent::CustomerRelease { call: call.clone(), number: caller.unwrap_or_default() },
-                );
-                Self::emit(&mut fx, work_no, AgentEvent::PhoneRelease(PhoneReleasedBy::Agent));
-                fx.push(Effect::Switch(SwitchAction::Release { call: call.clone() }));
-                self.end_call(&call, EndedBy::Agent, now, &mut fx);
-                self.after_call(work_no, skill, now, &mut fx);
-            }
-            AgentState::Ringing { call, .. } => {
+            AgentState::Ringing { call, .. } if self.is_offered(&call) => {
                 Self::emit(&mut fx, work_no, AgentEvent::CallRelease(call.clone()));
                 Self::emit(&mut fx, work_no, AgentEvent::PhoneRelease(PhoneReleasedBy::Agent));
                 self.decline(work_no, &call, REJECTED_BUSY_REASON, now, &mut fx);
+            }
+            AgentState::Ringing { call, .. } | AgentState::Talking { call } => {
+                self.leave(&call, &Party::Agent(work_no), Leave::Released, now, &mut fx);
             }
             AgentState::Idle { .. }
             | AgentState::NotReady { .. }
@@ -81,12 +79,16 @@ impl Center {
         Ok(fx)
     }
 
-    /// The customer hung up. A call that already ended is ignored.
+    fn is_offered(&self, call_id: &CallId) -> bool {
+        self.calls.get(call_id).is_some_and(|call| matches!(call.state, CallState::Offered { .. }))
+    }
+
+    /// The customer (the first party outside the center) hung up. A call that already
+    /// ended is ignored.
     pub fn customer_hung_up(&mut self, call_id: &CallId, now: Timestamp) -> Effects {
         let mut fx = Effects::new();
         let Some(call) = self.calls.get(call_id) else { return fx };
         let caller = call.info.caller.clone();
-        let skill = call.skill();
         match call.state.clone() {
             CallState::Queued => {
                 self.unqueue(call_id);
@@ -103,15 +105,33 @@ impl Center {
                 self.finish(call_id, CallOutcome::AbandonedRinging { agent }, now, &mut fx);
                 self.become_available(agent, idle_since, now, &mut fx);
             }
-            CallState::Talking { agent, .. } => {
-                Self::emit(&mut fx, agent, AgentEvent::CustomerRelease { call: call_id.clone(), number: caller });
-                Self::emit(&mut fx, agent, AgentEvent::CallRelease(call_id.clone()));
-                Self::emit(&mut fx, agent, AgentEvent::PhoneRelease(PhoneReleasedBy::Platform));
-                self.end_call(call_id, EndedBy::Customer, now, &mut fx);
-                self.after_call(agent, Some(skill), now, &mut fx);
+            CallState::Live { .. } => {
+                let outside =
+                    call.parties.iter().find(|p| matches!(p.party, Party::Number(_))).map(|p| p.party.clone());
+                if let Some(outside) = outside {
+                    self.leave(call_id, &outside, Leave::HungUp, now, &mut fx);
+                }
             }
         }
         fx
+    }
+
+    /// A party outside the center hung up (the far end of a call-out, or the customer).
+    pub fn far_end_hung_up(&mut self, call_id: &CallId, number: &str, now: Timestamp) -> Effects {
+        let mut fx = Effects::new();
+        let party = Party::Number(number.to_owned());
+        match self.calls.get(call_id).map(|call| call.state.clone()) {
+            Some(CallState::Live { .. }) => self.leave(call_id, &party, Leave::HungUp, now, &mut fx),
+            Some(CallState::Queued | CallState::Offered { .. }) if self.is_customer(call_id, number) => {
+                fx = self.customer_hung_up(call_id, now);
+            }
+            _ => {}
+        }
+        fx
+    }
+
+    fn is_customer(&self, call_id: &CallId, number: &str) -> bool {
+        self.calls.get(call_id).is_some_and(|call| call.info.caller == number)
     }
 
     pub(super) fn ring_timeout(&mut self, call_id: &CallId, offer: u64, now: Timestamp, fx: &mut Effects) {
@@ -175,14 +195,6 @@ impl Center {
         }
     }
 
-    /// Ends an answered call.
-    pub(super) fn end_call(&mut self, call_id: &CallId, ended_by: EndedBy, now: Timestamp, fx: &mut Effects) {
-        let Some(call) = self.calls.get(call_id) else { return };
-        if let CallState::Talking { agent, since } = call.state {
-            self.finish(call_id, CallOutcome::Answered { agent, answered_at: since, ended_by }, now, fx);
-        }
-    }
-
     pub(super) fn count_answer(&mut self, call_id: &CallId, now: Timestamp) {
         if let Some(call) = self.calls.get(call_id) {
             let waited = now.since(call.queued_since);
@@ -196,6 +208,7 @@ impl Center {
         self.counters.entry((call.info.vdn, call.skill())).or_default().ended(&outcome);
         fx.push(Effect::CallEnded(Box::new(CallEnd {
             route: call.route,
+            feature: call.feature,
             call: call.info,
             arrived: call.arrived,
             ended: now,
@@ -205,13 +218,12 @@ impl Center {
     }
 }
 
-fn talking_info(call: &Call) -> CallInfo {
-    CallInfo {
-        call: call.info.id.clone(),
-        caller: call.info.caller.clone(),
-        called: call.info.called.clone(),
-        feature: CallFeature::Inbound,
-        media_type: call.info.media_type,
-        transferred_from: None,
+/// The answering agent's leg joins a customer call taken off its queue.
+pub(super) fn connect_answering_agent(call: &mut Call, work_no: WorkNo, now: Timestamp) {
+    call.state = CallState::Live { since: now };
+    call.answered.get_or_insert((work_no, now));
+    match call.party_mut(&Party::Agent(work_no)) {
+        Some(party) => party.leg = Leg::Connected,
+        None => call.parties.push(CallParty::new(Party::Agent(work_no), Leg::Connected)),
     }
 }

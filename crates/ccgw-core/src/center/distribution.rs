@@ -12,9 +12,10 @@
 //!   `max_wait` overflows the call to another skill or a number, or releases it (timed
 //!   out). A call never overflows into a queue it has already been in.
 
-use super::{Center, Effect, Effects, SwitchAction, Timer};
+use super::calls::connect_answering_agent;
+use super::{Center, Effect, Effects, Party, SwitchAction, Timer};
 use crate::agent::AgentState;
-use crate::call::{Call, CallOutcome, CallState, NewCall};
+use crate::call::{Call, CallOutcome, CallParty, CallState, Leg, NewCall};
 use crate::directory::{Overflow, RoutingPolicy};
 use crate::event::{AgentEvent, CallFeature, CallInfo, IncomingCall};
 use crate::ids::{CallId, SkillId, WorkNo};
@@ -33,13 +34,18 @@ impl Center {
         self.calls.insert(
             id.clone(),
             Call {
+                parties: vec![CallParty::new(Party::Number(call.caller.clone()), Leg::Connected)],
                 info: call,
+                feature: CallFeature::Inbound,
+                placed_by: None,
                 arrived: now,
                 seq: self.next_arrival,
                 state: CallState::Queued,
                 offered_to: Vec::new(),
                 route: Vec::new(),
                 queued_since: now,
+                answered: None,
+                attempt: 0,
             },
         );
         self.enqueue(&id, skill, now, &mut fx);
@@ -189,13 +195,13 @@ impl Center {
         }
         self.next_offer += 1;
         let offer = self.next_offer;
-        let call_state = if auto_answer {
-            CallState::Talking { agent: work_no, since: now }
-        } else {
-            CallState::Offered { agent: work_no, offer, since: now }
-        };
         if let Some(call) = self.calls.get_mut(call_id) {
-            call.state = call_state;
+            call.parties.push(CallParty::new(Party::Agent(work_no), Leg::Alerting));
+            if auto_answer {
+                connect_answering_agent(call, work_no, now);
+            } else {
+                call.state = CallState::Offered { agent: work_no, offer, since: now };
+            }
         }
         Self::emit(fx, work_no, AgentEvent::IncomingCallInfo(incoming));
         Self::emit(fx, work_no, AgentEvent::Occupied);
@@ -222,6 +228,7 @@ impl Center {
     pub(super) fn return_to_queue(&mut self, call_id: &CallId, from: WorkNo, now: Timestamp, fx: &mut Effects) {
         let Some(call) = self.calls.get_mut(call_id) else { return };
         call.state = CallState::Queued;
+        call.parties.retain(|party| party.party != Party::Agent(from));
         call.offered_to.push(from);
         let key = (call.info.vdn, call.skill());
         let queue_key = call.queue_key();

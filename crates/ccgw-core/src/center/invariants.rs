@@ -2,7 +2,7 @@
 
 use super::Center;
 use crate::agent::AgentState;
-use crate::call::CallState;
+use crate::call::{CallState, Leg};
 
 impl Center {
     /// Verifies that agents, calls, queues, pools and the staffing index agree. Returns
@@ -25,14 +25,25 @@ impl Center {
             match &call.state {
                 CallState::Queued if !queued => return Err(format!("call {id} is queued but not in its queue")),
                 CallState::Queued => {}
-                CallState::Offered { agent, .. } | CallState::Talking { agent, .. } => {
-                    if queued {
-                        return Err(format!("call {id} is at agent {agent} and also queued"));
+                CallState::Offered { .. } | CallState::Live { .. } if queued => {
+                    return Err(format!("call {id} is out of its queue ({:?}) and also queued", call.state));
+                }
+                CallState::Offered { agent, .. } => {
+                    if call.agent_leg(*agent) != Some(Leg::Alerting) {
+                        return Err(format!("call {id} is offered to agent {agent}, who is not alerting in it"));
                     }
-                    let at_agent = self.agents.get(agent).and_then(|a| a.state.call());
-                    if at_agent != Some(id) {
-                        return Err(format!("call {id} is at agent {agent}, who is not in it"));
-                    }
+                }
+                CallState::Live { .. } => {}
+            }
+            for party in &call.parties {
+                let Some(work_no) = party.agent() else { continue };
+                // A called agent is not touched until its phone is rung.
+                if party.leg == Leg::Setup && call.placed_by != Some(work_no) {
+                    continue;
+                }
+                let in_it = self.agents.get(&work_no).is_some_and(|a| a.calls().any(|c| c == id));
+                if !in_it {
+                    return Err(format!("agent {work_no} is a party of call {id} but not in it"));
                 }
             }
         }
@@ -60,19 +71,22 @@ impl Center {
     fn check_agents(&self) -> Result<(), String> {
         for agent in self.agents.values() {
             let work_no = agent.profile.work_no;
-            if let Some(call) = agent.state.call() {
-                let owner = self.calls.get(call).and_then(|c| match c.state {
-                    CallState::Offered { agent, .. } | CallState::Talking { agent, .. } => Some(agent),
-                    CallState::Queued => None,
-                });
-                if owner != Some(work_no) {
-                    return Err(format!("agent {work_no} is in call {call}, which is not at the agent"));
-                }
+            for call_id in agent.calls() {
+                let Some(leg) = self.calls.get(call_id).and_then(|c| c.agent_leg(work_no)) else {
+                    return Err(format!("agent {work_no} is in call {call_id}, which is not at the agent"));
+                };
                 let ringing = matches!(agent.state, AgentState::Ringing { .. });
-                let offered = self.calls.get(call).is_some_and(|c| matches!(c.state, CallState::Offered { .. }));
-                if ringing != offered {
-                    return Err(format!("agent {work_no} and call {call} disagree on ringing"));
+                if ringing != (leg == Leg::Alerting) {
+                    return Err(format!("agent {work_no} and call {call_id} disagree on ringing"));
                 }
+            }
+            for call_id in &agent.held_calls {
+                if self.calls.get(call_id).and_then(|c| c.agent_leg(work_no)) != Some(Leg::Held) {
+                    return Err(format!("agent {work_no} keeps call {call_id} behind its current one, not held"));
+                }
+            }
+            if !agent.held_calls.is_empty() && !matches!(agent.state, AgentState::Talking { .. }) {
+                return Err(format!("agent {work_no} holds calls but is not in a call"));
             }
             for grant in &agent.skills {
                 let key = (agent.profile.vdn, grant.skill);

@@ -7,7 +7,10 @@
 mod agents;
 mod calls;
 mod distribution;
+mod holding;
 mod invariants;
+mod legs;
+mod placing;
 mod pool;
 mod sessions;
 mod stats;
@@ -28,6 +31,8 @@ use crate::time::Timestamp;
 use pool::IdlePool;
 
 pub use agents::{BulletinTarget, NoteDelivery};
+pub use holding::MAX_DIGITS;
+pub use placing::{CallRequest, Callee, MAX_DIALLED_LEN, is_dialable};
 pub use sessions::{SignIn, SignOut};
 pub use stats::{SkillCounters, SkillSnapshot};
 pub use transitions::{CommandKind, Rule, StateCommand, TABLE as TRANSITIONS, rule as transition_rule};
@@ -50,6 +55,8 @@ pub struct CenterSettings {
     /// Send `AgentOther_All_Agent_Busy` to a skill's agents when its first call has to
     /// wait. Off by default: in a large skill it is one event per agent per wait.
     pub all_busy_notice: bool,
+    /// How long a number an agent dials may take to answer before the call fails.
+    pub dial_timeout: Duration,
 }
 
 impl Default for CenterSettings {
@@ -62,6 +69,7 @@ impl Default for CenterSettings {
             no_answer_busy_reason: 2,
             allow_force_login: true,
             all_busy_notice: false,
+            dial_timeout: Duration::from_secs(60),
         }
     }
 }
@@ -95,6 +103,11 @@ pub enum Timer {
     Liveness {
         work_no: WorkNo,
         login_time: Timestamp,
+    },
+    /// A step of setting up an agent's own call ran out of time; `attempt` tells which.
+    Setup {
+        call: CallId,
+        attempt: u64,
     },
 }
 
@@ -131,6 +144,13 @@ pub enum SwitchAction {
     /// phone must go off-hook first. The switch answers with `PhoneOffHook` or
     /// `PhoneFailed`.
     OffHook {
+        call: CallId,
+        agent: WorkNo,
+        phone: PhoneNumber,
+    },
+    /// The agent places a call while its phone is off-hook already (for a held call):
+    /// the switch opens the call with the agent on it; nothing is reported back.
+    Originate {
         call: CallId,
         agent: WorkNo,
         phone: PhoneNumber,
@@ -332,6 +352,7 @@ impl Center {
             Timer::RestEnd { work_no, login_time, ends } => self.rest_end(work_no, login_time, ends, &mut fx),
             Timer::QueueWait { call, hop } => self.queue_wait_over(&call, hop, now, &mut fx),
             Timer::Liveness { work_no, login_time } => self.liveness_check(work_no, login_time, now, &mut fx),
+            Timer::Setup { call, attempt } => self.setup_timeout(&call, attempt, now, &mut fx),
         }
         fx
     }

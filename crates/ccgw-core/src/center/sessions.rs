@@ -2,11 +2,11 @@
 
 use std::collections::VecDeque;
 
-use super::{Center, Effect, Effects, Timer};
+use super::legs::Leave;
+use super::{Center, Effect, Effects, Party, Timer};
 use crate::agent::{Agent, AgentState, InitialState};
-use crate::call::EndedBy;
 use crate::directory::AgentProfile;
-use crate::event::{AgentEvent, PhoneReleasedBy};
+use crate::event::AgentEvent;
 use crate::ids::{Guid, PhoneNumber, WorkNo};
 use crate::refusal::Refusal;
 use crate::session::Session;
@@ -66,6 +66,7 @@ impl Center {
             last_seen: now,
             notes: VecDeque::new(),
             notes_dropped: 0,
+            held_calls: Vec::new(),
         };
         self.agents.insert(work_no, agent);
         self.staff(work_no, true);
@@ -101,17 +102,17 @@ impl Center {
         }
         let mut fx = Effects::new();
         match state {
-            AgentState::Ringing { call, .. } => {
+            AgentState::Ringing { call, .. } if self.is_offered_to(&call, work_no) => {
                 // The caller must not pay for the agent leaving: back to its place in the
                 // queue, and on to the next agent (this one is no longer available).
                 self.set_state(work_no, AgentState::NotReady { reason: 0 }, now);
                 self.return_to_queue(&call, work_no, now, &mut fx);
             }
-            AgentState::Talking { call } => {
-                Self::emit(&mut fx, work_no, AgentEvent::CallRelease(call.clone()));
-                Self::emit(&mut fx, work_no, AgentEvent::PhoneRelease(PhoneReleasedBy::Platform));
-                fx.push(Effect::Switch(super::SwitchAction::Release { call: call.clone() }));
-                self.end_call(&call, EndedBy::SignOut, now, &mut fx);
+            AgentState::Ringing { .. } | AgentState::Talking { .. } => {
+                let calls: Vec<_> = self.agents.get(&work_no).map(|a| a.calls().cloned().collect()).unwrap_or_default();
+                for call in calls.iter().rev() {
+                    self.leave(call, &Party::Agent(work_no), Leave::SignedOut, now, &mut fx);
+                }
             }
             AgentState::Idle { .. }
             | AgentState::NotReady { .. }
@@ -126,6 +127,12 @@ impl Center {
         self.agents.remove(&work_no);
         fx.push(Effect::SessionEnded { work_no, login_time, guids });
         Ok(fx)
+    }
+
+    fn is_offered_to(&self, call: &crate::ids::CallId, work_no: WorkNo) -> bool {
+        self.calls
+            .get(call)
+            .is_some_and(|c| matches!(c.state, crate::call::CallState::Offered { agent, .. } if agent == work_no))
     }
 
     pub(super) fn liveness_check(&mut self, work_no: WorkNo, login_time: Timestamp, now: Timestamp, fx: &mut Effects) {

@@ -40,7 +40,10 @@ impl SkillCounters {
 
     pub(super) fn ended(&mut self, outcome: &CallOutcome) {
         match outcome {
-            CallOutcome::Answered { .. } => {}
+            CallOutcome::Answered { .. }
+            | CallOutcome::Failed { .. }
+            | CallOutcome::Joined { .. }
+            | CallOutcome::Shutdown => {}
             CallOutcome::AbandonedInQueue => self.abandoned_in_queue += 1,
             CallOutcome::AbandonedRinging { .. } => self.abandoned_ringing += 1,
             CallOutcome::NoAgent => self.no_agent += 1,

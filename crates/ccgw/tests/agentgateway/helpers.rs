@@ -48,7 +48,9 @@ pub(crate) struct TestApp {
     pub(crate) clock: ManualClock,
     pub(crate) admin_token: String,
     tls: Arc<tokio_rustls::rustls::ClientConfig>,
-    _data_dir: tempfile::TempDir,
+    data_dir: tempfile::TempDir,
+    stop: Option<tokio::sync::oneshot::Sender<()>>,
+    server: Option<tokio::task::JoinHandle<()>>,
 }
 
 pub(crate) async fn spawn_app(opts: TestOpts) -> TestApp {
@@ -87,7 +89,10 @@ pub(crate) async fn spawn_app(opts: TestOpts) -> TestApp {
         .build()
         .unwrap();
     let admin_token = app.banner.admin_token.clone();
-    tokio::spawn(app.run_until(std::future::pending()));
+    let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
+    let server = tokio::spawn(app.run_until(async move {
+        let _ = stopped.await;
+    }));
     TestApp {
         addr,
         base: format!("{}://localhost:{}", if opts.plain_http { "http" } else { "https" }, addr.port()),
@@ -95,7 +100,9 @@ pub(crate) async fn spawn_app(opts: TestOpts) -> TestApp {
         clock,
         admin_token,
         tls,
-        _data_dir: data_dir,
+        data_dir,
+        stop: Some(stop),
+        server: Some(server),
     }
 }
 
@@ -114,6 +121,23 @@ impl Answer {
 }
 
 impl TestApp {
+    /// Shuts the gateway down the way `ccgw serve` does on a signal, and waits until it
+    /// has finished (records drained).
+    pub(crate) async fn shut_down(&mut self) {
+        if let Some(stop) = self.stop.take() {
+            let _ = stop.send(());
+        }
+        if let Some(server) = self.server.take() {
+            server.await.expect("the gateway shuts down cleanly");
+        }
+    }
+
+    /// The gateway's directory database, opened beside the gateway.
+    pub(crate) async fn directory(&self) -> ccgw_store::Directory {
+        let path = ccgw::commands::directory::database_path(self.data_dir.path());
+        ccgw_store::Directory::open(&path).await.expect("directory opens")
+    }
+
     pub(crate) fn url(&self, path: &str) -> String {
         format!("{}/agentgateway/resource/{path}", self.base)
     }

@@ -8,4 +8,5 @@ mod helpers;
 mod queries;
 mod sessions;
 mod states;
+mod voicecall;
 mod wire;

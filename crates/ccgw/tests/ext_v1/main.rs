@@ -8,6 +8,7 @@ mod helpers;
 
 mod acd;
 mod records;
+mod sim;
 
 use reqwest::Method;
 use serde_json::{Value, json};

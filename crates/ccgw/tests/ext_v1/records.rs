@@ -1,7 +1,9 @@
 //! `GET /ccgw/v1/records`. The records are written into the data dir's database before
 //! the gateway starts (the route only reads; the engine writes them in service).
 
-use ccgw_core::{CallEnd, CallId, CallOutcome, EndedBy, NewCall, PhoneNumber, SkillId, Timestamp, Vdn, WorkNo};
+use ccgw_core::{
+    CallEnd, CallFeature, CallId, CallOutcome, EndedBy, NewCall, PhoneNumber, SkillId, Timestamp, Vdn, WorkNo,
+};
 use ccgw_store::Directory;
 use serde_json::{Value, json};
 
@@ -55,6 +57,7 @@ fn end(n: u64, vdn: u16, skill: u32, outcome: CallOutcome) -> CallEnd {
             media_type: 5,
             priority: 3,
         },
+        feature: CallFeature::Inbound,
         route: if skill == 1 {
             vec![SkillId::new(1).unwrap()]
         } else {
@@ -97,10 +100,11 @@ async fn records_come_newest_first_with_the_total_and_every_field() {
     assert_eq!(
         body["records"][0],
         json!({
-            "id": 5, "callid": "1738310400-4", "vdn": 1, "skill": 1, "finalSkill": 2, "route": [1, 2],
+            "id": 5, "callid": "1738310400-4", "feature": 0, "vdn": 1, "skill": 1, "finalSkill": 2, "route": [1, 2],
             "caller": "13800000000", "called": "4000", "callData": "ticket=7", "mediaType": 5, "priority": 3,
             "arrivedAt": T0 + 240_000, "endedAt": T0 + 270_000, "outcome": "answered", "agent": 101,
-            "answeredAt": T0 + 245_000, "endedBy": "customer", "overflowTo": null, "offeredTo": [102]
+            "answeredAt": T0 + 245_000, "endedBy": "customer", "overflowTo": null, "failure": null, "joinedInto": null,
+            "offeredTo": [102]
         })
     );
     assert_eq!(body["records"][1]["overflowTo"], json!("5551234"));

@@ -4,6 +4,8 @@
 use std::time::Duration;
 
 mod distribution;
+mod holding;
+mod placing;
 mod random;
 mod transitions;
 

@@ -1,0 +1,323 @@
+//! The simulated switch: ccgw's embedded telephony. It is a real [`Switch`]: it keeps
+//! every live call with its parties, carries out the engine's actions on them and
+//! reports what happens — driven by the extension API (`/ccgw/v1/sim/...`) instead of SIP.
+//!
+//! ```text
+//!   engine ──SwitchAction──▶ SimSwitch ──TelephonyReport──▶ engine
+//!                              ▲   │ far-end rules, phone modes
+//!      /ccgw/v1/sim/... ───────┘   └─ delayed outcomes: tasks waiting on the Clock
+//! ```
+//!
+//! Customer calls arrive through [`SimSwitch::place_call`]. Numbers the center dials
+//! behave by the first matching [`FarEndRule`]; agents' phones by their [`PhoneMode`].
+//! Everything scripted can also be done by hand ([`SimSwitch::answer`], …).
+
+mod actions;
+mod call;
+mod control;
+mod phones;
+mod rules;
+#[cfg(test)]
+mod tests;
+
+use std::collections::BTreeMap;
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::{Arc, Mutex, MutexGuard, Weak};
+
+use ccgw_core::{CallId, DialFailure, NewCall, SkillId, SwitchAction, Timestamp, Vdn, WorkNo};
+use tokio::sync::{mpsc, watch};
+
+use crate::clock::Clock;
+use crate::switch::{Switch, TelephonyReport};
+
+pub use call::{CallOrigin, SimCall, SimCallState, SimParty, SimPartyState};
+pub use phones::PhoneMode;
+pub use rules::{
+    DEFAULT_ANSWER_DELAY, FarEndBehaviour, FarEndRule, MAX_FAR_END_DELAY, NumberPattern, RuleError, SimSettings,
+    far_end_delay,
+};
+
+/// A customer call to place.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PlaceCall {
+    pub vdn: Vdn,
+    pub skill: SkillId,
+    pub caller: String,
+    pub called: String,
+    pub call_data: String,
+    pub media_type: u8,
+    /// Higher is served first (0 = normal).
+    pub priority: u8,
+}
+
+/// Why a live-control request could not be carried out.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum SimError {
+    #[error("no live call {0}")]
+    NoSuchCall(CallId),
+    #[error("call {call} has no party {number}")]
+    NoSuchParty { call: CallId, number: String },
+    #[error("party {number} of call {call} is {state}; this needs it {needed}")]
+    WrongState { call: CallId, number: String, state: SimPartyState, needed: &'static str },
+    #[error("digits must be 1 to {MAX_DIGITS} of 0-9 * # A-D")]
+    BadDigits,
+}
+
+/// Most DTMF digits accepted in one `send_digits`.
+pub const MAX_DIGITS: usize = 64;
+
+pub struct SimSwitch {
+    shared: Arc<Shared>,
+}
+
+struct Shared {
+    clock: Arc<dyn Clock>,
+    reports: mpsc::UnboundedSender<TelephonyReport>,
+    sequence: AtomicU64,
+    state: Mutex<SimState>,
+    /// Never sent on; dropped with the switch, which wakes waiting far-end tasks to end.
+    alive: watch::Sender<()>,
+}
+
+#[derive(Default)]
+struct SimState {
+    calls: BTreeMap<CallId, SimCall>,
+    settings: SimSettings,
+    phones: phones::Phones,
+    /// Last dial attempt number handed out.
+    dials: u64,
+}
+
+/// What one change to the state asks for. Sent before the state is unlocked, so that
+/// reports leave in the order of the changes that caused them.
+#[derive(Default)]
+struct Outbox {
+    reports: Vec<TelephonyReport>,
+    timers: Vec<FarEndTimer>,
+}
+
+impl Outbox {
+    fn report(&mut self, report: TelephonyReport) {
+        self.reports.push(report);
+    }
+}
+
+/// A dialled number's scripted outcome, due at `at`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+struct FarEndTimer {
+    at: Timestamp,
+    dial: u64,
+    outcome: FarEndOutcome,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum FarEndOutcome {
+    Answer,
+    Fail(DialFailure),
+}
+
+impl SimSwitch {
+    pub fn new(clock: Arc<dyn Clock>, reports: mpsc::UnboundedSender<TelephonyReport>) -> Self {
+        Self::with_settings(clock, reports, SimSettings::default())
+    }
+
+    pub fn with_settings(
+        clock: Arc<dyn Clock>,
+        reports: mpsc::UnboundedSender<TelephonyReport>,
+        settings: SimSettings,
+    ) -> Self {
+        let state = SimState { settings, ..SimState::default() };
+        let shared = Shared {
+            clock,
+            reports,
+            sequence: AtomicU64::new(0),
+            state: Mutex::new(state),
+            alive: watch::Sender::new(()),
+        };
+        Self { shared: Arc::new(shared) }
+    }
+
+    fn next_id(&self) -> CallId {
+        let sequence = self.shared.sequence.fetch_add(1, Ordering::Relaxed) + 1;
+        CallId::compose(self.shared.clock.now().as_unix_seconds(), sequence)
+    }
+
+    /// A customer dials in: the call enters the skill queue. Returns its call id, in the
+    /// Huawei shape `<unix seconds>-<sequence>`.
+    pub fn place_call(&self, request: PlaceCall) -> CallId {
+        let id = self.next_id();
+        self.shared.change(|state, now, out| {
+            state.place_call(id.clone(), request, now, out);
+        });
+        id
+    }
+
+    /// The customer hangs up the whole call. `false` when the call is not live.
+    pub fn hang_up(&self, call: &CallId) -> bool {
+        self.shared.change(|state, _, out| state.customer_hangs_up(call, out))
+    }
+
+    /// A dialled number that is ringing answers now.
+    pub fn answer(&self, call: &CallId, number: &str) -> Result<SimCall, SimError> {
+        self.shared.change(|state, _, out| state.answer(call, number, out))
+    }
+
+    /// A dialled number that is ringing declines. Returns the call, if it goes on.
+    pub fn reject(&self, call: &CallId, number: &str) -> Result<Option<SimCall>, SimError> {
+        self.shared.change(|state, _, out| state.reject(call, number, out))
+    }
+
+    /// A party outside the center hangs up. For the customer of an inbound call that
+    /// ends the call, as [`hang_up`](Self::hang_up). Returns the call, if it goes on.
+    pub fn hang_up_party(&self, call: &CallId, number: &str) -> Result<Option<SimCall>, SimError> {
+        self.shared.change(|state, _, out| state.hang_up_party(call, number, out))
+    }
+
+    /// A party outside the center presses keys (recorded on the party; no report).
+    pub fn send_digits(&self, call: &CallId, number: &str, digits: &str) -> Result<SimCall, SimError> {
+        self.shared.change(|state, _, _| state.send_digits(call, number, digits))
+    }
+
+    pub fn calls(&self) -> Vec<SimCall> {
+        self.shared.state().calls.values().cloned().collect()
+    }
+
+    pub fn call(&self, id: &CallId) -> Option<SimCall> {
+        self.shared.state().calls.get(id).cloned()
+    }
+
+    pub fn settings(&self) -> SimSettings {
+        self.shared.state().settings.clone()
+    }
+
+    /// Replaces the far-end rules and the default answer delay; applies to later dials.
+    pub fn configure(&self, settings: SimSettings) {
+        self.shared.state().settings = settings;
+    }
+
+    pub fn rules(&self) -> Vec<FarEndRule> {
+        self.shared.state().settings.rules.clone()
+    }
+
+    /// Replaces the far-end rules; applies to later dials.
+    pub fn set_rules(&self, rules: Vec<FarEndRule>) {
+        self.shared.state().settings.rules = rules;
+    }
+
+    pub fn phone_mode(&self, agent: WorkNo) -> PhoneMode {
+        self.shared.state().phones.mode(agent)
+    }
+
+    /// Applies to the next `OffHook` of the agent's phone.
+    pub fn set_phone_mode(&self, agent: WorkNo, mode: PhoneMode) {
+        self.shared.state().phones.set_mode(agent, mode);
+    }
+
+    /// Every phone not in the default mode ([`PhoneMode::Auto`]), by work number.
+    pub fn phone_modes(&self) -> Vec<(WorkNo, PhoneMode)> {
+        self.shared.state().phones.modes()
+    }
+}
+
+impl Switch for SimSwitch {
+    fn execute(&self, action: SwitchAction) {
+        self.shared.change(|state, now, out| state.apply(action, now, out));
+    }
+
+    fn next_call_id(&self) -> CallId {
+        self.next_id()
+    }
+}
+
+impl Shared {
+    fn state(&self) -> MutexGuard<'_, SimState> {
+        // Each critical section leaves the state whole; a poisoned lock still holds it.
+        self.state.lock().unwrap_or_else(|poisoned| poisoned.into_inner())
+    }
+
+    /// Runs `change` on the locked state, then sends its reports and starts its timers
+    /// before unlocking.
+    fn change<R>(self: &Arc<Self>, change: impl FnOnce(&mut SimState, Timestamp, &mut Outbox) -> R) -> R {
+        let mut state = self.state();
+        let mut out = Outbox::default();
+        let result = change(&mut state, self.clock.now(), &mut out);
+        for report in out.reports {
+            // If the engine has stopped there is nobody left to tell.
+            let _ = self.reports.send(report);
+        }
+        for timer in out.timers {
+            self.schedule(timer);
+        }
+        result
+    }
+
+    /// Waits on the clock in a task of its own, then applies the outcome if the dial it
+    /// was made for is still ringing. The task holds no strong reference to the switch
+    /// and ends as soon as the switch is dropped.
+    fn schedule(self: &Arc<Self>, timer: FarEndTimer) {
+        let Ok(runtime) = tokio::runtime::Handle::try_current() else {
+            tracing::error!("no tokio runtime: a scheduled far-end outcome is lost");
+            return;
+        };
+        let sleep = self.clock.sleep_until(timer.at);
+        let mut alive = self.alive.subscribe();
+        let shared: Weak<Shared> = Arc::downgrade(self);
+        runtime.spawn(async move {
+            tokio::select! {
+                () = sleep => {}
+                // Nothing is ever sent: this completes only when the switch is gone.
+                _ = alive.changed() => return,
+            }
+            if let Some(shared) = shared.upgrade() {
+                shared.change(|state, _, out| state.resolve_dial(timer, out));
+            }
+        });
+    }
+}
+
+impl SimState {
+    fn place_call(&mut self, id: CallId, request: PlaceCall, now: Timestamp, out: &mut Outbox) {
+        let incoming = NewCall {
+            id: id.clone(),
+            vdn: request.vdn,
+            skill: request.skill,
+            caller: request.caller,
+            called: request.called,
+            call_data: request.call_data,
+            media_type: request.media_type,
+            priority: request.priority,
+        };
+        let customer = SimParty::new(ccgw_core::Party::Number(incoming.caller.clone()), SimPartyState::Connected);
+        let call = SimCall {
+            id: id.clone(),
+            origin: CallOrigin::Customer {
+                vdn: incoming.vdn,
+                skill: incoming.skill,
+                call_data: incoming.call_data.clone(),
+                media_type: incoming.media_type,
+                priority: incoming.priority,
+            },
+            caller: incoming.caller.clone(),
+            called: incoming.called.clone(),
+            placed_at: now,
+            queued: true,
+            parties: vec![customer],
+        };
+        self.calls.insert(id, call);
+        out.report(TelephonyReport::Incoming(incoming));
+    }
+
+    fn remove_call(&mut self, call: &CallId) -> Option<SimCall> {
+        self.phones.forget(call, None);
+        self.calls.remove(call)
+    }
+
+    /// Ends a call that has nobody left on it. `true` if it ended.
+    fn end_if_empty(&mut self, call: &CallId) -> bool {
+        let empty = self.calls.get(call).is_some_and(|sim| sim.parties.is_empty());
+        if empty {
+            self.remove_call(call);
+        }
+        empty
+    }
+}

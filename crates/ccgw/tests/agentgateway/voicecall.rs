@@ -1,0 +1,307 @@
+//! Call control over HTTPS: call-out, internal calls, hold and retrieve, mute, digits,
+//! dropcall, phone pick-up, each with its events in order and its refusals; and the
+//! shutdown that records every live call.
+
+use std::time::Duration;
+
+use ccgw_store::RecordQuery;
+use serde_json::{Value, json};
+
+use crate::helpers::{TestApp, TestOpts, spawn_app};
+
+const NUMBER: &str = "5551234";
+
+fn types(events: &[Value]) -> Vec<&str> {
+    events.iter().map(|e| e["eventType"].as_str().unwrap()).collect()
+}
+
+/// `PUT callout` and the new call's id from `result`.
+async fn call_out(app: &TestApp, work_no: u32, guid: &str, called: &str) -> String {
+    let answer =
+        app.call("PUT", &format!("voicecall/{work_no}/callout"), Some(guid), Some(json!({"called": called}))).await;
+    assert_eq!(answer.retcode(), "0", "{}", answer.body);
+    let callid = answer.body["result"].as_str().expect("the call id is the result").to_owned();
+    assert!(callid.split_once('-').is_some_and(|(secs, _)| secs.len() == 10), "{callid}");
+    callid
+}
+
+/// The record of a finished call, once the record writer has written it (it batches).
+async fn record_of(app: &TestApp, callid: &str) -> Value {
+    for _ in 0..200 {
+        let (_, records) = app.admin("GET", "records", None).await;
+        let found = records["records"].as_array().and_then(|all| all.iter().find(|r| r["callid"] == json!(callid)));
+        if let Some(record) = found {
+            return record.clone();
+        }
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    }
+    panic!("call {callid} was never recorded");
+}
+
+async fn retcode(app: &TestApp, method: &str, path: &str, guid: &str, body: Option<Value>) -> String {
+    app.call(method, path, Some(guid), body).await.retcode().to_owned()
+}
+
+#[tokio::test]
+async fn call_out_rings_the_number_talks_and_ends_when_the_far_end_hangs_up() {
+    let app = spawn_app(TestOpts::default()).await;
+    let guid = app.idle_agent(101, json!({})).await;
+    let callid = call_out(&app, 101, &guid, NUMBER).await;
+    let events = app.events(101, &guid, 4).await;
+    assert_eq!(
+        types(&events),
+        ["AgentOther_PhoneAlerting", "AgentOther_PhoneOffhook", "AgentState_Busy", "AgentEvent_Customer_Alerting"]
+    );
+    assert_eq!(
+        events[3]["content"],
+        json!({"callid": callid, "otherPhoneWorkno": "", "otherPhone": NUMBER, "type": "main"})
+    );
+    app.assert_no_event(101, &guid).await;
+
+    app.advance(Duration::from_millis(1_000)).await;
+    let talking = app.events(101, &guid, 1).await;
+    assert_eq!(
+        talking[0]["content"],
+        json!({"caller": "70101", "callid": callid, "called": NUMBER, "feature": "7", "type": "main", "mediaAbility": "1"})
+    );
+    let status = app.call("GET", "onlineagent/101/agentstatus", Some(&guid), None).await;
+    assert_eq!(status.body["result"]["isWorking"], json!(true));
+
+    let digits = app.call("POST", "voicecall/101/seconddial/12%23", Some(&guid), None).await;
+    assert_eq!(digits.retcode(), "0", "{}", digits.body);
+    let (_, calls) = app.admin("GET", "sim/calls", None).await;
+    let call =
+        calls["calls"].as_array().unwrap().iter().find(|c| c["callid"] == json!(callid)).expect("live in the sim");
+    let agent = call["parties"].as_array().unwrap().iter().find(|p| p["party"] == json!("agent:101")).unwrap();
+    assert_eq!(agent["digits"], json!("12#"));
+
+    let (status, body) = app.admin("POST", &format!("sim/calls/{callid}/parties/{NUMBER}/hangup"), None).await;
+    assert_eq!(status, 200, "{body}");
+    let released = app.events(101, &guid, 4).await;
+    assert_eq!(
+        types(&released),
+        ["AgentEvent_Customer_Release", "AgentEvent_Call_Release", "AgentOther_PhoneRelease", "AgentState_Ready"]
+    );
+    assert_eq!(released[0]["content"], json!({"callid": callid, "number": NUMBER}));
+    assert_eq!(released[2]["content"], json!({"phoneState": 3}));
+
+    let record = record_of(&app, &callid).await;
+    assert_eq!(record["outcome"], json!("answered"));
+    assert_eq!(record["feature"], json!(7));
+    assert_eq!(record["agent"], json!(101));
+    assert_eq!(record["endedBy"], json!("customer"));
+}
+
+#[tokio::test]
+async fn call_out_to_a_busy_number_fails_in_the_documented_order() {
+    let app = spawn_app(TestOpts::default()).await;
+    let (status, body) =
+        app.admin("PUT", "sim/rules", Some(json!({"rules": [{"pattern": "139*", "behaviour": "busy"}]}))).await;
+    assert_eq!(status, 200, "{body}");
+    let guid = app.idle_agent(101, json!({})).await;
+    let callid = call_out(&app, 101, &guid, "13900000000").await;
+    let events = app.events(101, &guid, 8).await;
+    assert_eq!(
+        types(&events),
+        [
+            "AgentOther_PhoneAlerting",
+            "AgentOther_PhoneOffhook",
+            "AgentState_Busy",
+            "AgentOther_PhoneRelease",
+            "AgentEvent_Call_Out_Fail",
+            "AgentEvent_Connect_Fail",
+            "OUTBOUND_DETECT_EVENT",
+            "AgentState_Ready"
+        ]
+    );
+    assert_eq!(events[4]["content"], json!(callid));
+    assert_eq!(events[6]["content"], json!({"callId": callid, "detect": 17, "desc": "The called party is busy."}));
+
+    let record = record_of(&app, &callid).await;
+    assert_eq!(record["outcome"], json!("failed"));
+    assert_eq!(record["failure"], json!("busy"));
+    assert_eq!(record["agent"], json!(101));
+}
+
+#[tokio::test]
+async fn a_phone_that_refuses_or_waits_for_phonepickup() {
+    let app = spawn_app(TestOpts::default()).await;
+    let guid = app.idle_agent(101, json!({})).await;
+    let (status, body) = app.admin("PUT", "sim/phones/101", Some(json!({"mode": "refuse"}))).await;
+    assert_eq!(status, 200, "{body}");
+    call_out(&app, 101, &guid, NUMBER).await;
+    assert_eq!(
+        app.event_types(101, &guid, 5).await,
+        [
+            "AgentOther_PhoneAlerting",
+            "AgentEvent_Call_Out_Fail",
+            "AgentEvent_Connect_Fail",
+            "AgentOther_PhoneRelease",
+            "AgentState_Ready"
+        ]
+    );
+
+    app.admin("PUT", "sim/phones/101", Some(json!({"mode": "manual"}))).await;
+    call_out(&app, 101, &guid, NUMBER).await;
+    assert_eq!(app.event_types(101, &guid, 1).await, ["AgentOther_PhoneAlerting"]);
+    app.assert_no_event(101, &guid).await;
+    let pickup = app.call("PUT", "voicecall/101/phonepickup", Some(&guid), None).await;
+    assert_eq!(pickup.retcode(), "0", "{}", pickup.body);
+    assert_eq!(
+        app.event_types(101, &guid, 3).await,
+        ["AgentOther_PhoneOffhook", "AgentState_Busy", "AgentEvent_Customer_Alerting"]
+    );
+    assert_eq!(retcode(&app, "POST", "voicecall/101/phonepickup", &guid, None).await, "200-002");
+}
+
+#[tokio::test]
+async fn internal_call_rings_the_other_agent_and_both_talk() {
+    let app = spawn_app(TestOpts::default()).await;
+    let caller = app.idle_agent(101, json!({})).await;
+    let called = app.idle_agent(102, json!({})).await;
+    let answer = app.call("PUT", "voicecall/101/callinner", Some(&caller), Some(json!({"called": "102"}))).await;
+    assert_eq!(answer.retcode(), "0", "{}", answer.body);
+    let callid = answer.body["result"].as_str().unwrap().to_owned();
+    let events = app.events(101, &caller, 4).await;
+    assert_eq!(events[3]["content"]["otherPhone"], json!("102"));
+    let ringing = app.events(102, &called, 4).await;
+    assert_eq!(
+        types(&ringing),
+        ["AgentState_Busy", "AgentOther_PhoneAlerting", "AgentOther_PhoneOffhook", "AgentEvent_Ringing"]
+    );
+    assert_eq!(ringing[3]["content"]["caller"], json!("a101"));
+    assert_eq!(ringing[3]["content"]["feature"], json!("6"));
+
+    assert_eq!(retcode(&app, "PUT", "voicecall/102/answer", &called, None).await, "0");
+    assert_eq!(app.event_types(102, &called, 1).await, ["AgentEvent_Talking"]);
+    assert_eq!(app.event_types(101, &caller, 1).await, ["AgentEvent_Talking"]);
+    assert_eq!(retcode(&app, "POST", "voicecall/101/beginmute", &caller, None).await, "200-004", "internal call");
+
+    assert_eq!(retcode(&app, "DELETE", "voicecall/101/release", &caller, None).await, "0");
+    assert_eq!(
+        app.event_types(101, &caller, 4).await,
+        ["AgentEvent_Call_Release", "AgentEvent_Customer_Release", "AgentOther_PhoneRelease", "AgentState_Ready"]
+    );
+    let released = app.events(102, &called, 4).await;
+    assert_eq!(released[0]["content"], json!({"callid": callid, "number": "101"}));
+    assert_eq!(released[2]["content"], json!({"phoneState": 3}));
+}
+
+#[tokio::test]
+async fn an_internal_call_nobody_answers_fails_for_the_caller_only() {
+    let app = spawn_app(TestOpts { ring_timeout_ms: 5_000, ..TestOpts::default() }).await;
+    let caller = app.idle_agent(101, json!({})).await;
+    let called = app.idle_agent(102, json!({})).await;
+    let answer = app.call("PUT", "voicecall/101/callinnerskill", Some(&caller), Some(json!({"skillId": 1}))).await;
+    assert_eq!(answer.retcode(), "0", "{}", answer.body);
+    app.events(101, &caller, 4).await;
+    app.events(102, &called, 4).await;
+    app.advance(Duration::from_millis(5_000)).await;
+    assert_eq!(
+        app.event_types(102, &called, 3).await,
+        ["AgentEvent_No_Answer", "AgentOther_PhoneRelease", "AgentState_Ready"]
+    );
+    assert_eq!(
+        app.event_types(101, &caller, 3).await,
+        ["AgentEvent_Inside_Call_Fail", "AgentOther_PhoneRelease", "AgentState_Ready"]
+    );
+}
+
+#[tokio::test]
+async fn hold_the_customer_call_out_behind_it_drop_that_and_retrieve() {
+    let app = spawn_app(TestOpts::default()).await;
+    let guid = app.idle_agent(101, json!({})).await;
+    let customer = app.place_call(1).await;
+    app.events(101, &guid, 5).await;
+    assert_eq!(retcode(&app, "PUT", "voicecall/101/answer", &guid, None).await, "0");
+    app.events(101, &guid, 2).await;
+
+    assert_eq!(retcode(&app, "POST", "voicecall/101/hold", &guid, None).await, "0");
+    let held = app.events(101, &guid, 1).await;
+    assert_eq!(held[0]["eventType"], json!("AgentEvent_Hold"));
+    assert_eq!(held[0]["content"], json!(customer));
+    assert_eq!(retcode(&app, "POST", "voicecall/101/hold", &guid, None).await, "200-014");
+
+    let out = call_out(&app, 101, &guid, NUMBER).await;
+    assert_eq!(app.event_types(101, &guid, 1).await, ["AgentEvent_Customer_Alerting"], "the phone is off-hook");
+    assert_eq!(retcode(&app, "POST", "voicecall/101/gethold", &guid, None).await, "200-016");
+    app.advance(Duration::from_millis(1_000)).await;
+    assert_eq!(app.event_types(101, &guid, 1).await, ["AgentEvent_Talking"]);
+
+    assert_eq!(retcode(&app, "POST", &format!("voicecall/101/dropcall/{out}"), &guid, None).await, "0");
+    assert_eq!(app.event_types(101, &guid, 2).await, ["AgentEvent_Call_Release", "AgentEvent_Customer_Release"]);
+    app.assert_no_event(101, &guid).await;
+    assert_eq!(retcode(&app, "POST", &format!("voicecall/101/dropcall/{out}"), &guid, None).await, "200-017");
+
+    let path = format!("voicecall/101/gethold?callid={customer}");
+    assert_eq!(retcode(&app, "POST", &path, &guid, None).await, "0");
+    let talking = app.events(101, &guid, 1).await;
+    assert_eq!(talking[0]["content"]["callid"], json!(customer));
+    assert_eq!(retcode(&app, "POST", "voicecall/101/beginmute", &guid, None).await, "0");
+    assert_eq!(retcode(&app, "POST", "voicecall/101/beginmute", &guid, None).await, "200-004");
+    assert_eq!(retcode(&app, "POST", "voicecall/101/endmute", &guid, None).await, "0");
+    assert_eq!(retcode(&app, "POST", "voicecall/101/endmute", &guid, None).await, "200-008");
+
+    assert_eq!(app.hang_up(&customer).await, 200);
+    assert_eq!(
+        app.event_types(101, &guid, 4).await,
+        ["AgentEvent_Customer_Release", "AgentEvent_Call_Release", "AgentOther_PhoneRelease", "AgentState_Ready"]
+    );
+}
+
+#[tokio::test]
+async fn every_command_without_its_call_or_with_bad_input_gets_its_retcode() {
+    let app = spawn_app(TestOpts::default()).await;
+    let guid = app.idle_agent(101, json!({})).await;
+    let cases: [(&str, &str, Option<Value>, &str); 16] = [
+        ("POST", "voicecall/101/hold", None, "200-013"),
+        ("POST", "voicecall/101/gethold", None, "200-015"),
+        ("POST", "voicecall/101/gethold?callid=bad%20id", None, "200-015"),
+        ("POST", "voicecall/101/beginmute", None, "200-003"),
+        ("POST", "voicecall/101/endmute", None, "200-007"),
+        ("POST", "voicecall/101/beginmutevideo", None, "106-001"),
+        ("POST", "voicecall/101/dropcall/1700000000-1", None, "200-017"),
+        ("POST", "voicecall/101/seconddial/123", None, "000-002"),
+        ("POST", "voicecall/101/seconddialex?number=1", None, "000-002"),
+        ("DELETE", "voicecall/101/releasephone", None, "200-017"),
+        ("PUT", "voicecall/101/callout", Some(json!({"called": "12ab"})), "200-001"),
+        ("PUT", "voicecall/101/callout", Some(json!({"caller": "1"})), "200-001"),
+        ("PUT", "voicecall/101/callout", Some(json!({"called": NUMBER, "mediaability": 1})), "106-001"),
+        ("PUT", "voicecall/101/callinner", Some(json!({"called": "abc"})), "000-002"),
+        ("PUT", "voicecall/101/callinner", Some(json!({"called": "101"})), "000-002"),
+        ("PUT", "voicecall/101/callinnerskill", Some(json!({"skillId": 2})), "000-002"),
+    ];
+    for (method, path, body, expected) in cases {
+        let answer = app.call(method, path, Some(&guid), body).await;
+        assert_eq!(answer.status, 200);
+        assert_eq!(answer.retcode(), expected, "{method} {path}: {}", answer.body);
+    }
+    let stranger = app.call("POST", "voicecall/101/hold", Some("not-the-guid"), None).await;
+    assert_eq!(stranger.retcode(), "000-003");
+    let other_agent = app.call("PUT", "voicecall/102/callout", Some(&guid), Some(json!({"called": NUMBER}))).await;
+    assert_ne!(other_agent.retcode(), "0", "an agent cannot place a call as another");
+    app.assert_no_event(101, &guid).await;
+}
+
+#[tokio::test]
+async fn shutdown_records_every_live_call() {
+    let mut app = spawn_app(TestOpts::default()).await;
+    let guid = app.idle_agent(101, json!({})).await;
+    let talking = app.place_call(1).await;
+    app.events(101, &guid, 5).await;
+    assert_eq!(retcode(&app, "PUT", "voicecall/101/answer", &guid, None).await, "0");
+    let waiting = app.place_call(1).await;
+    app.shut_down().await;
+
+    let records = app.directory().await.call_records(&RecordQuery::default()).await.unwrap();
+    let outcome_of = |callid: &str| {
+        records.iter().find(|r| r.end.call.id.as_str() == callid).map(|r| r.end.outcome.code()).unwrap_or("missing")
+    };
+    assert_eq!(outcome_of(&talking), "answered");
+    assert_eq!(outcome_of(&waiting), "shutdown");
+    let answered = records.iter().find(|r| r.end.call.id.as_str() == talking).unwrap();
+    assert!(matches!(
+        answered.end.outcome,
+        ccgw_core::CallOutcome::Answered { ended_by: ccgw_core::EndedBy::Shutdown, .. }
+    ));
+}
