@@ -4,7 +4,7 @@
 use std::cmp::Reverse;
 
 use crate::center::{DialFailure, Party};
-use crate::event::CallFeature;
+use crate::event::{CallFeature, CallInfo};
 use crate::ids::{CallId, PhoneNumber, SkillId, Vdn, WorkNo};
 use crate::time::Timestamp;
 
@@ -41,11 +41,6 @@ pub struct CallParty {
 impl CallParty {
     pub(crate) fn new(party: Party, leg: Leg) -> Self {
         Self { party, leg, muted: false }
-    }
-
-    /// Connected or held: in the call, not still being set up.
-    pub fn is_in(&self) -> bool {
-        matches!(self.leg, Leg::Connected | Leg::Held)
     }
 
     pub fn agent(&self) -> Option<WorkNo> {
@@ -170,14 +165,22 @@ impl Call {
         self.parties.iter().filter_map(CallParty::agent)
     }
 
-    /// The number outside the center that an agent in this call talks to: the customer,
-    /// or the dialled number; for an internal call, the other agent's work number.
-    pub fn other_party_number(&self, of: WorkNo) -> String {
-        self.parties
-            .iter()
-            .find(|p| p.party != Party::Agent(of))
-            .map(|p| party_number(&p.party))
-            .unwrap_or_else(|| self.info.caller.clone())
+    /// What Ringing, Auto_Answer and Talking tell about the call. In a call between
+    /// agents both numbers are work numbers with the `a` prefix (spec 04 §5.7).
+    pub fn event_info(&self) -> CallInfo {
+        let (caller, called) = if self.feature.is_internal() {
+            (format!("a{}", self.info.caller), format!("a{}", self.info.called))
+        } else {
+            (self.info.caller.clone(), self.info.called.clone())
+        };
+        CallInfo {
+            call: self.info.id.clone(),
+            caller,
+            called,
+            feature: self.feature,
+            media_type: self.info.media_type,
+            transferred_from: None,
+        }
     }
 
     pub(crate) fn queue_key(&self) -> QueueKey {

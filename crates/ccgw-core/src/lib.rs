@@ -24,7 +24,7 @@ pub use call::{
 pub use center::{
     BulletinTarget, CallRequest, Callee, Center, CenterSettings, CommandKind, DialFailure, Effect, Effects,
     MAX_DIALLED_LEN, MAX_DIGITS, NoteDelivery, Party, REJECTED_BUSY_REASON, Rule, SignIn, SignOut, SkillCounters,
-    SkillSnapshot, StateCommand, SwitchAction, TRANSITIONS, Timer, is_dialable, transition_rule,
+    SkillSnapshot, StateCommand, SwitchAction, TRANSITIONS, Timer, transition_rule,
 };
 pub use directory::{
     AgentProfile, GroupId, GroupProfile, Overflow, QueueLimits, RestReason, Role, RoutingPolicy, SkillGrant,

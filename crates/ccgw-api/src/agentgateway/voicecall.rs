@@ -54,16 +54,17 @@ async fn act(state: &ApiState, call: AgentCall, action: AgentAction) -> HuaweiRe
     }
 }
 
-/// `PUT answer[?callid=]`: a callid that cannot be a call id names no ringing call.
+/// The optional `?callid=`; one that cannot be a call id names no call (`refusal`).
+fn wanted_call(call: &AgentCall, refusal: Refusal) -> Result<Option<CallId>, HuaweiReply> {
+    call.query.get("callid").map(|text| CallId::parse(text).map_err(|_| HuaweiReply::refused(&refusal))).transpose()
+}
+
+/// `PUT answer[?callid=]`.
 pub(crate) async fn answer(State(state): State<ApiState>, call: AgentCall) -> HuaweiReply {
-    let wanted = match call.query.get("callid") {
-        None => None,
-        Some(text) => match CallId::parse(text) {
-            Ok(id) => Some(id),
-            Err(_) => return HuaweiReply::refused(&Refusal::NoCallToAnswer),
-        },
-    };
-    act(&state, call, AgentAction::Answer { call: wanted }).await
+    match wanted_call(&call, Refusal::NoCallToAnswer) {
+        Ok(wanted) => act(&state, call, AgentAction::Answer { call: wanted }).await,
+        Err(reply) => reply,
+    }
 }
 
 /// `DELETE release`, the legacy `DELETE {agentid}`, and `PUT phonehangup`.
@@ -76,6 +77,21 @@ struct Placing {
     caller: Option<String>,
     skill: Option<SkillId>,
     call_data: String,
+}
+
+/// A skill id field; absent, empty or 0 = none.
+fn skill_field(object: &Map<String, Value>, name: &'static str) -> Result<Option<SkillId>, HuaweiReply> {
+    match lenient::integer(object, name) {
+        Ok(None | Some(0)) => Ok(None),
+        Ok(Some(id)) => {
+            u32::try_from(id).ok().and_then(|id| SkillId::new(id).ok()).map(Some).ok_or_else(|| bad_skill(name))
+        }
+        Err(_) => Err(bad_skill(name)),
+    }
+}
+
+fn bad_skill(name: &str) -> HuaweiReply {
+    invalid(&format!("{name} must be a skill id"))
 }
 
 fn placing_fields(object: &Map<String, Value>) -> Result<Placing, HuaweiReply> {
@@ -109,9 +125,23 @@ fn placing_fields(object: &Map<String, Value>) -> Result<Placing, HuaweiReply> {
     Ok(Placing { caller: caller.filter(|c| !c.is_empty()), skill, call_data })
 }
 
-/// Places a call and answers its id as the result.
-async fn place(state: &ApiState, call: AgentCall, callee: Callee, fields: Placing) -> HuaweiReply {
-    let request = CallRequest { callee, caller: fields.caller, skill: fields.skill, call_data: fields.call_data };
+/// Places the call the body describes (`callee` reads who is called) and answers its id
+/// as the result.
+async fn place(
+    state: &ApiState,
+    call: AgentCall,
+    body: &[u8],
+    callee: impl FnOnce(&Map<String, Value>) -> Result<Callee, HuaweiReply>,
+) -> HuaweiReply {
+    let request = json_object(body).and_then(|object| {
+        let callee = callee(&object)?;
+        let fields = placing_fields(&object)?;
+        Ok(CallRequest { callee, caller: fields.caller, skill: fields.skill, call_data: fields.call_data })
+    });
+    let request = match request {
+        Ok(request) => request,
+        Err(reply) => return reply,
+    };
     match state.engine.act(call.work_no, call.guid, AgentAction::PlaceCall(request)).await {
         Ok(Reply::Placed(id)) => HuaweiReply::success("success", id.as_str()),
         Ok(_) => HuaweiReply::success("success", json!({})),
@@ -121,62 +151,41 @@ async fn place(state: &ApiState, call: AgentCall, callee: Callee, fields: Placin
 
 /// `PUT callout` with `{"called", "caller"?, "skillid"?, "callappdata"?, "mediaability"?}`.
 async fn call_out(State(state): State<ApiState>, call: AgentCall, body: Bytes) -> HuaweiReply {
-    let outcome = json_object(&body).and_then(|object| {
-        let called = lenient::string(&object, "called").map_err(|_| invalid("called must be a string"))?;
+    place(&state, call, &body, |object| {
+        let called = lenient::string(object, "called").map_err(|_| invalid("called must be a string"))?;
         let called = called.filter(|c| !c.is_empty()).ok_or_else(|| HuaweiReply::refused(&Refusal::NumberInvalid))?;
-        Ok((called, placing_fields(&object)?))
-    });
-    match outcome {
-        Ok((called, fields)) => place(&state, call, Callee::Number(called), fields).await,
-        Err(reply) => reply,
-    }
+        Ok(Callee::Number(called))
+    })
+    .await
 }
 
 /// `PUT callinner` with `{"called": work number, …}`.
 async fn call_inner(State(state): State<ApiState>, call: AgentCall, body: Bytes) -> HuaweiReply {
-    let outcome = json_object(&body).and_then(|object| {
-        let called = lenient::string(&object, "called").map_err(|_| invalid("called must be a work number"))?;
-        let called = called
-            .and_then(|text| text.parse::<WorkNo>().ok())
-            .ok_or_else(|| invalid("called must be a work number"))?;
-        Ok((called, placing_fields(&object)?))
-    });
-    match outcome {
-        Ok((called, fields)) => place(&state, call, Callee::Agent(called), fields).await,
-        Err(reply) => reply,
-    }
+    place(&state, call, &body, |object| {
+        let called = lenient::string(object, "called").ok().flatten().and_then(|text| text.parse::<WorkNo>().ok());
+        called.map(Callee::Agent).ok_or_else(|| invalid("called must be a work number"))
+    })
+    .await
 }
 
 /// `PUT callinnerskill` with `{"skillId": int}`: to an idle agent of the skill.
 async fn call_inner_skill(State(state): State<ApiState>, call: AgentCall, body: Bytes) -> HuaweiReply {
-    let outcome = json_object(&body).and_then(|object| {
-        let id = lenient::integer(&object, "skillId").ok().flatten();
-        let skill = id
-            .and_then(|id| u32::try_from(id).ok())
-            .and_then(|id| SkillId::new(id).ok())
-            .ok_or_else(|| invalid("skillId must be a skill id"))?;
-        Ok((skill, placing_fields(&object)?))
-    });
-    match outcome {
-        Ok((skill, fields)) => place(&state, call, Callee::Skill(skill), fields).await,
-        Err(reply) => reply,
-    }
+    place(&state, call, &body, |object| {
+        skill_field(object, "skillId")?.map(Callee::Skill).ok_or_else(|| bad_skill("skillId"))
+    })
+    .await
 }
 
 async fn hold(State(state): State<ApiState>, call: AgentCall) -> HuaweiReply {
     act(&state, call, AgentAction::Hold).await
 }
 
-/// `POST gethold[?callid=]`: an id that cannot be a call id names no held call.
+/// `POST gethold[?callid=]`.
 async fn retrieve(State(state): State<ApiState>, call: AgentCall) -> HuaweiReply {
-    let wanted = match call.query.get("callid") {
-        None => None,
-        Some(text) => match CallId::parse(text) {
-            Ok(id) => Some(id),
-            Err(_) => return HuaweiReply::refused(&Refusal::NoHeldCall),
-        },
-    };
-    act(&state, call, AgentAction::Retrieve { call: wanted }).await
+    match wanted_call(&call, Refusal::NoHeldCall) {
+        Ok(wanted) => act(&state, call, AgentAction::Retrieve { call: wanted }).await,
+        Err(reply) => reply,
+    }
 }
 
 async fn begin_mute(State(state): State<ApiState>, call: AgentCall) -> HuaweiReply {

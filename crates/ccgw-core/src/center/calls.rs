@@ -18,7 +18,6 @@
 //! a waiting busy or rest request takes effect, otherwise the agent is idle.
 
 use super::legs::Leave;
-use super::placing::call_info;
 use super::{Center, Effect, Effects, Party, REJECTED_BUSY_REASON, SwitchAction, Timer};
 use crate::agent::{AgentState, Pending};
 use crate::call::{Call, CallEnd, CallOutcome, CallParty, CallState, Leg};
@@ -46,7 +45,7 @@ impl Center {
             return Ok(fx);
         }
         connect_answering_agent(call, work_no, now);
-        let info = call_info(call);
+        let info = call.event_info();
         let caller = call.info.caller.clone();
         self.set_state(work_no, AgentState::Talking { call: call_id.clone() }, now);
         self.count_answer(&call_id, now);
@@ -61,7 +60,7 @@ impl Center {
         let agent = self.agents.get(&work_no).ok_or(Refusal::NotSignedIn)?;
         let mut fx = Effects::new();
         match agent.state.clone() {
-            AgentState::Ringing { call, .. } if self.is_offered(&call) => {
+            AgentState::Ringing { call, .. } if self.is_offered_to(&call, work_no) => {
                 Self::emit(&mut fx, work_no, AgentEvent::CallRelease(call.clone()));
                 Self::emit(&mut fx, work_no, AgentEvent::PhoneRelease(PhoneReleasedBy::Agent));
                 self.decline(work_no, &call, REJECTED_BUSY_REASON, now, &mut fx);
@@ -77,10 +76,6 @@ impl Center {
             }
         }
         Ok(fx)
-    }
-
-    fn is_offered(&self, call_id: &CallId) -> bool {
-        self.calls.get(call_id).is_some_and(|call| matches!(call.state, CallState::Offered { .. }))
     }
 
     /// The customer (the first party outside the center) hung up. A call that already

@@ -17,7 +17,7 @@ use super::{Center, Effect, Effects, Party, SwitchAction, Timer};
 use crate::agent::AgentState;
 use crate::call::{Call, CallOutcome, CallParty, CallState, Leg, NewCall};
 use crate::directory::{Overflow, RoutingPolicy};
-use crate::event::{AgentEvent, CallFeature, CallInfo, IncomingCall};
+use crate::event::{AgentEvent, CallFeature, IncomingCall};
 use crate::ids::{CallId, SkillId, WorkNo};
 use crate::time::Timestamp;
 
@@ -171,14 +171,7 @@ impl Center {
         let key = (call.info.vdn, call.skill());
         let auto_answer = agent.auto_answer;
         let phone = agent.phone.clone();
-        let info = CallInfo {
-            call: call_id.clone(),
-            caller: call.info.caller.clone(),
-            called: call.info.called.clone(),
-            feature: CallFeature::Inbound,
-            media_type: call.info.media_type,
-            transferred_from: None,
-        };
+        let info = call.event_info();
         let incoming = IncomingCall {
             call: call_id.clone(),
             skill: key.1,

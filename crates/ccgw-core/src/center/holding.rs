@@ -73,7 +73,7 @@ impl Center {
         self.set_leg(&target, work_no, Leg::Connected);
         let mut fx = Effects::new();
         fx.push(Effect::Switch(SwitchAction::Retrieve { call: target.clone(), agent: work_no }));
-        if let Some(info) = self.calls.get(&target).map(super::placing::call_info) {
+        if let Some(info) = self.calls.get(&target).map(crate::call::Call::event_info) {
             Self::emit(&mut fx, work_no, AgentEvent::Talking(info));
         }
         Ok(fx)

@@ -11,9 +11,9 @@
 //! - A call nobody answered yet is a set-up: when its placer leaves it is cancelled; when
 //!   the called party leaves or cannot be reached it fails (see `placing`).
 
-use super::{Center, Effect, Effects, Party, SwitchAction};
+use super::{Center, DialFailure, Effect, Effects, Party, SwitchAction};
 use crate::agent::AgentState;
-use crate::call::{CallOutcome, EndedBy, FailReason, party_number};
+use crate::call::{CallOutcome, CallState, EndedBy, FailReason, party_number};
 use crate::event::{AgentEvent, PhoneReleasedBy};
 use crate::ids::{CallId, SkillId, WorkNo};
 use crate::time::Timestamp;
@@ -63,9 +63,7 @@ impl Center {
         let skill = Some(call.skill());
         let leaver = party_number(party);
         let others: Vec<Party> = call.parties.iter().map(|p| p.party.clone()).filter(|p| p != party).collect();
-        if let Some(call) = self.calls.get_mut(call_id) {
-            call.parties.retain(|p| p.party != *party);
-        }
+        self.drop_party(call_id, party);
         if others.len() >= 2 {
             if let Party::Agent(work_no) = party {
                 Self::emit(fx, *work_no, AgentEvent::CallRelease(call_id.clone()));
@@ -115,9 +113,7 @@ impl Center {
             Party::Agent(work_no) if Some(*work_no) == placer => self.cancel_setup(call_id, *work_no, why, now, fx),
             Party::Agent(work_no) => {
                 // The called agent declined or was signed out while its phone rang.
-                if let Some(call) = self.calls.get_mut(call_id) {
-                    call.parties.retain(|p| p.party != *party);
-                }
+                self.drop_party(call_id, party);
                 let afterwards = if why == Leave::SignedOut {
                     Afterwards::SigningOut
                 } else {
@@ -129,15 +125,13 @@ impl Center {
                 let reason = if why == Leave::SignedOut {
                     FailReason::AgentUnavailable
                 } else {
-                    FailReason::FarEnd(crate::center::DialFailure::Rejected)
+                    FailReason::FarEnd(DialFailure::Rejected)
                 };
                 self.fail_setup(call_id, reason, now, fx);
             }
             Party::Number(_) => {
-                if let Some(call) = self.calls.get_mut(call_id) {
-                    call.parties.retain(|p| p.party != *party);
-                }
-                self.fail_setup(call_id, FailReason::FarEnd(crate::center::DialFailure::Rejected), now, fx);
+                self.drop_party(call_id, party);
+                self.fail_setup(call_id, FailReason::FarEnd(DialFailure::Rejected), now, fx);
             }
         }
     }
@@ -160,6 +154,20 @@ impl Center {
         }
         fx.push(Effect::Switch(SwitchAction::Release { call: call_id.clone() }));
         self.finish(call_id, CallOutcome::Failed { agent: placer, reason: FailReason::Cancelled }, now, fx);
+    }
+
+    /// Takes a party off a call (no events: the caller tells whom it must).
+    pub(super) fn drop_party(&mut self, call_id: &CallId, party: &Party) {
+        if let Some(call) = self.calls.get_mut(call_id) {
+            call.parties.retain(|p| p.party != *party);
+        }
+    }
+
+    /// Whether `call_id` is a queue call offered to this agent right now.
+    pub(super) fn is_offered_to(&self, call_id: &CallId, work_no: WorkNo) -> bool {
+        self.calls
+            .get(call_id)
+            .is_some_and(|call| matches!(call.state, CallState::Offered { agent, .. } if agent == work_no))
     }
 
     /// Ends an answered call with its one outcome.

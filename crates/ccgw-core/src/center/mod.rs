@@ -32,7 +32,7 @@ use pool::IdlePool;
 
 pub use agents::{BulletinTarget, NoteDelivery};
 pub use holding::MAX_DIGITS;
-pub use placing::{CallRequest, Callee, MAX_DIALLED_LEN, is_dialable};
+pub use placing::{CallRequest, Callee, MAX_DIALLED_LEN};
 pub use sessions::{SignIn, SignOut};
 pub use stats::{SkillCounters, SkillSnapshot};
 pub use transitions::{CommandKind, Rule, StateCommand, TABLE as TRANSITIONS, rule as transition_rule};

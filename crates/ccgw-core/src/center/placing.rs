@@ -24,7 +24,7 @@ use super::{Center, DialFailure, Effect, Effects, Party, SwitchAction, Timer};
 use crate::agent::{AgentState, Pending};
 use crate::call::{Call, CallOutcome, CallParty, CallState, FailReason, Leg, NewCall};
 use crate::directory::RoutingPolicy;
-use crate::event::{AgentEvent, CallFeature, CallInfo, PhoneReleasedBy};
+use crate::event::{AgentEvent, CallFeature, PhoneReleasedBy};
 use crate::ids::{CallId, SkillId, WorkNo};
 use crate::refusal::Refusal;
 use crate::time::Timestamp;
@@ -55,7 +55,7 @@ pub struct CallRequest {
 pub const MAX_DIALLED_LEN: usize = 24;
 
 /// Whether `number` may be dialled: 1–24 of digits, `*` and `#`.
-pub fn is_dialable(number: &str) -> bool {
+fn is_dialable(number: &str) -> bool {
     (1..=MAX_DIALLED_LEN).contains(&number.len())
         && number.bytes().all(|b| b.is_ascii_digit() || b == b'*' || b == b'#')
 }
@@ -277,7 +277,7 @@ impl Center {
             party.leg = Leg::Alerting;
         }
         self.set_state(callee, AgentState::Ringing { call: call_id.clone(), idle_since }, now);
-        let Some(info) = self.calls.get(call_id).map(call_info) else { return };
+        let Some(info) = self.calls.get(call_id).map(Call::event_info) else { return };
         Self::emit(fx, callee, AgentEvent::Occupied);
         Self::emit(fx, callee, AgentEvent::PhoneAlerting);
         Self::emit(fx, callee, AgentEvent::PhoneOffhook);
@@ -301,7 +301,7 @@ impl Center {
         call.answered = Some((callee, now));
         call.attempt += 1;
         let placer = call.placed_by;
-        let info = call_info(call);
+        let info = call.event_info();
         self.set_state(callee, AgentState::Talking { call: call_id.clone() }, now);
         Self::emit(fx, callee, AgentEvent::Talking(info.clone()));
         if let Some(placer) = placer {
@@ -341,7 +341,7 @@ impl Center {
         if call.answered.is_none() {
             call.answered = Some((placer, now));
         }
-        let info = call_info(call);
+        let info = call.event_info();
         Self::emit(&mut fx, placer, AgentEvent::Talking(info));
         fx
     }
@@ -349,12 +349,12 @@ impl Center {
     /// A dialled number could not be reached.
     pub fn far_end_failed(&mut self, call_id: &CallId, number: &str, cause: DialFailure, now: Timestamp) -> Effects {
         let mut fx = Effects::new();
-        let Some(call) = self.calls.get_mut(call_id) else { return fx };
+        let Some(call) = self.calls.get(call_id) else { return fx };
         let party = Party::Number(number.to_owned());
         if call.answered.is_some() || !call.party(&party).is_some_and(|p| matches!(p.leg, Leg::Setup | Leg::Alerting)) {
             return fx;
         }
-        call.parties.retain(|p| p.party != party);
+        self.drop_party(call_id, &party);
         self.fail_setup(call_id, FailReason::FarEnd(cause), now, &mut fx);
         fx
     }
@@ -378,12 +378,6 @@ impl Center {
             self.take_off_agent(callee, call_id, phone, Afterwards::NotTalked, now, fx);
         }
         self.fail_setup(call_id, FailReason::Timeout, now, fx);
-    }
-
-    pub(super) fn drop_party(&mut self, call_id: &CallId, party: &Party) {
-        if let Some(call) = self.calls.get_mut(call_id) {
-            call.parties.retain(|p| p.party != *party);
-        }
     }
 
     /// A call nobody answered fails: everyone still in it is released and the placer is
@@ -436,23 +430,5 @@ impl Center {
         self.take_off_agent(placer, call_id, phone, Afterwards::NotTalked, now, fx);
         fx.push(Effect::Switch(SwitchAction::Release { call: call_id.clone() }));
         self.finish(call_id, CallOutcome::Failed { agent: placer, reason }, now, fx);
-    }
-}
-
-/// What Ringing, Auto_Answer and Talking tell about a call. In a call between agents
-/// both numbers are work numbers with the `a` prefix (spec 04 §5.7).
-pub(super) fn call_info(call: &Call) -> CallInfo {
-    let (caller, called) = if call.feature.is_internal() {
-        (format!("a{}", call.info.caller), format!("a{}", call.info.called))
-    } else {
-        (call.info.caller.clone(), call.info.called.clone())
-    };
-    CallInfo {
-        call: call.info.id.clone(),
-        caller,
-        called,
-        feature: call.feature,
-        media_type: call.info.media_type,
-        transferred_from: None,
     }
 }

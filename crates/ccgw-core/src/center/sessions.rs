@@ -129,12 +129,6 @@ impl Center {
         Ok(fx)
     }
 
-    fn is_offered_to(&self, call: &crate::ids::CallId, work_no: WorkNo) -> bool {
-        self.calls
-            .get(call)
-            .is_some_and(|c| matches!(c.state, crate::call::CallState::Offered { agent, .. } if agent == work_no))
-    }
-
     pub(super) fn liveness_check(&mut self, work_no: WorkNo, login_time: Timestamp, now: Timestamp, fx: &mut Effects) {
         let (Some(limit), Some(agent)) = (self.settings.liveness, self.agents.get(&work_no)) else {
             return;
