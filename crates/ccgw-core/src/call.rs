@@ -95,6 +95,47 @@ pub struct Call {
     pub(crate) answered: Option<(WorkNo, Timestamp)>,
     /// Counts set-up steps, so that a stale set-up timer is recognised.
     pub(crate) attempt: u64,
+    /// For a consultation: the call it consults about, held meanwhile, and what follows.
+    pub(crate) consult: Option<Consult>,
+    /// A transfer of this call under way: its target is being reached.
+    pub(crate) transfer: Option<Transfer>,
+    /// The agent who last transferred the call here (`transfer`/`transfrom` in Ringing).
+    pub(crate) transferred_from: Option<WorkNo>,
+    /// Every agent who talked in the call, in order (the record keeps the hand-overs).
+    pub(crate) talked: Vec<WorkNo>,
+}
+
+/// What a consultation call is for.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum AfterConsult {
+    /// Two-party help: the agent talks with the helper, then decides (`confjoin`,
+    /// `connecthold`, `gethold`, release).
+    Talk,
+    /// Three-party help or a three-party transfer: a conference forms when the helper answers.
+    Conference,
+    /// A talk transfer: when the agent hangs up, the held call and the helper are connected.
+    TransferOnRelease,
+}
+
+/// The link from a consultation call to the call it consults about.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Consult {
+    pub about: CallId,
+    pub then: AfterConsult,
+}
+
+/// A transfer of a call to a target reached within the same call.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Transfer {
+    /// The agent who asked for it.
+    pub by: WorkNo,
+    /// The agent or number being reached.
+    pub to: Party,
+    /// A blind transfer: `by` has left already; otherwise `by` holds the call and is
+    /// released only when the target answers (a success transfer).
+    pub blind: bool,
+    /// `transferred_from` before this transfer, restored when it fails.
+    pub(crate) previous_from: Option<WorkNo>,
 }
 
 impl Call {
@@ -147,6 +188,29 @@ impl Call {
         self.answered
     }
 
+    pub fn consult(&self) -> Option<&Consult> {
+        self.consult.as_ref()
+    }
+
+    pub fn transfer(&self) -> Option<&Transfer> {
+        self.transfer.as_ref()
+    }
+
+    pub fn transferred_from(&self) -> Option<WorkNo> {
+        self.transferred_from
+    }
+
+    /// Every agent who talked in the call, in order.
+    pub fn talked(&self) -> &[WorkNo] {
+        &self.talked
+    }
+
+    /// Whether the agent talks in the call with somebody (not setting it up, not holding).
+    pub fn is_talking(&self, work_no: WorkNo) -> bool {
+        self.agent_leg(work_no) == Some(Leg::Connected)
+            && self.parties.iter().any(|p| p.party != Party::Agent(work_no) && p.leg == Leg::Connected)
+    }
+
     pub fn party(&self, party: &Party) -> Option<&CallParty> {
         self.parties.iter().find(|p| p.party == *party)
     }
@@ -179,7 +243,14 @@ impl Call {
             called,
             feature: self.feature,
             media_type: self.info.media_type,
-            transferred_from: None,
+            transferred_from: self.transferred_from.map(|work_no| work_no.to_string()),
+        }
+    }
+
+    /// Notes that `work_no` talks in the call now.
+    pub(crate) fn mark_talked(&mut self, work_no: WorkNo) {
+        if self.talked.last() != Some(&work_no) {
+            self.talked.push(work_no);
         }
     }
 
@@ -343,4 +414,6 @@ pub struct CallEnd {
     pub outcome: CallOutcome,
     /// Agents the call was offered to who did not take it, oldest first.
     pub offered_to: Vec<WorkNo>,
+    /// Every agent who talked in the call, in order (more than one after a transfer).
+    pub talked: Vec<WorkNo>,
 }

@@ -146,4 +146,6 @@ pub enum AgentEvent {
     OutboundDetect { call: CallId, detect: u32, desc: &'static str },
     /// `AgentEvent_Conference`: a three-party call formed with `partners`.
     Conference { call: CallId, partners: Vec<String> },
+    /// `AgentEvent_SuccTransResult`: how a success transfer (mode 2) ended.
+    SuccTransResult { call: CallId, ok: bool },
 }

@@ -19,12 +19,14 @@ mod time;
 
 pub use agent::{Agent, AgentState, InitialState, NOTE_CAPACITY, Note, Pending, StateKind};
 pub use call::{
-    Call, CallEnd, CallOutcome, CallParty, CallState, EndedBy, FailReason, Leg, NewCall, QueueKey, party_number,
+    AfterConsult, Call, CallEnd, CallOutcome, CallParty, CallState, Consult, EndedBy, FailReason, Leg, NewCall,
+    QueueKey, Transfer, party_number,
 };
 pub use center::{
-    BulletinTarget, CallRequest, Callee, Center, CenterSettings, CommandKind, DialFailure, Effect, Effects,
-    MAX_DIALLED_LEN, MAX_DIGITS, NoteDelivery, Party, REJECTED_BUSY_REASON, Rule, SignIn, SignOut, SkillCounters,
-    SkillSnapshot, StateCommand, SwitchAction, TRANSITIONS, Timer, transition_rule,
+    BulletinTarget, CallRequest, Callee, Center, CenterSettings, CommandKind, ConsultRequest, DialFailure, Effect,
+    Effects, MAX_DIALLED_LEN, MAX_DIGITS, NoteDelivery, Party, REJECTED_BUSY_REASON, Rule, SignIn, SignOut,
+    SkillCounters, SkillSnapshot, StateCommand, SwitchAction, TRANSITIONS, Timer, TransferMode, TransferRequest,
+    TransferTarget, transition_rule,
 };
 pub use directory::{
     AgentProfile, GroupId, GroupProfile, Overflow, QueueLimits, RestReason, Role, RoutingPolicy, SkillGrant,

@@ -59,4 +59,24 @@ pub enum Refusal {
     NoCallForDigits,
     #[error("video is not supported: ccgw carries voice calls only")]
     MediaNotSupported,
+    #[error("no talking call to consult about")]
+    NoCallToConsult,
+    #[error("three-party: no talking call")]
+    ConferenceNoCall,
+    #[error("three-party: no such held call")]
+    ConferenceNoHeldCall,
+    #[error("connect held call: no talking call")]
+    ConnectHoldNoCall,
+    #[error("connect held call: no such held call")]
+    ConnectHoldNoHeldCall,
+    #[error("the number is not a party of the agent's current call, or may not be released by it")]
+    PartyNotInCall,
+    #[error("transfer: no talking call")]
+    NoCallToTransfer,
+    #[error("transfer not possible: {0}")]
+    TransferNotPossible(&'static str),
+    #[error("transfer target not available: {0}")]
+    TransferTargetUnavailable(String),
+    #[error("no transfer or consultation to cancel")]
+    NoTransferToCancel,
 }

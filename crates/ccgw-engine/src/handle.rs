@@ -4,8 +4,8 @@
 use std::sync::Arc;
 
 use ccgw_core::{
-    AgentProfile, BulletinTarget, CallId, CallRequest, Center, Guid, InitialState, Note, NoteDelivery, PhoneNumber,
-    Refusal, SkillGrant, SkillProfile, StateCommand, Timestamp, WorkNo,
+    AgentProfile, BulletinTarget, CallId, CallRequest, Center, ConsultRequest, Guid, InitialState, Note, NoteDelivery,
+    PhoneNumber, Refusal, SkillGrant, SkillProfile, StateCommand, Timestamp, TransferRequest, WorkNo,
 };
 use tokio::sync::{mpsc, oneshot};
 
@@ -81,6 +81,16 @@ pub enum AgentAction {
     PhonePickup,
     /// `releasephone`: hang up every call.
     ReleasePhone,
+    /// `innerhelp`: replies with the consultation call's id.
+    Consult(ConsultRequest),
+    /// `confjoin`: the current call and this held call become a conference.
+    Conference(CallId),
+    /// `connecthold/{callid}`: connect the current call with this held call and leave.
+    ConnectHeld(CallId),
+    /// `disconnect/{number}`: release one party of the current call.
+    Disconnect(String),
+    Transfer(TransferRequest),
+    CancelTransfer,
 }
 
 #[derive(Debug, Clone)]

@@ -240,6 +240,33 @@ impl Runtime {
                 let fx = self.center.release_phone(work_no, now);
                 self.applied(fx, now)
             }
+            AgentAction::Consult(request) => {
+                let id = self.switch.next_call_id();
+                let fx = self.center.consult(work_no, id.clone(), request, now)?;
+                tracing::info!(%work_no, call_id = %id, "agent asked for help");
+                self.apply(fx, now);
+                Ok(Reply::Placed(id))
+            }
+            AgentAction::Conference(call) => {
+                let fx = self.center.conference(work_no, &call, now);
+                self.applied(fx, now)
+            }
+            AgentAction::ConnectHeld(call) => {
+                let fx = self.center.connect_held(work_no, &call, now);
+                self.applied(fx, now)
+            }
+            AgentAction::Disconnect(number) => {
+                let fx = self.center.disconnect(work_no, &number, now);
+                self.applied(fx, now)
+            }
+            AgentAction::Transfer(request) => {
+                let fx = self.center.transfer(work_no, self.switch.next_call_id(), request, now);
+                self.applied(fx, now)
+            }
+            AgentAction::CancelTransfer => {
+                let fx = self.center.cancel_transfer(work_no, now);
+                self.applied(fx, now)
+            }
         }
     }
 

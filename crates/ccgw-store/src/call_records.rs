@@ -129,12 +129,13 @@ struct RecordRow {
     feature: i64,
     failure: Option<String>,
     joined_into: Option<String>,
+    talked: String,
 }
 
 /// The columns of a [`RecordRow`].
 const RECORD_COLUMNS: &str = "id, call_id, vdn, first_skill, route, caller, called, call_data, media_type, priority, \
                               arrived_ms, ended_ms, outcome, agent, answered_at_ms, ended_by, overflow_number, \
-                              offered_to, feature, failure, joined_into";
+                              offered_to, feature, failure, joined_into, talked";
 
 fn outcome_from_row(row: &RecordRow) -> Result<CallOutcome, StoreError> {
     let corrupt = || StoreError::Corrupt(format!("call record {} has an inconsistent outcome.", row.id));
@@ -191,6 +192,7 @@ fn from_row(row: RecordRow) -> Result<StoredCall, StoreError> {
             ended: convert::timestamp(row.ended_ms)?,
             outcome,
             offered_to: convert::split_list(&row.offered_to, convert::work_no)?,
+            talked: convert::split_list(&row.talked, convert::work_no)?,
         },
     })
 }
@@ -202,8 +204,8 @@ async fn insert_record(conn: &mut SqliteConnection, end: &CallEnd) -> Result<(),
     sqlx::query(
         "INSERT INTO call_records (call_id, vdn, first_skill, final_skill, route, caller, called, call_data,
                                    media_type, priority, arrived_ms, ended_ms, outcome, agent, answered_at_ms,
-                                   ended_by, overflow_number, offered_to, feature, failure, joined_into)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19, ?20, ?21)",
+                                   ended_by, overflow_number, offered_to, feature, failure, joined_into, talked)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19, ?20, ?21, ?22)",
     )
     .bind(call.id.as_str())
     .bind(i64::from(call.vdn.get()))
@@ -226,6 +228,7 @@ async fn insert_record(conn: &mut SqliteConnection, end: &CallEnd) -> Result<(),
     .bind(i64::from(end.feature.code()))
     .bind(outcome.failure)
     .bind(outcome.joined_into)
+    .bind(convert::join_list(&end.talked))
     .execute(conn)
     .await
     .map_err(|e| {
@@ -370,6 +373,7 @@ mod tests {
                 feature: 7,
                 failure: columns.failure.map(Into::into),
                 joined_into: columns.joined_into.map(Into::into),
+                talked: String::new(),
             };
             assert_eq!(outcome_from_row(&row).unwrap(), outcome);
         }

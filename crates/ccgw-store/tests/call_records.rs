@@ -30,6 +30,11 @@ fn call_end(id: &str, vdn_no: u16, skill: u32, arrived: u64, outcome: CallOutcom
         route: vec![skill_id(skill)],
         arrived: at(arrived),
         ended: at(arrived + 60_000),
+        // Who talked: the answering agent, then (to carry a list) a transfer target.
+        talked: match outcome {
+            CallOutcome::Answered { agent, .. } => vec![agent, work_no(999)],
+            _ => Vec::new(),
+        },
         outcome,
         offered_to: Vec::new(),
     }

@@ -22,5 +22,6 @@ pub(crate) fn call_end(id: &str, arrived: u64, outcome: CallOutcome) -> CallEnd 
         ended: Timestamp::from_millis(arrived + 95_000),
         outcome,
         offered_to: vec![WorkNo::new(102).unwrap()],
+        talked: Vec::new(),
     }
 }

@@ -67,6 +67,12 @@ enum Content<'a> {
         callid: &'a str,
         partner: String,
     },
+    /// `AgentEvent_SuccTransResult`: `result` is a JSON number, 0 for success.
+    SuccTransResult {
+        result: u8,
+        #[serde(rename = "callId")]
+        call_id: &'a str,
+    },
 }
 
 /// Keys and types of the official `AgentEvent_Incoming_CallInfo` example.
@@ -218,6 +224,9 @@ fn content(event: &AgentEvent) -> Option<Content<'_>> {
         }
         AgentEvent::Conference { call, partners } => {
             Some(Content::Conference { callid: call.as_str(), partner: partners.join(",") })
+        }
+        AgentEvent::SuccTransResult { call, ok } => {
+            Some(Content::SuccTransResult { result: u8::from(!ok), call_id: call.as_str() })
         }
         AgentEvent::CustomerRelease { call, number } => {
             Some(Content::CustomerRelease { callid: call.as_str(), number })

@@ -103,6 +103,7 @@ fn record_json(record: &StoredCall) -> Value {
         "failure": failure,
         "joinedInto": joined_into,
         "offeredTo": end.offered_to.iter().map(|agent| agent.get()).collect::<Vec<_>>(),
+        "talked": end.talked.iter().map(|agent| agent.get()).collect::<Vec<_>>(),
     })
 }
 

@@ -36,5 +36,6 @@ pub fn event_type(event: &AgentEvent) -> &'static str {
         AgentEvent::ConnectFail(_) => "AgentEvent_Connect_Fail",
         AgentEvent::OutboundDetect { .. } => "OUTBOUND_DETECT_EVENT",
         AgentEvent::Conference { .. } => "AgentEvent_Conference",
+        AgentEvent::SuccTransResult { .. } => "AgentEvent_SuccTransResult",
     }
 }

@@ -49,11 +49,16 @@ retcodes! {
     MUTE_WRONG_STATE = "200-004", "mute: the call state does not allow it";
     NO_CALL_TO_UNMUTE = "200-007", "unmute: no call";
     UNMUTE_WRONG_STATE = "200-008", "unmute: the call is not muted";
+    THREE_PARTY_NO_CALL = "200-010", "three-party: no call";
+    THREE_PARTY_NO_HELD_CALL = "200-011", "three-party: no held call";
+    TRANSFER_NO_CALL = "200-012", "transfer: no call, or the call cannot be transferred";
     NO_CALL_TO_HOLD = "200-013", "hold: no call";
     HOLD_WRONG_STATE = "200-014", "hold: the call state does not allow it";
     NO_HELD_CALL = "200-015", "retrieve: no held call";
     RETRIEVE_WRONG_STATE = "200-016", "retrieve: another call is active";
     NO_CALL_TO_RELEASE = "200-017", "no call to release";
+    CONSULT_NO_CALL = "200-018", "internal consultation: no call";
+    PARTY_NOT_IN_CALL = "200-204", "the party is not in the agent's last call";
     AGENT_INFO_NONE = "300-002", "no such agent in this VDN";
     GROUP_AGENT_NOT_FOUND = "300-003", "agent not found for the group query";
     GROUP_NOT_FOUND = "300-004", "group not found";
@@ -97,6 +102,17 @@ impl Refusal {
             // No retcode of its own is known (spec 04 §2.16).
             Refusal::NoCallForDigits => INVALID_PARAMETER,
             Refusal::MediaNotSupported => MULTIMEDIA_DISABLED,
+            Refusal::NoCallToConsult => CONSULT_NO_CALL,
+            Refusal::ConferenceNoCall => THREE_PARTY_NO_CALL,
+            Refusal::ConferenceNoHeldCall => THREE_PARTY_NO_HELD_CALL,
+            // The connect-hold page lists the hold codes (spec 04 §3.2).
+            Refusal::ConnectHoldNoCall => NO_CALL_TO_HOLD,
+            Refusal::ConnectHoldNoHeldCall => HOLD_WRONG_STATE,
+            Refusal::PartyNotInCall => PARTY_NOT_IN_CALL,
+            Refusal::NoCallToTransfer | Refusal::TransferNotPossible(_) | Refusal::NoTransferToCancel => {
+                TRANSFER_NO_CALL
+            }
+            Refusal::TransferTargetUnavailable(_) => INVALID_PARAMETER,
         }
     }
 }

@@ -41,7 +41,7 @@ impl Center {
         let mut fx = Effects::new();
         if matches!(call.state, CallState::Live { .. }) {
             // An internal call rings here.
-            self.called_agent_answers(&call_id, work_no, now, &mut fx);
+            self.connect_called_agent(&call_id, work_no, now, &mut fx);
             return Ok(fx);
         }
         connect_answering_agent(call, work_no, now);
@@ -64,6 +64,12 @@ impl Center {
                 Self::emit(&mut fx, work_no, AgentEvent::CallRelease(call.clone()));
                 Self::emit(&mut fx, work_no, AgentEvent::PhoneRelease(PhoneReleasedBy::Agent));
                 self.decline(work_no, &call, REJECTED_BUSY_REASON, now, &mut fx);
+            }
+            AgentState::Talking { call } if self.completes_talk_transfer(work_no, &call) => {
+                let about = self.calls.get(&call).and_then(|c| c.consult.as_ref()).map(|c| c.about.clone());
+                if let Some(about) = about {
+                    self.join(work_no, &call, &about, false, now, &mut fx);
+                }
             }
             AgentState::Ringing { call, .. } | AgentState::Talking { call } => {
                 self.leave(&call, &Party::Agent(work_no), Leave::Released, now, &mut fx);
@@ -209,6 +215,7 @@ impl Center {
             ended: now,
             outcome,
             offered_to: call.offered_to,
+            talked: call.talked,
         })));
     }
 }
@@ -217,6 +224,7 @@ impl Center {
 pub(super) fn connect_answering_agent(call: &mut Call, work_no: WorkNo, now: Timestamp) {
     call.state = CallState::Live { since: now };
     call.answered.get_or_insert((work_no, now));
+    call.mark_talked(work_no);
     match call.party_mut(&Party::Agent(work_no)) {
         Some(party) => party.leg = Leg::Connected,
         None => call.parties.push(CallParty::new(Party::Agent(work_no), Leg::Connected)),

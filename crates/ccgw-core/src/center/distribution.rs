@@ -46,6 +46,10 @@ impl Center {
                 queued_since: now,
                 answered: None,
                 attempt: 0,
+                consult: None,
+                transfer: None,
+                transferred_from: None,
+                talked: Vec::new(),
             },
         );
         self.enqueue(&id, skill, now, &mut fx);
@@ -53,7 +57,7 @@ impl Center {
     }
 
     /// Puts a call (new, or overflowing) into `skill`'s queue, applying its limits.
-    fn enqueue(&mut self, call_id: &CallId, skill: SkillId, now: Timestamp, fx: &mut Effects) {
+    pub(super) fn enqueue(&mut self, call_id: &CallId, skill: SkillId, now: Timestamp, fx: &mut Effects) {
         let Some(call) = self.calls.get_mut(call_id) else { return };
         let key = (call.info.vdn, skill);
         call.route.push(skill);
@@ -163,7 +167,7 @@ impl Center {
         }
     }
 
-    fn make_offer(&mut self, call_id: &CallId, work_no: WorkNo, now: Timestamp, fx: &mut Effects) {
+    pub(super) fn make_offer(&mut self, call_id: &CallId, work_no: WorkNo, now: Timestamp, fx: &mut Effects) {
         let (Some(call), Some(agent)) = (self.calls.get(call_id), self.agents.get(&work_no)) else {
             return;
         };

@@ -28,11 +28,8 @@ impl Center {
     }
 
     /// Whether the agent talks in `call` with somebody (not still setting it up).
-    fn talking_in(&self, work_no: WorkNo, call_id: &CallId) -> bool {
-        self.calls.get(call_id).is_some_and(|call| {
-            call.agent_leg(work_no) == Some(Leg::Connected)
-                && call.parties.iter().any(|p| p.party != Party::Agent(work_no) && p.leg == Leg::Connected)
-        })
+    pub(super) fn talking_in(&self, work_no: WorkNo, call_id: &CallId) -> bool {
+        self.calls.get(call_id).is_some_and(|call| call.is_talking(work_no))
     }
 
     pub fn hold(&mut self, work_no: WorkNo, _now: Timestamp) -> Result<Effects, Refusal> {
@@ -49,6 +46,11 @@ impl Center {
 
     /// `gethold[?callid=]`: without an id, the most recently held call.
     pub fn retrieve(&mut self, work_no: WorkNo, wanted: Option<&CallId>, now: Timestamp) -> Result<Effects, Refusal> {
+        if !self.agents.contains_key(&work_no) {
+            return Err(Refusal::NotSignedIn);
+        }
+        let mut fx = Effects::new();
+        self.end_consultation_for(work_no, wanted, now, &mut fx);
         let agent = self.agents.get(&work_no).ok_or(Refusal::NotSignedIn)?;
         let current = agent.state.call().cloned();
         let held: Vec<CallId> = agent.calls().filter(|c| self.leg_of(c, work_no) == Some(Leg::Held)).cloned().collect();
@@ -71,7 +73,6 @@ impl Center {
         }
         self.set_state(work_no, AgentState::Talking { call: target.clone() }, now);
         self.set_leg(&target, work_no, Leg::Connected);
-        let mut fx = Effects::new();
         fx.push(Effect::Switch(SwitchAction::Retrieve { call: target.clone(), agent: work_no }));
         if let Some(info) = self.calls.get(&target).map(crate::call::Call::event_info) {
             Self::emit(&mut fx, work_no, AgentEvent::Talking(info));
@@ -151,11 +152,11 @@ impl Center {
         Ok(fx)
     }
 
-    fn leg_of(&self, call_id: &CallId, work_no: WorkNo) -> Option<Leg> {
+    pub(super) fn leg_of(&self, call_id: &CallId, work_no: WorkNo) -> Option<Leg> {
         self.calls.get(call_id).and_then(|call| call.agent_leg(work_no))
     }
 
-    fn set_leg(&mut self, call_id: &CallId, work_no: WorkNo, leg: Leg) {
+    pub(super) fn set_leg(&mut self, call_id: &CallId, work_no: WorkNo, leg: Leg) {
         if let Some(party) = self.calls.get_mut(call_id).and_then(|call| call.party_mut(&Party::Agent(work_no))) {
             party.leg = leg;
         }

@@ -33,7 +33,20 @@ impl Center {
                         return Err(format!("call {id} is offered to agent {agent}, who is not alerting in it"));
                     }
                 }
-                CallState::Live { .. } => {}
+                CallState::Live { .. } => {
+                    // Nobody left to talk to and nobody being reached: an orphaned leg.
+                    if call.parties.len() < 2 && call.transfer.is_none() {
+                        return Err(format!(
+                            "call {id} is live with {} part(ies) and nothing under way",
+                            call.parties.len()
+                        ));
+                    }
+                }
+            }
+            if let Some(transfer) = &call.transfer
+                && call.party(&transfer.to).is_none()
+            {
+                return Err(format!("call {id} is being transferred to a party that is not in it"));
             }
             for party in &call.parties {
                 let Some(work_no) = party.agent() else { continue };

@@ -27,12 +27,14 @@ pub(super) enum Leave {
     HungUp,
     /// The agent was signed out.
     SignedOut,
+    /// Another agent released this party (`disconnect`).
+    Removed,
 }
 
 impl Leave {
     fn ended_by(self) -> EndedBy {
         match self {
-            Leave::Released => EndedBy::Agent,
+            Leave::Released | Leave::Removed => EndedBy::Agent,
             Leave::HungUp => EndedBy::Customer,
             Leave::SignedOut => EndedBy::SignOut,
         }
@@ -57,6 +59,18 @@ impl Center {
         if call.party(party).is_none() {
             return;
         }
+        if let Some(transfer) = &call.transfer {
+            if transfer.to == *party {
+                let reason = match why {
+                    Leave::SignedOut => FailReason::AgentUnavailable,
+                    _ => FailReason::FarEnd(DialFailure::Rejected),
+                };
+                return self.transfer_failed(call_id, reason, now, fx);
+            }
+            // Whoever else leaves, the transfer is off first.
+            self.abort_transfer(call_id, now, fx);
+        }
+        let Some(call) = self.calls.get(call_id) else { return };
         if call.answered.is_none() {
             return self.leave_setup(call_id, party, why, now, fx);
         }
@@ -67,7 +81,11 @@ impl Center {
         if others.len() >= 2 {
             if let Party::Agent(work_no) = party {
                 Self::emit(fx, *work_no, AgentEvent::CallRelease(call_id.clone()));
-                let phone = (why == Leave::Released).then_some(PhoneReleasedBy::Agent);
+                let phone = match why {
+                    Leave::Released => Some(PhoneReleasedBy::Agent),
+                    Leave::Removed => Some(PhoneReleasedBy::Platform),
+                    Leave::HungUp | Leave::SignedOut => None,
+                };
                 self.take_off_agent(*work_no, call_id, phone, self.afterwards(why, skill), now, fx);
             }
             fx.push(Effect::Switch(SwitchAction::Drop { call: call_id.clone(), party: party.clone() }));
@@ -85,7 +103,10 @@ impl Center {
                 let number = others.first().map(party_number).unwrap_or_default();
                 Self::emit(fx, *work_no, AgentEvent::CustomerRelease { call: call_id.clone(), number });
             }
-            let phone = if why == Leave::SignedOut { PhoneReleasedBy::Platform } else { PhoneReleasedBy::Agent };
+            let phone = match why {
+                Leave::Released => PhoneReleasedBy::Agent,
+                Leave::HungUp | Leave::SignedOut | Leave::Removed => PhoneReleasedBy::Platform,
+            };
             self.take_off_agent(*work_no, call_id, Some(phone), self.afterwards(why, skill), now, fx);
         }
         for other in &others {
@@ -120,7 +141,11 @@ impl Center {
                     Self::emit(fx, *work_no, AgentEvent::CallRelease(call_id.clone()));
                     Afterwards::NotTalked
                 };
-                let phone = (why == Leave::Released).then_some(PhoneReleasedBy::Agent);
+                let phone = match why {
+                    Leave::Released => Some(PhoneReleasedBy::Agent),
+                    Leave::Removed => Some(PhoneReleasedBy::Platform),
+                    Leave::HungUp | Leave::SignedOut => None,
+                };
                 self.take_off_agent(*work_no, call_id, phone, afterwards, now, fx);
                 let reason = if why == Leave::SignedOut {
                     FailReason::AgentUnavailable

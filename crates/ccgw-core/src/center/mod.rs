@@ -6,6 +6,7 @@
 
 mod agents;
 mod calls;
+mod consulting;
 mod distribution;
 mod holding;
 mod invariants;
@@ -14,6 +15,7 @@ mod placing;
 mod pool;
 mod sessions;
 mod stats;
+mod transferring;
 mod transitions;
 
 use std::collections::{BTreeMap, BTreeSet, HashMap};
@@ -31,10 +33,12 @@ use crate::time::Timestamp;
 use pool::IdlePool;
 
 pub use agents::{BulletinTarget, NoteDelivery};
+pub use consulting::ConsultRequest;
 pub use holding::MAX_DIGITS;
 pub use placing::{CallRequest, Callee, MAX_DIALLED_LEN};
 pub use sessions::{SignIn, SignOut};
 pub use stats::{SkillCounters, SkillSnapshot};
+pub use transferring::{TransferMode, TransferRequest, TransferTarget};
 pub use transitions::{CommandKind, Rule, StateCommand, TABLE as TRANSITIONS, rule as transition_rule};
 
 /// Tunables of the center (config `engine.*`).

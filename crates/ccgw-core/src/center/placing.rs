@@ -22,7 +22,7 @@
 use super::legs::Afterwards;
 use super::{Center, DialFailure, Effect, Effects, Party, SwitchAction, Timer};
 use crate::agent::{AgentState, Pending};
-use crate::call::{Call, CallOutcome, CallParty, CallState, FailReason, Leg, NewCall};
+use crate::call::{AfterConsult, Call, CallOutcome, CallParty, CallState, Consult, FailReason, Leg, NewCall};
 use crate::directory::RoutingPolicy;
 use crate::event::{AgentEvent, CallFeature, PhoneReleasedBy};
 use crate::ids::{CallId, SkillId, WorkNo};
@@ -86,8 +86,31 @@ impl Center {
         request: CallRequest,
         now: Timestamp,
     ) -> Result<Effects, Refusal> {
+        self.place(work_no, id, request, None, now)
+    }
+
+    /// Places a call; with `then`, a consultation about the agent's current call, which
+    /// is held first (`AgentEvent_Hold`, S16).
+    pub(super) fn place(
+        &mut self,
+        work_no: WorkNo,
+        id: CallId,
+        request: CallRequest,
+        then: Option<AfterConsult>,
+        now: Timestamp,
+    ) -> Result<Effects, Refusal> {
         let agent = self.agents.get(&work_no).ok_or(Refusal::NotSignedIn)?;
+        let consulted = match (&agent.state, then) {
+            (_, None) => None,
+            (AgentState::Talking { call }, Some(_))
+                if self.calls.get(call).is_some_and(|c| c.is_talking(work_no) && c.transfer.is_none()) =>
+            {
+                Some(call.clone())
+            }
+            (_, Some(_)) => return Err(Refusal::NoCallToConsult),
+        };
         let phone_free = match &agent.state {
+            _ if consulted.is_some() => false,
             AgentState::Ringing { .. } => return Err(Refusal::StateForbids),
             AgentState::Talking { call } => {
                 if self.calls.get(call).and_then(|c| c.agent_leg(work_no)) != Some(Leg::Held) {
@@ -119,22 +142,34 @@ impl Center {
                 Party::Agent(picked.ok_or(Refusal::NoIdleAgent)?)
             }
         };
+        let consulted_skill = consulted.as_ref().and_then(|about| self.calls.get(about)).map(Call::skill);
         let skill = request
             .skill
+            .or(consulted_skill)
             .or(first_skill)
             .ok_or_else(|| Refusal::InvalidParameter("the agent has no skill to place the call for".into()))?;
         if self.calls.contains_key(&id) {
             return Err(Refusal::InvalidParameter(format!("call id {id} is in use")));
         }
-        let (feature, called) = match &callee {
-            Party::Number(number) => (CallFeature::Outbound, number.clone()),
-            Party::Agent(callee) => (CallFeature::Internal, callee.to_string()),
+        let (feature, called) = match (&callee, then) {
+            (Party::Number(number), _) => (CallFeature::Outbound, number.clone()),
+            (Party::Agent(callee), None) => (CallFeature::Internal, callee.to_string()),
+            (Party::Agent(callee), Some(AfterConsult::Conference)) => {
+                (CallFeature::ConsultThreeParty, callee.to_string())
+            }
+            (Party::Agent(callee), Some(_)) => (CallFeature::ConsultTwoParty, callee.to_string()),
         };
         let caller = match (&callee, request.caller) {
             (Party::Number(_), Some(caller)) if !caller.is_empty() => caller,
             (Party::Number(_), _) => phone.to_string(),
             (Party::Agent(_), _) => work_no.to_string(),
         };
+        let mut fx = Effects::new();
+        if let Some(about) = &consulted {
+            self.set_leg(about, work_no, Leg::Held);
+            fx.push(Effect::Switch(SwitchAction::Hold { call: about.clone(), agent: work_no }));
+            Self::emit(&mut fx, work_no, AgentEvent::Hold(about.clone()));
+        }
         self.remember_state_before_call(work_no, now);
         self.next_arrival += 1;
         let call = Call {
@@ -159,6 +194,10 @@ impl Center {
             parties: vec![CallParty::new(Party::Agent(work_no), Leg::Setup), CallParty::new(callee, Leg::Setup)],
             answered: None,
             attempt: 0,
+            consult: consulted.map(|about| Consult { about, then: then.unwrap_or(AfterConsult::Talk) }),
+            transfer: None,
+            transferred_from: None,
+            talked: Vec::new(),
         };
         self.calls.insert(id.clone(), call);
         if let Some(AgentState::Talking { call: held }) = self.agents.get(&work_no).map(|a| a.state.clone())
@@ -167,7 +206,6 @@ impl Center {
             agent.held_calls.push(held);
         }
         self.set_state(work_no, AgentState::Talking { call: id.clone() }, now);
-        let mut fx = Effects::new();
         if phone_free {
             Self::emit(&mut fx, work_no, AgentEvent::PhoneAlerting);
             fx.push(Effect::Switch(SwitchAction::OffHook { call: id.clone(), agent: work_no, phone }));
@@ -200,7 +238,13 @@ impl Center {
     }
 
     /// Opens the next set-up step: a stale deadline of an earlier step is ignored.
-    fn start_setup_step(&mut self, call_id: &CallId, within: std::time::Duration, now: Timestamp, fx: &mut Effects) {
+    pub(super) fn start_setup_step(
+        &mut self,
+        call_id: &CallId,
+        within: std::time::Duration,
+        now: Timestamp,
+        fx: &mut Effects,
+    ) {
         let Some(call) = self.calls.get_mut(call_id) else { return };
         call.attempt += 1;
         let timer = Timer::Setup { call: call_id.clone(), attempt: call.attempt };
@@ -262,7 +306,7 @@ impl Center {
         }
     }
 
-    fn ring_called_agent(
+    pub(super) fn ring_called_agent(
         &mut self,
         call_id: &CallId,
         placer: WorkNo,
@@ -286,14 +330,24 @@ impl Center {
         Self::emit(fx, placer, AgentEvent::CustomerAlerting { call: call_id.clone(), other_phone });
         if auto_answer {
             Self::emit(fx, callee, AgentEvent::AutoAnswer(info));
-            self.called_agent_answers(call_id, callee, now, fx);
+            self.connect_called_agent(call_id, callee, now, fx);
         } else {
             Self::emit(fx, callee, AgentEvent::Ringing(info));
         }
     }
 
+    /// A called agent answers: a transfer's target takes the call over; otherwise the
+    /// agent talks in the internal call or consultation.
+    pub(super) fn connect_called_agent(&mut self, call_id: &CallId, callee: WorkNo, now: Timestamp, fx: &mut Effects) {
+        let target = self.calls.get(call_id).and_then(|call| call.transfer.as_ref()).map(|t| t.to.clone());
+        if target == Some(Party::Agent(callee)) {
+            return self.transfer_connected(call_id, now, fx);
+        }
+        self.called_agent_answers(call_id, callee, now, fx);
+    }
+
     /// The called agent of an internal call answers: both agents talk.
-    pub(super) fn called_agent_answers(&mut self, call_id: &CallId, callee: WorkNo, now: Timestamp, fx: &mut Effects) {
+    fn called_agent_answers(&mut self, call_id: &CallId, callee: WorkNo, now: Timestamp, fx: &mut Effects) {
         let Some(phone) = self.agents.get(&callee).map(|a| a.phone.clone()) else { return };
         let Some(call) = self.calls.get_mut(call_id) else { return };
         let Some(party) = call.party_mut(&Party::Agent(callee)) else { return };
@@ -301,6 +355,10 @@ impl Center {
         call.answered = Some((callee, now));
         call.attempt += 1;
         let placer = call.placed_by;
+        if let Some(placer) = placer {
+            call.mark_talked(placer);
+        }
+        call.mark_talked(callee);
         let info = call.event_info();
         self.set_state(callee, AgentState::Talking { call: call_id.clone() }, now);
         Self::emit(fx, callee, AgentEvent::Talking(info.clone()));
@@ -308,13 +366,19 @@ impl Center {
             Self::emit(fx, placer, AgentEvent::Talking(info));
         }
         fx.push(Effect::Switch(SwitchAction::Connect { call: call_id.clone(), agent: callee, phone }));
+        self.consultation_answered(call_id, now, fx);
     }
 
     /// A dialled number rings.
     pub fn far_end_alerting(&mut self, call_id: &CallId, number: &str, _now: Timestamp) -> Effects {
         let mut fx = Effects::new();
         let Some(call) = self.calls.get_mut(call_id) else { return fx };
-        let placer = call.placed_by;
+        // The agent waiting for the number: a success transfer's, else the placer.
+        let placer = match &call.transfer {
+            Some(transfer) if transfer.blind => None,
+            Some(transfer) => Some(transfer.by),
+            None => call.placed_by,
+        };
         let Some(party) = call.party_mut(&Party::Number(number.to_owned())).filter(|p| p.leg == Leg::Setup) else {
             return fx;
         };
@@ -329,20 +393,27 @@ impl Center {
     /// A dialled number answers: the placer talks.
     pub fn far_end_answered(&mut self, call_id: &CallId, number: &str, now: Timestamp) -> Effects {
         let mut fx = Effects::new();
+        let party = Party::Number(number.to_owned());
         let Some(call) = self.calls.get_mut(call_id) else { return fx };
-        let Some(placer) = call.placed_by else { return fx };
-        let Some(party) =
-            call.party_mut(&Party::Number(number.to_owned())).filter(|p| matches!(p.leg, Leg::Setup | Leg::Alerting))
-        else {
+        if call.party(&party).is_none_or(|p| !matches!(p.leg, Leg::Setup | Leg::Alerting)) {
             return fx;
-        };
-        party.leg = Leg::Connected;
+        }
+        if call.transfer.as_ref().is_some_and(|t| t.to == party) {
+            self.transfer_connected(call_id, now, &mut fx);
+            return fx;
+        }
+        let Some(placer) = call.placed_by else { return fx };
+        if let Some(far_end) = call.party_mut(&party) {
+            far_end.leg = Leg::Connected;
+        }
         call.attempt += 1;
         if call.answered.is_none() {
             call.answered = Some((placer, now));
         }
+        call.mark_talked(placer);
         let info = call.event_info();
         Self::emit(&mut fx, placer, AgentEvent::Talking(info));
+        self.consultation_answered(call_id, now, &mut fx);
         fx
     }
 
@@ -351,7 +422,14 @@ impl Center {
         let mut fx = Effects::new();
         let Some(call) = self.calls.get(call_id) else { return fx };
         let party = Party::Number(number.to_owned());
-        if call.answered.is_some() || !call.party(&party).is_some_and(|p| matches!(p.leg, Leg::Setup | Leg::Alerting)) {
+        if !call.party(&party).is_some_and(|p| matches!(p.leg, Leg::Setup | Leg::Alerting)) {
+            return fx;
+        }
+        if call.transfer.as_ref().is_some_and(|t| t.to == party) {
+            self.transfer_failed(call_id, FailReason::FarEnd(cause), now, &mut fx);
+            return fx;
+        }
+        if call.answered.is_some() {
             return fx;
         }
         self.drop_party(call_id, &party);
@@ -362,7 +440,13 @@ impl Center {
     /// A set-up step ran out of time.
     pub(super) fn setup_timeout(&mut self, call_id: &CallId, attempt: u64, now: Timestamp, fx: &mut Effects) {
         let Some(call) = self.calls.get(call_id) else { return };
-        if call.attempt != attempt || call.answered.is_some() {
+        if call.attempt != attempt {
+            return;
+        }
+        if call.transfer.is_some() {
+            return self.transfer_failed(call_id, FailReason::Timeout, now, fx);
+        }
+        if call.answered.is_some() {
             return;
         }
         let Some(placer) = call.placed_by else { return };
@@ -386,6 +470,7 @@ impl Center {
         let Some(call) = self.calls.get(call_id) else { return };
         let Some(placer) = call.placed_by else { return };
         let feature = call.feature;
+        let transferring = call.consult.is_some() && feature == CallFeature::Outbound;
         let callees: Vec<WorkNo> = call.agents().filter(|&a| a != placer).collect();
         for callee in callees {
             Self::emit(fx, callee, AgentEvent::CallRelease(call_id.clone()));
@@ -396,7 +481,19 @@ impl Center {
         let holds_other_calls = self.agents.get(&placer).is_some_and(|a| !a.held_calls.is_empty());
         let id = call_id.clone();
         let mut phone = Some(PhoneReleasedBy::Platform);
+        let detected = match reason {
+            FailReason::FarEnd(cause) => Some(cause.detect()),
+            FailReason::Timeout => Some(TIMEOUT_DETECT),
+            _ => None,
+        };
         match (feature, reason) {
+            // The number of a talk or three-party transfer (S19): the customer stays held.
+            (CallFeature::Outbound, _) if transferring => {
+                Self::emit(fx, placer, AgentEvent::ConnectFail(id.clone()));
+                if let Some((detect, desc)) = detected {
+                    Self::emit(fx, placer, AgentEvent::OutboundDetect { call: id, detect, desc });
+                }
+            }
             (CallFeature::Outbound, FailReason::AgentPhone) => {
                 Self::emit(fx, placer, AgentEvent::CallOutFail(id.clone()));
                 Self::emit(fx, placer, AgentEvent::ConnectFail(id));
@@ -408,11 +505,6 @@ impl Center {
                 phone = None;
                 Self::emit(fx, placer, AgentEvent::CallOutFail(id.clone()));
                 Self::emit(fx, placer, AgentEvent::ConnectFail(id.clone()));
-                let detected = match reason {
-                    FailReason::FarEnd(cause) => Some(cause.detect()),
-                    FailReason::Timeout => Some(TIMEOUT_DETECT),
-                    _ => None,
-                };
                 if let Some((detect, desc)) = detected {
                     Self::emit(fx, placer, AgentEvent::OutboundDetect { call: id, detect, desc });
                 }

@@ -3,14 +3,22 @@
 
 use ccgw_core::{CallId, DialFailure, Party};
 
-use super::call::{SimCall, SimPartyState};
+use super::call::{CallOrigin, SimCall, SimPartyState};
 use super::{MAX_DIGITS, Outbox, SimError, SimState};
 use crate::switch::TelephonyReport;
 
 impl SimState {
+    /// The customer leaves. Like the engine, the call goes on while two parties remain
+    /// (a conference, or an agent and a number the call was transferred to); otherwise
+    /// it is over.
     pub(super) fn customer_hangs_up(&mut self, call: &CallId, out: &mut Outbox) -> bool {
-        if self.remove_call(call).is_none() {
-            return false;
+        let Some(sim) = self.calls.get_mut(call) else { return false };
+        let customer = Party::Number(sim.caller.clone());
+        let others = sim.parties.iter().filter(|p| p.party != customer).count();
+        if matches!(sim.origin, CallOrigin::Customer { .. }) && others >= 2 {
+            sim.remove_party(&customer);
+        } else {
+            self.remove_call(call);
         }
         out.report(TelephonyReport::CustomerHungUp(call.clone()));
         true
@@ -52,9 +60,8 @@ impl SimState {
         let any_state = [SimPartyState::Alerting, SimPartyState::Connected, SimPartyState::Held];
         let sim = self.number_in_state(call, number, &any_state, "on the call")?;
         if sim.is_customer(number) {
-            // The customer leaving ends an inbound call, exactly as before parties existed.
             self.customer_hangs_up(call, out);
-            return Ok(None);
+            return Ok(self.calls.get(call).cloned());
         }
         sim.remove_party(&Party::Number(number.to_owned()));
         out.report(TelephonyReport::FarEndHungUp { call: call.clone(), number: number.to_owned() });

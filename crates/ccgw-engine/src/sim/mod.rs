@@ -152,7 +152,8 @@ impl SimSwitch {
         id
     }
 
-    /// The customer hangs up the whole call. `false` when the call is not live.
+    /// The customer hangs up: the call ends unless two other parties remain in it (a
+    /// conference). `false` when the call is not live.
     pub fn hang_up(&self, call: &CallId) -> bool {
         self.shared.change(|state, _, out| state.customer_hangs_up(call, out))
     }
@@ -167,8 +168,8 @@ impl SimSwitch {
         self.shared.change(|state, _, out| state.reject(call, number, out))
     }
 
-    /// A party outside the center hangs up. For the customer of an inbound call that
-    /// ends the call, as [`hang_up`](Self::hang_up). Returns the call, if it goes on.
+    /// A party outside the center hangs up; for the customer of an inbound call, as
+    /// [`hang_up`](Self::hang_up). Returns the call, if it goes on.
     pub fn hang_up_party(&self, call: &CallId, number: &str) -> Result<Option<SimCall>, SimError> {
         self.shared.change(|state, _, out| state.hang_up_party(call, number, out))
     }

@@ -46,6 +46,10 @@ impl RecordsApp {
 const T0: u64 = 1_738_310_400_000;
 
 fn end(n: u64, vdn: u16, skill: u32, outcome: CallOutcome) -> CallEnd {
+    let outcome_agent = match outcome {
+        CallOutcome::Answered { agent, .. } => Some(agent),
+        _ => None,
+    };
     CallEnd {
         call: NewCall {
             id: CallId::parse(&format!("1738310400-{n}")).unwrap(),
@@ -67,6 +71,7 @@ fn end(n: u64, vdn: u16, skill: u32, outcome: CallOutcome) -> CallEnd {
         ended: Timestamp::from_millis(T0 + n * 60_000 + 30_000),
         outcome,
         offered_to: vec![WorkNo::new(102).unwrap()],
+        talked: outcome_agent.into_iter().collect(),
     }
 }
 
@@ -104,7 +109,7 @@ async fn records_come_newest_first_with_the_total_and_every_field() {
             "caller": "13800000000", "called": "4000", "callData": "ticket=7", "mediaType": 5, "priority": 3,
             "arrivedAt": T0 + 240_000, "endedAt": T0 + 270_000, "outcome": "answered", "agent": 101,
             "answeredAt": T0 + 245_000, "endedBy": "customer", "overflowTo": null, "failure": null, "joinedInto": null,
-            "offeredTo": [102]
+            "offeredTo": [102], "talked": [101]
         })
     );
     assert_eq!(body["records"][1]["overflowTo"], json!("5551234"));

@@ -32,15 +32,6 @@ fn ringing_call(c: &Center, n: u32) -> Option<CallId> {
     }
 }
 
-fn ended(fx: &Effects) -> Vec<CallEnd> {
-    fx.iter()
-        .filter_map(|effect| match effect {
-            Effect::CallEnded(end) => Some((**end).clone()),
-            _ => None,
-        })
-        .collect()
-}
-
 #[test]
 fn longest_idle_is_the_default_policy() {
     let mut c = center();

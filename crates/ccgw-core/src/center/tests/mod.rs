@@ -3,10 +3,13 @@
 
 use std::time::Duration;
 
+mod consulting;
 mod distribution;
 mod holding;
 mod placing;
 mod random;
+mod random_calls;
+mod transferring;
 mod transitions;
 
 use super::*;
@@ -117,6 +120,24 @@ fn outcomes(fx: &Effects) -> Vec<CallOutcome> {
     fx.iter()
         .filter_map(|effect| match effect {
             Effect::CallEnded(end) => Some(end.outcome.clone()),
+            _ => None,
+        })
+        .collect()
+}
+
+fn switch_actions(fx: &Effects) -> Vec<SwitchAction> {
+    fx.iter()
+        .filter_map(|effect| match effect {
+            Effect::Switch(action) => Some(action.clone()),
+            _ => None,
+        })
+        .collect()
+}
+
+fn ended(fx: &Effects) -> Vec<CallEnd> {
+    fx.iter()
+        .filter_map(|effect| match effect {
+            Effect::CallEnded(end) => Some((**end).clone()),
             _ => None,
         })
         .collect()

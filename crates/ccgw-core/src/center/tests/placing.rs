@@ -18,15 +18,6 @@ fn to_agent(n: u32) -> CallRequest {
     CallRequest { callee: Callee::Agent(work(n)), caller: None, skill: None, call_data: String::new() }
 }
 
-fn switch_actions(fx: &Effects) -> Vec<SwitchAction> {
-    fx.iter()
-        .filter_map(|effect| match effect {
-            Effect::Switch(action) => Some(action.clone()),
-            _ => None,
-        })
-        .collect()
-}
-
 fn outbound_info(seq: u64) -> CallInfo {
     CallInfo {
         call: id(seq),

@@ -1,0 +1,244 @@
+//! Random interleavings of call control: agents answering, holding, placing calls,
+//! consulting, joining, transferring and hanging up, while customers and far ends
+//! answer, fail and hang up whenever they like. After every step every invariant holds;
+//! every call ends exactly once, and the calls still live at the end end at shutdown.
+
+use std::collections::HashSet;
+
+use super::*;
+use crate::call::Leg;
+use crate::center::{CallRequest, Callee, ConsultRequest, DialFailure, TransferMode, TransferRequest, TransferTarget};
+
+struct Lcg(u64);
+
+impl Lcg {
+    fn next(&mut self, bound: u64) -> u64 {
+        self.0 = self.0.wrapping_mul(6_364_136_223_846_793_005).wrapping_add(1_442_695_040_888_963_407);
+        (self.0 >> 33) % bound
+    }
+
+    fn pick<T: Clone>(&mut self, items: &[T]) -> Option<T> {
+        (!items.is_empty()).then(|| items[self.next(items.len() as u64) as usize].clone())
+    }
+}
+
+const AGENTS: u64 = 5;
+
+fn numbers() -> [&'static str; 3] {
+    ["5550001", "5550002", "5550003"]
+}
+
+/// Numbers being dialled anywhere in the center.
+fn dialled(c: &Center) -> Vec<(CallId, String)> {
+    let mut found: Vec<(CallId, String)> = c
+        .calls()
+        .flat_map(|call| {
+            call.parties().iter().filter_map(|p| match &p.party {
+                Party::Number(number) if matches!(p.leg, Leg::Setup | Leg::Alerting) => {
+                    Some((call.id().clone(), number.clone()))
+                }
+                _ => None,
+            })
+        })
+        .collect();
+    found.sort();
+    found
+}
+
+/// Agents whose own phone is going off-hook for a call they place.
+fn phones_setting_up(c: &Center) -> Vec<(CallId, WorkNo)> {
+    let mut found: Vec<(CallId, WorkNo)> = c
+        .calls()
+        .filter_map(|call| {
+            let placer = call.placed_by()?;
+            (call.agent_leg(placer) == Some(Leg::Setup)).then(|| (call.id().clone(), placer))
+        })
+        .collect();
+    found.sort();
+    found
+}
+
+fn numbers_in_calls(c: &Center) -> Vec<(CallId, String)> {
+    let mut found: Vec<(CallId, String)> = c
+        .calls()
+        .flat_map(|call| {
+            call.parties().iter().filter_map(|p| match &p.party {
+                Party::Number(number) if p.leg == Leg::Connected => Some((call.id().clone(), number.clone())),
+                _ => None,
+            })
+        })
+        .collect();
+    found.sort();
+    found
+}
+
+fn random_transfer(rng: &mut Lcg) -> TransferRequest {
+    let number = TransferTarget::Number(numbers()[rng.next(3) as usize].into());
+    let (target, mode) = match rng.next(7) {
+        0 => (TransferTarget::Skill(skill(1 + rng.next(3) as u32)), TransferMode::Blind),
+        1 => (TransferTarget::Skill(skill(1 + rng.next(3) as u32)), TransferMode::Success),
+        2 => (TransferTarget::Agent(work(101 + rng.next(AGENTS) as u32)), TransferMode::Blind),
+        3 => (TransferTarget::Agent(work(101 + rng.next(AGENTS) as u32)), TransferMode::Success),
+        4 => (number, TransferMode::Blind),
+        5 => (number, TransferMode::Success),
+        _ => (number, [TransferMode::Talk, TransferMode::ThreeParty][rng.next(2) as usize]),
+    };
+    TransferRequest { target, mode, caller: None, call_data: None }
+}
+
+#[test]
+fn random_call_control_never_orphans_a_leg_and_ends_every_call_once() {
+    let mut outcomes_seen = HashSet::new();
+    let mut events_seen: HashSet<&'static str> = HashSet::new();
+    let mut handed_over = 0;
+    for seed in 0..80 {
+        let mut rng = Lcg(seed);
+        let mut c = center_with(CenterSettings { wrap_up: Some(Duration::from_secs(3)), ..CenterSettings::default() });
+        let mut now = 0u64;
+        let mut ids: Vec<CallId> = Vec::new();
+        let mut next_placed = 0u64;
+        let mut ended = HashSet::new();
+        let mut pending_timers: Vec<(Timestamp, Timer)> = Vec::new();
+        for step in 0..400 {
+            now += rng.next(2_000);
+            let agent = work(101 + rng.next(AGENTS) as u32);
+            let t = at(now);
+            let mut fresh = || {
+                next_placed += 1;
+                CallId::compose(1_700_000_100, next_placed)
+            };
+            let held = c.agent(agent).and_then(|a| a.held_calls().last().cloned());
+            let (dialled, phones) = (dialled(&c), phones_setting_up(&c));
+            let fx: Effects = match rng.next(24) {
+                0 | 1 => {
+                    let id = CallId::compose(1_700_000_000, ids.len() as u64 + 1);
+                    ids.push(id);
+                    c.call_arrived(NewCall { skill: skill(1 + rng.next(3) as u32), ..call(ids.len() as u64) }, t)
+                }
+                2 => match rng.pick(&ids) {
+                    Some(id) => c.customer_hung_up(&id, t),
+                    None => Effects::new(),
+                },
+                3 => {
+                    let mut request = SignIn { auto_answer: rng.next(3) == 0, ..sign_in(agent.get(), false) };
+                    request.profile.skills = (1..=3)
+                        .filter(|_| rng.next(2) == 0)
+                        .map(|s| SkillGrant { skill: skill(s), level: SkillLevel::DEFAULT })
+                        .collect();
+                    c.sign_in(request, t).unwrap_or_default()
+                }
+                4 | 5 => c.answer(agent, None, t).unwrap_or_default(),
+                6 => c.release(agent, t).unwrap_or_default(),
+                7 => c.hold(agent, t).unwrap_or_default(),
+                8 => c.retrieve(agent, None, t).unwrap_or_default(),
+                9 => {
+                    let callee = match rng.next(3) {
+                        0 => Callee::Number(numbers()[rng.next(3) as usize].into()),
+                        1 => Callee::Agent(work(101 + rng.next(AGENTS) as u32)),
+                        _ => Callee::Skill(skill(1 + rng.next(3) as u32)),
+                    };
+                    let request = CallRequest { callee, caller: None, skill: None, call_data: String::new() };
+                    c.place_call(agent, fresh(), request, t).unwrap_or_default()
+                }
+                10 => {
+                    let helper = if rng.next(2) == 0 {
+                        Callee::Agent(work(101 + rng.next(AGENTS) as u32))
+                    } else {
+                        Callee::Skill(skill(1 + rng.next(3) as u32))
+                    };
+                    let request = ConsultRequest { helper, three_party: rng.next(2) == 0, call_data: String::new() };
+                    c.consult(agent, fresh(), request, t).unwrap_or_default()
+                }
+                11 => match held {
+                    Some(held) if rng.next(2) == 0 => c.conference(agent, &held, t).unwrap_or_default(),
+                    Some(held) => c.connect_held(agent, &held, t).unwrap_or_default(),
+                    None => Effects::new(),
+                },
+                12 | 13 => c.transfer(agent, fresh(), random_transfer(&mut rng), t).unwrap_or_default(),
+                14 => c.cancel_transfer(agent, t).unwrap_or_default(),
+                15 => {
+                    let number = match rng.next(3) {
+                        0 => numbers()[rng.next(3) as usize].to_owned(),
+                        1 => (101 + rng.next(AGENTS)).to_string(),
+                        _ => "13800000000".to_owned(),
+                    };
+                    c.disconnect(agent, &number, t).unwrap_or_default()
+                }
+                16 => match c.agent(agent).and_then(|a| a.calls().next().cloned()) {
+                    Some(call_id) => c.drop_call(agent, &call_id, t).unwrap_or_default(),
+                    None => Effects::new(),
+                },
+                17 => match rng.pick(&dialled) {
+                    Some((call_id, number)) => match rng.next(4) {
+                        0 => c.far_end_alerting(&call_id, &number, t),
+                        1 | 2 => c.far_end_answered(&call_id, &number, t),
+                        _ => c.far_end_failed(&call_id, &number, DialFailure::ALL[rng.next(4) as usize], t),
+                    },
+                    None => Effects::new(),
+                },
+                18 => match rng.pick(&phones) {
+                    Some((call_id, placer)) if rng.next(4) == 0 => c.phone_failed(&call_id, placer, t),
+                    Some((call_id, placer)) => c.phone_off_hook(&call_id, placer, t),
+                    None => Effects::new(),
+                },
+                19 => match rng.pick(&numbers_in_calls(&c)) {
+                    Some((call_id, number)) => c.far_end_hung_up(&call_id, &number, t),
+                    None => Effects::new(),
+                },
+                20 if rng.next(4) == 0 => {
+                    let how = [SignOut::Forced { reason: 1 }, SignOut::Silent][rng.next(2) as usize];
+                    c.sign_out(agent, how, t).unwrap_or_default()
+                }
+                _ => {
+                    pending_timers.sort_by_key(|(when, _)| *when);
+                    let due: Vec<_> = pending_timers.iter().filter(|(when, _)| *when <= t).cloned().collect();
+                    pending_timers.retain(|(when, _)| *when > t);
+                    due.into_iter().flat_map(|(when, timer)| c.fire(timer, when.max(t))).collect()
+                }
+            };
+            for effect in &fx {
+                match effect {
+                    Effect::Timer { at, timer } => pending_timers.push((*at, timer.clone())),
+                    Effect::CallEnded(end) => {
+                        assert!(ended.insert(end.call.id.clone()), "seed {seed}: {} ended twice", end.call.id);
+                        outcomes_seen.insert(end.outcome.code());
+                        handed_over += usize::from(end.talked.len() > 1);
+                    }
+                    Effect::Event { event, .. } => {
+                        events_seen.insert(crate::catalog::event_code::event_type(event));
+                    }
+                    _ => {}
+                }
+            }
+            if let Err(problem) = c.check_invariants() {
+                panic!("seed {seed} step {step} at {now} ms: {problem}");
+            }
+        }
+        let all_ids = ids.len() as u64 + next_placed;
+        let live: Vec<CallId> = c.calls().map(|call| call.id().clone()).collect();
+        for effect in c.shut_down(at(now + 1)) {
+            if let Effect::CallEnded(end) = effect {
+                assert!(ended.insert(end.call.id.clone()), "seed {seed}: {} ended twice", end.call.id);
+            }
+        }
+        assert!(live.iter().all(|id| ended.contains(id)), "seed {seed}: a live call did not end at shutdown");
+        assert_eq!(c.calls().count(), 0);
+        // Every id was either a call that ended, or a command refused before its call existed.
+        assert!(ended.len() as u64 <= all_ids, "seed {seed}");
+    }
+    for code in ["answered", "abandoned-in-queue", "abandoned-ringing", "failed", "joined"] {
+        assert!(outcomes_seen.contains(code), "no call ended {code}: {outcomes_seen:?}");
+    }
+    // The walk must reach the call-control paths, or it proves little.
+    for name in [
+        "AgentEvent_Conference",
+        "AgentEvent_SuccTransResult",
+        "AgentEvent_Consult_Fail",
+        "AgentEvent_Connect_Fail",
+        "AgentEvent_Hold",
+        "OUTBOUND_DETECT_EVENT",
+    ] {
+        assert!(events_seen.contains(name), "no {name}: {events_seen:?}");
+    }
+    assert!(handed_over > 20, "only {handed_over} calls passed between agents");
+}
