@@ -11,6 +11,7 @@ mod notes;
 mod onlineagent;
 mod querymonitor;
 mod queuedevice;
+mod transfer;
 mod voicecall;
 
 use axum::Router;

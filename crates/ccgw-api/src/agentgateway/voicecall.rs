@@ -17,7 +17,7 @@ use crate::wire::lenient;
 use crate::wire::reply::HuaweiReply;
 
 /// Longest call-associated data a call carries (spec 04 §2.1).
-const MAX_CALL_DATA: usize = 16 * 1024;
+pub(super) const MAX_CALL_DATA: usize = 16 * 1024;
 
 pub(crate) fn routes(base: &str) -> Router<ApiState> {
     let at = |tail: &str| format!("{base}/voicecall/{{agentid}}/{tail}");
@@ -40,14 +40,15 @@ pub(crate) fn routes(base: &str) -> Router<ApiState> {
         .route(&at("phonepickup"), post(phone_pickup).put(phone_pickup))
         .route(&at("phonehangup"), put(release))
         .route(&at("releasephone"), delete(release_phone))
+        .merge(super::transfer::routes(base))
 }
 
-fn invalid(detail: &str) -> HuaweiReply {
+pub(super) fn invalid(detail: &str) -> HuaweiReply {
     HuaweiReply::refused(&Refusal::InvalidParameter(detail.to_owned()))
 }
 
 /// Carries out a command whose result is `{}`.
-async fn act(state: &ApiState, call: AgentCall, action: AgentAction) -> HuaweiReply {
+pub(super) async fn act(state: &ApiState, call: AgentCall, action: AgentAction) -> HuaweiReply {
     match state.engine.act(call.work_no, call.guid, action).await {
         Ok(_) => HuaweiReply::success("success", json!({})),
         Err(error) => engine_failure(error),
@@ -80,7 +81,7 @@ struct Placing {
 }
 
 /// A skill id field; absent, empty or 0 = none.
-fn skill_field(object: &Map<String, Value>, name: &'static str) -> Result<Option<SkillId>, HuaweiReply> {
+pub(super) fn skill_field(object: &Map<String, Value>, name: &'static str) -> Result<Option<SkillId>, HuaweiReply> {
     match lenient::integer(object, name) {
         Ok(None | Some(0)) => Ok(None),
         Ok(Some(id)) => {
@@ -94,13 +95,29 @@ fn bad_skill(name: &str) -> HuaweiReply {
     invalid(&format!("{name} must be a skill id"))
 }
 
-fn placing_fields(object: &Map<String, Value>) -> Result<Placing, HuaweiReply> {
+/// `caller`: 0-24 digits, the number the called party sees.
+pub(super) fn caller_field(object: &Map<String, Value>) -> Result<Option<String>, HuaweiReply> {
     let caller = lenient::string(object, "caller").map_err(|_| invalid("caller must be a string"))?;
     if let Some(caller) = &caller
         && (caller.len() > MAX_DIALLED_LEN || !caller.bytes().all(|b| b.is_ascii_digit()))
     {
         return Err(invalid("caller must be 0-24 digits"));
     }
+    Ok(caller)
+}
+
+/// `mediaability`: 0 audio, 2 the best both sides have (audio here); 1 video is not
+/// carried (`106-001`).
+pub(super) fn media_ability(object: &Map<String, Value>) -> Result<(), HuaweiReply> {
+    match lenient::integer(object, "mediaability").map_err(|_| invalid("mediaability must be 0, 1 or 2"))? {
+        None | Some(0 | 2) => Ok(()),
+        Some(1) => Err(HuaweiReply::refused(&Refusal::MediaNotSupported)),
+        Some(_) => Err(invalid("mediaability must be 0, 1 or 2")),
+    }
+}
+
+fn placing_fields(object: &Map<String, Value>) -> Result<Placing, HuaweiReply> {
+    let caller = caller_field(object)?;
     let skill = match lenient::integer(object, "skillid").map_err(|_| invalid("skillid must be an integer"))? {
         None | Some(0) => None,
         Some(id) => Some(
@@ -116,12 +133,7 @@ fn placing_fields(object: &Map<String, Value>) -> Result<Placing, HuaweiReply> {
     if call_data.len() > MAX_CALL_DATA {
         return Err(invalid("callappdata is longer than 16 KiB"));
     }
-    // 0 audio, 2 the best both sides have (audio here); 1 video is not carried.
-    match lenient::integer(object, "mediaability").map_err(|_| invalid("mediaability must be 0, 1 or 2"))? {
-        None | Some(0 | 2) => {}
-        Some(1) => return Err(HuaweiReply::refused(&Refusal::MediaNotSupported)),
-        Some(_) => return Err(invalid("mediaability must be 0, 1 or 2")),
-    }
+    media_ability(object)?;
     Ok(Placing { caller: caller.filter(|c| !c.is_empty()), skill, call_data })
 }
 
@@ -142,7 +154,12 @@ async fn place(
         Ok(request) => request,
         Err(reply) => return reply,
     };
-    match state.engine.act(call.work_no, call.guid, AgentAction::PlaceCall(request)).await {
+    placed(state, call, AgentAction::PlaceCall(request)).await
+}
+
+/// Carries out a command that places a call, and answers the call's id as the result.
+pub(super) async fn placed(state: &ApiState, call: AgentCall, action: AgentAction) -> HuaweiReply {
+    match state.engine.act(call.work_no, call.guid, action).await {
         Ok(Reply::Placed(id)) => HuaweiReply::success("success", id.as_str()),
         Ok(_) => HuaweiReply::success("success", json!({})),
         Err(error) => engine_failure(error),

@@ -62,7 +62,11 @@ impl HuaweiReply {
         match refusal {
             Refusal::InvalidParameter(detail)
             | Refusal::SignInParameter(detail)
-            | Refusal::SignOutParameter(detail) => Self::error_with(code, &format!("{}: {detail}", code.meaning)),
+            | Refusal::SignOutParameter(detail)
+            | Refusal::TransferTargetUnavailable(detail) => {
+                Self::error_with(code, &format!("{}: {detail}", code.meaning))
+            }
+            Refusal::TransferNotPossible(detail) => Self::error_with(code, &format!("{}: {detail}", code.meaning)),
             _ => Self::error(code),
         }
     }

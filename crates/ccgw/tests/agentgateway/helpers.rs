@@ -304,3 +304,28 @@ pub(crate) async fn start_prepared(data_dir: &std::path::Path, admin_token: &str
     tokio::spawn(app.run_until(std::future::pending()));
     PreparedApp { origin: format!("https://localhost:{port}"), client }
 }
+
+/// The `eventType` of each event, in order.
+pub(crate) fn types(events: &[Value]) -> Vec<&str> {
+    events.iter().map(|e| e["eventType"].as_str().unwrap()).collect()
+}
+
+/// The retcode of one agent request, which must answer HTTP 200 whatever it refuses.
+pub(crate) async fn retcode(app: &TestApp, method: &str, path: &str, guid: &str, body: Option<Value>) -> String {
+    let answer = app.call(method, path, Some(guid), body).await;
+    assert_eq!(answer.status, 200, "{method} {path}: {}", answer.body);
+    answer.retcode().to_owned()
+}
+
+/// The record of a finished call, once the batching record writer has written it.
+pub(crate) async fn record_of(app: &TestApp, callid: &str) -> Value {
+    for _ in 0..200 {
+        let (_, records) = app.admin("GET", "records", None).await;
+        let found = records["records"].as_array().and_then(|all| all.iter().find(|r| r["callid"] == json!(callid)));
+        if let Some(record) = found {
+            return record.clone();
+        }
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    }
+    panic!("call {callid} was never recorded");
+}

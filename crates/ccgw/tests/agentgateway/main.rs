@@ -8,5 +8,6 @@ mod helpers;
 mod queries;
 mod sessions;
 mod states;
+mod transfer;
 mod voicecall;
 mod wire;

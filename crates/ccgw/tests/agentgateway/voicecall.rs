@@ -7,13 +7,9 @@ use std::time::Duration;
 use ccgw_store::RecordQuery;
 use serde_json::{Value, json};
 
-use crate::helpers::{TestApp, TestOpts, spawn_app};
+use crate::helpers::{TestApp, TestOpts, record_of, retcode, spawn_app, types};
 
 const NUMBER: &str = "5551234";
-
-fn types(events: &[Value]) -> Vec<&str> {
-    events.iter().map(|e| e["eventType"].as_str().unwrap()).collect()
-}
 
 /// `PUT callout` and the new call's id from `result`.
 async fn call_out(app: &TestApp, work_no: u32, guid: &str, called: &str) -> String {
@@ -23,23 +19,6 @@ async fn call_out(app: &TestApp, work_no: u32, guid: &str, called: &str) -> Stri
     let callid = answer.body["result"].as_str().expect("the call id is the result").to_owned();
     assert!(callid.split_once('-').is_some_and(|(secs, _)| secs.len() == 10), "{callid}");
     callid
-}
-
-/// The record of a finished call, once the record writer has written it (it batches).
-async fn record_of(app: &TestApp, callid: &str) -> Value {
-    for _ in 0..200 {
-        let (_, records) = app.admin("GET", "records", None).await;
-        let found = records["records"].as_array().and_then(|all| all.iter().find(|r| r["callid"] == json!(callid)));
-        if let Some(record) = found {
-            return record.clone();
-        }
-        tokio::time::sleep(Duration::from_millis(20)).await;
-    }
-    panic!("call {callid} was never recorded");
-}
-
-async fn retcode(app: &TestApp, method: &str, path: &str, guid: &str, body: Option<Value>) -> String {
-    app.call(method, path, Some(guid), body).await.retcode().to_owned()
 }
 
 #[tokio::test]
