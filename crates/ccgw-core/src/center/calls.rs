@@ -131,8 +131,12 @@ impl Center {
         fx
     }
 
+    /// Whether `number` is the party outside the center that a queued or offered call
+    /// waits with: the caller, or the far end of a call-out transferred to a queue.
     fn is_customer(&self, call_id: &CallId, number: &str) -> bool {
-        self.calls.get(call_id).is_some_and(|call| call.info.caller == number)
+        self.calls
+            .get(call_id)
+            .is_some_and(|call| call.info.caller == number || call.party(&Party::Number(number.to_owned())).is_some())
     }
 
     pub(super) fn ring_timeout(&mut self, call_id: &CallId, offer: u64, now: Timestamp, fx: &mut Effects) {

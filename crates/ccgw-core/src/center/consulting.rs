@@ -217,7 +217,9 @@ impl Center {
                 }
             })
             .ok_or(Refusal::PartyNotInCall)?;
-        let owns_call = call.placed_by == Some(work_no) || call.answered.is_some_and(|(agent, _)| agent == work_no);
+        // The owner of a call between agents is its placer (the callee "answered" it).
+        let owns_call = call.placed_by == Some(work_no)
+            || (!call.feature.is_internal() && call.answered.is_some_and(|(agent, _)| agent == work_no));
         if !owns_call || call.agent_leg(work_no) != Some(Leg::Connected) {
             return Err(Refusal::PartyNotInCall);
         }

@@ -6,7 +6,7 @@
 //!   skill the call queues there like any call (overflow and limits apply); to an agent
 //!   it is offered to that agent, and goes back to its skill queue if not answered; to a
 //!   number it is dialled, and if the number cannot be reached the call queues again in
-//!   its skill. A customer is never dropped by a failed transfer.
+//!   its skill (whose limits apply, as to any call) rather than being dropped.
 //! - *Success* (mode 2): the agent holds the call while the target is reached within it
 //!   (to a skill: an idle agent of it, picked now). When the target answers the agent
 //!   hears `Call_Release`, `AgentEvent_SuccTransResult{result 0}`, `PhoneRelease{3}`;
@@ -25,7 +25,7 @@
 
 use super::legs::Afterwards;
 use super::placing::{CallRequest, Callee, MAX_DIALLED_LEN};
-use super::{Center, Effect, Effects, Party, SwitchAction};
+use super::{Center, Effect, Effects, Party, SwitchAction, Timer};
 use crate::agent::AgentState;
 use crate::call::{AfterConsult, Call, CallParty, FailReason, Leg, Transfer, party_number};
 use crate::directory::RoutingPolicy;
@@ -140,9 +140,7 @@ impl Center {
             }
             (TransferTarget::Agent(target), _, _) => {
                 self.hand_over(work_no, &call_id, now, &mut fx);
-                if let Some(call) = self.calls.get_mut(&call_id) {
-                    call.queued_since = now;
-                }
+                self.restart_queue_wait(&call_id, now, &mut fx);
                 self.make_offer(&call_id, target, now, &mut fx);
             }
             (TransferTarget::Number(number), TransferMode::Blind, _) => {
@@ -187,6 +185,21 @@ impl Center {
                 _ => Err(Refusal::TransferTargetUnavailable(format!("agent {target} is not idle"))),
             },
             _ => Err(Refusal::TransferTargetUnavailable(format!("agent {target} is not signed in"))),
+        }
+    }
+
+    /// A call offered straight to an agent falls back to its skill queue if not answered:
+    /// its wait there starts now, under a fresh queue-wait deadline (a new hop, so the
+    /// deadline of its first wait no longer applies).
+    fn restart_queue_wait(&mut self, call_id: &CallId, now: Timestamp, fx: &mut Effects) {
+        let Some(call) = self.calls.get_mut(call_id) else { return };
+        let skill = call.skill();
+        call.route.push(skill);
+        call.queued_since = now;
+        let hop = call.route.len();
+        let max_wait = self.skills.get(&(call.info.vdn, skill)).and_then(|s| s.limits.max_wait);
+        if let Some(max_wait) = max_wait {
+            fx.push(Effect::Timer { at: now.plus(max_wait), timer: Timer::QueueWait { call: call_id.clone(), hop } });
         }
     }
 

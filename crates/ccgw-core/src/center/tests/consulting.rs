@@ -270,6 +270,14 @@ fn disconnect_releases_one_party_and_only_the_call_owner_may_release_others() {
 }
 
 #[test]
+fn a_helper_may_not_disconnect_the_agent_who_asked_for_help() {
+    let (mut c, _) = consulting(false);
+    assert_eq!(c.disconnect(work(102), "101", at(50)).unwrap_err(), Refusal::PartyNotInCall);
+    assert_eq!(c.call(&help(1)).unwrap().parties().len(), 2);
+    c.check_invariants().unwrap();
+}
+
+#[test]
 fn a_helper_leaving_itself_by_disconnect_is_allowed() {
     let (mut c, _) = consulting(true);
     let fx = c.disconnect(work(102), "102", at(50)).unwrap();

@@ -1,7 +1,7 @@
 //! Transfers (S19) in every mode, their failures, cancelling, and the customer leaving.
 
 use super::*;
-use crate::call::Leg;
+use crate::call::{CallState, Leg};
 use crate::center::{CallRequest, Callee, DialFailure, TransferMode, TransferRequest, TransferTarget};
 
 const CUSTOMER: &str = "13800000000";
@@ -326,5 +326,50 @@ fn transfers_that_cannot_be_made_are_refused_and_change_nothing() {
     c.phone_off_hook(&spare(3), work(101), at(7));
     let skill_blind = to(TransferTarget::Skill(skill(1)), TransferMode::Blind);
     assert!(matches!(c.transfer(work(101), spare(4), skill_blind, at(8)), Err(Refusal::TransferNotPossible(_))));
+    c.check_invariants().unwrap();
+}
+
+#[test]
+fn a_call_out_transferred_to_a_queue_ends_when_its_far_end_hangs_up_there() {
+    let mut c = center();
+    c.sign_in(sign_in(101, false), at(0)).unwrap();
+    let out =
+        CallRequest { callee: Callee::Number(NUMBER.into()), caller: None, skill: None, call_data: String::new() };
+    c.place_call(work(101), spare(1), out, at(1)).unwrap();
+    c.phone_off_hook(&spare(1), work(101), at(2));
+    c.far_end_answered(&spare(1), NUMBER, at(3));
+    // Skill 2 has nobody: the call waits there.
+    c.transfer(work(101), spare(2), to(TransferTarget::Skill(skill(2)), TransferMode::Blind), at(4)).unwrap();
+    assert_eq!(c.call(&spare(1)).unwrap().state(), &CallState::Queued);
+    let fx = c.far_end_hung_up(&spare(1), NUMBER, at(5));
+    assert_eq!(outcomes(&fx), vec![CallOutcome::AbandonedInQueue]);
+    assert!(c.call(&spare(1)).is_none());
+    c.check_invariants().unwrap();
+}
+
+#[test]
+fn a_blind_transfer_to_an_agent_waits_afresh_in_the_queue_it_falls_back_to() {
+    let mut limited = skills();
+    limited[0].limits.max_wait = Some(Duration::from_secs(60));
+    let mut c = center();
+    c.configure_skills(limited);
+    c.sign_in(sign_in(101, false), at(0)).unwrap();
+    c.call_arrived(call(1), at(10));
+    c.answer(work(101), None, at(20)).unwrap();
+    c.sign_in(SignIn { profile: profile(102, &[2]), ..sign_in(102, false) }, at(25)).unwrap();
+    let fx =
+        c.transfer(work(101), spare(1), to(TransferTarget::Agent(work(102)), TransferMode::Blind), at(30_000)).unwrap();
+    let wait = Timer::QueueWait { call: customer_call(), hop: 2 };
+    assert!(timers(&fx).contains(&(at(90_000), wait)), "{:?}", timers(&fx));
+    // The deadline of the first wait (hop 1, at 60 s) no longer applies.
+    c.set_state(work(101), AgentState::NotReady { reason: 0 }, at(30_001));
+    let (due, ring) = timers(&fx).into_iter().find(|(_, t)| matches!(t, Timer::RingTimeout { .. })).unwrap();
+    c.fire(ring, due);
+    assert_eq!(c.call(&customer_call()).unwrap().state(), &CallState::Queued);
+    assert!(outcomes(&c.fire(Timer::QueueWait { call: customer_call(), hop: 1 }, at(60_010))).is_empty());
+    assert_eq!(
+        outcomes(&c.fire(Timer::QueueWait { call: customer_call(), hop: 2 }, at(90_000))),
+        vec![CallOutcome::TimedOut]
+    );
     c.check_invariants().unwrap();
 }
