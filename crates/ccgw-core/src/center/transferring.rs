@@ -207,12 +207,24 @@ impl Center {
     fn hand_over(&mut self, work_no: WorkNo, call_id: &CallId, now: Timestamp, fx: &mut Effects) {
         let Some(call) = self.calls.get_mut(call_id) else { return };
         call.transferred_from = Some(work_no);
-        let skill = Some(call.skill());
         Self::emit(fx, work_no, AgentEvent::CallRelease(call_id.clone()));
+        self.step_out(work_no, call_id, PhoneReleasedBy::Agent, now, fx);
+    }
+
+    /// The transferring agent leaves a call that goes on without it (the events before
+    /// `PhoneRelease` are the caller's to tell).
+    fn step_out(
+        &mut self,
+        work_no: WorkNo,
+        call_id: &CallId,
+        phone: PhoneReleasedBy,
+        now: Timestamp,
+        fx: &mut Effects,
+    ) {
+        let skill = self.calls.get(call_id).map(Call::skill);
         self.drop_party(call_id, &Party::Agent(work_no));
         fx.push(Effect::Switch(SwitchAction::Drop { call: call_id.clone(), party: Party::Agent(work_no) }));
-        let phone = Some(PhoneReleasedBy::Agent);
-        self.take_off_agent(work_no, call_id, phone, Afterwards::Talked(skill), now, fx);
+        self.take_off_agent(work_no, call_id, Some(phone), Afterwards::Talked(skill), now, fx);
     }
 
     fn hold_for_transfer(&mut self, work_no: WorkNo, call_id: &CallId, fx: &mut Effects) {
@@ -271,7 +283,6 @@ impl Center {
         if let Some(party) = call.party_mut(&transfer.to) {
             party.leg = Leg::Connected;
         }
-        let skill = Some(call.skill());
         if let Party::Agent(target) = transfer.to {
             call.mark_talked(target);
             let info = call.event_info();
@@ -287,10 +298,7 @@ impl Center {
         let by = transfer.by;
         Self::emit(fx, by, AgentEvent::CallRelease(call_id.clone()));
         Self::emit(fx, by, AgentEvent::SuccTransResult { call: call_id.clone(), ok: true });
-        self.drop_party(call_id, &Party::Agent(by));
-        fx.push(Effect::Switch(SwitchAction::Drop { call: call_id.clone(), party: Party::Agent(by) }));
-        let phone = Some(PhoneReleasedBy::Platform);
-        self.take_off_agent(by, call_id, phone, Afterwards::Talked(skill), now, fx);
+        self.step_out(by, call_id, PhoneReleasedBy::Platform, now, fx);
     }
 
     /// The target was not reached: a waiting agent has the customer back; after a blind

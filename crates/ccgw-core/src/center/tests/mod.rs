@@ -107,6 +107,16 @@ fn info(seq: u64) -> CallInfo {
     }
 }
 
+/// What an agent left alone in a call hears (S21), when it goes back to idle.
+fn left_alone(call: CallId, number: impl Into<String>) -> Vec<E> {
+    vec![
+        E::CustomerRelease { call: call.clone(), number: number.into() },
+        E::CallRelease(call),
+        E::PhoneRelease(PhoneReleasedBy::Platform),
+        E::Ready,
+    ]
+}
+
 fn events_for(fx: &Effects, n: u32) -> Vec<E> {
     fx.iter()
         .filter_map(|effect| match effect {
@@ -322,15 +332,7 @@ fn customer_hanging_up_while_ringing_returns_the_agent_to_idle_with_its_old_plac
     c.sign_in(sign_in(101, false), at(3)).unwrap();
     c.call_arrived(call(1), at(10));
     let fx = c.customer_hung_up(&info(1).call, at(12));
-    assert_eq!(
-        events_for(&fx, 101),
-        vec![
-            E::CustomerRelease { call: info(1).call, number: "13800000000".into() },
-            E::CallRelease(info(1).call),
-            E::PhoneRelease(PhoneReleasedBy::Platform),
-            E::Ready,
-        ]
-    );
+    assert_eq!(events_for(&fx, 101), left_alone(info(1).call, "13800000000"));
     assert_eq!(outcomes(&fx), vec![CallOutcome::AbandonedRinging { agent: work(101) }]);
     assert_eq!(c.agent(work(101)).unwrap().state(), &AgentState::Idle { since: at(3) });
     c.check_invariants().unwrap();
