@@ -6,6 +6,7 @@
 
 mod agentgateway;
 mod ext;
+mod idempotency;
 mod state;
 mod wire;
 
@@ -20,6 +21,7 @@ use tower::Layer;
 use tower::ServiceExt;
 use tower::util::MapRequestLayer;
 
+pub use idempotency::IdempotencySettings;
 pub use state::{ApiSettings, ApiState};
 pub use wire::reply::{EMPTY_POLL, JSON_UTF8};
 pub use wire::set_guid::SetGuidCase;
@@ -49,6 +51,7 @@ pub fn app(
         .merge(ext::router(state.clone()))
         .fallback(unknown_path)
         .method_not_allowed_fallback(wrong_method)
+        .layer(axum::middleware::from_fn_with_state(state.clone(), idempotency::idempotent))
         .with_state(state);
     MapRequestLayer::new(wire::normalize::collapse_slashes).layer(router).map_response(|r| r)
 }

@@ -9,6 +9,7 @@ use ccgw_core::WorkNo;
 use ccgw_engine::{EngineHandle, SimSwitch};
 use ccgw_store::Directory;
 
+use crate::idempotency::{IdempotencyKeeper, IdempotencySettings};
 use crate::wire::set_guid::SetGuidCase;
 
 /// The api's own settings; the binary builds them from its configuration.
@@ -22,6 +23,8 @@ pub struct ApiSettings {
     pub server_name: String,
     /// Bearer token of the `/ccgw/v1` extension API.
     pub admin_token: String,
+    /// How long and how many `Idempotency-Key`s are remembered.
+    pub idempotency: IdempotencySettings,
 }
 
 impl Default for ApiSettings {
@@ -31,6 +34,7 @@ impl Default for ApiSettings {
             work_no_range: 1..=999_999,
             server_name: "ccgw".into(),
             admin_token: String::new(),
+            idempotency: IdempotencySettings::default(),
         }
     }
 }
@@ -43,6 +47,7 @@ pub struct ApiState {
     pub(crate) settings: Arc<ApiSettings>,
     pub(crate) set_guid: SetGuidCase,
     pub(crate) signing_in: SignInsInFlight,
+    pub(crate) idempotency: Arc<IdempotencyKeeper>,
 }
 
 impl ApiState {
@@ -57,6 +62,7 @@ impl ApiState {
             engine,
             sim,
             directory,
+            idempotency: IdempotencyKeeper::new(settings.idempotency),
             settings: Arc::new(settings),
             set_guid: SetGuidCase::capture().await?,
             signing_in: SignInsInFlight::default(),

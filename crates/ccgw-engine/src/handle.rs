@@ -9,6 +9,7 @@ use ccgw_core::{
 };
 use tokio::sync::{mpsc, oneshot};
 
+use crate::clock::Clock;
 use crate::error::EngineError;
 use crate::mailbox::Mailbox;
 
@@ -157,12 +158,24 @@ pub(crate) struct Envelope {
     pub(crate) reply: oneshot::Sender<Result<Reply, Refusal>>,
 }
 
-#[derive(Debug, Clone)]
+#[derive(Clone)]
 pub struct EngineHandle {
     pub(crate) requests: mpsc::Sender<Envelope>,
+    pub(crate) clock: Arc<dyn Clock>,
+}
+
+impl std::fmt::Debug for EngineHandle {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("EngineHandle").finish_non_exhaustive()
+    }
 }
 
 impl EngineHandle {
+    /// The engine's time, read without a round trip (the same clock the engine uses).
+    pub fn now(&self) -> Timestamp {
+        self.clock.now()
+    }
+
     async fn send(&self, request: Request) -> Result<Reply, EngineError> {
         let (reply, answer) = oneshot::channel();
         self.requests.send(Envelope { request, reply }).await.map_err(|_| EngineError::Stopped)?;

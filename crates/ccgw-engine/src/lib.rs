@@ -57,7 +57,7 @@ pub fn start(
     let (requests_tx, requests_rx) = mpsc::channel(REQUEST_BACKLOG);
     let (reports_tx, reports_rx) = mpsc::unbounded_channel();
     let sim = Arc::new(SimSwitch::with_settings(clock.clone(), reports_tx, sim));
-    let runtime = runtime::Runtime::new(settings, clock, sim.clone(), skills, recorder);
+    let runtime = runtime::Runtime::new(settings, clock.clone(), sim.clone(), skills, recorder);
     let task = tokio::spawn(runtime.run(requests_rx, reports_rx));
-    Engine { handle: EngineHandle { requests: requests_tx }, sim, task }
+    Engine { handle: EngineHandle { requests: requests_tx, clock }, sim, task }
 }

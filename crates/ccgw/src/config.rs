@@ -106,11 +106,23 @@ pub struct ApiConfig {
     pub work_no_min: u32,
     pub work_no_max: u32,
     pub server_name: String,
+    /// How long a command's `Idempotency-Key` is remembered.
+    pub idempotency_ttl_ms: u64,
+    /// Most keys remembered at once; the oldest answered ones go first.
+    pub idempotency_capacity: usize,
 }
 
 impl Default for ApiConfig {
     fn default() -> Self {
-        Self { poll_hold_ms: 10_000, work_no_min: 1, work_no_max: 999_999, server_name: "ccgw".into() }
+        let idempotency = ccgw_api::IdempotencySettings::default();
+        Self {
+            poll_hold_ms: 10_000,
+            work_no_min: 1,
+            work_no_max: 999_999,
+            server_name: "ccgw".into(),
+            idempotency_ttl_ms: idempotency.ttl.as_millis() as u64,
+            idempotency_capacity: idempotency.capacity,
+        }
     }
 }
 
@@ -258,6 +270,10 @@ impl Config {
             work_no_range: self.api.work_no_min..=self.api.work_no_max,
             server_name: self.api.server_name.clone(),
             admin_token,
+            idempotency: ccgw_api::IdempotencySettings {
+                ttl: Duration::from_millis(self.api.idempotency_ttl_ms),
+                capacity: self.api.idempotency_capacity,
+            },
         }
     }
 }

@@ -329,3 +329,23 @@ pub(crate) async fn record_of(app: &TestApp, callid: &str) -> Value {
     }
     panic!("call {callid} was never recorded");
 }
+
+/// The live calls of the simulated switch, each as its id and `party:state` list.
+pub(crate) async fn sim_calls(app: &TestApp) -> Vec<(String, Vec<String>)> {
+    let (status, calls) = app.admin("GET", "sim/calls", None).await;
+    assert_eq!(status, 200, "{calls}");
+    calls["calls"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|call| {
+            let parties = call["parties"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .map(|p| format!("{}:{}", p["party"].as_str().unwrap(), p["state"].as_str().unwrap()))
+                .collect();
+            (call["callid"].as_str().unwrap().to_owned(), parties)
+        })
+        .collect()
+}

@@ -8,7 +8,7 @@ use std::time::Duration;
 
 use serde_json::{Value, json};
 
-use crate::helpers::{TestApp, TestOpts, record_of, retcode, spawn_app, types};
+use crate::helpers::{TestApp, TestOpts, record_of, retcode, sim_calls, spawn_app, types};
 
 const CUSTOMER: &str = "13800000000";
 const NUMBER: &str = "5551234";
@@ -67,26 +67,6 @@ async fn help_rings(app: &TestApp, guid: &str, helper: &str, customer: &str, mod
                "type": "main", "mediaType": "5", "mediaAbility": "1", "feature": feature})
     );
     help
-}
-
-/// The live calls of the simulated switch, each as its id and `party:state` list.
-async fn sim_calls(app: &TestApp) -> Vec<(String, Vec<String>)> {
-    let (status, calls) = app.admin("GET", "sim/calls", None).await;
-    assert_eq!(status, 200, "{calls}");
-    calls["calls"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|call| {
-            let parties = call["parties"]
-                .as_array()
-                .unwrap()
-                .iter()
-                .map(|p| format!("{}:{}", p["party"].as_str().unwrap(), p["state"].as_str().unwrap()))
-                .collect();
-            (call["callid"].as_str().unwrap().to_owned(), parties)
-        })
-        .collect()
 }
 
 fn talking_in(callid: &str, caller: &str, called: &str, feature: &str) -> Value {
