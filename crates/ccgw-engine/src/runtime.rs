@@ -88,8 +88,19 @@ impl Runtime {
                 Some(report) = reports.recv() => self.on_report(report),
                 () = async { match sleep { Some(sleep) => sleep.await, None => std::future::pending().await } } => self.fire_due(),
             }
+            self.assert_consistent();
         }
         tracing::info!("engine stopped");
+    }
+
+    /// Debug builds (every test over HTTPS included) check the whole center after each
+    /// step, so that a request, report or timer that leaves it inconsistent stops the
+    /// engine at once instead of surfacing later as an odd answer.
+    fn assert_consistent(&self) {
+        #[cfg(debug_assertions)]
+        if let Err(problem) = self.center.check_invariants() {
+            panic!("the center is inconsistent: {problem}");
+        }
     }
 
     fn handle(&mut self, request: Request) -> Result<Reply, Refusal> {

@@ -223,17 +223,22 @@ impl SimState {
             tracing::warn!(call_id = %from, "Join of a call into itself");
             return;
         }
-        if !self.calls.contains_key(into) {
-            tracing::warn!(from = %from, into = %into, "Join into a call that is not live");
-            return;
-        }
-        let Some(source) = self.calls.remove(from) else {
+        let Some(mut source) = self.calls.remove(from) else {
             tracing::debug!(call_id = %from, "Join from a call that is not live");
             return;
         };
         let ringing = self.phones.take_call(from);
+        let parties = std::mem::take(&mut source.parties);
+        if !self.calls.contains_key(into) {
+            // `into` ended here (its customer hung up) just before the engine's join
+            // arrived, and the engine joined without knowing: it now holds the joined
+            // parties under `into`'s id, so the switch carries them on under that id.
+            tracing::debug!(from = %from, into = %into, "join into a call that just ended: carried on");
+            source.id = into.clone();
+            self.calls.insert(into.clone(), source);
+        }
         let Some(target) = self.calls.get_mut(into) else { return };
-        for party in source.parties {
+        for party in parties {
             // A party on both calls keeps its place in `into`.
             if leaving.contains(&party.party) || target.party(&party.party).is_some() {
                 continue;

@@ -3,6 +3,7 @@
 
 mod calldata;
 mod calls;
+mod crossing;
 mod distribution;
 mod helpers;
 mod idempotency;

@@ -213,3 +213,23 @@ async fn join_moves_the_parties_that_stay_into_the_other_call_and_ends_the_first
     assert_eq!(joined.parties.len(), 4);
     assert!(joined.party(&Party::Agent(work(102))).is_none());
 }
+
+#[tokio::test]
+async fn a_join_into_a_call_whose_customer_just_hung_up_carries_on_under_its_id() {
+    let mut rig = rig(&[("5*", "answer", Some(0))]);
+    let original = rig.customer_call();
+    rig.sim.execute(SwitchAction::Connect { call: original.clone(), agent: work(101), phone: phone(101) });
+    rig.sim.execute(SwitchAction::Hold { call: original.clone(), agent: work(101) });
+    let consult = rig.agent_call(101);
+    rig.dial(&consult, "5550000");
+    rig.settled().await;
+
+    // The customer hangs up first; the engine, not yet told, joins the consultation in.
+    assert!(rig.sim.hang_up(&original));
+    assert!(rig.sim.call(&original).is_none());
+    rig.sim.execute(SwitchAction::Join { from: consult.clone(), into: original.clone(), leaving: vec![] });
+    assert!(rig.sim.call(&consult).is_none(), "nothing is left behind under the old id");
+    let carried = rig.sim.call(&original).expect("the joined parties carry on under the engine's id");
+    let parties: Vec<&Party> = carried.parties.iter().map(|party| &party.party).collect();
+    assert_eq!(parties, [&Party::Agent(work(101)), &number("5550000")]);
+}

@@ -1,0 +1,153 @@
+//! A customer hanging up at the moment an agent commands its call (answer, hold,
+//! retrieve, transfer, conference), over HTTPS. Both requests are sent at once, several
+//! rounds each, so both orders occur; whichever wins, the command answers success or its
+//! no-call retcode, every agent ends without a call and idle, the switch holds nothing,
+//! and the call has exactly one record. The engine checks the whole center after every
+//! step in debug builds, so a crossing that left it inconsistent would stop it.
+
+use serde_json::{Value, json};
+
+use crate::helpers::{TestApp, TestOpts, record_of, retcode, sim_calls, spawn_app};
+
+const ROUNDS: usize = 4;
+
+fn quick_polls() -> TestOpts {
+    TestOpts { poll_hold_ms: 50, ..TestOpts::default() }
+}
+
+/// Takes every event an agent has waiting; returns their types.
+async fn drain(app: &TestApp, work_no: u32, guid: &str) -> Vec<String> {
+    let mut seen = Vec::new();
+    loop {
+        let answer = app.poll(work_no, guid).await;
+        assert_eq!(answer.retcode(), "0", "{}", answer.body);
+        match answer.body.get("event") {
+            Some(event) => seen.push(event["eventType"].as_str().unwrap().to_owned()),
+            None => return seen,
+        }
+    }
+}
+
+/// The customer hangs up (through the simulated switch) while `command` is sent.
+async fn cross(app: &TestApp, customer: &str, method: &str, path: &str, guid: &str, body: Option<Value>) -> String {
+    let (answer, hung_up) = tokio::join!(app.call(method, path, Some(guid), body), app.hang_up(customer));
+    assert_eq!(answer.status, 200, "{}", answer.body);
+    assert!(hung_up == 200 || hung_up == 404, "hang-up answered {hung_up}");
+    answer.retcode().to_owned()
+}
+
+/// After the crossing has settled: no agent has a call or works, the switch is empty, and
+/// the customer's call has one record whose outcome is one of `outcomes`.
+async fn assert_settled(app: &TestApp, agents: &[(u32, &str)], customer: &str, outcomes: &[&str]) -> Value {
+    for (work_no, guid) in agents {
+        let events = drain(app, *work_no, guid).await;
+        let calls = app.call("GET", &format!("calldata/{work_no}/callnums"), Some(guid), None).await;
+        assert_eq!(calls.body["result"], json!(0), "{work_no} after {events:?}");
+        let status = app.call("GET", &format!("onlineagent/{work_no}/agentstatus"), Some(guid), None).await;
+        assert_eq!(status.body["result"]["isWorking"], json!(false), "{work_no} after {events:?}");
+    }
+    assert!(sim_calls(app).await.is_empty(), "{:?}", sim_calls(app).await);
+    let record = record_of(app, customer).await;
+    let outcome = record["outcome"].as_str().unwrap();
+    assert!(outcomes.contains(&outcome), "outcome {outcome} not in {outcomes:?}");
+    let (_, records) = app.admin("GET", "records", None).await;
+    let copies = records["records"].as_array().unwrap().iter().filter(|r| r["callid"] == json!(customer)).count();
+    assert_eq!(copies, 1, "one record per call");
+    record
+}
+
+/// A customer call of skill 1 ringing at 101 (manual answer); its events taken.
+async fn ringing_at_101(app: &TestApp, guid: &str) -> String {
+    let customer = app.place_call(1).await;
+    app.events(101, guid, 3).await;
+    customer
+}
+
+/// A customer call of skill 1 that 101 answered and talks in.
+async fn talking_with_101(app: &TestApp, guid: &str) -> String {
+    let customer = ringing_at_101(app, guid).await;
+    assert_eq!(retcode(app, "PUT", "voicecall/101/answer", guid, None).await, "0");
+    app.events(101, guid, 2).await;
+    customer
+}
+
+#[tokio::test]
+async fn answer_crossing_a_hang_up() {
+    let app = spawn_app(quick_polls()).await;
+    let guid = app.idle_agent(101, json!({})).await;
+    for _ in 0..ROUNDS {
+        let customer = ringing_at_101(&app, &guid).await;
+        let answered = cross(&app, &customer, "PUT", "voicecall/101/answer", &guid, None).await;
+        let expected = match answered.as_str() {
+            "0" => "answered",
+            "200-002" => "abandoned",
+            other => panic!("answer gave {other}"),
+        };
+        assert_settled(&app, &[(101, &guid)], &customer, &[expected]).await;
+    }
+}
+
+#[tokio::test]
+async fn hold_and_retrieve_crossing_a_hang_up() {
+    let app = spawn_app(quick_polls()).await;
+    let guid = app.idle_agent(101, json!({})).await;
+    for _ in 0..ROUNDS {
+        let customer = talking_with_101(&app, &guid).await;
+        let held = cross(&app, &customer, "POST", "voicecall/101/hold", &guid, None).await;
+        assert!(["0", "200-013"].contains(&held.as_str()), "hold gave {held}");
+        assert_settled(&app, &[(101, &guid)], &customer, &["answered"]).await;
+
+        let customer = talking_with_101(&app, &guid).await;
+        assert_eq!(retcode(&app, "POST", "voicecall/101/hold", &guid, None).await, "0");
+        drain(&app, 101, &guid).await;
+        let path = format!("voicecall/101/gethold?callid={customer}");
+        let retrieved = cross(&app, &customer, "POST", &path, &guid, None).await;
+        assert!(["0", "200-015", "200-016"].contains(&retrieved.as_str()), "gethold gave {retrieved}");
+        assert_settled(&app, &[(101, &guid)], &customer, &["answered"]).await;
+    }
+}
+
+#[tokio::test]
+async fn blind_transfer_crossing_a_hang_up() {
+    let app = spawn_app(quick_polls()).await;
+    let guid = app.idle_agent(101, json!({})).await;
+    let other = app.idle_agent(102, json!({})).await;
+    for _ in 0..ROUNDS {
+        // 102 is busy while 101 takes the call, so that the call rings at 101.
+        assert_eq!(retcode(&app, "POST", "onlineagent/102/saybusy", &other, None).await, "0");
+        let customer = talking_with_101(&app, &guid).await;
+        assert_eq!(retcode(&app, "POST", "onlineagent/102/cancelbusy", &other, None).await, "0");
+        let body = json!({"devicetype": 1, "mode": 0, "address": "2"});
+        let moved = cross(&app, &customer, "POST", "voicecall/101/transfer", &guid, Some(body)).await;
+        assert!(["0", "200-012"].contains(&moved.as_str()), "transfer gave {moved}");
+        // The outcome is how the call ended: answered by 102, or abandoned while it rang
+        // there or waited in skill 2 (`docs/call-control.md`).
+        let outcomes = ["answered", "abandoned-ringing", "abandoned"];
+        assert_settled(&app, &[(101, &guid), (102, &other)], &customer, &outcomes).await;
+    }
+}
+
+#[tokio::test]
+async fn conference_crossing_a_hang_up() {
+    let app = spawn_app(quick_polls()).await;
+    let guid = app.idle_agent(101, json!({})).await;
+    let helper = app.idle_agent(102, json!({})).await;
+    for _ in 0..ROUNDS {
+        assert_eq!(retcode(&app, "POST", "onlineagent/102/saybusy", &helper, None).await, "0");
+        let customer = talking_with_101(&app, &guid).await;
+        assert_eq!(retcode(&app, "POST", "onlineagent/102/cancelbusy", &helper, None).await, "0");
+        let ask = json!({"dstaddress": "102", "devicetype": 2, "mode": 1});
+        assert_eq!(retcode(&app, "POST", "voicecall/101/innerhelp", &guid, Some(ask)).await, "0");
+        drain(&app, 102, &helper).await;
+        assert_eq!(retcode(&app, "PUT", "voicecall/102/answer", &helper, None).await, "0");
+        drain(&app, 101, &guid).await;
+
+        let join = json!({"callid": customer});
+        let joined = cross(&app, &customer, "POST", "voicecall/101/confjoin", &guid, Some(join)).await;
+        assert!(["0", "200-011"].contains(&joined.as_str()), "confjoin gave {joined}");
+        // Either way the two agents still talk (in the conference or in the help call)
+        // until 101 hangs up.
+        assert_eq!(retcode(&app, "DELETE", "voicecall/101/release", &guid, None).await, "0");
+        assert_settled(&app, &[(101, &guid), (102, &helper)], &customer, &["answered"]).await;
+    }
+}
