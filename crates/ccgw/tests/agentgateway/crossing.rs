@@ -71,6 +71,22 @@ async fn talking_with_101(app: &TestApp, guid: &str) -> String {
     customer
 }
 
+/// Agents 101 and 102 signed in and idle: their Guids.
+async fn agents_101_and_102(app: &TestApp) -> (String, String) {
+    let other = app.idle_agent(102, json!({})).await;
+    let guid = app.idle_agent(101, json!({})).await;
+    (guid, other)
+}
+
+/// A customer call that 101 answered and talks in (102 was busy meanwhile, so that the
+/// call rang at 101); 102 is idle again.
+async fn next_customer(app: &TestApp, guid: &str, other: &str) -> String {
+    assert_eq!(retcode(app, "POST", "onlineagent/102/saybusy", other, None).await, "0");
+    let customer = talking_with_101(app, guid).await;
+    assert_eq!(retcode(app, "POST", "onlineagent/102/cancelbusy", other, None).await, "0");
+    customer
+}
+
 #[tokio::test]
 async fn answer_crossing_a_hang_up() {
     let app = spawn_app(quick_polls()).await;
@@ -110,13 +126,9 @@ async fn hold_and_retrieve_crossing_a_hang_up() {
 #[tokio::test]
 async fn blind_transfer_crossing_a_hang_up() {
     let app = spawn_app(quick_polls()).await;
-    let guid = app.idle_agent(101, json!({})).await;
-    let other = app.idle_agent(102, json!({})).await;
+    let (guid, other) = agents_101_and_102(&app).await;
     for _ in 0..ROUNDS {
-        // 102 is busy while 101 takes the call, so that the call rings at 101.
-        assert_eq!(retcode(&app, "POST", "onlineagent/102/saybusy", &other, None).await, "0");
-        let customer = talking_with_101(&app, &guid).await;
-        assert_eq!(retcode(&app, "POST", "onlineagent/102/cancelbusy", &other, None).await, "0");
+        let customer = next_customer(&app, &guid, &other).await;
         let body = json!({"devicetype": 1, "mode": 0, "address": "2"});
         let moved = cross(&app, &customer, "POST", "voicecall/101/transfer", &guid, Some(body)).await;
         assert!(["0", "200-012"].contains(&moved.as_str()), "transfer gave {moved}");
@@ -130,12 +142,9 @@ async fn blind_transfer_crossing_a_hang_up() {
 #[tokio::test]
 async fn conference_crossing_a_hang_up() {
     let app = spawn_app(quick_polls()).await;
-    let guid = app.idle_agent(101, json!({})).await;
-    let helper = app.idle_agent(102, json!({})).await;
+    let (guid, helper) = agents_101_and_102(&app).await;
     for _ in 0..ROUNDS {
-        assert_eq!(retcode(&app, "POST", "onlineagent/102/saybusy", &helper, None).await, "0");
-        let customer = talking_with_101(&app, &guid).await;
-        assert_eq!(retcode(&app, "POST", "onlineagent/102/cancelbusy", &helper, None).await, "0");
+        let customer = next_customer(&app, &guid, &helper).await;
         let ask = json!({"dstaddress": "102", "devicetype": 2, "mode": 1});
         assert_eq!(retcode(&app, "POST", "voicecall/101/innerhelp", &guid, Some(ask)).await, "0");
         drain(&app, 102, &helper).await;

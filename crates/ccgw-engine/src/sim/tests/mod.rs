@@ -47,6 +47,18 @@ fn number(text: &str) -> Party {
 }
 
 impl Rig {
+    /// Agent 101 holds a customer call and has dialled 5550000 (answering at once, by
+    /// the rig's rule) from a second call: the two calls' ids.
+    async fn consultation_beside_held_customer(&mut self) -> (CallId, CallId) {
+        let original = self.customer_call();
+        self.sim.execute(SwitchAction::Connect { call: original.clone(), agent: work(101), phone: phone(101) });
+        self.sim.execute(SwitchAction::Hold { call: original.clone(), agent: work(101) });
+        let consult = self.agent_call(101);
+        self.dial(&consult, "5550000");
+        self.settled().await;
+        (original, consult)
+    }
+
     /// Reports sent so far.
     fn taken(&mut self) -> Vec<TelephonyReport> {
         std::iter::from_fn(|| self.reports.try_recv().ok()).collect()
@@ -185,12 +197,7 @@ async fn hold_retrieve_mute_and_digits_act_on_the_agent_party() {
 #[tokio::test]
 async fn join_moves_the_parties_that_stay_into_the_other_call_and_ends_the_first() {
     let mut rig = rig(&[("5*", "answer", Some(0))]);
-    let original = rig.customer_call();
-    rig.sim.execute(SwitchAction::Connect { call: original.clone(), agent: work(101), phone: phone(101) });
-    rig.sim.execute(SwitchAction::Hold { call: original.clone(), agent: work(101) });
-    let consult = rig.agent_call(101);
-    rig.dial(&consult, "5550000");
-    rig.settled().await;
+    let (original, consult) = rig.consultation_beside_held_customer().await;
     assert_eq!(rig.state_of(&consult, &number("5550000")), Some(SimPartyState::Connected));
 
     // Agent 101 is on both calls: it keeps its place in `into`; the far end joins.
@@ -217,12 +224,7 @@ async fn join_moves_the_parties_that_stay_into_the_other_call_and_ends_the_first
 #[tokio::test]
 async fn a_join_into_a_call_whose_customer_just_hung_up_carries_on_under_its_id() {
     let mut rig = rig(&[("5*", "answer", Some(0))]);
-    let original = rig.customer_call();
-    rig.sim.execute(SwitchAction::Connect { call: original.clone(), agent: work(101), phone: phone(101) });
-    rig.sim.execute(SwitchAction::Hold { call: original.clone(), agent: work(101) });
-    let consult = rig.agent_call(101);
-    rig.dial(&consult, "5550000");
-    rig.settled().await;
+    let (original, consult) = rig.consultation_beside_held_customer().await;
 
     // The customer hangs up first; the engine, not yet told, joins the consultation in.
     assert!(rig.sim.hang_up(&original));
