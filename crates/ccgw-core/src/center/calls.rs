@@ -88,7 +88,13 @@ impl Center {
     /// ended is ignored.
     pub fn customer_hung_up(&mut self, call_id: &CallId, now: Timestamp) -> Effects {
         let mut fx = Effects::new();
-        let Some(call) = self.calls.get(call_id) else { return fx };
+        let Some(call) = self.calls.get(call_id) else {
+            // The customer's call was joined into another just before: the customer is there.
+            return match self.joined.get(call_id).cloned() {
+                Some(away) => self.far_end_hung_up(&away.into, &away.caller, now),
+                None => fx,
+            };
+        };
         let caller = call.info.caller.clone();
         match call.state.clone() {
             CallState::Queued => {
@@ -119,6 +125,7 @@ impl Center {
 
     /// A party outside the center hung up (the far end of a call-out, or the customer).
     pub fn far_end_hung_up(&mut self, call_id: &CallId, number: &str, now: Timestamp) -> Effects {
+        let call_id = &self.reported_call(call_id);
         let mut fx = Effects::new();
         let party = Party::Number(number.to_owned());
         match self.calls.get(call_id).map(|call| call.state.clone()) {
@@ -129,6 +136,15 @@ impl Center {
             _ => {}
         }
         fx
+    }
+
+    /// The call a switch report about `call_id` applies to: itself, or, when it was
+    /// joined away while the report was on its way, the call it was joined into.
+    pub(super) fn reported_call(&self, call_id: &CallId) -> CallId {
+        match self.joined.get(call_id) {
+            Some(away) if !self.calls.contains_key(call_id) => away.into.clone(),
+            _ => call_id.clone(),
+        }
     }
 
     /// Whether `number` is the party outside the center that a queued or offered call
@@ -211,6 +227,11 @@ impl Center {
     pub(super) fn finish(&mut self, call_id: &CallId, outcome: CallOutcome, now: Timestamp, fx: &mut Effects) {
         let Some(call) = self.calls.remove(call_id) else { return };
         self.counters.entry((call.info.vdn, call.skill())).or_default().ended(&outcome);
+        let joined_into = match &outcome {
+            CallOutcome::Joined { into } => Some(into),
+            _ => None,
+        };
+        self.joined.ended(call_id, &call.info.caller, joined_into);
         fx.push(Effect::CallEnded(Box::new(CallEnd {
             route: call.route,
             feature: call.feature,

@@ -10,6 +10,7 @@ mod consulting;
 mod distribution;
 mod holding;
 mod invariants;
+mod joined;
 mod legs;
 mod placing;
 mod pool;
@@ -288,6 +289,7 @@ pub struct Center {
     /// Signed-in agents per skill queue, whatever their state.
     staffed: HashMap<SkillKey, BTreeSet<WorkNo>>,
     counters: HashMap<SkillKey, SkillCounters>,
+    joined: joined::JoinedCalls,
     next_offer: u64,
     next_arrival: u64,
 }

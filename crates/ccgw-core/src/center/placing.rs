@@ -371,6 +371,7 @@ impl Center {
 
     /// A dialled number rings.
     pub fn far_end_alerting(&mut self, call_id: &CallId, number: &str, _now: Timestamp) -> Effects {
+        let call_id = &self.reported_call(call_id);
         let mut fx = Effects::new();
         let Some(call) = self.calls.get_mut(call_id) else { return fx };
         // The agent waiting for the number: a success transfer's, else the placer.
@@ -392,6 +393,7 @@ impl Center {
 
     /// A dialled number answers: the placer talks.
     pub fn far_end_answered(&mut self, call_id: &CallId, number: &str, now: Timestamp) -> Effects {
+        let call_id = &self.reported_call(call_id);
         let mut fx = Effects::new();
         let party = Party::Number(number.to_owned());
         let Some(call) = self.calls.get_mut(call_id) else { return fx };
@@ -419,6 +421,7 @@ impl Center {
 
     /// A dialled number could not be reached.
     pub fn far_end_failed(&mut self, call_id: &CallId, number: &str, cause: DialFailure, now: Timestamp) -> Effects {
+        let call_id = &self.reported_call(call_id);
         let mut fx = Effects::new();
         let Some(call) = self.calls.get(call_id) else { return fx };
         let party = Party::Number(number.to_owned());

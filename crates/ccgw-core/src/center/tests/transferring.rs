@@ -233,6 +233,22 @@ fn talk_transfer_connects_the_customer_and_the_number_when_the_agent_hangs_up() 
 }
 
 #[test]
+fn a_hang_up_that_crossed_the_join_reaches_the_call_its_party_was_joined_into() {
+    let mut c = talking();
+    c.transfer(work(101), spare(1), to(TransferTarget::Number(NUMBER.into()), TransferMode::Talk), at(30)).unwrap();
+    c.far_end_answered(&spare(1), NUMBER, at(35));
+    c.release(work(101), at(40)).unwrap();
+    // The number hung up in the consultation call before the switch saw the join.
+    let fx = c.far_end_hung_up(&spare(1), NUMBER, at(41));
+    let ended: Vec<&str> = outcomes(&fx).iter().map(CallOutcome::code).collect();
+    assert_eq!(ended, ["answered"], "the customer, left alone, is released");
+    assert!(c.call(&customer_call()).is_none());
+    c.check_invariants().unwrap();
+    // A second report about the same joined call finds nothing more to do.
+    assert!(c.customer_hung_up(&spare(1), at(42)).is_empty());
+}
+
+#[test]
 fn three_party_transfer_forms_a_conference_the_agent_can_leave() {
     let mut c = talking();
     c.transfer(work(101), spare(1), to(TransferTarget::Number(NUMBER.into()), TransferMode::ThreeParty), at(30))
