@@ -5,6 +5,7 @@ mod calldata;
 mod calls;
 mod distribution;
 mod helpers;
+mod pickup;
 mod queries;
 mod sessions;
 mod states;
