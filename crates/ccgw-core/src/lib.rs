@@ -22,6 +22,7 @@ pub use call::{
     AfterConsult, Call, CallEnd, CallOutcome, CallParty, CallState, Consult, EndedBy, FailReason, Leg, NewCall,
     QueueKey, Transfer, party_number,
 };
+pub use center::QueueChoice;
 pub use center::{
     BulletinTarget, CallRequest, Callee, Center, CenterSettings, CommandKind, ConsultRequest, DialFailure, Effect,
     Effects, MAX_DIALLED_LEN, MAX_DIGITS, NoteDelivery, Party, REJECTED_BUSY_REASON, Rule, SignIn, SignOut,

@@ -79,4 +79,8 @@ pub enum Refusal {
     TransferTargetUnavailable(String),
     #[error("no transfer or consultation to cancel")]
     NoTransferToCancel,
+    #[error("no call to take: {0}")]
+    NoCallToTake(String),
+    #[error("report sound: no talking call")]
+    NoCallToReportSound,
 }

@@ -5,7 +5,7 @@ use std::sync::Arc;
 
 use ccgw_core::{
     AgentProfile, BulletinTarget, CallId, CallRequest, Center, ConsultRequest, Guid, InitialState, Note, NoteDelivery,
-    PhoneNumber, Refusal, SkillGrant, SkillProfile, StateCommand, Timestamp, TransferRequest, WorkNo,
+    PhoneNumber, QueueChoice, Refusal, SkillGrant, SkillProfile, StateCommand, Timestamp, TransferRequest, WorkNo,
 };
 use tokio::sync::{mpsc, oneshot};
 
@@ -92,6 +92,15 @@ pub enum AgentAction {
     Disconnect(String),
     Transfer(TransferRequest),
     CancelTransfer,
+    /// `snatchpickup?destWorkNo=`: answer the customer call ringing at that agent.
+    SnatchPickup(WorkNo),
+    /// `requestcall/{callid}/{skilltype}`: have that waiting call offered now.
+    RequestCall {
+        call: CallId,
+        queue: QueueChoice,
+    },
+    /// `thirdPartyConfTransmitNum`: DTMF digits, if any, into the agent's three-party call.
+    ConferenceDigits(Option<String>),
 }
 
 #[derive(Debug, Clone)]

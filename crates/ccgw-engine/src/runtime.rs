@@ -278,6 +278,22 @@ impl Runtime {
                 let fx = self.center.cancel_transfer(work_no, now);
                 self.applied(fx, now)
             }
+            AgentAction::SnatchPickup(target) => {
+                let fx = self.center.snatch_pickup(work_no, target, now)?;
+                tracing::info!(%work_no, from = %target, "agent picked up a ringing call");
+                self.apply(fx, now);
+                Ok(Reply::Done)
+            }
+            AgentAction::RequestCall { call, queue } => {
+                let fx = self.center.request_call(work_no, &call, queue, now)?;
+                tracing::info!(%work_no, call_id = %call, "agent asked for a waiting call");
+                self.apply(fx, now);
+                Ok(Reply::Done)
+            }
+            AgentAction::ConferenceDigits(digits) => {
+                let fx = self.center.conference_digits(work_no, digits.as_deref(), now);
+                self.applied(fx, now)
+            }
         }
     }
 

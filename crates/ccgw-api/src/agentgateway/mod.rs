@@ -9,6 +9,7 @@ mod context;
 mod event_json;
 mod notes;
 mod onlineagent;
+mod pickup;
 mod querymonitor;
 mod queuedevice;
 mod transfer;

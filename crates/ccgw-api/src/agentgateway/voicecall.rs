@@ -41,6 +41,7 @@ pub(crate) fn routes(base: &str) -> Router<ApiState> {
         .route(&at("phonehangup"), put(release))
         .route(&at("releasephone"), delete(release_phone))
         .merge(super::transfer::routes(base))
+        .merge(super::pickup::routes(base))
 }
 
 pub(super) fn invalid(detail: &str) -> HuaweiReply {
@@ -137,24 +138,30 @@ fn placing_fields(object: &Map<String, Value>) -> Result<Placing, HuaweiReply> {
     Ok(Placing { caller: caller.filter(|c| !c.is_empty()), skill, call_data })
 }
 
-/// Places the call the body describes (`callee` reads who is called) and answers its id
-/// as the result.
+/// The call a body describes: `callee` reads who is called, the rest are the fields every
+/// placed call shares.
+pub(super) fn call_request(
+    body: &[u8],
+    callee: impl FnOnce(&Map<String, Value>) -> Result<Callee, HuaweiReply>,
+) -> Result<CallRequest, HuaweiReply> {
+    json_object(body).and_then(|object| {
+        let callee = callee(&object)?;
+        let fields = placing_fields(&object)?;
+        Ok(CallRequest { callee, caller: fields.caller, skill: fields.skill, call_data: fields.call_data })
+    })
+}
+
+/// Places the call the body describes and answers its id as the result.
 async fn place(
     state: &ApiState,
     call: AgentCall,
     body: &[u8],
     callee: impl FnOnce(&Map<String, Value>) -> Result<Callee, HuaweiReply>,
 ) -> HuaweiReply {
-    let request = json_object(body).and_then(|object| {
-        let callee = callee(&object)?;
-        let fields = placing_fields(&object)?;
-        Ok(CallRequest { callee, caller: fields.caller, skill: fields.skill, call_data: fields.call_data })
-    });
-    let request = match request {
-        Ok(request) => request,
-        Err(reply) => return reply,
-    };
-    placed(state, call, AgentAction::PlaceCall(request)).await
+    match call_request(body, callee) {
+        Ok(request) => placed(state, call, AgentAction::PlaceCall(request)).await,
+        Err(reply) => reply,
+    }
 }
 
 /// Carries out a command that places a call, and answers the call's id as the result.
@@ -166,14 +173,16 @@ pub(super) async fn placed(state: &ApiState, call: AgentCall, action: AgentActio
     }
 }
 
+/// `called` of a call-out: a number outside the center (`200-001` when missing).
+pub(super) fn called_number(object: &Map<String, Value>) -> Result<Callee, HuaweiReply> {
+    let called = lenient::string(object, "called").map_err(|_| invalid("called must be a string"))?;
+    let called = called.filter(|c| !c.is_empty()).ok_or_else(|| HuaweiReply::refused(&Refusal::NumberInvalid))?;
+    Ok(Callee::Number(called))
+}
+
 /// `PUT callout` with `{"called", "caller"?, "skillid"?, "callappdata"?, "mediaability"?}`.
 async fn call_out(State(state): State<ApiState>, call: AgentCall, body: Bytes) -> HuaweiReply {
-    place(&state, call, &body, |object| {
-        let called = lenient::string(object, "called").map_err(|_| invalid("called must be a string"))?;
-        let called = called.filter(|c| !c.is_empty()).ok_or_else(|| HuaweiReply::refused(&Refusal::NumberInvalid))?;
-        Ok(Callee::Number(called))
-    })
-    .await
+    place(&state, call, &body, called_number).await
 }
 
 /// `PUT callinner` with `{"called": work number, …}`.

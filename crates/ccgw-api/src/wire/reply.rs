@@ -63,9 +63,8 @@ impl HuaweiReply {
             Refusal::InvalidParameter(detail)
             | Refusal::SignInParameter(detail)
             | Refusal::SignOutParameter(detail)
-            | Refusal::TransferTargetUnavailable(detail) => {
-                Self::error_with(code, &format!("{}: {detail}", code.meaning))
-            }
+            | Refusal::TransferTargetUnavailable(detail)
+            | Refusal::NoCallToTake(detail) => Self::error_with(code, &format!("{}: {detail}", code.meaning)),
             Refusal::TransferNotPossible(detail) => Self::error_with(code, &format!("{}: {detail}", code.meaning)),
             _ => Self::error(code),
         }

@@ -49,6 +49,7 @@ retcodes! {
     MUTE_WRONG_STATE = "200-004", "mute: the call state does not allow it";
     NO_CALL_TO_UNMUTE = "200-007", "unmute: no call";
     UNMUTE_WRONG_STATE = "200-008", "unmute: the call is not muted";
+    REPORT_SOUND_NO_CALL = "200-009", "report sound: no talking call";
     THREE_PARTY_NO_CALL = "200-010", "three-party: no call";
     THREE_PARTY_NO_HELD_CALL = "200-011", "three-party: no held call";
     TRANSFER_NO_CALL = "200-012", "transfer: no call, or the call cannot be transferred";
@@ -113,6 +114,9 @@ impl Refusal {
                 TRANSFER_NO_CALL
             }
             Refusal::TransferTargetUnavailable(_) => INVALID_PARAMETER,
+            // Pickup and requestcall answer a call meant for someone else (spec 04 §2.23-2.24).
+            Refusal::NoCallToTake(_) => NO_CALL_TO_ANSWER,
+            Refusal::NoCallToReportSound => REPORT_SOUND_NO_CALL,
         }
     }
 }

@@ -167,25 +167,32 @@ impl Center {
         }
     }
 
+    /// Offers a call to an idle agent; an agent who is not idle is left alone.
     pub(super) fn make_offer(&mut self, call_id: &CallId, work_no: WorkNo, now: Timestamp, fx: &mut Effects) {
+        let Some(&AgentState::Idle { since: idle_since }) = self.agents.get(&work_no).map(|agent| &agent.state) else {
+            return;
+        };
+        self.offer(call_id, work_no, idle_since, now, fx);
+    }
+
+    /// Offers a call to an agent in no call; `idle_since` is the idle time the agent
+    /// goes back to if the caller gives up while it rings.
+    pub(super) fn offer(
+        &mut self,
+        call_id: &CallId,
+        work_no: WorkNo,
+        idle_since: Timestamp,
+        now: Timestamp,
+        fx: &mut Effects,
+    ) {
         let (Some(call), Some(agent)) = (self.calls.get(call_id), self.agents.get(&work_no)) else {
             return;
         };
-        let AgentState::Idle { since: idle_since } = agent.state else { return };
         let key = (call.info.vdn, call.skill());
         let auto_answer = agent.auto_answer;
         let phone = agent.phone.clone();
         let info = call.event_info();
-        let incoming = IncomingCall {
-            call: call_id.clone(),
-            skill: key.1,
-            skill_name: self.skills.get(&key).map(|skill| skill.name.clone()).unwrap_or_default(),
-            caller: call.info.caller.clone(),
-            called: call.info.called.clone(),
-            last_release_agent: call.offered_to.last().copied(),
-            media_type: call.info.media_type,
-            requeue_count: u32::try_from(call.offered_to.len()).unwrap_or(u32::MAX),
-        };
+        let incoming = self.incoming_call(call);
         self.unqueue(call_id);
         if let Some(pool) = self.pools.get_mut(&key) {
             pool.offered(work_no);
@@ -216,6 +223,21 @@ impl Center {
             Self::emit(fx, work_no, AgentEvent::Ringing(info));
             let at = now.plus(self.settings.ring_timeout);
             fx.push(Effect::Timer { at, timer: Timer::RingTimeout { call: call_id.clone(), offer } });
+        }
+    }
+
+    /// What `AgentEvent_Incoming_CallInfo` tells about a call before it reaches an agent.
+    pub(super) fn incoming_call(&self, call: &Call) -> IncomingCall {
+        let key = (call.info.vdn, call.skill());
+        IncomingCall {
+            call: call.info.id.clone(),
+            skill: key.1,
+            skill_name: self.skills.get(&key).map(|skill| skill.name.clone()).unwrap_or_default(),
+            caller: call.info.caller.clone(),
+            called: call.info.called.clone(),
+            last_release_agent: call.offered_to.last().copied(),
+            media_type: call.info.media_type,
+            requeue_count: u32::try_from(call.offered_to.len()).unwrap_or(u32::MAX),
         }
     }
 

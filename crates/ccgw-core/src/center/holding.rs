@@ -99,11 +99,7 @@ impl Center {
 
     /// `seconddial`: DTMF digits (`0-9 * # ,`) into the current call.
     pub fn send_digits(&mut self, work_no: WorkNo, digits: &str, _now: Timestamp) -> Result<Effects, Refusal> {
-        let valid = (1..=MAX_DIGITS).contains(&digits.len())
-            && digits.bytes().all(|b| b.is_ascii_digit() || matches!(b, b'*' | b'#' | b','));
-        if !valid {
-            return Err(Refusal::InvalidParameter(format!("digits must be 1-{MAX_DIGITS} of 0-9 * # ,")));
-        }
+        check_digits(digits)?;
         let (call_id, leg) = self.current_call(work_no)?.ok_or(Refusal::NoCallForDigits)?;
         if leg != Leg::Connected {
             return Err(Refusal::NoCallForDigits);
@@ -161,4 +157,11 @@ impl Center {
             party.leg = leg;
         }
     }
+}
+
+/// DTMF digits one command may send: 1-24 of `0-9 * # ,`.
+pub(super) fn check_digits(digits: &str) -> Result<(), Refusal> {
+    let valid = (1..=MAX_DIGITS).contains(&digits.len())
+        && digits.bytes().all(|b| b.is_ascii_digit() || matches!(b, b'*' | b'#' | b','));
+    if valid { Ok(()) } else { Err(Refusal::InvalidParameter(format!("digits must be 1-{MAX_DIGITS} of 0-9 * # ,"))) }
 }

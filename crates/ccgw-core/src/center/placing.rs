@@ -223,7 +223,7 @@ impl Center {
     }
 
     /// An agent who leaves busy or rest to place a call returns to it afterwards.
-    fn remember_state_before_call(&mut self, work_no: WorkNo, now: Timestamp) {
+    pub(super) fn remember_state_before_call(&mut self, work_no: WorkNo, now: Timestamp) {
         let Some(agent) = self.agents.get_mut(&work_no) else { return };
         if agent.pending.is_some() {
             return;

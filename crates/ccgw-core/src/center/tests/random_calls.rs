@@ -1,13 +1,16 @@
 //! Random interleavings of call control: agents answering, holding, placing calls,
-//! consulting, joining, transferring and hanging up, while customers and far ends
-//! answer, fail and hang up whenever they like. After every step every invariant holds;
+//! consulting, joining, transferring, picking up and requesting calls, and hanging up,
+//! while customers and far ends answer, fail and hang up whenever they like. After every step every invariant holds;
 //! every call ends exactly once, and the calls still live at the end end at shutdown.
 
 use std::collections::HashSet;
 
 use super::*;
+use crate::call::CallState;
 use crate::call::Leg;
-use crate::center::{CallRequest, Callee, ConsultRequest, DialFailure, TransferMode, TransferRequest, TransferTarget};
+use crate::center::{
+    CallRequest, Callee, ConsultRequest, DialFailure, QueueChoice, TransferMode, TransferRequest, TransferTarget,
+};
 
 struct Lcg(u64);
 
@@ -72,6 +75,21 @@ fn numbers_in_calls(c: &Center) -> Vec<(CallId, String)> {
     found
 }
 
+/// Agents with a call ringing, the ones a pickup can take a call from.
+fn ringing_agents(c: &Center) -> Vec<WorkNo> {
+    let mut found: Vec<WorkNo> =
+        c.agents().filter(|a| matches!(a.state(), AgentState::Ringing { .. })).map(Agent::work_no).collect();
+    found.sort();
+    found
+}
+
+fn queued_calls(c: &Center) -> Vec<CallId> {
+    let mut found: Vec<CallId> =
+        c.calls().filter(|call| *call.state() == CallState::Queued).map(|call| call.id().clone()).collect();
+    found.sort();
+    found
+}
+
 fn random_transfer(rng: &mut Lcg) -> TransferRequest {
     let number = TransferTarget::Number(numbers()[rng.next(3) as usize].into());
     let (target, mode) = match rng.next(7) {
@@ -91,6 +109,7 @@ fn random_call_control_never_orphans_a_leg_and_ends_every_call_once() {
     let mut outcomes_seen = HashSet::new();
     let mut events_seen: HashSet<&'static str> = HashSet::new();
     let mut handed_over = 0;
+    let (mut picked_up, mut requested) = (0, 0);
     for seed in 0..80 {
         let mut rng = Lcg(seed);
         let mut c = center_with(CenterSettings { wrap_up: Some(Duration::from_secs(3)), ..CenterSettings::default() });
@@ -109,7 +128,8 @@ fn random_call_control_never_orphans_a_leg_and_ends_every_call_once() {
             };
             let held = c.agent(agent).and_then(|a| a.held_calls().last().cloned());
             let (dialled, phones) = (dialled(&c), phones_setting_up(&c));
-            let fx: Effects = match rng.next(24) {
+            let (ringing, queued) = (ringing_agents(&c), queued_calls(&c));
+            let fx: Effects = match rng.next(26) {
                 0 | 1 => {
                     let id = CallId::compose(1_700_000_000, ids.len() as u64 + 1);
                     ids.push(id);
@@ -154,7 +174,8 @@ fn random_call_control_never_orphans_a_leg_and_ends_every_call_once() {
                     Some(held) => c.connect_held(agent, &held, t).unwrap_or_default(),
                     None => Effects::new(),
                 },
-                12 | 13 => c.transfer(agent, fresh(), random_transfer(&mut rng), t).unwrap_or_default(),
+                // Three arms of 26, so that transfers stay as frequent as before pickups joined.
+                12 | 13 | 23 => c.transfer(agent, fresh(), random_transfer(&mut rng), t).unwrap_or_default(),
                 14 => c.cancel_transfer(agent, t).unwrap_or_default(),
                 15 => {
                     let number = match rng.next(3) {
@@ -183,6 +204,24 @@ fn random_call_control_never_orphans_a_leg_and_ends_every_call_once() {
                 },
                 19 => match rng.pick(&numbers_in_calls(&c)) {
                     Some((call_id, number)) => c.far_end_hung_up(&call_id, &number, t),
+                    None => Effects::new(),
+                },
+                21 => {
+                    let target = rng.pick(&ringing).unwrap_or_else(|| work(101 + rng.next(AGENTS) as u32));
+                    let fx = c.snatch_pickup(agent, target, t).unwrap_or_default();
+                    picked_up += usize::from(!fx.is_empty());
+                    fx
+                }
+                22 => match rng.pick(&queued).or_else(|| rng.pick(&ids)) {
+                    Some(call_id) => {
+                        let queue = match rng.next(3) {
+                            0 => QueueChoice::Any,
+                            _ => QueueChoice::Skill(skill(1 + rng.next(3) as u32)),
+                        };
+                        let fx = c.request_call(agent, &call_id, queue, t).unwrap_or_default();
+                        requested += usize::from(!fx.is_empty());
+                        fx
+                    }
                     None => Effects::new(),
                 },
                 20 if rng.next(4) == 0 => {
@@ -241,4 +280,6 @@ fn random_call_control_never_orphans_a_leg_and_ends_every_call_once() {
         assert!(events_seen.contains(name), "no {name}: {events_seen:?}");
     }
     assert!(handed_over > 20, "only {handed_over} calls passed between agents");
+    assert!(picked_up > 20, "only {picked_up} pickups took a call");
+    assert!(requested > 20, "only {requested} requested calls were offered");
 }
