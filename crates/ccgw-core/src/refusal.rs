@@ -79,4 +79,10 @@ pub enum Refusal {
     TransferTargetUnavailable(String),
     #[error("no transfer or consultation to cancel")]
     NoTransferToCancel,
+    #[error("no such call at the agent")]
+    NoCallForCallData,
+    #[error("nothing to set")]
+    NoCallDataToSet,
+    #[error("no held call")]
+    NoHeldCallToList,
 }

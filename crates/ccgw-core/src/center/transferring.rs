@@ -153,6 +153,7 @@ impl Center {
             }
             (TransferTarget::Skill(_), TransferMode::Success, None) => {}
         }
+        self.tally(work_no, |stats| stats.transfers_made += 1);
         Ok(fx)
     }
 
@@ -341,6 +342,7 @@ impl Center {
             let (phone, afterwards) = match reason {
                 FailReason::AgentUnavailable => (None, Afterwards::SigningOut),
                 FailReason::Timeout => {
+                    self.tally(target, |stats| stats.not_answered += 1);
                     Self::emit(fx, target, AgentEvent::NoAnswer(call_id.clone()));
                     (Some(PhoneReleasedBy::Platform), Afterwards::NotTalked)
                 }
