@@ -91,6 +91,13 @@ pub enum AgentAction {
     Disconnect(String),
     Transfer(TransferRequest),
     CancelTransfer,
+    /// `PUT calldata`, `setcalldataex`, `setcallbusinessdata`: writes on one of the
+    /// agent's calls (its current call when `call` is `None`).
+    SetCallData {
+        call: Option<CallId>,
+        field: ccgw_core::CallDataField,
+        value: String,
+    },
 }
 
 #[derive(Debug, Clone)]

@@ -267,6 +267,9 @@ impl Runtime {
                 let fx = self.center.cancel_transfer(work_no, now);
                 self.applied(fx, now)
             }
+            AgentAction::SetCallData { call, field, value } => {
+                self.center.set_call_data(work_no, call.as_ref(), field, value).map(|()| Reply::Done)
+            }
         }
     }
 
