@@ -5,6 +5,8 @@ mod agentevent;
 mod agentgroup;
 mod agentstate;
 mod calldata;
+mod calldata_lists;
+mod calldata_writes;
 mod context;
 mod event_json;
 mod notes;
