@@ -1,7 +1,8 @@
 //! `/calldata/{agentid}/…` (spec 05 §1): what an agent reads and writes about calls.
 //! Shapes and errors: `docs/calldata.md`. This module holds the call-information object
 //! and the reads of the caller's own calls; `calldata_lists` the hold lists and the calls
-//! of other agents and of the VDN, `calldata_writes` the writes.
+//! of other agents and of the VDN, `calldata_writes` the writes, `call_records` the
+//! record lists.
 //!
 //! ccgw's choices where the spec leaves them open:
 //! - a call is the call-information object of [`CallInfo`] (spec 05 §1.2's indicative
@@ -35,6 +36,7 @@ pub(crate) fn routes(base: &str) -> Router<ApiState> {
     Router::new()
         .merge(super::calldata_lists::routes(base))
         .merge(super::calldata_writes::routes(base))
+        .merge(super::call_records::routes(base))
         .route(&at("/callinfo"), get(current_call))
         .route(&at("/privatecallinfo"), get(private_call_info))
         .route(&at("/statistics"), get(statistics))

@@ -4,6 +4,7 @@ mod account;
 mod agentevent;
 mod agentgroup;
 mod agentstate;
+mod call_records;
 mod calldata;
 mod calldata_lists;
 mod calldata_writes;

@@ -1,7 +1,7 @@
 //! The call-data interfaces over HTTPS (spec 05 §1): the call-information object of
 //! `docs/calldata.md` while a call rings, talks, waits or is held, the empty answers
 //! without a call, the last call, hold lists and other agents' calls, the writes and
-//! their travel with a transfer, and statistics.
+//! their travel with a transfer, statistics, and the record lists with their paging.
 //! Run: `cargo test -p ccgw --test agentgateway calldata`.
 
 use std::time::Duration;
@@ -376,4 +376,156 @@ async fn statistics_count_what_the_agent_did_since_sign_in_with_times_in_seconds
     );
     let other = app.idle_agent(102, json!({})).await;
     assert_eq!(result(&app, 102, &other, "statistics").await["answernums"], json!(0), "each agent its own");
+}
+
+/// Agent 101 answers and releases one customer call a second, `count` times; the ids in
+/// the order the calls arrived.
+async fn answered_calls(app: &TestApp, guid: &str, count: usize) -> Vec<String> {
+    let mut ids = Vec::new();
+    for _ in 0..count {
+        app.advance(Duration::from_secs(1)).await;
+        ids.push(app.place_call(1).await);
+        app.events(101, guid, 5).await;
+        assert_eq!(retcode(app, "PUT", "voicecall/101/answer", guid, None).await, "0");
+        app.events(101, guid, 2).await;
+        assert_eq!(retcode(app, "DELETE", "voicecall/101/release", guid, None).await, "0");
+        app.events(101, guid, 4).await;
+    }
+    ids
+}
+
+/// A record list's page, once the record writer has written `total` records for it.
+async fn page_when(app: &TestApp, guid: &str, path: &str, total: u64) -> Value {
+    for _ in 0..200 {
+        let page = result(app, 101, guid, path).await;
+        if page["total"] == json!(total) {
+            return page;
+        }
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    }
+    panic!("{path} never listed {total} records");
+}
+
+fn listed_ids(page: &Value) -> Vec<&str> {
+    page["records"].as_array().expect("records").iter().map(|r| r["callid"].as_str().unwrap()).collect()
+}
+
+#[tokio::test]
+async fn record_lists_page_newest_first_by_position_and_filter_by_date_agent_and_skill() {
+    let app = spawn_app(TestOpts::default()).await;
+    let guid = app.idle_agent(101, json!({})).await;
+    let calls = answered_calls(&app, &guid, 5).await;
+    // A call that nobody talked in: it belongs to the VDN's records, not to 101's.
+    assert_eq!(retcode(&app, "POST", "onlineagent/101/saybusy", &guid, None).await, "0");
+    app.advance(Duration::from_secs(1)).await;
+    let abandoned = app.place_call(1).await;
+    assert_eq!(app.hang_up(&abandoned).await, 200);
+
+    let own = "queryselfcallrecordinfolist";
+    let first = page_when(&app, &guid, &format!("{own}?startposition=1&endposition=2"), 5).await;
+    assert_eq!(listed_ids(&first), [calls[4].as_str(), calls[3].as_str()]);
+    let newest = &first["records"][0];
+    let (begin, answer, end) = (
+        newest["begintime"].as_u64().unwrap(),
+        newest["answertime"].as_u64().unwrap(),
+        newest["endtime"].as_u64().unwrap(),
+    );
+    assert!(begin > 1_700_000_000_000 && begin <= answer && answer <= end, "{newest}");
+    let mut shape = newest.clone();
+    for key in ["begintime", "answertime", "endtime"] {
+        shape.as_object_mut().unwrap().remove(key);
+    }
+    assert_eq!(
+        shape,
+        json!({"callid": calls[4], "callfeature": 0, "caller": CUSTOMER, "called": "4000", "calldata": "",
+               "skillid": 1, "mediatype": 5, "outcome": "answered", "workno": "101", "talked": ["101"]})
+    );
+    let last = result(&app, 101, &guid, &format!("{own}?startposition=5&endposition=9")).await;
+    assert_eq!((listed_ids(&last), &last["total"]), (vec![calls[0].as_str()], &json!(5)));
+    assert_eq!(listed_ids(&result(&app, 101, &guid, &format!("{own}?startposition=6")).await), Vec::<&str>::new());
+    assert_eq!(listed_ids(&result(&app, 101, &guid, own).await).len(), 5, "one page of up to 100 by default");
+
+    let vdn = page_when(&app, &guid, "callRecordInfoList", 6).await;
+    assert_eq!(listed_ids(&vdn)[0], abandoned);
+    assert_eq!(vdn["records"][0]["outcome"], json!("abandoned-in-queue"));
+    assert_eq!(vdn["records"][0]["workno"], json!(""));
+    assert_eq!(result(&app, 101, &guid, "callRecordInfoList?workno=101&skillid=1").await["total"], json!(5));
+    assert_eq!(result(&app, 101, &guid, "callRecordInfoList?workno=102").await["total"], json!(0));
+    assert_eq!(result(&app, 101, &guid, "callRecordInfoList?skillid=2").await["total"], json!(0));
+
+    // Dates select by arrival, both ends included: ms, or UTC text to the second or day.
+    let arrived: Vec<u64> = {
+        let all = result(&app, 101, &guid, own).await;
+        let mut times: Vec<u64> =
+            all["records"].as_array().unwrap().iter().map(|r| r["begintime"].as_u64().unwrap()).collect();
+        times.reverse();
+        times
+    };
+    let text = |ms: u64| ccgw_core::Timestamp::from_millis(ms).utc_text().replace(' ', "%20");
+    let from_third = result(&app, 101, &guid, &format!("{own}?startdate={}", arrived[2])).await;
+    assert_eq!(listed_ids(&from_third), [calls[4].as_str(), calls[3].as_str(), calls[2].as_str()]);
+    let to_second = result(&app, 101, &guid, &format!("{own}?enddate={}", text(arrived[1]))).await;
+    assert_eq!(listed_ids(&to_second), [calls[1].as_str(), calls[0].as_str()]);
+    let (first_day, last_day) = (&text(arrived[0])[..10], &text(arrived[4])[..10]);
+    let days = result(&app, 101, &guid, &format!("{own}?startdate={first_day}&enddate={last_day}")).await;
+    assert_eq!(days["total"], json!(5));
+
+    for query in [
+        "startdate=yesterday",
+        "enddate=2025-02-30",
+        "startdate=2025-01-31T08:00:00",
+        "startposition=0",
+        "startposition=x",
+        "startposition=3&endposition=2",
+        "endposition=-1",
+        "startdate=2025-02-01&enddate=2025-01-31",
+        "skillid=x",
+    ] {
+        let (code, answer) = refused(&app, "GET", &format!("calldata/101/{own}?{query}"), &guid, None).await;
+        assert_eq!(code, "000-002", "{query}: {answer}");
+        assert!(answer["message"].as_str().is_some_and(|m| m.len() > 20), "{query}: a message that says why");
+    }
+    let (code, _) = refused(&app, "GET", "calldata/101/callRecordInfoList?workno=abc", &guid, None).await;
+    assert_eq!(code, "000-002");
+}
+
+#[tokio::test]
+async fn another_vdn_sees_none_of_the_calls_or_the_records() {
+    let app = spawn_app(TestOpts::default()).await;
+    let directory = app.directory().await;
+    let vdn = ccgw_core::Vdn::new(2).unwrap();
+    let access_code = Some(ccgw_core::PhoneNumber::parse("5000").unwrap());
+    directory.create_vdn(&ccgw_store::VdnRecord { vdn, name: "Other".into(), access_code }).await.expect("VDN 2");
+    let profile = ccgw_core::AgentProfile {
+        work_no: ccgw_core::WorkNo::new(201).unwrap(),
+        vdn,
+        name: "Agent 201".into(),
+        phone: ccgw_core::PhoneNumber::parse("70201").unwrap(),
+        role: ccgw_core::Role::Inspector,
+        skills: Vec::new(),
+        group: None,
+        wrap_up: None,
+    };
+    let password = crate::helpers::PASSWORD.into();
+    directory.create_agent(&ccgw_store::NewAgent { profile, password }).await.expect("agent 201");
+
+    let (guid, customer) = customer_with_101(&app).await;
+    let far = app.idle_agent(201, json!({})).await;
+    assert_eq!(result(&app, 201, &far, "allcallinfoinvdn").await, json!([]));
+    for path in ["holdlistex/101", "agentholdnum/101", "allcallinfo/101", "allcallinfoEx/101"] {
+        let (code, answer) = refused(&app, "GET", &format!("calldata/201/{path}"), &far, None).await;
+        assert_eq!(code, "300-002", "{path}: {answer}");
+        assert!(!answer.to_string().contains(CUSTOMER), "{answer}");
+    }
+    let (code, _) = refused(&app, "GET", "calldata/101/allcallinfo/201", &guid, None).await;
+    assert_eq!(code, "300-002");
+    let (code, _) = refused(&app, "GET", &format!("calldata/201/callinfobycallid/{customer}"), &far, None).await;
+    assert_eq!(code, "000-002");
+    let body = json!({"callid": customer, "calldata": "from afar"});
+    assert_eq!(refused(&app, "PUT", "calldata/201/setcalldataex", &far, Some(body)).await.0, "400-001");
+
+    assert_eq!(retcode(&app, "DELETE", "voicecall/101/release", &guid, None).await, "0");
+    page_when(&app, &guid, "queryselfcallrecordinfolist", 1).await;
+    assert_eq!(result(&app, 201, &far, "callRecordInfoList").await, json!({"total": 0, "records": []}));
+    assert_eq!(result(&app, 201, &far, "callRecordInfoList?workno=101").await["total"], json!(0));
 }
