@@ -4,6 +4,8 @@
 use std::collections::VecDeque;
 use std::time::Duration;
 
+use crate::agent_stats::AgentStats;
+use crate::call::LastCall;
 use crate::directory::{AgentProfile, SkillGrant};
 use crate::ids::{CallId, PhoneNumber, SkillId, WorkNo};
 use crate::session::Session;
@@ -122,6 +124,10 @@ pub struct Agent {
     pub(crate) notes_dropped: u64,
     /// Calls on hold behind the current one, oldest first.
     pub(crate) held_calls: Vec<CallId>,
+    /// Counters since sign-in; the state the agent is in now is not added yet.
+    pub(crate) stats: AgentStats,
+    /// The last call the agent talked in and has left.
+    pub(crate) last_call: Option<LastCall>,
 }
 
 impl Agent {
@@ -185,6 +191,18 @@ impl Agent {
     /// Every call the agent is in: the held ones, then the current one.
     pub fn calls(&self) -> impl Iterator<Item = &CallId> {
         self.held_calls.iter().chain(self.state.call())
+    }
+
+    /// Counters since sign-in, with the time spent so far in the current state.
+    pub fn statistics(&self, now: Timestamp) -> AgentStats {
+        let mut stats = self.stats.clone();
+        stats.add_time_in(&self.state, self.state_since, now);
+        stats
+    }
+
+    /// The last call the agent talked in and has left, if any since sign-in.
+    pub fn last_call(&self) -> Option<&LastCall> {
+        self.last_call.as_ref()
     }
 
     pub fn notes(&self) -> &VecDeque<Note> {

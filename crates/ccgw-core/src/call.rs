@@ -103,6 +103,25 @@ pub struct Call {
     pub(crate) transferred_from: Option<WorkNo>,
     /// Every agent who talked in the call, in order (the record keeps the hand-overs).
     pub(crate) talked: Vec<WorkNo>,
+    /// Business data the agents set on the call (`setcallbusinessdata`); not recorded.
+    pub(crate) business_data: String,
+}
+
+/// What an agent keeps of the last call it talked in, once it has left it: enough for
+/// the call-information object of `calldata/{agentid}/callinfo`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct LastCall {
+    pub id: CallId,
+    pub caller: String,
+    pub called: String,
+    pub call_data: String,
+    pub media_type: u8,
+    /// The skill queue the call was in (or came from) when the agent left it.
+    pub skill: SkillId,
+    pub feature: CallFeature,
+    pub arrived: Timestamp,
+    /// When the agent left the call.
+    pub left: Timestamp,
 }
 
 /// What a consultation call is for.
@@ -203,6 +222,25 @@ impl Call {
     /// Every agent who talked in the call, in order.
     pub fn talked(&self) -> &[WorkNo] {
         &self.talked
+    }
+
+    pub fn business_data(&self) -> &str {
+        &self.business_data
+    }
+
+    /// The call as an agent leaving it at `left` remembers it.
+    pub(crate) fn snapshot(&self, left: Timestamp) -> LastCall {
+        LastCall {
+            id: self.info.id.clone(),
+            caller: self.info.caller.clone(),
+            called: self.info.called.clone(),
+            call_data: self.info.call_data.clone(),
+            media_type: self.info.media_type,
+            skill: self.skill(),
+            feature: self.feature,
+            arrived: self.arrived,
+            left,
+        }
     }
 
     /// Whether the agent talks in the call with somebody (not setting it up, not holding).

@@ -6,6 +6,7 @@
 //! domain deterministic and testable to the millisecond.
 
 mod agent;
+mod agent_stats;
 mod call;
 pub mod catalog;
 mod center;
@@ -18,10 +19,13 @@ mod session;
 mod time;
 
 pub use agent::{Agent, AgentState, InitialState, NOTE_CAPACITY, Note, Pending, StateKind};
+pub use agent_stats::AgentStats;
+pub use call::LastCall;
 pub use call::{
     AfterConsult, Call, CallEnd, CallOutcome, CallParty, CallState, Consult, EndedBy, FailReason, Leg, NewCall,
     QueueKey, Transfer, party_number,
 };
+pub use center::CallDataField;
 pub use center::QueueChoice;
 pub use center::{
     BulletinTarget, CallRequest, Callee, Center, CenterSettings, CommandKind, ConsultRequest, DialFailure, Effect,

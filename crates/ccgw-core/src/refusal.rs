@@ -83,4 +83,10 @@ pub enum Refusal {
     NoCallToTake(String),
     #[error("report sound: no talking call")]
     NoCallToReportSound,
+    #[error("no such call at the agent")]
+    NoCallForCallData,
+    #[error("nothing to set")]
+    NoCallDataToSet,
+    #[error("no held call")]
+    NoHeldCallToList,
 }

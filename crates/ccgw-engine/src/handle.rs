@@ -101,6 +101,13 @@ pub enum AgentAction {
     },
     /// `thirdPartyConfTransmitNum`: DTMF digits, if any, into the agent's three-party call.
     ConferenceDigits(Option<String>),
+    /// `PUT calldata`, `setcalldataex`, `setcallbusinessdata`: writes on one of the
+    /// agent's calls (its current call when `call` is `None`).
+    SetCallData {
+        call: Option<CallId>,
+        field: ccgw_core::CallDataField,
+        value: String,
+    },
 }
 
 #[derive(Debug, Clone)]

@@ -294,6 +294,9 @@ impl Runtime {
                 let fx = self.center.conference_digits(work_no, digits.as_deref(), now);
                 self.applied(fx, now)
             }
+            AgentAction::SetCallData { call, field, value } => {
+                self.center.set_call_data(work_no, call.as_ref(), field, value).map(|()| Reply::Done)
+            }
         }
     }
 

@@ -26,6 +26,8 @@ pub struct RecordQuery {
     pub vdn: Option<Vdn>,
     /// The agent who answered the call, or at whom it rang when the customer hung up.
     pub agent: Option<WorkNo>,
+    /// An agent who talked in the call, whenever in it (after a transfer, too).
+    pub talked: Option<WorkNo>,
     /// The skill queue where the call ended.
     pub skill: Option<SkillId>,
     /// Calls that arrived at or after this time.
@@ -50,6 +52,7 @@ impl Default for RecordQuery {
         Self {
             vdn: None,
             agent: None,
+            talked: None,
             skill: None,
             from: None,
             to: None,
@@ -264,6 +267,10 @@ fn push_filters(sql: &mut QueryBuilder<Sqlite>, query: &RecordQuery) -> Result<(
     }
     if let Some(agent) = query.agent {
         sql.push(" AND agent = ").push_bind(i64::from(agent.get()));
+    }
+    if let Some(agent) = query.talked {
+        // `talked` is a comma-separated list; the commas around it make 99 miss 999.
+        sql.push(" AND (',' || talked || ',') LIKE ").push_bind(format!("%,{agent},%"));
     }
     if let Some(skill) = query.skill {
         sql.push(" AND final_skill = ").push_bind(i64::from(skill.get()));

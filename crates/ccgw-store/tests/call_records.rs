@@ -180,12 +180,24 @@ async fn the_limit_is_capped_at_a_thousand() {
 }
 
 #[tokio::test]
-async fn records_are_filtered_by_vdn_agent_skill_time_and_outcome() {
+async fn records_are_filtered_by_vdn_agent_talker_skill_time_and_outcome() {
     let dir = directory_with_calls().await;
     let cases: Vec<(RecordQuery, Vec<&str>)> = vec![
         (RecordQuery { vdn: Some(vdn(2)), ..RecordQuery::default() }, vec!["1-9"]),
         (RecordQuery { agent: Some(work_no(101)), ..RecordQuery::default() }, vec!["1-8", "1-6", "1-4", "1-2", "1-0"]),
         (RecordQuery { agent: Some(work_no(102)), ..RecordQuery::default() }, vec![]),
+        // Everyone who talked in a call, not only who answered it.
+        (RecordQuery { talked: Some(work_no(999)), ..RecordQuery::default() }, vec!["1-8", "1-6", "1-4", "1-2", "1-0"]),
+        (
+            RecordQuery {
+                talked: Some(work_no(101)),
+                vdn: Some(vdn(1)),
+                from: Some(at(1_004_000)),
+                ..RecordQuery::default()
+            },
+            vec!["1-8", "1-6", "1-4"],
+        ),
+        (RecordQuery { talked: Some(work_no(99)), ..RecordQuery::default() }, vec![]),
         (
             RecordQuery { vdn: Some(vdn(1)), skill: Some(skill_id(2)), ..RecordQuery::default() },
             vec!["1-7", "1-5", "1-3", "1-1"],

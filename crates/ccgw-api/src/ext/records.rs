@@ -45,6 +45,7 @@ impl RecordParams {
         Ok(RecordQuery {
             vdn: present(self.vdn).map(|text| id(&text)).transpose()?,
             agent: present(self.agent).map(|text| id(&text)).transpose()?,
+            talked: None,
             skill: present(self.skill).map(|text| id::<SkillId>(&text)).transpose()?,
             from: present(self.from).map(|text| time("from", &text)).transpose()?,
             to: present(self.to).map(|text| time("to", &text)).transpose()?,

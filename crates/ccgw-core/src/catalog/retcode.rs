@@ -63,6 +63,9 @@ retcodes! {
     AGENT_INFO_NONE = "300-002", "no such agent in this VDN";
     GROUP_AGENT_NOT_FOUND = "300-003", "agent not found for the group query";
     GROUP_NOT_FOUND = "300-004", "group not found";
+    CALL_DATA_NO_CALL = "400-001", "call data: no such call at the agent";
+    CALL_DATA_NOTHING_TO_SET = "400-002", "set call data: nothing to set";
+    HOLD_LIST_EMPTY = "400-003", "hold list: no held call";
     AGENT_SKILLS_NONE = "600-001", "agent not found or no skills configured";
     VDN_SKILLS_NONE = "600-002", "no skill queue configured in this VDN";
     VDN_ACCESS_CODES_NONE = "600-003", "no access code configured in this VDN";
@@ -117,6 +120,9 @@ impl Refusal {
             // Pickup and requestcall answer a call meant for someone else (spec 04 §2.23-2.24).
             Refusal::NoCallToTake(_) => NO_CALL_TO_ANSWER,
             Refusal::NoCallToReportSound => REPORT_SOUND_NO_CALL,
+            Refusal::NoCallForCallData => CALL_DATA_NO_CALL,
+            Refusal::NoCallDataToSet => CALL_DATA_NOTHING_TO_SET,
+            Refusal::NoHeldCallToList => HOLD_LIST_EMPTY,
         }
     }
 }

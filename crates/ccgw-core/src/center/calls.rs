@@ -49,6 +49,7 @@ impl Center {
         let caller = call.info.caller.clone();
         self.set_state(work_no, AgentState::Talking { call: call_id.clone() }, now);
         self.count_answer(&call_id, now);
+        self.tally_answer(work_no, &call_id);
         Self::emit(&mut fx, work_no, AgentEvent::CustomerAlerting { call: call_id.clone(), other_phone: caller });
         Self::emit(&mut fx, work_no, AgentEvent::Talking(info));
         fx.push(Effect::Switch(SwitchAction::Connect { call: call_id, agent: work_no, phone }));
@@ -81,6 +82,7 @@ impl Center {
                 return Err(Refusal::NoCallToRelease);
             }
         }
+        self.tally(work_no, |stats| stats.released += 1);
         Ok(fx)
     }
 
@@ -162,6 +164,7 @@ impl Center {
             return;
         }
         self.counters.entry((call.info.vdn, call.skill())).or_default().no_answer += 1;
+        self.tally(agent, |stats| stats.not_answered += 1);
         Self::emit(fx, agent, AgentEvent::NoAnswer(call_id.clone()));
         Self::emit(fx, agent, AgentEvent::PhoneRelease(PhoneReleasedBy::Platform));
         self.decline(agent, call_id, self.settings.no_answer_busy_reason, now, fx);

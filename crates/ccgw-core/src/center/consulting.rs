@@ -156,6 +156,8 @@ impl Center {
         // yet another call.
         let skill = self.calls.get(into).map(crate::call::Call::skill);
         self.take_off_agent(work_no, from, Some(PhoneReleasedBy::Agent), Afterwards::Talked(skill), now, fx);
+        // The call the agent left last is the held one, which goes on without it.
+        self.remember_last_call(work_no, into, now);
         self.finish(from, CallOutcome::Joined { into: into.clone() }, now, fx);
         if let Some(call) = self.calls.get(into) {
             let info = call.event_info();

@@ -50,6 +50,7 @@ impl Center {
                 transfer: None,
                 transferred_from: None,
                 talked: Vec::new(),
+                business_data: String::new(),
             },
         );
         self.enqueue(&id, skill, now, &mut fx);
@@ -215,6 +216,7 @@ impl Center {
         if auto_answer {
             self.set_state(work_no, AgentState::Talking { call: call_id.clone() }, now);
             self.count_answer(call_id, now);
+            self.tally_answer(work_no, call_id);
             Self::emit(fx, work_no, AgentEvent::AutoAnswer(info.clone()));
             Self::emit(fx, work_no, AgentEvent::Talking(info));
             fx.push(Effect::Switch(SwitchAction::Connect { call: call_id.clone(), agent: work_no, phone }));

@@ -38,6 +38,7 @@ impl Center {
             return Err(Refusal::HoldNotPossible);
         }
         self.set_leg(&call_id, work_no, Leg::Held);
+        self.tally(work_no, |stats| stats.holds += 1);
         let mut fx = Effects::new();
         fx.push(Effect::Switch(SwitchAction::Hold { call: call_id.clone(), agent: work_no }));
         Self::emit(&mut fx, work_no, AgentEvent::Hold(call_id));
@@ -118,6 +119,7 @@ impl Center {
         }
         let mut fx = Effects::new();
         self.leave(call_id, &Party::Agent(work_no), Leave::Released, now, &mut fx);
+        self.tally(work_no, |stats| stats.released += 1);
         Ok(fx)
     }
 

@@ -98,6 +98,11 @@ impl Center {
                     return Err(format!("agent {work_no} keeps call {call_id} behind its current one, not held"));
                 }
             }
+            if let AgentState::Talking { call } = &agent.state
+                && self.calls.get(call).is_some_and(|c| !matches!(c.state, CallState::Live { .. }))
+            {
+                return Err(format!("agent {work_no} talks in call {call}, which is not live"));
+            }
             if !agent.held_calls.is_empty() && !matches!(agent.state, AgentState::Talking { .. }) {
                 return Err(format!("agent {work_no} holds calls but is not in a call"));
             }

@@ -215,6 +215,7 @@ impl Center {
         now: Timestamp,
         fx: &mut Effects,
     ) {
+        self.remember_last_call(work_no, call_id, now);
         let Some(agent) = self.agents.get_mut(&work_no) else { return };
         agent.held_calls.retain(|held| held != call_id);
         if agent.state.call() != Some(call_id) {

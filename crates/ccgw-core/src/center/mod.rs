@@ -5,6 +5,7 @@
 //! switch actions, timers, finished calls). Nothing here blocks or reads a clock.
 
 mod agents;
+mod call_data;
 mod calls;
 mod consulting;
 mod distribution;
@@ -36,6 +37,7 @@ use crate::time::Timestamp;
 use pool::IdlePool;
 
 pub use agents::{BulletinTarget, NoteDelivery};
+pub use call_data::CallDataField;
 pub use consulting::ConsultRequest;
 pub use holding::MAX_DIGITS;
 pub use pickup::QueueChoice;
@@ -366,10 +368,12 @@ impl Center {
         fx
     }
 
-    /// The only writer of `Agent::state`: keeps the idle pools in step.
+    /// The only writer of `Agent::state`: keeps the idle pools in step, and adds the
+    /// time spent in the state left to the agent's statistics.
     fn set_state(&mut self, work_no: WorkNo, next: AgentState, now: Timestamp) {
         self.unpool(work_no);
         if let Some(agent) = self.agents.get_mut(&work_no) {
+            agent.stats.add_time_in(&agent.state, agent.state_since, now);
             agent.state = next;
             agent.state_since = now;
         }

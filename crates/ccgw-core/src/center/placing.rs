@@ -164,8 +164,16 @@ impl Center {
             (Party::Number(_), _) => phone.to_string(),
             (Party::Agent(_), _) => work_no.to_string(),
         };
+        self.tally(work_no, |stats| match feature {
+            CallFeature::Outbound if then.is_none() => stats.called_out += 1,
+            CallFeature::Internal => stats.internal_calls += 1,
+            CallFeature::ConsultTwoParty | CallFeature::ConsultThreeParty => stats.help_requests += 1,
+            // A talk or three-party transfer's call counts as the transfer.
+            CallFeature::Outbound | CallFeature::Inbound => {}
+        });
         let mut fx = Effects::new();
         if let Some(about) = &consulted {
+            self.tally(work_no, |stats| stats.holds += 1);
             self.set_leg(about, work_no, Leg::Held);
             fx.push(Effect::Switch(SwitchAction::Hold { call: about.clone(), agent: work_no }));
             Self::emit(&mut fx, work_no, AgentEvent::Hold(about.clone()));
@@ -198,6 +206,7 @@ impl Center {
             transfer: None,
             transferred_from: None,
             talked: Vec::new(),
+            business_data: String::new(),
         };
         self.calls.insert(id.clone(), call);
         if let Some(AgentState::Talking { call: held }) = self.agents.get(&work_no).map(|a| a.state.clone())
@@ -339,6 +348,7 @@ impl Center {
     /// A called agent answers: a transfer's target takes the call over; otherwise the
     /// agent talks in the internal call or consultation.
     pub(super) fn connect_called_agent(&mut self, call_id: &CallId, callee: WorkNo, now: Timestamp, fx: &mut Effects) {
+        self.tally_answer(callee, call_id);
         let target = self.calls.get(call_id).and_then(|call| call.transfer.as_ref()).map(|t| t.to.clone());
         if target == Some(Party::Agent(callee)) {
             return self.transfer_connected(call_id, now, fx);
@@ -459,6 +469,7 @@ impl Center {
         let ringing: Vec<WorkNo> =
             call.parties.iter().filter(|p| p.leg == Leg::Alerting).filter_map(CallParty::agent).collect();
         for callee in ringing {
+            self.tally(callee, |stats| stats.not_answered += 1);
             Self::emit(fx, callee, AgentEvent::NoAnswer(call_id.clone()));
             self.drop_party(call_id, &Party::Agent(callee));
             let phone = Some(PhoneReleasedBy::Platform);

@@ -5,6 +5,7 @@ use std::collections::VecDeque;
 use super::legs::Leave;
 use super::{Center, Effect, Effects, Party, Timer};
 use crate::agent::{Agent, AgentState, InitialState};
+use crate::agent_stats::AgentStats;
 use crate::directory::AgentProfile;
 use crate::event::AgentEvent;
 use crate::ids::{Guid, PhoneNumber, WorkNo};
@@ -67,6 +68,8 @@ impl Center {
             notes: VecDeque::new(),
             notes_dropped: 0,
             held_calls: Vec::new(),
+            stats: AgentStats::default(),
+            last_call: None,
         };
         self.agents.insert(work_no, agent);
         self.staff(work_no, true);
@@ -79,6 +82,7 @@ impl Center {
                 self.find_call_for(work_no, now, &mut fx);
             }
             InitialState::Busy => {
+                self.tally(work_no, |stats| stats.busy_count += 1);
                 Self::emit(&mut fx, work_no, AgentEvent::NotReady { reason: 0 });
             }
             InitialState::Work => {

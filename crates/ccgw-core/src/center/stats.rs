@@ -1,12 +1,14 @@
 //! Per-skill statistics: counters since start-up, and a live snapshot of the queue and
-//! of the agents signed in to the skill.
+//! of the agents signed in to the skill. Per-agent counters live on the agent
+//! ([`AgentStats`]); [`Center::tally`] bumps them.
 
 use std::time::Duration;
 
 use super::Center;
 use crate::agent::{AgentState, Pending};
+use crate::agent_stats::AgentStats;
 use crate::call::CallOutcome;
-use crate::ids::{SkillId, Vdn};
+use crate::ids::{CallId, SkillId, Vdn, WorkNo};
 use crate::time::Timestamp;
 
 /// What happened in one skill queue since start-up. A call is counted in the queue it
@@ -136,5 +138,24 @@ impl Center {
     /// Calls waiting in one skill queue, head first.
     pub fn waiting_calls(&self, vdn: Vdn, skill: SkillId) -> impl Iterator<Item = &crate::call::Call> {
         self.queues.get(&(vdn, skill)).into_iter().flat_map(|queue| queue.values()).filter_map(|id| self.calls.get(id))
+    }
+}
+
+impl Center {
+    /// Bumps a counter of a signed-in agent.
+    pub(super) fn tally(&mut self, work_no: WorkNo, bump: impl FnOnce(&mut AgentStats)) {
+        if let Some(agent) = self.agents.get_mut(&work_no) {
+            bump(&mut agent.stats);
+        }
+    }
+
+    /// The agent answered a call that rang at it; one that came by transfer is also a
+    /// transfer received.
+    pub(super) fn tally_answer(&mut self, work_no: WorkNo, call_id: &CallId) {
+        let transferred = self.calls.get(call_id).is_some_and(|call| call.transferred_from.is_some());
+        self.tally(work_no, |stats| {
+            stats.answered += 1;
+            stats.transfers_received += u32::from(transferred);
+        });
     }
 }

@@ -153,6 +153,7 @@ impl Center {
             }
             (TransferTarget::Skill(_), TransferMode::Success, None) => {}
         }
+        self.tally(work_no, |stats| stats.transfers_made += 1);
         Ok(fx)
     }
 
@@ -169,6 +170,11 @@ impl Center {
         }
         if call.parties.len() != 2 {
             return Err(Refusal::TransferNotPossible("only a call with one other party can be transferred"));
+        }
+        // Left with another agent (its customer hung up a conference), the call is
+        // between agents now, whatever it started as.
+        if call.parties.iter().any(|p| matches!(p.party, Party::Agent(other) if other != work_no)) {
+            return Err(Refusal::TransferNotPossible("a call between agents cannot be transferred"));
         }
         Ok(call_id.clone())
     }
@@ -341,6 +347,7 @@ impl Center {
             let (phone, afterwards) = match reason {
                 FailReason::AgentUnavailable => (None, Afterwards::SigningOut),
                 FailReason::Timeout => {
+                    self.tally(target, |stats| stats.not_answered += 1);
                     Self::emit(fx, target, AgentEvent::NoAnswer(call_id.clone()));
                     (Some(PhoneReleasedBy::Platform), Afterwards::NotTalked)
                 }

@@ -222,6 +222,7 @@ impl Center {
 
     pub(super) fn enter_busy(&mut self, work_no: WorkNo, reason: u16, now: Timestamp, fx: &mut Effects) {
         self.set_state(work_no, AgentState::NotReady { reason }, now);
+        self.tally(work_no, |stats| stats.busy_count += 1);
         Self::emit(fx, work_no, AgentEvent::NotReady { reason });
     }
 
@@ -236,6 +237,7 @@ impl Center {
         let Some(login_time) = self.agents.get(&work_no).map(|agent| agent.login_time) else { return };
         let ends = now.plus(length);
         self.set_state(work_no, AgentState::Rest { cause, ends, overdue: false }, now);
+        self.tally(work_no, |stats| stats.rests += 1);
         Self::emit(fx, work_no, AgentEvent::SetRest { cause });
         fx.push(Effect::Timer { at: ends, timer: Timer::RestEnd { work_no, login_time, ends } });
     }
@@ -277,6 +279,7 @@ impl Center {
             && !*overdue
         {
             *overdue = true;
+            agent.stats.rests_overrun += 1;
             Self::emit(fx, work_no, AgentEvent::RestTimeout);
         }
     }

@@ -60,7 +60,7 @@ pub async fn execute_records(
 ) -> anyhow::Result<()> {
     match command {
         RecordsCommand::List { vdn, agent, skill, from, to, outcome, offset, limit, json } => {
-            let query = RecordQuery { vdn, agent, skill, from, to, outcome, offset, limit };
+            let query = RecordQuery { vdn, agent, talked: None, skill, from, to, outcome, offset, limit };
             let records = directory
                 .call_records(&query)
                 .await

@@ -111,6 +111,23 @@ fn confjoin_makes_one_conference_that_goes_on_when_a_party_leaves() {
 }
 
 #[test]
+fn a_conference_its_customer_left_is_between_agents_and_cannot_be_transferred() {
+    let (mut c, _) = consulting(false);
+    c.conference(work(101), &customer_call(), at(50)).unwrap();
+    c.customer_hung_up(&customer_call(), at(60));
+    let to_skill = TransferRequest {
+        target: TransferTarget::Skill(skill(2)),
+        mode: TransferMode::Blind,
+        caller: None,
+        call_data: None,
+    };
+    let refused = c.transfer(work(101), help(9), to_skill, at(70)).unwrap_err();
+    assert_eq!(refused, Refusal::TransferNotPossible("a call between agents cannot be transferred"));
+    assert_eq!(c.agent(work(102)).unwrap().state(), &AgentState::Talking { call: customer_call() });
+    c.check_invariants().unwrap();
+}
+
+#[test]
 fn three_party_help_forms_the_conference_when_the_helper_answers() {
     let (c, fx) = consulting(true);
     let three_party = help_info(CallFeature::ConsultThreeParty);

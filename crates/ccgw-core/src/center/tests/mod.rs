@@ -3,6 +3,7 @@
 
 use std::time::Duration;
 
+mod call_data;
 mod consulting;
 mod distribution;
 mod holding;

@@ -1,7 +1,8 @@
 //! Random interleavings of call control: agents answering, holding, placing calls,
-//! consulting, joining, transferring, picking up and requesting calls, and hanging up,
-//! while customers and far ends answer, fail and hang up whenever they like. After every step every invariant holds;
-//! every call ends exactly once, and the calls still live at the end end at shutdown.
+//! consulting, joining, transferring, picking up and requesting calls, writing call
+//! data and hanging up, while customers and far ends answer, fail and hang up whenever
+//! they like. After every step every invariant holds; every call ends exactly once, and
+//! the calls still live at the end end at shutdown.
 
 use std::collections::HashSet;
 
@@ -9,7 +10,8 @@ use super::*;
 use crate::call::CallState;
 use crate::call::Leg;
 use crate::center::{
-    CallRequest, Callee, ConsultRequest, DialFailure, QueueChoice, TransferMode, TransferRequest, TransferTarget,
+    CallDataField, CallRequest, Callee, ConsultRequest, DialFailure, QueueChoice, TransferMode, TransferRequest,
+    TransferTarget,
 };
 
 struct Lcg(u64);
@@ -110,6 +112,7 @@ fn random_call_control_never_orphans_a_leg_and_ends_every_call_once() {
     let mut events_seen: HashSet<&'static str> = HashSet::new();
     let mut handed_over = 0;
     let (mut picked_up, mut requested) = (0, 0);
+    let mut data_written = 0;
     for seed in 0..80 {
         let mut rng = Lcg(seed);
         let mut c = center_with(CenterSettings { wrap_up: Some(Duration::from_secs(3)), ..CenterSettings::default() });
@@ -129,7 +132,7 @@ fn random_call_control_never_orphans_a_leg_and_ends_every_call_once() {
             let held = c.agent(agent).and_then(|a| a.held_calls().last().cloned());
             let (dialled, phones) = (dialled(&c), phones_setting_up(&c));
             let (ringing, queued) = (ringing_agents(&c), queued_calls(&c));
-            let fx: Effects = match rng.next(26) {
+            let fx: Effects = match rng.next(27) {
                 0 | 1 => {
                     let id = CallId::compose(1_700_000_000, ids.len() as u64 + 1);
                     ids.push(id);
@@ -175,7 +178,7 @@ fn random_call_control_never_orphans_a_leg_and_ends_every_call_once() {
                     None => Effects::new(),
                 },
                 // Three arms of 26, so that transfers stay as frequent as before pickups joined.
-                12 | 13 | 23 => c.transfer(agent, fresh(), random_transfer(&mut rng), t).unwrap_or_default(),
+                12 | 13 | 23 | 25 => c.transfer(agent, fresh(), random_transfer(&mut rng), t).unwrap_or_default(),
                 14 => c.cancel_transfer(agent, t).unwrap_or_default(),
                 15 => {
                     let number = match rng.next(3) {
@@ -224,6 +227,31 @@ fn random_call_control_never_orphans_a_leg_and_ends_every_call_once() {
                     }
                     None => Effects::new(),
                 },
+                24 => {
+                    let wanted = match rng.next(3) {
+                        0 => None,
+                        1 => c.agent(agent).and_then(|a| a.calls().next().cloned()),
+                        _ => rng.pick(&ids),
+                    };
+                    let field = [CallDataField::Associated, CallDataField::Business][rng.next(2) as usize];
+                    let value = format!("data-{seed}-{step}");
+                    match c.set_call_data(agent, wanted.as_ref(), field, value.clone()) {
+                        Ok(()) => {
+                            data_written += 1;
+                            let call = c.call_at_agent(agent, wanted.as_ref()).expect("written on a call at the agent");
+                            let written = match field {
+                                CallDataField::Associated => call.info().call_data.as_str(),
+                                CallDataField::Business => call.business_data(),
+                            };
+                            assert_eq!(written, value, "seed {seed} step {step}");
+                        }
+                        Err(refusal) => assert!(
+                            matches!(refusal, Refusal::NotSignedIn | Refusal::NoCallForCallData),
+                            "seed {seed} step {step}: {refusal:?}"
+                        ),
+                    }
+                    Effects::new()
+                }
                 20 if rng.next(4) == 0 => {
                     let how = [SignOut::Forced { reason: 1 }, SignOut::Silent][rng.next(2) as usize];
                     c.sign_out(agent, how, t).unwrap_or_default()
@@ -251,6 +279,13 @@ fn random_call_control_never_orphans_a_leg_and_ends_every_call_once() {
             }
             if let Err(problem) = c.check_invariants() {
                 panic!("seed {seed} step {step} at {now} ms: {problem}");
+            }
+            for agent in c.agents() {
+                let stats = agent.statistics(t);
+                let consistent = stats.transfers_received <= stats.answered
+                    && stats.rests_overrun <= stats.rests
+                    && stats.rest_overrun_time <= stats.rest_time;
+                assert!(consistent, "seed {seed} step {step}: {} counts {stats:?}", agent.work_no());
             }
         }
         let all_ids = ids.len() as u64 + next_placed;
@@ -282,4 +317,5 @@ fn random_call_control_never_orphans_a_leg_and_ends_every_call_once() {
     assert!(handed_over > 20, "only {handed_over} calls passed between agents");
     assert!(picked_up > 20, "only {picked_up} pickups took a call");
     assert!(requested > 20, "only {requested} requested calls were offered");
+    assert!(data_written > 100, "call data written only {data_written} times");
 }
