@@ -43,7 +43,7 @@ const NORMAL_INBOUND: u8 = 0;
 /// The call-information object (spec 05 §1.2's keys, then ccgw's).
 #[derive(Debug, Clone, Serialize, PartialEq, Eq)]
 #[serde(rename_all = "camelCase")]
-struct CallInfo {
+pub(super) struct CallInfo {
     call_id: String,
     caller: String,
     called: String,
@@ -54,18 +54,19 @@ struct CallInfo {
     call_skill_id: u32,
     call_skill: String,
     call_type: u8,
-    /// `queued`, `ringing` or `talking`.
+    /// `queued`, `ringing`, `talking`, `dialling` or `ivr`.
     state: &'static str,
-    /// Work number of the agent it rings at or talks with; "" while queued.
+    /// Work number of the agent it rings at or talks with (in `ivr`: the agent it returns
+    /// to); "" while queued.
     agent: String,
     /// Arrival in the center, ms since 1970.
     begin_time: u64,
-    /// Since when it is in its current state (queued, ringing, talking), ms since 1970.
+    /// Since when it is in its current state (queued, ringing, talking, ivr), ms since 1970.
     state_since: u64,
 }
 
 impl CallInfo {
-    fn of(center: &Center, call: &Call) -> Self {
+    pub(super) fn of(center: &Center, call: &Call) -> Self {
         let info = call.info();
         let skill = call.skill();
         let (state, agent, since) = match call.state() {
@@ -74,6 +75,9 @@ impl CallInfo {
             CallState::Live { since } => {
                 let agent = call.answered().map(|(agent, _)| agent.to_string()).unwrap_or_default();
                 (if call.answered().is_some() { "talking" } else { "dialling" }, agent, *since)
+            }
+            CallState::InIvr { since, returns_to, .. } => {
+                ("ivr", returns_to.map(|agent| agent.to_string()).unwrap_or_default(), *since)
             }
         };
         Self {

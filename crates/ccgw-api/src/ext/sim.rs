@@ -47,7 +47,7 @@ struct CallView {
 
 #[derive(Serialize)]
 struct PartyView {
-    /// `agent:<work no>` or `number:<digits>`.
+    /// `agent:<work no>`, `number:<digits>` or `ivr:<access code>`.
     party: String,
     state: &'static str,
     muted: bool,
@@ -66,6 +66,7 @@ fn view(call: SimCall) -> CallView {
             party: match &party.party {
                 Party::Agent(agent) => format!("agent:{agent}"),
                 Party::Number(number) => format!("number:{number}"),
+                Party::Ivr(access_code) => format!("ivr:{access_code}"),
             },
             state: party.state.name(),
             muted: party.muted,

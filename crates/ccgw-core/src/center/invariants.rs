@@ -1,8 +1,10 @@
 //! Consistency checks over the whole center, for tests and debug assertions.
 
-use super::Center;
+use super::{Center, Party};
 use crate::agent::AgentState;
-use crate::call::{CallState, Leg};
+use crate::call::{Call, CallState, Leg};
+use crate::ids::WorkNo;
+use crate::ivr::IvrId;
 
 impl Center {
     /// Verifies that agents, calls, queues, pools and the staffing index agree. Returns
@@ -25,7 +27,7 @@ impl Center {
             match &call.state {
                 CallState::Queued if !queued => return Err(format!("call {id} is queued but not in its queue")),
                 CallState::Queued => {}
-                CallState::Offered { .. } | CallState::Live { .. } if queued => {
+                CallState::Offered { .. } | CallState::Live { .. } | CallState::InIvr { .. } if queued => {
                     return Err(format!("call {id} is out of its queue ({:?}) and also queued", call.state));
                 }
                 CallState::Offered { agent, .. } => {
@@ -42,6 +44,11 @@ impl Center {
                         ));
                     }
                 }
+                CallState::InIvr { flow, returns_to, .. } => self.check_call_in_ivr(call, *flow, *returns_to)?,
+            }
+            let flows = call.parties.iter().filter(|p| matches!(p.party, Party::Ivr(_))).count();
+            if flows != usize::from(call.ivr_flow().is_some()) {
+                return Err(format!("call {id} has {flows} IVR part(ies) in state {:?}", call.state));
             }
             if let Some(transfer) = &call.transfer
                 && call.party(&transfer.to).is_none()
@@ -59,6 +66,36 @@ impl Center {
                     return Err(format!("agent {work_no} is a party of call {id} but not in it"));
                 }
             }
+        }
+        Ok(())
+    }
+
+    /// A call in a flow has the customer and the flow as connected parties, nothing under
+    /// way, and no agent but the one it returns to, who waits on hold.
+    fn check_call_in_ivr(&self, call: &Call, flow: IvrId, returns_to: Option<WorkNo>) -> Result<(), String> {
+        let id = &call.info.id;
+        let connected = |party: &Party| call.party(party).is_some_and(|p| p.leg == Leg::Connected);
+        let Some(flow) = self.ivr_flow(call.info.vdn, flow) else {
+            return Err(format!("call {id} is in IVR flow {flow}, which its VDN does not have"));
+        };
+        if !connected(&Party::Ivr(flow.access_code.clone())) {
+            return Err(format!("call {id} is in IVR flow {} but not connected to it", flow.id));
+        }
+        if !call.parties.iter().any(|p| matches!(p.party, Party::Number(_)) && p.leg == Leg::Connected) {
+            return Err(format!("call {id} is in an IVR flow without a customer"));
+        }
+        if call.transfer.is_some() || call.consult.is_some() {
+            return Err(format!("call {id} is in an IVR flow with a transfer or consultation under way"));
+        }
+        let agents: Vec<WorkNo> = call.agents().collect();
+        let expected: Vec<WorkNo> = returns_to.into_iter().collect();
+        if agents != expected {
+            return Err(format!("call {id} in an IVR flow has agents {agents:?}, expected {expected:?}"));
+        }
+        if let Some(agent) = returns_to
+            && call.agent_leg(agent) != Some(Leg::Held)
+        {
+            return Err(format!("agent {agent} waits for call {id} in an IVR flow but is not on hold in it"));
         }
         Ok(())
     }

@@ -10,6 +10,7 @@ mod consulting;
 mod distribution;
 mod holding;
 mod invariants;
+mod ivr;
 mod legs;
 mod placing;
 mod pool;
@@ -26,6 +27,7 @@ use crate::call::{Call, CallEnd, QueueKey};
 use crate::directory::SkillProfile;
 use crate::event::AgentEvent;
 use crate::ids::{CallId, Guid, PhoneNumber, SkillId, Vdn, WorkNo};
+use crate::ivr::{IvrFlow, IvrId};
 use crate::refusal::Refusal;
 use crate::session::{AuthSettings, GuidCheck};
 use crate::time::Timestamp;
@@ -203,6 +205,13 @@ pub enum SwitchAction {
         into: CallId,
         leaving: Vec<Party>,
     },
+    /// Connect the call to the IVR flow of the VDN with this access code. The switch
+    /// answers with `IvrReturned` or `IvrReleased` when the flow ends.
+    ConnectIvr {
+        call: CallId,
+        vdn: Vdn,
+        access_code: String,
+    },
 }
 
 /// A party of a call, as the switch knows it.
@@ -213,6 +222,8 @@ pub enum Party {
     /// A number outside the center: the customer of an inbound call, the far end of an
     /// outbound one.
     Number(String),
+    /// An IVR flow of the center, by its access code, while it holds the call.
+    Ivr(String),
 }
 
 /// Why the switch could not reach a number (`OUTBOUND_DETECT_EVENT` gives the code).
@@ -288,6 +299,8 @@ pub struct Center {
     /// Signed-in agents per skill queue, whatever their state.
     staffed: HashMap<SkillKey, BTreeSet<WorkNo>>,
     counters: HashMap<SkillKey, SkillCounters>,
+    /// IVR flows as configured, per VDN and flow id.
+    ivr_flows: BTreeMap<(Vdn, IvrId), IvrFlow>,
     next_offer: u64,
     next_arrival: u64,
 }

@@ -6,6 +6,7 @@ use std::time::Duration;
 mod consulting;
 mod distribution;
 mod holding;
+mod ivr;
 mod placing;
 mod random;
 mod random_calls;
