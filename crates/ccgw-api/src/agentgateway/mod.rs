@@ -7,6 +7,7 @@ mod agentstate;
 mod calldata;
 mod context;
 mod event_json;
+mod ivr;
 mod notes;
 mod onlineagent;
 mod querymonitor;
@@ -36,6 +37,7 @@ pub(crate) fn router() -> Router<ApiState> {
         .merge(queuedevice::routes(base))
         .merge(querymonitor::routes(base))
         .merge(calldata::routes(base))
+        .merge(ivr::routes(base))
         .merge(voicecall::routes(base))
         .route(&format!("{base}/agentevent/{{agentid}}"), get(agentevent::poll))
 }

@@ -5,6 +5,7 @@ mod calldata;
 mod calls;
 mod distribution;
 mod helpers;
+mod ivr;
 mod queries;
 mod sessions;
 mod states;
