@@ -15,7 +15,7 @@ use axum::Router;
 use axum::extract::State;
 use axum::routing::get;
 use ccgw_core::catalog::retcode;
-use ccgw_core::{Center, IvrId, Refusal, Timestamp, Vdn, WorkNo};
+use ccgw_core::{Call, Center, IvrId, Refusal, Timestamp, Vdn, WorkNo};
 use serde::Serialize;
 
 use super::agentgroup::invalid;
@@ -69,7 +69,7 @@ async fn flows(State(state): State<ApiState>, call: AgentCall) -> HuaweiReply {
 async fn with_flow_calls<R, F>(state: &ApiState, call: &AgentCall, read: F) -> HuaweiReply
 where
     R: Serialize + Send + 'static,
-    F: FnOnce(&Center, Vec<&ccgw_core::Call>) -> R + Send + 'static,
+    F: FnOnce(&Center, Vec<&Call>) -> R + Send + 'static,
 {
     let Some(flow) = call.param("ivrid").and_then(|text| text.parse::<IvrId>().ok()) else {
         return invalid("ivrid must be a positive integer");

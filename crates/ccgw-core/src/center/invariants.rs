@@ -74,12 +74,8 @@ impl Center {
     /// way, and no agent but the one it returns to, who waits on hold.
     fn check_call_in_ivr(&self, call: &Call, flow: IvrId, returns_to: Option<WorkNo>) -> Result<(), String> {
         let id = &call.info.id;
-        let connected = |party: &Party| call.party(party).is_some_and(|p| p.leg == Leg::Connected);
-        let Some(flow) = self.ivr_flow(call.info.vdn, flow) else {
-            return Err(format!("call {id} is in IVR flow {flow}, which its VDN does not have"));
-        };
-        if !connected(&Party::Ivr(flow.access_code.clone())) {
-            return Err(format!("call {id} is in IVR flow {} but not connected to it", flow.id));
+        if !call.parties.iter().any(|p| matches!(p.party, Party::Ivr(_)) && p.leg == Leg::Connected) {
+            return Err(format!("call {id} is in IVR flow {flow} but not connected to it"));
         }
         if !call.parties.iter().any(|p| matches!(p.party, Party::Number(_)) && p.leg == Leg::Connected) {
             return Err(format!("call {id} is in an IVR flow without a customer"));
