@@ -24,6 +24,8 @@ pub struct AgentStats {
     pub transfers_received: u32,
     /// Transfers the agent asked for and ccgw accepted, whatever their outcome.
     pub transfers_made: u32,
+    /// The part of `transfers_made` that went to an IVR flow (blind or suspend).
+    pub transfers_to_ivr: u32,
     /// Calls the agent put on hold (`AgentEvent_Hold`).
     pub holds: u32,
     /// Times the agent was set busy (`AgentState_SetNotReady_Success`).

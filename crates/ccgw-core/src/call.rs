@@ -6,6 +6,7 @@ use std::cmp::Reverse;
 use crate::center::{DialFailure, Party};
 use crate::event::{CallFeature, CallInfo};
 use crate::ids::{CallId, PhoneNumber, SkillId, Vdn, WorkNo};
+use crate::ivr::IvrId;
 use crate::time::Timestamp;
 
 /// Where a call is in its routing. Only customer calls are ever queued or offered.
@@ -17,6 +18,10 @@ pub enum CallState {
     Offered { agent: WorkNo, offer: u64, since: Timestamp },
     /// Out of the queues since `since`: its parties tell who is in it and how.
     Live { since: Timestamp },
+    /// In IVR flow `flow` since `since`: the customer talks with the flow (a
+    /// [`Party::Ivr`]). `returns_to` is the agent who suspended the call there, who waits
+    /// on hold in it; `None` after a blind transfer, or once that agent left.
+    InIvr { flow: IvrId, since: Timestamp, returns_to: Option<WorkNo> },
 }
 
 /// How far one party's leg of a call has come.
@@ -46,7 +51,7 @@ impl CallParty {
     pub fn agent(&self) -> Option<WorkNo> {
         match self.party {
             Party::Agent(work_no) => Some(work_no),
-            Party::Number(_) => None,
+            Party::Number(_) | Party::Ivr(_) => None,
         }
     }
 }
@@ -172,6 +177,14 @@ impl Call {
 
     pub fn state(&self) -> &CallState {
         &self.state
+    }
+
+    /// The IVR flow the call is in, if it is in one.
+    pub fn ivr_flow(&self) -> Option<IvrId> {
+        match self.state {
+            CallState::InIvr { flow, .. } => Some(flow),
+            CallState::Queued | CallState::Offered { .. } | CallState::Live { .. } => None,
+        }
     }
 
     /// The skill queue the call is in (or was offered from).
@@ -301,7 +314,7 @@ impl Call {
 pub fn party_number(party: &Party) -> String {
     match party {
         Party::Agent(work_no) => work_no.to_string(),
-        Party::Number(number) => number.clone(),
+        Party::Number(number) | Party::Ivr(number) => number.clone(),
     }
 }
 
@@ -314,10 +327,13 @@ pub enum EndedBy {
     SignOut,
     /// The gateway stopped while the call was live.
     Shutdown,
+    /// An IVR flow released the customer at its end.
+    Ivr,
 }
 
 impl EndedBy {
-    pub const ALL: [EndedBy; 4] = [EndedBy::Customer, EndedBy::Agent, EndedBy::SignOut, EndedBy::Shutdown];
+    pub const ALL: [EndedBy; 5] =
+        [EndedBy::Customer, EndedBy::Agent, EndedBy::SignOut, EndedBy::Shutdown, EndedBy::Ivr];
 
     pub fn as_str(self) -> &'static str {
         match self {
@@ -325,6 +341,7 @@ impl EndedBy {
             EndedBy::Agent => "agent",
             EndedBy::SignOut => "sign-out",
             EndedBy::Shutdown => "shutdown",
+            EndedBy::Ivr => "ivr",
         }
     }
 }

@@ -148,4 +148,6 @@ pub enum AgentEvent {
     Conference { call: CallId, partners: Vec<String> },
     /// `AgentEvent_SuccTransResult`: how a success transfer (mode 2) ended.
     SuccTransResult { call: CallId, ok: bool },
+    /// `AgentEvent_ReturnFromIvr`: the call the agent suspended in an IVR flow is back.
+    ReturnFromIvr(CallId),
 }

@@ -22,7 +22,7 @@ pub enum IdError {
 }
 
 /// Parses an all-digit string with no leading zero and at most `max_digits` digits.
-fn parse_digits(kind: &'static str, text: &str, max_digits: usize) -> Result<u64, IdError> {
+pub(crate) fn parse_digits(kind: &'static str, text: &str, max_digits: usize) -> Result<u64, IdError> {
     let well_formed = !text.is_empty()
         && text.len() <= max_digits
         && text.bytes().all(|b| b.is_ascii_digit())

@@ -13,6 +13,7 @@ mod center;
 mod directory;
 mod event;
 mod ids;
+mod ivr;
 pub mod password_policy;
 mod refusal;
 mod session;
@@ -39,6 +40,7 @@ pub use directory::{
 };
 pub use event::{AgentEvent, CallFeature, CallInfo, IncomingCall, PhoneReleasedBy};
 pub use ids::{CallId, Guid, IdError, PhoneNumber, Seq, SkillId, Vdn, WorkNo};
+pub use ivr::{IvrEnd, IvrFlow, IvrFlowError, IvrId, MAX_ACCESS_CODE_LEN, MAX_IVR_HOLD, check_flows, is_access_code};
 pub use refusal::Refusal;
 pub use session::{AuthMode, AuthSettings, GuidCheck, Session};
 pub use time::{Timestamp, civil_from_days, days_from_civil};

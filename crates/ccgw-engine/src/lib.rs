@@ -46,7 +46,7 @@ pub struct Engine {
 
 /// Starts the engine task on the current tokio runtime. `skills` is the initial skill
 /// configuration; every finished call goes to `recorder`; `sim` scripts the simulated
-/// switch's far ends.
+/// switch's far ends, and `settings.ivr_flows` its IVR flows.
 pub fn start(
     settings: EngineSettings,
     clock: Arc<dyn Clock>,
@@ -57,6 +57,7 @@ pub fn start(
     let (requests_tx, requests_rx) = mpsc::channel(REQUEST_BACKLOG);
     let (reports_tx, reports_rx) = mpsc::unbounded_channel();
     let sim = Arc::new(SimSwitch::with_settings(clock.clone(), reports_tx, sim));
+    sim.set_ivr_flows(settings.ivr_flows.clone());
     let runtime = runtime::Runtime::new(settings, clock.clone(), sim.clone(), skills, recorder);
     let task = tokio::spawn(runtime.run(requests_rx, reports_rx));
     Engine { handle: EngineHandle { requests: requests_tx, clock }, sim, task }

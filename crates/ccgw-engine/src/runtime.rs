@@ -46,6 +46,7 @@ impl Runtime {
     ) -> Self {
         let mut center = Center::new(settings.center.clone());
         center.configure_skills(skills);
+        center.configure_ivr_flows(settings.ivr_flows.clone());
         Self {
             center,
             settings,
@@ -339,6 +340,8 @@ impl Runtime {
                 self.center.far_end_failed(&call, &number, cause, now)
             }
             TelephonyReport::FarEndHungUp { call, number } => self.center.far_end_hung_up(&call, &number, now),
+            TelephonyReport::IvrReturned(call) => self.center.ivr_returned(&call, now),
+            TelephonyReport::IvrReleased(call) => self.center.ivr_released(&call, now),
         };
         self.apply(fx, now);
     }

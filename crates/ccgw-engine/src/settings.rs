@@ -1,4 +1,4 @@
-use ccgw_core::CenterSettings;
+use ccgw_core::{CenterSettings, IvrFlow};
 
 /// The engine's own settings; the binary builds them from its configuration.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -8,10 +8,13 @@ pub struct EngineSettings {
     pub node: u32,
     /// Undelivered events kept per sign-in before the oldest is dropped.
     pub mailbox_capacity: usize,
+    /// The IVR flows (checked with `ccgw_core::check_flows`): the center validates
+    /// transfers and answers queries with them, the simulated switch runs them.
+    pub ivr_flows: Vec<IvrFlow>,
 }
 
 impl Default for EngineSettings {
     fn default() -> Self {
-        Self { center: CenterSettings::default(), node: 1, mailbox_capacity: 1024 }
+        Self { center: CenterSettings::default(), node: 1, mailbox_capacity: 1024, ivr_flows: Vec::new() }
     }
 }

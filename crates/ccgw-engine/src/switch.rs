@@ -22,6 +22,10 @@ pub enum TelephonyReport {
     FarEndFailed { call: CallId, number: String, cause: DialFailure },
     /// A party outside the center (a dialled number or the customer) hung up.
     FarEndHungUp { call: CallId, number: String },
+    /// The IVR flow holding the call let it go: back to the center.
+    IvrReturned(CallId),
+    /// The IVR flow holding the call released the customer: the call is over.
+    IvrReleased(CallId),
 }
 
 pub trait Switch: Send + Sync + 'static {

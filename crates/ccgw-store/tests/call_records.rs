@@ -258,3 +258,21 @@ async fn records_survive_reopening_and_outlive_the_directory_entries_they_name()
     let read = dir.call_records(&RecordQuery { agent: Some(work_no(101)), ..RecordQuery::default() }).await;
     assert_eq!(read.expect("read")[0].end, call_end("5-1", 1, 2, 1, answered(101, 2)));
 }
+
+#[tokio::test]
+async fn every_way_an_answered_call_ends_is_stored_including_an_ivr_flow_releasing_it() {
+    let dir = Directory::open_in_memory().await.expect("opens");
+    let ends: Vec<CallEnd> = EndedBy::ALL
+        .into_iter()
+        .zip(1u64..)
+        .map(|(ended_by, n)| {
+            let outcome = CallOutcome::Answered { agent: work_no(101), answered_at: at(n * 10 + 5), ended_by };
+            call_end(&format!("3-{n}"), 1, 1, n * 10, outcome)
+        })
+        .collect();
+    dir.record_calls(&ends).await.expect("every ended_by is allowed by the schema");
+    let mut stored: Vec<CallEnd> =
+        dir.call_records(&RecordQuery::default()).await.expect("read").into_iter().map(|r| r.end).collect();
+    stored.reverse();
+    assert_eq!(stored, ends);
+}

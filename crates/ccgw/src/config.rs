@@ -8,7 +8,7 @@ use std::time::Duration;
 
 use anyhow::{Context, anyhow, bail};
 use ccgw_api::ApiSettings;
-use ccgw_core::{AuthMode, AuthSettings, CenterSettings};
+use ccgw_core::{AuthMode, AuthSettings, CenterSettings, IvrEnd, IvrFlow, IvrId, Vdn, check_flows};
 use ccgw_engine::{EngineSettings, FarEndRule, SimSettings, far_end_delay};
 use figment::Figment;
 use figment::providers::{Env, Format, Serialized, Toml};
@@ -32,6 +32,10 @@ pub struct Config {
     pub engine: EngineConfig,
     pub api: ApiConfig,
     pub sim: SimConfig,
+    /// `[[ivr_flows]]`: the IVR flows agents can transfer calls to. Absent: none, or
+    /// with `demo` the demo flows ([`demo_ivr_flows`]); `ivr_flows = []`: none at all.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub ivr_flows: Option<Vec<IvrFlowConfig>>,
 }
 
 impl Default for Config {
@@ -48,6 +52,7 @@ impl Default for Config {
             engine: EngineConfig::default(),
             api: ApiConfig::default(),
             sim: SimConfig::default(),
+            ivr_flows: None,
         }
     }
 }
@@ -155,6 +160,61 @@ pub struct FarEndConfig {
     pub after_ms: Option<u64>,
 }
 
+/// One IVR flow: `{ vdn = 1, id = 1, name = "Caller identification", access_code = "4001",
+/// hold_ms = 10000, end = "return" }`. The center knows the flow by VDN, id, name and
+/// access code (transfers and queries); the simulated switch runs it: it holds a call for
+/// `hold_ms`, then returns it (`return`) or releases the customer (`release`).
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct IvrFlowConfig {
+    #[serde(default = "first_vdn")]
+    pub vdn: u16,
+    pub id: u32,
+    pub name: String,
+    /// 1–24 digits, unique within the VDN: what `transfer` with `devicetype` 3 names.
+    pub access_code: String,
+    pub hold_ms: u64,
+    /// `return` or `release`.
+    pub end: String,
+}
+
+fn first_vdn() -> u16 {
+    1
+}
+
+/// The flows `serve --demo` runs when the configuration names none: in the demo VDN, one
+/// flow that returns calls after 10 s and one that releases them after 15 s.
+pub fn demo_ivr_flows() -> Vec<IvrFlowConfig> {
+    let flow = |id, name: &str, access_code: &str, hold_ms, end: IvrEnd| IvrFlowConfig {
+        vdn: 1,
+        id,
+        name: name.into(),
+        access_code: access_code.into(),
+        hold_ms,
+        end: end.name().into(),
+    };
+    vec![
+        flow(1, "Caller identification", "4001", 10_000, IvrEnd::Return),
+        flow(2, "Satisfaction survey", "4002", 15_000, IvrEnd::Release),
+    ]
+}
+
+impl IvrFlowConfig {
+    fn to_flow(&self) -> anyhow::Result<IvrFlow> {
+        let end = IvrEnd::from_name(&self.end).ok_or_else(|| {
+            anyhow!("end {:?} is not one of return, release", self.end.chars().take(40).collect::<String>())
+        })?;
+        Ok(IvrFlow {
+            vdn: Vdn::new(self.vdn)?,
+            id: IvrId::new(self.id)?,
+            name: self.name.clone(),
+            access_code: self.access_code.clone(),
+            hold: Duration::from_millis(self.hold_ms),
+            end,
+        })
+    }
+}
+
 /// Flags given on the command line; `None` leaves the lower layers in force.
 #[derive(Debug, Default, Serialize)]
 pub struct Overrides {
@@ -215,7 +275,25 @@ impl Config {
             bail!("tls_cert and tls_key must be given together");
         }
         self.sim_settings()?;
+        self.ivr_flows()?;
         Ok(())
+    }
+
+    /// The IVR flows, checked; an error names the entry at fault.
+    pub fn ivr_flows(&self) -> anyhow::Result<Vec<IvrFlow>> {
+        let configured = match &self.ivr_flows {
+            Some(flows) => flows.clone(),
+            None if self.demo => demo_ivr_flows(),
+            None => Vec::new(),
+        };
+        let name = |index: usize| format!("ivr_flows[{index}] (id {})", configured[index].id);
+        let flows = configured
+            .iter()
+            .enumerate()
+            .map(|(index, flow)| flow.to_flow().map_err(|error| anyhow!("{}: {error}", name(index))))
+            .collect::<anyhow::Result<Vec<_>>>()?;
+        check_flows(&flows).map_err(|(index, error)| anyhow!("{}: {error}", name(index)))?;
+        Ok(flows)
     }
 
     /// The simulated switch's settings; an error names the entry at fault.
@@ -235,11 +313,11 @@ impl Config {
         Ok(SimSettings { rules, default_answer })
     }
 
-    pub fn engine_settings(&self) -> EngineSettings {
+    pub fn engine_settings(&self) -> anyhow::Result<EngineSettings> {
         let engine = &self.engine;
         let millis = Duration::from_millis;
         let optional = |ms: u64| (ms > 0).then(|| millis(ms));
-        EngineSettings {
+        Ok(EngineSettings {
             center: CenterSettings {
                 ring_timeout: millis(engine.ring_timeout_ms),
                 wrap_up: optional(engine.wrap_up_ms),
@@ -256,7 +334,8 @@ impl Config {
             },
             node: engine.node,
             mailbox_capacity: engine.mailbox_capacity,
-        }
+            ivr_flows: self.ivr_flows()?,
+        })
     }
 
     /// Period of the skill reload; never below 100 ms.
@@ -286,7 +365,7 @@ mod tests {
     fn defaults_match_the_product_defaults() {
         let config = Config::load(None, &Overrides::default()).unwrap();
         assert_eq!(config.bind, SocketAddr::from(([127, 0, 0, 1], 8043)));
-        let engine = config.engine_settings();
+        let engine = config.engine_settings().unwrap();
         assert_eq!(engine.center.ring_timeout, Duration::from_secs(20));
         assert_eq!(engine.center.liveness, Some(Duration::from_secs(120)));
         assert_eq!(engine.center.auth.rotate_every, Duration::from_secs(60));
@@ -353,6 +432,71 @@ mod tests {
             std::fs::write(&file, format!("[sim]\n{sim}\n")).unwrap();
             let error = Config::load(Some(&file), &Overrides::default()).unwrap_err();
             assert!(format!("{error:#}").contains(part), "{sim}: {error:#}");
+        }
+    }
+
+    #[test]
+    fn ivr_flows_load_from_the_file_in_order_with_the_vdn_defaulting_to_1() {
+        let dir = tempfile::tempdir().unwrap();
+        let file = dir.path().join("ivr.toml");
+        let text = "[[ivr_flows]]\nid = 7\nname = \"Menu\"\naccess_code = \"5007\"\nhold_ms = 250\nend = \"return\"\n\n\
+                    [[ivr_flows]]\nvdn = 2\nid = 7\nname = \"Survey\"\naccess_code = \"5007\"\nhold_ms = 0\n\
+                    end = \"release\"\n";
+        std::fs::write(&file, text).unwrap();
+        let flows = Config::load(Some(&file), &Overrides::default()).unwrap().ivr_flows().unwrap();
+        let summary: Vec<(u16, u32, &str, Duration, IvrEnd)> =
+            flows.iter().map(|f| (f.vdn.get(), f.id.get(), f.access_code.as_str(), f.hold, f.end)).collect();
+        assert_eq!(
+            summary,
+            [
+                (1, 7, "5007", Duration::from_millis(250), IvrEnd::Return),
+                (2, 7, "5007", Duration::ZERO, IvrEnd::Release)
+            ]
+        );
+        assert_eq!(
+            Config::load(Some(&file), &Overrides::default()).unwrap().engine_settings().unwrap().ivr_flows,
+            flows
+        );
+    }
+
+    #[test]
+    fn the_demo_runs_its_own_flows_unless_the_file_names_flows_or_none() {
+        let demo = Config { demo: true, ..Config::default() };
+        let codes: Vec<String> = demo.ivr_flows().unwrap().into_iter().map(|flow| flow.access_code).collect();
+        assert_eq!(codes, ["4001", "4002"]);
+        assert!(Config::default().ivr_flows().unwrap().is_empty(), "no demo, no flows");
+        let none = Config { ivr_flows: Some(Vec::new()), ..demo };
+        assert!(none.ivr_flows().unwrap().is_empty());
+    }
+
+    #[test]
+    fn a_bad_ivr_flow_is_refused_naming_the_entry() {
+        let dir = tempfile::tempdir().unwrap();
+        let file = dir.path().join("bad-ivr.toml");
+        let flow = |id: u32, code: &str, extra: &str| {
+            format!(
+                "[[ivr_flows]]\nid = {id}\nname = \"F\"\naccess_code = \"{code}\"\nhold_ms = 10\nend = \"return\"\n{extra}\n"
+            )
+        };
+        let cases = [
+            (
+                flow(1, "4001", "") + &flow(2, "4001", ""),
+                "ivr_flows[1] (id 2): VDN 1 has two IVR flows with access code 4001",
+            ),
+            (flow(1, "4001", "") + &flow(1, "4002", ""), "ivr_flows[1] (id 1): VDN 1 has two IVR flows with id 1"),
+            (flow(1, "40a1", ""), "ivr_flows[0] (id 1): access code \"40a1\" must be 1-24 digits"),
+            (flow(1, &"4".repeat(25), ""), "must be 1-24 digits"),
+            (flow(0, "4001", ""), "ivr_flows[0] (id 0): IVR flow id 0 is outside"),
+            (flow(1, "4001", "vdn = 0"), "VDN 0 is outside"),
+            (flow(1, "4001", "").replace("\"return\"", "\"hangup\""), "end \"hangup\" is not one of return, release"),
+            (flow(1, "4001", "").replace("hold_ms = 10", "hold_ms = 3600001"), "hold time must not exceed 3600000 ms"),
+            (flow(1, "4001", "").replace("name = \"F\"", "name = \"\""), "the name must not be empty"),
+            ("[[ivr_flows]]\nid = 1\n".to_owned(), "missing field"),
+        ];
+        for (text, part) in cases {
+            std::fs::write(&file, &text).unwrap();
+            let error = Config::load(Some(&file), &Overrides::default()).unwrap_err();
+            assert!(format!("{error:#}").contains(part), "{text}: {error:#}");
         }
     }
 }

@@ -73,7 +73,7 @@ impl App {
         let skills = directory.list_skills(None).await.context("while loading the skills")?;
         let records = RecordWriter::start(directory.clone());
         let sim = config.sim_settings()?;
-        let engine = ccgw_engine::start(config.engine_settings(), clock, skills, records.clone(), sim);
+        let engine = ccgw_engine::start(config.engine_settings()?, clock, skills, records.clone(), sim);
         let refresh = tokio::spawn(refresh_skills(directory.clone(), engine.handle.clone(), config.skill_refresh()));
         let state = ApiState::new(
             engine.handle.clone(),

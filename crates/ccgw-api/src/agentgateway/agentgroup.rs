@@ -204,7 +204,7 @@ pub(super) async fn look(state: &ApiState, call: &AgentCall, want: Want) -> Resu
             for call in center.calls().filter(|call| call.info().vdn == vdn) {
                 match call.state() {
                     CallState::Queued => calls.0 += 1,
-                    CallState::Offered { .. } | CallState::Live { .. } => calls.1 += 1,
+                    CallState::Offered { .. } | CallState::Live { .. } | CallState::InIvr { .. } => calls.1 += 1,
                 }
             }
         }

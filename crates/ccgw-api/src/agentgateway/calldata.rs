@@ -65,14 +65,16 @@ pub(super) struct CallInfo {
     call_skill: String,
     /// Call type of spec 04 §5.1.
     call_type: u8,
-    /// `queued`, `ringing`, `dialling`, `talking`, `held`; `ended` for a last call.
+    /// `queued`, `ringing`, `dialling`, `talking`, `held`, `ivr` (in an IVR flow); `ended`
+    /// for a last call.
     state: &'static str,
-    /// Work number of the agent the call is seen from; "" while queued.
+    /// Work number of the agent the call is seen from (in `ivr`: the agent it returns
+    /// to); "" while queued.
     agent: String,
     /// Arrival in the center (or placing), ms since 1970.
     begin_time: u64,
-    /// Since when the call is queued, offered or live (the agent left it, for a last
-    /// call), ms since 1970.
+    /// Since when the call is queued, offered, live or in its IVR flow (the agent left it,
+    /// for a last call), ms since 1970.
     state_since: u64,
 }
 
@@ -92,7 +94,7 @@ impl CallInfo {
         let info = call.info();
         let since = match call.state() {
             CallState::Queued => call.queued_since(),
-            CallState::Offered { since, .. } | CallState::Live { since } => *since,
+            CallState::Offered { since, .. } | CallState::Live { since } | CallState::InIvr { since, .. } => *since,
         };
         Self {
             call_id: info.id.to_string(),
@@ -146,6 +148,7 @@ fn main_agent(call: &Call) -> Option<WorkNo> {
             .filter(in_call)
             .or_else(|| call.placed_by().filter(in_call))
             .or_else(|| call.agents().next()),
+        CallState::InIvr { returns_to, .. } => *returns_to,
     }
 }
 
@@ -154,6 +157,7 @@ fn state_seen_by(call: &Call, agent: Option<WorkNo>) -> &'static str {
     let leg = agent.and_then(|agent| call.agent_leg(agent));
     match (call.state(), leg) {
         (CallState::Queued, _) => "queued",
+        (CallState::InIvr { .. }, _) => "ivr",
         (CallState::Offered { .. }, _) | (CallState::Live { .. }, Some(Leg::Alerting)) => "ringing",
         (CallState::Live { .. }, Some(Leg::Held)) => "held",
         (CallState::Live { .. }, Some(Leg::Connected)) if agent.is_some_and(|agent| call.is_talking(agent)) => {
@@ -352,7 +356,7 @@ async fn statistics(State(state): State<ApiState>, call: AgentCall) -> HuaweiRep
                 transfernums: stats.transfers_received,
                 transferoutnums: stats.transfers_made,
                 // ccgw has no IVR transfers and no call redirection (forwarding is refused).
-                transferivrnums: 0,
+                transferivrnums: stats.transfers_to_ivr,
                 redirectnums: 0,
                 keepnums: stats.holds,
                 busynums: stats.busy_count,

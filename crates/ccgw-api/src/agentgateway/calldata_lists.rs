@@ -124,9 +124,9 @@ async fn calls_of_agent(State(state): State<ApiState>, call: AgentCall) -> Huawe
 /// A party of a call in `allcallinfoEx`.
 #[derive(Debug, Serialize)]
 struct PartyInfo {
-    /// Work number of an agent, or the number outside the center.
+    /// Work number of an agent, the number outside the center, or an IVR flow's access code.
     number: String,
-    /// `agent` or `number`.
+    /// `agent`, `number` or `ivr`.
     #[serde(rename = "type")]
     kind: &'static str,
     /// `dialling`, `ringing`, `connected`, `held`.
@@ -141,6 +141,7 @@ impl PartyInfo {
             kind: match party.party {
                 Party::Agent(_) => "agent",
                 Party::Number(_) => "number",
+                Party::Ivr(_) => "ivr",
             },
             state: match party.leg {
                 Leg::Setup => "dialling",

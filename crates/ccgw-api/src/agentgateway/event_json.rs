@@ -218,7 +218,8 @@ fn content(event: &AgentEvent) -> Option<Content<'_>> {
         | AgentEvent::CallOutFail(call)
         | AgentEvent::InsideCallFail(call)
         | AgentEvent::ConsultFail(call)
-        | AgentEvent::ConnectFail(call) => Some(Content::CallId(call.as_str())),
+        | AgentEvent::ConnectFail(call)
+        | AgentEvent::ReturnFromIvr(call) => Some(Content::CallId(call.as_str())),
         AgentEvent::OutboundDetect { call, detect, desc } => {
             Some(Content::OutboundDetect { call_id: call.as_str(), detect: *detect, desc })
         }
@@ -298,6 +299,9 @@ mod tests {
         assert!(delivered(AgentEvent::NotReady { reason: 2 }).contains(r#""content":{"reason":"2"}"#));
         assert!(delivered(AgentEvent::SetRest { cause: 200 }).contains(r#""content":{"reason":"200"}"#));
         assert!(delivered(AgentEvent::RestTimeout).contains(r#""eventType":"AgentState_Rest_Timeout""#));
+        let returned = delivered(AgentEvent::ReturnFromIvr(info().call));
+        assert!(returned.contains(r#""eventType":"AgentEvent_ReturnFromIvr""#), "{returned}");
+        assert!(returned.contains(r#""content":"1456404043-37""#), "{returned}");
     }
 
     #[test]

@@ -10,6 +10,7 @@ mod calldata_lists;
 mod calldata_writes;
 mod context;
 mod event_json;
+mod ivr;
 mod notes;
 mod onlineagent;
 mod pickup;
@@ -40,6 +41,7 @@ pub(crate) fn router() -> Router<ApiState> {
         .merge(queuedevice::routes(base))
         .merge(querymonitor::routes(base))
         .merge(calldata::routes(base))
+        .merge(ivr::routes(base))
         .merge(voicecall::routes(base))
         .route(&format!("{base}/agentevent/{{agentid}}"), get(agentevent::poll))
 }

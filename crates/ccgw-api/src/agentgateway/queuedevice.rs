@@ -8,7 +8,7 @@
 //! - skill lists are `{name, id, mediatype}` objects; `agentvdnskill`/`vdnskill` add the
 //!   official `serviceType` (0: ccgw has no service types) and `realFlag` (1: every ccgw
 //!   queue is a real one); another VDN's skills are not shown (`600-002`);
-//! - ccgw has no IVR: `ivrinfo` is always `600-004`;
+//! - `ivrinfo` is served with the other IVR queries in `agentgateway::ivr`;
 //! - `queryacdstat` takes `{"skills":[ids]}` (1–100 known skill ids, numbers or numeric
 //!   strings) and answers the official fields plus ccgw's live and since-start-up counts;
 //!   `queryskillstat` answers the same objects, for the skills listed or (empty body) for
@@ -39,7 +39,6 @@ pub(crate) fn routes(base: &str) -> Router<ApiState> {
         .route(&at("/agentskill/{workNo}"), get(agent_skills))
         .route(&at("/agentvdnskill"), get(own_vdn_skills))
         .route(&at("/vdnskill/{vdnid}"), get(vdn_skills))
-        .route(&at("/ivrinfo"), get(ivr_info))
         .route(&at("/innoinfo"), get(access_codes))
         .route(&at("/queryskillstat"), post(skill_stat))
         .route(&at("/queryacdstat"), post(acd_stat))
@@ -140,14 +139,6 @@ async fn vdn_skills(State(state): State<ApiState>, call: AgentCall) -> HuaweiRep
         let skills = if vdn == view.vdn() { vdn_skill_list(&view) } else { Vec::new() };
         if skills.is_empty() { Err(refuse(retcode::VDN_SKILLS_NONE, &format!("VDN {vdn}"))) } else { Ok(skills) }
     }))
-}
-
-/// `GET ivrinfo`: ccgw runs no IVR flows.
-async fn ivr_info(State(state): State<ApiState>, call: AgentCall) -> HuaweiReply {
-    match look(&state, &call, Want::default()).await {
-        Ok(_) => HuaweiReply::error(retcode::VDN_IVR_NONE),
-        Err(reply) => reply,
-    }
 }
 
 /// An access code of the VDN (`innoinfo`), keys as the Huawei C# demo reads them.

@@ -136,7 +136,8 @@ fn transfer_request(object: &Map<String, Value>) -> Result<TransferRequest, Huaw
         return Err(invalid("address must be digits for devicetype 1-4"));
     }
     let transfer_mode = match (device, mode) {
-        (1..=4, 0) | (5, 1) | (2, 3) | (3, 1) => TransferMode::Blind,
+        (1..=4, 0) | (5, 1) | (2, 3) => TransferMode::Blind,
+        (3, 1) => TransferMode::Suspend,
         (1 | 2 | 4 | 5, 2) => TransferMode::Success,
         (5, 3) => TransferMode::Talk,
         (5, 4) => TransferMode::ThreeParty,
@@ -146,11 +147,7 @@ fn transfer_request(object: &Map<String, Value>) -> Result<TransferRequest, Huaw
     let target = match device {
         1 => TransferTarget::Skill(address.parse().map_err(|_| invalid("address must be a skill id"))?),
         2 => TransferTarget::Agent(address.parse().map_err(|_| invalid("address must be a work number"))?),
-        3 => {
-            return Err(HuaweiReply::refused(&Refusal::TransferTargetUnavailable(format!(
-                "no IVR flow has access code {address}"
-            ))));
-        }
+        3 => TransferTarget::Ivr(address),
         _ => TransferTarget::Number(address),
     };
     let caller = caller_field(object)?;

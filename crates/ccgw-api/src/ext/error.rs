@@ -54,7 +54,9 @@ impl From<SimError> for ExtError {
     fn from(error: SimError) -> Self {
         match error {
             SimError::NoSuchCall(_) | SimError::NoSuchParty { .. } => Self::not_found(error.to_string()),
-            SimError::WrongState { .. } => Self::new(StatusCode::CONFLICT, "conflict", error.to_string()),
+            SimError::WrongState { .. } | SimError::NotInIvr(_) => {
+                Self::new(StatusCode::CONFLICT, "conflict", error.to_string())
+            }
             SimError::BadDigits => Self::bad_request(error.to_string()),
         }
     }

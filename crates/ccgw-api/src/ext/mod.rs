@@ -28,6 +28,7 @@ pub(crate) fn router(state: ApiState) -> Router<ApiState> {
         .route("/ccgw/v1/sim/calls/{callid}/parties/{number}/reject", post(sim::reject_party))
         .route("/ccgw/v1/sim/calls/{callid}/parties/{number}/hangup", post(sim::hang_up_party))
         .route("/ccgw/v1/sim/calls/{callid}/parties/{number}/digits", post(sim::send_digits))
+        .route("/ccgw/v1/sim/calls/{callid}/ivr/end", post(sim::end_ivr))
         .route("/ccgw/v1/sim/rules", get(sim::get_rules).put(sim::put_rules))
         .route("/ccgw/v1/sim/phones", get(sim::list_phones))
         .route("/ccgw/v1/sim/phones/{workno}", put(sim::put_phone))

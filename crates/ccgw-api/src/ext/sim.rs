@@ -1,10 +1,11 @@
 //! `/ccgw/v1/sim/...`: the simulated switch's remote control — customer calls and the
-//! parties of every call, far-end rules, agent phone modes.
+//! parties of every call, far-end rules, agent phone modes, IVR flows ended by hand.
 
 use axum::Json;
+use axum::body::Bytes;
 use axum::extract::rejection::JsonRejection;
 use axum::extract::{Path, State};
-use ccgw_core::{CallId, Party, PhoneNumber, SkillId, Vdn, WorkNo};
+use ccgw_core::{CallId, IvrEnd, Party, PhoneNumber, SkillId, Vdn, WorkNo};
 use ccgw_engine::{CallOrigin, FarEndRule, PhoneMode, PlaceCall, SimCall, SimSettings, far_end_delay};
 use http::StatusCode;
 use serde::{Deserialize, Serialize};
@@ -47,7 +48,7 @@ struct CallView {
 
 #[derive(Serialize)]
 struct PartyView {
-    /// `agent:<work no>` or `number:<digits>`.
+    /// `agent:<work no>`, `number:<digits>` or `ivr:<access code>`.
     party: String,
     state: &'static str,
     muted: bool,
@@ -66,6 +67,7 @@ fn view(call: SimCall) -> CallView {
             party: match &party.party {
                 Party::Agent(agent) => format!("agent:{agent}"),
                 Party::Number(number) => format!("number:{number}"),
+                Party::Ivr(access_code) => format!("ivr:{access_code}"),
             },
             state: party.state.name(),
             muted: party.muted,
@@ -193,6 +195,40 @@ pub(crate) async fn send_digits(
     let body = parse::body(body)?;
     let call = state.sim.send_digits(&id, &number, &body.digits)?;
     Ok(after_change(&id, Some(call)))
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct EndIvrBody {
+    /// `return` or `release`; the flow's own end when absent.
+    end: Option<String>,
+}
+
+/// `POST sim/calls/{callid}/ivr/end` with `{"end": "return" | "release"}`: the IVR flow
+/// holding the call ends now. No body (or no `end`) ends it as the flow is configured to.
+pub(crate) async fn end_ivr(
+    State(state): State<ApiState>,
+    Path(callid): Path<String>,
+    body: Bytes,
+) -> Result<Json<Value>, ExtError> {
+    let id = call_id(&callid)?;
+    let requested = if body.iter().all(u8::is_ascii_whitespace) {
+        None
+    } else {
+        let body: EndIvrBody =
+            serde_json::from_slice(&body).map_err(|error| ExtError::bad_request(format!("body: {error}")))?;
+        body.end
+    };
+    let end = requested
+        .map(|name| {
+            IvrEnd::from_name(&name).ok_or_else(|| {
+                let name: String = name.chars().take(40).collect();
+                ExtError::bad_request(format!("end {name:?} is not one of return, release"))
+            })
+        })
+        .transpose()?;
+    let call = state.sim.end_ivr(&id, end)?;
+    Ok(after_change(&id, call))
 }
 
 #[derive(Serialize, Deserialize)]

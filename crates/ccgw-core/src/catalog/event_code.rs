@@ -37,5 +37,6 @@ pub fn event_type(event: &AgentEvent) -> &'static str {
         AgentEvent::OutboundDetect { .. } => "OUTBOUND_DETECT_EVENT",
         AgentEvent::Conference { .. } => "AgentEvent_Conference",
         AgentEvent::SuccTransResult { .. } => "AgentEvent_SuccTransResult",
+        AgentEvent::ReturnFromIvr(_) => "AgentEvent_ReturnFromIvr",
     }
 }

@@ -121,6 +121,7 @@ impl Center {
                     self.leave(call_id, &outside, Leave::HungUp, now, &mut fx);
                 }
             }
+            CallState::InIvr { .. } => self.hung_up_in_ivr(call_id, now, &mut fx),
         }
         fx
     }
@@ -132,7 +133,9 @@ impl Center {
         let party = Party::Number(number.to_owned());
         match self.calls.get(call_id).map(|call| call.state.clone()) {
             Some(CallState::Live { .. }) => self.leave(call_id, &party, Leave::HungUp, now, &mut fx),
-            Some(CallState::Queued | CallState::Offered { .. }) if self.is_customer(call_id, number) => {
+            Some(CallState::Queued | CallState::Offered { .. } | CallState::InIvr { .. })
+                if self.is_customer(call_id, number) =>
+            {
                 fx = self.customer_hung_up(call_id, now);
             }
             _ => {}
@@ -149,8 +152,8 @@ impl Center {
         }
     }
 
-    /// Whether `number` is the party outside the center that a queued or offered call
-    /// waits with: the caller, or the far end of a call-out transferred to a queue.
+    /// Whether `number` is the party outside the center that a queued, offered or IVR
+    /// call waits with: the caller, or the far end of a call-out transferred on.
     fn is_customer(&self, call_id: &CallId, number: &str) -> bool {
         self.calls
             .get(call_id)

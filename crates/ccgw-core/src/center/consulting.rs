@@ -81,7 +81,7 @@ impl Center {
     }
 
     /// The agent's current call, when it talks in it and holds `held` behind it, and
-    /// neither call is being transferred.
+    /// neither call is being transferred (or in an IVR flow).
     fn joinable(
         &self,
         work_no: WorkNo,
@@ -91,7 +91,8 @@ impl Center {
     ) -> Result<CallId, Refusal> {
         let agent = self.agents.get(&work_no).ok_or(Refusal::NotSignedIn)?;
         let AgentState::Talking { call: current } = &agent.state else { return Err(no_call) };
-        let transferring = |id: &CallId| self.calls.get(id).is_none_or(|call| call.transfer.is_some());
+        let transferring =
+            |id: &CallId| self.calls.get(id).is_none_or(|call| call.transfer.is_some() || call.ivr_flow().is_some());
         if !self.talking_in(work_no, current) || transferring(current) {
             return Err(no_call);
         }
@@ -214,6 +215,7 @@ impl Center {
             .map(|p| p.party.clone())
             .find(|party| match party {
                 Party::Number(n) => n == number,
+                Party::Ivr(_) => false,
                 Party::Agent(other) => {
                     other.to_string() == number || self.agents.get(other).is_some_and(|a| a.phone.as_str() == number)
                 }

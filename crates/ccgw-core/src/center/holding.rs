@@ -3,7 +3,8 @@
 //!
 //! - `hold` holds the current call when the agent talks in it (`AgentEvent_Hold`); the
 //!   agent may then place another call. `gethold` brings a held call back when the agent
-//!   talks in no other call (`AgentEvent_Talking` with the call's facts).
+//!   talks in no other call (`AgentEvent_Talking` with the call's facts); a call the
+//!   agent suspended in an IVR flow is not retrievable (`200-016`) until it returns.
 //! - `beginmute`/`endmute` have no event of their own (none is documented); an internal
 //!   call cannot be muted (spec 04 §2.3).
 
@@ -55,11 +56,14 @@ impl Center {
         let agent = self.agents.get(&work_no).ok_or(Refusal::NotSignedIn)?;
         let current = agent.state.call().cloned();
         let held: Vec<CallId> = agent.calls().filter(|c| self.leg_of(c, work_no) == Some(Leg::Held)).cloned().collect();
+        // A call suspended in an IVR flow comes back when the flow returns it, not before.
+        let (in_ivr, held): (Vec<CallId>, Vec<CallId>) = held.into_iter().partition(|c| self.in_ivr(c));
         let target = match wanted {
+            Some(wanted) if in_ivr.contains(wanted) => return Err(Refusal::RetrieveNotPossible),
             Some(wanted) => held.iter().find(|c| *c == wanted).cloned(),
             None => current.clone().filter(|c| held.contains(c)).or_else(|| held.last().cloned()),
         }
-        .ok_or(Refusal::NoHeldCall)?;
+        .ok_or(if in_ivr.is_empty() { Refusal::NoHeldCall } else { Refusal::RetrieveNotPossible })?;
         if let Some(current) = &current
             && *current != target
             && self.leg_of(current, work_no) != Some(Leg::Held)

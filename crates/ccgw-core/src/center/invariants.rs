@@ -1,8 +1,10 @@
 //! Consistency checks over the whole center, for tests and debug assertions.
 
-use super::Center;
+use super::{Center, Party};
 use crate::agent::AgentState;
-use crate::call::{CallState, Leg};
+use crate::call::{Call, CallState, Leg};
+use crate::ids::WorkNo;
+use crate::ivr::IvrId;
 
 impl Center {
     /// Verifies that agents, calls, queues, pools and the staffing index agree. Returns
@@ -25,7 +27,7 @@ impl Center {
             match &call.state {
                 CallState::Queued if !queued => return Err(format!("call {id} is queued but not in its queue")),
                 CallState::Queued => {}
-                CallState::Offered { .. } | CallState::Live { .. } if queued => {
+                CallState::Offered { .. } | CallState::Live { .. } | CallState::InIvr { .. } if queued => {
                     return Err(format!("call {id} is out of its queue ({:?}) and also queued", call.state));
                 }
                 CallState::Offered { agent, .. } => {
@@ -42,6 +44,11 @@ impl Center {
                         ));
                     }
                 }
+                CallState::InIvr { flow, returns_to, .. } => self.check_call_in_ivr(call, *flow, *returns_to)?,
+            }
+            let flows = call.parties.iter().filter(|p| matches!(p.party, Party::Ivr(_))).count();
+            if flows != usize::from(call.ivr_flow().is_some()) {
+                return Err(format!("call {id} has {flows} IVR part(ies) in state {:?}", call.state));
             }
             if let Some(transfer) = &call.transfer
                 && call.party(&transfer.to).is_none()
@@ -59,6 +66,32 @@ impl Center {
                     return Err(format!("agent {work_no} is a party of call {id} but not in it"));
                 }
             }
+        }
+        Ok(())
+    }
+
+    /// A call in a flow has the customer and the flow as connected parties, nothing under
+    /// way, and no agent but the one it returns to, who waits on hold.
+    fn check_call_in_ivr(&self, call: &Call, flow: IvrId, returns_to: Option<WorkNo>) -> Result<(), String> {
+        let id = &call.info.id;
+        if !call.parties.iter().any(|p| matches!(p.party, Party::Ivr(_)) && p.leg == Leg::Connected) {
+            return Err(format!("call {id} is in IVR flow {flow} but not connected to it"));
+        }
+        if !call.parties.iter().any(|p| matches!(p.party, Party::Number(_)) && p.leg == Leg::Connected) {
+            return Err(format!("call {id} is in an IVR flow without a customer"));
+        }
+        if call.transfer.is_some() || call.consult.is_some() {
+            return Err(format!("call {id} is in an IVR flow with a transfer or consultation under way"));
+        }
+        let agents: Vec<WorkNo> = call.agents().collect();
+        let expected: Vec<WorkNo> = returns_to.into_iter().collect();
+        if agents != expected {
+            return Err(format!("call {id} in an IVR flow has agents {agents:?}, expected {expected:?}"));
+        }
+        if let Some(agent) = returns_to
+            && call.agent_leg(agent) != Some(Leg::Held)
+        {
+            return Err(format!("agent {agent} waits for call {id} in an IVR flow but is not on hold in it"));
         }
         Ok(())
     }
@@ -98,10 +131,17 @@ impl Center {
                     return Err(format!("agent {work_no} keeps call {call_id} behind its current one, not held"));
                 }
             }
+            // A suspending agent stays with its call while an IVR flow has it.
             if let AgentState::Talking { call } = &agent.state
-                && self.calls.get(call).is_some_and(|c| !matches!(c.state, CallState::Live { .. }))
+                && self.calls.get(call).is_some_and(|c| match c.state {
+                    CallState::Live { .. } => false,
+                    CallState::InIvr { returns_to, .. } => returns_to != Some(work_no),
+                    _ => true,
+                })
             {
-                return Err(format!("agent {work_no} talks in call {call}, which is not live"));
+                return Err(format!(
+                    "agent {work_no} talks in call {call}, which is neither live nor its suspended call"
+                ));
             }
             if !agent.held_calls.is_empty() && !matches!(agent.state, AgentState::Talking { .. }) {
                 return Err(format!("agent {work_no} holds calls but is not in a call"));

@@ -29,6 +29,8 @@ pub(super) enum Leave {
     SignedOut,
     /// Another agent released this party (`disconnect`).
     Removed,
+    /// An IVR flow released the customer at its end.
+    ReleasedByIvr,
 }
 
 impl Leave {
@@ -37,6 +39,7 @@ impl Leave {
             Leave::Released | Leave::Removed => EndedBy::Agent,
             Leave::HungUp => EndedBy::Customer,
             Leave::SignedOut => EndedBy::SignOut,
+            Leave::ReleasedByIvr => EndedBy::Ivr,
         }
     }
 }
@@ -84,7 +87,7 @@ impl Center {
                 let phone = match why {
                     Leave::Released => Some(PhoneReleasedBy::Agent),
                     Leave::Removed => Some(PhoneReleasedBy::Platform),
-                    Leave::HungUp | Leave::SignedOut => None,
+                    Leave::HungUp | Leave::SignedOut | Leave::ReleasedByIvr => None,
                 };
                 self.take_off_agent(*work_no, call_id, phone, self.afterwards(why, skill), now, fx);
             }
@@ -105,7 +108,7 @@ impl Center {
             }
             let phone = match why {
                 Leave::Released => PhoneReleasedBy::Agent,
-                Leave::HungUp | Leave::SignedOut | Leave::Removed => PhoneReleasedBy::Platform,
+                Leave::HungUp | Leave::SignedOut | Leave::Removed | Leave::ReleasedByIvr => PhoneReleasedBy::Platform,
             };
             self.take_off_agent(*work_no, call_id, Some(phone), self.afterwards(why, skill), now, fx);
         }
@@ -144,7 +147,7 @@ impl Center {
                 let phone = match why {
                     Leave::Released => Some(PhoneReleasedBy::Agent),
                     Leave::Removed => Some(PhoneReleasedBy::Platform),
-                    Leave::HungUp | Leave::SignedOut => None,
+                    Leave::HungUp | Leave::SignedOut | Leave::ReleasedByIvr => None,
                 };
                 self.take_off_agent(*work_no, call_id, phone, afterwards, now, fx);
                 let reason = if why == Leave::SignedOut {
@@ -154,7 +157,7 @@ impl Center {
                 };
                 self.fail_setup(call_id, reason, now, fx);
             }
-            Party::Number(_) => {
+            Party::Number(_) | Party::Ivr(_) => {
                 self.drop_party(call_id, party);
                 self.fail_setup(call_id, FailReason::FarEnd(DialFailure::Rejected), now, fx);
             }
@@ -181,10 +184,17 @@ impl Center {
         self.finish(call_id, CallOutcome::Failed { agent: placer, reason: FailReason::Cancelled }, now, fx);
     }
 
-    /// Takes a party off a call (no events: the caller tells whom it must).
+    /// Takes a party off a call (no events: the caller tells whom it must). An agent who
+    /// waited for the call in an IVR flow leaves it there as after a blind transfer.
     pub(super) fn drop_party(&mut self, call_id: &CallId, party: &Party) {
         if let Some(call) = self.calls.get_mut(call_id) {
             call.parties.retain(|p| p.party != *party);
+            if let CallState::InIvr { returns_to, .. } = &mut call.state
+                && let Some(agent) = returns_to.filter(|&agent| Party::Agent(agent) == *party)
+            {
+                *returns_to = None;
+                call.transferred_from = Some(agent);
+            }
         }
     }
 

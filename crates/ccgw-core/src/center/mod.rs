@@ -12,6 +12,7 @@ mod distribution;
 mod holding;
 mod in_call;
 mod invariants;
+mod ivr;
 mod joined;
 mod legs;
 mod pickup;
@@ -30,6 +31,7 @@ use crate::call::{Call, CallEnd, QueueKey};
 use crate::directory::SkillProfile;
 use crate::event::AgentEvent;
 use crate::ids::{CallId, Guid, PhoneNumber, SkillId, Vdn, WorkNo};
+use crate::ivr::{IvrFlow, IvrId};
 use crate::refusal::Refusal;
 use crate::session::{AuthSettings, GuidCheck};
 use crate::time::Timestamp;
@@ -209,6 +211,13 @@ pub enum SwitchAction {
         into: CallId,
         leaving: Vec<Party>,
     },
+    /// Connect the call to the IVR flow of the VDN with this access code. The switch
+    /// answers with `IvrReturned` or `IvrReleased` when the flow ends.
+    ConnectIvr {
+        call: CallId,
+        vdn: Vdn,
+        access_code: String,
+    },
 }
 
 /// A party of a call, as the switch knows it.
@@ -219,6 +228,8 @@ pub enum Party {
     /// A number outside the center: the customer of an inbound call, the far end of an
     /// outbound one.
     Number(String),
+    /// An IVR flow of the center, by its access code, while it holds the call.
+    Ivr(String),
 }
 
 /// Why the switch could not reach a number (`OUTBOUND_DETECT_EVENT` gives the code).
@@ -295,6 +306,8 @@ pub struct Center {
     staffed: HashMap<SkillKey, BTreeSet<WorkNo>>,
     counters: HashMap<SkillKey, SkillCounters>,
     joined: joined::JoinedCalls,
+    /// IVR flows as configured, per VDN and flow id.
+    ivr_flows: BTreeMap<(Vdn, IvrId), IvrFlow>,
     next_offer: u64,
     next_arrival: u64,
 }

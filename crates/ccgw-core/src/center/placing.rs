@@ -151,8 +151,9 @@ impl Center {
         if self.calls.contains_key(&id) {
             return Err(Refusal::InvalidParameter(format!("call id {id} is in use")));
         }
+        // A placed call's callee is never an IVR flow; it would be dialled like a number.
         let (feature, called) = match (&callee, then) {
-            (Party::Number(number), _) => (CallFeature::Outbound, number.clone()),
+            (Party::Number(number) | Party::Ivr(number), _) => (CallFeature::Outbound, number.clone()),
             (Party::Agent(callee), None) => (CallFeature::Internal, callee.to_string()),
             (Party::Agent(callee), Some(AfterConsult::Conference)) => {
                 (CallFeature::ConsultThreeParty, callee.to_string())
@@ -160,8 +161,8 @@ impl Center {
             (Party::Agent(callee), Some(_)) => (CallFeature::ConsultTwoParty, callee.to_string()),
         };
         let caller = match (&callee, request.caller) {
-            (Party::Number(_), Some(caller)) if !caller.is_empty() => caller,
-            (Party::Number(_), _) => phone.to_string(),
+            (Party::Number(_) | Party::Ivr(_), Some(caller)) if !caller.is_empty() => caller,
+            (Party::Number(_) | Party::Ivr(_), _) => phone.to_string(),
             (Party::Agent(_), _) => work_no.to_string(),
         };
         self.tally(work_no, |stats| match feature {
@@ -297,7 +298,7 @@ impl Center {
             return;
         };
         match callee {
-            Party::Number(number) => {
+            Party::Number(number) | Party::Ivr(number) => {
                 let caller = call.info.caller.clone();
                 let dial_timeout = self.settings.dial_timeout;
                 self.start_setup_step(call_id, dial_timeout, now, fx);

@@ -16,12 +16,15 @@
 //!   placed while the customer is held. Talk: when the agent hangs up, the customer and
 //!   the number are connected. Three-party: a conference forms when the number answers;
 //!   when the agent hangs up the other two go on.
+//! - To an IVR flow (by its access code), blind (mode 0) or suspended (mode 1): see
+//!   `center::ivr`.
 //! - A transferred call keeps its id, feature and call data; the next agent's Ringing
 //!   says `transfer: "yes"` and `transfrom` is the transferring agent.
 //! - Refused: no talking call (`200-012`); an internal call, a call with more than one
 //!   other party, or one already being transferred (`200-012`); a blind transfer of a
 //!   call-out to a number (`200-012`); an unknown skill, an agent not signed in or not
-//!   idle, or no idle agent in the skill for a success transfer (`000-002`).
+//!   idle, no idle agent in the skill for a success transfer, an access code no IVR flow
+//!   of the VDN has, or a mode the target does not take (`000-002`).
 
 use super::legs::Afterwards;
 use super::placing::{CallRequest, Callee, MAX_DIALLED_LEN};
@@ -41,6 +44,8 @@ pub enum TransferTarget {
     Agent(WorkNo),
     /// An external number or a system access code.
     Number(String),
+    /// The IVR flow of the agent's VDN with this access code.
+    Ivr(String),
 }
 
 /// How the transferring agent leaves (spec 04 §2.9 mode meanings).
@@ -50,6 +55,8 @@ pub enum TransferMode {
     Success,
     Talk,
     ThreeParty,
+    /// To an IVR flow and back to the same agent.
+    Suspend,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -80,6 +87,7 @@ impl Center {
     ) -> Result<Effects, Refusal> {
         let call_id = self.transferable_call(work_no)?;
         let call = self.calls.get(&call_id).ok_or(Refusal::NoCallToTransfer)?;
+        let to_ivr = matches!(request.target, TransferTarget::Ivr(_));
         let vdn = call.info.vdn;
         let skill = call.skill();
         let customer = call.parties.iter().find(|p| p.party != Party::Agent(work_no)).map(|p| party_number(&p.party));
@@ -93,6 +101,16 @@ impl Center {
             }
             (TransferTarget::Skill(target), _) if !self.skills.contains_key(&(vdn, *target)) => {
                 return Err(Refusal::InvalidParameter(format!("no skill queue {target} in the agent's VDN")));
+            }
+            (TransferTarget::Ivr(code), _) if self.ivr_flow_with_code(vdn, code).is_none() => {
+                return Err(Refusal::TransferTargetUnavailable(format!("no IVR flow has access code {code}")));
+            }
+            (TransferTarget::Ivr(_), TransferMode::Blind | TransferMode::Suspend) => {}
+            (TransferTarget::Ivr(_), _) => {
+                return Err(Refusal::InvalidParameter("an IVR transfer is blind or suspends the call".into()));
+            }
+            (_, TransferMode::Suspend) => {
+                return Err(Refusal::InvalidParameter("only a transfer to an IVR flow suspends the call".into()));
             }
             _ => {}
         }
@@ -131,6 +149,11 @@ impl Center {
         }
         match (request.target, request.mode, picked) {
             (_, TransferMode::Talk | TransferMode::ThreeParty, _) => {}
+            (TransferTarget::Ivr(code), mode, _) => {
+                self.transfer_to_ivr(work_no, &call_id, &code, mode == TransferMode::Suspend, now, &mut fx);
+            }
+            // Refused above: only an IVR transfer suspends.
+            (_, TransferMode::Suspend, _) => {}
             (TransferTarget::Skill(target), TransferMode::Blind, _) => {
                 self.hand_over(work_no, &call_id, now, &mut fx);
                 self.enqueue(&call_id, target, now, &mut fx);
@@ -153,7 +176,10 @@ impl Center {
             }
             (TransferTarget::Skill(_), TransferMode::Success, None) => {}
         }
-        self.tally(work_no, |stats| stats.transfers_made += 1);
+        self.tally(work_no, |stats| {
+            stats.transfers_made += 1;
+            stats.transfers_to_ivr += u32::from(to_ivr);
+        });
         Ok(fx)
     }
 
@@ -210,7 +236,7 @@ impl Center {
     }
 
     /// A blind transfer: the agent leaves the call now.
-    fn hand_over(&mut self, work_no: WorkNo, call_id: &CallId, now: Timestamp, fx: &mut Effects) {
+    pub(super) fn hand_over(&mut self, work_no: WorkNo, call_id: &CallId, now: Timestamp, fx: &mut Effects) {
         let Some(call) = self.calls.get_mut(call_id) else { return };
         call.transferred_from = Some(work_no);
         Self::emit(fx, work_no, AgentEvent::CallRelease(call_id.clone()));
@@ -233,7 +259,7 @@ impl Center {
         self.take_off_agent(work_no, call_id, Some(phone), Afterwards::Talked(skill), now, fx);
     }
 
-    fn hold_for_transfer(&mut self, work_no: WorkNo, call_id: &CallId, fx: &mut Effects) {
+    pub(super) fn hold_for_transfer(&mut self, work_no: WorkNo, call_id: &CallId, fx: &mut Effects) {
         self.set_leg(call_id, work_no, Leg::Held);
         fx.push(Effect::Switch(SwitchAction::Hold { call: call_id.clone(), agent: work_no }));
     }

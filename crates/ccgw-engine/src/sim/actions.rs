@@ -5,7 +5,7 @@ use ccgw_core::{CallId, Party, PhoneNumber, SwitchAction, Timestamp, WorkNo};
 use super::call::{CallOrigin, SimCall, SimParty, SimPartyState};
 use super::phones::PhoneMode;
 use super::rules::DialPlan;
-use super::{FarEndOutcome, FarEndTimer, Outbox, SimState};
+use super::{Due, FarEndOutcome, FarEndTimer, Outbox, SimState};
 use crate::switch::TelephonyReport;
 
 impl SimState {
@@ -67,6 +67,7 @@ impl SimState {
                 }
             }
             SwitchAction::Join { from, into, leaving } => self.join(&from, &into, &leaving),
+            SwitchAction::ConnectIvr { call, vdn, access_code } => self.connect_ivr(&call, vdn, access_code, now, out),
         }
     }
 
@@ -187,7 +188,7 @@ impl SimState {
         sim.parties.push(SimParty { dial: Some(dial), ..SimParty::new(party, SimPartyState::Alerting) });
         out.report(TelephonyReport::FarEndAlerting { call: call.clone(), number });
         if let Some(at) = at {
-            out.timers.push(FarEndTimer { at, dial, outcome });
+            out.timers.push(Due::FarEnd(FarEndTimer { at, dial, outcome }));
         }
     }
 

@@ -33,8 +33,8 @@ pub struct SimParty {
     pub muted: bool,
     /// DTMF digits this party sent, in order.
     pub digits: String,
-    /// The dial attempt that brought a dialled number in; a scheduled far-end outcome
-    /// applies only to the attempt it was made for.
+    /// The dial attempt that brought a dialled number in, or the stay of an IVR flow; a
+    /// scheduled outcome applies only to the attempt or stay it was made for.
     pub(super) dial: Option<u64>,
 }
 
@@ -85,6 +85,8 @@ pub enum SimCallState {
     Talking,
     /// One outside party left alone on the call.
     Waiting,
+    /// An IVR flow holds the call.
+    InIvr,
 }
 
 impl SimCallState {
@@ -95,6 +97,7 @@ impl SimCallState {
             Self::Dialing => "dialing",
             Self::Talking => "talking",
             Self::Waiting => "waiting",
+            Self::InIvr => "ivr",
         }
     }
 }
@@ -104,6 +107,8 @@ impl SimCall {
         let is_agent = |party: &&SimParty| matches!(party.party, Party::Agent(_));
         if self.queued {
             SimCallState::Queued
+        } else if self.in_ivr() {
+            SimCallState::InIvr
         } else if self.parties.iter().filter(|party| party.state.is_on_line()).count() >= 2 {
             SimCallState::Talking
         } else if self.parties.iter().filter(is_agent).any(|party| party.state == SimPartyState::Alerting) {
@@ -121,8 +126,13 @@ impl SimCall {
     pub fn agent(&self) -> Option<WorkNo> {
         self.parties.iter().find_map(|party| match party.party {
             Party::Agent(agent) => Some(agent),
-            Party::Number(_) => None,
+            Party::Number(_) | Party::Ivr(_) => None,
         })
+    }
+
+    /// Whether an IVR flow is a party.
+    pub fn in_ivr(&self) -> bool {
+        self.parties.iter().any(|party| matches!(party.party, Party::Ivr(_)))
     }
 
     pub fn party(&self, party: &Party) -> Option<&SimParty> {

@@ -10,11 +10,11 @@ use crate::switch::TelephonyReport;
 impl SimState {
     /// The customer leaves. Like the engine, the call goes on while two parties remain
     /// (a conference, or an agent and a number the call was transferred to); otherwise
-    /// it is over.
+    /// it is over. An IVR flow does not keep a call going.
     pub(super) fn customer_hangs_up(&mut self, call: &CallId, out: &mut Outbox) -> bool {
         let Some(sim) = self.calls.get_mut(call) else { return false };
         let customer = Party::Number(sim.caller.clone());
-        let others = sim.parties.iter().filter(|p| p.party != customer).count();
+        let others = sim.parties.iter().filter(|p| p.party != customer && !matches!(p.party, Party::Ivr(_))).count();
         if matches!(sim.origin, CallOrigin::Customer { .. }) && others >= 2 {
             sim.remove_party(&customer);
         } else {

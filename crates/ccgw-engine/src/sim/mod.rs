@@ -9,12 +9,15 @@
 //! ```
 //!
 //! Customer calls arrive through [`SimSwitch::place_call`]. Numbers the center dials
-//! behave by the first matching [`FarEndRule`]; agents' phones by their [`PhoneMode`].
-//! Everything scripted can also be done by hand ([`SimSwitch::answer`], …).
+//! behave by the first matching [`FarEndRule`]; agents' phones by their [`PhoneMode`];
+//! IVR flows hold a call for their configured time, then return or release it.
+//! Everything scripted can also be done by hand ([`SimSwitch::answer`],
+//! [`SimSwitch::end_ivr`], …).
 
 mod actions;
 mod call;
 mod control;
+mod ivr;
 mod phones;
 mod rules;
 #[cfg(test)]
@@ -24,7 +27,7 @@ use std::collections::BTreeMap;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex, MutexGuard, Weak};
 
-use ccgw_core::{CallId, DialFailure, NewCall, SkillId, SwitchAction, Timestamp, Vdn, WorkNo};
+use ccgw_core::{CallId, DialFailure, IvrEnd, IvrFlow, NewCall, SkillId, SwitchAction, Timestamp, Vdn, WorkNo};
 use tokio::sync::{mpsc, watch};
 
 use crate::clock::Clock;
@@ -61,6 +64,8 @@ pub enum SimError {
     WrongState { call: CallId, number: String, state: SimPartyState, needed: &'static str },
     #[error("digits must be 1 to {MAX_DIGITS} of 0-9 * # A-D")]
     BadDigits,
+    #[error("call {0} is in no IVR flow")]
+    NotInIvr(CallId),
 }
 
 /// Most DTMF digits accepted in one `send_digits`.
@@ -84,8 +89,12 @@ struct SimState {
     calls: BTreeMap<CallId, SimCall>,
     settings: SimSettings,
     phones: phones::Phones,
-    /// Last dial attempt number handed out.
+    /// Last dial attempt (or IVR stay) number handed out.
     dials: u64,
+    /// The IVR flows this switch runs.
+    ivr_flows: Vec<IvrFlow>,
+    /// How each IVR stay in progress ends when its time is up, by stay number.
+    ivr_stays: BTreeMap<u64, IvrEnd>,
 }
 
 /// What one change to the state asks for. Sent before the state is unlocked, so that
@@ -93,12 +102,32 @@ struct SimState {
 #[derive(Default)]
 struct Outbox {
     reports: Vec<TelephonyReport>,
-    timers: Vec<FarEndTimer>,
+    timers: Vec<Due>,
 }
 
 impl Outbox {
     fn report(&mut self, report: TelephonyReport) {
         self.reports.push(report);
+    }
+}
+
+/// Something the switch does by itself once the clock gets there.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Due {
+    FarEnd(FarEndTimer),
+    /// The time of IVR stay `stay` is up.
+    IvrEnd {
+        at: Timestamp,
+        stay: u64,
+    },
+}
+
+impl Due {
+    fn at(self) -> Timestamp {
+        match self {
+            Due::FarEnd(timer) => timer.at,
+            Due::IvrEnd { at, .. } => at,
+        }
     }
 }
 
@@ -218,6 +247,21 @@ impl SimSwitch {
     pub fn phone_modes(&self) -> Vec<(WorkNo, PhoneMode)> {
         self.shared.state().phones.modes()
     }
+
+    /// Replaces the IVR flows; applies to calls connected to a flow later.
+    pub fn set_ivr_flows(&self, flows: Vec<IvrFlow>) {
+        self.shared.state().ivr_flows = flows;
+    }
+
+    pub fn ivr_flows(&self) -> Vec<IvrFlow> {
+        self.shared.state().ivr_flows.clone()
+    }
+
+    /// The IVR flow holding the call ends now, the way `end` says, or as configured.
+    /// Returns the call, if it goes on.
+    pub fn end_ivr(&self, call: &CallId, end: Option<IvrEnd>) -> Result<Option<SimCall>, SimError> {
+        self.shared.change(|state, _, out| state.end_ivr_now(call, end, out))
+    }
 }
 
 impl Switch for SimSwitch {
@@ -252,15 +296,15 @@ impl Shared {
         result
     }
 
-    /// Waits on the clock in a task of its own, then applies the outcome if the dial it
-    /// was made for is still ringing. The task holds no strong reference to the switch
-    /// and ends as soon as the switch is dropped.
-    fn schedule(self: &Arc<Self>, timer: FarEndTimer) {
+    /// Waits on the clock in a task of its own, then applies what is due if the dial or
+    /// IVR stay it was made for is still on. The task holds no strong reference to the
+    /// switch and ends as soon as the switch is dropped.
+    fn schedule(self: &Arc<Self>, due: Due) {
         let Ok(runtime) = tokio::runtime::Handle::try_current() else {
             tracing::error!("no tokio runtime: a scheduled far-end outcome is lost");
             return;
         };
-        let sleep = self.clock.sleep_until(timer.at);
+        let sleep = self.clock.sleep_until(due.at());
         let mut alive = self.alive.subscribe();
         let shared: Weak<Shared> = Arc::downgrade(self);
         runtime.spawn(async move {
@@ -270,7 +314,10 @@ impl Shared {
                 _ = alive.changed() => return,
             }
             if let Some(shared) = shared.upgrade() {
-                shared.change(|state, _, out| state.resolve_dial(timer, out));
+                shared.change(|state, _, out| match due {
+                    Due::FarEnd(timer) => state.resolve_dial(timer, out),
+                    Due::IvrEnd { stay, .. } => state.ivr_time_up(stay, out),
+                });
             }
         });
     }

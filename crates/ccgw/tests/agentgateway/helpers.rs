@@ -5,7 +5,7 @@ use std::net::SocketAddr;
 use std::sync::{Arc, Once};
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
-use ccgw::config::Config;
+use ccgw::config::{Config, IvrFlowConfig};
 use ccgw::startup::{App, Hooks};
 use ccgw_core::Timestamp;
 use ccgw_engine::{Clock, ManualClock};
@@ -26,6 +26,8 @@ pub(crate) struct TestOpts {
     pub(crate) auth_mode: &'static str,
     /// Serve plain HTTP instead of HTTPS (`--http`).
     pub(crate) plain_http: bool,
+    /// `[[ivr_flows]]`; `None` runs the demo flows, as `serve --demo` does.
+    pub(crate) ivr_flows: Option<Vec<IvrFlowConfig>>,
 }
 
 impl Default for TestOpts {
@@ -37,6 +39,7 @@ impl Default for TestOpts {
             wrap_up_ms: 0,
             auth_mode: "dynamic",
             plain_http: false,
+            ivr_flows: None,
         }
     }
 }
@@ -72,6 +75,7 @@ pub(crate) async fn spawn_app(opts: TestOpts) -> TestApp {
     config.engine.auth_mode = opts.auth_mode.into();
     config.api.poll_hold_ms = opts.poll_hold_ms;
     config.http = opts.plain_http;
+    config.ivr_flows = opts.ivr_flows;
     let now = SystemTime::now().duration_since(UNIX_EPOCH).unwrap().as_millis() as u64;
     let clock = ManualClock::new(Timestamp::from_millis(now));
     let hooks = Hooks { clock: Some(Arc::new(clock.clone()) as Arc<dyn Clock>) };

@@ -7,6 +7,7 @@ mod crossing;
 mod distribution;
 mod helpers;
 mod idempotency;
+mod ivr;
 mod pickup;
 mod queries;
 mod sessions;

@@ -388,7 +388,6 @@ async fn queue_queries_count_waiting_calls_and_describe_skills() {
         ("GET", "agentskill/x", None, "000-002"),
         ("GET", "vdnskill/2", None, "600-002"),
         ("GET", "vdnskill/513", None, "000-002"),
-        ("GET", "ivrinfo", None, "600-004"),
         ("POST", "queryacdstat", None, "100-019"),
         ("POST", "queryacdstat", Some(json!({})), "100-019"),
         ("POST", "queryacdstat", Some(json!({"skills": []})), "100-019"),

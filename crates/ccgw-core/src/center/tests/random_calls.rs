@@ -1,8 +1,9 @@
 //! Random interleavings of call control: agents answering, holding, placing calls,
-//! consulting, joining, transferring, picking up and requesting calls, writing call
-//! data and hanging up, while customers and far ends answer, fail and hang up whenever
-//! they like. After every step every invariant holds; every call ends exactly once, and
-//! the calls still live at the end end at shutdown.
+//! consulting, joining, transferring (to IVR flows too), picking up and requesting
+//! calls, writing call data and hanging up, while customers, far ends and IVR flows
+//! answer, fail, return calls and hang up whenever they like. After every step every
+//! invariant holds; every call ends exactly once, and the calls still live at the end
+//! end at shutdown.
 
 use std::collections::HashSet;
 
@@ -13,6 +14,7 @@ use crate::center::{
     CallDataField, CallRequest, Callee, ConsultRequest, DialFailure, QueueChoice, TransferMode, TransferRequest,
     TransferTarget,
 };
+use crate::ivr::{IvrEnd, IvrFlow, IvrId};
 
 struct Lcg(u64);
 
@@ -92,9 +94,34 @@ fn queued_calls(c: &Center) -> Vec<CallId> {
     found
 }
 
+/// Two IVR flows of VDN 1; the test decides when each call leaves its flow, and how.
+fn ivr_flows() -> Vec<IvrFlow> {
+    ["4001", "4002"]
+        .into_iter()
+        .zip(1..)
+        .map(|(code, id)| IvrFlow {
+            vdn: vdn(),
+            id: IvrId::new(id).unwrap(),
+            name: format!("Flow {id}"),
+            access_code: code.into(),
+            hold: Duration::from_secs(5),
+            end: IvrEnd::Return,
+        })
+        .collect()
+}
+
+fn calls_in_flows(c: &Center) -> Vec<CallId> {
+    let mut found: Vec<CallId> = c.calls().filter(|call| call.ivr_flow().is_some()).map(|c| c.id().clone()).collect();
+    found.sort();
+    found
+}
+
 fn random_transfer(rng: &mut Lcg) -> TransferRequest {
     let number = TransferTarget::Number(numbers()[rng.next(3) as usize].into());
-    let (target, mode) = match rng.next(7) {
+    // Mostly a configured flow; now and then an access code no flow has.
+    let ivr = TransferTarget::Ivr(["4001", "4002", "4999"][rng.next(3) as usize].into());
+    let (target, mode) = match rng.next(8) {
+        7 => (ivr, [TransferMode::Blind, TransferMode::Suspend][rng.next(2) as usize]),
         0 => (TransferTarget::Skill(skill(1 + rng.next(3) as u32)), TransferMode::Blind),
         1 => (TransferTarget::Skill(skill(1 + rng.next(3) as u32)), TransferMode::Success),
         2 => (TransferTarget::Agent(work(101 + rng.next(AGENTS) as u32)), TransferMode::Blind),
@@ -113,9 +140,11 @@ fn random_call_control_never_orphans_a_leg_and_ends_every_call_once() {
     let mut handed_over = 0;
     let (mut picked_up, mut requested) = (0, 0);
     let mut data_written = 0;
+    let mut ended_by_ivr = 0;
     for seed in 0..80 {
         let mut rng = Lcg(seed);
         let mut c = center_with(CenterSettings { wrap_up: Some(Duration::from_secs(3)), ..CenterSettings::default() });
+        c.configure_ivr_flows(ivr_flows());
         let mut now = 0u64;
         let mut ids: Vec<CallId> = Vec::new();
         let mut next_placed = 0u64;
@@ -130,9 +159,9 @@ fn random_call_control_never_orphans_a_leg_and_ends_every_call_once() {
                 CallId::compose(1_700_000_100, next_placed)
             };
             let held = c.agent(agent).and_then(|a| a.held_calls().last().cloned());
-            let (dialled, phones) = (dialled(&c), phones_setting_up(&c));
+            let (dialled, phones, in_flows) = (dialled(&c), phones_setting_up(&c), calls_in_flows(&c));
             let (ringing, queued) = (ringing_agents(&c), queued_calls(&c));
-            let fx: Effects = match rng.next(27) {
+            let fx: Effects = match rng.next(28) {
                 0 | 1 => {
                     let id = CallId::compose(1_700_000_000, ids.len() as u64 + 1);
                     ids.push(id);
@@ -177,7 +206,7 @@ fn random_call_control_never_orphans_a_leg_and_ends_every_call_once() {
                     Some(held) => c.connect_held(agent, &held, t).unwrap_or_default(),
                     None => Effects::new(),
                 },
-                // Three arms of 26, so that transfers stay as frequent as before pickups joined.
+                // Four arms of 28, so that transfers stay as frequent as before pickups joined.
                 12 | 13 | 23 | 25 => c.transfer(agent, fresh(), random_transfer(&mut rng), t).unwrap_or_default(),
                 14 => c.cancel_transfer(agent, t).unwrap_or_default(),
                 15 => {
@@ -252,6 +281,11 @@ fn random_call_control_never_orphans_a_leg_and_ends_every_call_once() {
                     }
                     Effects::new()
                 }
+                26 | 27 => match rng.pick(&in_flows) {
+                    Some(call_id) if rng.next(3) == 0 => c.ivr_released(&call_id, t),
+                    Some(call_id) => c.ivr_returned(&call_id, t),
+                    None => Effects::new(),
+                },
                 20 if rng.next(4) == 0 => {
                     let how = [SignOut::Forced { reason: 1 }, SignOut::Silent][rng.next(2) as usize];
                     c.sign_out(agent, how, t).unwrap_or_default()
@@ -269,6 +303,9 @@ fn random_call_control_never_orphans_a_leg_and_ends_every_call_once() {
                     Effect::CallEnded(end) => {
                         assert!(ended.insert(end.call.id.clone()), "seed {seed}: {} ended twice", end.call.id);
                         outcomes_seen.insert(end.outcome.code());
+                        if let CallOutcome::Answered { ended_by: EndedBy::Ivr, .. } = end.outcome {
+                            ended_by_ivr += 1;
+                        }
                         handed_over += usize::from(end.talked.len() > 1);
                     }
                     Effect::Event { event, .. } => {
@@ -303,6 +340,7 @@ fn random_call_control_never_orphans_a_leg_and_ends_every_call_once() {
     for code in ["answered", "abandoned-in-queue", "abandoned-ringing", "failed", "joined"] {
         assert!(outcomes_seen.contains(code), "no call ended {code}: {outcomes_seen:?}");
     }
+    assert!(ended_by_ivr > 0, "no flow released a customer");
     // The walk must reach the call-control paths, or it proves little.
     for name in [
         "AgentEvent_Conference",
@@ -311,6 +349,7 @@ fn random_call_control_never_orphans_a_leg_and_ends_every_call_once() {
         "AgentEvent_Connect_Fail",
         "AgentEvent_Hold",
         "OUTBOUND_DETECT_EVENT",
+        "AgentEvent_ReturnFromIvr",
     ] {
         assert!(events_seen.contains(name), "no {name}: {events_seen:?}");
     }

@@ -3,6 +3,7 @@
 
 mod control;
 mod far_ends;
+mod ivr;
 mod phones;
 
 use std::sync::Arc;
