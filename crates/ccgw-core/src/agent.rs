@@ -72,12 +72,16 @@ impl StateKind {
 /// ("pre-busy", "pre-rest" = state code 9). One at a time: a newer request replaces it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Pending {
+    /// `resumed`: the state the agent was in before a call it placed or asked for, to
+    /// return to afterwards; not a new request (statistics count it once).
     Busy {
         reason: u16,
+        resumed: bool,
     },
     Rest {
         length: Duration,
         cause: u8,
+        resumed: bool,
     },
     /// Wrap-up after this call even when `autoenteridle` is on.
     Work,

@@ -135,7 +135,7 @@ impl Live {
                 length: ends.since(agent.state_since()),
                 overdue: *overdue,
             }),
-            (_, Some(Pending::Rest { length, cause })) => {
+            (_, Some(Pending::Rest { length, cause, .. })) => {
                 Some(RestView { cause, started: None, length, overdue: false })
             }
             _ => None,

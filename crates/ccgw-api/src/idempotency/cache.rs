@@ -9,7 +9,7 @@ use std::time::Duration;
 
 use axum::body::Bytes;
 use ccgw_core::Timestamp;
-use http::{HeaderMap, StatusCode};
+use http::{Extensions, HeaderMap, StatusCode};
 use tokio::sync::watch;
 
 /// A response kept for replay.
@@ -17,6 +17,8 @@ use tokio::sync::watch;
 pub(crate) struct StoredResponse {
     pub(crate) status: StatusCode,
     pub(crate) headers: HeaderMap,
+    /// Carries how header names are spelled on the wire (`Set-GUID`, spec 08 C1).
+    pub(crate) extensions: Extensions,
     pub(crate) body: Bytes,
 }
 
@@ -154,7 +156,12 @@ mod tests {
     }
 
     fn response(body: &'static str) -> StoredResponse {
-        StoredResponse { status: StatusCode::OK, headers: HeaderMap::new(), body: Bytes::from_static(body.as_bytes()) }
+        StoredResponse {
+            status: StatusCode::OK,
+            headers: HeaderMap::new(),
+            extensions: Extensions::new(),
+            body: Bytes::from_static(body.as_bytes()),
+        }
     }
 
     fn replayed(claim: Claim) -> Option<Bytes> {

@@ -102,22 +102,25 @@ pub(crate) async fn idempotent(State(state): State<ApiState>, request: Request, 
         return refuse(huawei, StatusCode::PAYLOAD_TOO_LARGE, "body_too_large", "request body too large");
     };
     let request_print = fingerprint(&parts.method, &parts.uri, &body, &keeper.hasher);
-    match keeper.cache.claim(&scope, request_print, state.engine.now()) {
-        Claim::Act => act(&state, huawei, scope, Request::from_parts(parts, Body::from(body)), next).await,
-        Claim::Mismatch => {
-            let message = "this Idempotency-Key was already used for a different request";
-            refuse(huawei, StatusCode::UNPROCESSABLE_ENTITY, "idempotency_key_reused", message)
-        }
-        Claim::Replay(mut answer) => loop {
+    loop {
+        let mut answer = match keeper.cache.claim(&scope, request_print, state.engine.now()) {
+            Claim::Act => return act(&state, huawei, scope, Request::from_parts(parts, Body::from(body)), next).await,
+            Claim::Mismatch => {
+                let message = "this Idempotency-Key was already used for a different request";
+                return refuse(huawei, StatusCode::UNPROCESSABLE_ENTITY, "idempotency_key_reused", message);
+            }
+            Claim::Replay(answer) => answer,
+        };
+        loop {
             if let Some(stored) = answer.borrow_and_update().clone() {
-                break replay(&stored);
+                return replay(&stored);
             }
             if answer.changed().await.is_err() {
-                // The first attempt failed on the server side and was forgotten: this
-                // retry is a plain retry.
-                break next.run(Request::from_parts(parts, Body::from(body))).await;
+                // The attempt that acted was forgotten (a server failure): claim again,
+                // so that exactly one of the waiting retries acts next.
+                break;
             }
-        },
+        }
     }
 }
 
@@ -144,21 +147,37 @@ fn internal(huawei: bool) -> Response {
     if huawei { HuaweiReply::error(retcode::INTERNAL).into_response() } else { ExtError::internal().into_response() }
 }
 
-/// Stores the response (unless it is a server failure or an authentication refusal of
-/// the extension API) and returns it to the first caller.
-async fn keep(keeper: &IdempotencyKeeper, huawei: bool, scope: Scope, response: Response) -> Response {
-    let status = response.status();
+/// Answers that say nothing about the command, only that it could not be judged: a
+/// server failure, or a credential that was refused. A retry of those acts afresh, and a
+/// flood of bogus credentials cannot fill the memory.
+fn is_forgettable(huawei: bool, status: StatusCode, body: &[u8]) -> bool {
     if status.is_server_error() || status == StatusCode::UNAUTHORIZED {
-        keeper.cache.abandon(&scope);
-        return response;
+        return true;
     }
+    huawei && {
+        let retcode = serde_json::from_slice::<serde_json::Value>(body)
+            .ok()
+            .and_then(|answer| answer.get("retcode").and_then(|code| code.as_str().map(str::to_owned)));
+        retcode.is_some_and(|code| code == retcode::INTERNAL.code || code == retcode::NO_PERMISSION.code)
+    }
+}
+
+/// Stores the response (unless [`is_forgettable`]) and returns it to the first caller.
+async fn keep(keeper: &IdempotencyKeeper, huawei: bool, scope: Scope, response: Response) -> Response {
     let (parts, body) = response.into_parts();
     match axum::body::to_bytes(body, MAX_KEPT_RESPONSE).await {
+        Ok(bytes) if is_forgettable(huawei, parts.status, &bytes) => {
+            keeper.cache.abandon(&scope);
+            Response::from_parts(parts, Body::from(bytes))
+        }
         Ok(bytes) => {
-            keeper.cache.finish(
-                &scope,
-                StoredResponse { status: parts.status, headers: parts.headers.clone(), body: bytes.clone() },
-            );
+            let stored = StoredResponse {
+                status: parts.status,
+                headers: parts.headers.clone(),
+                extensions: parts.extensions.clone(),
+                body: bytes.clone(),
+            };
+            keeper.cache.finish(&scope, stored);
             Response::from_parts(parts, Body::from(bytes))
         }
         Err(error) => {
@@ -173,6 +192,7 @@ fn replay(stored: &StoredResponse) -> Response {
     let mut response = Response::new(Body::from(Bytes::clone(&stored.body)));
     *response.status_mut() = stored.status;
     *response.headers_mut() = stored.headers.clone();
+    *response.extensions_mut() = stored.extensions.clone();
     response.headers_mut().insert(REPLAYED_HEADER, HeaderValue::from_static("true"));
     response
 }

@@ -179,7 +179,7 @@ impl Center {
         if let Some(agent) = self.agents.get_mut(&work_no) {
             agent.pending = None;
         }
-        self.enter_busy(work_no, reason, now, fx);
+        self.enter_busy(work_no, reason, false, now, fx);
         self.return_to_queue(call_id, work_no, now, fx);
     }
 
@@ -237,7 +237,13 @@ impl Center {
             CallOutcome::Joined { into } => Some(into),
             _ => None,
         };
-        self.joined.ended(call_id, &call.info.caller, joined_into);
+        // The switch's "customer" of a joined call is the first number outside the center
+        // in it: the dialled number of a consultation, the caller of a customer call.
+        let outside = call.parties.iter().find_map(|p| match &p.party {
+            Party::Number(number) => Some(number.as_str()),
+            _ => None,
+        });
+        self.joined.ended(call_id, outside.unwrap_or(&call.info.caller), joined_into);
         fx.push(Effect::CallEnded(Box::new(CallEnd {
             route: call.route,
             feature: call.feature,

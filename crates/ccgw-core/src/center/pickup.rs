@@ -86,6 +86,7 @@ impl Center {
         let mut fx = Effects::new();
         self.set_state(work_no, AgentState::Talking { call: call_id.clone() }, now);
         self.count_answer(&call_id, now);
+        self.tally_answer(work_no, &call_id);
         fx.push(Effect::Switch(SwitchAction::Alert { call: call_id.clone(), agent: work_no, phone: phone.clone() }));
         Self::emit(&mut fx, work_no, AgentEvent::IncomingCallInfo(incoming));
         Self::emit(&mut fx, work_no, AgentEvent::Occupied);

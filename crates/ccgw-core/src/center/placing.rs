@@ -239,9 +239,9 @@ impl Center {
             return;
         }
         agent.pending = match agent.state {
-            AgentState::NotReady { reason } => Some(Pending::Busy { reason }),
+            AgentState::NotReady { reason } => Some(Pending::Busy { reason, resumed: true }),
             AgentState::Rest { cause, ends, .. } if ends > now => {
-                Some(Pending::Rest { length: ends.since(now), cause })
+                Some(Pending::Rest { length: ends.since(now), cause, resumed: true })
             }
             _ => None,
         };

@@ -89,8 +89,8 @@ impl StateCommand {
     /// What the command waits as, when it is deferred.
     fn as_pending(self) -> Option<Pending> {
         match self {
-            StateCommand::SayBusy { reason, .. } => Some(Pending::Busy { reason }),
-            StateCommand::Rest { length, cause, .. } => Some(Pending::Rest { length, cause }),
+            StateCommand::SayBusy { reason, .. } => Some(Pending::Busy { reason, resumed: false }),
+            StateCommand::Rest { length, cause, .. } => Some(Pending::Rest { length, cause, resumed: false }),
             StateCommand::Work => Some(Pending::Work),
             _ => None,
         }
@@ -175,10 +175,10 @@ impl Center {
             WithdrawAll => self.set_pending(work_no, None),
             ProlongOnly => match command {
                 StateCommand::SayBusy { reason, prolong: true } if reason != 0 => {
-                    self.enter_busy(work_no, reason, now, &mut fx);
+                    self.enter_busy(work_no, reason, false, now, &mut fx);
                 }
                 StateCommand::Rest { length, cause, prolong: true } => {
-                    self.enter_rest(work_no, length, cause, now, &mut fx)
+                    self.enter_rest(work_no, length, cause, false, now, &mut fx)
                 }
                 _ => return Err(Refusal::StateForbids),
             },
@@ -195,8 +195,8 @@ impl Center {
 
     fn enter(&mut self, work_no: WorkNo, from: &AgentState, command: StateCommand, now: Timestamp, fx: &mut Effects) {
         match command {
-            StateCommand::SayBusy { reason, .. } => self.enter_busy(work_no, reason, now, fx),
-            StateCommand::Rest { length, cause, .. } => self.enter_rest(work_no, length, cause, now, fx),
+            StateCommand::SayBusy { reason, .. } => self.enter_busy(work_no, reason, false, now, fx),
+            StateCommand::Rest { length, cause, .. } => self.enter_rest(work_no, length, cause, false, now, fx),
             StateCommand::Work => {
                 self.set_state(work_no, AgentState::WrapUp { ends: None }, now);
                 Self::emit(fx, work_no, AgentEvent::SetWork);
@@ -220,9 +220,10 @@ impl Center {
         }
     }
 
-    pub(super) fn enter_busy(&mut self, work_no: WorkNo, reason: u16, now: Timestamp, fx: &mut Effects) {
+    /// `resumed`: back to busy after a call it interrupted, not a new busy (not counted).
+    pub(super) fn enter_busy(&mut self, work_no: WorkNo, reason: u16, resumed: bool, now: Timestamp, fx: &mut Effects) {
         self.set_state(work_no, AgentState::NotReady { reason }, now);
-        self.tally(work_no, |stats| stats.busy_count += 1);
+        self.tally(work_no, |stats| stats.busy_count += u32::from(!resumed));
         Self::emit(fx, work_no, AgentEvent::NotReady { reason });
     }
 
@@ -231,13 +232,14 @@ impl Center {
         work_no: WorkNo,
         length: Duration,
         cause: u8,
+        resumed: bool,
         now: Timestamp,
         fx: &mut Effects,
     ) {
         let Some(login_time) = self.agents.get(&work_no).map(|agent| agent.login_time) else { return };
         let ends = now.plus(length);
         self.set_state(work_no, AgentState::Rest { cause, ends, overdue: false }, now);
-        self.tally(work_no, |stats| stats.rests += 1);
+        self.tally(work_no, |stats| stats.rests += u32::from(!resumed));
         Self::emit(fx, work_no, AgentEvent::SetRest { cause });
         fx.push(Effect::Timer { at: ends, timer: Timer::RestEnd { work_no, login_time, ends } });
     }
@@ -253,8 +255,10 @@ impl Center {
     ) {
         let Some(agent) = self.agents.get_mut(&work_no) else { return };
         match agent.pending.take() {
-            Some(Pending::Busy { reason }) => self.enter_busy(work_no, reason, now, fx),
-            Some(Pending::Rest { length, cause }) => self.enter_rest(work_no, length, cause, now, fx),
+            Some(Pending::Busy { reason, resumed }) => self.enter_busy(work_no, reason, resumed, now, fx),
+            Some(Pending::Rest { length, cause, resumed }) => {
+                self.enter_rest(work_no, length, cause, resumed, now, fx);
+            }
             Some(Pending::Work) => {
                 self.set_state(work_no, AgentState::WrapUp { ends: None }, now);
                 Self::emit(fx, work_no, AgentEvent::SetWork);

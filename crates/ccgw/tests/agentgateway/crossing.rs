@@ -1,15 +1,27 @@
 //! A customer hanging up at the moment an agent commands its call (answer, hold,
-//! retrieve, transfer, conference), over HTTPS. Both requests are sent at once, several
-//! rounds each, so both orders occur; whichever wins, the command answers success or its
-//! no-call retcode, every agent ends without a call and idle, the switch holds nothing,
-//! and the call has exactly one record. The engine checks the whole center after every
-//! step in debug builds, so a crossing that left it inconsistent would stop it.
+//! retrieve, transfer, conference), over HTTPS, in each order: the hang-up reaches the
+//! engine first (the command then gets its no-call retcode and changes nothing), the
+//! command does (it succeeds, then the hang-up ends the call), and both sent at once
+//! (either). Whichever way, every agent ends without a call and idle, the switch holds
+//! nothing, and the call has exactly one record. The engine checks the whole center
+//! after every step in debug builds, so a crossing that left it inconsistent would stop it.
 
 use serde_json::{Value, json};
 
 use crate::helpers::{TestApp, TestOpts, record_of, retcode, sim_calls, spawn_app};
 
-const ROUNDS: usize = 4;
+/// How the customer's hang-up meets the agent's command.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Order {
+    /// The engine has told the agent of the hang-up before the command arrives.
+    HangUpFirst,
+    /// The command is answered before the customer hangs up.
+    CommandFirst,
+    /// Both are sent at once; either may reach the engine first.
+    Together,
+}
+
+const ORDERS: [Order; 4] = [Order::HangUpFirst, Order::CommandFirst, Order::Together, Order::Together];
 
 fn quick_polls() -> TestOpts {
     TestOpts { poll_hold_ms: 50, ..TestOpts::default() }
@@ -28,12 +40,54 @@ async fn drain(app: &TestApp, work_no: u32, guid: &str) -> Vec<String> {
     }
 }
 
-/// The customer hangs up (through the simulated switch) while `command` is sent.
-async fn cross(app: &TestApp, customer: &str, method: &str, path: &str, guid: &str, body: Option<Value>) -> String {
-    let (answer, hung_up) = tokio::join!(app.call(method, path, Some(guid), body), app.hang_up(customer));
+/// A command to cross with a hang-up: method, path, body, and the retcode it must give
+/// when the hang-up came first.
+struct Command<'a> {
+    method: &'a str,
+    path: &'a str,
+    body: Option<Value>,
+    too_late: &'a str,
+}
+
+/// The customer hangs up (through the simulated switch) and 101 sends `command`, in
+/// `order`; returns the command's retcode, checked against the order.
+async fn cross(app: &TestApp, customer: &str, guid: &str, order: Order, command: Command<'_>) -> String {
+    let send = || app.call(command.method, command.path, Some(guid), command.body.clone());
+    let answer = match order {
+        Order::HangUpFirst => {
+            assert_eq!(app.hang_up(customer).await, 200);
+            wait_for_release(app, 101, guid).await;
+            send().await
+        }
+        Order::CommandFirst => {
+            let answer = send().await;
+            assert_eq!(app.hang_up(customer).await, 200);
+            answer
+        }
+        Order::Together => {
+            let (answer, hung_up) = tokio::join!(send(), app.hang_up(customer));
+            assert!(hung_up == 200 || hung_up == 404, "hang-up answered {hung_up}");
+            answer
+        }
+    };
     assert_eq!(answer.status, 200, "{}", answer.body);
-    assert!(hung_up == 200 || hung_up == 404, "hang-up answered {hung_up}");
-    answer.retcode().to_owned()
+    let code = answer.retcode().to_owned();
+    match order {
+        Order::HangUpFirst => assert_eq!(code, command.too_late, "{} after the hang-up", command.path),
+        Order::CommandFirst => assert_eq!(code, "0", "{} before the hang-up: {}", command.path, answer.body),
+        Order::Together => assert!([command.too_late, "0"].contains(&code.as_str()), "{}: {code}", command.path),
+    }
+    code
+}
+
+/// Polls until the agent has heard that the customer left.
+async fn wait_for_release(app: &TestApp, work_no: u32, guid: &str) {
+    for _ in 0..100 {
+        if drain(app, work_no, guid).await.iter().any(|kind| kind == "AgentEvent_Customer_Release") {
+            return;
+        }
+    }
+    panic!("{work_no} never heard the customer leave");
 }
 
 /// After the crossing has settled: no agent has a call or works, the switch is empty, and
@@ -91,14 +145,11 @@ async fn next_customer(app: &TestApp, guid: &str, other: &str) -> String {
 async fn answer_crossing_a_hang_up() {
     let app = spawn_app(quick_polls()).await;
     let guid = app.idle_agent(101, json!({})).await;
-    for _ in 0..ROUNDS {
+    for order in ORDERS {
         let customer = ringing_at_101(&app, &guid).await;
-        let answered = cross(&app, &customer, "PUT", "voicecall/101/answer", &guid, None).await;
-        let expected = match answered.as_str() {
-            "0" => "answered",
-            "200-002" => "abandoned",
-            other => panic!("answer gave {other}"),
-        };
+        let answer = Command { method: "PUT", path: "voicecall/101/answer", body: None, too_late: "200-002" };
+        let answered = cross(&app, &customer, &guid, order, answer).await;
+        let expected = if answered == "0" { "answered" } else { "abandoned-ringing" };
         assert_settled(&app, &[(101, &guid)], &customer, &[expected]).await;
     }
 }
@@ -107,18 +158,18 @@ async fn answer_crossing_a_hang_up() {
 async fn hold_and_retrieve_crossing_a_hang_up() {
     let app = spawn_app(quick_polls()).await;
     let guid = app.idle_agent(101, json!({})).await;
-    for _ in 0..ROUNDS {
+    for order in ORDERS {
         let customer = talking_with_101(&app, &guid).await;
-        let held = cross(&app, &customer, "POST", "voicecall/101/hold", &guid, None).await;
-        assert!(["0", "200-013"].contains(&held.as_str()), "hold gave {held}");
+        let hold = Command { method: "POST", path: "voicecall/101/hold", body: None, too_late: "200-013" };
+        cross(&app, &customer, &guid, order, hold).await;
         assert_settled(&app, &[(101, &guid)], &customer, &["answered"]).await;
 
         let customer = talking_with_101(&app, &guid).await;
         assert_eq!(retcode(&app, "POST", "voicecall/101/hold", &guid, None).await, "0");
         drain(&app, 101, &guid).await;
         let path = format!("voicecall/101/gethold?callid={customer}");
-        let retrieved = cross(&app, &customer, "POST", &path, &guid, None).await;
-        assert!(["0", "200-015", "200-016"].contains(&retrieved.as_str()), "gethold gave {retrieved}");
+        let retrieve = Command { method: "POST", path: &path, body: None, too_late: "200-015" };
+        cross(&app, &customer, &guid, order, retrieve).await;
         assert_settled(&app, &[(101, &guid)], &customer, &["answered"]).await;
     }
 }
@@ -127,14 +178,14 @@ async fn hold_and_retrieve_crossing_a_hang_up() {
 async fn blind_transfer_crossing_a_hang_up() {
     let app = spawn_app(quick_polls()).await;
     let (guid, other) = agents_101_and_102(&app).await;
-    for _ in 0..ROUNDS {
+    for order in ORDERS {
         let customer = next_customer(&app, &guid, &other).await;
-        let body = json!({"devicetype": 1, "mode": 0, "address": "2"});
-        let moved = cross(&app, &customer, "POST", "voicecall/101/transfer", &guid, Some(body)).await;
-        assert!(["0", "200-012"].contains(&moved.as_str()), "transfer gave {moved}");
-        // The outcome is how the call ended: answered by 102, or abandoned while it rang
-        // there or waited in skill 2 (`docs/call-control.md`).
-        let outcomes = ["answered", "abandoned-ringing", "abandoned"];
+        let body = Some(json!({"devicetype": 1, "mode": 0, "address": "2"}));
+        let transfer = Command { method: "POST", path: "voicecall/101/transfer", body, too_late: "200-012" };
+        cross(&app, &customer, &guid, order, transfer).await;
+        // The outcome is how the call ended: answered by 101 (before the transfer), or
+        // abandoned while it rang at 102 or waited in skill 2 (`docs/call-control.md`).
+        let outcomes = ["answered", "abandoned-ringing", "abandoned-in-queue"];
         assert_settled(&app, &[(101, &guid), (102, &other)], &customer, &outcomes).await;
     }
 }
@@ -143,7 +194,7 @@ async fn blind_transfer_crossing_a_hang_up() {
 async fn conference_crossing_a_hang_up() {
     let app = spawn_app(quick_polls()).await;
     let (guid, helper) = agents_101_and_102(&app).await;
-    for _ in 0..ROUNDS {
+    for order in ORDERS {
         let customer = next_customer(&app, &guid, &helper).await;
         let ask = json!({"dstaddress": "102", "devicetype": 2, "mode": 1});
         assert_eq!(retcode(&app, "POST", "voicecall/101/innerhelp", &guid, Some(ask)).await, "0");
@@ -151,9 +202,9 @@ async fn conference_crossing_a_hang_up() {
         assert_eq!(retcode(&app, "PUT", "voicecall/102/answer", &helper, None).await, "0");
         drain(&app, 101, &guid).await;
 
-        let join = json!({"callid": customer});
-        let joined = cross(&app, &customer, "POST", "voicecall/101/confjoin", &guid, Some(join)).await;
-        assert!(["0", "200-011"].contains(&joined.as_str()), "confjoin gave {joined}");
+        let body = Some(json!({"callid": customer}));
+        let join = Command { method: "POST", path: "voicecall/101/confjoin", body, too_late: "200-011" };
+        cross(&app, &customer, &guid, order, join).await;
         // Either way the two agents still talk (in the conference or in the help call)
         // until 101 hangs up.
         assert_eq!(retcode(&app, "DELETE", "voicecall/101/release", &guid, None).await, "0");

@@ -5,7 +5,7 @@ use std::time::Duration;
 
 use serde_json::{Value, json};
 
-use crate::helpers::{TestApp, TestOpts, sim_calls, spawn_app};
+use crate::helpers::{TestApp, TestOpts, sim_calls, spawn_app, split_response};
 
 const NUMBER: &str = "5551234";
 
@@ -159,4 +159,37 @@ async fn extension_commands_replay_until_the_key_expires() {
     let late = extension(&app, "POST", "agents", "new-140", agent).await;
     assert_eq!(late.status, 409, "the agent exists: {}", late.body);
     assert!(!late.replayed);
+}
+
+#[tokio::test]
+async fn a_replayed_sign_in_keeps_the_exact_set_guid_header_on_the_wire() {
+    let app = spawn_app(TestOpts::default()).await;
+    let body = json!({"password": crate::helpers::PASSWORD, "phonenum": "70101", "status": 4}).to_string();
+    let request = format!(
+        "PUT /agentgateway/resource/onlineagent/101 HTTP/1.1\r\nHost: localhost\r\nContent-Type: application/json;charset=UTF-8\r\nIdempotency-Key: sign-in-1\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{body}",
+        body.len()
+    );
+    let set_guid = |raw: &[u8]| {
+        let (head, _) = split_response(raw);
+        let line = head.lines().find(|line| line.to_ascii_lowercase().starts_with("set-guid:")).map(str::to_owned);
+        (head, line.expect("a Set-GUID header"))
+    };
+    let (_, first) = set_guid(&app.raw(&request).await);
+    let (head, again) = set_guid(&app.raw(&request).await);
+    assert!(first.starts_with("Set-GUID: JSESSIONID="), "{first}");
+    assert_eq!(again, first, "the replay hands out the same Guid, spelled the same");
+    assert!(head.contains("idempotent-replayed: true"), "{head}");
+}
+
+#[tokio::test]
+async fn a_refused_guid_is_not_remembered() {
+    let app = spawn_app(TestOpts::default()).await;
+    let guid = app.idle_agent(101, json!({})).await;
+    let body = json!({"called": NUMBER});
+    let refused = huawei(&app, "PUT", "voicecall/101/callout", "not-the-guid", "k-1", body.clone()).await;
+    assert_eq!(refused.body["retcode"], json!("000-003"));
+    let again = huawei(&app, "PUT", "voicecall/101/callout", "not-the-guid", "k-1", body).await;
+    assert_eq!((again.body["retcode"].clone(), again.replayed), (json!("000-003"), false));
+    let placed = huawei(&app, "PUT", "voicecall/101/callout", &guid, "k-1", json!({"called": NUMBER})).await;
+    assert_eq!(placed.body["retcode"], json!("0"), "the real Guid's scope is its own");
 }

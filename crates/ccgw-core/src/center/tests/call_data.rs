@@ -229,3 +229,23 @@ fn statistics_start_again_at_each_sign_in() {
     );
     assert_eq!(agent.last_call(), None);
 }
+
+#[test]
+fn returning_to_busy_or_rest_after_a_call_out_is_not_counted_again() {
+    let mut c = center();
+    c.sign_in(SignIn { initial: InitialState::Busy, ..sign_in(101, false) }, at(0)).unwrap();
+    call_out(&mut c, 101, spare(1), at(10));
+    c.far_end_answered(&spare(1), NUMBER, at(20));
+    c.release(work(101), at(30)).unwrap();
+    assert!(matches!(c.agent(work(101)).unwrap().state(), AgentState::NotReady { .. }), "busy again");
+    assert_eq!(c.agent(work(101)).unwrap().statistics(at(40)).busy_count, 1);
+
+    c.change_state(work(101), StateCommand::CancelBusy, at(40)).unwrap();
+    let rest = StateCommand::Rest { length: Duration::from_secs(60), cause: 1, prolong: false };
+    c.change_state(work(101), rest, at(50)).unwrap();
+    call_out(&mut c, 101, spare(2), at(60));
+    c.far_end_answered(&spare(2), NUMBER, at(70));
+    c.release(work(101), at(80)).unwrap();
+    assert!(matches!(c.agent(work(101)).unwrap().state(), AgentState::Rest { .. }), "back in rest");
+    assert_eq!(c.agent(work(101)).unwrap().statistics(at(90)).rests, 1);
+}

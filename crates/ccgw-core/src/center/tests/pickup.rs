@@ -44,6 +44,7 @@ fn pickup_withdraws_the_offer_and_connects_the_picking_agent() {
     let fx = c.snatch_pickup(work(102), work(101), at(30)).unwrap();
     assert_eq!(events_for(&fx, 102), picked_up(1, &[]));
     assert_eq!(events_for(&fx, 101), withdrawn(1));
+    assert_eq!(c.agent(work(102)).unwrap().statistics(at(30)).answered, 1, "the picking agent answered it");
     assert_eq!(
         switch_actions(&fx),
         vec![

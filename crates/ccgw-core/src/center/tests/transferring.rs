@@ -232,12 +232,19 @@ fn talk_transfer_connects_the_customer_and_the_number_when_the_agent_hangs_up() 
     c.check_invariants().unwrap();
 }
 
-#[test]
-fn a_hang_up_that_crossed_the_join_reaches_the_call_its_party_was_joined_into() {
+/// 101 talk-transferred the customer to NUMBER, which answered, and hung up at 40 ms:
+/// the consultation call is joined into the customer's.
+fn talk_transfer_completed() -> Center {
     let mut c = talking();
     c.transfer(work(101), spare(1), to(TransferTarget::Number(NUMBER.into()), TransferMode::Talk), at(30)).unwrap();
     c.far_end_answered(&spare(1), NUMBER, at(35));
     c.release(work(101), at(40)).unwrap();
+    c
+}
+
+#[test]
+fn a_hang_up_that_crossed_the_join_reaches_the_call_its_party_was_joined_into() {
+    let mut c = talk_transfer_completed();
     // The number hung up in the consultation call before the switch saw the join.
     let fx = c.far_end_hung_up(&spare(1), NUMBER, at(41));
     let ended: Vec<&str> = outcomes(&fx).iter().map(CallOutcome::code).collect();
@@ -246,6 +253,17 @@ fn a_hang_up_that_crossed_the_join_reaches_the_call_its_party_was_joined_into() 
     c.check_invariants().unwrap();
     // A second report about the same joined call finds nothing more to do.
     assert!(c.customer_hung_up(&spare(1), at(42)).is_empty());
+}
+
+#[test]
+fn the_switch_ending_a_consultation_that_was_just_joined_releases_its_number_where_it_went() {
+    let mut c = talk_transfer_completed();
+    // The switch reports the consultation's end (its "customer" being the number).
+    let fx = c.customer_hung_up(&spare(1), at(41));
+    let ended: Vec<&str> = outcomes(&fx).iter().map(CallOutcome::code).collect();
+    assert_eq!(ended, ["answered"], "the number left the customer's call, which then ended");
+    assert!(c.call(&customer_call()).is_none());
+    c.check_invariants().unwrap();
 }
 
 #[test]

@@ -63,8 +63,8 @@ fn expected(state: StateKind, command: CommandKind) -> Expect {
     use CommandKind as C;
     use Expect::{Ok, Refused};
     use StateKind as S;
-    let busy_201 = Some(Pending::Busy { reason: 201 });
-    let rest_5 = Some(Pending::Rest { length: REST_LENGTH, cause: 5 });
+    let busy_201 = Some(Pending::Busy { reason: 201, resumed: false });
+    let rest_5 = Some(Pending::Rest { length: REST_LENGTH, cause: 5, resumed: false });
     let ringing = AgentState::Ringing { call: info(1).call, idle_since: at(0) };
     let talking = AgentState::Talking { call: info(1).call };
     let wrap_up = AgentState::WrapUp { ends: None };
