@@ -92,6 +92,9 @@ pub struct Call {
     pub(crate) offered_to: Vec<WorkNo>,
     /// Skill queues the call entered, in order; the last is its current queue.
     pub(crate) route: Vec<SkillId>,
+    /// Where in `route` its current run of overflows began (arrival, a transfer, an IVR
+    /// flow's return): an overflow may not lead back into a queue of that run.
+    pub(crate) overflow_run: usize,
     /// When the call entered its current queue.
     pub(crate) queued_since: Timestamp,
     /// Everyone in the call or being connected to it, in the order they came.

@@ -51,6 +51,7 @@ impl Center {
                 transferred_from: None,
                 talked: Vec::new(),
                 business_data: String::new(),
+                overflow_run: 0,
             },
         );
         self.enqueue(&id, skill, now, &mut fx);
@@ -59,8 +60,17 @@ impl Center {
 
     /// Puts a call (new, or overflowing) into `skill`'s queue, applying its limits.
     pub(super) fn enqueue(&mut self, call_id: &CallId, skill: SkillId, now: Timestamp, fx: &mut Effects) {
+        self.enter_queue(call_id, skill, false, now, fx);
+    }
+
+    /// [`Self::enqueue`]; an `overflow` continues the call's run of overflows, anything
+    /// else starts a new one.
+    fn enter_queue(&mut self, call_id: &CallId, skill: SkillId, overflow: bool, now: Timestamp, fx: &mut Effects) {
         let Some(call) = self.calls.get_mut(call_id) else { return };
         let key = (call.info.vdn, skill);
+        if !overflow {
+            call.overflow_run = call.route.len();
+        }
         call.route.push(skill);
         call.queued_since = now;
         call.state = CallState::Queued;
@@ -100,10 +110,10 @@ impl Center {
         let key = (call.info.vdn, call.skill());
         let target = self.skills.get(&key).and_then(|skill| skill.limits.overflow.clone());
         match target {
-            Some(Overflow::Skill(next)) if !call.route.contains(&next) => {
+            Some(Overflow::Skill(next)) if !call.route[call.overflow_run..].contains(&next) => {
                 self.unqueue(call_id);
                 self.counters.entry(key).or_default().overflowed += 1;
-                self.enqueue(call_id, next, now, fx);
+                self.enter_queue(call_id, next, true, now, fx);
             }
             Some(Overflow::Number(to)) => {
                 self.unqueue(call_id);

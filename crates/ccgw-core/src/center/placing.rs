@@ -208,6 +208,7 @@ impl Center {
             transferred_from: None,
             talked: Vec::new(),
             business_data: String::new(),
+            overflow_run: 0,
         };
         self.calls.insert(id.clone(), call);
         if let Some(AgentState::Talking { call: held }) = self.agents.get(&work_no).map(|a| a.state.clone())

@@ -316,6 +316,39 @@ async fn blind_transfer_to_a_skill_offers_the_call_there_with_its_new_call_data(
 }
 
 #[tokio::test]
+async fn a_blind_transfer_to_a_skill_nobody_can_take_overflows_where_it_is_configured_to() {
+    let app = spawn_app(TestOpts::default()).await;
+    let (guid, next, customer) = customer_with_101(&app).await;
+    // Skill 2 waits at most 30 s, then overflows into skill 1; its agents 101 and 102 are
+    // busy (101 after this call), so nobody of skill 2 can take the transferred call. That
+    // the call came from skill 1 does not stop the overflow: only overflows may not loop.
+    assert_eq!(retcode(&app, "POST", "onlineagent/102/saybusy", &next, None).await, "0");
+    let limits = json!({"maxWaitMs": 30_000, "overflow": {"skill": 1}});
+    assert_eq!(app.admin("PATCH", "skills/1/2", Some(limits)).await.0, 200);
+    assert_eq!(retcode(&app, "POST", "onlineagent/101/saybusy", &guid, None).await, "0");
+    let body = json!({"devicetype": 1, "address": "2", "mode": 0});
+    assert_eq!(retcode(&app, "POST", "voicecall/101/transfer", &guid, Some(body)).await, "0");
+    let left = app.events(101, &guid, 3).await;
+    assert_eq!(types(&left), ["AgentEvent_Call_Release", "AgentOther_PhoneRelease", "AgentState_SetNotReady_Success"]);
+    let waiting = app.call("GET", "calldata/101/waitcallinfo/2", Some(&guid), None).await;
+    assert_eq!(waiting.body["result"][0]["callId"], json!(customer), "{}", waiting.body);
+
+    app.advance(Duration::from_secs(30)).await;
+    let other = app.idle_agent(110, json!({})).await; // skill 1 only
+    let offered = app.events(110, &other, 5).await;
+    assert_eq!(offered[0]["content"]["skillId"], json!(1), "overflowed from skill 2 into skill 1");
+    assert_eq!(offered[4]["content"]["transfrom"], json!("101"));
+    assert_eq!(retcode(&app, "PUT", "voicecall/110/answer", &other, None).await, "0");
+    app.events(110, &other, 2).await;
+    assert_eq!(app.hang_up(&customer).await, 200);
+    app.events(110, &other, 4).await;
+    let record = record_of(&app, &customer).await;
+    assert_eq!(record["route"], json!([1, 2, 1]));
+    assert_eq!(record["talked"], json!([101, 110]));
+    assert_eq!(record["outcome"], json!("answered"));
+}
+
+#[tokio::test]
 async fn success_transfer_to_an_agent_releases_the_transferring_agent_when_it_answers() {
     let app = spawn_app(TestOpts::default()).await;
     let (guid, next, customer) = customer_with_101(&app).await;
