@@ -1,8 +1,7 @@
 //! `/agentgroup/{agentid}/…` (spec 05 §2): read-only queries about the agents, groups and
 //! rest reasons of the caller's VDN. Shapes and errors are written out in
 //! `docs/queries.md`; this module also holds what the three query modules share: the
-//! look into the engine ([`look`]), the agent object ([`AgentInfo`]) and the retcodes the
-//! core catalog does not have yet ([`codes`]).
+//! look into the engine ([`look`]) and the agent object ([`AgentInfo`]).
 //!
 //! ccgw's choices where the spec leaves them open:
 //! - every query first checks the caller's Guid, then reads; only the caller's VDN is
@@ -377,7 +376,6 @@ pub(super) fn work_no_param(call: &AgentCall) -> Result<WorkNo, HuaweiReply> {
         .ok_or_else(|| invalid("workno must be a work number"))
 }
 
-/// Answers `result` or the reply that stopped it.
 // ---------------------------------------------------------------------------------------
 // Handlers.
 

@@ -36,7 +36,6 @@ impl HuaweiReply {
         Self::envelope(message, retcode::SUCCESS.code, Some(result))
     }
 
-    /// Success without a `result` key (e.g. `forcelogout`, `handshake`).
     /// A query's outcome: its result as a success, or the refusal it already holds.
     pub(crate) fn answer<T: Serialize>(result: Result<T, HuaweiReply>) -> Self {
         match result {
@@ -45,6 +44,7 @@ impl HuaweiReply {
         }
     }
 
+    /// Success without a `result` key (e.g. `forcelogout`, `handshake`).
     pub(crate) fn success_bare(message: &str) -> Self {
         Self::envelope::<()>(message, retcode::SUCCESS.code, None)
     }
