@@ -10,20 +10,10 @@ use crate::center::{
 
 const NUMBER: &str = "5551234";
 
-fn customer_call() -> CallId {
-    info(1).call
-}
-
-fn spare(seq: u64) -> CallId {
-    CallId::compose(1_700_000_100, seq)
-}
-
 /// Agent 101 (manual answer) talks with customer call 1 since 20 ms; 102 is idle.
 fn talking() -> Center {
     let mut c = center();
-    c.sign_in(sign_in(101, false), at(0)).unwrap();
-    c.call_arrived(call(1), at(10));
-    c.answer(work(101), None, at(20)).unwrap();
+    customer_answered_at_101(&mut c);
     c.sign_in(sign_in(102, false), at(25)).unwrap();
     c
 }
@@ -46,12 +36,12 @@ fn an_agent_sets_the_data_of_its_current_call_and_of_a_held_one_by_id() {
     assert_eq!(data_of(&c, &customer_call()), ("ticket=7".into(), String::new()));
 
     c.hold(work(101), at(30)).unwrap();
-    call_out(&mut c, 101, spare(1), at(40));
+    call_out(&mut c, 101, placed(1), at(40));
     let held = customer_call();
     c.set_call_data(work(101), Some(&held), CallDataField::Business, "order 55".into()).unwrap();
     c.set_call_data(work(101), None, CallDataField::Associated, "out".into()).unwrap();
     assert_eq!(data_of(&c, &held), ("ticket=7".into(), "order 55".into()));
-    assert_eq!(data_of(&c, &spare(1)).0, "out", "no id: the current call, here the call-out");
+    assert_eq!(data_of(&c, &placed(1)).0, "out", "no id: the current call, here the call-out");
     assert_eq!(c.call_at_agent(work(101), Some(&held)).unwrap().id(), &held);
     c.check_invariants().unwrap();
 }
@@ -65,7 +55,7 @@ fn setting_call_data_is_refused_without_such_a_call_at_the_agent_or_without_data
     assert_eq!(set(&mut c, 101, None, ""), Err(Refusal::NoCallDataToSet));
     assert_eq!(set(&mut c, 102, None, "x"), Err(Refusal::NoCallForCallData), "102 is in no call");
     assert_eq!(set(&mut c, 102, Some(&customer_call()), "x"), Err(Refusal::NoCallForCallData), "101's call");
-    assert_eq!(set(&mut c, 101, Some(&spare(9)), "x"), Err(Refusal::NoCallForCallData), "no such call");
+    assert_eq!(set(&mut c, 101, Some(&placed(9)), "x"), Err(Refusal::NoCallForCallData), "no such call");
     assert_eq!(set(&mut c, 999, None, "x"), Err(Refusal::NotSignedIn));
     assert_eq!(c.call_at_agent(work(102), None).unwrap_err(), Refusal::NoCallForCallData);
     assert_eq!(data_of(&c, &customer_call()), (String::new(), String::new()), "nothing changed");
@@ -82,7 +72,7 @@ fn the_data_travels_with_a_blind_transfer_to_the_next_agent() {
         caller: None,
         call_data: None,
     };
-    c.transfer(work(101), spare(1), request, at(30)).unwrap();
+    c.transfer(work(101), placed(1), request, at(30)).unwrap();
     c.answer(work(102), None, at(40)).unwrap();
     let at_102 = c.call_at_agent(work(102), None).unwrap();
     assert_eq!((at_102.info().call_data.as_str(), at_102.business_data()), ("ticket=7", "vip"));
@@ -127,7 +117,7 @@ fn an_agent_remembers_the_last_call_it_talked_in_but_not_one_it_only_declined() 
 fn connecting_a_held_call_leaves_it_as_the_last_call() {
     let mut c = talking();
     let ask = ConsultRequest { helper: Callee::Agent(work(102)), three_party: false, call_data: String::new() };
-    c.consult(work(101), spare(1), ask, at(30)).unwrap();
+    c.consult(work(101), placed(1), ask, at(30)).unwrap();
     c.answer(work(102), None, at(35)).unwrap();
     c.connect_held(work(101), &customer_call(), at(40)).unwrap();
     assert_eq!(c.agent(work(101)).unwrap().last_call().map(|last| &last.id), Some(&customer_call()));
@@ -138,13 +128,13 @@ fn connecting_a_held_call_leaves_it_as_the_last_call() {
 fn statistics_count_calls_answered_held_placed_and_released_and_the_time_talked() {
     let mut c = talking();
     c.hold(work(101), at(1_020)).unwrap();
-    call_out(&mut c, 101, spare(1), at(2_000));
-    c.far_end_answered(&spare(1), NUMBER, at(3_000));
-    c.drop_call(work(101), &spare(1), at(4_000)).unwrap();
+    call_out(&mut c, 101, placed(1), at(2_000));
+    c.far_end_answered(&placed(1), NUMBER, at(3_000));
+    c.drop_call(work(101), &placed(1), at(4_000)).unwrap();
     c.retrieve(work(101), None, at(5_000)).unwrap();
     let internal =
         CallRequest { callee: Callee::Agent(work(102)), caller: None, skill: None, call_data: String::new() };
-    assert_eq!(c.place_call(work(101), spare(2), internal, at(5_500)).unwrap_err(), Refusal::StateForbids);
+    assert_eq!(c.place_call(work(101), placed(2), internal, at(5_500)).unwrap_err(), Refusal::StateForbids);
     c.release(work(101), at(10_020)).unwrap();
     let stats = c.agent(work(101)).unwrap().statistics(at(20_000));
     let expected = AgentStats {
@@ -159,8 +149,8 @@ fn statistics_count_calls_answered_held_placed_and_released_and_the_time_talked(
 
     let internal =
         CallRequest { callee: Callee::Agent(work(102)), caller: None, skill: None, call_data: String::new() };
-    c.place_call(work(101), spare(3), internal, at(20_000)).unwrap();
-    c.phone_off_hook(&spare(3), work(101), at(20_100));
+    c.place_call(work(101), placed(3), internal, at(20_000)).unwrap();
+    c.phone_off_hook(&placed(3), work(101), at(20_100));
     c.answer(work(102), None, at(21_000)).unwrap();
     let running = c.agent(work(101)).unwrap().statistics(at(22_000));
     assert_eq!((running.internal_calls, running.talk_time), (1, Duration::from_secs(12)), "the current call counts");
@@ -171,7 +161,7 @@ fn statistics_count_calls_answered_held_placed_and_released_and_the_time_talked(
 fn statistics_count_transfers_both_ways_and_help_requests() {
     let mut c = talking();
     let ask = ConsultRequest { helper: Callee::Agent(work(102)), three_party: false, call_data: String::new() };
-    c.consult(work(101), spare(1), ask, at(30)).unwrap();
+    c.consult(work(101), placed(1), ask, at(30)).unwrap();
     c.retrieve(work(101), Some(&customer_call()), at(40)).unwrap();
     let request = TransferRequest {
         target: TransferTarget::Agent(work(102)),
@@ -179,7 +169,7 @@ fn statistics_count_transfers_both_ways_and_help_requests() {
         caller: None,
         call_data: None,
     };
-    c.transfer(work(101), spare(2), request, at(50)).unwrap();
+    c.transfer(work(101), placed(2), request, at(50)).unwrap();
     c.answer(work(102), None, at(60)).unwrap();
     let sent = c.agent(work(101)).unwrap().statistics(at(70));
     assert_eq!((sent.help_requests, sent.holds, sent.transfers_made, sent.answered), (1, 1, 1, 1));
@@ -234,8 +224,8 @@ fn statistics_start_again_at_each_sign_in() {
 fn returning_to_busy_or_rest_after_a_call_out_is_not_counted_again() {
     let mut c = center();
     c.sign_in(SignIn { initial: InitialState::Busy, ..sign_in(101, false) }, at(0)).unwrap();
-    call_out(&mut c, 101, spare(1), at(10));
-    c.far_end_answered(&spare(1), NUMBER, at(20));
+    call_out(&mut c, 101, placed(1), at(10));
+    c.far_end_answered(&placed(1), NUMBER, at(20));
     c.release(work(101), at(30)).unwrap();
     assert!(matches!(c.agent(work(101)).unwrap().state(), AgentState::NotReady { .. }), "busy again");
     assert_eq!(c.agent(work(101)).unwrap().statistics(at(40)).busy_count, 1);
@@ -243,8 +233,8 @@ fn returning_to_busy_or_rest_after_a_call_out_is_not_counted_again() {
     c.change_state(work(101), StateCommand::CancelBusy, at(40)).unwrap();
     let rest = StateCommand::Rest { length: Duration::from_secs(60), cause: 1, prolong: false };
     c.change_state(work(101), rest, at(50)).unwrap();
-    call_out(&mut c, 101, spare(2), at(60));
-    c.far_end_answered(&spare(2), NUMBER, at(70));
+    call_out(&mut c, 101, placed(2), at(60));
+    c.far_end_answered(&placed(2), NUMBER, at(70));
     c.release(work(101), at(80)).unwrap();
     assert!(matches!(c.agent(work(101)).unwrap().state(), AgentState::Rest { .. }), "back in rest");
     assert_eq!(c.agent(work(101)).unwrap().statistics(at(90)).rests, 1);

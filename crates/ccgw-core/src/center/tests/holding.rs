@@ -7,16 +7,10 @@ use crate::center::{CallRequest, Callee};
 
 const NUMBER: &str = "5551234";
 
-fn out(seq: u64) -> CallId {
-    CallId::compose(1_700_000_100, seq)
-}
-
 /// Agent 101 (manual answer) talking with customer call 1.
 fn talking() -> Center {
     let mut c = center();
-    c.sign_in(sign_in(101, false), at(0)).unwrap();
-    c.call_arrived(call(1), at(10));
-    c.answer(work(101), None, at(20)).unwrap();
+    customer_answered_at_101(&mut c);
     c
 }
 
@@ -68,7 +62,7 @@ fn a_second_call_behind_a_held_one_uses_the_off_hook_phone_and_hands_back() {
     c.hold(work(101), at(30)).unwrap();
     let request =
         CallRequest { callee: Callee::Number(NUMBER.into()), caller: None, skill: None, call_data: String::new() };
-    let fx = c.place_call(work(101), out(1), request, at(40)).unwrap();
+    let fx = c.place_call(work(101), placed(1), request, at(40)).unwrap();
     assert!(events_for(&fx, 101).is_empty(), "the phone is off-hook already");
     let actions: Vec<&Effect> = fx.iter().filter(|e| matches!(e, Effect::Switch(_))).collect();
     assert!(
@@ -82,11 +76,11 @@ fn a_second_call_behind_a_held_one_uses_the_off_hook_phone_and_hands_back() {
     c.check_invariants().unwrap();
     assert_eq!(c.retrieve(work(101), None, at(41)).unwrap_err(), Refusal::RetrieveNotPossible);
 
-    c.far_end_answered(&out(1), NUMBER, at(50));
+    c.far_end_answered(&placed(1), NUMBER, at(50));
     let fx = c.release(work(101), at(60)).unwrap();
     assert_eq!(
         events_for(&fx, 101),
-        vec![E::CallRelease(out(1)), E::CustomerRelease { call: out(1), number: NUMBER.into() }],
+        vec![E::CallRelease(placed(1)), E::CustomerRelease { call: placed(1), number: NUMBER.into() }],
         "no phone release while a held call waits"
     );
     assert_eq!(c.agent(work(101)).unwrap().state(), &AgentState::Talking { call: info(1).call });
@@ -102,10 +96,10 @@ fn a_failed_call_behind_a_held_one_returns_to_the_held_call() {
     c.hold(work(101), at(30)).unwrap();
     let request =
         CallRequest { callee: Callee::Number(NUMBER.into()), caller: None, skill: None, call_data: String::new() };
-    c.place_call(work(101), out(1), request, at(40)).unwrap();
-    let fx = c.far_end_failed(&out(1), NUMBER, crate::center::DialFailure::Busy, at(50));
+    c.place_call(work(101), placed(1), request, at(40)).unwrap();
+    let fx = c.far_end_failed(&placed(1), NUMBER, crate::center::DialFailure::Busy, at(50));
     let events = events_for(&fx, 101);
-    assert_eq!(events[0], E::CallOutFail(out(1)), "no phone release while a held call waits: {events:?}");
+    assert_eq!(events[0], E::CallOutFail(placed(1)), "no phone release while a held call waits: {events:?}");
     assert!(!events.contains(&E::Ready));
     assert_eq!(
         outcomes(&fx),
@@ -157,8 +151,8 @@ fn forced_sign_out_ends_the_held_and_the_current_call() {
     c.hold(work(101), at(30)).unwrap();
     let request =
         CallRequest { callee: Callee::Number(NUMBER.into()), caller: None, skill: None, call_data: String::new() };
-    c.place_call(work(101), out(1), request, at(40)).unwrap();
-    c.far_end_answered(&out(1), NUMBER, at(50));
+    c.place_call(work(101), placed(1), request, at(40)).unwrap();
+    c.far_end_answered(&placed(1), NUMBER, at(50));
     let fx = c.sign_out(work(101), SignOut::Forced { reason: 0 }, at(60)).unwrap();
     let mut ended = outcomes(&fx);
     ended.sort_by_key(|o| format!("{o:?}"));

@@ -11,14 +11,6 @@ const CUSTOMER: &str = "13800000000";
 const RETURNING: &str = "4001";
 const RELEASING: &str = "4002";
 
-fn customer_call() -> CallId {
-    info(1).call
-}
-
-fn spare(seq: u64) -> CallId {
-    CallId::compose(1_700_000_100, seq)
-}
-
 fn flow_id(n: u32) -> IvrId {
     IvrId::new(n).unwrap()
 }
@@ -50,9 +42,7 @@ fn to_ivr(code: &str, mode: TransferMode) -> TransferRequest {
 fn talking() -> Center {
     let mut c = center();
     c.configure_ivr_flows(flows());
-    c.sign_in(sign_in(101, false), at(0)).unwrap();
-    c.call_arrived(call(1), at(10));
-    c.answer(work(101), None, at(20)).unwrap();
+    customer_answered_at_101(&mut c);
     c.sign_in(sign_in(103, false), at(26)).unwrap();
     c
 }
@@ -60,7 +50,7 @@ fn talking() -> Center {
 /// `talking`, then 101 suspends the call in flow `code` at 30 ms.
 fn suspended(code: &str) -> Center {
     let mut c = talking();
-    let fx = c.transfer(work(101), spare(1), to_ivr(code, TransferMode::Suspend), at(30)).unwrap();
+    let fx = c.transfer(work(101), placed(1), to_ivr(code, TransferMode::Suspend), at(30)).unwrap();
     assert_eq!(events_for(&fx, 101), vec![], "a suspend tells the agent nothing yet");
     c.check_invariants().unwrap();
     c
@@ -86,7 +76,7 @@ fn answered_by_101(ended_by: EndedBy) -> CallOutcome {
 #[test]
 fn suspend_holds_the_agent_in_the_call_and_connects_the_flow() {
     let mut c = talking();
-    let fx = c.transfer(work(101), spare(1), to_ivr(RETURNING, TransferMode::Suspend), at(30)).unwrap();
+    let fx = c.transfer(work(101), placed(1), to_ivr(RETURNING, TransferMode::Suspend), at(30)).unwrap();
     assert_eq!(events_for(&fx, 101), vec![]);
     assert_eq!(
         switch_actions(&fx),
@@ -152,7 +142,7 @@ fn suspend_and_release_tells_the_agent_the_customer_left() {
 #[test]
 fn blind_to_ivr_releases_the_agent_and_a_returned_call_queues_in_its_skill() {
     let mut c = talking();
-    let fx = c.transfer(work(101), spare(1), to_ivr(RETURNING, TransferMode::Blind), at(30)).unwrap();
+    let fx = c.transfer(work(101), placed(1), to_ivr(RETURNING, TransferMode::Blind), at(30)).unwrap();
     assert_eq!(
         events_for(&fx, 101),
         vec![E::CallRelease(customer_call()), E::PhoneRelease(PhoneReleasedBy::Agent), E::Ready]
@@ -193,7 +183,7 @@ fn blind_to_ivr_releases_the_agent_and_a_returned_call_queues_in_its_skill() {
 #[test]
 fn blind_to_a_releasing_flow_ends_the_call_ended_by_the_ivr() {
     let mut c = talking();
-    c.transfer(work(101), spare(1), to_ivr(RELEASING, TransferMode::Blind), at(30)).unwrap();
+    c.transfer(work(101), placed(1), to_ivr(RELEASING, TransferMode::Blind), at(30)).unwrap();
     let fx = c.ivr_released(&customer_call(), at(5_030));
     assert!(fx.iter().all(|effect| !matches!(effect, Effect::Event { .. })), "nobody is left to tell");
     assert_eq!(switch_actions(&fx), vec![SwitchAction::Release { call: customer_call() }]);
@@ -213,7 +203,7 @@ fn the_customer_hanging_up_in_a_flow_ends_the_call() {
 
     // After a blind transfer nobody is told; the switch's far-end report works the same.
     let mut c = talking();
-    c.transfer(work(101), spare(1), to_ivr(RETURNING, TransferMode::Blind), at(30)).unwrap();
+    c.transfer(work(101), placed(1), to_ivr(RETURNING, TransferMode::Blind), at(30)).unwrap();
     let fx = c.far_end_hung_up(&customer_call(), CUSTOMER, at(1_000));
     assert!(fx.iter().all(|effect| !matches!(effect, Effect::Event { .. })));
     assert_eq!(outcomes(&fx), vec![answered_by_101(EndedBy::Customer)]);
@@ -257,10 +247,10 @@ fn a_suspended_call_cannot_be_retrieved_transferred_held_or_muted() {
     assert_eq!(c.retrieve(work(101), Some(&customer_call()), at(40)).unwrap_err(), Refusal::RetrieveNotPossible);
     assert_eq!(c.hold(work(101), at(40)).unwrap_err(), Refusal::HoldNotPossible);
     assert_eq!(c.mute(work(101), true, at(40)).unwrap_err(), Refusal::MuteNotPossible);
-    let again = c.transfer(work(101), spare(2), to_ivr(RETURNING, TransferMode::Suspend), at(40));
+    let again = c.transfer(work(101), placed(2), to_ivr(RETURNING, TransferMode::Suspend), at(40));
     assert_eq!(again.unwrap_err(), Refusal::NoCallToTransfer);
     let skill_transfer = TransferRequest { target: TransferTarget::Skill(skill(2)), ..to_ivr("", TransferMode::Blind) };
-    assert_eq!(c.transfer(work(101), spare(2), skill_transfer, at(40)).unwrap_err(), Refusal::NoCallToTransfer);
+    assert_eq!(c.transfer(work(101), placed(2), skill_transfer, at(40)).unwrap_err(), Refusal::NoCallToTransfer);
     assert_eq!(c.cancel_transfer(work(101), at(40)).unwrap_err(), Refusal::NoTransferToCancel);
     c.check_invariants().unwrap();
 }
@@ -271,7 +261,7 @@ fn a_returned_call_waits_on_hold_while_the_agent_is_in_another_call() {
     // Meanwhile 101 calls a number from its off-hook phone.
     let out =
         CallRequest { callee: Callee::Number("5551234".into()), caller: None, skill: None, call_data: String::new() };
-    c.place_call(work(101), spare(2), out, at(40)).unwrap();
+    c.place_call(work(101), placed(2), out, at(40)).unwrap();
     assert_eq!(c.agent(work(101)).unwrap().held_calls(), &[customer_call()]);
     c.check_invariants().unwrap();
 
@@ -295,17 +285,17 @@ fn ivr_transfers_need_a_flow_of_the_agents_vdn_and_an_ivr_mode() {
     let mut c = talking();
     for code in ["4999", "4003"] {
         assert_eq!(
-            c.transfer(work(101), spare(1), to_ivr(code, TransferMode::Blind), at(30)).unwrap_err(),
+            c.transfer(work(101), placed(1), to_ivr(code, TransferMode::Blind), at(30)).unwrap_err(),
             Refusal::TransferTargetUnavailable(format!("no IVR flow has access code {code}"))
         );
     }
     for mode in [TransferMode::Success, TransferMode::Talk, TransferMode::ThreeParty] {
-        let refused = c.transfer(work(101), spare(1), to_ivr(RETURNING, mode), at(30)).unwrap_err();
+        let refused = c.transfer(work(101), placed(1), to_ivr(RETURNING, mode), at(30)).unwrap_err();
         assert!(matches!(refused, Refusal::InvalidParameter(_)), "{mode:?}: {refused:?}");
     }
     let suspend_to_skill =
         TransferRequest { target: TransferTarget::Skill(skill(2)), ..to_ivr("", TransferMode::Suspend) };
-    let refused = c.transfer(work(101), spare(1), suspend_to_skill, at(30)).unwrap_err();
+    let refused = c.transfer(work(101), placed(1), suspend_to_skill, at(30)).unwrap_err();
     assert!(matches!(refused, Refusal::InvalidParameter(_)), "{refused:?}");
     assert_eq!(state(&c), Some(CallState::Live { since: at(20) }), "nothing changed");
     c.check_invariants().unwrap();
@@ -319,11 +309,11 @@ fn the_flows_of_a_vdn_and_the_calls_in_a_flow_in_arrival_order() {
     assert_eq!(c.ivr_flow_with_code(vdn(), RELEASING).map(|flow| flow.id), Some(flow_id(2)));
     assert!(c.ivr_flow_with_code(Vdn::new(2).unwrap(), RELEASING).is_none());
 
-    c.transfer(work(101), spare(1), to_ivr(RETURNING, TransferMode::Blind), at(30)).unwrap();
+    c.transfer(work(101), placed(1), to_ivr(RETURNING, TransferMode::Blind), at(30)).unwrap();
     // Call 2 rings at 103, idle the longest, who answers and suspends it in the same flow.
     c.call_arrived(call(2), at(40));
     c.answer(work(103), None, at(50)).unwrap();
-    c.transfer(work(103), spare(2), to_ivr(RETURNING, TransferMode::Suspend), at(60)).unwrap();
+    c.transfer(work(103), placed(2), to_ivr(RETURNING, TransferMode::Suspend), at(60)).unwrap();
     let in_flow: Vec<&CallId> = c.calls_in_ivr(vdn(), flow_id(1)).into_iter().map(Call::id).collect();
     assert_eq!(in_flow, [&customer_call(), &info(2).call]);
     c.check_invariants().unwrap();

@@ -99,6 +99,24 @@ fn ringing_events(seq: u64, requeued: &[u32]) -> Vec<E> {
     ]
 }
 
+/// The id of customer call 1 (`call(1)`).
+fn customer_call() -> CallId {
+    info(1).call
+}
+
+/// The id a test gives the `seq`th call an agent places.
+fn placed(seq: u64) -> CallId {
+    CallId::compose(1_700_000_100, seq)
+}
+
+/// Signs 101 in (manual answer) and has it answer customer call 1, which arrives at
+/// 10 ms and is answered at 20 ms.
+fn customer_answered_at_101(c: &mut Center) {
+    c.sign_in(sign_in(101, false), at(0)).unwrap();
+    c.call_arrived(call(1), at(10));
+    c.answer(work(101), None, at(20)).unwrap();
+}
+
 fn info(seq: u64) -> CallInfo {
     CallInfo {
         call: CallId::compose(1_700_000_000, seq),

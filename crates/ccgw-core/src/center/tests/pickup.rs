@@ -134,7 +134,7 @@ fn pickup_refusals_name_the_reason_and_change_nothing() {
     c.call_arrived(call(2), at(41));
     assert_eq!(refused(&mut c, 102, 105), Refusal::NoCallToTake("no call rings at agent 105".into()));
     c.sign_in(sign_in(106, false), at(42)).unwrap();
-    let inside = CallId::compose(1_700_000_100, 1);
+    let inside = placed(1);
     let to_106 = CallRequest { callee: Callee::Agent(work(106)), caller: None, skill: None, call_data: String::new() };
     c.place_call(work(102), inside.clone(), to_106, at(43)).unwrap();
     c.phone_off_hook(&inside, work(102), at(44));
@@ -297,7 +297,7 @@ fn conference() -> Center {
     c.call_arrived(call(1), at(10));
     c.sign_in(sign_in(102, true), at(20)).unwrap();
     let ask = ConsultRequest { helper: Callee::Agent(work(102)), three_party: true, call_data: String::new() };
-    c.consult(work(101), CallId::compose(1_700_000_100, 1), ask, at(30)).unwrap();
+    c.consult(work(101), placed(1), ask, at(30)).unwrap();
     assert_eq!(c.call(&info(1).call).unwrap().parties().len(), 3);
     c
 }

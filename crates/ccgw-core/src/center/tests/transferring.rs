@@ -7,14 +7,6 @@ use crate::center::{CallRequest, Callee, DialFailure, TransferMode, TransferRequ
 const CUSTOMER: &str = "13800000000";
 const NUMBER: &str = "5551234";
 
-fn customer_call() -> CallId {
-    info(1).call
-}
-
-fn spare(seq: u64) -> CallId {
-    CallId::compose(1_700_000_100, seq)
-}
-
 fn to(target: TransferTarget, mode: TransferMode) -> TransferRequest {
     TransferRequest { target, mode, caller: None, call_data: None }
 }
@@ -27,9 +19,7 @@ fn transferred_info() -> CallInfo {
 /// Agent 101 talks with customer call 1; agent 102 (manual answer, skill 2) is idle.
 fn talking() -> Center {
     let mut c = center();
-    c.sign_in(sign_in(101, false), at(0)).unwrap();
-    c.call_arrived(call(1), at(10));
-    c.answer(work(101), None, at(20)).unwrap();
+    customer_answered_at_101(&mut c);
     c.sign_in(SignIn { profile: profile(102, &[2]), ..sign_in(102, false) }, at(25)).unwrap();
     c
 }
@@ -49,7 +39,7 @@ fn blind_transfer_to_a_skill_queues_the_call_there_with_its_data() {
         call_data: Some("ticket=9".into()),
         ..to(TransferTarget::Skill(skill(2)), TransferMode::Blind)
     };
-    let fx = c.transfer(work(101), spare(1), request, at(30)).unwrap();
+    let fx = c.transfer(work(101), placed(1), request, at(30)).unwrap();
     assert_eq!(events_for(&fx, 101), released_after_transfer());
     let offered = IncomingCall { skill: skill(2), skill_name: "Skill 2".into(), ..incoming(1, &[]) };
     assert_eq!(
@@ -80,7 +70,7 @@ fn blind_transfer_to_a_skill_queues_the_call_there_with_its_data() {
 fn blind_transfer_to_an_agent_who_does_not_answer_returns_to_the_skill_queue() {
     let mut c = talking();
     let fx =
-        c.transfer(work(101), spare(1), to(TransferTarget::Agent(work(102)), TransferMode::Blind), at(30)).unwrap();
+        c.transfer(work(101), placed(1), to(TransferTarget::Agent(work(102)), TransferMode::Blind), at(30)).unwrap();
     assert_eq!(events_for(&fx, 101), released_after_transfer());
     assert_eq!(events_for(&fx, 102).last(), Some(&E::Ringing(transferred_info())));
     let (due, timer) = timers(&fx).into_iter().find(|(_, t)| matches!(t, Timer::RingTimeout { .. })).unwrap();
@@ -95,7 +85,7 @@ fn blind_transfer_to_an_agent_who_does_not_answer_returns_to_the_skill_queue() {
 fn success_transfer_to_an_agent_releases_the_agent_when_it_answers() {
     let mut c = talking();
     let fx =
-        c.transfer(work(101), spare(1), to(TransferTarget::Agent(work(102)), TransferMode::Success), at(30)).unwrap();
+        c.transfer(work(101), placed(1), to(TransferTarget::Agent(work(102)), TransferMode::Success), at(30)).unwrap();
     assert_eq!(events_for(&fx, 101), vec![E::CustomerAlerting { call: customer_call(), other_phone: "102".into() }]);
     assert_eq!(
         events_for(&fx, 102),
@@ -123,7 +113,7 @@ fn success_transfer_to_an_agent_releases_the_agent_when_it_answers() {
 fn a_failed_success_transfer_gives_the_customer_back() {
     let mut c = talking();
     let fx =
-        c.transfer(work(101), spare(1), to(TransferTarget::Agent(work(102)), TransferMode::Success), at(30)).unwrap();
+        c.transfer(work(101), placed(1), to(TransferTarget::Agent(work(102)), TransferMode::Success), at(30)).unwrap();
     let (due, timer) = timers(&fx).pop().unwrap();
     let fx = c.fire(timer, due);
     assert_eq!(
@@ -146,7 +136,7 @@ fn a_failed_success_transfer_gives_the_customer_back() {
 #[test]
 fn success_transfer_to_a_skill_rings_its_idle_agent_and_a_decline_fails_it() {
     let mut c = talking();
-    c.transfer(work(101), spare(1), to(TransferTarget::Skill(skill(2)), TransferMode::Success), at(30)).unwrap();
+    c.transfer(work(101), placed(1), to(TransferTarget::Skill(skill(2)), TransferMode::Success), at(30)).unwrap();
     let fx = c.release(work(102), at(35)).unwrap();
     assert_eq!(
         events_for(&fx, 102),
@@ -155,7 +145,7 @@ fn success_transfer_to_a_skill_rings_its_idle_agent_and_a_decline_fails_it() {
     assert_eq!(events_for(&fx, 101)[1], E::SuccTransResult { call: customer_call(), ok: false });
     c.check_invariants().unwrap();
     assert_eq!(
-        c.transfer(work(101), spare(1), to(TransferTarget::Skill(skill(3)), TransferMode::Success), at(40))
+        c.transfer(work(101), placed(1), to(TransferTarget::Skill(skill(3)), TransferMode::Success), at(40))
             .unwrap_err(),
         Refusal::NoIdleAgent
     );
@@ -165,7 +155,7 @@ fn success_transfer_to_a_skill_rings_its_idle_agent_and_a_decline_fails_it() {
 fn success_transfer_to_a_number_hands_over_when_it_answers() {
     let mut c = talking();
     let fx = c
-        .transfer(work(101), spare(1), to(TransferTarget::Number(NUMBER.into()), TransferMode::Success), at(30))
+        .transfer(work(101), placed(1), to(TransferTarget::Number(NUMBER.into()), TransferMode::Success), at(30))
         .unwrap();
     assert!(switch_actions(&fx).contains(&SwitchAction::Dial {
         call: customer_call(),
@@ -194,7 +184,7 @@ fn success_transfer_to_a_number_hands_over_when_it_answers() {
 fn blind_transfer_to_an_unreachable_number_queues_the_call_again() {
     let mut c = talking();
     let fx = c
-        .transfer(work(101), spare(1), to(TransferTarget::Number(NUMBER.into()), TransferMode::Blind), at(30))
+        .transfer(work(101), placed(1), to(TransferTarget::Number(NUMBER.into()), TransferMode::Blind), at(30))
         .unwrap();
     assert_eq!(events_for(&fx, 101), released_after_transfer());
     let fx = c.far_end_failed(&customer_call(), NUMBER, DialFailure::Busy, at(31));
@@ -206,21 +196,22 @@ fn blind_transfer_to_an_unreachable_number_queues_the_call_again() {
 #[test]
 fn talk_transfer_connects_the_customer_and_the_number_when_the_agent_hangs_up() {
     let mut c = talking();
-    let fx =
-        c.transfer(work(101), spare(1), to(TransferTarget::Number(NUMBER.into()), TransferMode::Talk), at(30)).unwrap();
+    let fx = c
+        .transfer(work(101), placed(1), to(TransferTarget::Number(NUMBER.into()), TransferMode::Talk), at(30))
+        .unwrap();
     assert_eq!(events_for(&fx, 101), vec![E::Hold(customer_call())]);
     assert!(switch_actions(&fx).contains(&SwitchAction::Dial {
-        call: spare(1),
+        call: placed(1),
         number: NUMBER.into(),
         caller: CUSTOMER.into()
     }));
-    c.far_end_answered(&spare(1), NUMBER, at(35));
+    c.far_end_answered(&placed(1), NUMBER, at(35));
     let fx = c.release(work(101), at(40)).unwrap();
     assert_eq!(
         events_for(&fx, 101),
         vec![
-            E::CallRelease(spare(1)),
-            E::CustomerRelease { call: spare(1), number: NUMBER.into() },
+            E::CallRelease(placed(1)),
+            E::CustomerRelease { call: placed(1), number: NUMBER.into() },
             E::CallRelease(customer_call()),
             E::PhoneRelease(PhoneReleasedBy::Agent),
             E::Ready
@@ -236,8 +227,8 @@ fn talk_transfer_connects_the_customer_and_the_number_when_the_agent_hangs_up() 
 /// the consultation call is joined into the customer's.
 fn talk_transfer_completed() -> Center {
     let mut c = talking();
-    c.transfer(work(101), spare(1), to(TransferTarget::Number(NUMBER.into()), TransferMode::Talk), at(30)).unwrap();
-    c.far_end_answered(&spare(1), NUMBER, at(35));
+    c.transfer(work(101), placed(1), to(TransferTarget::Number(NUMBER.into()), TransferMode::Talk), at(30)).unwrap();
+    c.far_end_answered(&placed(1), NUMBER, at(35));
     c.release(work(101), at(40)).unwrap();
     c
 }
@@ -246,20 +237,20 @@ fn talk_transfer_completed() -> Center {
 fn a_hang_up_that_crossed_the_join_reaches_the_call_its_party_was_joined_into() {
     let mut c = talk_transfer_completed();
     // The number hung up in the consultation call before the switch saw the join.
-    let fx = c.far_end_hung_up(&spare(1), NUMBER, at(41));
+    let fx = c.far_end_hung_up(&placed(1), NUMBER, at(41));
     let ended: Vec<&str> = outcomes(&fx).iter().map(CallOutcome::code).collect();
     assert_eq!(ended, ["answered"], "the customer, left alone, is released");
     assert!(c.call(&customer_call()).is_none());
     c.check_invariants().unwrap();
     // A second report about the same joined call finds nothing more to do.
-    assert!(c.customer_hung_up(&spare(1), at(42)).is_empty());
+    assert!(c.customer_hung_up(&placed(1), at(42)).is_empty());
 }
 
 #[test]
 fn the_switch_ending_a_consultation_that_was_just_joined_releases_its_number_where_it_went() {
     let mut c = talk_transfer_completed();
     // The switch reports the consultation's end (its "customer" being the number).
-    let fx = c.customer_hung_up(&spare(1), at(41));
+    let fx = c.customer_hung_up(&placed(1), at(41));
     let ended: Vec<&str> = outcomes(&fx).iter().map(CallOutcome::code).collect();
     assert_eq!(ended, ["answered"], "the number left the customer's call, which then ended");
     assert!(c.call(&customer_call()).is_none());
@@ -269,9 +260,9 @@ fn the_switch_ending_a_consultation_that_was_just_joined_releases_its_number_whe
 #[test]
 fn three_party_transfer_forms_a_conference_the_agent_can_leave() {
     let mut c = talking();
-    c.transfer(work(101), spare(1), to(TransferTarget::Number(NUMBER.into()), TransferMode::ThreeParty), at(30))
+    c.transfer(work(101), placed(1), to(TransferTarget::Number(NUMBER.into()), TransferMode::ThreeParty), at(30))
         .unwrap();
-    let fx = c.far_end_answered(&spare(1), NUMBER, at(35));
+    let fx = c.far_end_answered(&placed(1), NUMBER, at(35));
     assert_eq!(
         events_for(&fx, 101).last(),
         Some(&E::Conference { call: customer_call(), partners: vec![CUSTOMER.into(), NUMBER.into()] })
@@ -285,7 +276,7 @@ fn three_party_transfer_forms_a_conference_the_agent_can_leave() {
 #[test]
 fn canceltransfer_stops_a_success_transfer_and_ends_a_talk_transfer_call() {
     let mut c = talking();
-    c.transfer(work(101), spare(1), to(TransferTarget::Agent(work(102)), TransferMode::Success), at(30)).unwrap();
+    c.transfer(work(101), placed(1), to(TransferTarget::Agent(work(102)), TransferMode::Success), at(30)).unwrap();
     let fx = c.cancel_transfer(work(101), at(35)).unwrap();
     assert_eq!(
         events_for(&fx, 102),
@@ -294,11 +285,11 @@ fn canceltransfer_stops_a_success_transfer_and_ends_a_talk_transfer_call() {
     assert_eq!(events_for(&fx, 101), vec![E::Talking(info(1))]);
     c.check_invariants().unwrap();
 
-    c.transfer(work(101), spare(2), to(TransferTarget::Number(NUMBER.into()), TransferMode::Talk), at(40)).unwrap();
-    c.far_end_answered(&spare(2), NUMBER, at(45));
+    c.transfer(work(101), placed(2), to(TransferTarget::Number(NUMBER.into()), TransferMode::Talk), at(40)).unwrap();
+    c.far_end_answered(&placed(2), NUMBER, at(45));
     let fx = c.cancel_transfer(work(101), at(50)).unwrap();
     assert_eq!(events_for(&fx, 101).last(), Some(&E::Talking(info(1))));
-    assert!(c.call(&spare(2)).is_none());
+    assert!(c.call(&placed(2)).is_none());
     assert_eq!(c.cancel_transfer(work(101), at(51)).unwrap_err(), Refusal::NoTransferToCancel);
     c.check_invariants().unwrap();
 }
@@ -306,7 +297,7 @@ fn canceltransfer_stops_a_success_transfer_and_ends_a_talk_transfer_call() {
 #[test]
 fn the_customer_hanging_up_during_a_success_transfer_frees_the_target() {
     let mut c = talking();
-    c.transfer(work(101), spare(1), to(TransferTarget::Agent(work(102)), TransferMode::Success), at(30)).unwrap();
+    c.transfer(work(101), placed(1), to(TransferTarget::Agent(work(102)), TransferMode::Success), at(30)).unwrap();
     let fx = c.customer_hung_up(&customer_call(), at(35));
     assert_eq!(
         events_for(&fx, 102),
@@ -321,17 +312,17 @@ fn the_customer_hanging_up_during_a_success_transfer_frees_the_target() {
 fn transfers_that_cannot_be_made_are_refused_and_change_nothing() {
     let mut c = talking();
     let agent = |n| to(TransferTarget::Agent(work(n)), TransferMode::Blind);
-    assert_eq!(c.transfer(work(102), spare(1), agent(101), at(30)).unwrap_err(), Refusal::NoCallToTransfer);
-    assert!(matches!(c.transfer(work(101), spare(1), agent(101), at(30)), Err(Refusal::InvalidParameter(_))));
-    assert!(matches!(c.transfer(work(101), spare(1), agent(109), at(30)), Err(Refusal::TransferTargetUnavailable(_))));
+    assert_eq!(c.transfer(work(102), placed(1), agent(101), at(30)).unwrap_err(), Refusal::NoCallToTransfer);
+    assert!(matches!(c.transfer(work(101), placed(1), agent(101), at(30)), Err(Refusal::InvalidParameter(_))));
+    assert!(matches!(c.transfer(work(101), placed(1), agent(109), at(30)), Err(Refusal::TransferTargetUnavailable(_))));
     let unknown_skill = to(TransferTarget::Skill(skill(9)), TransferMode::Blind);
-    assert!(matches!(c.transfer(work(101), spare(1), unknown_skill, at(30)), Err(Refusal::InvalidParameter(_))));
+    assert!(matches!(c.transfer(work(101), placed(1), unknown_skill, at(30)), Err(Refusal::InvalidParameter(_))));
     let bad_number = to(TransferTarget::Number("12x".into()), TransferMode::Success);
-    assert_eq!(c.transfer(work(101), spare(1), bad_number, at(30)).unwrap_err(), Refusal::NumberInvalid);
+    assert_eq!(c.transfer(work(101), placed(1), bad_number, at(30)).unwrap_err(), Refusal::NumberInvalid);
     let to_skill_talk = to(TransferTarget::Skill(skill(2)), TransferMode::Talk);
-    assert!(matches!(c.transfer(work(101), spare(1), to_skill_talk, at(30)), Err(Refusal::InvalidParameter(_))));
+    assert!(matches!(c.transfer(work(101), placed(1), to_skill_talk, at(30)), Err(Refusal::InvalidParameter(_))));
     c.set_state(work(102), AgentState::NotReady { reason: 0 }, at(31));
-    assert!(matches!(c.transfer(work(101), spare(1), agent(102), at(32)), Err(Refusal::TransferTargetUnavailable(_))));
+    assert!(matches!(c.transfer(work(101), placed(1), agent(102), at(32)), Err(Refusal::TransferTargetUnavailable(_))));
     assert_eq!(leg(&c, 101), Some(Leg::Connected));
     c.check_invariants().unwrap();
 
@@ -341,17 +332,17 @@ fn transfers_that_cannot_be_made_are_refused_and_change_nothing() {
     c.sign_in(sign_in(103, true), at(0)).unwrap();
     let out =
         CallRequest { callee: Callee::Number(NUMBER.into()), caller: None, skill: None, call_data: String::new() };
-    c.place_call(work(101), spare(1), out, at(1)).unwrap();
-    c.phone_off_hook(&spare(1), work(101), at(2));
-    c.far_end_answered(&spare(1), NUMBER, at(3));
+    c.place_call(work(101), placed(1), out, at(1)).unwrap();
+    c.phone_off_hook(&placed(1), work(101), at(2));
+    c.far_end_answered(&placed(1), NUMBER, at(3));
     let blind = to(TransferTarget::Number("5559".into()), TransferMode::Blind);
-    assert!(matches!(c.transfer(work(101), spare(2), blind, at(4)), Err(Refusal::TransferNotPossible(_))));
+    assert!(matches!(c.transfer(work(101), placed(2), blind, at(4)), Err(Refusal::TransferNotPossible(_))));
     c.release(work(101), at(5)).unwrap();
     let inner = CallRequest { callee: Callee::Agent(work(103)), caller: None, skill: None, call_data: String::new() };
-    c.place_call(work(101), spare(3), inner, at(6)).unwrap();
-    c.phone_off_hook(&spare(3), work(101), at(7));
+    c.place_call(work(101), placed(3), inner, at(6)).unwrap();
+    c.phone_off_hook(&placed(3), work(101), at(7));
     let skill_blind = to(TransferTarget::Skill(skill(1)), TransferMode::Blind);
-    assert!(matches!(c.transfer(work(101), spare(4), skill_blind, at(8)), Err(Refusal::TransferNotPossible(_))));
+    assert!(matches!(c.transfer(work(101), placed(4), skill_blind, at(8)), Err(Refusal::TransferNotPossible(_))));
     c.check_invariants().unwrap();
 }
 
@@ -361,15 +352,15 @@ fn a_call_out_transferred_to_a_queue_ends_when_its_far_end_hangs_up_there() {
     c.sign_in(sign_in(101, false), at(0)).unwrap();
     let out =
         CallRequest { callee: Callee::Number(NUMBER.into()), caller: None, skill: None, call_data: String::new() };
-    c.place_call(work(101), spare(1), out, at(1)).unwrap();
-    c.phone_off_hook(&spare(1), work(101), at(2));
-    c.far_end_answered(&spare(1), NUMBER, at(3));
+    c.place_call(work(101), placed(1), out, at(1)).unwrap();
+    c.phone_off_hook(&placed(1), work(101), at(2));
+    c.far_end_answered(&placed(1), NUMBER, at(3));
     // Skill 2 has nobody: the call waits there.
-    c.transfer(work(101), spare(2), to(TransferTarget::Skill(skill(2)), TransferMode::Blind), at(4)).unwrap();
-    assert_eq!(c.call(&spare(1)).unwrap().state(), &CallState::Queued);
-    let fx = c.far_end_hung_up(&spare(1), NUMBER, at(5));
+    c.transfer(work(101), placed(2), to(TransferTarget::Skill(skill(2)), TransferMode::Blind), at(4)).unwrap();
+    assert_eq!(c.call(&placed(1)).unwrap().state(), &CallState::Queued);
+    let fx = c.far_end_hung_up(&placed(1), NUMBER, at(5));
     assert_eq!(outcomes(&fx), vec![CallOutcome::AbandonedInQueue]);
-    assert!(c.call(&spare(1)).is_none());
+    assert!(c.call(&placed(1)).is_none());
     c.check_invariants().unwrap();
 }
 
@@ -379,12 +370,11 @@ fn a_blind_transfer_to_an_agent_waits_afresh_in_the_queue_it_falls_back_to() {
     limited[0].limits.max_wait = Some(Duration::from_secs(60));
     let mut c = center();
     c.configure_skills(limited);
-    c.sign_in(sign_in(101, false), at(0)).unwrap();
-    c.call_arrived(call(1), at(10));
-    c.answer(work(101), None, at(20)).unwrap();
+    customer_answered_at_101(&mut c);
     c.sign_in(SignIn { profile: profile(102, &[2]), ..sign_in(102, false) }, at(25)).unwrap();
-    let fx =
-        c.transfer(work(101), spare(1), to(TransferTarget::Agent(work(102)), TransferMode::Blind), at(30_000)).unwrap();
+    let fx = c
+        .transfer(work(101), placed(1), to(TransferTarget::Agent(work(102)), TransferMode::Blind), at(30_000))
+        .unwrap();
     let wait = Timer::QueueWait { call: customer_call(), hop: 2 };
     assert!(timers(&fx).contains(&(at(90_000), wait)), "{:?}", timers(&fx));
     // The deadline of the first wait (hop 1, at 60 s) no longer applies.
