@@ -5,7 +5,7 @@ use std::time::Duration;
 
 use serde_json::json;
 
-use crate::helpers::{TestOpts, spawn_app};
+use crate::helpers::{OFFERED, TestOpts, spawn_app};
 
 #[tokio::test]
 async fn the_whole_inbound_call_with_every_event_in_order() {
@@ -19,16 +19,7 @@ async fn the_whole_inbound_call_with_every_event_in_order() {
 
     let offered = app.events(101, &guid, 5).await;
     let types: Vec<_> = offered.iter().map(|e| e["eventType"].as_str().unwrap()).collect();
-    assert_eq!(
-        types,
-        [
-            "AgentEvent_Incoming_CallInfo",
-            "AgentState_Busy",
-            "AgentOther_PhoneAlerting",
-            "AgentOther_PhoneOffhook",
-            "AgentEvent_Ringing"
-        ]
-    );
+    assert_eq!(types, OFFERED);
     assert_eq!(
         offered[0]["content"],
         json!({"callId": callid, "skillName": "General", "skillId": 1, "caller": "13800000000", "called": "4000",

@@ -309,6 +309,18 @@ pub(crate) async fn start_prepared(data_dir: &std::path::Path, admin_token: &str
     PreparedApp { origin: format!("https://localhost:{port}"), client }
 }
 
+/// What a manual-answer agent hears when a call is offered to it, in order.
+pub(crate) const OFFERED: [&str; 5] = [
+    "AgentEvent_Incoming_CallInfo",
+    "AgentState_Busy",
+    "AgentOther_PhoneAlerting",
+    "AgentOther_PhoneOffhook",
+    "AgentEvent_Ringing",
+];
+
+/// What an agent hears when it leaves its only call and becomes idle again.
+pub(crate) const LEFT_CALL: [&str; 3] = ["AgentEvent_Call_Release", "AgentOther_PhoneRelease", "AgentState_Ready"];
+
 /// The `eventType` of each event, in order.
 pub(crate) fn types(events: &[Value]) -> Vec<&str> {
     events.iter().map(|e| e["eventType"].as_str().unwrap()).collect()

@@ -9,7 +9,7 @@ use ccgw_core::{AgentProfile, PhoneNumber, Role, SkillGrant, SkillId, SkillLevel
 use ccgw_store::{NewAgent, VdnRecord};
 use serde_json::{Value, json};
 
-use crate::helpers::{PASSWORD, TestApp, TestOpts, record_of, retcode, spawn_app, types};
+use crate::helpers::{LEFT_CALL, OFFERED, PASSWORD, TestApp, TestOpts, record_of, retcode, spawn_app, types};
 
 const CUSTOMER: &str = "13800000000";
 const NUMBER: &str = "5551234";
@@ -62,7 +62,7 @@ async fn snatchpickup_connects_the_picking_agent_and_withdraws_the_offer() {
         json!({"caller": CUSTOMER, "callid": callid, "called": "4000", "feature": "0", "type": "main", "mediaAbility": "1"})
     );
     let withdrawn = app.events(101, &ringing, 3).await;
-    assert_eq!(types(&withdrawn), ["AgentEvent_Call_Release", "AgentOther_PhoneRelease", "AgentState_Ready"]);
+    assert_eq!(types(&withdrawn), LEFT_CALL);
     assert_eq!(withdrawn[0]["content"], json!(callid));
     assert_eq!(withdrawn[1]["content"], json!({"phoneState": 3}));
     app.assert_no_event(101, &ringing).await;
@@ -191,16 +191,7 @@ async fn requestcall_offers_the_chosen_call_and_the_agent_returns_to_busy() {
         (200, json!({"message": "success", "retcode": "0", "result": {}}))
     );
     let offered = app.events(101, &guid, 5).await;
-    assert_eq!(
-        types(&offered),
-        [
-            "AgentEvent_Incoming_CallInfo",
-            "AgentState_Busy",
-            "AgentOther_PhoneAlerting",
-            "AgentOther_PhoneOffhook",
-            "AgentEvent_Ringing"
-        ]
-    );
+    assert_eq!(types(&offered), OFFERED);
     assert_eq!(offered[4]["content"]["callid"], json!(second), "the chosen call, not the head of the queue");
     assert_eq!(retcode(&app, "PUT", "voicecall/101/answer", &guid, None).await, "0");
     assert_eq!(app.event_types(101, &guid, 2).await, ["AgentEvent_Customer_Alerting", "AgentEvent_Talking"]);

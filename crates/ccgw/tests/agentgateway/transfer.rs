@@ -8,7 +8,7 @@ use std::time::Duration;
 
 use serde_json::{Value, json};
 
-use crate::helpers::{TestApp, TestOpts, record_of, retcode, sim_calls, spawn_app, types};
+use crate::helpers::{LEFT_CALL, OFFERED, TestApp, TestOpts, record_of, retcode, sim_calls, spawn_app, types};
 
 const CUSTOMER: &str = "13800000000";
 const NUMBER: &str = "5551234";
@@ -125,7 +125,7 @@ async fn two_party_help_then_confjoin_makes_a_conference_and_the_help_call_is_jo
     // The helper leaves the conference first; the customer and 101 go on.
     assert_eq!(retcode(&app, "DELETE", "voicecall/102/release", &helper, None).await, "0");
     let left = app.events(102, &helper, 3).await;
-    assert_eq!(types(&left), ["AgentEvent_Call_Release", "AgentOther_PhoneRelease", "AgentState_Ready"]);
+    assert_eq!(types(&left), LEFT_CALL);
     assert_eq!(left[0]["content"], json!(customer));
     assert_eq!(left[1]["content"], json!({"phoneState": 2}));
     let told = app.events(101, &guid, 1).await;
@@ -253,7 +253,7 @@ async fn three_party_help_is_a_conference_when_the_helper_answers_and_disconnect
     assert_eq!(retcode(&app, "POST", "voicecall/101/disconnect/999", &guid, None).await, "200-204");
     assert_eq!(retcode(&app, "POST", "voicecall/101/disconnect/102", &guid, None).await, "0");
     let removed = app.events(102, &helper, 3).await;
-    assert_eq!(types(&removed), ["AgentEvent_Call_Release", "AgentOther_PhoneRelease", "AgentState_Ready"]);
+    assert_eq!(types(&removed), LEFT_CALL);
     assert_eq!(removed[0]["content"], json!(customer));
     assert_eq!(removed[1]["content"], json!({"phoneState": 3}));
     let told = app.events(101, &guid, 1).await;
@@ -275,21 +275,12 @@ async fn blind_transfer_to_a_skill_offers_the_call_there_with_its_new_call_data(
     let body = json!({"devicetype": 1, "address": "2", "mode": 0, "callappdata": "ticket=9"});
     assert_eq!(retcode(&app, "POST", "voicecall/101/transfer", &guid, Some(body)).await, "0");
     let left = app.events(101, &guid, 3).await;
-    assert_eq!(types(&left), ["AgentEvent_Call_Release", "AgentOther_PhoneRelease", "AgentState_Ready"]);
+    assert_eq!(types(&left), LEFT_CALL);
     assert_eq!(left[0]["content"], json!(customer));
     assert_eq!(left[1]["content"], json!({"phoneState": 2}));
 
     let offered = app.events(102, &next, 5).await;
-    assert_eq!(
-        types(&offered),
-        [
-            "AgentEvent_Incoming_CallInfo",
-            "AgentState_Busy",
-            "AgentOther_PhoneAlerting",
-            "AgentOther_PhoneOffhook",
-            "AgentEvent_Ringing"
-        ]
-    );
+    assert_eq!(types(&offered), OFFERED);
     assert_eq!(offered[0]["content"]["callId"], json!(customer));
     assert_eq!(offered[0]["content"]["skillId"], json!(2));
     assert_eq!(offered[0]["content"]["skillName"], json!("VIP"));
@@ -479,7 +470,7 @@ async fn canceltransfer_gives_the_customer_back_from_a_pending_transfer_and_from
 
     assert_eq!(retcode(&app, "POST", "voicecall/101/canceltransfer", &guid, None).await, "0");
     let freed = app.events(102, &next, 3).await;
-    assert_eq!(types(&freed), ["AgentEvent_Call_Release", "AgentOther_PhoneRelease", "AgentState_Ready"]);
+    assert_eq!(types(&freed), LEFT_CALL);
     assert_eq!(freed[0]["content"], json!(customer));
     assert_eq!(freed[1]["content"], json!({"phoneState": 3}));
     let back = app.events(101, &guid, 1).await;
@@ -520,7 +511,7 @@ async fn the_customer_hanging_up_during_a_success_transfer_frees_the_ringing_age
 
     assert_eq!(app.hang_up(&customer).await, 200);
     let freed = app.events(102, &next, 3).await;
-    assert_eq!(types(&freed), ["AgentEvent_Call_Release", "AgentOther_PhoneRelease", "AgentState_Ready"]);
+    assert_eq!(types(&freed), LEFT_CALL);
     assert_eq!(freed[0]["content"], json!(customer));
     assert_eq!(freed[1]["content"], json!({"phoneState": 3}));
     let ended = app.events(101, &guid, 4).await;
