@@ -8,7 +8,7 @@ use std::time::Duration;
 
 use serde_json::{Value, json};
 
-use crate::helpers::{LEFT_CALL, TestApp, TestOpts, retcode, spawn_app, types};
+use crate::helpers::{LEFT_CALL, TestApp, TestOpts, customer_with_101, retcode, spawn_app, types};
 
 async fn result(app: &TestApp, work_no: u32, guid: &str, path: &str) -> Value {
     let answer = app.call("GET", &format!("calldata/{work_no}/{path}"), Some(guid), None).await;
@@ -107,16 +107,6 @@ async fn refused(app: &TestApp, method: &str, path: &str, guid: &str, body: Opti
     let answer = app.call(method, path, Some(guid), body).await;
     assert_eq!(answer.status, 200, "{method} {path}: {}", answer.body);
     (answer.retcode().to_owned(), answer.body)
-}
-
-/// Agent 101 (manual answer) talks with a customer of skill 1; returns its Guid and the call id.
-async fn customer_with_101(app: &TestApp) -> (String, String) {
-    let guid = app.idle_agent(101, json!({})).await;
-    let customer = app.place_call(1).await;
-    app.events(101, &guid, 5).await;
-    assert_eq!(retcode(app, "PUT", "voicecall/101/answer", &guid, None).await, "0");
-    assert_eq!(app.event_types(101, &guid, 2).await, ["AgentEvent_Customer_Alerting", "AgentEvent_Talking"]);
-    (guid, customer)
 }
 
 #[tokio::test]

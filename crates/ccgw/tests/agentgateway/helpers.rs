@@ -309,6 +309,17 @@ pub(crate) async fn start_prepared(data_dir: &std::path::Path, admin_token: &str
     PreparedApp { origin: format!("https://localhost:{port}"), client }
 }
 
+/// Agent 101 (manual answer) signs in and answers a customer of skill 1: its Guid and
+/// the call id, every event so far taken.
+pub(crate) async fn customer_with_101(app: &TestApp) -> (String, String) {
+    let guid = app.idle_agent(101, json!({})).await;
+    let customer = app.place_call(1).await;
+    app.events(101, &guid, 5).await;
+    assert_eq!(retcode(app, "PUT", "voicecall/101/answer", &guid, None).await, "0");
+    assert_eq!(app.event_types(101, &guid, 2).await, ["AgentEvent_Customer_Alerting", "AgentEvent_Talking"]);
+    (guid, customer)
+}
+
 /// What a manual-answer agent hears when a call is offered to it, in order.
 pub(crate) const OFFERED: [&str; 5] = [
     "AgentEvent_Incoming_CallInfo",

@@ -9,7 +9,7 @@ use std::time::Duration;
 use ccgw::config::IvrFlowConfig;
 use serde_json::{Value, json};
 
-use crate::helpers::{LEFT_CALL, OFFERED, TestApp, TestOpts, record_of, retcode, spawn_app, types};
+use crate::helpers::{LEFT_CALL, OFFERED, TestApp, TestOpts, customer_with_101, record_of, retcode, spawn_app, types};
 
 const CUSTOMER: &str = "13800000000";
 /// Flow 1 returns a call after 2 s, flow 2 releases it after 3 s.
@@ -24,17 +24,6 @@ fn short_flows() -> TestOpts {
     let flows =
         vec![flow(1, "Identify caller", RETURNING, 2_000, "return"), flow(2, "Survey", RELEASING, 3_000, "release")];
     TestOpts { ivr_flows: Some(flows), ..TestOpts::default() }
-}
-
-/// Agent 101 talks with a customer of skill 1 (answered by hand). Returns its Guid and
-/// the call id.
-async fn customer_with_101(app: &TestApp) -> (String, String) {
-    let guid = app.idle_agent(101, json!({})).await;
-    let customer = app.place_call(1).await;
-    app.events(101, &guid, 5).await;
-    assert_eq!(retcode(app, "PUT", "voicecall/101/answer", &guid, None).await, "0");
-    assert_eq!(app.event_types(101, &guid, 2).await, ["AgentEvent_Customer_Alerting", "AgentEvent_Talking"]);
-    (guid, customer)
 }
 
 async fn transfer_to_ivr(app: &TestApp, guid: &str, address: &str, mode: u8) -> Value {

@@ -8,7 +8,9 @@ use std::time::Duration;
 
 use serde_json::{Value, json};
 
-use crate::helpers::{LEFT_CALL, OFFERED, TestApp, TestOpts, record_of, retcode, sim_calls, spawn_app, types};
+use crate::helpers::{
+    LEFT_CALL, OFFERED, TestApp, TestOpts, customer_with_101, record_of, retcode, sim_calls, spawn_app, types,
+};
 
 const CUSTOMER: &str = "13800000000";
 const NUMBER: &str = "5551234";
@@ -25,12 +27,8 @@ const LEFT_BOTH_CALLS: [&str; 5] = [
 /// Agent 101 talks with a customer of skill 1 (answered by hand); then agent 102 (skills
 /// 1 and 2, manual answer) signs in and is idle. Returns 101's Guid, 102's Guid and the
 /// customer call's id.
-async fn customer_with_101(app: &TestApp) -> (String, String, String) {
-    let guid = app.idle_agent(101, json!({})).await;
-    let customer = app.place_call(1).await;
-    app.events(101, &guid, 5).await;
-    assert_eq!(retcode(app, "PUT", "voicecall/101/answer", &guid, None).await, "0");
-    assert_eq!(app.event_types(101, &guid, 2).await, ["AgentEvent_Customer_Alerting", "AgentEvent_Talking"]);
+async fn customer_with_101_and_102(app: &TestApp) -> (String, String, String) {
+    let (guid, customer) = customer_with_101(app).await;
     let helper = app.idle_agent(102, json!({})).await;
     (guid, helper, customer)
 }
@@ -76,7 +74,7 @@ fn talking_in(callid: &str, caller: &str, called: &str, feature: &str) -> Value 
 #[tokio::test]
 async fn two_party_help_then_confjoin_makes_a_conference_and_the_help_call_is_joined() {
     let app = spawn_app(TestOpts::default()).await;
-    let (guid, helper, customer) = customer_with_101(&app).await;
+    let (guid, helper, customer) = customer_with_101_and_102(&app).await;
     let help = help_rings(&app, &guid, &helper, &customer, 1).await;
     assert_eq!(
         sim_calls(&app).await,
@@ -150,7 +148,7 @@ async fn two_party_help_then_confjoin_makes_a_conference_and_the_help_call_is_jo
 #[tokio::test]
 async fn the_customer_hanging_up_a_conference_leaves_the_two_agents_talking() {
     let app = spawn_app(TestOpts::default()).await;
-    let (guid, helper, customer) = customer_with_101(&app).await;
+    let (guid, helper, customer) = customer_with_101_and_102(&app).await;
     help_rings(&app, &guid, &helper, &customer, 1).await;
     assert_eq!(retcode(&app, "PUT", "voicecall/102/answer", &helper, None).await, "0");
     app.events(102, &helper, 1).await;
@@ -193,7 +191,7 @@ async fn the_customer_hanging_up_a_conference_leaves_the_two_agents_talking() {
 #[tokio::test]
 async fn connecthold_leaves_the_customer_talking_with_the_helper() {
     let app = spawn_app(TestOpts::default()).await;
-    let (guid, helper, customer) = customer_with_101(&app).await;
+    let (guid, helper, customer) = customer_with_101_and_102(&app).await;
     let help = help_rings(&app, &guid, &helper, &customer, 1).await;
     assert_eq!(retcode(&app, "POST", &format!("voicecall/101/connecthold/{customer}"), &guid, None).await, "200-013");
     assert_eq!(retcode(&app, "PUT", "voicecall/102/answer", &helper, None).await, "0");
@@ -234,7 +232,7 @@ async fn connecthold_leaves_the_customer_talking_with_the_helper() {
 #[tokio::test]
 async fn three_party_help_is_a_conference_when_the_helper_answers_and_disconnect_removes_it() {
     let app = spawn_app(TestOpts::default()).await;
-    let (guid, helper, customer) = customer_with_101(&app).await;
+    let (guid, helper, customer) = customer_with_101_and_102(&app).await;
     let help = help_rings(&app, &guid, &helper, &customer, 2).await;
     assert_eq!(retcode(&app, "PUT", "voicecall/102/answer", &helper, None).await, "0");
     let help_talk = talking_in(&help, "a101", "a102", "52");
@@ -269,7 +267,7 @@ async fn three_party_help_is_a_conference_when_the_helper_answers_and_disconnect
 #[tokio::test]
 async fn blind_transfer_to_a_skill_offers_the_call_there_with_its_new_call_data() {
     let app = spawn_app(TestOpts::default()).await;
-    let (guid, next, customer) = customer_with_101(&app).await;
+    let (guid, next, customer) = customer_with_101_and_102(&app).await;
     // 102 has been idle longer than 101 will be: skill 2 (longest idle first) picks it.
     app.advance(Duration::from_millis(1_000)).await;
     let body = json!({"devicetype": 1, "address": "2", "mode": 0, "callappdata": "ticket=9"});
@@ -309,7 +307,7 @@ async fn blind_transfer_to_a_skill_offers_the_call_there_with_its_new_call_data(
 #[tokio::test]
 async fn a_blind_transfer_to_a_skill_nobody_can_take_overflows_where_it_is_configured_to() {
     let app = spawn_app(TestOpts::default()).await;
-    let (guid, next, customer) = customer_with_101(&app).await;
+    let (guid, next, customer) = customer_with_101_and_102(&app).await;
     // Skill 2 waits at most 30 s, then overflows into skill 1; its agents 101 and 102 are
     // busy (101 after this call), so nobody of skill 2 can take the transferred call. That
     // the call came from skill 1 does not stop the overflow: only overflows may not loop.
@@ -342,7 +340,7 @@ async fn a_blind_transfer_to_a_skill_nobody_can_take_overflows_where_it_is_confi
 #[tokio::test]
 async fn success_transfer_to_an_agent_releases_the_transferring_agent_when_it_answers() {
     let app = spawn_app(TestOpts::default()).await;
-    let (guid, next, customer) = customer_with_101(&app).await;
+    let (guid, next, customer) = customer_with_101_and_102(&app).await;
     let body = json!({"devicetype": 2, "address": "102", "mode": 2, "holdflag": true, "mediaability": 0});
     assert_eq!(retcode(&app, "POST", "voicecall/101/transfer", &guid, Some(body)).await, "0");
     let waiting = app.events(101, &guid, 1).await;
@@ -386,7 +384,7 @@ async fn success_transfer_to_an_agent_releases_the_transferring_agent_when_it_an
 async fn a_success_transfer_nobody_answers_gives_the_customer_back() {
     let opts = TestOpts { ring_timeout_ms: 15_000, ..TestOpts::default() };
     let app = spawn_app(opts).await;
-    let (guid, next, customer) = customer_with_101(&app).await;
+    let (guid, next, customer) = customer_with_101_and_102(&app).await;
     let body = json!({"devicetype": 2, "address": "102", "mode": 2});
     assert_eq!(retcode(&app, "POST", "voicecall/101/transfer", &guid, Some(body)).await, "0");
     app.events(101, &guid, 1).await;
@@ -416,7 +414,7 @@ async fn a_success_transfer_nobody_answers_gives_the_customer_back() {
 #[tokio::test]
 async fn talk_transfer_to_a_number_connects_it_with_the_customer_when_the_agent_hangs_up() {
     let app = spawn_app(TestOpts::default()).await;
-    let (guid, _, customer) = customer_with_101(&app).await;
+    let (guid, _, customer) = customer_with_101_and_102(&app).await;
     let body = json!({"devicetype": 5, "address": NUMBER, "mode": 3, "mediaability": 2});
     assert_eq!(retcode(&app, "POST", "voicecall/101/transfer", &guid, Some(body)).await, "0");
     let dialling = app.events(101, &guid, 2).await;
@@ -462,7 +460,7 @@ async fn talk_transfer_to_a_number_connects_it_with_the_customer_when_the_agent_
 #[tokio::test]
 async fn canceltransfer_gives_the_customer_back_from_a_pending_transfer_and_from_help() {
     let app = spawn_app(TestOpts::default()).await;
-    let (guid, next, customer) = customer_with_101(&app).await;
+    let (guid, next, customer) = customer_with_101_and_102(&app).await;
     let body = json!({"devicetype": 2, "address": "102", "mode": 2});
     assert_eq!(retcode(&app, "POST", "voicecall/101/transfer", &guid, Some(body)).await, "0");
     app.events(101, &guid, 1).await;
@@ -503,7 +501,7 @@ async fn canceltransfer_gives_the_customer_back_from_a_pending_transfer_and_from
 #[tokio::test]
 async fn the_customer_hanging_up_during_a_success_transfer_frees_the_ringing_agent() {
     let app = spawn_app(TestOpts::default()).await;
-    let (guid, next, customer) = customer_with_101(&app).await;
+    let (guid, next, customer) = customer_with_101_and_102(&app).await;
     let body = json!({"devicetype": 2, "address": "102", "mode": 2});
     assert_eq!(retcode(&app, "POST", "voicecall/101/transfer", &guid, Some(body)).await, "0");
     app.events(101, &guid, 1).await;
