@@ -56,7 +56,8 @@ pub fn app(
     MapRequestLayer::new(wire::normalize::collapse_slashes).layer(router).map_response(|r| r)
 }
 
-fn is_huawei(request: &Request) -> bool {
+/// Whether the request is for the Huawei API (its answers follow the Huawei wire rules).
+pub(crate) fn is_huawei(request: &Request) -> bool {
     request.uri().path().starts_with("/agentgateway/")
 }
 

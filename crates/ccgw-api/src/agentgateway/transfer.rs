@@ -15,7 +15,7 @@ use ccgw_engine::AgentAction;
 use serde_json::{Map, Value};
 
 use super::context::{AgentCall, json_object};
-use super::voicecall::{MAX_CALL_DATA, act, caller_field, invalid, media_ability, placed};
+use super::voicecall::{act, call_data, caller_field, invalid, media_ability, placed};
 use crate::state::ApiState;
 use crate::wire::lenient;
 use crate::wire::reply::HuaweiReply;
@@ -29,14 +29,6 @@ pub(crate) fn routes(base: &str) -> Router<ApiState> {
         .route(&at("disconnect/{number}"), post(disconnect))
         .route(&at("transfer"), post(transfer))
         .route(&at("canceltransfer"), post(cancel_transfer))
-}
-
-fn call_data(object: &Map<String, Value>) -> Result<Option<String>, HuaweiReply> {
-    let data = lenient::string(object, "callappdata").map_err(|_| invalid("callappdata must be a string"))?;
-    if data.as_ref().is_some_and(|data| data.len() > MAX_CALL_DATA) {
-        return Err(invalid("callappdata is longer than 16 KiB"));
-    }
-    Ok(data)
 }
 
 /// An integer field with a default when absent.

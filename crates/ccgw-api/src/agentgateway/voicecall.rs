@@ -128,14 +128,18 @@ fn placing_fields(object: &Map<String, Value>) -> Result<Placing, HuaweiReply> {
                 .ok_or_else(|| invalid("skillid is out of range"))?,
         ),
     };
-    let call_data = lenient::string(object, "callappdata")
-        .map_err(|_| invalid("callappdata must be a string"))?
-        .unwrap_or_default();
-    if call_data.len() > MAX_CALL_DATA {
-        return Err(invalid("callappdata is longer than 16 KiB"));
-    }
+    let call_data = call_data(object)?.unwrap_or_default();
     media_ability(object)?;
     Ok(Placing { caller: caller.filter(|c| !c.is_empty()), skill, call_data })
+}
+
+/// `callappdata`, the call data a command gives the call (absent: left as it is).
+pub(super) fn call_data(object: &Map<String, Value>) -> Result<Option<String>, HuaweiReply> {
+    let data = lenient::string(object, "callappdata").map_err(|_| invalid("callappdata must be a string"))?;
+    if data.as_ref().is_some_and(|data| data.len() > MAX_CALL_DATA) {
+        return Err(invalid("callappdata is longer than 16 KiB"));
+    }
+    Ok(data)
 }
 
 /// The call a body describes: `callee` reads who is called, the rest are the fields every

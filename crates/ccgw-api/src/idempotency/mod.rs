@@ -18,6 +18,7 @@ use http::header::AUTHORIZATION;
 use http::{HeaderName, HeaderValue, Method, StatusCode};
 
 use crate::ext::ExtError;
+use crate::is_huawei;
 use crate::state::ApiState;
 use crate::wire::reply::HuaweiReply;
 use cache::{Claim, IdempotencyCache, Scope, StoredResponse};
@@ -50,10 +51,6 @@ fn valid_key(value: &HeaderValue) -> Option<&str> {
     let key = value.to_str().ok()?;
     let visible = key.bytes().all(|byte| byte.is_ascii_graphic());
     (visible && !key.is_empty() && key.len() <= MAX_KEY_LEN).then_some(key)
-}
-
-fn is_huawei(request: &Request) -> bool {
-    request.uri().path().starts_with("/agentgateway/")
 }
 
 /// A refusal in the dialect of the API the request belongs to.
