@@ -53,13 +53,16 @@ impl Center {
 
     /// The calls in one IVR flow, in the order they entered it.
     pub fn calls_in_ivr(&self, vdn: Vdn, flow: IvrId) -> Vec<&Call> {
-        let mut calls: Vec<&Call> =
-            self.calls.values().filter(|call| call.info.vdn == vdn && call.ivr_flow() == Some(flow)).collect();
-        calls.sort_by_key(|call| match call.state {
-            CallState::InIvr { since, .. } => (since, call.seq),
-            CallState::Queued | CallState::Offered { .. } | CallState::Live { .. } => (call.arrived, call.seq),
-        });
-        calls
+        let mut calls: Vec<(Timestamp, u64, &Call)> = (self.calls.values())
+            .filter_map(|call| match call.state {
+                CallState::InIvr { flow: its, since, .. } if its == flow && call.info.vdn == vdn => {
+                    Some((since, call.seq, call))
+                }
+                _ => None,
+            })
+            .collect();
+        calls.sort_by_key(|&(since, seq, _)| (since, seq));
+        calls.into_iter().map(|(_, _, call)| call).collect()
     }
 
     /// Sends the agent's talking call to the flow with `access_code` (known to exist):
