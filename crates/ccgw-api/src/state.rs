@@ -7,7 +7,7 @@ use std::time::Duration;
 
 use ccgw_core::WorkNo;
 use ccgw_engine::{EngineHandle, SimSwitch};
-use ccgw_store::Directory;
+use ccgw_store::SqliteStore;
 
 use crate::idempotency::{IdempotencyKeeper, IdempotencySettings};
 use crate::wire::set_guid::SetGuidCase;
@@ -43,7 +43,7 @@ impl Default for ApiSettings {
 pub struct ApiState {
     pub(crate) engine: EngineHandle,
     pub(crate) sim: Arc<SimSwitch>,
-    pub(crate) directory: Directory,
+    pub(crate) directory: SqliteStore,
     pub(crate) settings: Arc<ApiSettings>,
     pub(crate) set_guid: SetGuidCase,
     pub(crate) signing_in: SignInsInFlight,
@@ -55,7 +55,7 @@ impl ApiState {
     pub async fn new(
         engine: EngineHandle,
         sim: Arc<SimSwitch>,
-        directory: Directory,
+        directory: SqliteStore,
         settings: ApiSettings,
     ) -> std::io::Result<Self> {
         Ok(Self {

@@ -4,15 +4,15 @@ use std::collections::HashMap;
 use std::time::Duration;
 
 use ccgw_core::{AgentProfile, GroupId, SkillGrant, Vdn, WorkNo};
+use ccgw_store_traits::{AgentPatch, NewAgent, StoreError};
 use sqlx::SqliteConnection;
 
 use crate::convert;
-use crate::directory::Directory;
-use crate::error::StoreError;
+use crate::error::db;
 use crate::groups::{group_exists, group_not_found};
 use crate::password::{hash_blocking, verify_blocking};
-use crate::records::{AgentPatch, NewAgent};
 use crate::skills::{skill_exists, skill_not_found};
+use crate::store::SqliteStore;
 use crate::validate::{check_grants, check_name, millis};
 use crate::vdns::{vdn_exists, vdn_not_found};
 
@@ -89,7 +89,8 @@ pub(crate) async fn insert_agent_row(
     .bind(profile.group.map(|group| i64::from(group.get())))
     .bind(wrap_up_ms(profile.work_no, profile.wrap_up)?)
     .execute(conn)
-    .await?;
+    .await
+    .map_err(db)?;
     Ok(())
 }
 
@@ -134,7 +135,8 @@ pub(crate) async fn insert_grants(
             .bind(i64::from(grant.skill.get()))
             .bind(i64::from(grant.level.get()))
             .execute(&mut *conn)
-            .await?;
+            .await
+            .map_err(db)?;
     }
     Ok(())
 }
@@ -144,7 +146,8 @@ async fn load_agent(conn: &mut SqliteConnection, work_no: WorkNo) -> Result<Opti
     let row: Option<AgentRow> = sqlx::query_as(concat!("SELECT ", agent_columns!(), " FROM agents WHERE work_no = ?1"))
         .bind(i64::from(work_no.get()))
         .fetch_optional(&mut *conn)
-        .await?;
+        .await
+        .map_err(db)?;
     let Some(row) = row else {
         return Ok(None);
     };
@@ -152,7 +155,8 @@ async fn load_agent(conn: &mut SqliteConnection, work_no: WorkNo) -> Result<Opti
         sqlx::query_as("SELECT skill_id, level FROM agent_skills WHERE work_no = ?1 ORDER BY skill_id")
             .bind(i64::from(work_no.get()))
             .fetch_all(&mut *conn)
-            .await?;
+            .await
+            .map_err(db)?;
     let skills =
         grants.into_iter().map(|(skill_id, level)| grant_from_row(skill_id, level)).collect::<Result<_, _>>()?;
     agent_from_row(row, skills).map(Some)
@@ -162,7 +166,8 @@ async fn agent_exists(conn: &mut SqliteConnection, work_no: WorkNo) -> Result<bo
     let exists: bool = sqlx::query_scalar("SELECT EXISTS (SELECT 1 FROM agents WHERE work_no = ?1)")
         .bind(i64::from(work_no.get()))
         .fetch_one(conn)
-        .await?;
+        .await
+        .map_err(db)?;
     Ok(exists)
 }
 
@@ -170,14 +175,14 @@ async fn agent_exists(conn: &mut SqliteConnection, work_no: WorkNo) -> Result<bo
 /// work number, each with its skills ordered by skill id. Two queries in one read
 /// transaction, whatever the number of agents.
 pub(crate) async fn list_agents_where(
-    directory: &Directory,
+    directory: &SqliteStore,
     vdn: Option<Vdn>,
     group: Option<GroupId>,
 ) -> Result<Vec<AgentProfile>, StoreError> {
     let vdn = vdn.map(|v| i64::from(v.get()));
     let group = group.map(|g| i64::from(g.get()));
     // One read transaction: agents and grants come from the same snapshot.
-    let mut tx = directory.pool.begin().await?;
+    let mut tx = directory.pool.begin().await.map_err(db)?;
     let agents: Vec<AgentRow> = sqlx::query_as(concat!(
         "SELECT ",
         agent_columns!(),
@@ -188,7 +193,8 @@ pub(crate) async fn list_agents_where(
     .bind(vdn)
     .bind(group)
     .fetch_all(&mut *tx)
-    .await?;
+    .await
+    .map_err(db)?;
     let grants: Vec<GrantRow> = sqlx::query_as(
         "SELECT g.work_no, g.skill_id, g.level FROM agent_skills g JOIN agents a ON a.work_no = g.work_no
          WHERE (?1 IS NULL OR a.vdn = ?1) AND (?2 IS NULL OR a.group_id = ?2)
@@ -197,8 +203,9 @@ pub(crate) async fn list_agents_where(
     .bind(vdn)
     .bind(group)
     .fetch_all(&mut *tx)
-    .await?;
-    tx.commit().await?;
+    .await
+    .map_err(db)?;
+    tx.commit().await.map_err(db)?;
 
     let mut by_agent: HashMap<i64, Vec<SkillGrant>> = HashMap::new();
     for (work_no, skill_id, level) in grants {
@@ -213,7 +220,7 @@ pub(crate) async fn list_agents_where(
         .collect()
 }
 
-impl Directory {
+impl SqliteStore {
     /// Adds an agent with its skills, hashing the password. [`StoreError::Conflict`] if
     /// the work number is taken; [`StoreError::NotFound`] if the VDN, the group or a
     /// granted skill (in that VDN) does not exist. All or nothing.
@@ -223,13 +230,13 @@ impl Directory {
         let hash = hash_blocking(agent.password.clone()).await?;
         let mut tx = self.begin_write().await?;
         insert_new_agent(&mut tx, profile, &hash).await?;
-        tx.commit().await?;
+        tx.commit().await.map_err(db)?;
         Ok(sorted_by_skill(profile.clone()))
     }
 
     /// Adds many agents sharing one password in one transaction, hashing it once: for
     /// load tests, where thousands of agents would otherwise take minutes of argon2.
-    /// Fails as a whole, like [`Directory::create_agent`] for any one of them.
+    /// Fails as a whole, like [`SqliteStore::create_agent`] for any one of them.
     pub async fn create_agents_sharing_password(
         &self,
         profiles: &[AgentProfile],
@@ -243,7 +250,7 @@ impl Directory {
         for profile in profiles {
             insert_new_agent(&mut tx, profile, &hash).await?;
         }
-        tx.commit().await?;
+        tx.commit().await.map_err(db)?;
         Ok(())
     }
 
@@ -255,7 +262,7 @@ impl Directory {
 
     /// One agent with its skills. [`StoreError::NotFound`] if it does not exist.
     pub async fn get_agent(&self, work_no: WorkNo) -> Result<AgentProfile, StoreError> {
-        let mut conn = self.pool.acquire().await?;
+        let mut conn = self.pool.acquire().await.map_err(db)?;
         load_agent(&mut conn, work_no).await?.ok_or_else(|| agent_not_found(work_no))
     }
 
@@ -274,7 +281,8 @@ impl Directory {
         let vdn: Option<i64> = sqlx::query_scalar("SELECT vdn FROM agents WHERE work_no = ?1")
             .bind(i64::from(work_no.get()))
             .fetch_optional(&mut *tx)
-            .await?;
+            .await
+            .map_err(db)?;
         let vdn = convert::vdn(vdn.ok_or_else(|| agent_not_found(work_no))?)?;
         if let Some(group) = patch.group {
             check_group(&mut tx, vdn, group).await?;
@@ -297,16 +305,18 @@ impl Directory {
         .bind(wrap_up.is_some())
         .bind(wrap_up.flatten())
         .execute(&mut *tx)
-        .await?;
+        .await
+        .map_err(db)?;
         if let Some(skills) = &patch.skills {
             sqlx::query("DELETE FROM agent_skills WHERE work_no = ?1")
                 .bind(i64::from(work_no.get()))
                 .execute(&mut *tx)
-                .await?;
+                .await
+                .map_err(db)?;
             insert_grants(&mut tx, work_no, vdn, skills).await?;
         }
         let profile = load_agent(&mut tx, work_no).await?.ok_or_else(|| agent_not_found(work_no))?;
-        tx.commit().await?;
+        tx.commit().await.map_err(db)?;
         Ok(profile)
     }
 
@@ -315,7 +325,8 @@ impl Directory {
         let done = sqlx::query("DELETE FROM agents WHERE work_no = ?1")
             .bind(i64::from(work_no.get()))
             .execute(&self.pool)
-            .await?;
+            .await
+            .map_err(db)?;
         if done.rows_affected() == 0 {
             return Err(agent_not_found(work_no));
         }
@@ -334,7 +345,8 @@ impl Directory {
         .bind(i64::from(work_no.get()))
         .bind(hash)
         .execute(&self.pool)
-        .await?;
+        .await
+        .map_err(db)?;
         if done.rows_affected() == 0 {
             return Err(agent_not_found(work_no));
         }
@@ -347,7 +359,8 @@ impl Directory {
         let hash: Option<String> = sqlx::query_scalar("SELECT password_hash FROM agents WHERE work_no = ?1")
             .bind(i64::from(work_no.get()))
             .fetch_optional(&self.pool)
-            .await?;
+            .await
+            .map_err(db)?;
         if !verify_blocking(hash, password.to_owned()).await? {
             return Err(StoreError::BadCredentials);
         }

@@ -1,67 +1,13 @@
 //! Call records: one row per finished call, written in batches and read back newest
 //! first, page by page.
 
-use ccgw_core::{CallEnd, CallFeature, CallId, CallOutcome, FailReason, NewCall, SkillId, Timestamp, Vdn, WorkNo};
+use ccgw_core::{CallEnd, CallFeature, CallId, CallOutcome, FailReason, NewCall, Timestamp};
+use ccgw_store_traits::{OUTCOME_CODES, RecordPage, RecordQuery, StoreError, StoredCall};
 use sqlx::{QueryBuilder, Sqlite, SqliteConnection};
 
 use crate::convert;
-use crate::directory::Directory;
-use crate::error::{StoreError, is_unique_violation};
-
-/// Every outcome code a record can carry ([`CallOutcome::code`]).
-pub const OUTCOME_CODES: [&str; 10] = CallOutcome::CODES;
-
-/// A finished call as stored: `id` is the record's number, increasing in the order the
-/// records were written.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct StoredCall {
-    pub id: i64,
-    pub end: CallEnd,
-}
-
-/// Which records to read; every filter is optional. Records come newest first (by
-/// arrival time, then by record number).
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct RecordQuery {
-    pub vdn: Option<Vdn>,
-    /// The agent who answered the call, or at whom it rang when the customer hung up.
-    pub agent: Option<WorkNo>,
-    /// An agent who talked in the call, whenever in it (after a transfer, too).
-    pub talked: Option<WorkNo>,
-    /// The skill queue where the call ended.
-    pub skill: Option<SkillId>,
-    /// Calls that arrived at or after this time.
-    pub from: Option<Timestamp>,
-    /// Calls that arrived before this time.
-    pub to: Option<Timestamp>,
-    /// One of [`OUTCOME_CODES`].
-    pub outcome: Option<String>,
-    /// Records to skip.
-    pub offset: u64,
-    /// Records to return at most; capped at [`RecordQuery::MAX_LIMIT`].
-    pub limit: u32,
-}
-
-impl RecordQuery {
-    pub const DEFAULT_LIMIT: u32 = 100;
-    pub const MAX_LIMIT: u32 = 1000;
-}
-
-impl Default for RecordQuery {
-    fn default() -> Self {
-        Self {
-            vdn: None,
-            agent: None,
-            talked: None,
-            skill: None,
-            from: None,
-            to: None,
-            outcome: None,
-            offset: 0,
-            limit: Self::DEFAULT_LIMIT,
-        }
-    }
-}
+use crate::error::{db, db_or_conflict};
+use crate::store::SqliteStore;
 
 /// The columns that describe an outcome besides its code.
 #[derive(Default)]
@@ -234,13 +180,7 @@ async fn insert_record(conn: &mut SqliteConnection, end: &CallEnd) -> Result<(),
     .bind(convert::join_list(&end.talked))
     .execute(conn)
     .await
-    .map_err(|e| {
-        if is_unique_violation(&e) {
-            StoreError::Conflict(format!("Call {} is already recorded.", call.id))
-        } else {
-            e.into()
-        }
-    })?;
+    .map_err(|e| db_or_conflict(e, || format!("Call {} is already recorded.", call.id)))?;
     Ok(())
 }
 
@@ -287,7 +227,27 @@ fn push_filters(sql: &mut QueryBuilder<Sqlite>, query: &RecordQuery) -> Result<(
     Ok(())
 }
 
-impl Directory {
+/// One page of the records that match `query`, on `conn`.
+async fn fetch_page(conn: &mut SqliteConnection, query: &RecordQuery) -> Result<Vec<StoredCall>, StoreError> {
+    let mut sql = QueryBuilder::new(format!("SELECT {RECORD_COLUMNS} FROM call_records"));
+    push_filters(&mut sql, query)?;
+    let limit = query.limit.min(RecordQuery::MAX_LIMIT);
+    let offset = i64::try_from(query.offset).unwrap_or(i64::MAX);
+    sql.push(" ORDER BY arrived_ms DESC, id DESC LIMIT ").push_bind(i64::from(limit));
+    sql.push(" OFFSET ").push_bind(offset);
+    let rows: Vec<RecordRow> = sql.build_query_as().fetch_all(conn).await.map_err(db)?;
+    rows.into_iter().map(from_row).collect()
+}
+
+/// How many records match `query`, on `conn`.
+async fn count_matching(conn: &mut SqliteConnection, query: &RecordQuery) -> Result<u64, StoreError> {
+    let mut sql = QueryBuilder::new("SELECT COUNT(*) FROM call_records");
+    push_filters(&mut sql, query)?;
+    let count: i64 = sql.build_query_scalar().fetch_one(conn).await.map_err(db)?;
+    u64::try_from(count).map_err(|_| StoreError::Corrupt(format!("record count {count} is negative.")))
+}
+
+impl SqliteStore {
     /// Writes the records of finished calls, all in one transaction: all or nothing.
     /// [`StoreError::Conflict`] names the first call that is already recorded (or that
     /// appears twice in `calls`).
@@ -299,35 +259,35 @@ impl Directory {
         for end in calls {
             insert_record(&mut tx, end).await?;
         }
-        tx.commit().await?;
+        tx.commit().await.map_err(db)?;
         Ok(())
     }
 
     /// One page of the records that match `query`, newest first.
     /// [`StoreError::InvalidInput`] for an unknown outcome or a reversed time range.
     pub async fn call_records(&self, query: &RecordQuery) -> Result<Vec<StoredCall>, StoreError> {
-        let mut sql = QueryBuilder::new(format!("SELECT {RECORD_COLUMNS} FROM call_records"));
-        push_filters(&mut sql, query)?;
-        let limit = query.limit.min(RecordQuery::MAX_LIMIT);
-        let offset = i64::try_from(query.offset).unwrap_or(i64::MAX);
-        sql.push(" ORDER BY arrived_ms DESC, id DESC LIMIT ").push_bind(i64::from(limit));
-        sql.push(" OFFSET ").push_bind(offset);
-        let rows: Vec<RecordRow> = sql.build_query_as().fetch_all(&self.pool).await?;
-        rows.into_iter().map(from_row).collect()
+        fetch_page(&mut *self.pool.acquire().await.map_err(db)?, query).await
     }
 
     /// How many records match `query` (its offset and limit aside).
     pub async fn count_call_records(&self, query: &RecordQuery) -> Result<u64, StoreError> {
-        let mut sql = QueryBuilder::new("SELECT COUNT(*) FROM call_records");
-        push_filters(&mut sql, query)?;
-        let count: i64 = sql.build_query_scalar().fetch_one(&self.pool).await?;
-        u64::try_from(count).map_err(|_| StoreError::Corrupt(format!("record count {count} is negative.")))
+        count_matching(&mut *self.pool.acquire().await.map_err(db)?, query).await
+    }
+
+    /// One page of the records that match `query` and their total, both read in one
+    /// transaction so that the total counts the same snapshot the page was cut from.
+    pub async fn record_page(&self, query: &RecordQuery) -> Result<RecordPage, StoreError> {
+        let mut tx = self.pool.begin().await.map_err(db)?;
+        let records = fetch_page(&mut tx, query).await?;
+        let total = count_matching(&mut tx, query).await?;
+        tx.commit().await.map_err(db)?;
+        Ok(RecordPage { records, total })
     }
 }
 
 #[cfg(test)]
 mod tests {
-    use ccgw_core::{EndedBy, PhoneNumber};
+    use ccgw_core::{EndedBy, PhoneNumber, WorkNo};
 
     use super::*;
 

@@ -4,8 +4,7 @@
 use std::time::Duration;
 
 use ccgw_core::{EndedBy, GroupId, PhoneNumber, Role, RoutingPolicy, SkillId, SkillLevel, Timestamp, Vdn, WorkNo};
-
-use crate::error::StoreError;
+use ccgw_store_traits::StoreError;
 
 pub(crate) fn vdn(value: i64) -> Result<Vdn, StoreError> {
     u16::try_from(value)

@@ -1,12 +1,13 @@
 //! Agent group (team) operations. An agent belongs to at most one group of its VDN.
 
 use ccgw_core::{AgentProfile, GroupId, GroupProfile, Vdn};
+use ccgw_store_traits::StoreError;
 use sqlx::SqliteConnection;
 
 use crate::agents::list_agents_where;
 use crate::convert;
-use crate::directory::Directory;
-use crate::error::{StoreError, is_unique_violation};
+use crate::error::{db, db_or_conflict};
+use crate::store::SqliteStore;
 use crate::validate::check_name;
 use crate::vdns::{vdn_exists, vdn_not_found};
 
@@ -26,7 +27,8 @@ pub(crate) async fn group_exists(conn: &mut SqliteConnection, vdn: Vdn, id: Grou
         .bind(i64::from(vdn.get()))
         .bind(i64::from(id.get()))
         .fetch_one(conn)
-        .await?;
+        .await
+        .map_err(db)?;
     Ok(exists)
 }
 
@@ -39,17 +41,11 @@ pub(crate) async fn insert_group_row(conn: &mut SqliteConnection, group: &GroupP
         .bind(&group.name)
         .execute(conn)
         .await
-        .map_err(|e| {
-            if is_unique_violation(&e) {
-                StoreError::Conflict(format!("Group {} already exists in VDN {}.", group.id, group.vdn))
-            } else {
-                e.into()
-            }
-        })?;
+        .map_err(|e| db_or_conflict(e, || format!("Group {} already exists in VDN {}.", group.id, group.vdn)))?;
     Ok(())
 }
 
-impl Directory {
+impl SqliteStore {
     /// Adds an agent group. [`StoreError::Conflict`] if the VDN already has a group with
     /// this id, [`StoreError::NotFound`] if the VDN does not exist.
     pub async fn create_group(&self, group: &GroupProfile) -> Result<(), StoreError> {
@@ -59,7 +55,7 @@ impl Directory {
             return Err(vdn_not_found(group.vdn));
         }
         insert_group_row(&mut tx, group).await?;
-        tx.commit().await?;
+        tx.commit().await.map_err(db)?;
         Ok(())
     }
 
@@ -72,7 +68,8 @@ impl Directory {
         )
         .bind(vdn.map(|v| i64::from(v.get())))
         .fetch_all(&self.pool)
-        .await?;
+        .await
+        .map_err(db)?;
         rows.into_iter().map(from_row).collect()
     }
 
@@ -82,7 +79,8 @@ impl Directory {
             .bind(i64::from(vdn.get()))
             .bind(i64::from(id.get()))
             .fetch_optional(&self.pool)
-            .await?;
+            .await
+            .map_err(db)?;
         row.map(from_row).transpose()?.ok_or_else(|| group_not_found(vdn, id))
     }
 
@@ -97,7 +95,8 @@ impl Directory {
         .bind(i64::from(id.get()))
         .bind(name)
         .fetch_optional(&self.pool)
-        .await?;
+        .await
+        .map_err(db)?;
         row.map(from_row).transpose()?.ok_or_else(|| group_not_found(vdn, id))
     }
 
@@ -112,17 +111,19 @@ impl Directory {
         .bind(i64::from(vdn.get()))
         .bind(i64::from(id.get()))
         .execute(&mut *tx)
-        .await?
+        .await
+        .map_err(db)?
         .rows_affected();
         let done = sqlx::query("DELETE FROM agent_groups WHERE vdn = ?1 AND id = ?2")
             .bind(i64::from(vdn.get()))
             .bind(i64::from(id.get()))
             .execute(&mut *tx)
-            .await?;
+            .await
+            .map_err(db)?;
         if done.rows_affected() == 0 {
             return Err(group_not_found(vdn, id));
         }
-        tx.commit().await?;
+        tx.commit().await.map_err(db)?;
         Ok(released)
     }
 
@@ -132,7 +133,7 @@ impl Directory {
         // The existence check and the listing are separate reads; a group deleted in
         // between lists as empty, which is what a reader just after the delete sees too.
         {
-            let mut conn = self.pool.acquire().await?;
+            let mut conn = self.pool.acquire().await.map_err(db)?;
             if !group_exists(&mut conn, vdn, id).await? {
                 return Err(group_not_found(vdn, id));
             }

@@ -3,29 +3,30 @@
 //! with their granted skills and argon2id password hashes — and the records of finished
 //! calls.
 //!
-//! [`Directory`] is the entry point: [`Directory::open`] opens (or creates) a database
-//! file in WAL mode and applies the embedded migrations. Values go in and come out as
-//! ccgw-core domain types; no sqlx type appears in this crate's API, and every failure
-//! is a [`StoreError`].
+//! [`SqliteStore`] is the entry point: [`SqliteStore::open`] opens (or creates) a
+//! database file in WAL mode and applies the embedded migrations. It implements both
+//! store traits of ccgw-store-traits, [`DirectoryStore`] and [`CallRecordStore`]; the
+//! traits' values and [`StoreError`] are re-exported here for the CLI and tests. No sqlx
+//! type appears in this crate's API.
 
 mod agents;
 mod call_records;
 mod convert;
-mod directory;
 mod error;
 mod groups;
 mod password;
-mod records;
 mod rest_reasons;
 mod seed;
 mod skills;
+mod store;
+mod trait_impls;
 mod validate;
 mod vdns;
 
-pub use call_records::{OUTCOME_CODES, RecordQuery, StoredCall};
-
-pub use directory::Directory;
-pub use error::StoreError;
+pub use ccgw_store_traits::{
+    AgentPatch, CallRecordStore, DirectoryStore, NewAgent, OUTCOME_CODES, RecordPage, RecordQuery, SkillPatch,
+    StoreError, StoredCall, VdnRecord,
+};
 pub use password::{MAX_PASSWORD_LEN, hash_password, random_password, random_token, verify_password_hash};
-pub use records::{AgentPatch, NewAgent, SkillPatch, VdnRecord};
+pub use store::SqliteStore;
 pub use validate::MAX_NAME_LEN;

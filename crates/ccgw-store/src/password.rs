@@ -8,10 +8,9 @@ use std::cell::RefCell;
 
 use argon2::password_hash::{Output, ParamsString, PasswordHash, SaltString};
 use argon2::{Algorithm, Argon2, Block, Params, Version};
+use ccgw_store_traits::StoreError;
 use rand::Rng;
 use rand::distr::Alphanumeric;
-
-use crate::error::StoreError;
 
 /// The longest password accepted, in characters.
 pub const MAX_PASSWORD_LEN: usize = 32;
@@ -169,14 +168,12 @@ where
 }
 
 /// The outcome of a blocking task: a panic in it is propagated as is; a task cancelled
-/// by a shutting-down runtime is reported as a database failure.
+/// by a shutting-down runtime is reported as a backend failure.
 fn joined<T>(outcome: Result<T, tokio::task::JoinError>) -> Result<T, StoreError> {
     match outcome {
         Ok(value) => Ok(value),
         Err(error) if error.is_panic() => std::panic::resume_unwind(error.into_panic()),
-        Err(_) => {
-            Err(StoreError::Db(sqlx::Error::Io(std::io::Error::other("the password hashing task was cancelled"))))
-        }
+        Err(error) => Err(StoreError::backend("the password hashing task was cancelled", error)),
     }
 }
 

@@ -1,11 +1,12 @@
 //! Rest reason operations: the `restcause` codes (1..=255) a VDN's agents may give.
 
 use ccgw_core::{RestReason, Vdn};
+use ccgw_store_traits::StoreError;
 use sqlx::SqliteConnection;
 
 use crate::convert;
-use crate::directory::Directory;
-use crate::error::StoreError;
+use crate::error::db;
+use crate::store::SqliteStore;
 use crate::validate::{check_name, check_rest_code};
 use crate::vdns::{vdn_exists, vdn_not_found};
 
@@ -29,7 +30,8 @@ async fn rest_reason_exists(conn: &mut SqliteConnection, vdn: Vdn, code: u8) -> 
         .bind(i64::from(vdn.get()))
         .bind(i64::from(code))
         .fetch_one(conn)
-        .await?;
+        .await
+        .map_err(db)?;
     Ok(exists)
 }
 
@@ -43,7 +45,8 @@ pub(crate) async fn upsert_rest_reason_row(conn: &mut SqliteConnection, reason: 
     .bind(i64::from(reason.code))
     .bind(&reason.name)
     .execute(conn)
-    .await?;
+    .await
+    .map_err(db)?;
     Ok(())
 }
 
@@ -52,7 +55,7 @@ fn check(reason: &RestReason) -> Result<(), StoreError> {
     check_name("rest reason", &reason.name)
 }
 
-impl Directory {
+impl SqliteStore {
     /// Adds a rest reason. [`StoreError::Conflict`] if the VDN already has this code,
     /// [`StoreError::NotFound`] if the VDN does not exist, [`StoreError::InvalidInput`]
     /// for code 0 or a bad name.
@@ -69,7 +72,7 @@ impl Directory {
             )));
         }
         upsert_rest_reason_row(&mut tx, reason).await?;
-        tx.commit().await?;
+        tx.commit().await.map_err(db)?;
         Ok(())
     }
 
@@ -83,7 +86,7 @@ impl Directory {
         }
         let existed = rest_reason_exists(&mut tx, reason.vdn, reason.code).await?;
         upsert_rest_reason_row(&mut tx, reason).await?;
-        tx.commit().await?;
+        tx.commit().await.map_err(db)?;
         Ok(!existed)
     }
 
@@ -96,7 +99,8 @@ impl Directory {
         )
         .bind(vdn.map(|v| i64::from(v.get())))
         .fetch_all(&self.pool)
-        .await?;
+        .await
+        .map_err(db)?;
         rows.into_iter().map(from_row).collect()
     }
 
@@ -107,7 +111,8 @@ impl Directory {
                 .bind(i64::from(vdn.get()))
                 .bind(i64::from(code))
                 .fetch_optional(&self.pool)
-                .await?;
+                .await
+                .map_err(db)?;
         row.map(from_row).transpose()?.ok_or_else(|| rest_reason_not_found(vdn, code))
     }
 
@@ -117,7 +122,8 @@ impl Directory {
             .bind(i64::from(vdn.get()))
             .bind(i64::from(code))
             .execute(&self.pool)
-            .await?;
+            .await
+            .map_err(db)?;
         if done.rows_affected() == 0 {
             return Err(rest_reason_not_found(vdn, code));
         }

@@ -4,13 +4,14 @@ use ccgw_core::{
     AgentProfile, GroupId, GroupProfile, IdError, PhoneNumber, RestReason, Role, SkillGrant, SkillId, SkillLevel, Vdn,
     WorkNo,
 };
+use ccgw_store_traits::StoreError;
 
 use crate::agents::{insert_agent_row, insert_grants};
-use crate::directory::{Directory, is_empty_on};
-use crate::error::StoreError;
+use crate::error::db;
 use crate::groups::insert_group_row;
 use crate::password::hash_many_blocking;
 use crate::rest_reasons::upsert_rest_reason_row;
+use crate::store::{SqliteStore, is_empty_on};
 
 const DEMO_VDN: u16 = 1;
 const DEMO_VDN_NAME: &str = "Demo";
@@ -77,7 +78,7 @@ fn not_empty() -> StoreError {
     StoreError::Conflict("The directory is not empty; the demo center can only be seeded into an empty one.".into())
 }
 
-impl Directory {
+impl SqliteStore {
     /// Fills an empty directory with the demo center: VDN 1 "Demo" (access code 4000),
     /// skills 1 "General" and 2 "VIP" (longest idle first, no queue limits), agents
     /// 101–120 (phones 70101–70120) all with skill 1, 101–105 also with skill 2, 120 an
@@ -101,7 +102,8 @@ impl Directory {
             .bind(DEMO_VDN_NAME)
             .bind(DEMO_ACCESS_CODE)
             .execute(&mut *tx)
-            .await?;
+            .await
+            .map_err(db)?;
         for (id, name) in DEMO_SKILLS {
             sqlx::query("INSERT INTO skills (vdn, id, name, media_type) VALUES (?1, ?2, ?3, ?4)")
                 .bind(i64::from(DEMO_VDN))
@@ -109,7 +111,8 @@ impl Directory {
                 .bind(name)
                 .bind(DEMO_MEDIA_TYPE)
                 .execute(&mut *tx)
-                .await?;
+                .await
+                .map_err(db)?;
         }
         for group in demo_groups(vdn)? {
             insert_group_row(&mut tx, &group).await?;
@@ -121,7 +124,7 @@ impl Directory {
             insert_agent_row(&mut tx, agent, hash).await?;
             insert_grants(&mut tx, agent.work_no, agent.vdn, &agent.skills).await?;
         }
-        tx.commit().await?;
+        tx.commit().await.map_err(db)?;
         tracing::info!(agents = agents.len(), "seeded the demo center");
         Ok(())
     }

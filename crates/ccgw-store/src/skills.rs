@@ -2,12 +2,12 @@
 //! wrap-up time.
 
 use ccgw_core::{Overflow, QueueLimits, SkillId, SkillProfile, Vdn};
+use ccgw_store_traits::{SkillPatch, StoreError};
 use sqlx::SqliteConnection;
 
 use crate::convert;
-use crate::directory::Directory;
-use crate::error::{StoreError, is_unique_violation};
-use crate::records::SkillPatch;
+use crate::error::{db, db_or_conflict};
+use crate::store::SqliteStore;
 use crate::validate::{check_name, millis};
 use crate::vdns::{vdn_exists, vdn_not_found};
 
@@ -163,7 +163,8 @@ pub(crate) async fn skill_exists(conn: &mut SqliteConnection, vdn: Vdn, id: Skil
         .bind(i64::from(vdn.get()))
         .bind(i64::from(id.get()))
         .fetch_one(conn)
-        .await?;
+        .await
+        .map_err(db)?;
     Ok(exists)
 }
 
@@ -173,7 +174,8 @@ async fn load_skill(conn: &mut SqliteConnection, vdn: Vdn, id: SkillId) -> Resul
             .bind(i64::from(vdn.get()))
             .bind(i64::from(id.get()))
             .fetch_optional(conn)
-            .await?;
+            .await
+            .map_err(db)?;
     row.map(from_row).transpose()
 }
 
@@ -206,7 +208,7 @@ fn patched(mut skill: SkillProfile, patch: &SkillPatch) -> SkillProfile {
     skill
 }
 
-impl Directory {
+impl SqliteStore {
     /// Adds a skill. [`StoreError::Conflict`] if the VDN already has a skill with this
     /// id; [`StoreError::NotFound`] if the VDN or the overflow skill does not exist;
     /// [`StoreError::InvalidInput`] for a bad name, a zero maximum wait or a skill that
@@ -229,14 +231,8 @@ impl Directory {
             )
             .execute(&mut *tx)
             .await
-            .map_err(|e| {
-                if is_unique_violation(&e) {
-                    StoreError::Conflict(format!("Skill {} already exists in VDN {}.", skill.id, skill.vdn))
-                } else {
-                    e.into()
-                }
-            })?;
-        tx.commit().await?;
+            .map_err(|e| db_or_conflict(e, || format!("Skill {} already exists in VDN {}.", skill.id, skill.vdn)))?;
+        tx.commit().await.map_err(db)?;
         Ok(())
     }
 
@@ -251,19 +247,20 @@ impl Directory {
         ))
         .bind(vdn.map(|v| i64::from(v.get())))
         .fetch_all(&self.pool)
-        .await?;
+        .await
+        .map_err(db)?;
         rows.into_iter().map(from_row).collect()
     }
 
     /// One skill. [`StoreError::NotFound`] if it does not exist.
     pub async fn get_skill(&self, vdn: Vdn, id: SkillId) -> Result<SkillProfile, StoreError> {
-        let mut conn = self.pool.acquire().await?;
+        let mut conn = self.pool.acquire().await.map_err(db)?;
         load_skill(&mut conn, vdn, id).await?.ok_or_else(|| skill_not_found(vdn, id))
     }
 
     /// Changes the fields of a skill that `patch` names and returns the result.
     /// [`StoreError::NotFound`] if the skill or a new overflow skill does not exist;
-    /// [`StoreError::InvalidInput`] as for [`Directory::create_skill`]. All or nothing.
+    /// [`StoreError::InvalidInput`] as for [`SqliteStore::create_skill`]. All or nothing.
     pub async fn update_skill(&self, vdn: Vdn, id: SkillId, patch: &SkillPatch) -> Result<SkillProfile, StoreError> {
         let mut tx = self.begin_write().await?;
         let current = load_skill(&mut tx, vdn, id).await?.ok_or_else(|| skill_not_found(vdn, id))?;
@@ -281,8 +278,9 @@ impl Directory {
                 &skill,
             )
             .execute(&mut *tx)
-            .await?;
-        tx.commit().await?;
+            .await
+            .map_err(db)?;
+        tx.commit().await.map_err(db)?;
         Ok(skill)
     }
 
@@ -296,7 +294,8 @@ impl Directory {
                 .bind(i64::from(vdn.get()))
                 .bind(i64::from(id.get()))
                 .fetch_all(&mut *tx)
-                .await?;
+                .await
+                .map_err(db)?;
         if !overflowing.is_empty() {
             let sources = overflowing.iter().map(ToString::to_string).collect::<Vec<_>>().join(", ");
             let (skills, overflows) =
@@ -309,11 +308,12 @@ impl Directory {
             .bind(i64::from(vdn.get()))
             .bind(i64::from(id.get()))
             .execute(&mut *tx)
-            .await?;
+            .await
+            .map_err(db)?;
         if done.rows_affected() == 0 {
             return Err(skill_not_found(vdn, id));
         }
-        tx.commit().await?;
+        tx.commit().await.map_err(db)?;
         Ok(())
     }
 }

@@ -4,8 +4,7 @@ use std::collections::HashSet;
 use std::time::Duration;
 
 use ccgw_core::SkillGrant;
-
-use crate::error::StoreError;
+use ccgw_store_traits::StoreError;
 
 /// The longest VDN, skill or agent name accepted, in characters.
 pub const MAX_NAME_LEN: usize = 64;

@@ -1,12 +1,12 @@
 //! VDN (tenant) operations.
 
 use ccgw_core::Vdn;
+use ccgw_store_traits::{StoreError, VdnRecord};
 use sqlx::SqliteConnection;
 
 use crate::convert;
-use crate::directory::Directory;
-use crate::error::{StoreError, is_unique_violation};
-use crate::records::VdnRecord;
+use crate::error::{db, db_or_conflict};
+use crate::store::SqliteStore;
 use crate::validate::check_name;
 
 type VdnRow = (i64, String, String);
@@ -15,7 +15,7 @@ fn from_row((id, name, access_code): VdnRow) -> Result<VdnRecord, StoreError> {
     Ok(VdnRecord { vdn: convert::vdn(id)?, name, access_code: convert::access_code(&access_code)? })
 }
 
-impl Directory {
+impl SqliteStore {
     /// Adds a VDN. [`StoreError::Conflict`] if one with the same number exists.
     pub async fn create_vdn(&self, vdn: &VdnRecord) -> Result<(), StoreError> {
         check_name("VDN", &vdn.name)?;
@@ -26,20 +26,16 @@ impl Directory {
             .bind(access_code)
             .execute(&self.pool)
             .await
-            .map_err(|e| {
-                if is_unique_violation(&e) {
-                    StoreError::Conflict(format!("VDN {} already exists.", vdn.vdn))
-                } else {
-                    e.into()
-                }
-            })?;
+            .map_err(|e| db_or_conflict(e, || format!("VDN {} already exists.", vdn.vdn)))?;
         Ok(())
     }
 
     /// All VDNs, ordered by number.
     pub async fn list_vdns(&self) -> Result<Vec<VdnRecord>, StoreError> {
-        let rows: Vec<VdnRow> =
-            sqlx::query_as("SELECT id, name, access_code FROM vdns ORDER BY id").fetch_all(&self.pool).await?;
+        let rows: Vec<VdnRow> = sqlx::query_as("SELECT id, name, access_code FROM vdns ORDER BY id")
+            .fetch_all(&self.pool)
+            .await
+            .map_err(db)?;
         rows.into_iter().map(from_row).collect()
     }
 
@@ -48,7 +44,8 @@ impl Directory {
         let row: Option<VdnRow> = sqlx::query_as("SELECT id, name, access_code FROM vdns WHERE id = ?1")
             .bind(i64::from(vdn.get()))
             .fetch_optional(&self.pool)
-            .await?;
+            .await
+            .map_err(db)?;
         row.map(from_row).transpose()?.ok_or_else(|| vdn_not_found(vdn))
     }
 }
@@ -61,6 +58,7 @@ pub(crate) async fn vdn_exists(conn: &mut SqliteConnection, vdn: Vdn) -> Result<
     let exists: bool = sqlx::query_scalar("SELECT EXISTS (SELECT 1 FROM vdns WHERE id = ?1)")
         .bind(i64::from(vdn.get()))
         .fetch_one(conn)
-        .await?;
+        .await
+        .map_err(db)?;
     Ok(exists)
 }

@@ -6,7 +6,7 @@ mod support;
 use std::time::Duration;
 
 use ccgw_core::{Overflow, QueueLimits, RestReason, RoutingPolicy, SkillProfile};
-use ccgw_store::{AgentPatch, Directory, SkillPatch, StoreError};
+use ccgw_store::{AgentPatch, SkillPatch, SqliteStore, StoreError};
 
 use support::*;
 
@@ -163,7 +163,7 @@ async fn a_skill_that_others_overflow_into_cannot_be_deleted() {
 async fn the_schema_itself_refuses_two_overflow_targets() {
     let temp = tempfile::TempDir::new().expect("temp dir");
     let path = temp.path().join("d.db");
-    let dir = Directory::open(&path).await.expect("opens");
+    let dir = SqliteStore::open(&path).await.expect("opens");
     dir.create_vdn(&vdn_record(1, "One", None)).await.expect("VDN");
     dir.create_skill(&skill(1, 1, "General")).await.expect("skill");
     drop(dir);
@@ -316,7 +316,7 @@ async fn rest_reason_mistakes_are_refused() {
 
 #[tokio::test]
 async fn the_demo_seed_has_two_groups_three_rest_reasons_and_plain_skills() {
-    let dir = Directory::open_in_memory().await.expect("opens");
+    let dir = SqliteStore::open_in_memory().await.expect("opens");
     dir.seed_demo("demo-pw").await.expect("seeded");
     assert_eq!(dir.list_groups(None).await.expect("groups"), vec![group(1, 1, "Team A"), group(1, 2, "Team B")]);
     let team_a = dir.agents_in_group(vdn(1), group_id(1)).await.expect("team A");
@@ -363,7 +363,7 @@ async fn a_directory_made_before_these_settings_upgrades_with_defaults() {
         }
         pool.close().await;
     }
-    let dir = Directory::open(&path).await.expect("upgrades");
+    let dir = SqliteStore::open(&path).await.expect("upgrades");
     assert_eq!(dir.get_skill(vdn(1), skill_id(1)).await.expect("skill"), skill(1, 1, "General"));
     let agent = dir.get_agent(work_no(101)).await.expect("agent");
     assert_eq!(agent, ccgw_core::AgentProfile { skills: vec![grant(1, 3)], ..profile(101, 1) });

@@ -3,42 +3,10 @@
 
 mod support;
 
-use ccgw_core::{CallEnd, CallFeature, CallId, CallOutcome, DialFailure, EndedBy, FailReason, NewCall, Timestamp};
-use ccgw_store::{Directory, OUTCOME_CODES, RecordQuery, StoredCall};
+use ccgw_core::{CallEnd, CallFeature, CallId, CallOutcome, DialFailure, EndedBy, FailReason};
+use ccgw_store::{OUTCOME_CODES, RecordQuery, SqliteStore, StoredCall};
 
 use support::*;
-
-fn at(ms: u64) -> Timestamp {
-    Timestamp::from_millis(ms)
-}
-
-/// A call of VDN `vdn_no` that arrived at `arrived` ms in skill `skill` and ended 60 s
-/// later with `outcome`.
-fn call_end(id: &str, vdn_no: u16, skill: u32, arrived: u64, outcome: CallOutcome) -> CallEnd {
-    CallEnd {
-        call: NewCall {
-            id: CallId::parse(id).expect("valid call id"),
-            vdn: vdn(vdn_no),
-            skill: skill_id(skill),
-            caller: "13800000000".into(),
-            called: "4000".into(),
-            call_data: String::new(),
-            media_type: 5,
-            priority: 0,
-        },
-        feature: CallFeature::Inbound,
-        route: vec![skill_id(skill)],
-        arrived: at(arrived),
-        ended: at(arrived + 60_000),
-        // Who talked: the answering agent, then (to carry a list) a transfer target.
-        talked: match outcome {
-            CallOutcome::Answered { agent, .. } => vec![agent, work_no(999)],
-            _ => Vec::new(),
-        },
-        outcome,
-        offered_to: Vec::new(),
-    }
-}
 
 fn answered(agent: u32, at_ms: u64) -> CallOutcome {
     CallOutcome::Answered { agent: work_no(agent), answered_at: at(at_ms), ended_by: EndedBy::Customer }
@@ -50,8 +18,8 @@ fn call_ids(records: &[StoredCall]) -> Vec<&str> {
 
 /// Ten calls, 1-0 … 1-9, arriving 1 s apart; even ones answered by 101 (skill 1), odd
 /// ones abandoned in queue (skill 2), 1-9 in VDN 2.
-async fn directory_with_calls() -> Directory {
-    let dir = Directory::open_in_memory().await.expect("opens");
+async fn directory_with_calls() -> SqliteStore {
+    let dir = SqliteStore::open_in_memory().await.expect("opens");
     let calls: Vec<CallEnd> = (0..10u64)
         .map(|n| {
             let arrived = 1_000_000 + n * 1_000;
@@ -66,7 +34,7 @@ async fn directory_with_calls() -> Directory {
 
 #[tokio::test]
 async fn every_kind_of_record_round_trips_losslessly() {
-    let dir = Directory::open_in_memory().await.expect("opens");
+    let dir = SqliteStore::open_in_memory().await.expect("opens");
     let mut rich = call_end(
         "1700000000-7",
         3,
@@ -158,7 +126,7 @@ async fn records_come_newest_first_and_page_with_offset_and_limit() {
 
 #[tokio::test]
 async fn calls_of_the_same_millisecond_are_ordered_by_record_number() {
-    let dir = Directory::open_in_memory().await.expect("opens");
+    let dir = SqliteStore::open_in_memory().await.expect("opens");
     let same = |id: &str| call_end(id, 1, 1, 500, CallOutcome::NoAgent);
     dir.record_calls(&[same("a-1"), same("a-2")]).await.expect("recorded");
     dir.record_calls(&[same("a-3")]).await.expect("recorded");
@@ -169,7 +137,7 @@ async fn calls_of_the_same_millisecond_are_ordered_by_record_number() {
 
 #[tokio::test]
 async fn the_limit_is_capped_at_a_thousand() {
-    let dir = Directory::open_in_memory().await.expect("opens");
+    let dir = SqliteStore::open_in_memory().await.expect("opens");
     let calls: Vec<CallEnd> =
         (0..1_005u64).map(|n| call_end(&format!("9-{n}"), 1, 1, n, CallOutcome::NoAgent)).collect();
     dir.record_calls(&calls).await.expect("recorded in one batch");
@@ -248,20 +216,20 @@ async fn records_survive_reopening_and_outlive_the_directory_entries_they_name()
     let temp = tempfile::TempDir::new().expect("temp dir");
     let path = temp.path().join("d.db");
     {
-        let dir = Directory::open(&path).await.expect("opens");
+        let dir = SqliteStore::open(&path).await.expect("opens");
         dir.seed_demo("demo-pw").await.expect("seeded");
         dir.record_calls(&[call_end("5-1", 1, 2, 1, answered(101, 2))]).await.expect("recorded");
         dir.delete_agent(work_no(101)).await.expect("agent gone");
         dir.delete_skill(vdn(1), skill_id(2)).await.expect("skill gone");
     }
-    let dir = Directory::open(&path).await.expect("reopens");
+    let dir = SqliteStore::open(&path).await.expect("reopens");
     let read = dir.call_records(&RecordQuery { agent: Some(work_no(101)), ..RecordQuery::default() }).await;
     assert_eq!(read.expect("read")[0].end, call_end("5-1", 1, 2, 1, answered(101, 2)));
 }
 
 #[tokio::test]
 async fn every_way_an_answered_call_ends_is_stored_including_an_ivr_flow_releasing_it() {
-    let dir = Directory::open_in_memory().await.expect("opens");
+    let dir = SqliteStore::open_in_memory().await.expect("opens");
     let ends: Vec<CallEnd> = EndedBy::ALL
         .into_iter()
         .zip(1u64..)

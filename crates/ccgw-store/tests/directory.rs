@@ -3,7 +3,7 @@
 mod support;
 
 use ccgw_core::{AgentProfile, Role, SkillGrant};
-use ccgw_store::{AgentPatch, Directory, SkillPatch, StoreError};
+use ccgw_store::{AgentPatch, SkillPatch, SqliteStore, StoreError};
 
 use support::*;
 
@@ -16,7 +16,7 @@ fn agent_with(number: u32, vdn_no: u16, skills: Vec<SkillGrant>) -> AgentProfile
 
 #[tokio::test]
 async fn a_new_directory_is_empty_and_not_after_a_vdn_is_added() {
-    let dir = Directory::open_in_memory().await.expect("opens");
+    let dir = SqliteStore::open_in_memory().await.expect("opens");
     assert!(dir.is_empty().await.expect("query"));
     dir.create_vdn(&vdn_record(1, "One", None)).await.expect("created");
     assert!(!dir.is_empty().await.expect("query"));
@@ -27,13 +27,13 @@ async fn data_written_to_a_file_is_still_there_after_reopening() {
     let temp = tempfile::TempDir::new().expect("temp dir");
     let path = temp.path().join("directory.db");
     {
-        let dir = Directory::open(&path).await.expect("creates the file");
+        let dir = SqliteStore::open(&path).await.expect("creates the file");
         dir.create_vdn(&vdn_record(1, "One", Some("4000"))).await.expect("VDN");
         dir.create_skill(&skill(1, 1, "General")).await.expect("skill");
         dir.create_agent(&new_agent(agent_with(101, 1, vec![grant(1, 3)]))).await.expect("agent");
     }
     assert!(path.exists());
-    let reopened = Directory::open(&path).await.expect("reopens");
+    let reopened = SqliteStore::open(&path).await.expect("reopens");
     assert_eq!(reopened.get_vdn(vdn(1)).await.expect("VDN"), vdn_record(1, "One", Some("4000")));
     assert_eq!(reopened.get_agent(work_no(101)).await.expect("agent"), agent_with(101, 1, vec![grant(1, 3)]));
     reopened.verify_password(work_no(101), "pw-123").await.expect("password survives");
@@ -43,7 +43,7 @@ async fn data_written_to_a_file_is_still_there_after_reopening() {
 
 #[tokio::test]
 async fn vdns_can_be_created_listed_and_read_back() {
-    let dir = Directory::open_in_memory().await.expect("opens");
+    let dir = SqliteStore::open_in_memory().await.expect("opens");
     dir.create_vdn(&vdn_record(2, "Two", None)).await.expect("VDN 2");
     dir.create_vdn(&vdn_record(1, "One", Some("4000"))).await.expect("VDN 1");
     assert_eq!(
@@ -55,7 +55,7 @@ async fn vdns_can_be_created_listed_and_read_back() {
 
 #[tokio::test]
 async fn creating_an_existing_vdn_is_a_conflict() {
-    let dir = Directory::open_in_memory().await.expect("opens");
+    let dir = SqliteStore::open_in_memory().await.expect("opens");
     dir.create_vdn(&vdn_record(1, "One", None)).await.expect("first");
     let again = dir.create_vdn(&vdn_record(1, "Again", None)).await;
     assert!(matches!(again, Err(StoreError::Conflict(_))), "{again:?}");
@@ -63,7 +63,7 @@ async fn creating_an_existing_vdn_is_a_conflict() {
 
 #[tokio::test]
 async fn reading_an_unknown_vdn_is_not_found() {
-    let dir = Directory::open_in_memory().await.expect("opens");
+    let dir = SqliteStore::open_in_memory().await.expect("opens");
     let missing = dir.get_vdn(vdn(9)).await;
     assert!(matches!(missing, Err(StoreError::NotFound(_))), "{missing:?}");
 }
@@ -345,7 +345,7 @@ async fn empty_and_over_long_passwords_are_refused() {
 async fn the_stored_hash_is_a_salted_argon2id_string_and_not_the_password() {
     let temp = tempfile::TempDir::new().expect("temp dir");
     let path = temp.path().join("directory.db");
-    let dir = Directory::open(&path).await.expect("opens");
+    let dir = SqliteStore::open(&path).await.expect("opens");
     dir.create_vdn(&vdn_record(1, "One", None)).await.expect("VDN");
     for number in [101, 102] {
         dir.create_agent(&new_agent(agent_with(number, 1, vec![]))).await.expect("agent");
@@ -379,7 +379,7 @@ async fn error_messages_never_contain_the_password() {
 
 #[tokio::test]
 async fn the_demo_seed_builds_the_described_center_and_refuses_a_second_seed() {
-    let dir = Directory::open_in_memory().await.expect("opens");
+    let dir = SqliteStore::open_in_memory().await.expect("opens");
     dir.seed_demo("demo-pw").await.expect("seeded");
 
     assert_eq!(dir.list_vdns().await.expect("VDNs"), vec![vdn_record(1, "Demo", Some("4000"))]);
@@ -412,7 +412,7 @@ async fn the_demo_seed_builds_the_described_center_and_refuses_a_second_seed() {
 
 #[tokio::test]
 async fn the_demo_seed_refuses_a_directory_that_already_has_data() {
-    let dir = Directory::open_in_memory().await.expect("opens");
+    let dir = SqliteStore::open_in_memory().await.expect("opens");
     dir.create_vdn(&vdn_record(7, "Mine", None)).await.expect("VDN");
     let refused = dir.seed_demo("demo-pw").await;
     assert!(matches!(refused, Err(StoreError::Conflict(_))), "{refused:?}");
@@ -420,7 +420,7 @@ async fn the_demo_seed_refuses_a_directory_that_already_has_data() {
 
 #[tokio::test]
 async fn clones_of_a_directory_share_the_same_data() {
-    let dir = Directory::open_in_memory().await.expect("opens");
+    let dir = SqliteStore::open_in_memory().await.expect("opens");
     let clone = dir.clone();
     clone.create_vdn(&vdn_record(1, "One", None)).await.expect("VDN");
     assert_eq!(dir.list_vdns().await.expect("list").len(), 1);

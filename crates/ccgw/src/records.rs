@@ -10,7 +10,7 @@ use std::time::Duration;
 
 use ccgw_core::CallEnd;
 use ccgw_engine::CallRecorder;
-use ccgw_store::Directory;
+use ccgw_store::SqliteStore;
 use tokio::sync::mpsc;
 
 /// Records written per transaction at most.
@@ -29,11 +29,11 @@ pub struct RecordWriter {
 
 impl RecordWriter {
     /// Starts the writer task on the current runtime.
-    pub fn start(directory: Directory) -> Arc<Self> {
+    pub fn start(directory: SqliteStore) -> Arc<Self> {
         Self::start_lingering(directory, LINGER)
     }
 
-    fn start_lingering(directory: Directory, linger: Duration) -> Arc<Self> {
+    fn start_lingering(directory: SqliteStore, linger: Duration) -> Arc<Self> {
         let (sender, receiver) = mpsc::unbounded_channel();
         let unwritten = Arc::new(AtomicU64::new(0));
         let transactions = Arc::new(AtomicU64::new(0));
@@ -76,7 +76,7 @@ impl CallRecorder for RecordWriter {
 }
 
 struct Writer {
-    directory: Directory,
+    directory: SqliteStore,
     linger: Duration,
     unwritten: Arc<AtomicU64>,
     transactions: Arc<AtomicU64>,
@@ -104,7 +104,7 @@ impl Writer {
     }
 }
 
-async fn write_batch(directory: &Directory, batch: &[CallEnd]) {
+async fn write_batch(directory: &SqliteStore, batch: &[CallEnd]) {
     let mut attempt = 0;
     loop {
         attempt += 1;
@@ -141,7 +141,7 @@ mod tests {
 
     #[tokio::test]
     async fn calls_ending_within_the_linger_share_one_transaction_and_all_are_written() {
-        let directory = Directory::open_in_memory().await.unwrap();
+        let directory = SqliteStore::open_in_memory().await.unwrap();
         let writer = RecordWriter::start_lingering(directory.clone(), Duration::from_millis(300));
         for n in 0..5 {
             writer.record(ended(n));

@@ -8,7 +8,7 @@ use anyhow::Context;
 use axum::extract::Request;
 use ccgw_api::ApiState;
 use ccgw_engine::{Clock, Engine, EngineHandle, SimSwitch, SystemClock};
-use ccgw_store::Directory;
+use ccgw_store::SqliteStore;
 use hyper::body::Incoming;
 use hyper_util::rt::TokioIo;
 use hyper_util::service::TowerToHyperService;
@@ -46,7 +46,7 @@ pub struct App {
     state: ApiState,
     engine: Engine,
     pub banner: Banner,
-    pub directory: Directory,
+    pub directory: SqliteStore,
     records: Arc<RecordWriter>,
     refresh: tokio::task::JoinHandle<()>,
 }
@@ -57,8 +57,9 @@ const HANDSHAKE_LIMIT: Duration = Duration::from_secs(10);
 impl App {
     pub async fn build(config: Config, hooks: Hooks) -> anyhow::Result<App> {
         secrets::ensure_data_dir(&config.data_dir)?;
-        let directory =
-            Directory::open(&database_path(&config.data_dir)).await.context("while opening the directory database")?;
+        let directory = SqliteStore::open(&database_path(&config.data_dir))
+            .await
+            .context("while opening the directory database")?;
         let (demo_password, demo_note) = seed_demo(&config, &directory).await?;
         let (admin_token, token_source) = secrets::admin_token(config.admin_token.as_deref(), &config.data_dir)?;
         let (acceptor, tls_source) = if config.http {
@@ -128,7 +129,7 @@ const RECORD_DRAIN_LIMIT: Duration = Duration::from_secs(10);
 
 /// Picks up skill edits made outside this process (the CLI writes the database
 /// directly): reloads the skills every `every` and hands changes to the engine.
-async fn refresh_skills(directory: Directory, engine: EngineHandle, every: Duration) {
+async fn refresh_skills(directory: SqliteStore, engine: EngineHandle, every: Duration) {
     let mut known = directory.list_skills(None).await.ok();
     loop {
         tokio::time::sleep(every).await;
@@ -214,7 +215,7 @@ where
 
 /// Seeds the demo center into an empty directory. Returns the password to show (when
 /// this run chose or set it) or a note why nothing was seeded.
-async fn seed_demo(config: &Config, directory: &Directory) -> anyhow::Result<(Option<String>, Option<String>)> {
+async fn seed_demo(config: &Config, directory: &SqliteStore) -> anyhow::Result<(Option<String>, Option<String>)> {
     if !config.demo {
         return Ok((None, None));
     }

@@ -42,7 +42,7 @@ impl From<StoreError> for ExtError {
             StoreError::BadCredentials => {
                 Self::new(StatusCode::UNAUTHORIZED, "bad_credentials", "wrong work number or password")
             }
-            StoreError::Corrupt(_) | StoreError::Db(_) | StoreError::Migrate(_) => {
+            StoreError::Corrupt(_) | StoreError::Backend { .. } => {
                 tracing::error!(error = %error, "directory failure");
                 Self::internal()
             }

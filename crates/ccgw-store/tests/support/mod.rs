@@ -4,9 +4,10 @@
 use std::time::Duration;
 
 use ccgw_core::{
-    AgentProfile, GroupId, GroupProfile, PhoneNumber, Role, SkillGrant, SkillId, SkillLevel, SkillProfile, Vdn, WorkNo,
+    AgentProfile, CallEnd, CallFeature, CallId, CallOutcome, GroupId, GroupProfile, NewCall, PhoneNumber, Role,
+    SkillGrant, SkillId, SkillLevel, SkillProfile, Timestamp, Vdn, WorkNo,
 };
-use ccgw_store::{Directory, NewAgent, VdnRecord};
+use ccgw_store::{NewAgent, SqliteStore, VdnRecord};
 
 pub(crate) fn vdn(n: u16) -> Vdn {
     Vdn::new(n).expect("valid VDN")
@@ -67,14 +68,46 @@ pub(crate) fn vdn_record(n: u16, name: &str, access_code: Option<&str>) -> VdnRe
 
 /// An in-memory directory with VDN 1 (access code 4000) holding skills 1, 2, 3 and VDN 2
 /// holding skill 1.
-pub(crate) async fn directory_with_skills() -> Directory {
-    let dir = Directory::open_in_memory().await.expect("opens");
+pub(crate) async fn directory_with_skills() -> SqliteStore {
+    let dir = SqliteStore::open_in_memory().await.expect("opens");
     dir.create_vdn(&vdn_record(1, "One", Some("4000"))).await.expect("VDN 1");
     dir.create_vdn(&vdn_record(2, "Two", None)).await.expect("VDN 2");
     for (v, id, name) in [(1, 1, "General"), (1, 2, "VIP"), (1, 3, "Sales"), (2, 1, "Other")] {
         dir.create_skill(&skill(v, id, name)).await.expect("skill");
     }
     dir
+}
+
+pub(crate) fn at(ms: u64) -> Timestamp {
+    Timestamp::from_millis(ms)
+}
+
+/// A call of VDN `vdn_no` that arrived at `arrived` ms in skill `skill` and ended 60 s
+/// later with `outcome`.
+pub(crate) fn call_end(id: &str, vdn_no: u16, skill: u32, arrived: u64, outcome: CallOutcome) -> CallEnd {
+    CallEnd {
+        call: NewCall {
+            id: CallId::parse(id).expect("valid call id"),
+            vdn: vdn(vdn_no),
+            skill: skill_id(skill),
+            caller: "13800000000".into(),
+            called: "4000".into(),
+            call_data: String::new(),
+            media_type: 5,
+            priority: 0,
+        },
+        feature: CallFeature::Inbound,
+        route: vec![skill_id(skill)],
+        arrived: at(arrived),
+        ended: at(arrived + 60_000),
+        // Who talked: the answering agent, then (to carry a list) a transfer target.
+        talked: match outcome {
+            CallOutcome::Answered { agent, .. } => vec![agent, work_no(999)],
+            _ => Vec::new(),
+        },
+        outcome,
+        offered_to: Vec::new(),
+    }
 }
 
 /// Asserts that `result` failed with the given variant and a message containing `part`.

@@ -13,7 +13,7 @@ use std::time::Duration;
 
 use anyhow::Context;
 use ccgw_core::{AgentProfile, GroupId, PhoneNumber, Role, SkillGrant, SkillId, SkillLevel, Vdn, WorkNo};
-use ccgw_store::{AgentPatch, Directory, NewAgent, StoreError, VdnRecord};
+use ccgw_store::{AgentPatch, NewAgent, SqliteStore, StoreError, VdnRecord};
 use serde::Serialize;
 
 use super::{emit, table};
@@ -211,10 +211,10 @@ pub async fn run_vdn(command: VdnCommand, data_dir: &Path) -> anyhow::Result<()>
 }
 
 /// Opens (creating if needed) the data directory's database.
-pub(super) async fn open(data_dir: &Path) -> anyhow::Result<Directory> {
+pub(super) async fn open(data_dir: &Path) -> anyhow::Result<SqliteStore> {
     crate::secrets::ensure_data_dir(data_dir)?;
     let path = database_path(data_dir);
-    Directory::open(&path).await.with_context(|| format!("while opening the directory database {}", path.display()))
+    SqliteStore::open(&path).await.with_context(|| format!("while opening the directory database {}", path.display()))
 }
 
 /// Turns a store failure into an error for the operator. The store's own sentences
@@ -225,7 +225,7 @@ pub(super) fn failed(error: StoreError, doing: String) -> anyhow::Error {
         | StoreError::Conflict(_)
         | StoreError::InvalidInput(_)
         | StoreError::BadCredentials => anyhow::anyhow!("{error} (while {doing})"),
-        StoreError::Corrupt(_) | StoreError::Db(_) | StoreError::Migrate(_) => {
+        StoreError::Corrupt(_) | StoreError::Backend { .. } => {
             anyhow::Error::new(error).context(format!("while {doing}"))
         }
     }
@@ -233,7 +233,7 @@ pub(super) fn failed(error: StoreError, doing: String) -> anyhow::Error {
 
 /// Makes sure the VDN exists, creating it with a default name if not. Tells the operator
 /// when it created one.
-pub(super) async fn ensure_vdn(directory: &Directory, vdn: Vdn, out: &mut (dyn Write + Send)) -> anyhow::Result<()> {
+pub(super) async fn ensure_vdn(directory: &SqliteStore, vdn: Vdn, out: &mut (dyn Write + Send)) -> anyhow::Result<()> {
     match directory.get_vdn(vdn).await {
         Ok(_) => return Ok(()),
         Err(StoreError::NotFound(_)) => {}
@@ -270,7 +270,7 @@ fn generated_notice(work_no: WorkNo, generated: Option<&str>) -> String {
 /// Runs an agent subcommand on an open directory, writing the output to `out`.
 pub async fn execute_agent(
     command: AgentCommand,
-    directory: &Directory,
+    directory: &SqliteStore,
     out: &mut (dyn Write + Send),
 ) -> anyhow::Result<()> {
     match command {
@@ -349,7 +349,7 @@ pub async fn execute_agent(
 /// Runs a VDN subcommand on an open directory, writing the output to `out`.
 pub async fn execute_vdn(
     command: VdnCommand,
-    directory: &Directory,
+    directory: &SqliteStore,
     out: &mut (dyn Write + Send),
 ) -> anyhow::Result<()> {
     match command {
@@ -541,13 +541,13 @@ mod tests {
         }
     }
 
-    async fn agent_output(command: AgentCommand, directory: &Directory) -> anyhow::Result<String> {
+    async fn agent_output(command: AgentCommand, directory: &SqliteStore) -> anyhow::Result<String> {
         let mut out = Vec::new();
         execute_agent(command, directory, &mut out).await?;
         Ok(String::from_utf8(out).unwrap())
     }
 
-    async fn skill_output(command: SkillCommand, directory: &Directory) -> anyhow::Result<String> {
+    async fn skill_output(command: SkillCommand, directory: &SqliteStore) -> anyhow::Result<String> {
         let mut out = Vec::new();
         execute_skill(command, directory, &mut out).await?;
         Ok(String::from_utf8(out).unwrap())
@@ -863,7 +863,7 @@ mod tests {
         run_agent(agent(&["agent", "add", "101", "--phone", "70101", "--skills", "1", "--password", "pw"]), &data_dir)
             .await
             .unwrap();
-        let directory = Directory::open(&database_path(&data_dir)).await.unwrap();
+        let directory = SqliteStore::open(&database_path(&data_dir)).await.unwrap();
         let agents = directory.list_agents(None).await.unwrap();
         assert_eq!(agents.len(), 1);
         assert_eq!(agents[0].skills.len(), 1);

@@ -7,7 +7,7 @@ use std::io::Write;
 use std::path::Path;
 
 use ccgw_core::{GroupId, GroupProfile, RestReason, Vdn};
-use ccgw_store::Directory;
+use ccgw_store::SqliteStore;
 use serde::Serialize;
 
 use super::directory::{ensure_vdn, failed, open, parse_group, render};
@@ -116,7 +116,7 @@ pub async fn run_rest_reason(command: RestReasonCommand, data_dir: &Path) -> any
 /// Runs a group subcommand on an open directory, writing the output to `out`.
 pub async fn execute_group(
     command: GroupCommand,
-    directory: &Directory,
+    directory: &SqliteStore,
     out: &mut (dyn Write + Send),
 ) -> anyhow::Result<()> {
     match command {
@@ -163,7 +163,7 @@ pub async fn execute_group(
 /// Runs a rest reason subcommand on an open directory, writing the output to `out`.
 pub async fn execute_rest_reason(
     command: RestReasonCommand,
-    directory: &Directory,
+    directory: &SqliteStore,
     out: &mut (dyn Write + Send),
 ) -> anyhow::Result<()> {
     match command {
@@ -270,21 +270,21 @@ mod tests {
             .command
     }
 
-    async fn group_output(args: &[&str], directory: &Directory) -> anyhow::Result<String> {
+    async fn group_output(args: &[&str], directory: &SqliteStore) -> anyhow::Result<String> {
         let Command::Group(command) = parse(args) else { panic!("not a group command: {args:?}") };
         let mut out = Vec::new();
         execute_group(command, directory, &mut out).await?;
         Ok(String::from_utf8(out).unwrap())
     }
 
-    async fn reason_output(args: &[&str], directory: &Directory) -> anyhow::Result<String> {
+    async fn reason_output(args: &[&str], directory: &SqliteStore) -> anyhow::Result<String> {
         let Command::RestReason(command) = parse(args) else { panic!("not a rest-reason command: {args:?}") };
         let mut out = Vec::new();
         execute_rest_reason(command, directory, &mut out).await?;
         Ok(String::from_utf8(out).unwrap())
     }
 
-    async fn add_agent(args: &[&str], directory: &Directory) {
+    async fn add_agent(args: &[&str], directory: &SqliteStore) {
         let Command::Agent(command) = parse(args) else { panic!("not an agent command") };
         execute_agent(command, directory, &mut Vec::new()).await.unwrap();
     }

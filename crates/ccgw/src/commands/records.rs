@@ -5,7 +5,7 @@ use std::io::Write;
 use std::path::Path;
 
 use ccgw_core::{CallOutcome, SkillId, Timestamp, Vdn, WorkNo};
-use ccgw_store::{Directory, OUTCOME_CODES, RecordQuery, StoredCall};
+use ccgw_store::{OUTCOME_CODES, RecordQuery, SqliteStore, StoredCall};
 use serde::Serialize;
 
 use super::directory::{failed, open, to_json};
@@ -55,7 +55,7 @@ pub async fn run_records(command: RecordsCommand, data_dir: &Path) -> anyhow::Re
 /// Runs a records subcommand on an open directory, writing the output to `out`.
 pub async fn execute_records(
     command: RecordsCommand,
-    directory: &Directory,
+    directory: &SqliteStore,
     out: &mut (dyn Write + Send),
 ) -> anyhow::Result<()> {
     match command {
@@ -260,7 +260,7 @@ mod tests {
         Cli::try_parse_from(std::iter::once("ccgw").chain(args.iter().copied())).map(|cli| cli.command)
     }
 
-    async fn output(args: &[&str], directory: &Directory) -> anyhow::Result<String> {
+    async fn output(args: &[&str], directory: &SqliteStore) -> anyhow::Result<String> {
         let Command::Records(command) = parse(args).unwrap() else { panic!("not a records command") };
         let mut out = Vec::new();
         execute_records(command, directory, &mut out).await?;
@@ -270,7 +270,7 @@ mod tests {
     /// 2025-01-31 08:00:00 UTC.
     const MORNING: u64 = 1_738_310_400_000;
 
-    async fn directory_with_records() -> (tempfile::TempDir, Directory) {
+    async fn directory_with_records() -> (tempfile::TempDir, SqliteStore) {
         let data_dir = tempfile::tempdir().unwrap();
         let directory = open(data_dir.path()).await.unwrap();
         let answered = CallOutcome::Answered {

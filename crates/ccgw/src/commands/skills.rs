@@ -7,7 +7,7 @@ use std::path::Path;
 use std::time::Duration;
 
 use ccgw_core::{Overflow, PhoneNumber, QueueLimits, RoutingPolicy, SkillId, SkillProfile, Vdn};
-use ccgw_store::{Directory, SkillPatch};
+use ccgw_store::{SkillPatch, SqliteStore};
 use serde::Serialize;
 
 use super::directory::{clearable, ensure_vdn, failed, millis, open, render, span_text};
@@ -157,7 +157,7 @@ pub async fn run_skill(command: SkillCommand, data_dir: &Path) -> anyhow::Result
 /// Runs a skill subcommand on an open directory, writing the output to `out`.
 pub async fn execute_skill(
     command: SkillCommand,
-    directory: &Directory,
+    directory: &SqliteStore,
     out: &mut (dyn Write + Send),
 ) -> anyhow::Result<()> {
     match command {
@@ -298,7 +298,7 @@ mod tests {
         }
     }
 
-    async fn skill_output(command: SkillCommand, directory: &Directory) -> anyhow::Result<String> {
+    async fn skill_output(command: SkillCommand, directory: &SqliteStore) -> anyhow::Result<String> {
         let mut out = Vec::new();
         execute_skill(command, directory, &mut out).await?;
         Ok(String::from_utf8(out).unwrap())

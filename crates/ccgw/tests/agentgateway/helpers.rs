@@ -137,9 +137,9 @@ impl TestApp {
     }
 
     /// The gateway's directory database, opened beside the gateway.
-    pub(crate) async fn directory(&self) -> ccgw_store::Directory {
+    pub(crate) async fn directory(&self) -> ccgw_store::SqliteStore {
         let path = ccgw::commands::directory::database_path(self.data_dir.path());
-        ccgw_store::Directory::open(&path).await.expect("directory opens")
+        ccgw_store::SqliteStore::open(&path).await.expect("directory opens")
     }
 
     pub(crate) fn url(&self, path: &str) -> String {

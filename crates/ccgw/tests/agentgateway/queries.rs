@@ -9,7 +9,7 @@ use ccgw_core::{
 };
 use ccgw_core::{Vdn, WorkNo};
 use ccgw_engine::Clock;
-use ccgw_store::{Directory, NewAgent, VdnRecord};
+use ccgw_store::{NewAgent, SqliteStore, VdnRecord};
 use serde_json::{Value, json};
 
 use crate::helpers::{PASSWORD, TestApp, TestOpts, spawn_app, start_prepared};
@@ -469,7 +469,7 @@ struct TwoVdns {
 async fn spawn_two_vdns() -> TwoVdns {
     let _ = rustls::crypto::ring::default_provider().install_default();
     let data_dir = tempfile::tempdir().expect("temp dir");
-    let directory = Directory::open(&ccgw::commands::directory::database_path(data_dir.path())).await.expect("db");
+    let directory = SqliteStore::open(&ccgw::commands::directory::database_path(data_dir.path())).await.expect("db");
     directory.seed_demo(PASSWORD).await.expect("demo");
     let vdn = Vdn::new(2).unwrap();
     let access_code = Some(PhoneNumber::parse("5000").unwrap());

@@ -4,7 +4,7 @@
 use ccgw_core::{
     CallEnd, CallFeature, CallId, CallOutcome, EndedBy, NewCall, PhoneNumber, SkillId, Timestamp, Vdn, WorkNo,
 };
-use ccgw_store::Directory;
+use ccgw_store::SqliteStore;
 use serde_json::{Value, json};
 
 use super::helpers::start_prepared;
@@ -21,7 +21,7 @@ const TOKEN: &str = "records-admin-token-0123456789";
 async fn spawn_with_records(records: &[CallEnd]) -> RecordsApp {
     let _ = rustls::crypto::ring::default_provider().install_default();
     let data_dir = tempfile::tempdir().expect("temp dir");
-    let directory = Directory::open(&ccgw::commands::directory::database_path(data_dir.path())).await.expect("db");
+    let directory = SqliteStore::open(&ccgw::commands::directory::database_path(data_dir.path())).await.expect("db");
     directory.record_calls(records).await.expect("records written");
     let app = start_prepared(data_dir.path(), TOKEN, true).await;
     RecordsApp { base: app.origin, client: app.client, _data_dir: data_dir }
