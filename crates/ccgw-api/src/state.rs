@@ -7,7 +7,7 @@ use std::time::Duration;
 
 use ccgw_core::WorkNo;
 use ccgw_engine::{EngineHandle, SimSwitch};
-use ccgw_store::SqliteStore;
+use ccgw_store_traits::{CallRecordStore, DirectoryStore};
 
 use crate::idempotency::{IdempotencyKeeper, IdempotencySettings};
 use crate::wire::set_guid::SetGuidCase;
@@ -43,7 +43,8 @@ impl Default for ApiSettings {
 pub struct ApiState {
     pub(crate) engine: EngineHandle,
     pub(crate) sim: Arc<SimSwitch>,
-    pub(crate) directory: SqliteStore,
+    pub(crate) directory: Arc<dyn DirectoryStore>,
+    pub(crate) records: Arc<dyn CallRecordStore>,
     pub(crate) settings: Arc<ApiSettings>,
     pub(crate) set_guid: SetGuidCase,
     pub(crate) signing_in: SignInsInFlight,
@@ -55,13 +56,15 @@ impl ApiState {
     pub async fn new(
         engine: EngineHandle,
         sim: Arc<SimSwitch>,
-        directory: SqliteStore,
+        directory: Arc<dyn DirectoryStore>,
+        records: Arc<dyn CallRecordStore>,
         settings: ApiSettings,
     ) -> std::io::Result<Self> {
         Ok(Self {
             engine,
             sim,
             directory,
+            records,
             idempotency: IdempotencyKeeper::new(settings.idempotency),
             settings: Arc::new(settings),
             set_guid: SetGuidCase::capture().await?,

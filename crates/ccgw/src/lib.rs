@@ -5,6 +5,7 @@ pub mod bench;
 pub mod cli;
 pub mod commands;
 pub mod config;
+pub mod data_dir;
 pub mod records;
 pub mod secrets;
 pub mod startup;

@@ -10,7 +10,7 @@ use std::time::Duration;
 
 use ccgw_core::CallEnd;
 use ccgw_engine::CallRecorder;
-use ccgw_store::SqliteStore;
+use ccgw_store::CallRecordStore;
 use tokio::sync::mpsc;
 
 /// Records written per transaction at most.
@@ -28,16 +28,16 @@ pub struct RecordWriter {
 }
 
 impl RecordWriter {
-    /// Starts the writer task on the current runtime.
-    pub fn start(directory: SqliteStore) -> Arc<Self> {
-        Self::start_lingering(directory, LINGER)
+    /// Starts the writer task on the current runtime, writing into `store`.
+    pub fn start(store: Arc<dyn CallRecordStore>) -> Arc<Self> {
+        Self::start_lingering(store, LINGER)
     }
 
-    fn start_lingering(directory: SqliteStore, linger: Duration) -> Arc<Self> {
+    fn start_lingering(store: Arc<dyn CallRecordStore>, linger: Duration) -> Arc<Self> {
         let (sender, receiver) = mpsc::unbounded_channel();
         let unwritten = Arc::new(AtomicU64::new(0));
         let transactions = Arc::new(AtomicU64::new(0));
-        let writer = Writer { directory, linger, unwritten: unwritten.clone(), transactions: transactions.clone() };
+        let writer = Writer { store, linger, unwritten: unwritten.clone(), transactions: transactions.clone() };
         tokio::spawn(writer.run(receiver));
         Arc::new(Self { sender, unwritten, transactions })
     }
@@ -76,7 +76,7 @@ impl CallRecorder for RecordWriter {
 }
 
 struct Writer {
-    directory: SqliteStore,
+    store: Arc<dyn CallRecordStore>,
     linger: Duration,
     unwritten: Arc<AtomicU64>,
     transactions: Arc<AtomicU64>,
@@ -96,7 +96,7 @@ impl Writer {
                 }
             }
             let count = batch.len() as u64;
-            write_batch(&self.directory, &batch).await;
+            write_batch(self.store.as_ref(), &batch).await;
             self.transactions.fetch_add(1, Ordering::AcqRel);
             batch.clear();
             self.unwritten.fetch_sub(count, Ordering::AcqRel);
@@ -104,11 +104,11 @@ impl Writer {
     }
 }
 
-async fn write_batch(directory: &SqliteStore, batch: &[CallEnd]) {
+async fn write_batch(store: &dyn CallRecordStore, batch: &[CallEnd]) {
     let mut attempt = 0;
     loop {
         attempt += 1;
-        match directory.record_calls(batch).await {
+        match store.record_calls(batch).await {
             Ok(()) => return,
             Err(error) if attempt < ATTEMPTS => {
                 tracing::warn!(%error, attempt, records = batch.len(), "writing call records failed; retrying");
@@ -118,7 +118,7 @@ async fn write_batch(directory: &SqliteStore, batch: &[CallEnd]) {
                 // One bad record must not take the rest of its batch with it.
                 tracing::warn!(%error, "writing the batch failed; writing its records one by one");
                 for end in batch {
-                    if let Err(error) = directory.record_calls(std::slice::from_ref(end)).await {
+                    if let Err(error) = store.record_calls(std::slice::from_ref(end)).await {
                         tracing::error!(%error, record = ?end, "call record could not be written");
                     }
                 }
@@ -131,7 +131,7 @@ async fn write_batch(directory: &SqliteStore, batch: &[CallEnd]) {
 #[cfg(test)]
 mod tests {
     use ccgw_core::{CallEnd, CallOutcome};
-    use ccgw_store::RecordQuery;
+    use ccgw_store::{RecordQuery, SqliteStore};
 
     use super::*;
 
@@ -141,20 +141,20 @@ mod tests {
 
     #[tokio::test]
     async fn calls_ending_within_the_linger_share_one_transaction_and_all_are_written() {
-        let directory = SqliteStore::open_in_memory().await.unwrap();
-        let writer = RecordWriter::start_lingering(directory.clone(), Duration::from_millis(300));
+        let store = SqliteStore::open_in_memory().await.unwrap();
+        let writer = RecordWriter::start_lingering(Arc::new(store.clone()), Duration::from_millis(300));
         for n in 0..5 {
             writer.record(ended(n));
             tokio::time::sleep(Duration::from_millis(5)).await;
         }
         assert!(writer.drain(Duration::from_secs(10)).await, "{} unwritten", writer.unwritten());
         assert_eq!(writer.transactions(), 1);
-        assert_eq!(directory.count_call_records(&RecordQuery::default()).await.unwrap(), 5);
+        assert_eq!(store.count_call_records(&RecordQuery::default()).await.unwrap(), 5);
 
         // A record after the batch was written starts a batch of its own.
         writer.record(ended(5));
         assert!(writer.drain(Duration::from_secs(10)).await);
         assert_eq!(writer.transactions(), 2);
-        assert_eq!(directory.count_call_records(&RecordQuery::default()).await.unwrap(), 6);
+        assert_eq!(store.count_call_records(&RecordQuery::default()).await.unwrap(), 6);
     }
 }

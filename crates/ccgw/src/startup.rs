@@ -8,7 +8,7 @@ use anyhow::Context;
 use axum::extract::Request;
 use ccgw_api::ApiState;
 use ccgw_engine::{Clock, Engine, EngineHandle, SimSwitch, SystemClock};
-use ccgw_store::SqliteStore;
+use ccgw_store::{CallRecordStore, DirectoryStore};
 use hyper::body::Incoming;
 use hyper_util::rt::TokioIo;
 use hyper_util::service::TowerToHyperService;
@@ -16,8 +16,8 @@ use tokio::net::{TcpListener, TcpStream};
 use tokio_rustls::TlsAcceptor;
 use tower::ServiceExt;
 
-use crate::commands::directory::database_path;
 use crate::config::Config;
+use crate::data_dir;
 use crate::records::RecordWriter;
 use crate::secrets::{self, TokenSource};
 use crate::tls::{self, TlsSource};
@@ -46,7 +46,7 @@ pub struct App {
     state: ApiState,
     engine: Engine,
     pub banner: Banner,
-    pub directory: SqliteStore,
+    pub directory: Arc<dyn DirectoryStore>,
     records: Arc<RecordWriter>,
     refresh: tokio::task::JoinHandle<()>,
 }
@@ -56,11 +56,12 @@ const HANDSHAKE_LIMIT: Duration = Duration::from_secs(10);
 
 impl App {
     pub async fn build(config: Config, hooks: Hooks) -> anyhow::Result<App> {
-        secrets::ensure_data_dir(&config.data_dir)?;
-        let directory = SqliteStore::open(&database_path(&config.data_dir))
-            .await
-            .context("while opening the directory database")?;
-        let (demo_password, demo_note) = seed_demo(&config, &directory).await?;
+        // One SQLite database behind both store seams; the rest of the gateway sees only
+        // the traits.
+        let database = data_dir::open_database(&config.data_dir).await?;
+        let directory: Arc<dyn DirectoryStore> = Arc::new(database.clone());
+        let call_records: Arc<dyn CallRecordStore> = Arc::new(database);
+        let (demo_password, demo_note) = seed_demo(&config, directory.as_ref()).await?;
         let (admin_token, token_source) = secrets::admin_token(config.admin_token.as_deref(), &config.data_dir)?;
         let (acceptor, tls_source) = if config.http {
             (None, None)
@@ -72,7 +73,7 @@ impl App {
         };
         let clock = hooks.clock.unwrap_or_else(|| Arc::new(SystemClock));
         let skills = directory.list_skills(None).await.context("while loading the skills")?;
-        let records = RecordWriter::start(directory.clone());
+        let records = RecordWriter::start(call_records.clone());
         let sim = config.sim_settings()?;
         let engine = ccgw_engine::start(config.engine_settings()?, clock, skills, records.clone(), sim);
         let refresh = tokio::spawn(refresh_skills(directory.clone(), engine.handle.clone(), config.skill_refresh()));
@@ -80,6 +81,7 @@ impl App {
             engine.handle.clone(),
             engine.sim.clone(),
             directory.clone(),
+            call_records,
             config.api_settings(admin_token.clone()),
         )
         .await
@@ -129,7 +131,7 @@ const RECORD_DRAIN_LIMIT: Duration = Duration::from_secs(10);
 
 /// Picks up skill edits made outside this process (the CLI writes the database
 /// directly): reloads the skills every `every` and hands changes to the engine.
-async fn refresh_skills(directory: SqliteStore, engine: EngineHandle, every: Duration) {
+async fn refresh_skills(directory: Arc<dyn DirectoryStore>, engine: EngineHandle, every: Duration) {
     let mut known = directory.list_skills(None).await.ok();
     loop {
         tokio::time::sleep(every).await;
@@ -215,7 +217,10 @@ where
 
 /// Seeds the demo center into an empty directory. Returns the password to show (when
 /// this run chose or set it) or a note why nothing was seeded.
-async fn seed_demo(config: &Config, directory: &SqliteStore) -> anyhow::Result<(Option<String>, Option<String>)> {
+async fn seed_demo(
+    config: &Config,
+    directory: &dyn DirectoryStore,
+) -> anyhow::Result<(Option<String>, Option<String>)> {
     if !config.demo {
         return Ok((None, None));
     }

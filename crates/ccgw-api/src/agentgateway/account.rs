@@ -13,7 +13,7 @@ use axum::routing::post;
 use ccgw_core::Refusal;
 use ccgw_core::catalog::retcode;
 use ccgw_core::password_policy::{PasswordRule, check_new_password};
-use ccgw_store::StoreError;
+use ccgw_store_traits::StoreError;
 use serde_json::Value;
 
 use super::context::AgentCall;

@@ -30,7 +30,7 @@ use ccgw_core::{
     Agent, AgentProfile, AgentState, CallState, Center, GroupId, GroupProfile, Pending, Refusal, Role, SkillId,
     SkillProfile, SkillSnapshot, Timestamp, Vdn, WorkNo,
 };
-use ccgw_store::StoreError;
+use ccgw_store_traits::StoreError;
 use serde::Serialize;
 use serde_json::Value;
 

@@ -21,7 +21,7 @@ use axum::extract::State;
 use axum::routing::{get, post};
 use ccgw_core::{Refusal, SkillGrant, SkillId, SkillProfile, StateCommand, WorkNo};
 use ccgw_engine::AgentAction;
-use ccgw_store::StoreError;
+use ccgw_store_traits::StoreError;
 use serde::Serialize;
 
 use super::context::AgentCall;

@@ -15,7 +15,7 @@ use axum::Router;
 use axum::extract::State;
 use axum::routing::get;
 use ccgw_core::{CallOutcome, SkillId, Timestamp, WorkNo, days_from_civil};
-use ccgw_store::{RecordQuery, StoredCall};
+use ccgw_store_traits::{RecordQuery, StoredCall};
 use serde::Serialize;
 
 use super::agentgroup::{directory_failure, invalid};
@@ -189,9 +189,8 @@ async fn list(state: &ApiState, call: &AgentCall, own: bool) -> Result<RecordPag
         limit: wanted.limit,
         ..RecordQuery::default()
     };
-    let records = state.directory.call_records(&query).await.map_err(directory_failure)?;
-    let total = state.directory.count_call_records(&query).await.map_err(directory_failure)?;
-    Ok(RecordPage { total, records: records.iter().map(RecordItem::of).collect() })
+    let page = state.records.query_records(&query).await.map_err(directory_failure)?;
+    Ok(RecordPage { total: page.total, records: page.records.iter().map(RecordItem::of).collect() })
 }
 
 async fn vdn_records(State(state): State<ApiState>, call: AgentCall) -> HuaweiReply {

@@ -156,7 +156,7 @@ async fn bulletin(State(state): State<ApiState>, call: AgentCall, body: Bytes) -
     deliver(&state, call, AgentAction::Bulletin { target, content }, false).await
 }
 
-fn directory_failure(error: ccgw_store::StoreError) -> HuaweiReply {
+fn directory_failure(error: ccgw_store_traits::StoreError) -> HuaweiReply {
     tracing::error!(%error, "directory lookup failed");
     HuaweiReply::error(ccgw_core::catalog::retcode::INTERNAL)
 }

@@ -15,7 +15,7 @@ use axum::routing::{delete, get, post, put};
 use ccgw_core::catalog::retcode;
 use ccgw_core::{InitialState, PhoneNumber, Refusal};
 use ccgw_engine::{AgentAction, Reply, SignInRequest};
-use ccgw_store::StoreError;
+use ccgw_store_traits::StoreError;
 use serde::Serialize;
 use serde_json::Value;
 

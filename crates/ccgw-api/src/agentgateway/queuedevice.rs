@@ -19,7 +19,7 @@ use axum::body::Bytes;
 use axum::extract::State;
 use axum::routing::{get, post};
 use ccgw_core::{Overflow, SkillId, SkillProfile, SkillSnapshot, Vdn};
-use ccgw_store::StoreError;
+use ccgw_store_traits::StoreError;
 use serde::Serialize;
 use serde_json::Value;
 

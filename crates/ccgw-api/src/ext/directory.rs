@@ -7,7 +7,7 @@ use axum::extract::{Path, Query, State};
 use ccgw_core::{
     AgentProfile, GroupId, Overflow, QueueLimits, Role, SkillGrant, SkillId, SkillLevel, SkillProfile, Vdn, WorkNo,
 };
-use ccgw_store::{AgentPatch, NewAgent, SkillPatch};
+use ccgw_store_traits::{AgentPatch, NewAgent, SkillPatch};
 use http::StatusCode;
 use serde::{Deserialize, Serialize};
 use serde_json::{Value, json};

@@ -4,7 +4,7 @@
 use axum::Json;
 use axum::response::{IntoResponse, Response};
 use ccgw_engine::SimError;
-use ccgw_store::StoreError;
+use ccgw_store_traits::StoreError;
 use http::StatusCode;
 use serde_json::json;
 

@@ -5,7 +5,7 @@ use axum::Json;
 use axum::extract::rejection::QueryRejection;
 use axum::extract::{Query, State};
 use ccgw_core::{CallOutcome, SkillId, Timestamp};
-use ccgw_store::{RecordQuery, StoredCall};
+use ccgw_store_traits::{RecordQuery, StoredCall};
 use serde::Deserialize;
 use serde_json::{Value, json};
 
@@ -113,7 +113,6 @@ pub(crate) async fn list(
     params: Result<Query<RecordParams>, QueryRejection>,
 ) -> Result<Json<Value>, ExtError> {
     let filter = query(params)?.into_query()?;
-    let records = state.directory.call_records(&filter).await?;
-    let total = state.directory.count_call_records(&filter).await?;
-    Ok(Json(json!({"records": records.iter().map(record_json).collect::<Vec<_>>(), "total": total})))
+    let page = state.records.query_records(&filter).await?;
+    Ok(Json(json!({"records": page.records.iter().map(record_json).collect::<Vec<_>>(), "total": page.total})))
 }

@@ -9,7 +9,7 @@ use std::time::Duration;
 
 use anyhow::{Context, bail};
 use ccgw_core::{AgentProfile, PhoneNumber, Role, SkillGrant, SkillId, SkillLevel, SkillProfile, Vdn, WorkNo};
-use ccgw_store::{SqliteStore, VdnRecord};
+use ccgw_store::VdnRecord;
 
 /// Work number of the first bench agent; the others follow.
 pub(crate) const FIRST_AGENT: u32 = 10_001;
@@ -18,7 +18,7 @@ pub(crate) const PASSWORD: &str = "Bench-pass1";
 /// Creates VDN 1 with `skills` skills and `agents` agents (each serving two skills)
 /// in a new directory under `data_dir`.
 pub(crate) async fn seed(data_dir: &Path, agents: u32, skills: u32) -> anyhow::Result<()> {
-    let directory = SqliteStore::open(&crate::commands::directory::database_path(data_dir)).await?;
+    let directory = crate::data_dir::open_database(data_dir).await?;
     let vdn = Vdn::new(1)?;
     let access_code = Some(PhoneNumber::parse("4000")?);
     directory.create_vdn(&VdnRecord { vdn, name: "Bench".into(), access_code }).await?;

@@ -7,7 +7,7 @@
 
 use std::fmt;
 use std::io::Write;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::str::FromStr;
 use std::time::Duration;
 
@@ -17,14 +17,6 @@ use ccgw_store::{AgentPatch, NewAgent, SqliteStore, StoreError, VdnRecord};
 use serde::Serialize;
 
 use super::{emit, table};
-
-/// File name of the directory database inside the data directory.
-const DATABASE_FILE: &str = "ccgw.db";
-
-/// `<data_dir>/ccgw.db`: the directory database. The server opens the same file.
-pub fn database_path(data_dir: &Path) -> PathBuf {
-    data_dir.join(DATABASE_FILE)
-}
 
 /// A password given on the command line or in `CCGW_AGENT_PASSWORD`. Its `Debug` output
 /// hides the value, so printing the parsed command line never reveals it.
@@ -212,9 +204,7 @@ pub async fn run_vdn(command: VdnCommand, data_dir: &Path) -> anyhow::Result<()>
 
 /// Opens (creating if needed) the data directory's database.
 pub(super) async fn open(data_dir: &Path) -> anyhow::Result<SqliteStore> {
-    crate::secrets::ensure_data_dir(data_dir)?;
-    let path = database_path(data_dir);
-    SqliteStore::open(&path).await.with_context(|| format!("while opening the directory database {}", path.display()))
+    crate::data_dir::open_database(data_dir).await
 }
 
 /// Turns a store failure into an error for the operator. The store's own sentences
@@ -626,7 +616,7 @@ mod tests {
     async fn agents_are_added_listed_given_passwords_and_removed() {
         let data_dir = tempfile::tempdir().unwrap();
         let directory = open(data_dir.path()).await.unwrap();
-        assert!(database_path(data_dir.path()).is_file());
+        assert!(crate::data_dir::database_path(data_dir.path()).is_file());
 
         let text = skill_output(skill(&["skill", "add", "1", "--name", "General"]), &directory).await.unwrap();
         assert!(text.contains("Created VDN 1."), "{text}");
@@ -863,7 +853,7 @@ mod tests {
         run_agent(agent(&["agent", "add", "101", "--phone", "70101", "--skills", "1", "--password", "pw"]), &data_dir)
             .await
             .unwrap();
-        let directory = SqliteStore::open(&database_path(&data_dir)).await.unwrap();
+        let directory = SqliteStore::open(&crate::data_dir::database_path(&data_dir)).await.unwrap();
         let agents = directory.list_agents(None).await.unwrap();
         assert_eq!(agents.len(), 1);
         assert_eq!(agents[0].skills.len(), 1);

@@ -138,7 +138,7 @@ impl TestApp {
 
     /// The gateway's directory database, opened beside the gateway.
     pub(crate) async fn directory(&self) -> ccgw_store::SqliteStore {
-        let path = ccgw::commands::directory::database_path(self.data_dir.path());
+        let path = ccgw::data_dir::database_path(self.data_dir.path());
         ccgw_store::SqliteStore::open(&path).await.expect("directory opens")
     }
 

@@ -469,7 +469,7 @@ struct TwoVdns {
 async fn spawn_two_vdns() -> TwoVdns {
     let _ = rustls::crypto::ring::default_provider().install_default();
     let data_dir = tempfile::tempdir().expect("temp dir");
-    let directory = SqliteStore::open(&ccgw::commands::directory::database_path(data_dir.path())).await.expect("db");
+    let directory = SqliteStore::open(&ccgw::data_dir::database_path(data_dir.path())).await.expect("db");
     directory.seed_demo(PASSWORD).await.expect("demo");
     let vdn = Vdn::new(2).unwrap();
     let access_code = Some(PhoneNumber::parse("5000").unwrap());

@@ -21,7 +21,7 @@ const TOKEN: &str = "records-admin-token-0123456789";
 async fn spawn_with_records(records: &[CallEnd]) -> RecordsApp {
     let _ = rustls::crypto::ring::default_provider().install_default();
     let data_dir = tempfile::tempdir().expect("temp dir");
-    let directory = SqliteStore::open(&ccgw::commands::directory::database_path(data_dir.path())).await.expect("db");
+    let directory = SqliteStore::open(&ccgw::data_dir::database_path(data_dir.path())).await.expect("db");
     directory.record_calls(records).await.expect("records written");
     let app = start_prepared(data_dir.path(), TOKEN, true).await;
     RecordsApp { base: app.origin, client: app.client, _data_dir: data_dir }
