@@ -149,6 +149,9 @@ pub(crate) enum Request {
     /// Runs `query` with no agent (extension API, metrics).
     Inspect(Query),
     ConfigureSkills(Vec<SkillProfile>),
+    /// Fires everything due at the clock's now (switch items, reports, timers) until
+    /// nothing changes, then replies.
+    Settle,
     /// Ends every live call with an outcome, then stops the engine.
     Shutdown,
 }
@@ -163,6 +166,7 @@ impl std::fmt::Debug for Request {
             Request::Query { work_no, .. } => f.debug_struct("Query").field("work_no", work_no).finish(),
             Request::Inspect(_) => f.write_str("Inspect"),
             Request::ConfigureSkills(skills) => f.debug_tuple("ConfigureSkills").field(&skills.len()).finish(),
+            Request::Settle => f.write_str("Settle"),
             Request::Shutdown => f.write_str("Shutdown"),
         }
     }
@@ -242,6 +246,14 @@ impl EngineHandle {
     /// engine: after this returns, no call record is produced any more.
     pub async fn shut_down(&self) -> Result<(), EngineError> {
         self.send(Request::Shutdown).await.map(|_| ())
+    }
+
+    /// Brings the engine up to the clock: the switch fires what is due by now, its
+    /// reports are applied and due timers fire, over and over until nothing changes.
+    /// Returns once that is done, so that a test that moved a `ManualClock` can look
+    /// at the result without waiting in real time.
+    pub async fn settle(&self) -> Result<(), EngineError> {
+        self.send(Request::Settle).await.map(|_| ())
     }
 
     /// Replaces the skill configuration the distribution uses.

@@ -79,6 +79,10 @@ impl Runtime {
                         let _ = reply.send(Ok(Reply::Done));
                         break;
                     }
+                    Some(Envelope { request: Request::Settle, reply }) => {
+                        self.settle(&mut reports);
+                        let _ = reply.send(Ok(Reply::Done));
+                    }
                     Some(envelope) => {
                         let outcome = self.handle(envelope.request);
                         // The handler may have given up (client disconnected); nothing to do then.
@@ -87,7 +91,7 @@ impl Runtime {
                     None => break,
                 },
                 Some(report) = reports.recv() => self.on_report(report),
-                () = async { match sleep { Some(sleep) => sleep.await, None => std::future::pending().await } } => self.fire_due(),
+                () = async { match sleep { Some(sleep) => sleep.await, None => std::future::pending().await } } => { self.fire_due(); }
             }
             self.assert_consistent();
         }
@@ -141,7 +145,7 @@ impl Runtime {
                 Ok(Reply::Done)
             }
             // Taken by the run loop before it gets here.
-            Request::Shutdown => Ok(Reply::Done),
+            Request::Settle | Request::Shutdown => Ok(Reply::Done),
         }
     }
 
@@ -346,8 +350,10 @@ impl Runtime {
         self.apply(fx, now);
     }
 
-    fn fire_due(&mut self) {
+    /// Fires the timers due by now; how many fired.
+    fn fire_due(&mut self) -> usize {
         let now = self.clock.now();
+        let mut fired = 0;
         while let Some(entry) = self.timers.first_entry() {
             if entry.key().0 > now {
                 break;
@@ -355,6 +361,28 @@ impl Runtime {
             let timer = entry.remove();
             let fx = self.center.fire(timer, now);
             self.apply(fx, now);
+            fired += 1;
+        }
+        fired
+    }
+
+    /// Everything due at the clock's now happens before this returns: the switch fires
+    /// its due items, their reports (and any sent earlier) are applied, due timers fire,
+    /// and again, until a round changes nothing. Each round's actions may schedule more
+    /// for now (a far end that answers at once), hence the loop.
+    fn settle(&mut self, reports: &mut mpsc::UnboundedReceiver<TelephonyReport>) {
+        loop {
+            let now = self.clock.now();
+            let mut changed = self.switch.fire_due(now);
+            while let Ok(report) = reports.try_recv() {
+                self.on_report(report);
+                self.assert_consistent();
+                changed += 1;
+            }
+            changed += self.fire_due();
+            if changed == 0 {
+                return;
+            }
         }
     }
 
