@@ -29,10 +29,10 @@ pub use call::{
 pub use center::CallDataField;
 pub use center::QueueChoice;
 pub use center::{
-    BulletinTarget, CallRequest, Callee, Center, CenterSettings, CommandKind, ConsultRequest, DialFailure, Effect,
-    Effects, MAX_DIALLED_LEN, MAX_DIGITS, NoteDelivery, Party, REJECTED_BUSY_REASON, Rule, SignIn, SignOut,
-    SkillCounters, SkillSnapshot, StateCommand, SwitchAction, TRANSITIONS, Timer, TransferMode, TransferRequest,
-    TransferTarget, transition_rule,
+    BulletinTarget, CallRequest, Callee, Center, CenterSettings, Command, CommandKind, ConsultRequest, DialFailure,
+    Effect, Effects, MAX_DIALLED_LEN, MAX_DIGITS, NoteDelivery, Outcome, Party, REJECTED_BUSY_REASON, Rule, SignIn,
+    SignOut, SkillCounters, SkillSnapshot, StateCommand, SwitchAction, TRANSITIONS, Timer, TransferMode,
+    TransferRequest, TransferTarget, transition_rule,
 };
 pub use directory::{
     AgentProfile, GroupId, GroupProfile, Overflow, QueueLimits, RestReason, Role, RoutingPolicy, SkillGrant,

@@ -4,8 +4,7 @@
 use std::sync::Arc;
 
 use ccgw_core::{
-    AgentProfile, BulletinTarget, CallId, CallRequest, Center, ConsultRequest, Guid, InitialState, Note, NoteDelivery,
-    PhoneNumber, QueueChoice, Refusal, SkillGrant, SkillProfile, StateCommand, Timestamp, TransferRequest, WorkNo,
+    AgentProfile, Center, Command, Guid, InitialState, Outcome, PhoneNumber, Refusal, SkillProfile, Timestamp, WorkNo,
 };
 use tokio::sync::{mpsc, oneshot};
 
@@ -30,7 +29,8 @@ pub struct SignedIn {
     pub login_time: Timestamp,
 }
 
-/// What a signed-in agent asks for; every action first passes the Guid check.
+/// A session-level request of a signed-in agent; every action first passes the Guid
+/// check. What the agent asks the center to do is a [`Command`] instead.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum AgentAction {
     /// Event poll: may rotate the Guid.
@@ -39,75 +39,6 @@ pub enum AgentAction {
     Handshake,
     UpdateGuid,
     Status,
-    Logout,
-    ForceLogout {
-        reason: Option<u16>,
-    },
-    Answer {
-        call: Option<CallId>,
-    },
-    Release,
-    /// `saybusy` … `cancelwork`.
-    State(StateCommand),
-    AutoAnswer(bool),
-    AutoEnterIdle(bool),
-    TalkRight(bool),
-    /// `resetskill`: the skills to serve, already narrowed to the configured ones.
-    ResetSkills(Vec<SkillGrant>),
-    /// `sendnotelet` / `sendnoteletex`.
-    SendNote {
-        to: Vec<WorkNo>,
-        content: String,
-    },
-    /// `notifybulletin`.
-    Bulletin {
-        target: BulletinTarget,
-        content: String,
-    },
-    /// Reads (and forgets) the agent's unread notes.
-    TakeNotes,
-    /// `callout`, `callinner`, `callinnerskill`: replies with the new call's id.
-    PlaceCall(CallRequest),
-    Hold,
-    /// `gethold[?callid=]`.
-    Retrieve {
-        call: Option<CallId>,
-    },
-    /// `beginmute` (true) / `endmute` (false).
-    Mute(bool),
-    /// `seconddial`: DTMF digits into the current call.
-    Digits(String),
-    /// `dropcall/{callid}`.
-    DropCall(CallId),
-    PhonePickup,
-    /// `releasephone`: hang up every call.
-    ReleasePhone,
-    /// `innerhelp`: replies with the consultation call's id.
-    Consult(ConsultRequest),
-    /// `confjoin`: the current call and this held call become a conference.
-    Conference(CallId),
-    /// `connecthold/{callid}`: connect the current call with this held call and leave.
-    ConnectHeld(CallId),
-    /// `disconnect/{number}`: release one party of the current call.
-    Disconnect(String),
-    Transfer(TransferRequest),
-    CancelTransfer,
-    /// `snatchpickup?destWorkNo=`: answer the customer call ringing at that agent.
-    SnatchPickup(WorkNo),
-    /// `requestcall/{callid}/{skilltype}`: have that waiting call offered now.
-    RequestCall {
-        call: CallId,
-        queue: QueueChoice,
-    },
-    /// `thirdPartyConfTransmitNum`: DTMF digits, if any, into the agent's three-party call.
-    ConferenceDigits(Option<String>),
-    /// `PUT calldata`, `setcalldataex`, `setcallbusinessdata`: writes on one of the
-    /// agent's calls (its current call when `call` is `None`).
-    SetCallData {
-        call: Option<CallId>,
-        field: ccgw_core::CallDataField,
-        value: String,
-    },
 }
 
 #[derive(Debug, Clone)]
@@ -124,10 +55,8 @@ pub enum Reply {
         in_call: bool,
     },
     SignedIn(SignedIn),
-    Delivery(NoteDelivery),
-    Notes(Vec<Note>),
-    /// The id of a call the agent placed.
-    Placed(CallId),
+    /// What an accepted [`Command`] came to.
+    Outcome(Outcome),
 }
 
 /// A read-only look at the center, run inside the engine task after the Guid check.
@@ -140,6 +69,12 @@ pub(crate) enum Request {
         guid: Option<String>,
         action: AgentAction,
     },
+    /// Applies a command for a signed-in agent that presented a valid Guid.
+    Command {
+        work_no: WorkNo,
+        guid: Option<String>,
+        command: Command,
+    },
     /// Runs `query` for a signed-in agent that presented a valid Guid.
     Query {
         work_no: WorkNo,
@@ -149,6 +84,9 @@ pub(crate) enum Request {
     /// Runs `query` with no agent (extension API, metrics).
     Inspect(Query),
     ConfigureSkills(Vec<SkillProfile>),
+    /// Fires everything due at the clock's now (switch items, reports, timers) until
+    /// nothing changes, then replies.
+    Settle,
     /// Ends every live call with an outcome, then stops the engine.
     Shutdown,
 }
@@ -160,9 +98,13 @@ impl std::fmt::Debug for Request {
             Request::Act { work_no, action, .. } => {
                 f.debug_struct("Act").field("work_no", work_no).field("action", action).finish()
             }
+            Request::Command { work_no, command, .. } => {
+                f.debug_struct("Command").field("work_no", work_no).field("command", command).finish()
+            }
             Request::Query { work_no, .. } => f.debug_struct("Query").field("work_no", work_no).finish(),
             Request::Inspect(_) => f.write_str("Inspect"),
             Request::ConfigureSkills(skills) => f.debug_tuple("ConfigureSkills").field(&skills.len()).finish(),
+            Request::Settle => f.write_str("Settle"),
             Request::Shutdown => f.write_str("Shutdown"),
         }
     }
@@ -209,6 +151,20 @@ impl EngineHandle {
         self.send(Request::Act { work_no, guid, action }).await
     }
 
+    /// Applies `command` for the agent after its Guid check: what it came to, or why
+    /// it was refused.
+    pub async fn command(
+        &self,
+        work_no: WorkNo,
+        guid: Option<String>,
+        command: Command,
+    ) -> Result<Outcome, EngineError> {
+        match self.send(Request::Command { work_no, guid, command }).await? {
+            Reply::Outcome(outcome) => Ok(outcome),
+            _ => Err(EngineError::Stopped),
+        }
+    }
+
     /// Reads the center on behalf of a signed-in agent (after its Guid check). `read`
     /// runs inside the engine task: keep it short, and copy out what it needs.
     pub async fn query<R, F>(&self, work_no: WorkNo, guid: Option<String>, read: F) -> Result<R, EngineError>
@@ -242,6 +198,14 @@ impl EngineHandle {
     /// engine: after this returns, no call record is produced any more.
     pub async fn shut_down(&self) -> Result<(), EngineError> {
         self.send(Request::Shutdown).await.map(|_| ())
+    }
+
+    /// Brings the engine up to the clock: the switch fires what is due by now, its
+    /// reports are applied and due timers fire, over and over until nothing changes.
+    /// Returns once that is done, so that a test that moved a `ManualClock` can look
+    /// at the result without waiting in real time.
+    pub async fn settle(&self) -> Result<(), EngineError> {
+        self.send(Request::Settle).await.map(|_| ())
     }
 
     /// Replaces the skill configuration the distribution uses.

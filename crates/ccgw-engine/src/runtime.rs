@@ -6,7 +6,9 @@ use std::collections::{BTreeMap, HashMap};
 use std::sync::Arc;
 
 use ccgw_core::catalog::state_code;
-use ccgw_core::{Center, Effect, Effects, Guid, Refusal, Seq, SignIn, SignOut, SkillProfile, Timer, Timestamp, WorkNo};
+use ccgw_core::{
+    Center, Command, Effect, Effects, Guid, Outcome, Refusal, Seq, SignIn, SkillProfile, Timer, Timestamp, WorkNo,
+};
 use tokio::sync::mpsc;
 
 use crate::clock::Clock;
@@ -79,6 +81,10 @@ impl Runtime {
                         let _ = reply.send(Ok(Reply::Done));
                         break;
                     }
+                    Some(Envelope { request: Request::Settle, reply }) => {
+                        self.settle(&mut reports);
+                        let _ = reply.send(Ok(Reply::Done));
+                    }
                     Some(envelope) => {
                         let outcome = self.handle(envelope.request);
                         // The handler may have given up (client disconnected); nothing to do then.
@@ -87,7 +93,7 @@ impl Runtime {
                     None => break,
                 },
                 Some(report) = reports.recv() => self.on_report(report),
-                () = async { match sleep { Some(sleep) => sleep.await, None => std::future::pending().await } } => self.fire_due(),
+                () = async { match sleep { Some(sleep) => sleep.await, None => std::future::pending().await } } => { self.fire_due(); }
             }
             self.assert_consistent();
         }
@@ -127,6 +133,7 @@ impl Runtime {
                 Ok(Reply::SignedIn(SignedIn { guid, login_time: now }))
             }
             Request::Act { work_no, guid, action } => self.act(work_no, guid.as_deref(), action, now),
+            Request::Command { work_no, guid, command } => self.command(work_no, guid.as_deref(), command, now),
             Request::Query { work_no, guid, query } => {
                 self.center.authorize(work_no, guid.as_deref(), false, now, || make_guid(self.settings.node))?;
                 query(&self.center, now);
@@ -141,7 +148,7 @@ impl Runtime {
                 Ok(Reply::Done)
             }
             // Taken by the run loop before it gets here.
-            Request::Shutdown => Ok(Reply::Done),
+            Request::Settle | Request::Shutdown => Ok(Reply::Done),
         }
     }
 
@@ -178,140 +185,31 @@ impl Runtime {
                     in_call: state.call().is_some(),
                 })
             }
-            AgentAction::Logout => self.sign_out(work_no, SignOut::Logout, now),
-            AgentAction::ForceLogout { reason } => {
-                self.sign_out(work_no, SignOut::Forced { reason: reason.unwrap_or(0) }, now)
-            }
-            AgentAction::Answer { call } => {
-                let fx = self.center.answer(work_no, call.as_ref(), now);
-                self.applied(fx, now)
-            }
-            AgentAction::Release => {
-                let fx = self.center.release(work_no, now);
-                self.applied(fx, now)
-            }
-            AgentAction::State(command) => {
-                let fx = self.center.change_state(work_no, command, now);
-                self.applied(fx, now)
-            }
-            AgentAction::AutoAnswer(on) => self.center.set_auto_answer(work_no, on).map(|()| Reply::Done),
-            AgentAction::AutoEnterIdle(on) => self.center.set_auto_enter_idle(work_no, on).map(|()| Reply::Done),
-            AgentAction::TalkRight(on) => {
-                let fx = self.center.set_talk_right(work_no, on, now);
-                self.applied(fx, now)
-            }
-            AgentAction::ResetSkills(skills) => {
-                let fx = self.center.reset_skills(work_no, skills, now);
-                self.applied(fx, now)
-            }
-            AgentAction::SendNote { to, content } => {
-                let vdn = self.center.agent(work_no).ok_or(Refusal::NotSignedIn)?.profile().vdn;
-                let (fx, delivery) = self.center.send_note(vdn, Some(work_no), &to, &content, now);
-                self.apply(fx, now);
-                Ok(Reply::Delivery(delivery))
-            }
-            AgentAction::Bulletin { target, content } => {
-                let vdn = self.center.agent(work_no).ok_or(Refusal::NotSignedIn)?.profile().vdn;
-                let (fx, delivery) = self.center.send_bulletin(vdn, work_no, target, &content, now);
-                self.apply(fx, now);
-                Ok(Reply::Delivery(delivery))
-            }
-            AgentAction::TakeNotes => self.center.take_notes(work_no).map(Reply::Notes),
-            AgentAction::PlaceCall(request) => {
-                let id = self.switch.next_call_id();
-                let fx = self.center.place_call(work_no, id.clone(), request, now)?;
-                tracing::info!(%work_no, call_id = %id, "agent placed a call");
-                self.apply(fx, now);
-                Ok(Reply::Placed(id))
-            }
-            AgentAction::Hold => {
-                let fx = self.center.hold(work_no, now);
-                self.applied(fx, now)
-            }
-            AgentAction::Retrieve { call } => {
-                let fx = self.center.retrieve(work_no, call.as_ref(), now);
-                self.applied(fx, now)
-            }
-            AgentAction::Mute(on) => {
-                let fx = self.center.mute(work_no, on, now);
-                self.applied(fx, now)
-            }
-            AgentAction::Digits(digits) => {
-                let fx = self.center.send_digits(work_no, &digits, now);
-                self.applied(fx, now)
-            }
-            AgentAction::DropCall(call) => {
-                let fx = self.center.drop_call(work_no, &call, now);
-                self.applied(fx, now)
-            }
-            AgentAction::PhonePickup => {
-                let fx = self.center.phone_pickup(work_no, now);
-                self.applied(fx, now)
-            }
-            AgentAction::ReleasePhone => {
-                let fx = self.center.release_phone(work_no, now);
-                self.applied(fx, now)
-            }
-            AgentAction::Consult(request) => {
-                let id = self.switch.next_call_id();
-                let fx = self.center.consult(work_no, id.clone(), request, now)?;
-                tracing::info!(%work_no, call_id = %id, "agent asked for help");
-                self.apply(fx, now);
-                Ok(Reply::Placed(id))
-            }
-            AgentAction::Conference(call) => {
-                let fx = self.center.conference(work_no, &call, now);
-                self.applied(fx, now)
-            }
-            AgentAction::ConnectHeld(call) => {
-                let fx = self.center.connect_held(work_no, &call, now);
-                self.applied(fx, now)
-            }
-            AgentAction::Disconnect(number) => {
-                let fx = self.center.disconnect(work_no, &number, now);
-                self.applied(fx, now)
-            }
-            AgentAction::Transfer(request) => {
-                let fx = self.center.transfer(work_no, self.switch.next_call_id(), request, now);
-                self.applied(fx, now)
-            }
-            AgentAction::CancelTransfer => {
-                let fx = self.center.cancel_transfer(work_no, now);
-                self.applied(fx, now)
-            }
-            AgentAction::SnatchPickup(target) => {
-                let fx = self.center.snatch_pickup(work_no, target, now)?;
-                tracing::info!(%work_no, from = %target, "agent picked up a ringing call");
-                self.apply(fx, now);
-                Ok(Reply::Done)
-            }
-            AgentAction::RequestCall { call, queue } => {
-                let fx = self.center.request_call(work_no, &call, queue, now)?;
-                tracing::info!(%work_no, call_id = %call, "agent asked for a waiting call");
-                self.apply(fx, now);
-                Ok(Reply::Done)
-            }
-            AgentAction::ConferenceDigits(digits) => {
-                let fx = self.center.conference_digits(work_no, digits.as_deref(), now);
-                self.applied(fx, now)
-            }
-            AgentAction::SetCallData { call, field, value } => {
-                self.center.set_call_data(work_no, call.as_ref(), field, value).map(|()| Reply::Done)
-            }
         }
     }
 
-    /// Carries out the effects of an accepted command.
-    fn applied(&mut self, fx: Result<Effects, Refusal>, now: Timestamp) -> Result<Reply, Refusal> {
-        self.apply(fx?, now);
-        Ok(Reply::Done)
-    }
-
-    fn sign_out(&mut self, work_no: WorkNo, how: SignOut, now: Timestamp) -> Result<Reply, Refusal> {
-        let fx = self.center.sign_out(work_no, how, now)?;
-        tracing::info!(%work_no, ?how, "agent signed out");
+    /// Every domain command goes through here: Guid check, the center applies it, the
+    /// runtime carries out its effects.
+    fn command(
+        &mut self,
+        work_no: WorkNo,
+        guid: Option<&str>,
+        command: Command,
+        now: Timestamp,
+    ) -> Result<Reply, Refusal> {
+        let node = self.settings.node;
+        self.center.authorize(work_no, guid, false, now, || make_guid(node))?;
+        let signs_out = matches!(command, Command::Logout | Command::ForceLogout { .. });
+        let switch = &self.switch;
+        let (outcome, fx) = self.center.apply(work_no, command, now, &mut || switch.next_call_id())?;
+        if signs_out {
+            tracing::info!(%work_no, "agent signed out");
+        }
+        if let Outcome::Placed(id) = &outcome {
+            tracing::info!(%work_no, call_id = %id, "agent placed a call");
+        }
         self.apply(fx, now);
-        Ok(Reply::Done)
+        Ok(Reply::Outcome(outcome))
     }
 
     /// A poll with the Guid of an ended session may still collect that session's last events.
@@ -346,8 +244,10 @@ impl Runtime {
         self.apply(fx, now);
     }
 
-    fn fire_due(&mut self) {
+    /// Fires the timers due by now; how many fired.
+    fn fire_due(&mut self) -> usize {
         let now = self.clock.now();
+        let mut fired = 0;
         while let Some(entry) = self.timers.first_entry() {
             if entry.key().0 > now {
                 break;
@@ -355,6 +255,28 @@ impl Runtime {
             let timer = entry.remove();
             let fx = self.center.fire(timer, now);
             self.apply(fx, now);
+            fired += 1;
+        }
+        fired
+    }
+
+    /// Everything due at the clock's now happens before this returns: the switch fires
+    /// its due items, their reports (and any sent earlier) are applied, due timers fire,
+    /// and again, until a round changes nothing. Each round's actions may schedule more
+    /// for now (a far end that answers at once), hence the loop.
+    fn settle(&mut self, reports: &mut mpsc::UnboundedReceiver<TelephonyReport>) {
+        loop {
+            let now = self.clock.now();
+            let mut changed = self.switch.fire_due(now);
+            while let Ok(report) = reports.try_recv() {
+                self.on_report(report);
+                self.assert_consistent();
+                changed += 1;
+            }
+            changed += self.fire_due();
+            if changed == 0 {
+                return;
+            }
         }
     }
 

@@ -1,7 +1,7 @@
 //! The telephony boundary. The engine tells a [`Switch`] what to do with calls; the
 //! switch reports what happened on its own time through a [`TelephonyReport`] channel.
 
-use ccgw_core::{CallId, DialFailure, NewCall, SwitchAction, WorkNo};
+use ccgw_core::{CallId, DialFailure, NewCall, SwitchAction, Timestamp, WorkNo};
 
 /// Something the switch observed.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -34,4 +34,12 @@ pub trait Switch: Send + Sync + 'static {
     /// A fresh call id for a call an agent places, from the same sequence as the
     /// switch's own calls so that the two never collide.
     fn next_call_id(&self) -> CallId;
+    /// Does now whatever the switch would do by itself by `now` (scripted outcomes
+    /// waiting on the clock), sending the reports before it returns; the number of
+    /// items fired. Lets the engine settle deterministically after the clock moved
+    /// instead of waiting for the switch's own tasks to wake. A switch that does
+    /// nothing on its own time keeps the default.
+    fn fire_due(&self, _now: Timestamp) -> usize {
+        0
+    }
 }

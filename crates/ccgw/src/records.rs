@@ -2,7 +2,9 @@
 //! waiting; a task writes them in batches (one transaction per batch), lingering briefly
 //! after the first record so that the calls ending meanwhile share its transaction. A batch that
 //! cannot be written is retried, and if it still fails every record in it is logged at
-//! error level in full, so that no outcome disappears without a trace.
+//! error level in full, so that no outcome disappears without a trace. A flush (the
+//! shutdown drain, tests) cuts the linger short and is answered once every record handed
+//! over before it is written.
 
 use std::sync::Arc;
 use std::sync::atomic::{AtomicU64, Ordering};
@@ -11,7 +13,7 @@ use std::time::Duration;
 use ccgw_core::CallEnd;
 use ccgw_engine::CallRecorder;
 use ccgw_store::CallRecordStore;
-use tokio::sync::mpsc;
+use tokio::sync::{mpsc, oneshot};
 
 /// Records written per transaction at most.
 const BATCH: usize = 512;
@@ -22,7 +24,7 @@ const ATTEMPTS: u32 = 3;
 const LINGER: Duration = Duration::from_millis(50);
 
 pub struct RecordWriter {
-    sender: mpsc::UnboundedSender<CallEnd>,
+    sender: mpsc::UnboundedSender<Message>,
     unwritten: Arc<AtomicU64>,
     transactions: Arc<AtomicU64>,
 }
@@ -54,21 +56,30 @@ impl RecordWriter {
 
     /// Waits until every record handed over so far is written, at most `limit`.
     pub async fn drain(&self, limit: Duration) -> bool {
-        let deadline = tokio::time::Instant::now() + limit;
-        while self.unwritten() > 0 {
-            if tokio::time::Instant::now() >= deadline {
-                return false;
-            }
-            tokio::time::sleep(Duration::from_millis(10)).await;
-        }
-        true
+        tokio::time::timeout(limit, self.flush()).await.unwrap_or(false)
     }
+
+    /// Waits until every record handed over before this call is written (or given up on
+    /// and logged); `false` if the writer has stopped.
+    pub async fn flush(&self) -> bool {
+        let (done, written) = oneshot::channel();
+        self.sender.send(Message::Flush(done)).is_ok() && written.await.is_ok()
+    }
+}
+
+// Records are nearly every message: boxing them would cost an allocation each for the
+// sake of the rare flush.
+#[expect(clippy::large_enum_variant)]
+enum Message {
+    Record(CallEnd),
+    /// Answered once the records sent before it are written.
+    Flush(oneshot::Sender<()>),
 }
 
 impl CallRecorder for RecordWriter {
     fn record(&self, end: CallEnd) {
         self.unwritten.fetch_add(1, Ordering::AcqRel);
-        if let Err(mpsc::error::SendError(end)) = self.sender.send(end) {
+        if let Err(mpsc::error::SendError(Message::Record(end))) = self.sender.send(Message::Record(end)) {
             self.unwritten.fetch_sub(1, Ordering::AcqRel);
             tracing::error!(record = ?end, "call record lost: the record writer has stopped");
         }
@@ -83,23 +94,50 @@ struct Writer {
 }
 
 impl Writer {
-    async fn run(self, mut receiver: mpsc::UnboundedReceiver<CallEnd>) {
-        let mut batch = Vec::with_capacity(BATCH);
-        while receiver.recv_many(&mut batch, BATCH).await > 0 {
-            if batch.len() < BATCH {
-                tokio::time::sleep(self.linger).await;
-                while batch.len() < BATCH {
-                    match receiver.try_recv() {
-                        Ok(end) => batch.push(end),
-                        Err(_) => break,
-                    }
+    async fn run(self, mut receiver: mpsc::UnboundedReceiver<Message>) {
+        let mut pending = Pending::default();
+        let mut messages = Vec::with_capacity(BATCH);
+        while receiver.recv_many(&mut messages, BATCH).await > 0 {
+            pending.take(&mut messages);
+            // Linger for more records, unless someone waits for these to be written.
+            let deadline = tokio::time::Instant::now() + self.linger;
+            while pending.flushes.is_empty() && pending.batch.len() < BATCH {
+                let room = BATCH - pending.batch.len();
+                match tokio::time::timeout_at(deadline, receiver.recv_many(&mut messages, room)).await {
+                    Ok(received) if received > 0 => pending.take(&mut messages),
+                    _ => break,
                 }
             }
-            let count = batch.len() as u64;
-            write_batch(self.store.as_ref(), &batch).await;
-            self.transactions.fetch_add(1, Ordering::AcqRel);
-            batch.clear();
-            self.unwritten.fetch_sub(count, Ordering::AcqRel);
+            let count = pending.batch.len() as u64;
+            if count > 0 {
+                write_batch(self.store.as_ref(), &pending.batch).await;
+                self.transactions.fetch_add(1, Ordering::AcqRel);
+                pending.batch.clear();
+                self.unwritten.fetch_sub(count, Ordering::AcqRel);
+            }
+            for flush in pending.flushes.drain(..) {
+                let _ = flush.send(());
+            }
+        }
+    }
+}
+
+/// What the writer has received and not yet dealt with.
+#[derive(Default)]
+struct Pending {
+    batch: Vec<CallEnd>,
+    flushes: Vec<oneshot::Sender<()>>,
+}
+
+impl Pending {
+    /// Messages come in order, so a flush taken here has every record sent before it
+    /// in this batch or an earlier one.
+    fn take(&mut self, messages: &mut Vec<Message>) {
+        for message in messages.drain(..) {
+            match message {
+                Message::Record(end) => self.batch.push(end),
+                Message::Flush(done) => self.flushes.push(done),
+            }
         }
     }
 }
@@ -156,5 +194,20 @@ mod tests {
         assert!(writer.drain(Duration::from_secs(10)).await);
         assert_eq!(writer.transactions(), 2);
         assert_eq!(store.count_call_records(&RecordQuery::default()).await.unwrap(), 6);
+    }
+
+    #[tokio::test]
+    async fn a_flush_is_answered_once_the_records_before_it_are_written_without_waiting_out_the_linger() {
+        let store = SqliteStore::open_in_memory().await.unwrap();
+        // A linger far longer than the test's limit: only the flush can end it in time.
+        let writer = RecordWriter::start_lingering(Arc::new(store.clone()), Duration::from_secs(3_600));
+        assert!(writer.flush().await, "a flush with nothing pending is answered too");
+        for n in 0..3 {
+            writer.record(ended(n));
+        }
+        let flushed = tokio::time::timeout(Duration::from_secs(10), writer.flush()).await;
+        assert_eq!(flushed, Ok(true));
+        assert_eq!(writer.unwritten(), 0);
+        assert_eq!(store.count_call_records(&RecordQuery::default()).await.unwrap(), 3);
     }
 }

@@ -110,6 +110,16 @@ impl App {
         self.engine.sim.clone()
     }
 
+    /// The engine, for tests that settle it after moving a manual clock.
+    pub fn engine(&self) -> EngineHandle {
+        self.engine.handle.clone()
+    }
+
+    /// The record writer, for tests that flush it before reading the records.
+    pub fn records(&self) -> Arc<RecordWriter> {
+        self.records.clone()
+    }
+
     /// Accepts connections until `shutdown` completes.
     pub async fn run_until(self, shutdown: impl std::future::Future<Output = ()>) {
         accept_until(&self.listener, self.acceptor.clone(), ccgw_api::app(self.state.clone()), shutdown).await;

@@ -19,13 +19,13 @@ use std::time::Duration;
 use axum::Router;
 use axum::extract::State;
 use axum::routing::{get, post};
-use ccgw_core::{Refusal, SkillGrant, SkillId, SkillProfile, StateCommand, WorkNo};
-use ccgw_engine::AgentAction;
+use ccgw_core::{Command, Refusal, SkillGrant, SkillId, SkillProfile, StateCommand, WorkNo};
 use ccgw_store_traits::StoreError;
 use serde::Serialize;
 
 use super::context::AgentCall;
 use super::engine_failure;
+use super::voicecall::act;
 use crate::state::ApiState;
 use crate::wire::reply::HuaweiReply;
 
@@ -62,15 +62,8 @@ fn flag(text: Option<&str>, default: bool) -> Option<bool> {
     }
 }
 
-async fn act(state: &ApiState, call: AgentCall, action: AgentAction) -> HuaweiReply {
-    match state.engine.act(call.work_no, call.guid, action).await {
-        Ok(_) => HuaweiReply::success("success", serde_json::json!({})),
-        Err(error) => engine_failure(error),
-    }
-}
-
 async fn command(state: &ApiState, call: AgentCall, command: StateCommand) -> HuaweiReply {
-    act(state, call, AgentAction::State(command)).await
+    act(state, call, Command::State(command)).await
 }
 
 /// `POST saybusy?reason=&prolong=`.
@@ -128,7 +121,7 @@ async fn cancel_work(State(state): State<ApiState>, call: AgentCall) -> HuaweiRe
 /// `POST autoanswer/{isautoanswer}`: the literal `true` means true, anything else false.
 async fn auto_answer(State(state): State<ApiState>, call: AgentCall) -> HuaweiReply {
     let on = call.param("flag") == Some("true");
-    act(&state, call, AgentAction::AutoAnswer(on)).await
+    act(&state, call, Command::AutoAnswer(on)).await
 }
 
 async fn auto_enter_idle(State(state): State<ApiState>, call: AgentCall) -> HuaweiReply {
@@ -137,7 +130,7 @@ async fn auto_enter_idle(State(state): State<ApiState>, call: AgentCall) -> Huaw
         Some("false") => false,
         _ => return invalid("flag must be true or false"),
     };
-    act(&state, call, AgentAction::AutoEnterIdle(on)).await
+    act(&state, call, Command::AutoEnterIdle(on)).await
 }
 
 /// `POST settalkright?flag=1|0`.
@@ -147,7 +140,7 @@ async fn talk_right(State(state): State<ApiState>, call: AgentCall) -> HuaweiRep
         Some("0") => false,
         _ => return invalid("flag must be 1 or 0"),
     };
-    act(&state, call, AgentAction::TalkRight(on)).await
+    act(&state, call, Command::TalkRight(on)).await
 }
 
 /// `POST resetskill/{autoflag}?skillid=1;2;3&phonelinkage=`.
@@ -176,7 +169,7 @@ async fn reset_skill(State(state): State<ApiState>, call: AgentCall) -> HuaweiRe
         .into_iter()
         .filter(|grant| wanted.as_ref().is_none_or(|ids| ids.contains(&grant.skill)))
         .collect();
-    act(&state, call, AgentAction::ResetSkills(grants)).await
+    act(&state, call, Command::ResetSkills(grants)).await
 }
 
 /// One element of a skill list (`agentskillsbyworkno`, spec 02 §2.17).

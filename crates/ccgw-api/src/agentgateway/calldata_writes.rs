@@ -10,8 +10,7 @@ use axum::Router;
 use axum::body::Bytes;
 use axum::extract::State;
 use axum::routing::put;
-use ccgw_core::{CallDataField, CallId, Refusal};
-use ccgw_engine::AgentAction;
+use ccgw_core::{CallDataField, CallId, Command, Refusal};
 use serde_json::{Map, Value};
 
 use super::agentgroup::invalid;
@@ -60,7 +59,7 @@ async fn write(
     if value.len() > MAX_CALL_DATA {
         return invalid("the data is longer than 16 KiB");
     }
-    act(state, call, AgentAction::SetCallData { call: wanted, field, value }).await
+    act(state, call, Command::SetCallData { call: wanted, field, value }).await
 }
 
 /// `PUT calldata/{agentid}?calldata=&callid=`.

@@ -16,8 +16,7 @@ use axum::Router;
 use axum::body::Bytes;
 use axum::extract::State;
 use axum::routing::{get, post};
-use ccgw_core::{BulletinTarget, NoteDelivery, Refusal, WorkNo};
-use ccgw_engine::{AgentAction, Reply};
+use ccgw_core::{BulletinTarget, Command, NoteDelivery, Outcome, Refusal, WorkNo};
 use serde::Serialize;
 use serde_json::Value;
 
@@ -58,12 +57,12 @@ impl From<NoteDelivery> for DeliveryResult {
     }
 }
 
-async fn deliver(state: &ApiState, call: AgentCall, action: AgentAction, single: bool) -> HuaweiReply {
-    match state.engine.act(call.work_no, call.guid, action).await {
-        Ok(Reply::Delivery(delivery)) if single && delivery.delivered.is_empty() => {
+async fn deliver(state: &ApiState, call: AgentCall, command: Command, single: bool) -> HuaweiReply {
+    match state.engine.command(call.work_no, call.guid, command).await {
+        Ok(Outcome::Delivery(delivery)) if single && delivery.delivered.is_empty() => {
             invalid("the receiver is not signed in")
         }
-        Ok(Reply::Delivery(delivery)) => HuaweiReply::success("success", DeliveryResult::from(delivery)),
+        Ok(Outcome::Delivery(delivery)) => HuaweiReply::success("success", DeliveryResult::from(delivery)),
         Ok(_) => HuaweiReply::error(ccgw_core::catalog::retcode::INTERNAL),
         Err(error) => engine_failure(error),
     }
@@ -78,7 +77,7 @@ async fn send_one(State(state): State<ApiState>, call: AgentCall) -> HuaweiReply
     if content.len() > MAX_CONTENT_BYTES {
         return invalid("content is longer than 1023 bytes");
     }
-    deliver(&state, call, AgentAction::SendNote { to: vec![receiver], content }, true).await
+    deliver(&state, call, Command::SendNote { to: vec![receiver], content }, true).await
 }
 
 /// `POST sendnoteletex` with `{"agentIds":[…], "content":"…"}`.
@@ -113,7 +112,7 @@ async fn send_many(State(state): State<ApiState>, call: AgentCall, body: Bytes) 
     if content.len() > MAX_CONTENT_BYTES {
         return invalid("content is longer than 1023 bytes");
     }
-    deliver(&state, call, AgentAction::SendNote { to, content }, false).await
+    deliver(&state, call, Command::SendNote { to, content }, false).await
 }
 
 /// `POST notifybulletin` with `{"targettype":0|1, "targetname":"…", "bulletindata":"…"}`.
@@ -153,7 +152,7 @@ async fn bulletin(State(state): State<ApiState>, call: AgentCall, body: Bytes) -
     let Some(target) = target else {
         return invalid("no group or skill of that name in this VDN");
     };
-    deliver(&state, call, AgentAction::Bulletin { target, content }, false).await
+    deliver(&state, call, Command::Bulletin { target, content }, false).await
 }
 
 fn directory_failure(error: ccgw_store_traits::StoreError) -> HuaweiReply {
@@ -171,8 +170,8 @@ struct NoteItem {
 
 /// `GET notelets` (ccgw): the unread notes, oldest first; reading forgets them.
 async fn read(State(state): State<ApiState>, call: AgentCall) -> HuaweiReply {
-    match state.engine.act(call.work_no, call.guid, AgentAction::TakeNotes).await {
-        Ok(Reply::Notes(notes)) => {
+    match state.engine.command(call.work_no, call.guid, Command::TakeNotes).await {
+        Ok(Outcome::Notes(notes)) => {
             let items: Vec<NoteItem> = notes
                 .into_iter()
                 .map(|note| NoteItem {

@@ -13,7 +13,7 @@ use axum::body::Bytes;
 use axum::extract::State;
 use axum::routing::{delete, get, post, put};
 use ccgw_core::catalog::retcode;
-use ccgw_core::{InitialState, PhoneNumber, Refusal};
+use ccgw_core::{Command, InitialState, PhoneNumber, Refusal};
 use ccgw_engine::{AgentAction, Reply, SignInRequest};
 use ccgw_store_traits::StoreError;
 use serde::Serialize;
@@ -159,7 +159,7 @@ async fn sign_in_as(state: ApiState, call: AgentCall, body: Bytes, force: bool) 
 }
 
 async fn logout(State(state): State<ApiState>, call: AgentCall) -> HuaweiReply {
-    match state.engine.act(call.work_no, call.guid, AgentAction::Logout).await {
+    match state.engine.command(call.work_no, call.guid, Command::Logout).await {
         Ok(_) => HuaweiReply::success("success", serde_json::json!({})),
         Err(error) => engine_failure(error),
     }
@@ -173,7 +173,7 @@ async fn force_logout(State(state): State<ApiState>, call: AgentCall) -> HuaweiR
             _ => return HuaweiReply::refused(&Refusal::SignOutParameter("reason must be 1-255".into())),
         },
     };
-    match state.engine.act(call.work_no, call.guid, AgentAction::ForceLogout { reason }).await {
+    match state.engine.command(call.work_no, call.guid, Command::ForceLogout { reason }).await {
         Ok(_) => HuaweiReply::success_bare("success"),
         Err(error) => engine_failure(error),
     }

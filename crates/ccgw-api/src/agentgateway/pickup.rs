@@ -7,8 +7,7 @@ use axum::Router;
 use axum::body::Bytes;
 use axum::extract::State;
 use axum::routing::{post, put};
-use ccgw_core::{CallId, QueueChoice, Refusal, SkillId, WorkNo};
-use ccgw_engine::{AgentAction, Reply};
+use ccgw_core::{CallId, Command, Outcome, QueueChoice, Refusal, SkillId, WorkNo};
 use serde_json::{Map, Value, json};
 
 use super::context::{AgentCall, json_object};
@@ -51,7 +50,7 @@ async fn snatch_pickup(State(state): State<ApiState>, call: AgentCall) -> Huawei
         Some(Err(_)) => return invalid("destWorkNo must be a work number"),
         None => return invalid("destWorkNo is required"),
     };
-    act(&state, call, AgentAction::SnatchPickup(target)).await
+    act(&state, call, Command::SnatchPickup(target)).await
 }
 
 /// `POST requestcall/{callid}/{skilltype}?skillId=`. `skilltype` 0 is the Huawei "public
@@ -73,7 +72,7 @@ async fn request_call(State(state): State<ApiState>, call: AgentCall) -> HuaweiR
         _ => return invalid("skilltype must be 0 (a skill queue) or 1"),
     };
     match CallId::parse(call.param("callid").unwrap_or_default()) {
-        Ok(id) => act(&state, call, AgentAction::RequestCall { call: id, queue }).await,
+        Ok(id) => act(&state, call, Command::RequestCall { call: id, queue }).await,
         Err(_) => HuaweiReply::refused(&Refusal::NoCallToTake("no such call waits in a queue".into())),
     }
 }
@@ -96,8 +95,8 @@ async fn preview_call_out(State(state): State<ApiState>, call: AgentCall, body: 
         Err(reply) => return reply,
     };
     let work_no = call.work_no;
-    match state.engine.act(work_no, call.guid, AgentAction::PlaceCall(request)).await {
-        Ok(Reply::Placed(id)) => {
+    match state.engine.command(work_no, call.guid, Command::PlaceCall(request)).await {
+        Ok(Outcome::Placed(id)) => {
             tracing::info!(%work_no, call_id = %id, callcontrolid = control, "preview call-out placed");
             HuaweiReply::success("success", id.as_str())
         }
@@ -133,7 +132,7 @@ async fn conference_digits(State(state): State<ApiState>, call: AgentCall, body:
         lenient::string(&object, "number").map_err(|_| invalid("number must be a string of digits"))
     });
     match digits {
-        Ok(digits) => act(&state, call, AgentAction::ConferenceDigits(digits.filter(|d| !d.is_empty()))).await,
+        Ok(digits) => act(&state, call, Command::ConferenceDigits(digits.filter(|d| !d.is_empty()))).await,
         Err(reply) => reply,
     }
 }

@@ -8,10 +8,9 @@ use axum::body::Bytes;
 use axum::extract::State;
 use axum::routing::post;
 use ccgw_core::{
-    CallId, Callee, ConsultRequest, MAX_DIALLED_LEN, Refusal, SkillId, TransferMode, TransferRequest, TransferTarget,
-    WorkNo,
+    CallId, Callee, Command, ConsultRequest, MAX_DIALLED_LEN, Refusal, SkillId, TransferMode, TransferRequest,
+    TransferTarget, WorkNo,
 };
-use ccgw_engine::AgentAction;
 use serde_json::{Map, Value};
 
 use super::context::{AgentCall, json_object};
@@ -62,7 +61,7 @@ async fn inner_help(State(state): State<ApiState>, call: AgentCall, body: Bytes)
         Ok(request) => request,
         Err(reply) => return reply,
     };
-    placed(&state, call, AgentAction::Consult(request)).await
+    placed(&state, call, Command::Consult(request)).await
 }
 
 /// `POST confjoin` with `{"callid": the held call, "callappdata"?}`.
@@ -74,7 +73,7 @@ async fn conference(State(state): State<ApiState>, call: AgentCall, body: Bytes)
         CallId::parse(&id).map_err(|_| HuaweiReply::refused(&Refusal::ConferenceNoHeldCall))
     });
     match held {
-        Ok(held) => act(&state, call, AgentAction::Conference(held)).await,
+        Ok(held) => act(&state, call, Command::Conference(held)).await,
         Err(reply) => reply,
     }
 }
@@ -82,7 +81,7 @@ async fn conference(State(state): State<ApiState>, call: AgentCall, body: Bytes)
 /// `POST connecthold/{callid}`.
 async fn connect_held(State(state): State<ApiState>, call: AgentCall) -> HuaweiReply {
     match CallId::parse(call.param("callid").unwrap_or_default()) {
-        Ok(held) => act(&state, call, AgentAction::ConnectHeld(held)).await,
+        Ok(held) => act(&state, call, Command::ConnectHeld(held)).await,
         Err(_) => HuaweiReply::refused(&Refusal::ConnectHoldNoHeldCall),
     }
 }
@@ -93,12 +92,12 @@ async fn disconnect(State(state): State<ApiState>, call: AgentCall) -> HuaweiRep
     if number.is_empty() || number.len() > MAX_DIALLED_LEN + 1 {
         return HuaweiReply::refused(&Refusal::PartyNotInCall);
     }
-    act(&state, call, AgentAction::Disconnect(number)).await
+    act(&state, call, Command::Disconnect(number)).await
 }
 
 /// `POST canceltransfer`.
 async fn cancel_transfer(State(state): State<ApiState>, call: AgentCall) -> HuaweiReply {
-    act(&state, call, AgentAction::CancelTransfer).await
+    act(&state, call, Command::CancelTransfer).await
 }
 
 /// `POST transfer` with `{"devicetype", "address", "mode", "callappdata"?, "caller"?,
@@ -106,7 +105,7 @@ async fn cancel_transfer(State(state): State<ApiState>, call: AgentCall) -> Huaw
 /// those of spec 04 §2.9.
 async fn transfer(State(state): State<ApiState>, call: AgentCall, body: Bytes) -> HuaweiReply {
     match json_object(&body).and_then(|object| transfer_request(&object)) {
-        Ok(request) => act(&state, call, AgentAction::Transfer(request)).await,
+        Ok(request) => act(&state, call, Command::Transfer(request)).await,
         Err(reply) => reply,
     }
 }

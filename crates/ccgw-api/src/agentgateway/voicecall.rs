@@ -6,8 +6,8 @@ use axum::Router;
 use axum::body::Bytes;
 use axum::extract::State;
 use axum::routing::{delete, post, put};
-use ccgw_core::{CallId, CallRequest, Callee, MAX_DIALLED_LEN, Refusal, SkillId, WorkNo};
-use ccgw_engine::{AgentAction, Reply};
+use ccgw_core::{CallId, CallRequest, Callee, Command, MAX_DIALLED_LEN, Outcome, Refusal, SkillId, WorkNo};
+use ccgw_engine::AgentAction;
 use serde_json::{Map, Value, json};
 
 use super::context::{AgentCall, json_object};
@@ -49,8 +49,8 @@ pub(super) fn invalid(detail: &str) -> HuaweiReply {
 }
 
 /// Carries out a command whose result is `{}`.
-pub(super) async fn act(state: &ApiState, call: AgentCall, action: AgentAction) -> HuaweiReply {
-    match state.engine.act(call.work_no, call.guid, action).await {
+pub(super) async fn act(state: &ApiState, call: AgentCall, command: Command) -> HuaweiReply {
+    match state.engine.command(call.work_no, call.guid, command).await {
         Ok(_) => HuaweiReply::success("success", json!({})),
         Err(error) => engine_failure(error),
     }
@@ -64,14 +64,14 @@ fn wanted_call(call: &AgentCall, refusal: Refusal) -> Result<Option<CallId>, Hua
 /// `PUT answer[?callid=]`.
 pub(crate) async fn answer(State(state): State<ApiState>, call: AgentCall) -> HuaweiReply {
     match wanted_call(&call, Refusal::NoCallToAnswer) {
-        Ok(wanted) => act(&state, call, AgentAction::Answer { call: wanted }).await,
+        Ok(wanted) => act(&state, call, Command::Answer { call: wanted }).await,
         Err(reply) => reply,
     }
 }
 
 /// `DELETE release`, the legacy `DELETE {agentid}`, and `PUT phonehangup`.
 pub(crate) async fn release(State(state): State<ApiState>, call: AgentCall) -> HuaweiReply {
-    act(&state, call, AgentAction::Release).await
+    act(&state, call, Command::Release).await
 }
 
 /// The fields every placed call shares: `caller`, `skillid`, `callappdata`, `mediaability`.
@@ -163,15 +163,15 @@ async fn place(
     callee: impl FnOnce(&Map<String, Value>) -> Result<Callee, HuaweiReply>,
 ) -> HuaweiReply {
     match call_request(body, callee) {
-        Ok(request) => placed(state, call, AgentAction::PlaceCall(request)).await,
+        Ok(request) => placed(state, call, Command::PlaceCall(request)).await,
         Err(reply) => reply,
     }
 }
 
 /// Carries out a command that places a call, and answers the call's id as the result.
-pub(super) async fn placed(state: &ApiState, call: AgentCall, action: AgentAction) -> HuaweiReply {
-    match state.engine.act(call.work_no, call.guid, action).await {
-        Ok(Reply::Placed(id)) => HuaweiReply::success("success", id.as_str()),
+pub(super) async fn placed(state: &ApiState, call: AgentCall, command: Command) -> HuaweiReply {
+    match state.engine.command(call.work_no, call.guid, command).await {
+        Ok(Outcome::Placed(id)) => HuaweiReply::success("success", id.as_str()),
         Ok(_) => HuaweiReply::success("success", json!({})),
         Err(error) => engine_failure(error),
     }
@@ -207,23 +207,23 @@ async fn call_inner_skill(State(state): State<ApiState>, call: AgentCall, body: 
 }
 
 async fn hold(State(state): State<ApiState>, call: AgentCall) -> HuaweiReply {
-    act(&state, call, AgentAction::Hold).await
+    act(&state, call, Command::Hold).await
 }
 
 /// `POST gethold[?callid=]`.
 async fn retrieve(State(state): State<ApiState>, call: AgentCall) -> HuaweiReply {
     match wanted_call(&call, Refusal::NoHeldCall) {
-        Ok(wanted) => act(&state, call, AgentAction::Retrieve { call: wanted }).await,
+        Ok(wanted) => act(&state, call, Command::Retrieve { call: wanted }).await,
         Err(reply) => reply,
     }
 }
 
 async fn begin_mute(State(state): State<ApiState>, call: AgentCall) -> HuaweiReply {
-    act(&state, call, AgentAction::Mute(true)).await
+    act(&state, call, Command::Mute(true)).await
 }
 
 async fn end_mute(State(state): State<ApiState>, call: AgentCall) -> HuaweiReply {
-    act(&state, call, AgentAction::Mute(false)).await
+    act(&state, call, Command::Mute(false)).await
 }
 
 /// `beginmutevideo`, `endmutevideo`: ccgw carries no video (`106-001`), once the agent
@@ -238,28 +238,28 @@ async fn video(State(state): State<ApiState>, call: AgentCall) -> HuaweiReply {
 /// `POST seconddial/{number}` (`#` arrives as `%23`, already decoded by the router).
 async fn second_dial(State(state): State<ApiState>, call: AgentCall) -> HuaweiReply {
     let digits = call.param("number").unwrap_or_default().to_owned();
-    act(&state, call, AgentAction::Digits(digits)).await
+    act(&state, call, Command::Digits(digits)).await
 }
 
 /// `POST seconddialex?number=`.
 async fn second_dial_query(State(state): State<ApiState>, call: AgentCall) -> HuaweiReply {
     let digits = call.query.get("number").cloned().unwrap_or_default();
-    act(&state, call, AgentAction::Digits(digits)).await
+    act(&state, call, Command::Digits(digits)).await
 }
 
 /// `POST dropcall/{callid}`: the agent leaves that call, current or held.
 async fn drop_call(State(state): State<ApiState>, call: AgentCall) -> HuaweiReply {
     match CallId::parse(call.param("callid").unwrap_or_default()) {
-        Ok(id) => act(&state, call, AgentAction::DropCall(id)).await,
+        Ok(id) => act(&state, call, Command::DropCall(id)).await,
         Err(_) => HuaweiReply::refused(&Refusal::NoCallToRelease),
     }
 }
 
 /// `phonepickup`, as POST (the page) and PUT (the generated client).
 async fn phone_pickup(State(state): State<ApiState>, call: AgentCall) -> HuaweiReply {
-    act(&state, call, AgentAction::PhonePickup).await
+    act(&state, call, Command::PhonePickup).await
 }
 
 async fn release_phone(State(state): State<ApiState>, call: AgentCall) -> HuaweiReply {
-    act(&state, call, AgentAction::ReleasePhone).await
+    act(&state, call, Command::ReleasePhone).await
 }

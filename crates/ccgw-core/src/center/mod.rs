@@ -7,6 +7,7 @@
 mod agents;
 mod call_data;
 mod calls;
+mod command;
 mod consulting;
 mod distribution;
 mod holding;
@@ -40,6 +41,7 @@ use pool::IdlePool;
 
 pub use agents::{BulletinTarget, NoteDelivery};
 pub use call_data::CallDataField;
+pub use command::{Command, Outcome};
 pub use consulting::ConsultRequest;
 pub use holding::MAX_DIGITS;
 pub use pickup::QueueChoice;

@@ -3,9 +3,10 @@
 use ccgw_core::{CallId, Party, PhoneNumber, SwitchAction, Timestamp, WorkNo};
 
 use super::call::{CallOrigin, SimCall, SimParty, SimPartyState};
+use super::due::{Due, FarEndOutcome, FarEndTimer};
 use super::phones::PhoneMode;
 use super::rules::DialPlan;
-use super::{Due, FarEndOutcome, FarEndTimer, Outbox, SimState};
+use super::{Outbox, SimState};
 use crate::switch::TelephonyReport;
 
 impl SimState {

@@ -5,7 +5,8 @@
 use ccgw_core::{CallId, IvrEnd, MAX_IVR_HOLD, Party, Timestamp, Vdn};
 
 use super::call::{SimCall, SimParty, SimPartyState};
-use super::{Due, Outbox, SimError, SimState};
+use super::due::Due;
+use super::{Outbox, SimError, SimState};
 use crate::switch::TelephonyReport;
 
 impl SimState {

@@ -17,6 +17,7 @@
 mod actions;
 mod call;
 mod control;
+mod due;
 mod ivr;
 mod phones;
 mod rules;
@@ -27,11 +28,12 @@ use std::collections::BTreeMap;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex, MutexGuard, Weak};
 
-use ccgw_core::{CallId, DialFailure, IvrEnd, IvrFlow, NewCall, SkillId, SwitchAction, Timestamp, Vdn, WorkNo};
+use ccgw_core::{CallId, IvrEnd, IvrFlow, NewCall, SkillId, SwitchAction, Timestamp, Vdn, WorkNo};
 use tokio::sync::{mpsc, watch};
 
 use crate::clock::Clock;
 use crate::switch::{Switch, TelephonyReport};
+use due::{Due, DueKey, DueTable};
 
 pub use call::{CallOrigin, SimCall, SimCallState, SimParty, SimPartyState};
 pub use phones::PhoneMode;
@@ -95,6 +97,8 @@ struct SimState {
     ivr_flows: Vec<IvrFlow>,
     /// How each IVR stay in progress ends when its time is up, by stay number.
     ivr_stays: BTreeMap<u64, IvrEnd>,
+    /// What the switch does by itself once the clock gets there.
+    due: DueTable,
 }
 
 /// What one change to the state asks for. Sent before the state is unlocked, so that
@@ -109,40 +113,6 @@ impl Outbox {
     fn report(&mut self, report: TelephonyReport) {
         self.reports.push(report);
     }
-}
-
-/// Something the switch does by itself once the clock gets there.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-enum Due {
-    FarEnd(FarEndTimer),
-    /// The time of IVR stay `stay` is up.
-    IvrEnd {
-        at: Timestamp,
-        stay: u64,
-    },
-}
-
-impl Due {
-    fn at(self) -> Timestamp {
-        match self {
-            Due::FarEnd(timer) => timer.at,
-            Due::IvrEnd { at, .. } => at,
-        }
-    }
-}
-
-/// A dialled number's scripted outcome, due at `at`.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-struct FarEndTimer {
-    at: Timestamp,
-    dial: u64,
-    outcome: FarEndOutcome,
-}
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-enum FarEndOutcome {
-    Answer,
-    Fail(DialFailure),
 }
 
 impl SimSwitch {
@@ -272,6 +242,15 @@ impl Switch for SimSwitch {
     fn next_call_id(&self) -> CallId {
         self.next_id()
     }
+
+    fn fire_due(&self, now: Timestamp) -> usize {
+        let mut fired = 0;
+        // One item per change, so that what one item schedules for `now` fires too.
+        while self.shared.change(|state, _, out| state.fire_first_due(now, out)) {
+            fired += 1;
+        }
+        fired
+    }
 }
 
 impl Shared {
@@ -280,8 +259,8 @@ impl Shared {
         self.state.lock().unwrap_or_else(|poisoned| poisoned.into_inner())
     }
 
-    /// Runs `change` on the locked state, then sends its reports and starts its timers
-    /// before unlocking.
+    /// Runs `change` on the locked state, then sends its reports and puts its timers in
+    /// the due table before unlocking.
     fn change<R>(self: &Arc<Self>, change: impl FnOnce(&mut SimState, Timestamp, &mut Outbox) -> R) -> R {
         let mut state = self.state();
         let mut out = Outbox::default();
@@ -291,20 +270,21 @@ impl Shared {
             let _ = self.reports.send(report);
         }
         for timer in out.timers {
-            self.schedule(timer);
+            let key = state.due.insert(timer);
+            self.schedule(key);
         }
         result
     }
 
-    /// Waits on the clock in a task of its own, then applies what is due if the dial or
-    /// IVR stay it was made for is still on. The task holds no strong reference to the
-    /// switch and ends as soon as the switch is dropped.
-    fn schedule(self: &Arc<Self>, due: Due) {
+    /// Waits on the clock in a task of its own, then fires the due item under `key` if
+    /// nothing took it from the table meanwhile (`fire_due`). The task holds no strong
+    /// reference to the switch and ends as soon as the switch is dropped.
+    fn schedule(self: &Arc<Self>, key: DueKey) {
         let Ok(runtime) = tokio::runtime::Handle::try_current() else {
-            tracing::error!("no tokio runtime: a scheduled far-end outcome is lost");
+            tracing::error!("no tokio runtime: a scheduled outcome waits for fire_due");
             return;
         };
-        let sleep = self.clock.sleep_until(due.at());
+        let sleep = self.clock.sleep_until(key.0);
         let mut alive = self.alive.subscribe();
         let shared: Weak<Shared> = Arc::downgrade(self);
         runtime.spawn(async move {
@@ -314,10 +294,7 @@ impl Shared {
                 _ = alive.changed() => return,
             }
             if let Some(shared) = shared.upgrade() {
-                shared.change(|state, _, out| match due {
-                    Due::FarEnd(timer) => state.resolve_dial(timer, out),
-                    Due::IvrEnd { stay, .. } => state.ivr_time_up(stay, out),
-                });
+                shared.change(|state, _, out| state.fire_key(key, out));
             }
         });
     }

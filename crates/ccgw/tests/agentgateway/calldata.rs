@@ -381,16 +381,12 @@ async fn answered_calls(app: &TestApp, guid: &str, count: usize) -> Vec<String> 
     ids
 }
 
-/// A record list's page, once the record writer has written `total` records for it.
+/// A record list's page once every ended call is written; it must list `total` records.
 async fn page_when(app: &TestApp, guid: &str, path: &str, total: u64) -> Value {
-    for _ in 0..200 {
-        let page = result(app, 101, guid, path).await;
-        if page["total"] == json!(total) {
-            return page;
-        }
-        tokio::time::sleep(Duration::from_millis(20)).await;
-    }
-    panic!("{path} never listed {total} records");
+    app.flush_records().await;
+    let page = result(app, 101, guid, path).await;
+    assert_eq!(page["total"], json!(total), "{path}: {page}");
+    page
 }
 
 fn listed_ids(page: &Value) -> Vec<&str> {

@@ -6,9 +6,10 @@ use std::sync::{Arc, Once};
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
 use ccgw::config::{Config, IvrFlowConfig};
+use ccgw::records::RecordWriter;
 use ccgw::startup::{App, Hooks};
 use ccgw_core::Timestamp;
-use ccgw_engine::{Clock, ManualClock};
+use ccgw_engine::{Clock, EngineHandle, ManualClock};
 use serde_json::{Value, json};
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio_rustls::TlsConnector;
@@ -50,6 +51,8 @@ pub(crate) struct TestApp {
     pub(crate) client: reqwest::Client,
     pub(crate) clock: ManualClock,
     pub(crate) admin_token: String,
+    engine: EngineHandle,
+    records: Arc<RecordWriter>,
     tls: Arc<tokio_rustls::rustls::ClientConfig>,
     data_dir: tempfile::TempDir,
     stop: Option<tokio::sync::oneshot::Sender<()>>,
@@ -93,6 +96,7 @@ pub(crate) async fn spawn_app(opts: TestOpts) -> TestApp {
         .build()
         .unwrap();
     let admin_token = app.banner.admin_token.clone();
+    let (engine, records) = (app.engine(), app.records());
     let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
     let server = tokio::spawn(app.run_until(async move {
         let _ = stopped.await;
@@ -103,6 +107,8 @@ pub(crate) async fn spawn_app(opts: TestOpts) -> TestApp {
         client,
         clock,
         admin_token,
+        engine,
+        records,
         tls,
         data_dir,
         stop: Some(stop),
@@ -255,10 +261,30 @@ impl TestApp {
         response.status().as_u16()
     }
 
-    /// Lets the engine act on the clock (timers fire on its task).
+    /// Moves the clock and has the engine act on it (switch outcomes and timers due
+    /// by then) before returning.
     pub(crate) async fn advance(&self, span: Duration) {
         self.clock.advance(span);
-        tokio::time::sleep(Duration::from_millis(50)).await;
+        self.settle().await;
+    }
+
+    /// Returns once the engine has done everything due at the clock's now.
+    pub(crate) async fn settle(&self) {
+        self.engine.settle().await.expect("the engine runs");
+    }
+
+    /// Returns once every call that has ended so far is in the records table.
+    pub(crate) async fn flush_records(&self) {
+        self.settle().await;
+        assert!(self.records.flush().await, "the record writer runs");
+    }
+
+    /// `GET /ccgw/v1/records[?query]` once every ended call is written.
+    pub(crate) async fn records(&self, query: &str) -> Value {
+        self.flush_records().await;
+        let (status, records) = self.admin("GET", &format!("records{query}"), None).await;
+        assert_eq!(status, 200, "{records}");
+        records
     }
 
     /// Sends raw bytes over TLS and returns the whole raw response.
@@ -344,17 +370,11 @@ pub(crate) async fn retcode(app: &TestApp, method: &str, path: &str, guid: &str,
     answer.retcode().to_owned()
 }
 
-/// The record of a finished call, once the batching record writer has written it.
+/// The record of a finished call, read once every ended call is written.
 pub(crate) async fn record_of(app: &TestApp, callid: &str) -> Value {
-    for _ in 0..200 {
-        let (_, records) = app.admin("GET", "records", None).await;
-        let found = records["records"].as_array().and_then(|all| all.iter().find(|r| r["callid"] == json!(callid)));
-        if let Some(record) = found {
-            return record.clone();
-        }
-        tokio::time::sleep(Duration::from_millis(20)).await;
-    }
-    panic!("call {callid} was never recorded");
+    let records = app.records("").await;
+    let found = records["records"].as_array().and_then(|all| all.iter().find(|r| r["callid"] == json!(callid)));
+    found.unwrap_or_else(|| panic!("call {callid} was never recorded: {records}")).clone()
 }
 
 /// The live calls of the simulated switch, each as its id and `party:state` list.

@@ -138,6 +138,8 @@ async fn an_empty_poll_is_held_and_an_event_wakes_it_at_once() {
             (answer.body, started.elapsed())
         }
     });
+    // Real time on purpose: the poll must already be held (waiting) when the event
+    // arrives, which no engine request can tell from outside.
     tokio::time::sleep(Duration::from_millis(200)).await;
     app.place_call(1).await;
     let (body, waited) = waiting.await.unwrap();

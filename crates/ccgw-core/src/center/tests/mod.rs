@@ -4,6 +4,7 @@
 use std::time::Duration;
 
 mod call_data;
+mod command;
 mod consulting;
 mod distribution;
 mod holding;

@@ -3,6 +3,7 @@
 use ccgw_core::{DialFailure, Party, SwitchAction};
 
 use super::{Rig, number, rig, work};
+use crate::clock::Clock;
 use crate::sim::{FarEndRule, SimPartyState};
 use crate::switch::{Switch, TelephonyReport};
 
@@ -150,4 +151,26 @@ async fn waiting_outcomes_do_not_keep_the_switch_alive() {
     assert!(closed.is_ok(), "a waiting task still holds the switch");
     assert_eq!(seen.len(), 2, "off-hook and alerting, no answer: {seen:?}");
     clock.advance(std::time::Duration::from_secs(5));
+}
+
+#[tokio::test]
+async fn fire_due_fires_a_scripted_outcome_at_once_and_its_clock_task_then_finds_nothing() {
+    let mut rig = rig(&[("5*", "answer", Some(1_000)), ("6*", "answer", Some(2_000))]);
+    let call = rig.agent_call(101);
+    rig.dial(&call, "5550000");
+    rig.dial(&call, "6660000");
+    assert_eq!(rig.taken(), [alerting(&call, "5550000"), alerting(&call, "6660000")]);
+    assert_eq!(rig.sim.shared.state().due.len(), 2);
+
+    rig.clock.advance(std::time::Duration::from_millis(1_000));
+    // No yield: the waiting tasks have not run, yet the report is already sent.
+    assert_eq!(rig.sim.fire_due(rig.clock.now()), 1);
+    assert_eq!(rig.taken(), [answered(&call, "5550000")]);
+    assert_eq!(rig.sim.shared.state().due.len(), 1, "the later outcome still waits");
+    assert!(rig.settled().await.is_empty(), "the woken task finds its item gone: fired once");
+
+    // The other way round: the task fires first, and fire_due finds nothing left.
+    assert_eq!(rig.advance(1_000).await, [answered(&call, "6660000")]);
+    assert_eq!(rig.sim.fire_due(rig.clock.now()), 0);
+    assert!(rig.taken().is_empty());
 }

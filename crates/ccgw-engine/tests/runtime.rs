@@ -1,0 +1,171 @@
+//! The engine without TLS, SQLite or argon2: commands go through `EngineHandle::command`,
+//! and `settle` brings the engine up to a manual clock (switch outcomes, timers) before
+//! it returns, so nothing here waits in real time.
+
+use std::sync::Arc;
+use std::time::Duration;
+
+use ccgw_core::{
+    AgentEvent, AgentProfile, AgentState, CallId, CallRequest, Callee, Command, InitialState, Outcome, PhoneNumber,
+    Refusal, Role, SkillGrant, SkillId, SkillLevel, SkillProfile, Timestamp, Vdn, WorkNo,
+};
+use ccgw_engine::{
+    AgentAction, Clock, EngineError, EngineHandle, EngineSettings, FarEndRule, ManualClock, MemoryRecorder, PlaceCall,
+    Reply, SignInRequest, SimSettings, SimSwitch,
+};
+
+struct Rig {
+    clock: ManualClock,
+    engine: EngineHandle,
+    sim: Arc<SimSwitch>,
+    recorder: Arc<MemoryRecorder>,
+}
+
+fn work(no: u32) -> WorkNo {
+    WorkNo::new(no).unwrap()
+}
+
+fn vdn() -> Vdn {
+    Vdn::new(1).unwrap()
+}
+
+fn skill() -> SkillId {
+    SkillId::new(1).unwrap()
+}
+
+/// An engine with a 1 s ring timeout, skill 1, and far ends `5*` answering after 2 s.
+fn rig() -> Rig {
+    let clock = ManualClock::new(Timestamp::from_millis(1_700_000_000_000));
+    let mut settings = EngineSettings::default();
+    settings.center.ring_timeout = Duration::from_secs(1);
+    let rule = FarEndRule::parse("5*", "answer", Some(2_000)).unwrap();
+    let sim = SimSettings { rules: vec![rule], ..SimSettings::default() };
+    let recorder = Arc::new(MemoryRecorder::default());
+    let skills = vec![SkillProfile::new(vdn(), skill(), "Sales")];
+    let engine = ccgw_engine::start(settings, Arc::new(clock.clone()) as Arc<dyn Clock>, skills, recorder.clone(), sim);
+    Rig { clock, engine: engine.handle, sim: engine.sim, recorder }
+}
+
+impl Rig {
+    /// Signs the agent in, idle with manual answer: its Guid.
+    async fn idle_agent(&self, no: u32) -> String {
+        let phone = PhoneNumber::parse(&format!("70{no}")).unwrap();
+        let profile = AgentProfile {
+            work_no: work(no),
+            vdn: vdn(),
+            name: format!("Agent {no}"),
+            phone: phone.clone(),
+            role: Role::Agent,
+            skills: vec![SkillGrant { skill: skill(), level: SkillLevel::DEFAULT }],
+            group: None,
+            wrap_up: None,
+        };
+        let request = SignInRequest {
+            profile,
+            phone,
+            auto_answer: false,
+            auto_enter_idle: true,
+            initial: InitialState::Idle,
+            force: false,
+        };
+        let guid = self.engine.sign_in(request).await.unwrap().guid.as_str().to_owned();
+        self.events(no, &guid).await;
+        guid
+    }
+
+    async fn command(&self, no: u32, guid: &str, command: Command) -> Result<Outcome, EngineError> {
+        self.engine.command(work(no), Some(guid.to_owned()), command).await
+    }
+
+    /// Every event waiting for the agent, taken.
+    async fn events(&self, no: u32, guid: &str) -> Vec<AgentEvent> {
+        let Ok(Reply::Poll { mailbox, .. }) = self.engine.act(work(no), Some(guid.into()), AgentAction::Poll).await
+        else {
+            panic!("poll of {no} refused");
+        };
+        std::iter::from_fn(|| mailbox.take()).map(|delivered| delivered.event).collect()
+    }
+
+    async fn state_of(&self, no: u32) -> Option<AgentState> {
+        self.engine.inspect(move |center, _| center.agent(work(no)).map(|agent| agent.state().clone())).await.unwrap()
+    }
+
+    async fn advance(&self, ms: u64) {
+        self.clock.advance(Duration::from_millis(ms));
+        self.engine.settle().await.unwrap();
+    }
+
+    fn customer_call(&self) -> CallId {
+        self.sim.place_call(PlaceCall {
+            vdn: vdn(),
+            skill: skill(),
+            caller: "13800000000".into(),
+            called: "4000".into(),
+            call_data: String::new(),
+            media_type: 5,
+            priority: 0,
+        })
+    }
+}
+
+fn talking(events: &[AgentEvent]) -> bool {
+    events.iter().any(|event| matches!(event, AgentEvent::Talking(_)))
+}
+
+#[tokio::test]
+async fn commands_answer_and_release_a_customer_call_and_the_call_is_recorded_at_once() {
+    let rig = rig();
+    let guid = rig.idle_agent(101).await;
+    let customer = rig.customer_call();
+    rig.engine.settle().await.unwrap();
+    assert!(matches!(rig.state_of(101).await, Some(AgentState::Ringing { .. })));
+
+    assert_eq!(rig.command(101, &guid, Command::Answer { call: None }).await.unwrap(), Outcome::Done);
+    assert!(talking(&rig.events(101, &guid).await));
+    assert_eq!(rig.command(101, &guid, Command::Release).await.unwrap(), Outcome::Done);
+    assert!(matches!(rig.state_of(101).await, Some(AgentState::Idle { .. })));
+    let records = rig.recorder.records();
+    assert_eq!(records.iter().map(|end| end.call.id.clone()).collect::<Vec<_>>(), [customer]);
+
+    let refused = rig.command(101, &guid, Command::Release).await;
+    assert!(matches!(refused, Err(EngineError::Refused(Refusal::NoCallToRelease))), "{refused:?}");
+    let bad_guid = rig.engine.command(work(101), Some("not-the-guid".into()), Command::Hold).await;
+    assert!(matches!(bad_guid, Err(EngineError::Refused(_))), "{bad_guid:?}");
+}
+
+#[tokio::test]
+async fn settle_applies_a_far_end_answer_exactly_when_the_clock_reaches_it() {
+    let rig = rig();
+    let guid = rig.idle_agent(101).await;
+    let request =
+        CallRequest { callee: Callee::Number("5550000".into()), caller: None, skill: None, call_data: String::new() };
+    let Outcome::Placed(call) = rig.command(101, &guid, Command::PlaceCall(request)).await.unwrap() else {
+        panic!("a placed call comes out as its id");
+    };
+    rig.engine.settle().await.unwrap();
+    assert!(!talking(&rig.events(101, &guid).await), "the far end only rings so far");
+
+    rig.advance(1_999).await;
+    assert!(rig.events(101, &guid).await.is_empty(), "not due yet");
+    rig.advance(1).await;
+    assert!(talking(&rig.events(101, &guid).await), "answered at 2 s, before settle returned");
+    assert_eq!(rig.sim.call(&call).unwrap().state(), ccgw_engine::SimCallState::Talking);
+}
+
+#[tokio::test]
+async fn settle_fires_the_ring_timeout_and_the_call_goes_to_the_next_agent() {
+    let rig = rig();
+    let first = rig.idle_agent(101).await;
+    rig.customer_call();
+    rig.engine.settle().await.unwrap();
+    assert!(matches!(rig.state_of(101).await, Some(AgentState::Ringing { .. })));
+    let second = rig.idle_agent(102).await;
+
+    rig.advance(999).await;
+    assert!(matches!(rig.state_of(101).await, Some(AgentState::Ringing { .. })));
+    rig.advance(1).await;
+    assert!(!matches!(rig.state_of(101).await, Some(AgentState::Ringing { .. })), "taken back at 1 s");
+    assert!(matches!(rig.state_of(102).await, Some(AgentState::Ringing { .. })), "offered to the next agent");
+    assert!(rig.events(101, &first).await.iter().any(|event| matches!(event, AgentEvent::NoAnswer(_))));
+    assert!(rig.events(102, &second).await.iter().any(|event| matches!(event, AgentEvent::Ringing(_))));
+}
