@@ -11,7 +11,7 @@ use tokio::sync::{mpsc, oneshot};
 
 use crate::clock::Clock;
 use crate::error::EngineError;
-use crate::mailbox::Mailbox;
+use crate::event_log::{EventLog, PollSession};
 
 /// A sign-in whose password has been verified against the directory.
 #[derive(Debug, Clone)]
@@ -116,9 +116,10 @@ pub enum Reply {
     /// A Guid for the client to switch to (`Set-GUID`), if any.
     Guid(Option<Guid>),
     Poll {
-        mailbox: Arc<Mailbox>,
+        session: PollSession,
         hand_out: Option<Guid>,
     },
+    EventLog(Arc<EventLog>),
     Status {
         state_code: u8,
         in_call: bool,
@@ -128,6 +129,25 @@ pub enum Reply {
     Notes(Vec<Note>),
     /// The id of a call the agent placed.
     Placed(CallId),
+}
+
+/// Who reads an agent's event log through the extension API.
+#[derive(Clone)]
+pub enum EventReader {
+    /// The caller checked the admin token.
+    Admin,
+    /// The agent itself, with a Guid the engine checks for that work number.
+    Agent { guid: String },
+}
+
+impl std::fmt::Debug for EventReader {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        // Never print the Guid.
+        f.write_str(match self {
+            EventReader::Admin => "Admin",
+            EventReader::Agent { .. } => "Agent",
+        })
+    }
 }
 
 /// A read-only look at the center, run inside the engine task after the Guid check.
@@ -149,6 +169,11 @@ pub(crate) enum Request {
     /// Runs `query` with no agent (extension API, metrics).
     Inspect(Query),
     ConfigureSkills(Vec<SkillProfile>),
+    /// The agent's event log, for a reader that reads with its own cursor.
+    EventLog {
+        work_no: WorkNo,
+        reader: EventReader,
+    },
     /// Ends every live call with an outcome, then stops the engine.
     Shutdown,
 }
@@ -163,6 +188,7 @@ impl std::fmt::Debug for Request {
             Request::Query { work_no, .. } => f.debug_struct("Query").field("work_no", work_no).finish(),
             Request::Inspect(_) => f.write_str("Inspect"),
             Request::ConfigureSkills(skills) => f.debug_tuple("ConfigureSkills").field(&skills.len()).finish(),
+            Request::EventLog { work_no, .. } => f.debug_struct("EventLog").field("work_no", work_no).finish(),
             Request::Shutdown => f.write_str("Shutdown"),
         }
     }
@@ -242,6 +268,16 @@ impl EngineHandle {
     /// engine: after this returns, no call record is produced any more.
     pub async fn shut_down(&self) -> Result<(), EngineError> {
         self.send(Request::Shutdown).await.map(|_| ())
+    }
+
+    /// The agent's event log, to read from a cursor (never consuming events). An agent
+    /// reader's Guid must be valid for `work_no`; an admin reader gets the log of any
+    /// work number (an empty one if it never had events).
+    pub async fn event_log(&self, work_no: WorkNo, reader: EventReader) -> Result<Arc<EventLog>, EngineError> {
+        match self.send(Request::EventLog { work_no, reader }).await? {
+            Reply::EventLog(log) => Ok(log),
+            _ => Err(EngineError::Stopped),
+        }
     }
 
     /// Replaces the skill configuration the distribution uses.

@@ -14,6 +14,7 @@ mod ivr;
 mod notes;
 mod onlineagent;
 mod pickup;
+mod poll_body;
 mod querymonitor;
 mod queuedevice;
 mod transfer;
