@@ -10,7 +10,7 @@ use tokio::sync::{mpsc, oneshot};
 
 use crate::clock::Clock;
 use crate::error::EngineError;
-use crate::mailbox::Mailbox;
+use crate::event_log::{EventLog, PollSession};
 
 /// A sign-in whose password has been verified against the directory.
 #[derive(Debug, Clone)]
@@ -47,9 +47,10 @@ pub enum Reply {
     /// A Guid for the client to switch to (`Set-GUID`), if any.
     Guid(Option<Guid>),
     Poll {
-        mailbox: Arc<Mailbox>,
+        session: PollSession,
         hand_out: Option<Guid>,
     },
+    EventLog(Arc<EventLog>),
     Status {
         state_code: u8,
         in_call: bool,
@@ -57,6 +58,25 @@ pub enum Reply {
     SignedIn(SignedIn),
     /// What an accepted [`Command`] came to.
     Outcome(Outcome),
+}
+
+/// Who reads an agent's event log through the extension API.
+#[derive(Clone)]
+pub enum EventReader {
+    /// The caller checked the admin token.
+    Admin,
+    /// The agent itself, with a Guid the engine checks for that work number.
+    Agent { guid: String },
+}
+
+impl std::fmt::Debug for EventReader {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        // Never print the Guid.
+        f.write_str(match self {
+            EventReader::Admin => "Admin",
+            EventReader::Agent { .. } => "Agent",
+        })
+    }
 }
 
 /// A read-only look at the center, run inside the engine task after the Guid check.
@@ -87,6 +107,11 @@ pub(crate) enum Request {
     /// Fires everything due at the clock's now (switch items, reports, timers) until
     /// nothing changes, then replies.
     Settle,
+    /// The agent's event log, for a reader that reads with its own cursor.
+    EventLog {
+        work_no: WorkNo,
+        reader: EventReader,
+    },
     /// Ends every live call with an outcome, then stops the engine.
     Shutdown,
 }
@@ -105,6 +130,7 @@ impl std::fmt::Debug for Request {
             Request::Inspect(_) => f.write_str("Inspect"),
             Request::ConfigureSkills(skills) => f.debug_tuple("ConfigureSkills").field(&skills.len()).finish(),
             Request::Settle => f.write_str("Settle"),
+            Request::EventLog { work_no, .. } => f.debug_struct("EventLog").field("work_no", work_no).finish(),
             Request::Shutdown => f.write_str("Shutdown"),
         }
     }
@@ -206,6 +232,16 @@ impl EngineHandle {
     /// at the result without waiting in real time.
     pub async fn settle(&self) -> Result<(), EngineError> {
         self.send(Request::Settle).await.map(|_| ())
+    }
+
+    /// The agent's event log, to read from a cursor (never consuming events). An agent
+    /// reader's Guid must be valid for `work_no`; an admin reader gets the log of any
+    /// work number (an empty one if it never had events).
+    pub async fn event_log(&self, work_no: WorkNo, reader: EventReader) -> Result<Arc<EventLog>, EngineError> {
+        match self.send(Request::EventLog { work_no, reader }).await? {
+            Reply::EventLog(log) => Ok(log),
+            _ => Err(EngineError::Stopped),
+        }
     }
 
     /// Replaces the skill configuration the distribution uses.

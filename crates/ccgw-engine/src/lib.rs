@@ -2,15 +2,15 @@
 //!
 //! One task owns the center and applies requests, switch reports and timers one at a
 //! time, so domain code needs no locks. Handlers hold an [`EngineHandle`]. Events go into
-//! per-sign-in [`Mailbox`]es that long polls wait on. Telephony sits behind [`Switch`];
-//! [`SimSwitch`] is the embedded implementation. Time comes from a [`Clock`].
+//! per-agent [`EventLog`]s that the Huawei poll and extension readers read with cursors.
+//! Telephony sits behind [`Switch`]; [`SimSwitch`] is the embedded implementation. Time comes from a [`Clock`].
 //!
 //! Never depends on axum, http or sqlx.
 
 mod clock;
 mod error;
+mod event_log;
 mod handle;
-mod mailbox;
 mod recorder;
 mod runtime;
 mod settings;
@@ -23,8 +23,8 @@ use tokio::sync::mpsc;
 
 pub use clock::{Clock, ManualClock, Sleep, SystemClock};
 pub use error::EngineError;
-pub use handle::{AgentAction, EngineHandle, Reply, SignInRequest, SignedIn};
-pub use mailbox::{Delivered, Mailbox};
+pub use event_log::{Delivered, EventLog, LogLimits, Page, PollClaim, PollSession, Resync};
+pub use handle::{AgentAction, EngineHandle, EventReader, Reply, SignInRequest, SignedIn};
 pub use recorder::{CallRecorder, MemoryRecorder};
 pub use settings::EngineSettings;
 pub use sim::{

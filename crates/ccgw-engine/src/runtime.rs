@@ -1,6 +1,6 @@
 //! The engine task: the single owner of the center. Requests from handlers, reports
 //! from the switch and due timers are applied one at a time, in arrival order; their
-//! effects are carried out here (events into mailboxes, actions to the switch, timers).
+//! effects are carried out here (events into event logs, actions to the switch, timers).
 
 use std::collections::{BTreeMap, HashMap};
 use std::sync::Arc;
@@ -12,8 +12,8 @@ use ccgw_core::{
 use tokio::sync::mpsc;
 
 use crate::clock::Clock;
-use crate::handle::{AgentAction, Envelope, Reply, Request, SignedIn};
-use crate::mailbox::{Delivered, Mailbox};
+use crate::event_log::{Delivered, EventLog, PollSession};
+use crate::handle::{AgentAction, Envelope, EventReader, Reply, Request, SignedIn};
 use crate::recorder::CallRecorder;
 use crate::settings::EngineSettings;
 use crate::switch::{Switch, TelephonyReport};
@@ -21,9 +21,12 @@ use crate::switch::{Switch, TelephonyReport};
 /// A session that ended but whose Guid a client may still present, to collect the
 /// events it had not fetched yet (e.g. `AgentOther_ShutdownService` after a takeover).
 struct Retired {
-    mailbox: Arc<Mailbox>,
+    session: PollSession,
     until: Timestamp,
 }
+
+/// How often (engine clock) logs are trimmed and idle ones dropped, at the next step.
+const LOG_SWEEP_EVERY: std::time::Duration = std::time::Duration::from_secs(60);
 
 pub(crate) struct Runtime {
     settings: EngineSettings,
@@ -31,9 +34,14 @@ pub(crate) struct Runtime {
     clock: Arc<dyn Clock>,
     switch: Arc<dyn Switch>,
     recorder: Arc<dyn CallRecorder>,
-    mailboxes: HashMap<WorkNo, Arc<Mailbox>>,
+    /// Every agent's event log; dropped when signed out, unread and past retention.
+    logs: HashMap<WorkNo, Arc<EventLog>>,
+    /// The live sign-in's cursor per signed-in agent.
+    sessions: HashMap<WorkNo, PollSession>,
     retired: HashMap<String, Retired>,
+    /// Outlives the logs, so that a sequence number is never reused in this process.
     sequences: HashMap<WorkNo, u64>,
+    next_log_sweep: Timestamp,
     timers: BTreeMap<(Timestamp, u64), Timer>,
     timer_counter: u64,
 }
@@ -55,9 +63,11 @@ impl Runtime {
             clock,
             switch,
             recorder,
-            mailboxes: HashMap::new(),
+            logs: HashMap::new(),
+            sessions: HashMap::new(),
             retired: HashMap::new(),
             sequences: HashMap::new(),
+            next_log_sweep: Timestamp::from_millis(0),
             timers: BTreeMap::new(),
             timer_counter: 0,
         }
@@ -96,6 +106,7 @@ impl Runtime {
                 () = async { match sleep { Some(sleep) => sleep.await, None => std::future::pending().await } } => { self.fire_due(); }
             }
             self.assert_consistent();
+            self.sweep_event_logs();
         }
         tracing::info!("engine stopped");
     }
@@ -147,6 +158,14 @@ impl Runtime {
                 self.center.configure_skills(skills);
                 Ok(Reply::Done)
             }
+            Request::EventLog { work_no, reader } => {
+                if let EventReader::Agent { guid } = &reader {
+                    self.center.authorize(work_no, Some(guid), false, now, || make_guid(self.settings.node))?;
+                }
+                let log = self.log_of(work_no);
+                log.trim(now);
+                Ok(Reply::EventLog(log))
+            }
             // Taken by the run loop before it gets here.
             Request::Settle | Request::Shutdown => Ok(Reply::Done),
         }
@@ -168,8 +187,8 @@ impl Runtime {
         };
         match action {
             AgentAction::Poll => {
-                let mailbox = self.mailboxes.get(&work_no).cloned().ok_or(Refusal::NotSignedIn)?;
-                Ok(Reply::Poll { mailbox, hand_out })
+                let session = self.sessions.get(&work_no).cloned().ok_or(Refusal::NotSignedIn)?;
+                Ok(Reply::Poll { session, hand_out })
             }
             AgentAction::Handshake => Ok(Reply::Guid(hand_out)),
             AgentAction::UpdateGuid => {
@@ -218,8 +237,8 @@ impl Runtime {
             return None;
         }
         let retired = self.retired.get(guid?)?;
-        (retired.until > now && !retired.mailbox.is_empty())
-            .then(|| Reply::Poll { mailbox: retired.mailbox.clone(), hand_out: None })
+        (retired.until > now && retired.session.has_pending())
+            .then(|| Reply::Poll { session: retired.session.clone(), hand_out: None })
     }
 
     fn on_report(&mut self, report: TelephonyReport) {
@@ -284,17 +303,14 @@ impl Runtime {
         for effect in fx {
             match effect {
                 Effect::SessionStarted { work_no, .. } => {
-                    let mailbox = Arc::new(Mailbox::new(self.settings.mailbox_capacity));
-                    self.mailboxes.insert(work_no, mailbox);
+                    let session = self.log_of(work_no).start_session();
+                    self.sessions.insert(work_no, session);
                 }
                 Effect::Event { work_no, event } => {
+                    let log = self.log_of(work_no);
                     let counter = self.sequences.entry(work_no).or_insert(0);
                     *counter += 1;
-                    let delivered = Delivered { seq: Seq(*counter), work_no, at: now, event };
-                    match self.mailboxes.get(&work_no) {
-                        Some(mailbox) => mailbox.push(delivered),
-                        None => tracing::error!(%work_no, "event for an agent without a mailbox"),
-                    }
+                    log.append(Delivered { seq: Seq(*counter), work_no, at: now, event }, now);
                 }
                 Effect::SessionEnded { work_no, guids, .. } => self.retire(work_no, guids, now),
                 Effect::Switch(action) => self.switch.execute(action),
@@ -312,12 +328,34 @@ impl Runtime {
 
     fn retire(&mut self, work_no: WorkNo, guids: Vec<Guid>, now: Timestamp) {
         self.retired.retain(|_, retired| retired.until > now);
-        let Some(mailbox) = self.mailboxes.remove(&work_no) else { return };
-        mailbox.close();
+        let Some(session) = self.sessions.remove(&work_no) else { return };
         let until = now.plus(self.settings.center.auth.guid_ttl);
+        session.end(until);
         for guid in guids {
-            self.retired.insert(guid.as_str().to_owned(), Retired { mailbox: mailbox.clone(), until });
+            self.retired.insert(guid.as_str().to_owned(), Retired { session: session.clone(), until });
         }
+    }
+
+    /// The agent's log, made on first use; its next event follows the last one ever.
+    fn log_of(&mut self, work_no: WorkNo) -> Arc<EventLog> {
+        let last = Seq(self.sequences.get(&work_no).copied().unwrap_or(0));
+        let limits = self.settings.event_log;
+        self.logs.entry(work_no).or_insert_with(|| Arc::new(EventLog::new(work_no, limits, last))).clone()
+    }
+
+    /// Trims every log and drops the idle ones (no session, nothing held) that no reader
+    /// holds — no reader can get one meanwhile, as only this task hands logs out.
+    fn sweep_event_logs(&mut self) {
+        let now = self.clock.now();
+        if now < self.next_log_sweep {
+            return;
+        }
+        self.next_log_sweep = now.plus(LOG_SWEEP_EVERY);
+        self.retired.retain(|_, retired| retired.until > now);
+        self.logs.retain(|_, log| {
+            log.trim(now);
+            Arc::strong_count(log) > 1 || !log.is_idle()
+        });
     }
 
     fn fresh_guid(&self) -> Guid {

@@ -1,13 +1,15 @@
 use ccgw_core::{CenterSettings, IvrFlow};
 
+use crate::event_log::LogLimits;
+
 /// The engine's own settings; the binary builds them from its configuration.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct EngineSettings {
     pub center: CenterSettings,
     /// Node number used in Guids (`….AgentGateway<node>`).
     pub node: u32,
-    /// Undelivered events kept per sign-in before the oldest is dropped.
-    pub mailbox_capacity: usize,
+    /// Capacity and retention of each agent's event log.
+    pub event_log: LogLimits,
     /// The IVR flows (checked with `ccgw_core::check_flows`): the center validates
     /// transfers and answers queries with them, the simulated switch runs them.
     pub ivr_flows: Vec<IvrFlow>,
@@ -15,6 +17,6 @@ pub struct EngineSettings {
 
 impl Default for EngineSettings {
     fn default() -> Self {
-        Self { center: CenterSettings::default(), node: 1, mailbox_capacity: 1024, ivr_flows: Vec::new() }
+        Self { center: CenterSettings::default(), node: 1, event_log: LogLimits::default(), ivr_flows: Vec::new() }
     }
 }

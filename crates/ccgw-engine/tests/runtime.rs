@@ -79,11 +79,16 @@ impl Rig {
 
     /// Every event waiting for the agent, taken.
     async fn events(&self, no: u32, guid: &str) -> Vec<AgentEvent> {
-        let Ok(Reply::Poll { mailbox, .. }) = self.engine.act(work(no), Some(guid.into()), AgentAction::Poll).await
+        let Ok(Reply::Poll { session, .. }) = self.engine.act(work(no), Some(guid.into()), AgentAction::Poll).await
         else {
             panic!("poll of {no} refused");
         };
-        std::iter::from_fn(|| mailbox.take()).map(|delivered| delivered.event).collect()
+        let mut events = Vec::new();
+        while let Some(claim) = session.next(Duration::ZERO).await {
+            events.push(claim.event().event.clone());
+            claim.commit();
+        }
+        events
     }
 
     async fn state_of(&self, no: u32) -> Option<AgentState> {

@@ -9,7 +9,7 @@ use std::time::Duration;
 use anyhow::{Context, anyhow, bail};
 use ccgw_api::ApiSettings;
 use ccgw_core::{AuthMode, AuthSettings, CenterSettings, IvrEnd, IvrFlow, IvrId, Vdn, check_flows};
-use ccgw_engine::{EngineSettings, FarEndRule, SimSettings, far_end_delay};
+use ccgw_engine::{EngineSettings, FarEndRule, LogLimits, SimSettings, far_end_delay};
 use figment::Figment;
 use figment::providers::{Env, Format, Serialized, Toml};
 use serde::{Deserialize, Serialize};
@@ -74,7 +74,11 @@ pub struct EngineConfig {
     pub node: u32,
     pub allow_force_login: bool,
     pub no_answer_busy_reason: u16,
-    pub mailbox_capacity: usize,
+    /// Events held per agent (`mailbox_capacity` before the event logs).
+    #[serde(alias = "mailbox_capacity")]
+    pub event_log_capacity: usize,
+    /// How long an event every sign-in's poll has taken stays readable by cursor.
+    pub event_retention_ms: u64,
     /// Send `AgentOther_All_Agent_Busy` when a skill's first call has to wait.
     pub all_busy_notice: bool,
     /// How long a number an agent dials may ring before the call fails.
@@ -95,7 +99,8 @@ impl Default for EngineConfig {
             node: 1,
             allow_force_login: true,
             no_answer_busy_reason: 2,
-            mailbox_capacity: 1024,
+            event_log_capacity: 1024,
+            event_retention_ms: 600_000,
             all_busy_notice: false,
             dial_timeout_ms: 60_000,
             skill_refresh_ms: 2_000,
@@ -333,7 +338,7 @@ impl Config {
                 dial_timeout: Duration::from_millis(engine.dial_timeout_ms.max(1)),
             },
             node: engine.node,
-            mailbox_capacity: engine.mailbox_capacity,
+            event_log: LogLimits { capacity: engine.event_log_capacity, retention: millis(engine.event_retention_ms) },
             ivr_flows: self.ivr_flows()?,
         })
     }

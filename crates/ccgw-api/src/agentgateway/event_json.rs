@@ -14,9 +14,10 @@ struct PollAnswer<'a> {
     event: EventBody<'a>,
 }
 
+/// The event object of a poll answer; also each event of the extension API's reads.
 #[derive(Serialize)]
 #[serde(rename_all = "camelCase")]
-struct EventBody<'a> {
+pub(crate) struct EventBody<'a> {
     event_type: &'a str,
     event_gen_time: u64,
     work_no: String,
@@ -235,18 +236,19 @@ fn content(event: &AgentEvent) -> Option<Content<'_>> {
     }
 }
 
+/// The event object exactly as a poll answer carries it.
+pub(crate) fn event_body(delivered: &Delivered) -> EventBody<'_> {
+    EventBody {
+        event_type: event_type(&delivered.event),
+        event_gen_time: delivered.at.as_millis(),
+        work_no: delivered.work_no.to_string(),
+        content: content(&delivered.event),
+    }
+}
+
 /// The whole poll answer carrying one event.
 pub(crate) fn poll_answer(delivered: &Delivered) -> Vec<u8> {
-    let answer = PollAnswer {
-        message: "",
-        retcode: "0",
-        event: EventBody {
-            event_type: event_type(&delivered.event),
-            event_gen_time: delivered.at.as_millis(),
-            work_no: delivered.work_no.to_string(),
-            content: content(&delivered.event),
-        },
-    };
+    let answer = PollAnswer { message: "", retcode: "0", event: event_body(delivered) };
     serde_json::to_vec(&answer).unwrap_or_else(|_| br#"{"message":"","retcode":"0"}"#.to_vec())
 }
 

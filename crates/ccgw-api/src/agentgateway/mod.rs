@@ -14,6 +14,7 @@ mod ivr;
 mod notes;
 mod onlineagent;
 mod pickup;
+mod poll_body;
 mod querymonitor;
 mod queuedevice;
 mod transfer;
@@ -29,6 +30,8 @@ use crate::wire::reply::HuaweiReply;
 
 /// For [`crate::bench_support`] only.
 pub(crate) use event_json::poll_answer;
+/// The extension API renders events the way the poll does.
+pub(crate) use event_json::{EventBody, event_body};
 
 pub(crate) fn router() -> Router<ApiState> {
     let base = "/agentgateway/resource";

@@ -1,8 +1,11 @@
 //! The extension API under `/ccgw/v1` (JSON, bearer admin token): what the Huawei API
-//! lacks — directory management, call records, the simulated switch, health.
+//! lacks — directory management, call records, the simulated switch, resumable agent
+//! events (also readable with the agent's own Guid), health.
 
+mod agent_auth;
 mod directory;
 mod error;
+mod events;
 mod groups;
 mod parse;
 mod records;
@@ -14,8 +17,8 @@ use axum::extract::{Request, State};
 use axum::middleware::{self, Next};
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post, put};
-use http::StatusCode;
 use http::header::AUTHORIZATION;
+use http::{HeaderMap, StatusCode};
 
 use crate::state::ApiState;
 pub(crate) use error::ExtError;
@@ -52,8 +55,12 @@ pub(crate) fn router(state: ApiState) -> Router<ApiState> {
         )
         .route("/ccgw/v1/records", get(records::list))
         .route("/ccgw/v1/vdns", get(directory::list_vdns))
-        .route_layer(middleware::from_fn_with_state(state, require_admin));
-    Router::new().route("/ccgw/v1/health", get(health)).merge(protected)
+        .route_layer(middleware::from_fn_with_state(state.clone(), require_admin));
+    let agent_or_admin = Router::new()
+        .route("/ccgw/v1/agents/{workno}/events", get(events::list))
+        .route("/ccgw/v1/agents/{workno}/events/sse", get(events::stream))
+        .route_layer(middleware::from_fn_with_state(state, agent_auth::require_admin_or_agent));
+    Router::new().route("/ccgw/v1/health", get(health)).merge(protected).merge(agent_or_admin)
 }
 
 async fn health() -> impl IntoResponse {
@@ -65,17 +72,22 @@ fn same_secret(a: &[u8], b: &[u8]) -> bool {
     a.len() == b.len() && a.iter().zip(b).fold(0u8, |acc, (x, y)| acc | (x ^ y)) == 0
 }
 
-async fn require_admin(State(state): State<ApiState>, request: Request, next: Next) -> Response {
-    let presented = request
-        .headers()
+/// Whether the request carries the admin bearer token.
+fn is_admin(state: &ApiState, headers: &HeaderMap) -> bool {
+    let presented = headers
         .get(AUTHORIZATION)
         .and_then(|value| value.to_str().ok())
         .and_then(|value| value.strip_prefix("Bearer "))
         .map(str::trim);
     let expected = state.settings.admin_token.as_bytes();
-    match presented {
-        Some(token) if !expected.is_empty() && same_secret(token.as_bytes(), expected) => next.run(request).await,
-        _ => ExtError::new(StatusCode::UNAUTHORIZED, "unauthorized", "a valid admin bearer token is required")
-            .into_response(),
+    presented.is_some_and(|token| !expected.is_empty() && same_secret(token.as_bytes(), expected))
+}
+
+async fn require_admin(State(state): State<ApiState>, request: Request, next: Next) -> Response {
+    if is_admin(&state, request.headers()) {
+        next.run(request).await
+    } else {
+        ExtError::new(StatusCode::UNAUTHORIZED, "unauthorized", "a valid admin bearer token is required")
+            .into_response()
     }
 }

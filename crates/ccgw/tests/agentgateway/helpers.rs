@@ -300,6 +300,18 @@ impl TestApp {
     }
 }
 
+impl TestApp {
+    /// Sends raw bytes over TLS and closes the connection without reading an answer (a
+    /// client that goes away mid-request).
+    pub(crate) async fn send_and_hang_up(&self, request: &str) {
+        let connector = TlsConnector::from(self.tls.clone());
+        let stream = tokio::net::TcpStream::connect(self.addr).await.unwrap();
+        let mut tls = connector.connect(ServerName::try_from("localhost").unwrap(), stream).await.unwrap();
+        tls.write_all(request.as_bytes()).await.unwrap();
+        tls.flush().await.unwrap();
+    }
+}
+
 /// Splits a raw HTTP/1.1 response into head and body.
 pub(crate) fn split_response(raw: &[u8]) -> (String, Vec<u8>) {
     let at = raw.windows(4).position(|w| w == b"\r\n\r\n").expect("a complete response head");

@@ -5,6 +5,7 @@ mod calldata;
 mod calls;
 mod crossing;
 mod distribution;
+mod event_delivery;
 mod helpers;
 mod idempotency;
 mod ivr;

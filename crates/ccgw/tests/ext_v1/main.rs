@@ -7,6 +7,7 @@
 mod helpers;
 
 mod acd;
+mod events;
 mod records;
 mod sim;
 
