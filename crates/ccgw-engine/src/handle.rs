@@ -4,8 +4,9 @@
 use std::sync::Arc;
 
 use ccgw_core::{
-    AgentProfile, BulletinTarget, CallId, CallRequest, Center, ConsultRequest, Guid, InitialState, Note, NoteDelivery,
-    PhoneNumber, QueueChoice, Refusal, SkillGrant, SkillProfile, StateCommand, Timestamp, TransferRequest, WorkNo,
+    AgentProfile, BulletinTarget, CallId, CallRequest, ConsultRequest, Guid, InitialState, Note, NoteDelivery,
+    PhoneNumber, Query, QueryAnswer, QueueChoice, Refusal, SkillGrant, SkillProfile, StateCommand, Timestamp,
+    TransferRequest, WorkNo,
 };
 use tokio::sync::{mpsc, oneshot};
 
@@ -128,10 +129,9 @@ pub enum Reply {
     Notes(Vec<Note>),
     /// The id of a call the agent placed.
     Placed(CallId),
+    /// The answer to a [`Query`].
+    Answer(Box<QueryAnswer>),
 }
-
-/// A read-only look at the center, run inside the engine task after the Guid check.
-pub(crate) type Query = Box<dyn FnOnce(&Center, Timestamp) + Send>;
 
 pub(crate) enum Request {
     SignIn(Box<SignInRequest>),
@@ -140,14 +140,12 @@ pub(crate) enum Request {
         guid: Option<String>,
         action: AgentAction,
     },
-    /// Runs `query` for a signed-in agent that presented a valid Guid.
+    /// Answers `query` for a signed-in agent that presented a valid Guid.
     Query {
         work_no: WorkNo,
         guid: Option<String>,
         query: Query,
     },
-    /// Runs `query` with no agent (extension API, metrics).
-    Inspect(Query),
     ConfigureSkills(Vec<SkillProfile>),
     /// Ends every live call with an outcome, then stops the engine.
     Shutdown,
@@ -160,8 +158,9 @@ impl std::fmt::Debug for Request {
             Request::Act { work_no, action, .. } => {
                 f.debug_struct("Act").field("work_no", work_no).field("action", action).finish()
             }
-            Request::Query { work_no, .. } => f.debug_struct("Query").field("work_no", work_no).finish(),
-            Request::Inspect(_) => f.write_str("Inspect"),
+            Request::Query { work_no, query, .. } => {
+                f.debug_struct("Query").field("work_no", work_no).field("query", query).finish()
+            }
             Request::ConfigureSkills(skills) => f.debug_tuple("ConfigureSkills").field(&skills.len()).finish(),
             Request::Shutdown => f.write_str("Shutdown"),
         }
@@ -209,33 +208,12 @@ impl EngineHandle {
         self.send(Request::Act { work_no, guid, action }).await
     }
 
-    /// Reads the center on behalf of a signed-in agent (after its Guid check). `read`
-    /// runs inside the engine task: keep it short, and copy out what it needs.
-    pub async fn query<R, F>(&self, work_no: WorkNo, guid: Option<String>, read: F) -> Result<R, EngineError>
-    where
-        R: Send + 'static,
-        F: FnOnce(&Center, WorkNo, Timestamp) -> Result<R, Refusal> + Send + 'static,
-    {
-        let (tx, rx) = oneshot::channel();
-        let query: Query = Box::new(move |center, now| {
-            let _ = tx.send(read(center, work_no, now));
-        });
-        self.send(Request::Query { work_no, guid, query }).await?;
-        rx.await.map_err(|_| EngineError::Stopped)?.map_err(EngineError::Refused)
-    }
-
-    /// Reads the center without an agent (the extension API).
-    pub async fn inspect<R, F>(&self, read: F) -> Result<R, EngineError>
-    where
-        R: Send + 'static,
-        F: FnOnce(&Center, Timestamp) -> R + Send + 'static,
-    {
-        let (tx, rx) = oneshot::channel();
-        let query: Query = Box::new(move |center, now| {
-            let _ = tx.send(read(center, now));
-        });
-        self.send(Request::Inspect(query)).await?;
-        rx.await.map_err(|_| EngineError::Stopped)
+    /// Answers `query` on behalf of a signed-in agent, after its Guid check.
+    pub async fn query(&self, work_no: WorkNo, guid: Option<String>, query: Query) -> Result<QueryAnswer, EngineError> {
+        match self.send(Request::Query { work_no, guid, query }).await? {
+            Reply::Answer(answer) => Ok(*answer),
+            _ => Err(EngineError::Stopped),
+        }
     }
 
     /// Ends every live call with its outcome (handed to the recorder) and stops the

@@ -129,12 +129,7 @@ impl Runtime {
             Request::Act { work_no, guid, action } => self.act(work_no, guid.as_deref(), action, now),
             Request::Query { work_no, guid, query } => {
                 self.center.authorize(work_no, guid.as_deref(), false, now, || make_guid(self.settings.node))?;
-                query(&self.center, now);
-                Ok(Reply::Done)
-            }
-            Request::Inspect(query) => {
-                query(&self.center, now);
-                Ok(Reply::Done)
+                Ok(Reply::Answer(Box::new(self.center.query(work_no, &query, now)?)))
             }
             Request::ConfigureSkills(skills) => {
                 self.center.configure_skills(skills);

@@ -16,6 +16,7 @@ mod onlineagent;
 mod pickup;
 mod querymonitor;
 mod queuedevice;
+mod reads;
 mod transfer;
 mod voicecall;
 

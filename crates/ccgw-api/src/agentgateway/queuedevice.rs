@@ -56,18 +56,18 @@ fn waiting(view: &View, skills: impl IntoIterator<Item = SkillId>) -> u32 {
     let mut skills: Vec<SkillId> = skills.into_iter().collect();
     skills.sort_unstable();
     skills.dedup();
-    skills.iter().filter_map(|id| view.stats.get(id)).map(|snapshot| snapshot.waiting).sum()
+    skills.iter().filter_map(|id| view.queues.get(id)).map(|snapshot| snapshot.waiting).sum()
 }
 
 async fn wait_configured(State(state): State<ApiState>, call: AgentCall) -> HuaweiReply {
     HuaweiReply::answer(look(&state, &call, with_stats()).await.map(|view| {
-        let configured = view.me.profile.skills.iter().map(|grant| grant.skill);
+        let configured = view.asker.profile.skills.iter().map(|grant| grant.skill);
         waiting(&view, configured)
     }))
 }
 
 async fn wait_signed_in(State(state): State<ApiState>, call: AgentCall) -> HuaweiReply {
-    HuaweiReply::answer(look(&state, &call, with_stats()).await.map(|view| waiting(&view, view.me.skills.clone())))
+    HuaweiReply::answer(look(&state, &call, with_stats()).await.map(|view| waiting(&view, view.asker.skills.clone())))
 }
 
 async fn wait_in_skill(State(state): State<ApiState>, call: AgentCall) -> HuaweiReply {
@@ -286,7 +286,7 @@ pub(super) async fn statistics(
     let pilot = access_code(state, view.vdn()).await?.map(|(code, _)| code).unwrap_or_default();
     Ok(skills
         .iter()
-        .filter_map(|id| Some((view.skills.get(id)?, view.stats.get(id)?)))
+        .filter_map(|id| Some((view.skills.get(id)?, view.queues.get(id)?)))
         .map(|(skill, snapshot)| SkillStatistics::of(skill, snapshot, &pilot))
         .collect())
 }
