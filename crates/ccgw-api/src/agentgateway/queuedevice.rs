@@ -415,22 +415,7 @@ mod tests {
         let vdn = Vdn::new(1).unwrap();
         let mut skill = SkillProfile::new(vdn, SkillId::new(1).unwrap(), "General");
         skill.limits.overflow = Some(Overflow::Skill(SkillId::new(2).unwrap()));
-        let snapshot = SkillSnapshot {
-            vdn,
-            skill: skill.id,
-            waiting: 0,
-            longest_wait: std::time::Duration::ZERO,
-            signed_in: 0,
-            idle: 0,
-            available: 0,
-            busy: 0,
-            rest: 0,
-            wrap_up: 0,
-            ringing: 0,
-            talking: 0,
-            pre_rest: 0,
-            counters: ccgw_core::SkillCounters::default(),
-        };
+        let snapshot = SkillSnapshot::empty(vdn, skill.id);
         let json = serde_json::to_value(SkillStatistics::of(&skill, &snapshot, "4000")).unwrap();
         for key in [
             "pilotNbr",
