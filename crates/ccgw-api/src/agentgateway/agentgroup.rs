@@ -27,7 +27,8 @@ use axum::routing::{get, post};
 use ccgw_core::catalog::retcode::{self, Retcode};
 use ccgw_core::catalog::state_code;
 use ccgw_core::{
-    AgentProfile, AgentView, GroupId, GroupProfile, Refusal, Role, SkillId, SkillProfile, Timestamp, VdnView, WorkNo,
+    AgentProfile, AgentView, GroupId, GroupProfile, Query, QueryAnswer, Refusal, Role, SkillId, SkillProfile,
+    Timestamp, VdnView, WorkNo,
 };
 use ccgw_store::StoreError;
 use serde::Serialize;
@@ -96,12 +97,15 @@ pub(super) struct Want {
     pub(super) stats: bool,
 }
 
-/// The engine's view for one query, restricted to the caller's VDN.
-pub(super) type View = VdnView;
-
-/// Checks the caller's Guid and copies what the query needs out of the engine.
-pub(super) async fn look(state: &ApiState, call: &AgentCall, want: Want) -> Result<View, HuaweiReply> {
-    reads::vdn(state, call, want.agents, want.stats).await
+/// Checks the caller's Guid and has the engine copy what the query needs of the caller's
+/// VDN.
+pub(super) async fn look(state: &ApiState, call: &AgentCall, want: Want) -> Result<VdnView, HuaweiReply> {
+    let query = Query::Vdn { agents: want.agents, queues: want.stats };
+    reads::ask(state, call, query, |answer| match answer {
+        QueryAnswer::Vdn(view) => Some(*view),
+        _ => None,
+    })
+    .await
 }
 
 /// One element of a skill list, as in `agentskillsbyworkno` (spec 02 §2.17).
@@ -157,7 +161,7 @@ pub(super) struct AgentInfo {
 
 /// The VDN's agents: configured (directory) and signed in (engine), with group names.
 pub(super) struct Roster {
-    pub(super) view: View,
+    pub(super) view: VdnView,
     configured: BTreeMap<WorkNo, AgentProfile>,
     groups: BTreeMap<GroupId, GroupProfile>,
 }
@@ -252,7 +256,7 @@ impl Roster {
 }
 
 /// A path parameter that must be a skill id known in the caller's VDN.
-pub(super) fn skill_param(call: &AgentCall, view: &View) -> Result<SkillId, HuaweiReply> {
+pub(super) fn skill_param(call: &AgentCall, view: &VdnView) -> Result<SkillId, HuaweiReply> {
     let id = call.param("skillid").and_then(|text| text.parse::<SkillId>().ok()).ok_or_else(|| invalid("skillid"))?;
     if view.skills.contains_key(&id) {
         Ok(id)

@@ -18,7 +18,7 @@ use serde::Serialize;
 
 use ccgw_core::catalog::retcode;
 
-use super::agentgroup::{Roster, View, Want, invalid, look, refuse, skill_param, work_no_param};
+use super::agentgroup::{Roster, Want, invalid, look, refuse, skill_param, work_no_param};
 use super::context::AgentCall;
 use super::queuedevice::statistics;
 use crate::state::ApiState;
@@ -123,7 +123,7 @@ struct Cluster {
 }
 
 async fn the_cluster(state: &ApiState, call: &AgentCall) -> Result<Cluster, HuaweiReply> {
-    let view: View = look(state, call, Want { agents: true, ..Want::default() }).await?;
+    let view = look(state, call, Want { agents: true, ..Want::default() }).await?;
     let node = node_of(call.guid.as_deref());
     Ok(Cluster {
         cluster_name: state.settings.server_name.clone(),

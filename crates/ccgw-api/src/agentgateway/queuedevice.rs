@@ -18,14 +18,14 @@ use axum::Router;
 use axum::body::Bytes;
 use axum::extract::State;
 use axum::routing::{get, post};
-use ccgw_core::{Overflow, SkillId, SkillProfile, SkillSnapshot, Vdn};
+use ccgw_core::{Overflow, SkillId, SkillProfile, SkillSnapshot, Vdn, VdnView};
 use ccgw_store::StoreError;
 use serde::Serialize;
 use serde_json::Value;
 
 use ccgw_core::catalog::retcode;
 
-use super::agentgroup::{SkillItem, View, Want, directory_failure, invalid, look, refuse, skill_param};
+use super::agentgroup::{SkillItem, Want, directory_failure, invalid, look, refuse, skill_param};
 use super::context::AgentCall;
 use crate::state::ApiState;
 use crate::wire::reply::HuaweiReply;
@@ -52,7 +52,7 @@ fn with_stats() -> Want {
 }
 
 /// Calls waiting in the given skills (each counted once).
-fn waiting(view: &View, skills: impl IntoIterator<Item = SkillId>) -> u32 {
+fn waiting(view: &VdnView, skills: impl IntoIterator<Item = SkillId>) -> u32 {
     let mut skills: Vec<SkillId> = skills.into_iter().collect();
     skills.sort_unstable();
     skills.dedup();
@@ -111,7 +111,7 @@ struct VdnSkill {
     real_flag: u8,
 }
 
-fn vdn_skill_list(view: &View) -> Vec<VdnSkill> {
+fn vdn_skill_list(view: &VdnView) -> Vec<VdnSkill> {
     view.skills
         .values()
         .map(|skill| VdnSkill {
@@ -280,7 +280,7 @@ impl SkillStatistics {
 /// The statistics of `skills` (known skills of the view), with the VDN's access code.
 pub(super) async fn statistics(
     state: &ApiState,
-    view: &View,
+    view: &VdnView,
     skills: &[SkillId],
 ) -> Result<Vec<SkillStatistics>, HuaweiReply> {
     let pilot = access_code(state, view.vdn()).await?.map(|(code, _)| code).unwrap_or_default();
@@ -345,7 +345,7 @@ fn bad_skills(bad: &BadSkills) -> HuaweiReply {
 }
 
 /// Refuses the first id the VDN does not have.
-fn known(view: &View, ids: &[SkillId]) -> Result<(), HuaweiReply> {
+fn known(view: &VdnView, ids: &[SkillId]) -> Result<(), HuaweiReply> {
     match ids.iter().find(|id| !view.skills.contains_key(id)) {
         Some(id) => Err(refuse(retcode::SKILL_QUERY_PARAMETER, &format!("skill {id} does not exist in this VDN"))),
         None => Ok(()),

@@ -2,7 +2,7 @@
 //! check), answered with the view that query names.
 
 use ccgw_core::catalog::retcode;
-use ccgw_core::{AgentCalls, AgentView, CallView, Query, QueryAnswer, VdnView, WorkNo};
+use ccgw_core::{AgentCalls, AgentView, CallView, Query, QueryAnswer, WorkNo};
 
 use super::context::AgentCall;
 use super::engine_failure;
@@ -27,21 +27,6 @@ pub(super) async fn ask<T>(
 pub(super) async fn me(state: &ApiState, call: &AgentCall) -> Result<AgentView, HuaweiReply> {
     ask(state, call, Query::Me, |answer| match answer {
         QueryAnswer::Agent(view) => Some(*view),
-        _ => None,
-    })
-    .await
-}
-
-/// The caller's VDN: every signed-in agent when `agents`, queue snapshots and call counts
-/// when `queues`.
-pub(super) async fn vdn(
-    state: &ApiState,
-    call: &AgentCall,
-    agents: bool,
-    queues: bool,
-) -> Result<VdnView, HuaweiReply> {
-    ask(state, call, Query::Vdn { agents, queues }, |answer| match answer {
-        QueryAnswer::Vdn(view) => Some(*view),
         _ => None,
     })
     .await
