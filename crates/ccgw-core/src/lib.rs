@@ -15,6 +15,7 @@ mod event;
 mod ids;
 mod ivr;
 pub mod password_policy;
+mod query;
 mod refusal;
 mod session;
 mod time;
@@ -41,6 +42,7 @@ pub use directory::{
 pub use event::{AgentEvent, CallFeature, CallInfo, IncomingCall, PhoneReleasedBy};
 pub use ids::{CallId, Guid, IdError, PhoneNumber, Seq, SkillId, Vdn, WorkNo};
 pub use ivr::{IvrEnd, IvrFlow, IvrFlowError, IvrId, MAX_ACCESS_CODE_LEN, MAX_IVR_HOLD, check_flows, is_access_code};
+pub use query::{AgentCalls, AgentView, CallCounts, CallView, Query, QueryAnswer, RestView, SeenState, VdnView};
 pub use refusal::Refusal;
 pub use session::{AuthMode, AuthSettings, GuidCheck, Session};
 pub use time::{Timestamp, civil_from_days, days_from_civil};

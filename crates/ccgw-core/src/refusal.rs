@@ -3,6 +3,8 @@
 
 use thiserror::Error;
 
+use crate::ids::WorkNo;
+
 #[derive(Debug, Clone, PartialEq, Eq, Error)]
 pub enum Refusal {
     #[error("agent not signed in")]
@@ -89,4 +91,7 @@ pub enum Refusal {
     NoCallDataToSet,
     #[error("no held call")]
     NoHeldCallToList,
+    /// A query about an agent that is not signed in to the asker's VDN.
+    #[error("no signed-in agent {0} in this VDN")]
+    AgentNotInVdn(WorkNo),
 }

@@ -4,7 +4,8 @@
 use std::sync::Arc;
 
 use ccgw_core::{
-    AgentProfile, Center, Command, Guid, InitialState, Outcome, PhoneNumber, Refusal, SkillProfile, Timestamp, WorkNo,
+    AgentProfile, Command, Guid, InitialState, Outcome, PhoneNumber, Query, QueryAnswer, Refusal, SkillProfile,
+    Timestamp, WorkNo,
 };
 use tokio::sync::{mpsc, oneshot};
 
@@ -58,6 +59,8 @@ pub enum Reply {
     SignedIn(SignedIn),
     /// What an accepted [`Command`] came to.
     Outcome(Outcome),
+    /// The answer to a [`Query`].
+    Answer(Box<QueryAnswer>),
 }
 
 /// Who reads an agent's event log through the extension API.
@@ -79,9 +82,6 @@ impl std::fmt::Debug for EventReader {
     }
 }
 
-/// A read-only look at the center, run inside the engine task after the Guid check.
-pub(crate) type Query = Box<dyn FnOnce(&Center, Timestamp) + Send>;
-
 pub(crate) enum Request {
     SignIn(Box<SignInRequest>),
     Act {
@@ -95,14 +95,12 @@ pub(crate) enum Request {
         guid: Option<String>,
         command: Command,
     },
-    /// Runs `query` for a signed-in agent that presented a valid Guid.
+    /// Answers `query` for a signed-in agent that presented a valid Guid.
     Query {
         work_no: WorkNo,
         guid: Option<String>,
         query: Query,
     },
-    /// Runs `query` with no agent (extension API, metrics).
-    Inspect(Query),
     ConfigureSkills(Vec<SkillProfile>),
     /// Fires everything due at the clock's now (switch items, reports, timers) until
     /// nothing changes, then replies.
@@ -126,8 +124,9 @@ impl std::fmt::Debug for Request {
             Request::Command { work_no, command, .. } => {
                 f.debug_struct("Command").field("work_no", work_no).field("command", command).finish()
             }
-            Request::Query { work_no, .. } => f.debug_struct("Query").field("work_no", work_no).finish(),
-            Request::Inspect(_) => f.write_str("Inspect"),
+            Request::Query { work_no, query, .. } => {
+                f.debug_struct("Query").field("work_no", work_no).field("query", query).finish()
+            }
             Request::ConfigureSkills(skills) => f.debug_tuple("ConfigureSkills").field(&skills.len()).finish(),
             Request::Settle => f.write_str("Settle"),
             Request::EventLog { work_no, .. } => f.debug_struct("EventLog").field("work_no", work_no).finish(),
@@ -191,33 +190,12 @@ impl EngineHandle {
         }
     }
 
-    /// Reads the center on behalf of a signed-in agent (after its Guid check). `read`
-    /// runs inside the engine task: keep it short, and copy out what it needs.
-    pub async fn query<R, F>(&self, work_no: WorkNo, guid: Option<String>, read: F) -> Result<R, EngineError>
-    where
-        R: Send + 'static,
-        F: FnOnce(&Center, WorkNo, Timestamp) -> Result<R, Refusal> + Send + 'static,
-    {
-        let (tx, rx) = oneshot::channel();
-        let query: Query = Box::new(move |center, now| {
-            let _ = tx.send(read(center, work_no, now));
-        });
-        self.send(Request::Query { work_no, guid, query }).await?;
-        rx.await.map_err(|_| EngineError::Stopped)?.map_err(EngineError::Refused)
-    }
-
-    /// Reads the center without an agent (the extension API).
-    pub async fn inspect<R, F>(&self, read: F) -> Result<R, EngineError>
-    where
-        R: Send + 'static,
-        F: FnOnce(&Center, Timestamp) -> R + Send + 'static,
-    {
-        let (tx, rx) = oneshot::channel();
-        let query: Query = Box::new(move |center, now| {
-            let _ = tx.send(read(center, now));
-        });
-        self.send(Request::Inspect(query)).await?;
-        rx.await.map_err(|_| EngineError::Stopped)
+    /// Answers `query` on behalf of a signed-in agent, after its Guid check.
+    pub async fn query(&self, work_no: WorkNo, guid: Option<String>, query: Query) -> Result<QueryAnswer, EngineError> {
+        match self.send(Request::Query { work_no, guid, query }).await? {
+            Reply::Answer(answer) => Ok(*answer),
+            _ => Err(EngineError::Stopped),
+        }
     }
 
     /// Ends every live call with its outcome (handed to the recorder) and stops the

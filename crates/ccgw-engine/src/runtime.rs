@@ -147,12 +147,7 @@ impl Runtime {
             Request::Command { work_no, guid, command } => self.command(work_no, guid.as_deref(), command, now),
             Request::Query { work_no, guid, query } => {
                 self.center.authorize(work_no, guid.as_deref(), false, now, || make_guid(self.settings.node))?;
-                query(&self.center, now);
-                Ok(Reply::Done)
-            }
-            Request::Inspect(query) => {
-                query(&self.center, now);
-                Ok(Reply::Done)
+                Ok(Reply::Answer(Box::new(self.center.query(work_no, &query, now)?)))
             }
             Request::ConfigureSkills(skills) => {
                 self.center.configure_skills(skills);

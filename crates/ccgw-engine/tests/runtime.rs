@@ -6,8 +6,8 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use ccgw_core::{
-    AgentEvent, AgentProfile, AgentState, CallId, CallRequest, Callee, Command, InitialState, Outcome, PhoneNumber,
-    Refusal, Role, SkillGrant, SkillId, SkillLevel, SkillProfile, Timestamp, Vdn, WorkNo,
+    AgentEvent, AgentProfile, CallId, CallRequest, Callee, Command, InitialState, Outcome, PhoneNumber, Query,
+    QueryAnswer, Refusal, Role, SkillGrant, SkillId, SkillLevel, SkillProfile, Timestamp, Vdn, WorkNo,
 };
 use ccgw_engine::{
     AgentAction, Clock, EngineError, EngineHandle, EngineSettings, FarEndRule, ManualClock, MemoryRecorder, PlaceCall,
@@ -91,8 +91,12 @@ impl Rig {
         events
     }
 
-    async fn state_of(&self, no: u32) -> Option<AgentState> {
-        self.engine.inspect(move |center, _| center.agent(work(no)).map(|agent| agent.state().clone())).await.unwrap()
+    /// The agent's platform (CTI) state code, read as the agent itself.
+    async fn cti_status(&self, no: u32, guid: &str) -> u8 {
+        match self.engine.query(work(no), Some(guid.to_owned()), Query::Me).await.unwrap() {
+            QueryAnswer::Agent(view) => view.cti_status,
+            other => panic!("Me answered with {other:?}"),
+        }
     }
 
     async fn advance(&self, ms: u64) {
@@ -113,6 +117,10 @@ impl Rig {
     }
 }
 
+/// Platform (CTI) state codes (spec 02 §4.2).
+const CTI_IDLE: u8 = 1;
+const CTI_RINGING: u8 = 4;
+
 fn talking(events: &[AgentEvent]) -> bool {
     events.iter().any(|event| matches!(event, AgentEvent::Talking(_)))
 }
@@ -123,12 +131,12 @@ async fn commands_answer_and_release_a_customer_call_and_the_call_is_recorded_at
     let guid = rig.idle_agent(101).await;
     let customer = rig.customer_call();
     rig.engine.settle().await.unwrap();
-    assert!(matches!(rig.state_of(101).await, Some(AgentState::Ringing { .. })));
+    assert_eq!(rig.cti_status(101, &guid).await, CTI_RINGING);
 
     assert_eq!(rig.command(101, &guid, Command::Answer { call: None }).await.unwrap(), Outcome::Done);
     assert!(talking(&rig.events(101, &guid).await));
     assert_eq!(rig.command(101, &guid, Command::Release).await.unwrap(), Outcome::Done);
-    assert!(matches!(rig.state_of(101).await, Some(AgentState::Idle { .. })));
+    assert_eq!(rig.cti_status(101, &guid).await, CTI_IDLE);
     let records = rig.recorder.records();
     assert_eq!(records.iter().map(|end| end.call.id.clone()).collect::<Vec<_>>(), [customer]);
 
@@ -163,14 +171,14 @@ async fn settle_fires_the_ring_timeout_and_the_call_goes_to_the_next_agent() {
     let first = rig.idle_agent(101).await;
     rig.customer_call();
     rig.engine.settle().await.unwrap();
-    assert!(matches!(rig.state_of(101).await, Some(AgentState::Ringing { .. })));
+    assert_eq!(rig.cti_status(101, &first).await, CTI_RINGING);
     let second = rig.idle_agent(102).await;
 
     rig.advance(999).await;
-    assert!(matches!(rig.state_of(101).await, Some(AgentState::Ringing { .. })));
+    assert_eq!(rig.cti_status(101, &first).await, CTI_RINGING);
     rig.advance(1).await;
-    assert!(!matches!(rig.state_of(101).await, Some(AgentState::Ringing { .. })), "taken back at 1 s");
-    assert!(matches!(rig.state_of(102).await, Some(AgentState::Ringing { .. })), "offered to the next agent");
+    assert_ne!(rig.cti_status(101, &first).await, CTI_RINGING, "taken back at 1 s");
+    assert_eq!(rig.cti_status(102, &second).await, CTI_RINGING, "offered to the next agent");
     assert!(rig.events(101, &first).await.iter().any(|event| matches!(event, AgentEvent::NoAnswer(_))));
     assert!(rig.events(102, &second).await.iter().any(|event| matches!(event, AgentEvent::Ringing(_))));
 }

@@ -17,7 +17,7 @@ use ccgw_store_traits::StoreError;
 use serde_json::Value;
 
 use super::context::AgentCall;
-use super::engine_failure;
+use super::reads;
 use crate::state::ApiState;
 use crate::wire::lenient;
 use crate::wire::reply::HuaweiReply;
@@ -49,8 +49,8 @@ async fn change_from_query(State(state): State<ApiState>, call: AgentCall) -> Hu
 }
 
 async fn change(state: ApiState, call: AgentCall, old: Option<String>, new: Option<String>) -> HuaweiReply {
-    if let Err(error) = state.engine.query(call.work_no, call.guid.clone(), |_, _, _| Ok(())).await {
-        return engine_failure(error);
+    if let Err(reply) = reads::me(&state, &call).await {
+        return reply;
     }
     let (Some(old), Some(new)) = (old, new) else {
         return invalid("oldPassword and newPassword are required");

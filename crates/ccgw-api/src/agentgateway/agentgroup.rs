@@ -27,15 +27,15 @@ use axum::routing::{get, post};
 use ccgw_core::catalog::retcode::{self, Retcode};
 use ccgw_core::catalog::state_code;
 use ccgw_core::{
-    Agent, AgentProfile, AgentState, CallState, Center, GroupId, GroupProfile, Pending, Refusal, Role, SkillId,
-    SkillProfile, SkillSnapshot, Timestamp, Vdn, WorkNo,
+    AgentProfile, AgentView, GroupId, GroupProfile, Query, QueryAnswer, Refusal, Role, SkillId, SkillProfile,
+    Timestamp, VdnView, WorkNo,
 };
 use ccgw_store_traits::StoreError;
 use serde::Serialize;
 use serde_json::Value;
 
 use super::context::AgentCall;
-use super::engine_failure;
+use super::reads;
 use crate::state::ApiState;
 use crate::wire::reply::HuaweiReply;
 
@@ -88,128 +88,24 @@ pub(super) fn directory_failure(error: StoreError) -> HuaweiReply {
     HuaweiReply::error(retcode::INTERNAL)
 }
 
-/// Platform (CTI) agent state of a signed-in agent (spec 02 §4.2).
-fn cti_status(state: &AgentState) -> u8 {
-    match state {
-        AgentState::Idle { .. } => 1,
-        AgentState::Ringing { .. } => 4,
-        AgentState::Talking { .. } => 5,
-        AgentState::WrapUp { .. } => 6,
-        AgentState::NotReady { .. } => 7,
-        AgentState::Rest { .. } => 8,
-    }
-}
-
-/// A rest, taken or waiting to be taken (pre-rest).
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub(super) struct RestView {
-    pub(super) cause: u8,
-    /// When the rest began; `None` while it waits for the call or wrap-up to end.
-    pub(super) started: Option<Timestamp>,
-    pub(super) length: Duration,
-    pub(super) overdue: bool,
-}
-
-/// A signed-in agent as the queries show it, copied out of the engine.
-#[derive(Debug, Clone)]
-pub(super) struct Live {
-    /// The profile the agent signed in with.
-    pub(super) profile: AgentProfile,
-    pub(super) status: u8,
-    pub(super) cti_status: u8,
-    pub(super) state_since: Timestamp,
-    pub(super) login_time: Timestamp,
-    pub(super) phone: String,
-    /// Skills signed in to.
-    pub(super) skills: Vec<SkillId>,
-    pub(super) rest: Option<RestView>,
-}
-
-impl Live {
-    fn of(agent: &Agent) -> Self {
-        let rest = match (agent.state(), agent.pending()) {
-            (AgentState::Rest { cause, ends, overdue }, _) => Some(RestView {
-                cause: *cause,
-                started: Some(agent.state_since()),
-                length: ends.since(agent.state_since()),
-                overdue: *overdue,
-            }),
-            (_, Some(Pending::Rest { length, cause, .. })) => {
-                Some(RestView { cause, started: None, length, overdue: false })
-            }
-            _ => None,
-        };
-        Self {
-            profile: agent.profile().clone(),
-            status: state_code::agent_state_code(agent.state(), agent.pending()),
-            cti_status: cti_status(agent.state()),
-            state_since: agent.state_since(),
-            login_time: agent.login_time(),
-            phone: agent.phone().as_str().to_owned(),
-            skills: agent.skills().collect(),
-            rest,
-        }
-    }
-}
-
 /// What a query asks the engine to copy besides the caller.
 #[derive(Debug, Clone, Copy, Default)]
 pub(super) struct Want {
     /// Every signed-in agent of the caller's VDN.
     pub(super) agents: bool,
-    /// A live snapshot of every skill queue of the caller's VDN.
+    /// A live snapshot of every skill queue of the caller's VDN, and its call counts.
     pub(super) stats: bool,
 }
 
-/// The engine's view for one query, restricted to the caller's VDN.
-#[derive(Debug, Clone)]
-pub(super) struct View {
-    pub(super) me: Live,
-    pub(super) now: Timestamp,
-    /// Signed-in agents (the caller included) when asked for.
-    pub(super) live: BTreeMap<WorkNo, Live>,
-    /// The skill queues the center serves in the caller's VDN.
-    pub(super) skills: BTreeMap<SkillId, SkillProfile>,
-    pub(super) stats: BTreeMap<SkillId, SkillSnapshot>,
-    /// Calls in the VDN (when stats are asked for): (waiting in a queue, ringing or talking).
-    pub(super) calls: (u32, u32),
-}
-
-impl View {
-    pub(super) fn vdn(&self) -> Vdn {
-        self.me.profile.vdn
-    }
-}
-
-/// Checks the caller's Guid and copies what the query needs out of the engine.
-pub(super) async fn look(state: &ApiState, call: &AgentCall, want: Want) -> Result<View, HuaweiReply> {
-    let read = move |center: &Center, me: WorkNo, now: Timestamp| {
-        let caller = center.agent(me).ok_or(Refusal::NotSignedIn)?;
-        let vdn = caller.profile().vdn;
-        let live = if want.agents {
-            center.agents().filter(|agent| agent.profile().vdn == vdn).map(|a| (a.work_no(), Live::of(a))).collect()
-        } else {
-            BTreeMap::new()
-        };
-        let skills: BTreeMap<SkillId, SkillProfile> =
-            center.skills().filter(|skill| skill.vdn == vdn).map(|skill| (skill.id, skill.clone())).collect();
-        let stats = if want.stats {
-            skills.keys().map(|&id| (id, center.skill_snapshot(vdn, id, now))).collect()
-        } else {
-            BTreeMap::new()
-        };
-        let mut calls = (0, 0);
-        if want.stats {
-            for call in center.calls().filter(|call| call.info().vdn == vdn) {
-                match call.state() {
-                    CallState::Queued => calls.0 += 1,
-                    CallState::Offered { .. } | CallState::Live { .. } | CallState::InIvr { .. } => calls.1 += 1,
-                }
-            }
-        }
-        Ok(View { me: Live::of(caller), now, live, skills, stats, calls })
-    };
-    state.engine.query(call.work_no, call.guid.clone(), read).await.map_err(engine_failure)
+/// Checks the caller's Guid and has the engine copy what the query needs of the caller's
+/// VDN.
+pub(super) async fn look(state: &ApiState, call: &AgentCall, want: Want) -> Result<VdnView, HuaweiReply> {
+    let query = Query::Vdn { agents: want.agents, queues: want.stats };
+    reads::ask(state, call, query, |answer| match answer {
+        QueryAnswer::Vdn(view) => Some(*view),
+        _ => None,
+    })
+    .await
 }
 
 /// One element of a skill list, as in `agentskillsbyworkno` (spec 02 §2.17).
@@ -265,7 +161,7 @@ pub(super) struct AgentInfo {
 
 /// The VDN's agents: configured (directory) and signed in (engine), with group names.
 pub(super) struct Roster {
-    pub(super) view: View,
+    pub(super) view: VdnView,
     configured: BTreeMap<WorkNo, AgentProfile>,
     groups: BTreeMap<GroupId, GroupProfile>,
 }
@@ -287,24 +183,24 @@ impl Roster {
     /// The current profile of an agent of the VDN: the directory's, or the one it signed
     /// in with when it was removed from the directory since.
     pub(super) fn profile(&self, work_no: WorkNo) -> Option<&AgentProfile> {
-        self.configured.get(&work_no).or_else(|| self.view.live.get(&work_no).map(|live| &live.profile))
+        self.configured.get(&work_no).or_else(|| self.view.agents.get(&work_no).map(|live| &live.profile))
     }
 
     /// Every agent of the VDN, configured or signed in, in work-number order.
     pub(super) fn everyone(&self) -> Vec<WorkNo> {
-        let mut all: Vec<WorkNo> = self.configured.keys().chain(self.view.live.keys()).copied().collect();
+        let mut all: Vec<WorkNo> = self.configured.keys().chain(self.view.agents.keys()).copied().collect();
         all.sort_unstable();
         all.dedup();
         all
     }
 
-    pub(super) fn signed_in(&self) -> impl Iterator<Item = &Live> {
-        self.view.live.values()
+    pub(super) fn signed_in(&self) -> impl Iterator<Item = &AgentView> {
+        self.view.agents.values()
     }
 
     pub(super) fn info(&self, work_no: WorkNo) -> Option<AgentInfo> {
         let profile = self.profile(work_no)?;
-        let live = self.view.live.get(&work_no);
+        let live = self.view.agents.get(&work_no);
         let group = profile.group.and_then(|id| self.groups.get(&id));
         let now = self.view.now;
         Some(AgentInfo {
@@ -327,7 +223,7 @@ impl Roster {
 
     /// `info` with the skills signed in to.
     pub(super) fn info_with_skills(&self, work_no: WorkNo) -> Option<AgentInfo> {
-        let skills = self.view.live.get(&work_no).map(|live| live.skills.clone()).unwrap_or_default();
+        let skills = self.view.agents.get(&work_no).map(|live| live.skills.clone()).unwrap_or_default();
         let mut info = self.info(work_no)?;
         info.skilllist = Some(SkillItem::list(skills, &self.view.skills));
         Some(info)
@@ -350,7 +246,7 @@ impl Roster {
             monitorname: String::new(),
             vdnid: group.vdn.get(),
             agentnum: members.len(),
-            onlinenum: members.iter().filter(|w| self.view.live.contains_key(w)).count(),
+            onlinenum: members.iter().filter(|w| self.view.agents.contains_key(w)).count(),
         }
     }
 
@@ -360,7 +256,7 @@ impl Roster {
 }
 
 /// A path parameter that must be a skill id known in the caller's VDN.
-pub(super) fn skill_param(call: &AgentCall, view: &View) -> Result<SkillId, HuaweiReply> {
+pub(super) fn skill_param(call: &AgentCall, view: &VdnView) -> Result<SkillId, HuaweiReply> {
     let id = call.param("skillid").and_then(|text| text.parse::<SkillId>().ok()).ok_or_else(|| invalid("skillid"))?;
     if view.skills.contains_key(&id) {
         Ok(id)
@@ -524,7 +420,9 @@ async fn groups(State(state): State<ApiState>, call: AgentCall) -> HuaweiReply {
 }
 
 async fn online(State(state): State<ApiState>, call: AgentCall) -> HuaweiReply {
-    HuaweiReply::answer(Roster::load(&state, &call).await.map(|roster| roster.infos(roster.view.live.keys().copied())))
+    HuaweiReply::answer(
+        Roster::load(&state, &call).await.map(|roster| roster.infos(roster.view.agents.keys().copied())),
+    )
 }
 
 #[derive(Serialize)]
@@ -535,7 +433,7 @@ struct PhoneItem {
 
 async fn online_phones(State(state): State<ApiState>, call: AgentCall) -> HuaweiReply {
     HuaweiReply::answer(look(&state, &call, Want { agents: true, ..Want::default() }).await.map(|view| {
-        view.live
+        view.agents
             .values()
             .map(|live| PhoneItem { workno: live.profile.work_no.to_string(), phonenumber: live.phone.clone() })
             .collect::<Vec<_>>()
@@ -691,7 +589,7 @@ async fn batch(State(state): State<ApiState>, call: AgentCall, body: Bytes) -> H
 }
 
 async fn flag(state: &ApiState, call: &AgentCall, right: impl FnOnce(Role) -> bool) -> HuaweiReply {
-    HuaweiReply::answer(look(state, call, Want::default()).await.map(|view| right(view.me.profile.role)))
+    HuaweiReply::answer(look(state, call, Want::default()).await.map(|view| right(view.asker.profile.role)))
 }
 
 /// `iscensor`, `ismonitor`, `isspymonitor`: true for inspectors.
@@ -720,14 +618,5 @@ mod tests {
         }
         let many = format!(r#"{{"agentlist":[{}]}}"#, vec!["101"; MAX_BATCH + 1].join(","));
         assert!(batch_list(many.as_bytes()).is_err());
-    }
-
-    #[test]
-    fn platform_states_follow_the_huawei_table() {
-        let t = Timestamp::from_millis(0);
-        assert_eq!(cti_status(&AgentState::Idle { since: t }), 1);
-        assert_eq!(cti_status(&AgentState::NotReady { reason: 0 }), 7);
-        assert_eq!(cti_status(&AgentState::Rest { cause: 1, ends: t, overdue: false }), 8);
-        assert_eq!(cti_status(&AgentState::WrapUp { ends: None }), 6);
     }
 }

@@ -24,7 +24,7 @@ use ccgw_store_traits::StoreError;
 use serde::Serialize;
 
 use super::context::AgentCall;
-use super::engine_failure;
+use super::reads;
 use super::voicecall::act;
 use crate::state::ApiState;
 use crate::wire::reply::HuaweiReply;
@@ -207,7 +207,7 @@ async fn configured_skills(state: &ApiState, caller: WorkNo, work_no: WorkNo) ->
 
 /// Checks the caller's Guid without doing anything else.
 async fn authorized(state: &ApiState, call: &AgentCall) -> Result<(), HuaweiReply> {
-    state.engine.query(call.work_no, call.guid.clone(), |_, _, _| Ok(())).await.map_err(engine_failure)
+    reads::me(state, call).await.map(|_| ())
 }
 
 async fn own_skills(State(state): State<ApiState>, call: AgentCall) -> HuaweiReply {

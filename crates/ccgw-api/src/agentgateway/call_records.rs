@@ -19,8 +19,8 @@ use ccgw_store_traits::{RecordQuery, StoredCall};
 use serde::Serialize;
 
 use super::agentgroup::{directory_failure, invalid};
-use super::calldata::with_agent;
 use super::context::AgentCall;
+use super::reads;
 use crate::state::ApiState;
 use crate::wire::reply::HuaweiReply;
 
@@ -178,7 +178,8 @@ struct RecordPage {
 /// Checks the Guid, then reads one page. `own`: the caller's records only.
 async fn list(state: &ApiState, call: &AgentCall, own: bool) -> Result<RecordPage, HuaweiReply> {
     let wanted = wanted(call, !own).map_err(|message| invalid(&message))?;
-    let (vdn, me) = with_agent(state, call, |_, agent, _| Ok((agent.profile().vdn, agent.work_no()))).await?;
+    let me = reads::me(state, call).await?.profile;
+    let (vdn, me) = (me.vdn, me.work_no);
     let query = RecordQuery {
         vdn: Some(vdn),
         talked: if own { Some(me) } else { wanted.workno },

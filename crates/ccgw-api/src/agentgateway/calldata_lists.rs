@@ -10,13 +10,13 @@
 use axum::Router;
 use axum::extract::State;
 use axum::routing::get;
-use ccgw_core::catalog::retcode;
-use ccgw_core::{Agent, Call, CallParty, Center, Leg, Party, Refusal, Timestamp, party_number};
+use ccgw_core::{AgentCalls, CallParty, CallView, Leg, Party, Query, Refusal, party_number};
 use serde::Serialize;
 
 use super::agentgroup::work_no_param;
-use super::calldata::{CallInfo, calls_of, skill_name, with_agent};
+use super::calldata::CallInfo;
 use super::context::AgentCall;
+use super::reads::{call_list, calls_of};
 use crate::state::ApiState;
 use crate::wire::reply::HuaweiReply;
 
@@ -47,77 +47,58 @@ struct HeldCall {
 }
 
 impl HeldCall {
-    fn of(center: &Center, call: &Call) -> Self {
-        let info = call.info();
+    fn of(call: &CallView) -> Self {
         Self {
-            callfeature: call.feature().code(),
-            callid: info.id.to_string(),
-            caller: info.caller.clone(),
-            called: info.called.clone(),
-            callskill: skill_name(center, call, call.skill()),
-            callskillid: call.skill().get(),
-            orgicallednum: info.called.clone(),
-            calldata: info.call_data.clone(),
+            callfeature: call.feature.code(),
+            callid: call.id.to_string(),
+            caller: call.caller.clone(),
+            called: call.called.clone(),
+            callskill: call.skill_name.clone(),
+            callskillid: call.skill.get(),
+            orgicallednum: call.called.clone(),
+            calldata: call.call_data.clone(),
         }
     }
 }
 
 /// The calls the agent holds, oldest first (the current one last, if it is held too).
-fn held<'a>(center: &'a Center, agent: &'a Agent) -> impl Iterator<Item = &'a Call> + 'a {
-    let work_no = agent.work_no();
-    calls_of(center, agent).filter(move |call| call.agent_leg(work_no) == Some(Leg::Held))
+fn held(calls: &AgentCalls) -> impl Iterator<Item = &CallView> {
+    calls.calls.iter().filter(|call| call.leg == Some(Leg::Held))
 }
 
-fn hold_list(center: &Center, agent: &Agent) -> Result<Vec<HeldCall>, Refusal> {
-    let list: Vec<HeldCall> = held(center, agent).map(|call| HeldCall::of(center, call)).collect();
+fn hold_list(calls: &AgentCalls) -> Result<Vec<HeldCall>, HuaweiReply> {
+    let list: Vec<HeldCall> = held(calls).map(HeldCall::of).collect();
     if list.is_empty() {
-        return Err(Refusal::NoHeldCallToList);
+        return Err(HuaweiReply::refused(&Refusal::NoHeldCallToList));
     }
     Ok(list)
 }
 
-/// Reads the agent named by `{workno}`, who must be signed in to the caller's VDN.
-async fn with_other_agent<R, F>(state: &ApiState, call: &AgentCall, read: F) -> Result<R, HuaweiReply>
-where
-    R: Send + 'static,
-    F: FnOnce(&Center, &Agent, Timestamp) -> Result<R, Refusal> + Send + 'static,
-{
+/// The calls of the agent named by `{workno}`, who must be signed in to the caller's VDN.
+async fn calls_of_other(state: &ApiState, call: &AgentCall) -> Result<AgentCalls, HuaweiReply> {
     let work_no = work_no_param(call)?;
-    let found = with_agent(state, call, move |center, me, now| {
-        let vdn = me.profile().vdn;
-        match center.agent(work_no).filter(|other| other.profile().vdn == vdn) {
-            Some(other) => read(center, other, now).map(Some),
-            None => Ok(None),
-        }
-    })
-    .await?;
-    found.ok_or_else(|| {
-        HuaweiReply::error_with(retcode::AGENT_INFO_NONE, &format!("no signed-in agent {work_no} in this VDN"))
-    })
+    calls_of(state, call, Some(work_no)).await
 }
 
 /// `GET holdlist`: the caller's held calls; `400-003` when it holds none.
 async fn own_held_calls(State(state): State<ApiState>, call: AgentCall) -> HuaweiReply {
-    HuaweiReply::answer(with_agent(&state, &call, |center, agent, _| hold_list(center, agent)).await)
+    HuaweiReply::answer(calls_of(&state, &call, None).await.and_then(|calls| hold_list(&calls)))
 }
 
 /// `GET holdlistex/{workno}`: another agent's held calls, as `holdlist`.
 async fn held_calls_of(State(state): State<ApiState>, call: AgentCall) -> HuaweiReply {
-    HuaweiReply::answer(with_other_agent(&state, &call, |center, agent, _| hold_list(center, agent)).await)
+    HuaweiReply::answer(calls_of_other(&state, &call).await.and_then(|calls| hold_list(&calls)))
 }
 
 /// `GET agentholdnum/{workno}`: how many calls that agent holds (0 when none).
 async fn held_count_of(State(state): State<ApiState>, call: AgentCall) -> HuaweiReply {
-    HuaweiReply::answer(with_other_agent(&state, &call, |center, agent, _| Ok(held(center, agent).count())).await)
+    HuaweiReply::answer(calls_of_other(&state, &call).await.map(|calls| held(&calls).count()))
 }
 
 /// `GET allcallinfo/{workno}`: every call of that agent, as it sees them.
 async fn calls_of_agent(State(state): State<ApiState>, call: AgentCall) -> HuaweiReply {
     HuaweiReply::answer(
-        with_other_agent(&state, &call, |center, agent, _| {
-            Ok(calls_of(center, agent).map(|call| CallInfo::at(center, call, agent.work_no())).collect::<Vec<_>>())
-        })
-        .await,
+        calls_of_other(&state, &call).await.map(|calls| calls.calls.iter().map(CallInfo::of).collect::<Vec<_>>()),
     )
 }
 
@@ -167,16 +148,13 @@ struct CallInFull {
 
 /// `GET allcallinfoEx/{workno}`: as `allcallinfo`, each call with its parties.
 async fn calls_of_agent_in_full(State(state): State<ApiState>, call: AgentCall) -> HuaweiReply {
+    let full = |call: &CallView| CallInFull {
+        info: CallInfo::of(call),
+        transfer_from: call.transferred_from.map(|from| from.to_string()).unwrap_or_default(),
+        parties: call.parties.iter().map(PartyInfo::of).collect(),
+    };
     HuaweiReply::answer(
-        with_other_agent(&state, &call, |center, agent, _| {
-            let full = |call: &Call| CallInFull {
-                info: CallInfo::at(center, call, agent.work_no()),
-                transfer_from: call.transferred_from().map(|from| from.to_string()).unwrap_or_default(),
-                parties: call.parties().iter().map(PartyInfo::of).collect(),
-            };
-            Ok(calls_of(center, agent).map(full).collect::<Vec<_>>())
-        })
-        .await,
+        calls_of_other(&state, &call).await.map(|calls| calls.calls.iter().map(full).collect::<Vec<_>>()),
     )
 }
 
@@ -184,13 +162,9 @@ async fn calls_of_agent_in_full(State(state): State<ApiState>, call: AgentCall) 
 /// arrival order, each as its main agent sees it.
 async fn calls_in_vdn(State(state): State<ApiState>, call: AgentCall) -> HuaweiReply {
     HuaweiReply::answer(
-        with_agent(&state, &call, |center, me, _| {
-            let vdn = me.profile().vdn;
-            let mut calls: Vec<&Call> = center.calls().filter(|call| call.info().vdn == vdn).collect();
-            calls.sort_by(|a, b| (a.arrived(), a.id()).cmp(&(b.arrived(), b.id())));
-            Ok(calls.into_iter().map(|call| CallInfo::of(center, call)).collect::<Vec<_>>())
-        })
-        .await,
+        call_list(&state, &call, Query::CallsInVdn)
+            .await
+            .map(|calls| calls.iter().map(CallInfo::of).collect::<Vec<_>>()),
     )
 }
 

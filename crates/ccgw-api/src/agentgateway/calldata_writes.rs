@@ -10,12 +10,12 @@ use axum::Router;
 use axum::body::Bytes;
 use axum::extract::State;
 use axum::routing::put;
-use ccgw_core::{CallDataField, CallId, Command, Refusal};
+use ccgw_core::{CallDataField, CallId, Command, Query, QueryAnswer, Refusal};
 use serde_json::{Map, Value};
 
 use super::agentgroup::invalid;
-use super::calldata::with_agent;
 use super::context::{AgentCall, json_object};
+use super::reads::ask;
 use super::voicecall::{MAX_CALL_DATA, act};
 use crate::state::ApiState;
 use crate::wire::lenient;
@@ -103,8 +103,9 @@ async fn business_data(State(state): State<ApiState>, call: AgentCall, body: Byt
         Err(reply) => return reply,
     };
     HuaweiReply::answer(
-        with_agent(&state, &call, move |center, agent, _| {
-            Ok(center.call_at_agent(agent.work_no(), wanted.as_ref())?.business_data().to_owned())
+        ask(&state, &call, Query::BusinessData(wanted), |answer| match answer {
+            QueryAnswer::Text(data) => Some(data),
+            _ => None,
         })
         .await,
     )

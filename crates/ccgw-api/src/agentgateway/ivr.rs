@@ -15,13 +15,13 @@ use axum::Router;
 use axum::extract::State;
 use axum::routing::get;
 use ccgw_core::catalog::retcode;
-use ccgw_core::{Call, Center, IvrId, Refusal, Timestamp, Vdn, WorkNo};
+use ccgw_core::{CallView, IvrId, Query, QueryAnswer};
 use serde::Serialize;
 
 use super::agentgroup::invalid;
 use super::calldata::CallInfo;
 use super::context::AgentCall;
-use super::engine_failure;
+use super::reads::{ask, call_list};
 use crate::state::ApiState;
 use crate::wire::reply::HuaweiReply;
 
@@ -41,58 +41,42 @@ struct FlowItem {
     vdnid: u16,
 }
 
-fn caller_vdn(center: &Center, me: WorkNo) -> Result<Vdn, Refusal> {
-    Ok(center.agent(me).ok_or(Refusal::NotSignedIn)?.profile().vdn)
-}
-
 async fn flows(State(state): State<ApiState>, call: AgentCall) -> HuaweiReply {
-    let read = |center: &Center, me: WorkNo, _now: Timestamp| {
-        let vdn = caller_vdn(center, me)?;
-        Ok(center
-            .ivr_flows(vdn)
+    let flows = ask(&state, &call, Query::IvrFlows, |answer| match answer {
+        QueryAnswer::IvrFlows(flows) => Some(flows),
+        _ => None,
+    });
+    HuaweiReply::answer(flows.await.and_then(|flows| {
+        if flows.is_empty() {
+            return Err(HuaweiReply::error(retcode::VDN_IVR_NONE));
+        }
+        Ok(flows
+            .into_iter()
             .map(|flow| FlowItem {
                 ivrid: flow.id.get(),
-                name: flow.name.clone(),
-                accesscode: flow.access_code.clone(),
-                vdnid: vdn.get(),
+                name: flow.name,
+                accesscode: flow.access_code,
+                vdnid: flow.vdn.get(),
             })
             .collect::<Vec<_>>())
-    };
-    HuaweiReply::answer(
-        state.engine.query(call.work_no, call.guid.clone(), read).await.map_err(engine_failure).and_then(|flows| {
-            if flows.is_empty() { Err(HuaweiReply::error(retcode::VDN_IVR_NONE)) } else { Ok(flows) }
-        }),
-    )
+    }))
 }
 
-/// Runs `read` on the calls in the flow named by the `ivrid` path segment.
-async fn with_flow_calls<R, F>(state: &ApiState, call: &AgentCall, read: F) -> HuaweiReply
-where
-    R: Serialize + Send + 'static,
-    F: FnOnce(&Center, Vec<&Call>) -> R + Send + 'static,
-{
-    let Some(flow) = call.param("ivrid").and_then(|text| text.parse::<IvrId>().ok()) else {
-        return invalid("ivrid must be a positive integer");
-    };
-    let query = move |center: &Center, me: WorkNo, _now: Timestamp| {
-        let vdn = caller_vdn(center, me)?;
-        if center.ivr_flow(vdn, flow).is_none() {
-            return Err(Refusal::InvalidParameter(format!("no IVR flow {flow} in this VDN")));
-        }
-        Ok(read(center, center.calls_in_ivr(vdn, flow)))
-    };
-    HuaweiReply::answer(state.engine.query(call.work_no, call.guid.clone(), query).await.map_err(engine_failure))
+/// The calls in the flow named by the `ivrid` path segment, first in first.
+async fn flow_calls(state: &ApiState, call: &AgentCall) -> Result<Vec<CallView>, HuaweiReply> {
+    let flow = call
+        .param("ivrid")
+        .and_then(|text| text.parse::<IvrId>().ok())
+        .ok_or_else(|| invalid("ivrid must be a positive integer"))?;
+    call_list(state, call, Query::CallsInIvr(flow)).await
 }
 
 /// `GET ivrcallinfo/{ivrid}`: the calls in the flow, first in first.
 async fn calls_in_flow(State(state): State<ApiState>, call: AgentCall) -> HuaweiReply {
-    with_flow_calls(&state, &call, |center, calls| {
-        calls.into_iter().map(|call| CallInfo::of(center, call)).collect::<Vec<_>>()
-    })
-    .await
+    HuaweiReply::answer(flow_calls(&state, &call).await.map(|calls| calls.iter().map(CallInfo::of).collect::<Vec<_>>()))
 }
 
 /// `GET ivrcallcount/{ivrid}`: how many calls are in the flow.
 async fn count_in_flow(State(state): State<ApiState>, call: AgentCall) -> HuaweiReply {
-    with_flow_calls(&state, &call, |_, calls| u32::try_from(calls.len()).unwrap_or(u32::MAX)).await
+    HuaweiReply::answer(flow_calls(&state, &call).await.map(|calls| u32::try_from(calls.len()).unwrap_or(u32::MAX)))
 }

@@ -17,6 +17,7 @@ mod pickup;
 mod poll_body;
 mod querymonitor;
 mod queuedevice;
+mod reads;
 mod transfer;
 mod voicecall;
 

@@ -7,11 +7,12 @@ use axum::Router;
 use axum::body::Bytes;
 use axum::extract::State;
 use axum::routing::{post, put};
-use ccgw_core::{CallId, Command, Outcome, QueueChoice, Refusal, SkillId, WorkNo};
+use ccgw_core::{CallId, Command, Outcome, Query, QueryAnswer, QueueChoice, Refusal, SkillId, WorkNo};
 use serde_json::{Map, Value, json};
 
 use super::context::{AgentCall, json_object};
 use super::engine_failure;
+use super::reads::ask;
 use super::voicecall::{act, call_request, called_number, invalid};
 use crate::state::ApiState;
 use crate::wire::lenient;
@@ -114,13 +115,16 @@ async fn report_sound(State(state): State<ApiState>, call: AgentCall, body: Byte
         Err(reply) => return reply,
     };
     let work_no = call.work_no;
-    let talking = state.engine.query(work_no, call.guid, |center, work_no, _now| center.sound_report_call(work_no));
+    let talking = ask(&state, &call, Query::SoundReportCall, |answer| match answer {
+        QueryAnswer::Call(id) => Some(id),
+        _ => None,
+    });
     match talking.await {
         Ok(call_id) => {
             tracing::info!(%work_no, %call_id, ?fields, "sound report");
             HuaweiReply::success("success", json!({}))
         }
-        Err(error) => engine_failure(error),
+        Err(reply) => reply,
     }
 }
 

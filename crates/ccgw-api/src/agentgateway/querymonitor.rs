@@ -18,7 +18,7 @@ use serde::Serialize;
 
 use ccgw_core::catalog::retcode;
 
-use super::agentgroup::{Roster, View, Want, invalid, look, refuse, skill_param, work_no_param};
+use super::agentgroup::{Roster, Want, invalid, look, refuse, skill_param, work_no_param};
 use super::context::AgentCall;
 use super::queuedevice::statistics;
 use crate::state::ApiState;
@@ -92,10 +92,10 @@ async fn system_state(State(state): State<ApiState>, call: AgentCall) -> HuaweiR
         state: "normal",
         version: env!("CARGO_PKG_VERSION"),
         server_time: view.now.as_millis(),
-        signed_in_agents: view.live.len(),
-        idle_agents: view.live.values().filter(|live| live.status == ccgw_core::catalog::state_code::IDLE).count(),
-        waiting_calls: view.calls.0,
-        calls_in_service: view.calls.1,
+        signed_in_agents: view.agents.len(),
+        idle_agents: view.agents.values().filter(|live| live.status == ccgw_core::catalog::state_code::IDLE).count(),
+        waiting_calls: view.calls.waiting,
+        calls_in_service: view.calls.in_service,
         skills: view.skills.len(),
     }))
 }
@@ -123,7 +123,7 @@ struct Cluster {
 }
 
 async fn the_cluster(state: &ApiState, call: &AgentCall) -> Result<Cluster, HuaweiReply> {
-    let view: View = look(state, call, Want { agents: true, ..Want::default() }).await?;
+    let view = look(state, call, Want { agents: true, ..Want::default() }).await?;
     let node = node_of(call.guid.as_deref());
     Ok(Cluster {
         cluster_name: state.settings.server_name.clone(),
@@ -131,7 +131,7 @@ async fn the_cluster(state: &ApiState, call: &AgentCall) -> Result<Cluster, Huaw
             node_id: node,
             node_name: format!("AgentGateway{node}"),
             state: "active",
-            agents: view.live.len(),
+            agents: view.agents.len(),
         }],
     })
 }
@@ -182,7 +182,7 @@ async fn agent_node(State(state): State<ApiState>, call: AgentCall) -> HuaweiRep
             if roster.profile(work_no).is_none() {
                 return Err(refuse(retcode::AGENT_INFO_NONE, &format!("agent {work_no}")));
             }
-            Ok(agent_node_of(&state, &call, work_no, roster.view.live.contains_key(&work_no)))
+            Ok(agent_node_of(&state, &call, work_no, roster.view.agents.contains_key(&work_no)))
         }
         .await,
     )
@@ -191,7 +191,7 @@ async fn agent_node(State(state): State<ApiState>, call: AgentCall) -> HuaweiRep
 async fn agent_nodes(State(state): State<ApiState>, call: AgentCall) -> HuaweiReply {
     HuaweiReply::answer(
         look(&state, &call, Want { agents: true, ..Want::default() }).await.map(|view| {
-            view.live.keys().map(|&work_no| agent_node_of(&state, &call, work_no, true)).collect::<Vec<_>>()
+            view.agents.keys().map(|&work_no| agent_node_of(&state, &call, work_no, true)).collect::<Vec<_>>()
         }),
     )
 }

@@ -18,14 +18,14 @@ use axum::Router;
 use axum::body::Bytes;
 use axum::extract::State;
 use axum::routing::{get, post};
-use ccgw_core::{Overflow, SkillId, SkillProfile, SkillSnapshot, Vdn};
+use ccgw_core::{Overflow, SkillId, SkillProfile, SkillSnapshot, Vdn, VdnView};
 use ccgw_store_traits::StoreError;
 use serde::Serialize;
 use serde_json::Value;
 
 use ccgw_core::catalog::retcode;
 
-use super::agentgroup::{SkillItem, View, Want, directory_failure, invalid, look, refuse, skill_param};
+use super::agentgroup::{SkillItem, Want, directory_failure, invalid, look, refuse, skill_param};
 use super::context::AgentCall;
 use crate::state::ApiState;
 use crate::wire::reply::HuaweiReply;
@@ -52,22 +52,22 @@ fn with_stats() -> Want {
 }
 
 /// Calls waiting in the given skills (each counted once).
-fn waiting(view: &View, skills: impl IntoIterator<Item = SkillId>) -> u32 {
+fn waiting(view: &VdnView, skills: impl IntoIterator<Item = SkillId>) -> u32 {
     let mut skills: Vec<SkillId> = skills.into_iter().collect();
     skills.sort_unstable();
     skills.dedup();
-    skills.iter().filter_map(|id| view.stats.get(id)).map(|snapshot| snapshot.waiting).sum()
+    skills.iter().filter_map(|id| view.queues.get(id)).map(|snapshot| snapshot.waiting).sum()
 }
 
 async fn wait_configured(State(state): State<ApiState>, call: AgentCall) -> HuaweiReply {
     HuaweiReply::answer(look(&state, &call, with_stats()).await.map(|view| {
-        let configured = view.me.profile.skills.iter().map(|grant| grant.skill);
+        let configured = view.asker.profile.skills.iter().map(|grant| grant.skill);
         waiting(&view, configured)
     }))
 }
 
 async fn wait_signed_in(State(state): State<ApiState>, call: AgentCall) -> HuaweiReply {
-    HuaweiReply::answer(look(&state, &call, with_stats()).await.map(|view| waiting(&view, view.me.skills.clone())))
+    HuaweiReply::answer(look(&state, &call, with_stats()).await.map(|view| waiting(&view, view.asker.skills.clone())))
 }
 
 async fn wait_in_skill(State(state): State<ApiState>, call: AgentCall) -> HuaweiReply {
@@ -111,7 +111,7 @@ struct VdnSkill {
     real_flag: u8,
 }
 
-fn vdn_skill_list(view: &View) -> Vec<VdnSkill> {
+fn vdn_skill_list(view: &VdnView) -> Vec<VdnSkill> {
     view.skills
         .values()
         .map(|skill| VdnSkill {
@@ -280,13 +280,13 @@ impl SkillStatistics {
 /// The statistics of `skills` (known skills of the view), with the VDN's access code.
 pub(super) async fn statistics(
     state: &ApiState,
-    view: &View,
+    view: &VdnView,
     skills: &[SkillId],
 ) -> Result<Vec<SkillStatistics>, HuaweiReply> {
     let pilot = access_code(state, view.vdn()).await?.map(|(code, _)| code).unwrap_or_default();
     Ok(skills
         .iter()
-        .filter_map(|id| Some((view.skills.get(id)?, view.stats.get(id)?)))
+        .filter_map(|id| Some((view.skills.get(id)?, view.queues.get(id)?)))
         .map(|(skill, snapshot)| SkillStatistics::of(skill, snapshot, &pilot))
         .collect())
 }
@@ -345,7 +345,7 @@ fn bad_skills(bad: &BadSkills) -> HuaweiReply {
 }
 
 /// Refuses the first id the VDN does not have.
-fn known(view: &View, ids: &[SkillId]) -> Result<(), HuaweiReply> {
+fn known(view: &VdnView, ids: &[SkillId]) -> Result<(), HuaweiReply> {
     match ids.iter().find(|id| !view.skills.contains_key(id)) {
         Some(id) => Err(refuse(retcode::SKILL_QUERY_PARAMETER, &format!("skill {id} does not exist in this VDN"))),
         None => Ok(()),
@@ -415,8 +415,7 @@ mod tests {
         let vdn = Vdn::new(1).unwrap();
         let mut skill = SkillProfile::new(vdn, SkillId::new(1).unwrap(), "General");
         skill.limits.overflow = Some(Overflow::Skill(SkillId::new(2).unwrap()));
-        let center = ccgw_core::Center::default();
-        let snapshot = center.skill_snapshot(vdn, skill.id, ccgw_core::Timestamp::from_millis(0));
+        let snapshot = SkillSnapshot::empty(vdn, skill.id);
         let json = serde_json::to_value(SkillStatistics::of(&skill, &snapshot, "4000")).unwrap();
         for key in [
             "pilotNbr",

@@ -123,6 +123,7 @@ impl Refusal {
             Refusal::NoCallForCallData => CALL_DATA_NO_CALL,
             Refusal::NoCallDataToSet => CALL_DATA_NOTHING_TO_SET,
             Refusal::NoHeldCallToList => HOLD_LIST_EMPTY,
+            Refusal::AgentNotInVdn(_) => AGENT_INFO_NONE,
         }
     }
 }

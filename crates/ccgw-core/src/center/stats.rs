@@ -86,11 +86,10 @@ pub struct SkillSnapshot {
     pub counters: SkillCounters,
 }
 
-impl Center {
-    /// The live state of one skill queue; zeros for a skill nobody uses.
-    pub fn skill_snapshot(&self, vdn: Vdn, skill: SkillId, now: Timestamp) -> SkillSnapshot {
-        let key = (vdn, skill);
-        let mut snapshot = SkillSnapshot {
+impl SkillSnapshot {
+    /// A queue with nobody in it and nothing counted yet.
+    pub fn empty(vdn: Vdn, skill: SkillId) -> Self {
+        Self {
             vdn,
             skill,
             waiting: 0,
@@ -105,7 +104,15 @@ impl Center {
             talking: 0,
             pre_rest: 0,
             counters: SkillCounters::default(),
-        };
+        }
+    }
+}
+
+impl Center {
+    /// The live state of one skill queue; zeros for a skill nobody uses.
+    pub fn skill_snapshot(&self, vdn: Vdn, skill: SkillId, now: Timestamp) -> SkillSnapshot {
+        let key = (vdn, skill);
+        let mut snapshot = SkillSnapshot::empty(vdn, skill);
         if let Some(queue) = self.queues.get(&key) {
             snapshot.waiting = u32::try_from(queue.len()).unwrap_or(u32::MAX);
             snapshot.longest_wait = queue

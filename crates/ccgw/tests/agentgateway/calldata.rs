@@ -498,6 +498,7 @@ async fn another_vdn_sees_none_of_the_calls_or_the_records() {
     for path in ["holdlistex/101", "agentholdnum/101", "allcallinfo/101", "allcallinfoEx/101"] {
         let (code, answer) = refused(&app, "GET", &format!("calldata/201/{path}"), &far, None).await;
         assert_eq!(code, "300-002", "{path}: {answer}");
+        assert_eq!(answer["message"], "no signed-in agent 101 in this VDN", "{path}");
         assert!(!answer.to_string().contains(CUSTOMER), "{answer}");
     }
     let (code, _) = refused(&app, "GET", "calldata/101/allcallinfo/201", &guid, None).await;
