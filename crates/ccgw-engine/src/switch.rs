@@ -2,6 +2,17 @@
 //! switch reports what happened on its own time through a [`TelephonyReport`] channel.
 
 use ccgw_core::{CallId, DialFailure, NewCall, SwitchAction, WorkNo};
+use tokio::sync::mpsc;
+
+/// Where a switch sends its reports. Unbounded: a switch must never block on the engine.
+pub type ReportSender = mpsc::UnboundedSender<TelephonyReport>;
+/// Where the engine reads them.
+pub type ReportReceiver = mpsc::UnboundedReceiver<TelephonyReport>;
+
+/// A fresh report channel: the sender goes to the switch, the receiver to [`crate::start`].
+pub fn report_channel() -> (ReportSender, ReportReceiver) {
+    mpsc::unbounded_channel()
+}
 
 /// Something the switch observed.
 #[derive(Debug, Clone, PartialEq, Eq)]

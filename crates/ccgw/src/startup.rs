@@ -7,7 +7,7 @@ use std::time::Duration;
 use anyhow::Context;
 use axum::extract::Request;
 use ccgw_api::ApiState;
-use ccgw_engine::{Clock, Engine, EngineHandle, SimSwitch, SystemClock};
+use ccgw_engine::{Clock, Engine, EngineHandle, ReportSender, SimSwitch, Switch, SystemClock, Telephony};
 use ccgw_store::{CallRecordStore, DirectoryStore};
 use hyper::body::Incoming;
 use hyper_util::rt::TokioIo;
@@ -16,16 +16,22 @@ use tokio::net::{TcpListener, TcpStream};
 use tokio_rustls::TlsAcceptor;
 use tower::ServiceExt;
 
-use crate::config::Config;
+use crate::config::{Config, SwitchKind};
 use crate::data_dir;
 use crate::records::RecordWriter;
 use crate::secrets::{self, TokenSource};
 use crate::tls::{self, TlsSource};
 
-/// What tests may inject.
+/// Builds a switch around the sender it reports on.
+pub type SwitchFactory = Box<dyn FnOnce(ReportSender) -> Arc<dyn Switch> + Send>;
+
+/// What tests (or a program embedding the gateway) may inject.
 #[derive(Default)]
 pub struct Hooks {
     pub clock: Option<Arc<dyn Clock>>,
+    /// A switch built outside the configuration; it replaces the configured one, and
+    /// there is no simulated switch to control then.
+    pub switch: Option<SwitchFactory>,
 }
 
 /// Facts for the start-up banner (never the admin token itself unless generated now).
@@ -45,6 +51,8 @@ pub struct App {
     acceptor: Option<TlsAcceptor>,
     state: ApiState,
     engine: Engine,
+    /// The simulated switch, when it is the switch.
+    sim: Option<Arc<SimSwitch>>,
     pub banner: Banner,
     pub directory: Arc<dyn DirectoryStore>,
     records: Arc<RecordWriter>,
@@ -74,12 +82,13 @@ impl App {
         let clock = hooks.clock.unwrap_or_else(|| Arc::new(SystemClock));
         let skills = directory.list_skills(None).await.context("while loading the skills")?;
         let records = RecordWriter::start(call_records.clone());
-        let sim = config.sim_settings()?;
-        let engine = ccgw_engine::start(config.engine_settings()?, clock, skills, records.clone(), sim);
+        let engine_settings = config.engine_settings()?;
+        let (telephony, sim) = build_switch(&config, hooks.switch, &engine_settings, clock.clone())?;
+        let engine = ccgw_engine::start(engine_settings, clock, skills, records.clone(), telephony);
         let refresh = tokio::spawn(refresh_skills(directory.clone(), engine.handle.clone(), config.skill_refresh()));
         let state = ApiState::new(
             engine.handle.clone(),
-            engine.sim.clone(),
+            sim.clone(),
             directory.clone(),
             call_records,
             config.api_settings(admin_token.clone()),
@@ -99,15 +108,16 @@ impl App {
             demo_password,
             demo_note,
         };
-        Ok(App { listener, acceptor, state, engine, banner, directory, records, refresh })
+        Ok(App { listener, acceptor, state, engine, sim, banner, directory, records, refresh })
     }
 
     pub fn local_addr(&self) -> std::io::Result<SocketAddr> {
         self.listener.local_addr()
     }
 
-    pub fn sim(&self) -> Arc<SimSwitch> {
-        self.engine.sim.clone()
+    /// The simulated switch, when the configuration chose it.
+    pub fn sim(&self) -> Option<Arc<SimSwitch>> {
+        self.sim.clone()
     }
 
     /// Accepts connections until `shutdown` completes.
@@ -122,6 +132,28 @@ impl App {
         }
         if !self.records.drain(RECORD_DRAIN_LIMIT).await {
             tracing::error!(unwritten = self.records.unwritten(), "call records still unwritten at shutdown");
+        }
+    }
+}
+
+/// Builds the injected switch, or else the one the configuration names, with the
+/// channel it reports on. Returns the simulated switch's live control too when that is
+/// the switch.
+fn build_switch(
+    config: &Config,
+    injected: Option<SwitchFactory>,
+    engine: &ccgw_engine::EngineSettings,
+    clock: Arc<dyn Clock>,
+) -> anyhow::Result<(Telephony, Option<Arc<SimSwitch>>)> {
+    let (reports_tx, reports) = ccgw_engine::report_channel();
+    if let Some(factory) = injected {
+        return Ok((Telephony { switch: factory(reports_tx), reports }, None));
+    }
+    match config.switch {
+        SwitchKind::Sim => {
+            let sim = Arc::new(SimSwitch::with_settings(clock, reports_tx, config.sim_settings()?));
+            sim.set_ivr_flows(engine.ivr_flows.clone());
+            Ok((Telephony { switch: sim.clone(), reports }, Some(sim)))
         }
     }
 }

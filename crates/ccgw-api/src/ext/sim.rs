@@ -13,10 +13,41 @@ use serde_json::{Value, json};
 
 use super::error::ExtError;
 use super::parse;
-use crate::state::ApiState;
+use std::sync::Arc;
+
+use axum::Router;
+use axum::routing::{get, post, put};
+use ccgw_engine::SimSwitch;
+use ccgw_store_traits::DirectoryStore;
 
 /// Most far-end rules one `PUT sim/rules` may set: the list is scanned on every dial.
 const MAX_RULES: usize = 1000;
+
+/// What the sim routes reach: the switch, and the directory for a call's skill and VDN.
+#[derive(Clone)]
+pub(crate) struct SimControl {
+    sim: Arc<SimSwitch>,
+    directory: Arc<dyn DirectoryStore>,
+}
+
+/// The `/ccgw/v1/sim/...` routes, with their state already in place.
+pub(crate) fn router<S: Clone + Send + Sync + 'static>(
+    sim: Arc<SimSwitch>,
+    directory: Arc<dyn DirectoryStore>,
+) -> Router<S> {
+    Router::new()
+        .route("/ccgw/v1/sim/calls", get(list).post(place))
+        .route("/ccgw/v1/sim/calls/{callid}", axum::routing::delete(hang_up))
+        .route("/ccgw/v1/sim/calls/{callid}/parties/{number}/answer", post(answer_party))
+        .route("/ccgw/v1/sim/calls/{callid}/parties/{number}/reject", post(reject_party))
+        .route("/ccgw/v1/sim/calls/{callid}/parties/{number}/hangup", post(hang_up_party))
+        .route("/ccgw/v1/sim/calls/{callid}/parties/{number}/digits", post(send_digits))
+        .route("/ccgw/v1/sim/calls/{callid}/ivr/end", post(end_ivr))
+        .route("/ccgw/v1/sim/rules", get(get_rules).put(put_rules))
+        .route("/ccgw/v1/sim/phones", get(list_phones))
+        .route("/ccgw/v1/sim/phones/{workno}", put(put_phone))
+        .with_state(SimControl { sim, directory })
+}
 
 #[derive(Deserialize)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
@@ -95,8 +126,8 @@ fn after_change(id: &CallId, call: Option<SimCall>) -> Json<Value> {
     }
 }
 
-pub(crate) async fn place(
-    State(state): State<ApiState>,
+async fn place(
+    State(state): State<SimControl>,
     body: Result<Json<PlaceCallBody>, JsonRejection>,
 ) -> Result<(StatusCode, Json<Value>), ExtError> {
     let body = parse::body(body)?;
@@ -126,7 +157,7 @@ pub(crate) async fn place(
     Ok((StatusCode::CREATED, Json(json!({"callid": callid.to_string()}))))
 }
 
-pub(crate) async fn list(State(state): State<ApiState>) -> Json<Value> {
+async fn list(State(state): State<SimControl>) -> Json<Value> {
     let calls: Vec<CallView> = state.sim.calls().into_iter().map(view).collect();
     Json(json!({"calls": calls}))
 }
@@ -140,10 +171,7 @@ fn party_number(text: &str) -> Result<String, ExtError> {
     PhoneNumber::parse(text).map(|number| number.to_string()).map_err(|e| ExtError::bad_request(format!("number: {e}")))
 }
 
-pub(crate) async fn hang_up(
-    State(state): State<ApiState>,
-    Path(callid): Path<String>,
-) -> Result<Json<Value>, ExtError> {
+async fn hang_up(State(state): State<SimControl>, Path(callid): Path<String>) -> Result<Json<Value>, ExtError> {
     let id = call_id(&callid)?;
     if state.sim.hang_up(&id) {
         Ok(Json(json!({"callid": id.to_string(), "state": "ended"})))
@@ -152,8 +180,8 @@ pub(crate) async fn hang_up(
     }
 }
 
-pub(crate) async fn answer_party(
-    State(state): State<ApiState>,
+async fn answer_party(
+    State(state): State<SimControl>,
     Path((callid, number)): Path<(String, String)>,
 ) -> Result<Json<Value>, ExtError> {
     let id = call_id(&callid)?;
@@ -161,8 +189,8 @@ pub(crate) async fn answer_party(
     Ok(after_change(&id, Some(call)))
 }
 
-pub(crate) async fn reject_party(
-    State(state): State<ApiState>,
+async fn reject_party(
+    State(state): State<SimControl>,
     Path((callid, number)): Path<(String, String)>,
 ) -> Result<Json<Value>, ExtError> {
     let id = call_id(&callid)?;
@@ -170,8 +198,8 @@ pub(crate) async fn reject_party(
     Ok(after_change(&id, call))
 }
 
-pub(crate) async fn hang_up_party(
-    State(state): State<ApiState>,
+async fn hang_up_party(
+    State(state): State<SimControl>,
     Path((callid, number)): Path<(String, String)>,
 ) -> Result<Json<Value>, ExtError> {
     let id = call_id(&callid)?;
@@ -185,8 +213,8 @@ pub(crate) struct DigitsBody {
     digits: String,
 }
 
-pub(crate) async fn send_digits(
-    State(state): State<ApiState>,
+async fn send_digits(
+    State(state): State<SimControl>,
     Path((callid, number)): Path<(String, String)>,
     body: Result<Json<DigitsBody>, JsonRejection>,
 ) -> Result<Json<Value>, ExtError> {
@@ -206,8 +234,8 @@ pub(crate) struct EndIvrBody {
 
 /// `POST sim/calls/{callid}/ivr/end` with `{"end": "return" | "release"}`: the IVR flow
 /// holding the call ends now. No body (or no `end`) ends it as the flow is configured to.
-pub(crate) async fn end_ivr(
-    State(state): State<ApiState>,
+async fn end_ivr(
+    State(state): State<SimControl>,
     Path(callid): Path<String>,
     body: Bytes,
 ) -> Result<Json<Value>, ExtError> {
@@ -261,12 +289,12 @@ fn rules_view(settings: &SimSettings) -> Json<Value> {
     Json(json!({"rules": rules, "defaultAnswerMs": settings.default_answer.as_millis() as u64}))
 }
 
-pub(crate) async fn get_rules(State(state): State<ApiState>) -> Json<Value> {
+async fn get_rules(State(state): State<SimControl>) -> Json<Value> {
     rules_view(&state.sim.settings())
 }
 
-pub(crate) async fn put_rules(
-    State(state): State<ApiState>,
+async fn put_rules(
+    State(state): State<SimControl>,
     body: Result<Json<RulesBody>, JsonRejection>,
 ) -> Result<Json<Value>, ExtError> {
     let body = parse::body(body)?;
@@ -300,7 +328,7 @@ struct PhoneView {
     mode: &'static str,
 }
 
-pub(crate) async fn list_phones(State(state): State<ApiState>) -> Json<Value> {
+async fn list_phones(State(state): State<SimControl>) -> Json<Value> {
     let phones: Vec<PhoneView> = state
         .sim
         .phone_modes()
@@ -316,8 +344,8 @@ pub(crate) struct PhoneBody {
     mode: String,
 }
 
-pub(crate) async fn put_phone(
-    State(state): State<ApiState>,
+async fn put_phone(
+    State(state): State<SimControl>,
     Path(workno): Path<String>,
     body: Result<Json<PhoneBody>, JsonRejection>,
 ) -> Result<Json<Value>, ExtError> {
