@@ -16,6 +16,7 @@ mod ids;
 mod ivr;
 pub mod password_policy;
 mod refusal;
+mod routing;
 mod session;
 mod time;
 
@@ -23,8 +24,8 @@ pub use agent::{Agent, AgentState, InitialState, NOTE_CAPACITY, Note, Pending, S
 pub use agent_stats::AgentStats;
 pub use call::LastCall;
 pub use call::{
-    AfterConsult, Call, CallEnd, CallOutcome, CallParty, CallState, Consult, EndedBy, FailReason, Leg, NewCall,
-    QueueKey, Transfer, party_number,
+    AfterConsult, Call, CallEnd, CallOutcome, CallParty, CallState, Consult, EndedBy, FailReason, InboundCall, Leg,
+    NewCall, QueueKey, Transfer, party_number,
 };
 pub use center::CallDataField;
 pub use center::QueueChoice;
@@ -42,5 +43,6 @@ pub use event::{AgentEvent, CallFeature, CallInfo, IncomingCall, PhoneReleasedBy
 pub use ids::{CallId, Guid, IdError, PhoneNumber, Seq, SkillId, Vdn, WorkNo};
 pub use ivr::{IvrEnd, IvrFlow, IvrFlowError, IvrId, MAX_ACCESS_CODE_LEN, MAX_IVR_HOLD, check_flows, is_access_code};
 pub use refusal::Refusal;
+pub use routing::{InboundRoute, MAX_ROUTE_SUFFIX_LEN, RouteTarget, Routed, RoutingTable, is_route_suffix};
 pub use session::{AuthMode, AuthSettings, GuidCheck, Session};
 pub use time::{Timestamp, civil_from_days, days_from_civil};

@@ -149,6 +149,7 @@ pub(crate) enum Request {
     /// Runs `query` with no agent (extension API, metrics).
     Inspect(Query),
     ConfigureSkills(Vec<SkillProfile>),
+    ConfigureRouting(ccgw_core::RoutingTable),
     /// Ends every live call with an outcome, then stops the engine.
     Shutdown,
 }
@@ -163,6 +164,7 @@ impl std::fmt::Debug for Request {
             Request::Query { work_no, .. } => f.debug_struct("Query").field("work_no", work_no).finish(),
             Request::Inspect(_) => f.write_str("Inspect"),
             Request::ConfigureSkills(skills) => f.debug_tuple("ConfigureSkills").field(&skills.len()).finish(),
+            Request::ConfigureRouting(_) => f.write_str("ConfigureRouting"),
             Request::Shutdown => f.write_str("Shutdown"),
         }
     }
@@ -247,5 +249,10 @@ impl EngineHandle {
     /// Replaces the skill configuration the distribution uses.
     pub async fn configure_skills(&self, skills: Vec<SkillProfile>) -> Result<(), EngineError> {
         self.send(Request::ConfigureSkills(skills)).await.map(|_| ())
+    }
+
+    /// Replaces the routing table that customer calls reported by number are routed by.
+    pub async fn configure_routing(&self, routing: ccgw_core::RoutingTable) -> Result<(), EngineError> {
+        self.send(Request::ConfigureRouting(routing)).await.map(|_| ())
     }
 }

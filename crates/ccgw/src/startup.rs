@@ -7,6 +7,7 @@ use std::time::Duration;
 use anyhow::Context;
 use axum::extract::Request;
 use ccgw_api::ApiState;
+use ccgw_core::RoutingTable;
 use ccgw_engine::{Clock, Engine, EngineHandle, ReportSender, SimSwitch, Switch, SystemClock, Telephony};
 use ccgw_store::{CallRecordStore, DirectoryStore};
 use hyper::body::Incoming;
@@ -85,6 +86,8 @@ impl App {
         let engine_settings = config.engine_settings()?;
         let (telephony, sim) = build_switch(&config, hooks.switch, &engine_settings, clock.clone())?;
         let engine = ccgw_engine::start(engine_settings, clock, skills, records.clone(), telephony);
+        let routing = load_routing(directory.as_ref()).await.context("while loading the inbound routes")?;
+        engine.handle.configure_routing(routing.clone()).await.context("while starting the engine")?;
         let refresh = tokio::spawn(refresh_skills(directory.clone(), engine.handle.clone(), config.skill_refresh()));
         let state = ApiState::new(
             engine.handle.clone(),
@@ -161,10 +164,11 @@ fn build_switch(
 /// Longest the shutdown waits for call records to reach the database.
 const RECORD_DRAIN_LIMIT: Duration = Duration::from_secs(10);
 
-/// Picks up skill edits made outside this process (the CLI writes the database
-/// directly): reloads the skills every `every` and hands changes to the engine.
+/// Picks up skill and route edits made outside this process (the CLI writes the
+/// database directly): reloads them every `every` and hands changes to the engine.
 async fn refresh_skills(directory: Arc<dyn DirectoryStore>, engine: EngineHandle, every: Duration) {
     let mut known = directory.list_skills(None).await.ok();
+    let mut known_routing = load_routing(directory.as_ref()).await.ok();
     loop {
         tokio::time::sleep(every).await;
         match directory.list_skills(None).await {
@@ -178,7 +182,26 @@ async fn refresh_skills(directory: Arc<dyn DirectoryStore>, engine: EngineHandle
             Ok(_) => {}
             Err(error) => tracing::warn!(%error, "reloading the skills failed"),
         }
+        match load_routing(directory.as_ref()).await {
+            Ok(routing) if known_routing.as_ref() != Some(&routing) => {
+                if engine.configure_routing(routing.clone()).await.is_err() {
+                    return;
+                }
+                tracing::info!("inbound routes reloaded");
+                known_routing = Some(routing);
+            }
+            Ok(_) => {}
+            Err(error) => tracing::warn!(%error, "reloading the inbound routes failed"),
+        }
     }
+}
+
+/// The routing table from the directory: every VDN's access code and every route.
+async fn load_routing(directory: &dyn DirectoryStore) -> anyhow::Result<RoutingTable> {
+    let vdns = directory.list_vdns().await?;
+    let routes = directory.list_routes(None).await?;
+    let access_codes = vdns.into_iter().filter_map(|vdn| Some((vdn.vdn, vdn.access_code?.to_string())));
+    Ok(RoutingTable::new(access_codes, routes))
 }
 
 /// Accepts connections on `listener` and serves each with `app` until `shutdown`

@@ -6,7 +6,7 @@ use axum::body::Bytes;
 use axum::extract::rejection::JsonRejection;
 use axum::extract::{Path, State};
 use ccgw_core::{CallId, IvrEnd, Party, PhoneNumber, SkillId, Vdn, WorkNo};
-use ccgw_engine::{CallOrigin, FarEndRule, PhoneMode, PlaceCall, SimCall, SimSettings, far_end_delay};
+use ccgw_engine::{CallOrigin, DialIn, FarEndRule, PhoneMode, PlaceCall, SimCall, SimSettings, far_end_delay};
 use http::StatusCode;
 use serde::{Deserialize, Serialize};
 use serde_json::{Value, json};
@@ -19,6 +19,10 @@ use axum::Router;
 use axum::routing::{get, post, put};
 use ccgw_engine::SimSwitch;
 use ccgw_store_traits::DirectoryStore;
+
+/// The media type of a call placed by number (voice): the switch knows no skill to take
+/// it from.
+const DIALLED_MEDIA_TYPE: u8 = 5;
 
 /// Most far-end rules one `PUT sim/rules` may set: the list is scanned on every dial.
 const MAX_RULES: usize = 1000;
@@ -53,7 +57,9 @@ pub(crate) fn router<S: Clone + Send + Sync + 'static>(
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub(crate) struct PlaceCallBody {
     caller: String,
-    skill: u32,
+    /// The skill queue the switch puts the call in itself; without it the center routes
+    /// the call by `called`.
+    skill: Option<u32>,
     called: Option<String>,
     vdn: Option<u16>,
     call_data: Option<String>,
@@ -88,7 +94,8 @@ struct PartyView {
 
 fn view(call: SimCall) -> CallView {
     let (vdn, skill) = match &call.origin {
-        CallOrigin::Customer { vdn, skill, .. } => (Some(vdn.get()), Some(skill.get())),
+        CallOrigin::Customer { queue: Some((vdn, skill)), .. } => (Some(vdn.get()), Some(skill.get())),
+        CallOrigin::Customer { queue: None, .. } => (None, None),
         CallOrigin::Agent(_) => (None, None),
     };
     let parties = call
@@ -132,19 +139,15 @@ async fn place(
 ) -> Result<(StatusCode, Json<Value>), ExtError> {
     let body = parse::body(body)?;
     let caller = PhoneNumber::parse(&body.caller).map_err(|e| ExtError::bad_request(format!("caller: {e}")))?;
+    let Some(skill) = body.skill else { return dial_in(&state, caller, body) };
     let vdn = Vdn::new(body.vdn.unwrap_or(1)).map_err(|e| ExtError::bad_request(e.to_string()))?;
-    let skill_id = SkillId::new(body.skill).map_err(|e| ExtError::bad_request(e.to_string()))?;
+    let skill_id = SkillId::new(skill).map_err(|e| ExtError::bad_request(e.to_string()))?;
     let skill = state.directory.get_skill(vdn, skill_id).await?;
     let called = match body.called {
-        Some(called) => {
-            PhoneNumber::parse(&called).map_err(|e| ExtError::bad_request(format!("called: {e}")))?.to_string()
-        }
+        Some(called) => called_number(&called)?,
         None => state.directory.get_vdn(vdn).await?.access_code.map(|code| code.to_string()).unwrap_or_default(),
     };
-    let call_data = body.call_data.unwrap_or_default();
-    if call_data.len() > 16 * 1024 {
-        return Err(ExtError::bad_request("callData is longer than 16 KiB"));
-    }
+    let call_data = checked_call_data(body.call_data)?;
     let callid = state.sim.place_call(PlaceCall {
         vdn,
         skill: skill_id,
@@ -155,6 +158,39 @@ async fn place(
         priority: body.priority.unwrap_or(0),
     });
     Ok((StatusCode::CREATED, Json(json!({"callid": callid.to_string()}))))
+}
+
+/// A call placed by number: the center routes it (or refuses it).
+fn dial_in(
+    state: &SimControl,
+    caller: PhoneNumber,
+    body: PlaceCallBody,
+) -> Result<(StatusCode, Json<Value>), ExtError> {
+    if body.vdn.is_some() {
+        return Err(ExtError::bad_request("vdn goes with skill; a call by number reaches the VDN it dials"));
+    }
+    let called = body.called.ok_or_else(|| ExtError::bad_request("either skill or called is required"))?;
+    let dial_in = DialIn {
+        caller: caller.to_string(),
+        called: called_number(&called)?,
+        call_data: checked_call_data(body.call_data)?,
+        media_type: DIALLED_MEDIA_TYPE,
+        priority: body.priority.unwrap_or(0),
+    };
+    let callid = state.sim.dial_in(dial_in);
+    Ok((StatusCode::CREATED, Json(json!({"callid": callid.to_string()}))))
+}
+
+fn called_number(called: &str) -> Result<String, ExtError> {
+    Ok(PhoneNumber::parse(called).map_err(|e| ExtError::bad_request(format!("called: {e}")))?.to_string())
+}
+
+fn checked_call_data(call_data: Option<String>) -> Result<String, ExtError> {
+    let call_data = call_data.unwrap_or_default();
+    if call_data.len() > 16 * 1024 {
+        return Err(ExtError::bad_request("callData is longer than 16 KiB"));
+    }
+    Ok(call_data)
 }
 
 async fn list(State(state): State<SimControl>) -> Json<Value> {

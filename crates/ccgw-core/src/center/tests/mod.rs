@@ -7,6 +7,7 @@ mod call_data;
 mod consulting;
 mod distribution;
 mod holding;
+mod inbound;
 mod ivr;
 mod pickup;
 mod placing;
