@@ -180,6 +180,30 @@ pub struct Transfer {
 }
 
 impl Call {
+    /// A customer call as it enters the center: the customer connected, in no queue yet.
+    pub(crate) fn customer(info: NewCall, arrived: Timestamp, seq: u64, state: CallState) -> Self {
+        Call {
+            parties: vec![CallParty::new(Party::Number(info.caller.clone()), Leg::Connected)],
+            info,
+            feature: CallFeature::Inbound,
+            placed_by: None,
+            arrived,
+            seq,
+            state,
+            offered_to: Vec::new(),
+            route: Vec::new(),
+            queued_since: arrived,
+            answered: None,
+            attempt: 0,
+            consult: None,
+            transfer: None,
+            transferred_from: None,
+            talked: Vec::new(),
+            business_data: String::new(),
+            overflow_run: 0,
+        }
+    }
+
     pub fn id(&self) -> &CallId {
         &self.info.id
     }

@@ -57,33 +57,12 @@ impl Center {
         let id = call.id.clone();
         let vdn = call.vdn;
         self.next_arrival += 1;
-        self.calls.insert(
-            id.clone(),
-            Call {
-                parties: vec![
-                    CallParty::new(Party::Number(call.caller.clone()), Leg::Connected),
-                    CallParty::new(Party::Ivr(access_code.clone()), Leg::Connected),
-                ],
-                // The queue the call is meant for: where it waits when the flow returns it.
-                route: vec![call.skill],
-                info: call,
-                feature: CallFeature::Inbound,
-                placed_by: None,
-                arrived: now,
-                seq: self.next_arrival,
-                state: CallState::InIvr { flow, since: now, returns_to: None },
-                offered_to: Vec::new(),
-                queued_since: now,
-                answered: None,
-                attempt: 0,
-                consult: None,
-                transfer: None,
-                transferred_from: None,
-                talked: Vec::new(),
-                business_data: String::new(),
-                overflow_run: 0,
-            },
-        );
+        let mut entered =
+            Call::customer(call, now, self.next_arrival, CallState::InIvr { flow, since: now, returns_to: None });
+        entered.parties.push(CallParty::new(Party::Ivr(access_code.clone()), Leg::Connected));
+        // The queue the call is meant for: where it waits when the flow returns it.
+        entered.route.push(entered.info.skill);
+        self.calls.insert(id.clone(), entered);
         vec![Effect::Switch(SwitchAction::ConnectIvr { call: id, vdn, access_code })]
     }
 
