@@ -42,7 +42,9 @@ impl Default for ApiSettings {
 #[derive(Clone)]
 pub struct ApiState {
     pub(crate) engine: EngineHandle,
-    pub(crate) sim: Arc<SimSwitch>,
+    /// The simulated switch's live control, when the sim is the switch: `/ccgw/v1/sim/...`
+    /// is mounted only then.
+    pub(crate) sim: Option<Arc<SimSwitch>>,
     pub(crate) directory: Arc<dyn DirectoryStore>,
     pub(crate) records: Arc<dyn CallRecordStore>,
     pub(crate) settings: Arc<ApiSettings>,
@@ -55,7 +57,7 @@ impl ApiState {
     /// Builds the state; captures the `Set-GUID` header casing once (see `wire::set_guid`).
     pub async fn new(
         engine: EngineHandle,
-        sim: Arc<SimSwitch>,
+        sim: Option<Arc<SimSwitch>>,
         directory: Arc<dyn DirectoryStore>,
         records: Arc<dyn CallRecordStore>,
         settings: ApiSettings,

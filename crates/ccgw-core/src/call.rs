@@ -70,6 +70,20 @@ pub struct NewCall {
     pub priority: u8,
 }
 
+/// A customer call the switch reports by the number it dialled; the center routes it
+/// (see [`crate::RoutingTable`]).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct InboundCall {
+    pub id: CallId,
+    pub caller: String,
+    /// The dialled number: a VDN's access code, possibly followed by a route suffix.
+    pub called: String,
+    pub call_data: String,
+    pub media_type: u8,
+    /// Higher is served first; equal priorities are served in arrival order.
+    pub priority: u8,
+}
+
 /// A waiting call's place in its queue: higher priority first, then earlier arrival.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub struct QueueKey {
@@ -166,6 +180,30 @@ pub struct Transfer {
 }
 
 impl Call {
+    /// A customer call as it enters the center: the customer connected, in no queue yet.
+    pub(crate) fn customer(info: NewCall, arrived: Timestamp, seq: u64, state: CallState) -> Self {
+        Call {
+            parties: vec![CallParty::new(Party::Number(info.caller.clone()), Leg::Connected)],
+            info,
+            feature: CallFeature::Inbound,
+            placed_by: None,
+            arrived,
+            seq,
+            state,
+            offered_to: Vec::new(),
+            route: Vec::new(),
+            queued_since: arrived,
+            answered: None,
+            attempt: 0,
+            consult: None,
+            transfer: None,
+            transferred_from: None,
+            talked: Vec::new(),
+            business_data: String::new(),
+            overflow_run: 0,
+        }
+    }
+
     pub fn id(&self) -> &CallId {
         &self.info.id
     }
@@ -415,11 +453,13 @@ pub enum CallOutcome {
     Joined { into: CallId },
     /// The gateway stopped before the call was answered.
     Shutdown,
+    /// The dialled number leads to no route: the center refused the call.
+    Unrouted,
 }
 
 impl CallOutcome {
     /// Every value [`CallOutcome::code`] can give.
-    pub const CODES: [&'static str; 10] = [
+    pub const CODES: [&'static str; 11] = [
         "answered",
         "abandoned-in-queue",
         "abandoned-ringing",
@@ -430,6 +470,7 @@ impl CallOutcome {
         "failed",
         "joined",
         "shutdown",
+        "unrouted",
     ];
 
     /// A stable name for records and the extension API.
@@ -445,6 +486,7 @@ impl CallOutcome {
             CallOutcome::Failed { .. } => "failed",
             CallOutcome::Joined { .. } => "joined",
             CallOutcome::Shutdown => "shutdown",
+            CallOutcome::Unrouted => "unrouted",
         }
     }
 

@@ -17,6 +17,7 @@ mod ivr;
 pub mod password_policy;
 mod query;
 mod refusal;
+mod routing;
 mod session;
 mod time;
 
@@ -24,8 +25,8 @@ pub use agent::{Agent, AgentState, InitialState, NOTE_CAPACITY, Note, Pending, S
 pub use agent_stats::AgentStats;
 pub use call::LastCall;
 pub use call::{
-    AfterConsult, Call, CallEnd, CallOutcome, CallParty, CallState, Consult, EndedBy, FailReason, Leg, NewCall,
-    QueueKey, Transfer, party_number,
+    AfterConsult, Call, CallEnd, CallOutcome, CallParty, CallState, Consult, EndedBy, FailReason, InboundCall, Leg,
+    NewCall, QueueKey, Transfer, party_number,
 };
 pub use center::CallDataField;
 pub use center::QueueChoice;
@@ -44,5 +45,6 @@ pub use ids::{CallId, Guid, IdError, PhoneNumber, Seq, SkillId, Vdn, WorkNo};
 pub use ivr::{IvrEnd, IvrFlow, IvrFlowError, IvrId, MAX_ACCESS_CODE_LEN, MAX_IVR_HOLD, check_flows, is_access_code};
 pub use query::{AgentCalls, AgentView, CallCounts, CallView, Query, QueryAnswer, RestView, SeenState, VdnView};
 pub use refusal::Refusal;
+pub use routing::{InboundRoute, MAX_ROUTE_SUFFIX_LEN, RouteTarget, Routed, RoutingTable, is_route_suffix};
 pub use session::{AuthMode, AuthSettings, GuidCheck, Session};
 pub use time::{Timestamp, civil_from_days, days_from_civil};

@@ -110,6 +110,7 @@ pub(crate) enum Request {
         work_no: WorkNo,
         reader: EventReader,
     },
+    ConfigureRouting(ccgw_core::RoutingTable),
     /// Ends every live call with an outcome, then stops the engine.
     Shutdown,
 }
@@ -130,6 +131,7 @@ impl std::fmt::Debug for Request {
             Request::ConfigureSkills(skills) => f.debug_tuple("ConfigureSkills").field(&skills.len()).finish(),
             Request::Settle => f.write_str("Settle"),
             Request::EventLog { work_no, .. } => f.debug_struct("EventLog").field("work_no", work_no).finish(),
+            Request::ConfigureRouting(_) => f.write_str("ConfigureRouting"),
             Request::Shutdown => f.write_str("Shutdown"),
         }
     }
@@ -225,5 +227,10 @@ impl EngineHandle {
     /// Replaces the skill configuration the distribution uses.
     pub async fn configure_skills(&self, skills: Vec<SkillProfile>) -> Result<(), EngineError> {
         self.send(Request::ConfigureSkills(skills)).await.map(|_| ())
+    }
+
+    /// Replaces the routing table that customer calls reported by number are routed by.
+    pub async fn configure_routing(&self, routing: ccgw_core::RoutingTable) -> Result<(), EngineError> {
+        self.send(Request::ConfigureRouting(routing)).await.map(|_| ())
     }
 }

@@ -161,6 +161,10 @@ impl Runtime {
                 log.trim(now);
                 Ok(Reply::EventLog(log))
             }
+            Request::ConfigureRouting(routing) => {
+                self.center.configure_routing(routing);
+                Ok(Reply::Done)
+            }
             // Taken by the run loop before it gets here.
             Request::Settle | Request::Shutdown => Ok(Reply::Done),
         }
@@ -242,6 +246,10 @@ impl Runtime {
             TelephonyReport::Incoming(call) => {
                 tracing::info!(call_id = %call.id, skill = %call.skill, "call queued");
                 self.center.call_arrived(call, now)
+            }
+            TelephonyReport::Inbound(call) => {
+                tracing::info!(call_id = %call.id, "call dialled in");
+                self.center.call_dialled(call, now)
             }
             TelephonyReport::CustomerHungUp(call) => self.center.customer_hung_up(&call, now),
             TelephonyReport::PhoneOffHook { call, agent } => self.center.phone_off_hook(&call, agent, now),

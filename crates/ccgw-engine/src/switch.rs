@@ -1,13 +1,27 @@
 //! The telephony boundary. The engine tells a [`Switch`] what to do with calls; the
 //! switch reports what happened on its own time through a [`TelephonyReport`] channel.
 
-use ccgw_core::{CallId, DialFailure, NewCall, SwitchAction, Timestamp, WorkNo};
+use ccgw_core::{CallId, DialFailure, InboundCall, NewCall, SwitchAction, Timestamp, WorkNo};
+use tokio::sync::mpsc;
+
+/// Where a switch sends its reports. Unbounded: a switch must never block on the engine.
+pub type ReportSender = mpsc::UnboundedSender<TelephonyReport>;
+/// Where the engine reads them.
+pub type ReportReceiver = mpsc::UnboundedReceiver<TelephonyReport>;
+
+/// A fresh report channel: the sender goes to the switch, the receiver to [`crate::start`].
+pub fn report_channel() -> (ReportSender, ReportReceiver) {
+    mpsc::unbounded_channel()
+}
 
 /// Something the switch observed.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum TelephonyReport {
-    /// A customer call entered a skill queue.
+    /// A customer call the switch already routed to a skill queue itself (the simulated
+    /// switch's calls placed for a skill).
     Incoming(NewCall),
+    /// A customer call, by the number it dialled: the center routes it.
+    Inbound(InboundCall),
     /// The customer hung up.
     CustomerHungUp(CallId),
     /// The agent's phone went off-hook for the agent's own call (after `OffHook` or `PickUp`).

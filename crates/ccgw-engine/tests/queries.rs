@@ -9,7 +9,8 @@ use ccgw_core::{
     SkillProfile, Timestamp, Vdn, WorkNo,
 };
 use ccgw_engine::{
-    Clock, EngineError, EngineHandle, EngineSettings, ManualClock, MemoryRecorder, SignInRequest, SimSettings, start,
+    Clock, EngineError, EngineHandle, EngineSettings, ManualClock, MemoryRecorder, SignInRequest, SimSettings,
+    SimSwitch, start,
 };
 
 fn work(n: u32) -> WorkNo {
@@ -51,8 +52,8 @@ async fn sign_in(engine: &EngineHandle, n: u32, in_vdn: u16) -> String {
 async fn two_vdns() -> (EngineHandle, String, String) {
     let clock: Arc<dyn Clock> = Arc::new(ManualClock::new(Timestamp::from_millis(1_700_000_000_000)));
     let skills = vec![SkillProfile::new(vdn(1), skill_1(), "General"), SkillProfile::new(vdn(2), skill_1(), "Other")];
-    let engine =
-        start(EngineSettings::default(), clock, skills, Arc::new(MemoryRecorder::default()), SimSettings::default());
+    let (_sim, telephony) = SimSwitch::telephony(clock.clone(), SimSettings::default());
+    let engine = start(EngineSettings::default(), clock, skills, Arc::new(MemoryRecorder::default()), telephony);
     let guid_101 = sign_in(&engine.handle, 101, 1).await;
     let guid_201 = sign_in(&engine.handle, 201, 2).await;
     (engine.handle, guid_101, guid_201)

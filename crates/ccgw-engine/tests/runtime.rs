@@ -42,8 +42,10 @@ fn rig() -> Rig {
     let sim = SimSettings { rules: vec![rule], ..SimSettings::default() };
     let recorder = Arc::new(MemoryRecorder::default());
     let skills = vec![SkillProfile::new(vdn(), skill(), "Sales")];
-    let engine = ccgw_engine::start(settings, Arc::new(clock.clone()) as Arc<dyn Clock>, skills, recorder.clone(), sim);
-    Rig { clock, engine: engine.handle, sim: engine.sim, recorder }
+    let clock_handle = Arc::new(clock.clone()) as Arc<dyn Clock>;
+    let (switch, telephony) = SimSwitch::telephony(clock_handle.clone(), sim);
+    let engine = ccgw_engine::start(settings, clock_handle, skills, recorder.clone(), telephony);
+    Rig { clock, engine: engine.handle, sim: switch, recorder }
 }
 
 impl Rig {

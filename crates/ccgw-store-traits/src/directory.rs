@@ -5,8 +5,8 @@ use std::fmt;
 use std::time::Duration;
 
 use ccgw_core::{
-    AgentProfile, GroupId, GroupProfile, Overflow, PhoneNumber, RestReason, Role, RoutingPolicy, SkillGrant, SkillId,
-    SkillProfile, Vdn, WorkNo,
+    AgentProfile, GroupId, GroupProfile, InboundRoute, Overflow, PhoneNumber, RestReason, Role, RoutingPolicy,
+    SkillGrant, SkillId, SkillProfile, Vdn, WorkNo,
 };
 
 use crate::StoreFuture;
@@ -89,6 +89,9 @@ pub trait DirectoryStore: Send + Sync {
     fn create_vdn<'a>(&'a self, vdn: &'a VdnRecord) -> StoreFuture<'a, ()>;
 
     fn list_vdns(&self) -> StoreFuture<'_, Vec<VdnRecord>>;
+
+    /// The inbound routes, by VDN then suffix.
+    fn list_routes(&self, vdn: Option<Vdn>) -> StoreFuture<'_, Vec<InboundRoute>>;
 
     /// One VDN. `NotFound` if it does not exist.
     fn get_vdn(&self, vdn: Vdn) -> StoreFuture<'_, VdnRecord>;

@@ -6,7 +6,7 @@ use ccgw_core::{CallEnd, CallOutcome, SkillId, Timestamp, Vdn, WorkNo};
 use crate::StoreFuture;
 
 /// Every outcome code a record can carry ([`CallOutcome::code`]).
-pub const OUTCOME_CODES: [&str; 10] = CallOutcome::CODES;
+pub const OUTCOME_CODES: [&str; 11] = CallOutcome::CODES;
 
 /// A finished call as stored: `id` is the record's number, increasing in the order the
 /// records were written.

@@ -46,7 +46,8 @@ fn outcome_columns<'a>(call: &CallId, outcome: &'a CallOutcome) -> Result<Outcom
         | CallOutcome::NoAgent
         | CallOutcome::QueueFull
         | CallOutcome::TimedOut
-        | CallOutcome::Shutdown => OutcomeColumns::default(),
+        | CallOutcome::Shutdown
+        | CallOutcome::Unrouted => OutcomeColumns::default(),
     })
 }
 
@@ -111,6 +112,7 @@ fn outcome_from_row(row: &RecordRow) -> Result<CallOutcome, StoreError> {
             into: row.joined_into.as_deref().and_then(|id| CallId::parse(id).ok()).ok_or_else(corrupt)?,
         },
         "shutdown" => CallOutcome::Shutdown,
+        "unrouted" => CallOutcome::Unrouted,
         other => return Err(StoreError::Corrupt(format!("outcome {other:?} is unknown."))),
     })
 }
@@ -304,6 +306,7 @@ mod tests {
             CallOutcome::Failed { agent, reason: FailReason::FarEnd(ccgw_core::DialFailure::Busy) },
             CallOutcome::Joined { into: CallId::parse("1700000000-9").unwrap() },
             CallOutcome::Shutdown,
+            CallOutcome::Unrouted,
         ]
     }
 

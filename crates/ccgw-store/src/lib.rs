@@ -16,6 +16,7 @@ mod error;
 mod groups;
 mod password;
 mod rest_reasons;
+mod routes;
 mod seed;
 mod skills;
 mod store;

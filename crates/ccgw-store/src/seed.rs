@@ -1,8 +1,8 @@
 //! The demo center: one VDN, two skills, two groups, twenty agents, three rest reasons.
 
 use ccgw_core::{
-    AgentProfile, GroupId, GroupProfile, IdError, PhoneNumber, RestReason, Role, SkillGrant, SkillId, SkillLevel, Vdn,
-    WorkNo,
+    AgentProfile, GroupId, GroupProfile, IdError, InboundRoute, PhoneNumber, RestReason, Role, RouteTarget, SkillGrant,
+    SkillId, SkillLevel, Vdn, WorkNo,
 };
 use ccgw_store_traits::StoreError;
 
@@ -11,6 +11,7 @@ use crate::error::db;
 use crate::groups::insert_group_row;
 use crate::password::hash_many_blocking;
 use crate::rest_reasons::upsert_rest_reason_row;
+use crate::routes::upsert_route_row;
 use crate::store::{SqliteStore, is_empty_on};
 
 const DEMO_VDN: u16 = 1;
@@ -28,6 +29,11 @@ const INSPECTOR: u32 = 120;
 /// after the previous group's are in it.
 const DEMO_GROUPS: [(u16, &str, u32); 2] = [(1, "Team A", 110), (2, "Team B", LAST_AGENT)];
 /// (code, name) of the demo rest reasons.
+/// Demo routes of VDN 1 (access code 4000): route suffix, skill, IVR flow first.
+/// 4000 and 40001 reach General, 40002 VIP, 40009 the caller identification flow
+/// (4001), then General.
+const DEMO_ROUTES: [(&str, u32, Option<&str>); 4] =
+    [("", 1, None), ("1", 1, None), ("2", 2, None), ("9", 1, Some("4001"))];
 const DEMO_REST_REASONS: [(u8, &str); 3] = [(1, "Lunch"), (2, "Meeting"), (3, "Training")];
 
 fn built_in(error: IdError) -> StoreError {
@@ -117,6 +123,9 @@ impl SqliteStore {
         for group in demo_groups(vdn)? {
             insert_group_row(&mut tx, &group).await?;
         }
+        for route in demo_routes(vdn)? {
+            upsert_route_row(&mut tx, &route).await?;
+        }
         for (code, name) in DEMO_REST_REASONS {
             upsert_rest_reason_row(&mut tx, &RestReason { vdn, code, name: name.into() }).await?;
         }
@@ -128,4 +137,18 @@ impl SqliteStore {
         tracing::info!(agents = agents.len(), "seeded the demo center");
         Ok(())
     }
+}
+
+fn demo_routes(vdn: Vdn) -> Result<Vec<InboundRoute>, StoreError> {
+    DEMO_ROUTES
+        .iter()
+        .map(|&(suffix, skill, ivr)| {
+            let skill = SkillId::new(skill).map_err(built_in)?;
+            let target = match ivr {
+                Some(code) => RouteTarget::Ivr { access_code: code.into(), skill },
+                None => RouteTarget::Skill(skill),
+            };
+            Ok(InboundRoute { vdn, suffix: suffix.into(), target })
+        })
+        .collect()
 }

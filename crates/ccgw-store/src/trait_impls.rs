@@ -2,7 +2,9 @@
 //! of the same name (inherent methods win over trait methods in path calls, so
 //! `SqliteStore::x` below is never this impl calling itself).
 
-use ccgw_core::{AgentProfile, CallEnd, GroupId, GroupProfile, RestReason, SkillId, SkillProfile, Vdn, WorkNo};
+use ccgw_core::{
+    AgentProfile, CallEnd, GroupId, GroupProfile, InboundRoute, RestReason, SkillId, SkillProfile, Vdn, WorkNo,
+};
 use ccgw_store_traits::{
     AgentPatch, CallRecordStore, DirectoryStore, NewAgent, RecordPage, RecordQuery, SkillPatch, StoreFuture, VdnRecord,
 };
@@ -24,6 +26,10 @@ impl DirectoryStore for SqliteStore {
 
     fn list_vdns(&self) -> StoreFuture<'_, Vec<VdnRecord>> {
         Box::pin(SqliteStore::list_vdns(self))
+    }
+
+    fn list_routes(&self, vdn: Option<Vdn>) -> StoreFuture<'_, Vec<InboundRoute>> {
+        Box::pin(SqliteStore::list_routes(self, vdn))
     }
 
     fn get_vdn(&self, vdn: Vdn) -> StoreFuture<'_, VdnRecord> {

@@ -5,7 +5,7 @@ mod support;
 
 use std::time::Duration;
 
-use ccgw_core::{Overflow, QueueLimits, RestReason, RoutingPolicy, SkillProfile};
+use ccgw_core::{InboundRoute, Overflow, QueueLimits, RestReason, RouteTarget, RoutingPolicy, SkillId, SkillProfile};
 use ccgw_store::{AgentPatch, SkillPatch, SqliteStore, StoreError};
 
 use support::*;
@@ -327,6 +327,17 @@ async fn the_demo_seed_has_two_groups_three_rest_reasons_and_plain_skills() {
     assert_eq!(
         dir.list_rest_reasons(Some(vdn(1))).await.expect("reasons"),
         vec![reason(1, 1, "Lunch"), reason(1, 2, "Meeting"), reason(1, 3, "Training")]
+    );
+    let route = |suffix: &str, target| InboundRoute { vdn: vdn(1), suffix: suffix.into(), target };
+    let skill_id = |n| SkillId::new(n).unwrap();
+    assert_eq!(
+        dir.list_routes(None).await.expect("routes"),
+        vec![
+            route("", RouteTarget::Skill(skill_id(1))),
+            route("1", RouteTarget::Skill(skill_id(1))),
+            route("2", RouteTarget::Skill(skill_id(2))),
+            route("9", RouteTarget::Ivr { access_code: "4001".into(), skill: skill_id(1) }),
+        ]
     );
     for skill in dir.list_skills(None).await.expect("skills") {
         assert_eq!(skill.policy, RoutingPolicy::LongestIdle);

@@ -73,11 +73,13 @@ async fn every_kind_of_record_round_trips_losslessly() {
             ..call_end("2-9", 1, 1, 90, CallOutcome::Joined { into: CallId::parse("1-77").unwrap() })
         },
         call_end("3-0", 1, 1, 100, CallOutcome::Shutdown),
+        // Refused before it reached a queue: no route.
+        CallEnd { route: Vec::new(), ..call_end("3-1", 1, 1, 110, CallOutcome::Unrouted) },
     ];
     dir.record_calls(&ends).await.expect("recorded");
 
     let stored = dir.call_records(&RecordQuery::default()).await.expect("read");
-    // Newest first: the rich call, then 3-0 down to 2-1.
+    // Newest first: the rich call, then 3-1 down to 2-1.
     let mut read: Vec<CallEnd> = stored.iter().map(|r| r.end.clone()).collect();
     read[1..].reverse();
     assert_eq!(read, ends);

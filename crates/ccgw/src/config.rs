@@ -31,6 +31,9 @@ pub struct Config {
     pub demo_password: Option<String>,
     pub engine: EngineConfig,
     pub api: ApiConfig,
+    /// The telephony the engine drives; `sim` (the embedded simulated switch) is the
+    /// only one so far.
+    pub switch: SwitchKind,
     pub sim: SimConfig,
     /// `[[ivr_flows]]`: the IVR flows agents can transfer calls to. Absent: none, or
     /// with `demo` the demo flows ([`demo_ivr_flows`]); `ivr_flows = []`: none at all.
@@ -51,6 +54,7 @@ impl Default for Config {
             demo_password: None,
             engine: EngineConfig::default(),
             api: ApiConfig::default(),
+            switch: SwitchKind::default(),
             sim: SimConfig::default(),
             ivr_flows: None,
         }
@@ -134,6 +138,15 @@ impl Default for ApiConfig {
             idempotency_capacity: idempotency.capacity,
         }
     }
+}
+
+/// Which switch carries the calls (`switch = "sim"`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum SwitchKind {
+    /// The embedded simulated switch, driven through `/ccgw/v1/sim/...`.
+    #[default]
+    Sim,
 }
 
 /// The simulated switch: how numbers the center dials behave.
@@ -400,6 +413,18 @@ mod tests {
         assert!(Config::load(Some(&file), &Overrides::default()).is_err());
         std::fs::write(&file, "unknown_key = 1\n").unwrap();
         assert!(Config::load(Some(&file), &Overrides::default()).is_err());
+    }
+
+    #[test]
+    fn the_switch_is_the_sim_unless_configured_otherwise_and_unknown_kinds_stop_the_start() {
+        assert_eq!(Config::load(None, &Overrides::default()).unwrap().switch, SwitchKind::Sim);
+        let dir = tempfile::tempdir().unwrap();
+        let file = dir.path().join("switch.toml");
+        std::fs::write(&file, "switch = \"sim\"\n").unwrap();
+        assert_eq!(Config::load(Some(&file), &Overrides::default()).unwrap().switch, SwitchKind::Sim);
+        std::fs::write(&file, "switch = \"sip\"\n").unwrap();
+        let error = Config::load(Some(&file), &Overrides::default()).unwrap_err();
+        assert!(format!("{error:#}").contains("sip"), "{error:#}");
     }
 
     #[test]

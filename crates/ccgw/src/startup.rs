@@ -7,7 +7,8 @@ use std::time::Duration;
 use anyhow::Context;
 use axum::extract::Request;
 use ccgw_api::ApiState;
-use ccgw_engine::{Clock, Engine, EngineHandle, SimSwitch, SystemClock};
+use ccgw_core::RoutingTable;
+use ccgw_engine::{Clock, Engine, EngineHandle, ReportSender, SimSwitch, Switch, SystemClock, Telephony};
 use ccgw_store::{CallRecordStore, DirectoryStore};
 use hyper::body::Incoming;
 use hyper_util::rt::TokioIo;
@@ -16,16 +17,22 @@ use tokio::net::{TcpListener, TcpStream};
 use tokio_rustls::TlsAcceptor;
 use tower::ServiceExt;
 
-use crate::config::Config;
+use crate::config::{Config, SwitchKind};
 use crate::data_dir;
 use crate::records::RecordWriter;
 use crate::secrets::{self, TokenSource};
 use crate::tls::{self, TlsSource};
 
-/// What tests may inject.
+/// Builds a switch around the sender it reports on.
+pub type SwitchFactory = Box<dyn FnOnce(ReportSender) -> Arc<dyn Switch> + Send>;
+
+/// What tests (or a program embedding the gateway) may inject.
 #[derive(Default)]
 pub struct Hooks {
     pub clock: Option<Arc<dyn Clock>>,
+    /// A switch built outside the configuration; it replaces the configured one, and
+    /// there is no simulated switch to control then.
+    pub switch: Option<SwitchFactory>,
 }
 
 /// Facts for the start-up banner (never the admin token itself unless generated now).
@@ -45,6 +52,8 @@ pub struct App {
     acceptor: Option<TlsAcceptor>,
     state: ApiState,
     engine: Engine,
+    /// The simulated switch, when it is the switch.
+    sim: Option<Arc<SimSwitch>>,
     pub banner: Banner,
     pub directory: Arc<dyn DirectoryStore>,
     records: Arc<RecordWriter>,
@@ -74,12 +83,15 @@ impl App {
         let clock = hooks.clock.unwrap_or_else(|| Arc::new(SystemClock));
         let skills = directory.list_skills(None).await.context("while loading the skills")?;
         let records = RecordWriter::start(call_records.clone());
-        let sim = config.sim_settings()?;
-        let engine = ccgw_engine::start(config.engine_settings()?, clock, skills, records.clone(), sim);
+        let engine_settings = config.engine_settings()?;
+        let (telephony, sim) = build_switch(&config, hooks.switch, &engine_settings, clock.clone())?;
+        let engine = ccgw_engine::start(engine_settings, clock, skills, records.clone(), telephony);
+        let routing = load_routing(directory.as_ref()).await.context("while loading the inbound routes")?;
+        engine.handle.configure_routing(routing.clone()).await.context("while starting the engine")?;
         let refresh = tokio::spawn(refresh_skills(directory.clone(), engine.handle.clone(), config.skill_refresh()));
         let state = ApiState::new(
             engine.handle.clone(),
-            engine.sim.clone(),
+            sim.clone(),
             directory.clone(),
             call_records,
             config.api_settings(admin_token.clone()),
@@ -99,15 +111,16 @@ impl App {
             demo_password,
             demo_note,
         };
-        Ok(App { listener, acceptor, state, engine, banner, directory, records, refresh })
+        Ok(App { listener, acceptor, state, engine, sim, banner, directory, records, refresh })
     }
 
     pub fn local_addr(&self) -> std::io::Result<SocketAddr> {
         self.listener.local_addr()
     }
 
-    pub fn sim(&self) -> Arc<SimSwitch> {
-        self.engine.sim.clone()
+    /// The simulated switch, when the configuration chose it.
+    pub fn sim(&self) -> Option<Arc<SimSwitch>> {
+        self.sim.clone()
     }
 
     /// The engine, for tests that settle it after moving a manual clock.
@@ -136,13 +149,36 @@ impl App {
     }
 }
 
+/// Builds the injected switch, or else the one the configuration names, with the
+/// channel it reports on. Returns the simulated switch's live control too when that is
+/// the switch.
+fn build_switch(
+    config: &Config,
+    injected: Option<SwitchFactory>,
+    engine: &ccgw_engine::EngineSettings,
+    clock: Arc<dyn Clock>,
+) -> anyhow::Result<(Telephony, Option<Arc<SimSwitch>>)> {
+    let (reports_tx, reports) = ccgw_engine::report_channel();
+    if let Some(factory) = injected {
+        return Ok((Telephony { switch: factory(reports_tx), reports }, None));
+    }
+    match config.switch {
+        SwitchKind::Sim => {
+            let sim = Arc::new(SimSwitch::with_settings(clock, reports_tx, config.sim_settings()?));
+            sim.set_ivr_flows(engine.ivr_flows.clone());
+            Ok((Telephony { switch: sim.clone(), reports }, Some(sim)))
+        }
+    }
+}
+
 /// Longest the shutdown waits for call records to reach the database.
 const RECORD_DRAIN_LIMIT: Duration = Duration::from_secs(10);
 
-/// Picks up skill edits made outside this process (the CLI writes the database
-/// directly): reloads the skills every `every` and hands changes to the engine.
+/// Picks up skill and route edits made outside this process (the CLI writes the
+/// database directly): reloads them every `every` and hands changes to the engine.
 async fn refresh_skills(directory: Arc<dyn DirectoryStore>, engine: EngineHandle, every: Duration) {
     let mut known = directory.list_skills(None).await.ok();
+    let mut known_routing = load_routing(directory.as_ref()).await.ok();
     loop {
         tokio::time::sleep(every).await;
         match directory.list_skills(None).await {
@@ -156,7 +192,26 @@ async fn refresh_skills(directory: Arc<dyn DirectoryStore>, engine: EngineHandle
             Ok(_) => {}
             Err(error) => tracing::warn!(%error, "reloading the skills failed"),
         }
+        match load_routing(directory.as_ref()).await {
+            Ok(routing) if known_routing.as_ref() != Some(&routing) => {
+                if engine.configure_routing(routing.clone()).await.is_err() {
+                    return;
+                }
+                tracing::info!("inbound routes reloaded");
+                known_routing = Some(routing);
+            }
+            Ok(_) => {}
+            Err(error) => tracing::warn!(%error, "reloading the inbound routes failed"),
+        }
     }
+}
+
+/// The routing table from the directory: every VDN's access code and every route.
+async fn load_routing(directory: &dyn DirectoryStore) -> anyhow::Result<RoutingTable> {
+    let vdns = directory.list_vdns().await?;
+    let routes = directory.list_routes(None).await?;
+    let access_codes = vdns.into_iter().filter_map(|vdn| Some((vdn.vdn, vdn.access_code?.to_string())));
+    Ok(RoutingTable::new(access_codes, routes))
 }
 
 /// Accepts connections on `listener` and serves each with `app` until `shutdown`

@@ -16,7 +16,7 @@ use axum::Router;
 use axum::extract::{Request, State};
 use axum::middleware::{self, Next};
 use axum::response::{IntoResponse, Response};
-use axum::routing::{get, post, put};
+use axum::routing::{get, put};
 use http::header::AUTHORIZATION;
 use http::{HeaderMap, StatusCode};
 
@@ -24,17 +24,7 @@ use crate::state::ApiState;
 pub(crate) use error::ExtError;
 
 pub(crate) fn router(state: ApiState) -> Router<ApiState> {
-    let protected = Router::new()
-        .route("/ccgw/v1/sim/calls", get(sim::list).post(sim::place))
-        .route("/ccgw/v1/sim/calls/{callid}", axum::routing::delete(sim::hang_up))
-        .route("/ccgw/v1/sim/calls/{callid}/parties/{number}/answer", post(sim::answer_party))
-        .route("/ccgw/v1/sim/calls/{callid}/parties/{number}/reject", post(sim::reject_party))
-        .route("/ccgw/v1/sim/calls/{callid}/parties/{number}/hangup", post(sim::hang_up_party))
-        .route("/ccgw/v1/sim/calls/{callid}/parties/{number}/digits", post(sim::send_digits))
-        .route("/ccgw/v1/sim/calls/{callid}/ivr/end", post(sim::end_ivr))
-        .route("/ccgw/v1/sim/rules", get(sim::get_rules).put(sim::put_rules))
-        .route("/ccgw/v1/sim/phones", get(sim::list_phones))
-        .route("/ccgw/v1/sim/phones/{workno}", put(sim::put_phone))
+    let mut protected = Router::new()
         .route("/ccgw/v1/agents", get(directory::list_agents).post(directory::create_agent))
         .route(
             "/ccgw/v1/agents/{workno}",
@@ -54,8 +44,12 @@ pub(crate) fn router(state: ApiState) -> Router<ApiState> {
             get(rest_reasons::get).put(rest_reasons::put).delete(rest_reasons::delete),
         )
         .route("/ccgw/v1/records", get(records::list))
-        .route("/ccgw/v1/vdns", get(directory::list_vdns))
-        .route_layer(middleware::from_fn_with_state(state.clone(), require_admin));
+        .route("/ccgw/v1/vdns", get(directory::list_vdns));
+    // Without the simulated switch its paths are unknown, like any other.
+    if let Some(sim) = &state.sim {
+        protected = protected.merge(sim::router(sim.clone(), state.directory.clone()));
+    }
+    let protected = protected.route_layer(middleware::from_fn_with_state(state.clone(), require_admin));
     let agent_or_admin = Router::new()
         .route("/ccgw/v1/agents/{workno}/events", get(events::list))
         .route("/ccgw/v1/agents/{workno}/events/sse", get(events::stream))

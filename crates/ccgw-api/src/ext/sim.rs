@@ -6,23 +6,60 @@ use axum::body::Bytes;
 use axum::extract::rejection::JsonRejection;
 use axum::extract::{Path, State};
 use ccgw_core::{CallId, IvrEnd, Party, PhoneNumber, SkillId, Vdn, WorkNo};
-use ccgw_engine::{CallOrigin, FarEndRule, PhoneMode, PlaceCall, SimCall, SimSettings, far_end_delay};
+use ccgw_engine::{CallOrigin, DialIn, FarEndRule, PhoneMode, PlaceCall, SimCall, SimSettings, far_end_delay};
 use http::StatusCode;
 use serde::{Deserialize, Serialize};
 use serde_json::{Value, json};
 
 use super::error::ExtError;
 use super::parse;
-use crate::state::ApiState;
+use std::sync::Arc;
+
+use axum::Router;
+use axum::routing::{get, post, put};
+use ccgw_engine::SimSwitch;
+use ccgw_store_traits::DirectoryStore;
+
+/// The media type of a call placed by number (voice): the switch knows no skill to take
+/// it from.
+const DIALLED_MEDIA_TYPE: u8 = 5;
 
 /// Most far-end rules one `PUT sim/rules` may set: the list is scanned on every dial.
 const MAX_RULES: usize = 1000;
+
+/// What the sim routes reach: the switch, and the directory for a call's skill and VDN.
+#[derive(Clone)]
+pub(crate) struct SimControl {
+    sim: Arc<SimSwitch>,
+    directory: Arc<dyn DirectoryStore>,
+}
+
+/// The `/ccgw/v1/sim/...` routes, with their state already in place.
+pub(crate) fn router<S: Clone + Send + Sync + 'static>(
+    sim: Arc<SimSwitch>,
+    directory: Arc<dyn DirectoryStore>,
+) -> Router<S> {
+    Router::new()
+        .route("/ccgw/v1/sim/calls", get(list).post(place))
+        .route("/ccgw/v1/sim/calls/{callid}", axum::routing::delete(hang_up))
+        .route("/ccgw/v1/sim/calls/{callid}/parties/{number}/answer", post(answer_party))
+        .route("/ccgw/v1/sim/calls/{callid}/parties/{number}/reject", post(reject_party))
+        .route("/ccgw/v1/sim/calls/{callid}/parties/{number}/hangup", post(hang_up_party))
+        .route("/ccgw/v1/sim/calls/{callid}/parties/{number}/digits", post(send_digits))
+        .route("/ccgw/v1/sim/calls/{callid}/ivr/end", post(end_ivr))
+        .route("/ccgw/v1/sim/rules", get(get_rules).put(put_rules))
+        .route("/ccgw/v1/sim/phones", get(list_phones))
+        .route("/ccgw/v1/sim/phones/{workno}", put(put_phone))
+        .with_state(SimControl { sim, directory })
+}
 
 #[derive(Deserialize)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub(crate) struct PlaceCallBody {
     caller: String,
-    skill: u32,
+    /// The skill queue the switch puts the call in itself; without it the center routes
+    /// the call by `called`.
+    skill: Option<u32>,
     called: Option<String>,
     vdn: Option<u16>,
     call_data: Option<String>,
@@ -57,7 +94,8 @@ struct PartyView {
 
 fn view(call: SimCall) -> CallView {
     let (vdn, skill) = match &call.origin {
-        CallOrigin::Customer { vdn, skill, .. } => (Some(vdn.get()), Some(skill.get())),
+        CallOrigin::Customer { queue: Some((vdn, skill)), .. } => (Some(vdn.get()), Some(skill.get())),
+        CallOrigin::Customer { queue: None, .. } => (None, None),
         CallOrigin::Agent(_) => (None, None),
     };
     let parties = call
@@ -95,25 +133,21 @@ fn after_change(id: &CallId, call: Option<SimCall>) -> Json<Value> {
     }
 }
 
-pub(crate) async fn place(
-    State(state): State<ApiState>,
+async fn place(
+    State(state): State<SimControl>,
     body: Result<Json<PlaceCallBody>, JsonRejection>,
 ) -> Result<(StatusCode, Json<Value>), ExtError> {
     let body = parse::body(body)?;
     let caller = PhoneNumber::parse(&body.caller).map_err(|e| ExtError::bad_request(format!("caller: {e}")))?;
+    let Some(skill) = body.skill else { return dial_in(&state, caller, body) };
     let vdn = Vdn::new(body.vdn.unwrap_or(1)).map_err(|e| ExtError::bad_request(e.to_string()))?;
-    let skill_id = SkillId::new(body.skill).map_err(|e| ExtError::bad_request(e.to_string()))?;
+    let skill_id = SkillId::new(skill).map_err(|e| ExtError::bad_request(e.to_string()))?;
     let skill = state.directory.get_skill(vdn, skill_id).await?;
     let called = match body.called {
-        Some(called) => {
-            PhoneNumber::parse(&called).map_err(|e| ExtError::bad_request(format!("called: {e}")))?.to_string()
-        }
+        Some(called) => called_number(&called)?,
         None => state.directory.get_vdn(vdn).await?.access_code.map(|code| code.to_string()).unwrap_or_default(),
     };
-    let call_data = body.call_data.unwrap_or_default();
-    if call_data.len() > 16 * 1024 {
-        return Err(ExtError::bad_request("callData is longer than 16 KiB"));
-    }
+    let call_data = checked_call_data(body.call_data)?;
     let callid = state.sim.place_call(PlaceCall {
         vdn,
         skill: skill_id,
@@ -126,7 +160,40 @@ pub(crate) async fn place(
     Ok((StatusCode::CREATED, Json(json!({"callid": callid.to_string()}))))
 }
 
-pub(crate) async fn list(State(state): State<ApiState>) -> Json<Value> {
+/// A call placed by number: the center routes it (or refuses it).
+fn dial_in(
+    state: &SimControl,
+    caller: PhoneNumber,
+    body: PlaceCallBody,
+) -> Result<(StatusCode, Json<Value>), ExtError> {
+    if body.vdn.is_some() {
+        return Err(ExtError::bad_request("vdn goes with skill; a call by number reaches the VDN it dials"));
+    }
+    let called = body.called.ok_or_else(|| ExtError::bad_request("either skill or called is required"))?;
+    let dial_in = DialIn {
+        caller: caller.to_string(),
+        called: called_number(&called)?,
+        call_data: checked_call_data(body.call_data)?,
+        media_type: DIALLED_MEDIA_TYPE,
+        priority: body.priority.unwrap_or(0),
+    };
+    let callid = state.sim.dial_in(dial_in);
+    Ok((StatusCode::CREATED, Json(json!({"callid": callid.to_string()}))))
+}
+
+fn called_number(called: &str) -> Result<String, ExtError> {
+    Ok(PhoneNumber::parse(called).map_err(|e| ExtError::bad_request(format!("called: {e}")))?.to_string())
+}
+
+fn checked_call_data(call_data: Option<String>) -> Result<String, ExtError> {
+    let call_data = call_data.unwrap_or_default();
+    if call_data.len() > 16 * 1024 {
+        return Err(ExtError::bad_request("callData is longer than 16 KiB"));
+    }
+    Ok(call_data)
+}
+
+async fn list(State(state): State<SimControl>) -> Json<Value> {
     let calls: Vec<CallView> = state.sim.calls().into_iter().map(view).collect();
     Json(json!({"calls": calls}))
 }
@@ -140,10 +207,7 @@ fn party_number(text: &str) -> Result<String, ExtError> {
     PhoneNumber::parse(text).map(|number| number.to_string()).map_err(|e| ExtError::bad_request(format!("number: {e}")))
 }
 
-pub(crate) async fn hang_up(
-    State(state): State<ApiState>,
-    Path(callid): Path<String>,
-) -> Result<Json<Value>, ExtError> {
+async fn hang_up(State(state): State<SimControl>, Path(callid): Path<String>) -> Result<Json<Value>, ExtError> {
     let id = call_id(&callid)?;
     if state.sim.hang_up(&id) {
         Ok(Json(json!({"callid": id.to_string(), "state": "ended"})))
@@ -152,8 +216,8 @@ pub(crate) async fn hang_up(
     }
 }
 
-pub(crate) async fn answer_party(
-    State(state): State<ApiState>,
+async fn answer_party(
+    State(state): State<SimControl>,
     Path((callid, number)): Path<(String, String)>,
 ) -> Result<Json<Value>, ExtError> {
     let id = call_id(&callid)?;
@@ -161,8 +225,8 @@ pub(crate) async fn answer_party(
     Ok(after_change(&id, Some(call)))
 }
 
-pub(crate) async fn reject_party(
-    State(state): State<ApiState>,
+async fn reject_party(
+    State(state): State<SimControl>,
     Path((callid, number)): Path<(String, String)>,
 ) -> Result<Json<Value>, ExtError> {
     let id = call_id(&callid)?;
@@ -170,8 +234,8 @@ pub(crate) async fn reject_party(
     Ok(after_change(&id, call))
 }
 
-pub(crate) async fn hang_up_party(
-    State(state): State<ApiState>,
+async fn hang_up_party(
+    State(state): State<SimControl>,
     Path((callid, number)): Path<(String, String)>,
 ) -> Result<Json<Value>, ExtError> {
     let id = call_id(&callid)?;
@@ -185,8 +249,8 @@ pub(crate) struct DigitsBody {
     digits: String,
 }
 
-pub(crate) async fn send_digits(
-    State(state): State<ApiState>,
+async fn send_digits(
+    State(state): State<SimControl>,
     Path((callid, number)): Path<(String, String)>,
     body: Result<Json<DigitsBody>, JsonRejection>,
 ) -> Result<Json<Value>, ExtError> {
@@ -206,8 +270,8 @@ pub(crate) struct EndIvrBody {
 
 /// `POST sim/calls/{callid}/ivr/end` with `{"end": "return" | "release"}`: the IVR flow
 /// holding the call ends now. No body (or no `end`) ends it as the flow is configured to.
-pub(crate) async fn end_ivr(
-    State(state): State<ApiState>,
+async fn end_ivr(
+    State(state): State<SimControl>,
     Path(callid): Path<String>,
     body: Bytes,
 ) -> Result<Json<Value>, ExtError> {
@@ -261,12 +325,12 @@ fn rules_view(settings: &SimSettings) -> Json<Value> {
     Json(json!({"rules": rules, "defaultAnswerMs": settings.default_answer.as_millis() as u64}))
 }
 
-pub(crate) async fn get_rules(State(state): State<ApiState>) -> Json<Value> {
+async fn get_rules(State(state): State<SimControl>) -> Json<Value> {
     rules_view(&state.sim.settings())
 }
 
-pub(crate) async fn put_rules(
-    State(state): State<ApiState>,
+async fn put_rules(
+    State(state): State<SimControl>,
     body: Result<Json<RulesBody>, JsonRejection>,
 ) -> Result<Json<Value>, ExtError> {
     let body = parse::body(body)?;
@@ -300,7 +364,7 @@ struct PhoneView {
     mode: &'static str,
 }
 
-pub(crate) async fn list_phones(State(state): State<ApiState>) -> Json<Value> {
+async fn list_phones(State(state): State<SimControl>) -> Json<Value> {
     let phones: Vec<PhoneView> = state
         .sim
         .phone_modes()
@@ -316,8 +380,8 @@ pub(crate) struct PhoneBody {
     mode: String,
 }
 
-pub(crate) async fn put_phone(
-    State(state): State<ApiState>,
+async fn put_phone(
+    State(state): State<SimControl>,
     Path(workno): Path<String>,
     body: Result<Json<PhoneBody>, JsonRejection>,
 ) -> Result<Json<Value>, ExtError> {

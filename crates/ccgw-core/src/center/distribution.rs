@@ -17,7 +17,7 @@ use super::{Center, Effect, Effects, Party, SwitchAction, Timer};
 use crate::agent::AgentState;
 use crate::call::{Call, CallOutcome, CallParty, CallState, Leg, NewCall};
 use crate::directory::{Overflow, RoutingPolicy};
-use crate::event::{AgentEvent, CallFeature, IncomingCall};
+use crate::event::{AgentEvent, IncomingCall};
 use crate::ids::{CallId, SkillId, WorkNo};
 use crate::time::Timestamp;
 
@@ -31,29 +31,7 @@ impl Center {
         }
         self.next_arrival += 1;
         let skill = call.skill;
-        self.calls.insert(
-            id.clone(),
-            Call {
-                parties: vec![CallParty::new(Party::Number(call.caller.clone()), Leg::Connected)],
-                info: call,
-                feature: CallFeature::Inbound,
-                placed_by: None,
-                arrived: now,
-                seq: self.next_arrival,
-                state: CallState::Queued,
-                offered_to: Vec::new(),
-                route: Vec::new(),
-                queued_since: now,
-                answered: None,
-                attempt: 0,
-                consult: None,
-                transfer: None,
-                transferred_from: None,
-                talked: Vec::new(),
-                business_data: String::new(),
-                overflow_run: 0,
-            },
-        );
+        self.calls.insert(id.clone(), Call::customer(call, now, self.next_arrival, CallState::Queued));
         self.enqueue(&id, skill, now, &mut fx);
         fx
     }

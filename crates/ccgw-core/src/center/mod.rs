@@ -12,6 +12,7 @@ mod consulting;
 mod distribution;
 mod holding;
 mod in_call;
+mod inbound;
 mod invariants;
 mod ivr;
 mod joined;
@@ -34,6 +35,7 @@ use crate::event::AgentEvent;
 use crate::ids::{CallId, Guid, PhoneNumber, SkillId, Vdn, WorkNo};
 use crate::ivr::{IvrFlow, IvrId};
 use crate::refusal::Refusal;
+use crate::routing::RoutingTable;
 use crate::session::{AuthSettings, GuidCheck};
 use crate::time::Timestamp;
 
@@ -310,6 +312,8 @@ pub struct Center {
     joined: joined::JoinedCalls,
     /// IVR flows as configured, per VDN and flow id.
     ivr_flows: BTreeMap<(Vdn, IvrId), IvrFlow>,
+    /// Where customer calls go by the number they dialled.
+    routing: RoutingTable,
     next_offer: u64,
     next_arrival: u64,
 }

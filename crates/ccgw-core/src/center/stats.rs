@@ -45,7 +45,8 @@ impl SkillCounters {
             CallOutcome::Answered { .. }
             | CallOutcome::Failed { .. }
             | CallOutcome::Joined { .. }
-            | CallOutcome::Shutdown => {}
+            | CallOutcome::Shutdown
+            | CallOutcome::Unrouted => {}
             CallOutcome::AbandonedInQueue => self.abandoned_in_queue += 1,
             CallOutcome::AbandonedRinging { .. } => self.abandoned_ringing += 1,
             CallOutcome::NoAgent => self.no_agent += 1,

@@ -20,8 +20,10 @@ pub struct SimCall {
 /// Who started the call.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum CallOrigin {
-    /// A customer called in (`place_call`): what the call brought into the center.
-    Customer { vdn: Vdn, skill: SkillId, call_data: String, media_type: u8, priority: u8 },
+    /// A customer called in: what the call brought into the center. `queue` is the VDN
+    /// and skill a call placed for a skill (`place_call`) was put in; `None` for a call
+    /// the center routed by its dialled number (`dial_in`).
+    Customer { queue: Option<(Vdn, SkillId)>, call_data: String, media_type: u8, priority: u8 },
     /// An agent placed it (`OffHook`).
     Agent(WorkNo),
 }

@@ -28,7 +28,7 @@ use std::collections::BTreeMap;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex, MutexGuard, Weak};
 
-use ccgw_core::{CallId, IvrEnd, IvrFlow, NewCall, SkillId, SwitchAction, Timestamp, Vdn, WorkNo};
+use ccgw_core::{CallId, InboundCall, IvrEnd, IvrFlow, NewCall, SkillId, SwitchAction, Timestamp, Vdn, WorkNo};
 use tokio::sync::{mpsc, watch};
 
 use crate::clock::Clock;
@@ -48,6 +48,18 @@ pub struct PlaceCall {
     pub vdn: Vdn,
     pub skill: SkillId,
     pub caller: String,
+    pub called: String,
+    pub call_data: String,
+    pub media_type: u8,
+    /// Higher is served first (0 = normal).
+    pub priority: u8,
+}
+
+/// A customer call to place by the number it dials: the center routes it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct DialIn {
+    pub caller: String,
+    /// A VDN's access code, possibly followed by a route suffix.
     pub called: String,
     pub call_data: String,
     pub media_type: u8,
@@ -120,6 +132,14 @@ impl SimSwitch {
         Self::with_settings(clock, reports, SimSettings::default())
     }
 
+    /// A sim on a fresh report channel, and the [`crate::Telephony`] that hands it to
+    /// [`crate::start`].
+    pub fn telephony(clock: Arc<dyn Clock>, settings: SimSettings) -> (Arc<Self>, crate::Telephony) {
+        let (reports_tx, reports) = crate::report_channel();
+        let sim = Arc::new(Self::with_settings(clock, reports_tx, settings));
+        (sim.clone(), crate::Telephony { switch: sim, reports })
+    }
+
     pub fn with_settings(
         clock: Arc<dyn Clock>,
         reports: mpsc::UnboundedSender<TelephonyReport>,
@@ -147,6 +167,16 @@ impl SimSwitch {
         let id = self.next_id();
         self.shared.change(|state, now, out| {
             state.place_call(id.clone(), request, now, out);
+        });
+        id
+    }
+
+    /// A customer dials `called`: the switch reports the call by that number and the
+    /// center routes it (or refuses it: the switch is told to release it).
+    pub fn dial_in(&self, request: DialIn) -> CallId {
+        let id = self.next_id();
+        self.shared.change(|state, now, out| {
+            state.dial_in(id.clone(), request, now, out);
         });
         id
     }
@@ -316,8 +346,7 @@ impl SimState {
         let call = SimCall {
             id: id.clone(),
             origin: CallOrigin::Customer {
-                vdn: incoming.vdn,
-                skill: incoming.skill,
+                queue: Some((incoming.vdn, incoming.skill)),
                 call_data: incoming.call_data.clone(),
                 media_type: incoming.media_type,
                 priority: incoming.priority,
@@ -330,6 +359,34 @@ impl SimState {
         };
         self.calls.insert(id, call);
         out.report(TelephonyReport::Incoming(incoming));
+    }
+
+    fn dial_in(&mut self, id: CallId, request: DialIn, now: Timestamp, out: &mut Outbox) {
+        let customer = SimParty::new(ccgw_core::Party::Number(request.caller.clone()), SimPartyState::Connected);
+        let call = SimCall {
+            id: id.clone(),
+            origin: CallOrigin::Customer {
+                queue: None,
+                call_data: request.call_data.clone(),
+                media_type: request.media_type,
+                priority: request.priority,
+            },
+            caller: request.caller.clone(),
+            called: request.called.clone(),
+            placed_at: now,
+            // Until the center says otherwise (an IVR flow, a release) the call waits for it.
+            queued: true,
+            parties: vec![customer],
+        };
+        self.calls.insert(id.clone(), call);
+        out.report(TelephonyReport::Inbound(InboundCall {
+            id,
+            caller: request.caller,
+            called: request.called,
+            call_data: request.call_data,
+            media_type: request.media_type,
+            priority: request.priority,
+        }));
     }
 
     fn remove_call(&mut self, call: &CallId) -> Option<SimCall> {

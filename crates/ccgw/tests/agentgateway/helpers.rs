@@ -7,9 +7,9 @@ use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
 use ccgw::config::{Config, IvrFlowConfig};
 use ccgw::records::RecordWriter;
-use ccgw::startup::{App, Hooks};
+use ccgw::startup::{App, Hooks, SwitchFactory};
 use ccgw_core::Timestamp;
-use ccgw_engine::{Clock, EngineHandle, ManualClock};
+use ccgw_engine::{Clock, EngineHandle, ManualClock, Switch};
 use serde_json::{Value, json};
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio_rustls::TlsConnector;
@@ -29,6 +29,8 @@ pub(crate) struct TestOpts {
     pub(crate) plain_http: bool,
     /// `[[ivr_flows]]`; `None` runs the demo flows, as `serve --demo` does.
     pub(crate) ivr_flows: Option<Vec<IvrFlowConfig>>,
+    /// Run with a switch that does nothing instead of the simulated one (no sim routes).
+    pub(crate) silent_switch: bool,
 }
 
 impl Default for TestOpts {
@@ -41,6 +43,7 @@ impl Default for TestOpts {
             auth_mode: "dynamic",
             plain_http: false,
             ivr_flows: None,
+            silent_switch: false,
         }
     }
 }
@@ -57,6 +60,21 @@ pub(crate) struct TestApp {
     data_dir: tempfile::TempDir,
     stop: Option<tokio::sync::oneshot::Sender<()>>,
     server: Option<tokio::task::JoinHandle<()>>,
+}
+
+/// A switch that carries out nothing and reports nothing: the gateway without telephony.
+#[derive(Default)]
+struct SilentSwitch {
+    calls: std::sync::atomic::AtomicU64,
+}
+
+impl Switch for SilentSwitch {
+    fn execute(&self, _action: ccgw_core::SwitchAction) {}
+
+    fn next_call_id(&self) -> ccgw_core::CallId {
+        let sequence = self.calls.fetch_add(1, std::sync::atomic::Ordering::Relaxed) + 1;
+        ccgw_core::CallId::compose(0, sequence)
+    }
 }
 
 pub(crate) async fn spawn_app(opts: TestOpts) -> TestApp {
@@ -81,7 +99,11 @@ pub(crate) async fn spawn_app(opts: TestOpts) -> TestApp {
     config.ivr_flows = opts.ivr_flows;
     let now = SystemTime::now().duration_since(UNIX_EPOCH).unwrap().as_millis() as u64;
     let clock = ManualClock::new(Timestamp::from_millis(now));
-    let hooks = Hooks { clock: Some(Arc::new(clock.clone()) as Arc<dyn Clock>) };
+    let switch: Option<SwitchFactory> = match opts.silent_switch {
+        true => Some(Box::new(|_reports| Arc::new(SilentSwitch::default()) as Arc<dyn Switch>)),
+        false => None,
+    };
+    let hooks = Hooks { clock: Some(Arc::new(clock.clone()) as Arc<dyn Clock>), switch };
     let app = App::build(config, hooks).await.expect("gateway builds");
     let addr = app.local_addr().unwrap();
     // With plain HTTP no certificate is made; the client trusts a throwaway one it never uses.

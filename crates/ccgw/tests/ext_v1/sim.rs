@@ -16,6 +16,19 @@ fn assert_error(answer: &(u16, Value), status: u16, part: &str) {
 }
 
 #[tokio::test]
+async fn without_the_simulated_switch_its_paths_are_unknown_like_any_other() {
+    let app = spawn_app(TestOpts { silent_switch: true, ..TestOpts::default() }).await;
+    let unknown = ext(&app, Method::GET, "no-such-thing", None).await;
+    assert_eq!(unknown.0, 404);
+    assert_eq!(unknown.1["error"]["code"], json!("not_found"));
+    for (method, path) in [(Method::GET, "sim/calls"), (Method::GET, "sim/rules"), (Method::PUT, "sim/phones/101")] {
+        assert_eq!(ext(&app, method, path, Some(json!({}))).await, unknown, "{path}");
+    }
+    // The rest of the extension API is there.
+    assert_eq!(ext(&app, Method::GET, "vdns", None).await.0, 200);
+}
+
+#[tokio::test]
 async fn far_end_rules_are_read_and_replaced_as_a_whole() {
     let app = spawn_app(TestOpts::default()).await;
     assert_eq!(ext(&app, Method::GET, "sim/rules", None).await, (200, json!({"rules": [], "defaultAnswerMs": 1000})));

@@ -8,6 +8,7 @@ mod command;
 mod consulting;
 mod distribution;
 mod holding;
+mod inbound;
 mod ivr;
 mod pickup;
 mod placing;

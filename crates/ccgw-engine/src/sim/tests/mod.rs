@@ -9,10 +9,10 @@ mod phones;
 use std::sync::Arc;
 use std::time::Duration;
 
-use ccgw_core::{CallId, Party, PhoneNumber, SkillId, SwitchAction, Timestamp, Vdn, WorkNo};
+use ccgw_core::{CallId, InboundCall, Party, PhoneNumber, SkillId, SwitchAction, Timestamp, Vdn, WorkNo};
 use tokio::sync::mpsc;
 
-use super::{FarEndRule, PlaceCall, SimCallState, SimPartyState, SimSettings, SimSwitch};
+use super::{CallOrigin, DialIn, FarEndRule, PlaceCall, SimCallState, SimPartyState, SimSettings, SimSwitch};
 use crate::clock::{Clock, ManualClock};
 use crate::switch::{Switch, TelephonyReport};
 
@@ -131,6 +131,44 @@ async fn a_customer_call_is_queued_with_the_customer_connected_and_reported() {
     assert_eq!(rig.state_of(&id, &number(CUSTOMER)), Some(SimPartyState::Connected));
     // Agent calls draw their ids from the same sequence.
     assert_ne!(rig.sim.next_call_id(), id);
+}
+
+#[tokio::test]
+async fn a_call_dialled_in_is_reported_by_its_number_and_waits_for_the_center_to_route_it() {
+    let mut rig = rig(&[]);
+    let dial_in = |called: &str| DialIn {
+        caller: CUSTOMER.into(),
+        called: called.into(),
+        call_data: "order 42".into(),
+        media_type: 5,
+        priority: 1,
+    };
+    let id = rig.sim.dial_in(dial_in("40009"));
+    let wanted = InboundCall {
+        id: id.clone(),
+        caller: CUSTOMER.into(),
+        called: "40009".into(),
+        call_data: "order 42".into(),
+        media_type: 5,
+        priority: 1,
+    };
+    assert_eq!(rig.taken(), [TelephonyReport::Inbound(wanted)]);
+    let call = rig.sim.call(&id).unwrap();
+    assert_eq!((call.state(), call.called.as_str()), (SimCallState::Queued, "40009"));
+    assert!(matches!(call.origin, CallOrigin::Customer { queue: None, .. }));
+
+    // The center sends it to a flow...
+    rig.sim.execute(SwitchAction::ConnectIvr {
+        call: id.clone(),
+        vdn: Vdn::new(1).unwrap(),
+        access_code: "4001".into(),
+    });
+    assert_eq!(rig.sim.call(&id).unwrap().state(), SimCallState::InIvr);
+    // ...or refuses an unrouted one: the switch releases it.
+    let refused = rig.sim.dial_in(dial_in("5000"));
+    rig.taken();
+    rig.sim.execute(SwitchAction::Release { call: refused.clone() });
+    assert!(rig.sim.call(&refused).is_none());
 }
 
 #[tokio::test]
