@@ -96,7 +96,7 @@ pub enum InitialState {
 }
 
 /// A note (notelet or bulletin) kept for the agent until it reads it.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct Note {
     /// The sender's work number; `None` for a bulletin sent to a group or skill.
     pub from: Option<WorkNo>,

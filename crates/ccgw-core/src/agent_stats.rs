@@ -8,7 +8,7 @@ use crate::agent::AgentState;
 use crate::time::Timestamp;
 
 /// An agent's counters since sign-in. `docs/calldata.md` says what bumps each one.
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct AgentStats {
     /// Calls that rang at the agent and that it answered, by hand or automatically.
     pub answered: u32,

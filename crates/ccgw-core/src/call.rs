@@ -25,7 +25,7 @@ pub enum CallState {
 }
 
 /// How far one party's leg of a call has come.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub enum Leg {
     /// Asked for and not ringing yet: an agent's phone going off-hook, a number being dialled.
     Setup,
@@ -36,7 +36,7 @@ pub enum Leg {
 }
 
 /// One party of a live call.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct CallParty {
     pub party: Party,
     pub leg: Leg,

@@ -3,10 +3,10 @@
 
 use std::time::Duration;
 
-use crate::ids::{PhoneNumber, SkillId, Vdn, WorkNo};
+use crate::ids::{IdError, PhoneNumber, SkillId, Vdn, WorkNo};
 
 /// What an agent may do beyond taking calls.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
 pub enum Role {
     Agent,
     /// May also supervise other agents (quality control).
@@ -31,7 +31,8 @@ impl Role {
 }
 
 /// An agent's level in one skill: 1 (lowest) ..= 10.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, serde::Serialize, serde::Deserialize)]
+#[serde(try_from = "u8", into = "u8")]
 pub struct SkillLevel(u8);
 
 impl SkillLevel {
@@ -46,14 +47,15 @@ impl SkillLevel {
     }
 }
 
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct SkillGrant {
     pub skill: SkillId,
     pub level: SkillLevel,
 }
 
 /// An agent group (team) of a VDN: 1..=9999 within the VDN.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, serde::Serialize, serde::Deserialize)]
+#[serde(try_from = "u16", into = "u16")]
 pub struct GroupId(u16);
 
 impl GroupId {
@@ -65,6 +67,38 @@ impl GroupId {
 
     pub fn get(self) -> u16 {
         self.0
+    }
+}
+
+// Serde checks ranges as the constructors do (see `ids.rs`).
+impl TryFrom<u8> for SkillLevel {
+    type Error = IdError;
+    fn try_from(level: u8) -> Result<Self, IdError> {
+        Self::new(level).ok_or(IdError::OutOfRange { kind: "skill level", value: level.into(), min: 1, max: 10 })
+    }
+}
+
+impl From<SkillLevel> for u8 {
+    fn from(level: SkillLevel) -> u8 {
+        level.get()
+    }
+}
+
+impl TryFrom<u16> for GroupId {
+    type Error = IdError;
+    fn try_from(value: u16) -> Result<Self, IdError> {
+        Self::new(value).ok_or(IdError::OutOfRange {
+            kind: "group id",
+            value: value.into(),
+            min: 1,
+            max: Self::MAX.into(),
+        })
+    }
+}
+
+impl From<GroupId> for u16 {
+    fn from(group: GroupId) -> u16 {
+        group.get()
     }
 }
 
@@ -91,7 +125,7 @@ pub struct RestReason {
 }
 
 /// An agent as configured in the directory (no secrets).
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct AgentProfile {
     pub work_no: WorkNo,
     pub vdn: Vdn,
@@ -106,7 +140,7 @@ pub struct AgentProfile {
 }
 
 /// How a skill chooses among its idle agents.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default, serde::Serialize, serde::Deserialize)]
 pub enum RoutingPolicy {
     /// The agent idle longest gets the call.
     #[default]
@@ -135,7 +169,7 @@ impl RoutingPolicy {
 }
 
 /// Where a call goes when it has waited `max_wait` in its queue.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
 pub enum Overflow {
     /// Into another skill queue of the same VDN, keeping its place by arrival time.
     Skill(SkillId),
@@ -144,7 +178,7 @@ pub enum Overflow {
 }
 
 /// The limits of one skill queue; `None` = no limit.
-#[derive(Debug, Clone, PartialEq, Eq, Default)]
+#[derive(Debug, Clone, PartialEq, Eq, Default, serde::Serialize, serde::Deserialize)]
 pub struct QueueLimits {
     /// More waiting calls than this: a new call is refused (outcome "queue full").
     pub max_waiting: Option<u32>,
@@ -157,7 +191,7 @@ pub struct QueueLimits {
 }
 
 /// A skill queue as configured in the directory.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct SkillProfile {
     pub vdn: Vdn,
     pub id: SkillId,

@@ -6,7 +6,7 @@ use crate::time::Timestamp;
 
 /// Which of the call types of spec 04 §5.1 a call is (`feature` in events). It stays
 /// bound to the call id for the call's life.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub enum CallFeature {
     Inbound,
     Internal,

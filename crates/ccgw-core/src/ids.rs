@@ -4,6 +4,7 @@
 use std::fmt;
 use std::str::FromStr;
 
+use serde::{Deserialize, Serialize};
 use thiserror::Error;
 
 /// Why a textual identifier was not accepted.
@@ -35,7 +36,8 @@ pub(crate) fn parse_digits(kind: &'static str, text: &str, max_digits: usize) ->
 
 /// An agent's work number: 1–6 digits, 1..=999999 (spec 01 §2.1). The configured
 /// work-number range narrows this further at the api edge.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[serde(try_from = "u32", into = "u32")]
 pub struct WorkNo(u32);
 
 impl WorkNo {
@@ -75,7 +77,8 @@ impl fmt::Display for WorkNo {
 }
 
 /// A VDN (virtual call center, the tenant): 1..=512 (spec 01 §2.2).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[serde(try_from = "u16", into = "u16")]
 pub struct Vdn(u16);
 
 impl Vdn {
@@ -109,7 +112,8 @@ impl fmt::Display for Vdn {
 }
 
 /// A skill (skill queue) id, a positive integer, unique within its VDN.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[serde(try_from = "u32", into = "u32")]
 pub struct SkillId(u32);
 
 impl SkillId {
@@ -145,7 +149,8 @@ impl fmt::Display for SkillId {
 /// A call id in the Huawei shape `<unix seconds>-<sequence>` (spec 03 §1.4). Clients treat
 /// it as opaque, so any non-empty printable string of at most 64 characters is accepted
 /// when one arrives from a client; ccgw's own ids are made by [`CallId::compose`].
-#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash)]
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[serde(try_from = "String", into = "String")]
 pub struct CallId(String);
 
 impl CallId {
@@ -180,7 +185,8 @@ impl fmt::Display for CallId {
 }
 
 /// A telephone number or DTMF-dialable address: 1–24 of `0-9 * #` (spec 04 §2.1).
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(try_from = "String", into = "String")]
 pub struct PhoneNumber(String);
 
 impl PhoneNumber {
@@ -210,6 +216,46 @@ impl fmt::Display for PhoneNumber {
     }
 }
 
+// Serde goes through the same checks as the edge: a command or query that crosses a
+// process boundary can never carry an ill-formed id.
+macro_rules! number_conversions {
+    ($id:ty, $raw:ty) => {
+        impl TryFrom<$raw> for $id {
+            type Error = IdError;
+            fn try_from(value: $raw) -> Result<Self, IdError> {
+                Self::new(value)
+            }
+        }
+        impl From<$id> for $raw {
+            fn from(id: $id) -> $raw {
+                id.get()
+            }
+        }
+    };
+}
+number_conversions!(WorkNo, u32);
+number_conversions!(Vdn, u16);
+number_conversions!(SkillId, u32);
+pub(crate) use number_conversions;
+
+macro_rules! text_conversions {
+    ($id:ty) => {
+        impl TryFrom<String> for $id {
+            type Error = IdError;
+            fn try_from(text: String) -> Result<Self, IdError> {
+                Self::parse(&text)
+            }
+        }
+        impl From<$id> for String {
+            fn from(id: $id) -> String {
+                id.0
+            }
+        }
+    };
+}
+text_conversions!(CallId);
+text_conversions!(PhoneNumber);
+
 /// The authentication token of one sign-in (spec 01 §8). Opaque; ccgw makes them as
 /// `<uuid>.AgentGateway<node>`, which holds no `=`, `:` or line break (08 C2).
 #[derive(Clone, PartialEq, Eq, Hash)]
@@ -234,7 +280,8 @@ impl fmt::Debug for Guid {
 
 /// Per-agent event sequence number: strictly increasing over the agent's lifetime in
 /// this process, so an extension client can resume after the last one it saw.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[serde(transparent)]
 pub struct Seq(pub u64);
 
 #[cfg(test)]

@@ -14,8 +14,11 @@ use crate::ids::{IdError, Vdn, parse_digits};
 
 /// An IVR flow's id within its VDN: a positive integer (the `{ivrid}` path pattern
 /// `[1-9]\d*`, spec 01 §2.2).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, serde::Serialize, serde::Deserialize)]
+#[serde(try_from = "u32", into = "u32")]
 pub struct IvrId(u32);
+
+crate::ids::number_conversions!(IvrId, u32);
 
 impl IvrId {
     pub const MAX: u32 = 999_999_999;
@@ -48,7 +51,7 @@ impl fmt::Display for IvrId {
 }
 
 /// What a flow does with the call when its time is up.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
 pub enum IvrEnd {
     /// The call comes back: to the agent who suspended it, else to its skill queue.
     Return,
@@ -80,7 +83,7 @@ pub const MAX_ACCESS_CODE_LEN: usize = 24;
 pub const MAX_IVR_HOLD: Duration = Duration::from_secs(3600);
 
 /// One IVR flow of a VDN.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct IvrFlow {
     pub vdn: Vdn,
     pub id: IvrId,

@@ -5,7 +5,8 @@ use thiserror::Error;
 
 use crate::ids::WorkNo;
 
-#[derive(Debug, Clone, PartialEq, Eq, Error)]
+#[derive(Debug, Clone, PartialEq, Eq, Error, serde::Serialize, serde::Deserialize)]
+#[serde(rename_all = "snake_case")]
 pub enum Refusal {
     #[error("agent not signed in")]
     NotSignedIn,
@@ -76,7 +77,7 @@ pub enum Refusal {
     #[error("transfer: no talking call")]
     NoCallToTransfer,
     #[error("transfer not possible: {0}")]
-    TransferNotPossible(&'static str),
+    TransferNotPossible(std::borrow::Cow<'static, str>),
     #[error("transfer target not available: {0}")]
     TransferTargetUnavailable(String),
     #[error("no transfer or consultation to cancel")]

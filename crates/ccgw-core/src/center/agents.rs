@@ -10,7 +10,7 @@ use crate::refusal::Refusal;
 use crate::time::Timestamp;
 
 /// Whom a note reached.
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct NoteDelivery {
     pub delivered: Vec<WorkNo>,
     /// Receivers who are not signed in (or not in the sender's VDN); nothing was kept.
@@ -18,7 +18,7 @@ pub struct NoteDelivery {
 }
 
 /// Who a bulletin goes to: the signed-in agents of a group or of a skill.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub enum BulletinTarget {
     Group(GroupId),
     Skill(SkillId),

@@ -13,7 +13,7 @@ use crate::refusal::Refusal;
 use crate::time::Timestamp;
 
 /// Which of a call's data an agent writes.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub enum CallDataField {
     /// Call-associated data (`calldata`, `callappdata`): shown to each agent the call
     /// reaches and kept in the call's record.

@@ -2,6 +2,8 @@
 //! it. [`Center::apply`] is the one entry point that carries any of them out, so the
 //! runtime (and later a remote node) hands commands over without knowing each one.
 
+use serde::{Deserialize, Serialize};
+
 use super::{
     BulletinTarget, CallDataField, CallRequest, Center, ConsultRequest, Effects, NoteDelivery, QueueChoice, SignOut,
     StateCommand, TransferRequest,
@@ -13,7 +15,8 @@ use crate::refusal::Refusal;
 use crate::time::Timestamp;
 
 /// What a signed-in agent asks the center to do (its Guid already checked).
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
 pub enum Command {
     /// `logout`.
     Logout,
@@ -91,7 +94,8 @@ pub enum Command {
 }
 
 /// What an accepted command answers besides its effects.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
 pub enum Outcome {
     Done,
     /// The id of the call the command placed.

@@ -28,7 +28,7 @@ use crate::refusal::Refusal;
 use crate::time::Timestamp;
 
 /// An agent's `innerhelp` request.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct ConsultRequest {
     /// An agent, or a skill whose idle agent is picked.
     pub helper: Callee,

@@ -225,7 +225,7 @@ pub enum SwitchAction {
 }
 
 /// A party of a call, as the switch knows it.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, serde::Serialize, serde::Deserialize)]
 pub enum Party {
     /// An agent of the center, on its phone.
     Agent(WorkNo),

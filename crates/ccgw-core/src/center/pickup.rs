@@ -42,7 +42,7 @@ use crate::refusal::Refusal;
 use crate::time::Timestamp;
 
 /// Where `requestcall` expects the call (`skilltype`, `skillId`).
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub enum QueueChoice {
     /// The call must wait in this skill queue.
     Skill(SkillId),

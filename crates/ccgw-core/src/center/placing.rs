@@ -30,7 +30,7 @@ use crate::refusal::Refusal;
 use crate::time::Timestamp;
 
 /// Who an agent calls.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub enum Callee {
     /// A number outside the center (`callout`).
     Number(String),
@@ -41,7 +41,7 @@ pub enum Callee {
 }
 
 /// An agent's request to place a call.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct CallRequest {
     pub callee: Callee,
     /// The number shown to the called party; the agent's phone number when `None`.

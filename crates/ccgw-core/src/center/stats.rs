@@ -13,7 +13,7 @@ use crate::time::Timestamp;
 
 /// What happened in one skill queue since start-up. A call is counted in the queue it
 /// was in when the event happened (an overflowing call is `entered` in both).
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct SkillCounters {
     pub entered: u64,
     pub answered: u64,
@@ -66,7 +66,7 @@ impl SkillCounters {
 }
 
 /// One skill queue right now.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct SkillSnapshot {
     pub vdn: Vdn,
     pub skill: SkillId,

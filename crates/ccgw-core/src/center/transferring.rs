@@ -38,7 +38,7 @@ use crate::refusal::Refusal;
 use crate::time::Timestamp;
 
 /// Where a call is transferred to.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub enum TransferTarget {
     Skill(SkillId),
     Agent(WorkNo),
@@ -49,7 +49,7 @@ pub enum TransferTarget {
 }
 
 /// How the transferring agent leaves (spec 04 §2.9 mode meanings).
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub enum TransferMode {
     Blind,
     Success,
@@ -59,7 +59,7 @@ pub enum TransferMode {
     Suspend,
 }
 
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct TransferRequest {
     pub target: TransferTarget,
     pub mode: TransferMode,
@@ -94,7 +94,7 @@ impl Center {
         match (&request.target, request.mode) {
             (TransferTarget::Number(number), _) if !is_transfer_number(number) => return Err(Refusal::NumberInvalid),
             (TransferTarget::Number(_), TransferMode::Blind) if call.feature == CallFeature::Outbound => {
-                return Err(Refusal::TransferNotPossible("a call-out cannot be blind-transferred to a number"));
+                return Err(Refusal::TransferNotPossible("a call-out cannot be blind-transferred to a number".into()));
             }
             (TransferTarget::Skill(_) | TransferTarget::Agent(_), TransferMode::Talk | TransferMode::ThreeParty) => {
                 return Err(Refusal::InvalidParameter("talk and three-party transfers go to a number".into()));
@@ -189,18 +189,18 @@ impl Center {
         let AgentState::Talking { call: call_id } = &agent.state else { return Err(Refusal::NoCallToTransfer) };
         let call = self.calls.get(call_id).filter(|call| call.is_talking(work_no)).ok_or(Refusal::NoCallToTransfer)?;
         if call.feature.is_internal() {
-            return Err(Refusal::TransferNotPossible("a call between agents cannot be transferred"));
+            return Err(Refusal::TransferNotPossible("a call between agents cannot be transferred".into()));
         }
         if call.transfer.is_some() {
-            return Err(Refusal::TransferNotPossible("a transfer of this call is under way"));
+            return Err(Refusal::TransferNotPossible("a transfer of this call is under way".into()));
         }
         if call.parties.len() != 2 {
-            return Err(Refusal::TransferNotPossible("only a call with one other party can be transferred"));
+            return Err(Refusal::TransferNotPossible("only a call with one other party can be transferred".into()));
         }
         // Left with another agent (its customer hung up a conference), the call is
         // between agents now, whatever it started as.
         if call.parties.iter().any(|p| matches!(p.party, Party::Agent(other) if other != work_no)) {
-            return Err(Refusal::TransferNotPossible("a call between agents cannot be transferred"));
+            return Err(Refusal::TransferNotPossible("a call between agents cannot be transferred".into()));
         }
         Ok(call_id.clone())
     }

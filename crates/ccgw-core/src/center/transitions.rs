@@ -16,7 +16,7 @@ use crate::refusal::Refusal;
 use crate::time::Timestamp;
 
 /// An agent's own request to change state (`saybusy` … `cancelwork`).
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub enum StateCommand {
     /// `saybusy?reason=&prolong=`; reason 0 = none.
     SayBusy {

@@ -9,7 +9,7 @@ use crate::ids::SkillId;
 use crate::time::Timestamp;
 
 /// A rest, taken or waiting to be taken (pre-rest).
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct RestView {
     pub cause: u8,
     /// When the rest began; `None` while it waits for the call or wrap-up to end.
@@ -19,7 +19,7 @@ pub struct RestView {
 }
 
 /// A signed-in agent.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct AgentView {
     /// The profile the agent signed in with.
     pub profile: AgentProfile,

@@ -10,7 +10,7 @@ use crate::ids::{CallId, SkillId, WorkNo};
 use crate::time::Timestamp;
 
 /// What a call is for the agent it is seen from.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub enum SeenState {
     Queued,
     Ringing,
@@ -38,7 +38,7 @@ impl SeenState {
 }
 
 /// One call.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct CallView {
     pub id: CallId,
     pub caller: String,

@@ -25,7 +25,8 @@ pub use agent_view::{AgentView, RestView};
 pub use call_view::{CallView, SeenState};
 
 /// What a signed-in agent asks about the center.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[serde(rename_all = "snake_case")]
 pub enum Query {
     /// The asker itself (also the bare check that it is signed in): [`QueryAnswer::Agent`].
     Me,
@@ -59,7 +60,8 @@ pub enum Query {
 }
 
 /// The answer to a [`Query`]; each query names the variant it gets.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[serde(rename_all = "snake_case")]
 pub enum QueryAnswer {
     Agent(Box<AgentView>),
     Vdn(Box<VdnView>),
@@ -72,7 +74,7 @@ pub enum QueryAnswer {
 }
 
 /// Calls of the asker's VDN.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct CallCounts {
     /// Waiting in a skill queue.
     pub waiting: u32,
@@ -81,7 +83,7 @@ pub struct CallCounts {
 }
 
 /// The asker's VDN.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct VdnView {
     pub asker: AgentView,
     /// The center's time when the view was taken.
@@ -103,7 +105,7 @@ impl VdnView {
 }
 
 /// The calls of one agent, each as that agent sees it.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct AgentCalls {
     pub agent: WorkNo,
     /// Every call the agent is in: the held ones, oldest first, then the current one.

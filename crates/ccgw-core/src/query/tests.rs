@@ -185,3 +185,33 @@ fn statistics_and_business_data_are_the_askers() {
     };
     assert_eq!(id, CallId::compose(1_700_000_000, 1));
 }
+
+#[test]
+fn queries_and_their_answers_survive_a_serde_round_trip() {
+    let c = two_vdns();
+    let queries = [
+        Query::Me,
+        Query::Vdn { agents: true, queues: true },
+        Query::CallsOf(None),
+        Query::CallsOf(Some(work(102))),
+        Query::CallsInVdn,
+        Query::WaitingCalls(skill_1()),
+        Query::IvrFlows,
+        Query::CallsInIvr(IvrId::new(1).unwrap()),
+        Query::BusinessData(None),
+        Query::SoundReportCall,
+        Query::Statistics,
+    ];
+    let mut answered = 0;
+    for query in queries {
+        let json = serde_json::to_string(&query).unwrap();
+        assert_eq!(serde_json::from_str::<Query>(&json).unwrap(), query, "{json}");
+        // 101 talks on a call, so most answers carry views with data in them.
+        let Ok(answer) = c.query(work(101), &query, at(50)) else { continue };
+        answered += 1;
+        let json = serde_json::to_string(&answer).unwrap();
+        assert_eq!(serde_json::from_str::<QueryAnswer>(&json).unwrap(), answer, "{json}");
+    }
+    assert!(answered >= 9, "only {answered} queries answered");
+    assert!(serde_json::from_str::<Query>(r#"{"calls_in_ivr":0}"#).is_err(), "IVR id 0 is ill-formed");
+}

@@ -1,6 +1,8 @@
 //! `Center::apply`: one entry point, the same result as the method it dispatches to.
 
 use super::*;
+use crate::agent::Note;
+use crate::directory::GroupId;
 
 /// A `new_call_id` that hands out `placed(1)`, `placed(2)`, … and counts its calls.
 fn ids() -> (impl FnMut() -> CallId, std::rc::Rc<std::cell::Cell<u64>>) {
@@ -80,4 +82,93 @@ fn a_force_logout_without_a_reason_is_reason_zero_and_an_unknown_agent_is_refuse
 
     let refused = by_command.apply(work(101), Command::Hold, at(6), &mut no_ids);
     assert_eq!(refused, Err(Refusal::NotSignedIn));
+}
+
+/// One command of every kind, with data in every field, for the serde round trip.
+fn one_of_each_command() -> Vec<Command> {
+    let call = || CallId::parse("1700000000-7").unwrap();
+    let skill = SkillId::new(3).unwrap();
+    vec![
+        Command::Logout,
+        Command::ForceLogout { reason: Some(4) },
+        Command::Answer { call: Some(call()) },
+        Command::Release,
+        Command::State(StateCommand::SayBusy { reason: 2, prolong: true }),
+        Command::State(StateCommand::Rest { length: std::time::Duration::from_secs(300), cause: 1, prolong: false }),
+        Command::AutoAnswer(true),
+        Command::AutoEnterIdle(false),
+        Command::TalkRight(true),
+        Command::ResetSkills(vec![SkillGrant { skill, level: SkillLevel::new(10).unwrap() }]),
+        Command::SendNote { to: vec![work(102), work(103)], content: "lunch? \"ok\"".into() },
+        Command::Bulletin { target: BulletinTarget::Group(GroupId::new(9).unwrap()), content: "drill".into() },
+        Command::TakeNotes,
+        Command::PlaceCall(CallRequest {
+            callee: Callee::Number("5550000".into()),
+            caller: Some("4000".into()),
+            skill: Some(skill),
+            call_data: "ticket=7".into(),
+        }),
+        Command::Hold,
+        Command::Retrieve { call: Some(call()) },
+        Command::Mute(true),
+        Command::Digits("12#".into()),
+        Command::DropCall(call()),
+        Command::PhonePickup,
+        Command::ReleasePhone,
+        Command::Consult(ConsultRequest {
+            helper: Callee::Agent(work(102)),
+            three_party: true,
+            call_data: String::new(),
+        }),
+        Command::Conference(call()),
+        Command::ConnectHeld(call()),
+        Command::Disconnect("5550000".into()),
+        Command::Transfer(TransferRequest {
+            target: TransferTarget::Ivr("4001".into()),
+            mode: TransferMode::Suspend,
+            caller: None,
+            call_data: Some("x=1".into()),
+        }),
+        Command::CancelTransfer,
+        Command::SnatchPickup(work(102)),
+        Command::RequestCall { call: call(), queue: QueueChoice::Skill(skill) },
+        Command::ConferenceDigits(None),
+        Command::SetCallData { call: None, field: CallDataField::Business, value: "{}".into() },
+    ]
+}
+
+#[test]
+fn every_command_and_outcome_survives_a_serde_round_trip() {
+    for command in one_of_each_command() {
+        let json = serde_json::to_string(&command).unwrap();
+        assert_eq!(serde_json::from_str::<Command>(&json).unwrap(), command, "{json}");
+    }
+    let notes = vec![Note { from: Some(work(102)), content: "hi".into(), sent_at: at(5) }];
+    let delivery = NoteDelivery { delivered: vec![work(101)], not_signed_in: vec![work(104)] };
+    for outcome in [Outcome::Done, Outcome::Placed(placed(1)), Outcome::Delivery(delivery), Outcome::Notes(notes)] {
+        let json = serde_json::to_string(&outcome).unwrap();
+        assert_eq!(serde_json::from_str::<Outcome>(&json).unwrap(), outcome, "{json}");
+    }
+    let refusal = Refusal::AgentNotInVdn(work(7));
+    assert_eq!(serde_json::from_str::<Refusal>(&serde_json::to_string(&refusal).unwrap()).unwrap(), refusal);
+}
+
+#[test]
+fn a_command_from_outside_is_checked_like_input_at_the_edge() {
+    // The shape a remote node sends, written out by hand.
+    let answer: Command = serde_json::from_str(r#"{"answer":{"call":"1700000000-7"}}"#).unwrap();
+    assert_eq!(answer, Command::Answer { call: Some(CallId::parse("1700000000-7").unwrap()) });
+    assert_eq!(serde_json::from_str::<Command>(r#""release""#).unwrap(), Command::Release);
+    for ill_formed in [
+        r#"{"answer":{"call":""}}"#,
+        r#"{"answer":{"call":"has space"}}"#,
+        r#"{"snatch_pickup":0}"#,
+        r#"{"snatch_pickup":1000000}"#,
+        r#"{"reset_skills":[{"skill":1,"level":11}]}"#,
+        r#"{"bulletin":{"target":{"group":10000},"content":""}}"#,
+        r#"{"request_call":{"call":"1-1","queue":{"skill":0}}}"#,
+        r#"{"launch_missiles":null}"#,
+    ] {
+        assert!(serde_json::from_str::<Command>(ill_formed).is_err(), "{ill_formed} was accepted");
+    }
 }

@@ -112,7 +112,7 @@ fn a_conference_its_customer_left_is_between_agents_and_cannot_be_transferred() 
         call_data: None,
     };
     let refused = c.transfer(work(101), placed(9), to_skill, at(70)).unwrap_err();
-    assert_eq!(refused, Refusal::TransferNotPossible("a call between agents cannot be transferred"));
+    assert_eq!(refused, Refusal::TransferNotPossible("a call between agents cannot be transferred".into()));
     assert_eq!(c.agent(work(102)).unwrap().state(), &AgentState::Talking { call: customer_call() });
     c.check_invariants().unwrap();
 }
