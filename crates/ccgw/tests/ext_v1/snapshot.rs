@@ -96,8 +96,7 @@ async fn events_after_the_snapshot_seq_are_exactly_those_that_happened_after_it(
     assert_eq!(retcode(&app, "PUT", "voicecall/101/answer", &guid, None).await, "0");
     let (_, after) = read(&app, "101/events?after=7", As::Agent(&guid)).await;
     assert_eq!(seqs(&after["events"]), [8, 9], "none before the snapshot, none missing");
-    let after_types: Vec<&str> =
-        after["events"].as_array().unwrap().iter().map(|e| e["eventType"].as_str().unwrap()).collect();
+    let after_types = types(after["events"].as_array().unwrap());
     assert_eq!(after_types, ["AgentEvent_Customer_Alerting", "AgentEvent_Talking"]);
     assert_eq!(snapshot(&app, 101, As::Admin).await["seq"], json!(9));
 
