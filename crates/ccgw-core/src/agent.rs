@@ -53,7 +53,8 @@ impl AgentState {
 }
 
 /// The states of the transition table, without their data.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, serde::Serialize, serde::Deserialize)]
+#[serde(rename_all = "snake_case")]
 pub enum StateKind {
     Idle,
     Busy,

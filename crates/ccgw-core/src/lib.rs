@@ -43,7 +43,10 @@ pub use directory::{
 pub use event::{AgentEvent, CallFeature, CallInfo, IncomingCall, PhoneReleasedBy};
 pub use ids::{CallId, Guid, IdError, PhoneNumber, Seq, SkillId, Vdn, WorkNo};
 pub use ivr::{IvrEnd, IvrFlow, IvrFlowError, IvrId, MAX_ACCESS_CODE_LEN, MAX_IVR_HOLD, check_flows, is_access_code};
-pub use query::{AgentCalls, AgentView, CallCounts, CallView, Query, QueryAnswer, RestView, SeenState, VdnView};
+pub use query::{
+    AgentCalls, AgentSnapshot, AgentView, CallCounts, CallView, Query, QueryAnswer, RestView, SeenState,
+    SignedInSnapshot, VdnView,
+};
 pub use refusal::Refusal;
 pub use routing::{InboundRoute, MAX_ROUTE_SUFFIX_LEN, RouteTarget, Routed, RoutingTable, is_route_suffix};
 pub use session::{AuthMode, AuthSettings, GuidCheck, Session};

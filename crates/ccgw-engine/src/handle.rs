@@ -4,8 +4,8 @@
 use std::sync::Arc;
 
 use ccgw_core::{
-    AgentProfile, Command, Guid, InitialState, Outcome, PhoneNumber, Query, QueryAnswer, Refusal, SkillProfile,
-    Timestamp, WorkNo,
+    AgentProfile, AgentSnapshot, Command, Guid, InitialState, Outcome, PhoneNumber, Query, QueryAnswer, Refusal, Seq,
+    SkillProfile, Timestamp, WorkNo,
 };
 use tokio::sync::{mpsc, oneshot};
 
@@ -61,6 +61,15 @@ pub enum Reply {
     Outcome(Outcome),
     /// The answer to a [`Query`].
     Answer(Box<QueryAnswer>),
+    Snapshot(Box<SnapshotAt>),
+}
+
+/// An agent's snapshot and the sequence number of its last event when it was taken:
+/// a reader that continues with the events after `seq` misses none and sees none twice.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SnapshotAt {
+    pub seq: Seq,
+    pub snapshot: AgentSnapshot,
 }
 
 /// Who reads an agent's event log through the extension API.
@@ -110,6 +119,11 @@ pub(crate) enum Request {
         work_no: WorkNo,
         reader: EventReader,
     },
+    /// The agent's snapshot and last sequence number, taken in one step.
+    Snapshot {
+        work_no: WorkNo,
+        reader: EventReader,
+    },
     ConfigureRouting(ccgw_core::RoutingTable),
     /// Ends every live call with an outcome, then stops the engine.
     Shutdown,
@@ -131,6 +145,7 @@ impl std::fmt::Debug for Request {
             Request::ConfigureSkills(skills) => f.debug_tuple("ConfigureSkills").field(&skills.len()).finish(),
             Request::Settle => f.write_str("Settle"),
             Request::EventLog { work_no, .. } => f.debug_struct("EventLog").field("work_no", work_no).finish(),
+            Request::Snapshot { work_no, .. } => f.debug_struct("Snapshot").field("work_no", work_no).finish(),
             Request::ConfigureRouting(_) => f.write_str("ConfigureRouting"),
             Request::Shutdown => f.write_str("Shutdown"),
         }
@@ -220,6 +235,16 @@ impl EngineHandle {
     pub async fn event_log(&self, work_no: WorkNo, reader: EventReader) -> Result<Arc<EventLog>, EngineError> {
         match self.send(Request::EventLog { work_no, reader }).await? {
             Reply::EventLog(log) => Ok(log),
+            _ => Err(EngineError::Stopped),
+        }
+    }
+
+    /// The agent's snapshot with the sequence number of its last event at that instant,
+    /// for the readers [`EngineHandle::event_log`] admits (the same Guid check). An admin
+    /// gets a snapshot of any work number (signed out, with `seq` 0, if never seen).
+    pub async fn snapshot(&self, work_no: WorkNo, reader: EventReader) -> Result<SnapshotAt, EngineError> {
+        match self.send(Request::Snapshot { work_no, reader }).await? {
+            Reply::Snapshot(snapshot) => Ok(*snapshot),
             _ => Err(EngineError::Stopped),
         }
     }

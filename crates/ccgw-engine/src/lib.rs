@@ -25,7 +25,7 @@ use tokio::sync::mpsc;
 pub use clock::{Clock, ManualClock, Sleep, SystemClock};
 pub use error::EngineError;
 pub use event_log::{Delivered, EventLog, LogLimits, Page, PollClaim, PollSession, Resync};
-pub use handle::{AgentAction, EngineHandle, EventReader, Reply, SignInRequest, SignedIn};
+pub use handle::{AgentAction, EngineHandle, EventReader, Reply, SignInRequest, SignedIn, SnapshotAt};
 pub use recorder::{CallRecorder, MemoryRecorder};
 pub use settings::EngineSettings;
 pub use sim::{

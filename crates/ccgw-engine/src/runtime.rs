@@ -13,7 +13,7 @@ use tokio::sync::mpsc;
 
 use crate::clock::Clock;
 use crate::event_log::{Delivered, EventLog, PollSession};
-use crate::handle::{AgentAction, Envelope, EventReader, Reply, Request, SignedIn};
+use crate::handle::{AgentAction, Envelope, EventReader, Reply, Request, SignedIn, SnapshotAt};
 use crate::recorder::CallRecorder;
 use crate::settings::EngineSettings;
 use crate::switch::{Switch, TelephonyReport};
@@ -154,12 +154,16 @@ impl Runtime {
                 Ok(Reply::Done)
             }
             Request::EventLog { work_no, reader } => {
-                if let EventReader::Agent { guid } = &reader {
-                    self.center.authorize(work_no, Some(guid), false, now, || make_guid(self.settings.node))?;
-                }
+                self.authorize_reader(work_no, &reader, now)?;
                 let log = self.log_of(work_no);
                 log.trim(now);
                 Ok(Reply::EventLog(log))
+            }
+            Request::Snapshot { work_no, reader } => {
+                self.authorize_reader(work_no, &reader, now)?;
+                // Both in this one step: no event can come between the state and its seq.
+                let snapshot = self.center.agent_snapshot(work_no, now);
+                Ok(Reply::Snapshot(Box::new(SnapshotAt { seq: self.last_seq(work_no), snapshot })))
             }
             Request::ConfigureRouting(routing) => {
                 self.center.configure_routing(routing);
@@ -168,6 +172,15 @@ impl Runtime {
             // Taken by the run loop before it gets here.
             Request::Settle | Request::Shutdown => Ok(Reply::Done),
         }
+    }
+
+    /// An agent reader must present a Guid valid for `work_no`; the admin reads any.
+    fn authorize_reader(&mut self, work_no: WorkNo, reader: &EventReader, now: Timestamp) -> Result<(), Refusal> {
+        if let EventReader::Agent { guid } = reader {
+            let node = self.settings.node;
+            self.center.authorize(work_no, Some(guid), false, now, || make_guid(node))?;
+        }
+        Ok(())
     }
 
     fn act(
@@ -339,9 +352,15 @@ impl Runtime {
         }
     }
 
+    /// The sequence number of the agent's last event (0 before its first), whether or
+    /// not its log is still held.
+    fn last_seq(&self, work_no: WorkNo) -> Seq {
+        Seq(self.sequences.get(&work_no).copied().unwrap_or(0))
+    }
+
     /// The agent's log, made on first use; its next event follows the last one ever.
     fn log_of(&mut self, work_no: WorkNo) -> Arc<EventLog> {
-        let last = Seq(self.sequences.get(&work_no).copied().unwrap_or(0));
+        let last = self.last_seq(work_no);
         let limits = self.settings.event_log;
         self.logs.entry(work_no).or_insert_with(|| Arc::new(EventLog::new(work_no, limits, last))).clone()
     }

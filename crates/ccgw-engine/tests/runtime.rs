@@ -7,11 +7,11 @@ use std::time::Duration;
 
 use ccgw_core::{
     AgentEvent, AgentProfile, CallId, CallRequest, Callee, Command, InitialState, Outcome, PhoneNumber, Query,
-    QueryAnswer, Refusal, Role, SkillGrant, SkillId, SkillLevel, SkillProfile, Timestamp, Vdn, WorkNo,
+    QueryAnswer, Refusal, Role, Seq, SkillGrant, SkillId, SkillLevel, SkillProfile, StateKind, Timestamp, Vdn, WorkNo,
 };
 use ccgw_engine::{
-    AgentAction, Clock, EngineError, EngineHandle, EngineSettings, FarEndRule, ManualClock, MemoryRecorder, PlaceCall,
-    Reply, SignInRequest, SimSettings, SimSwitch,
+    AgentAction, Clock, EngineError, EngineHandle, EngineSettings, EventReader, FarEndRule, ManualClock,
+    MemoryRecorder, PlaceCall, Reply, SignInRequest, SimSettings, SimSwitch,
 };
 
 struct Rig {
@@ -183,4 +183,49 @@ async fn settle_fires_the_ring_timeout_and_the_call_goes_to_the_next_agent() {
     assert_eq!(rig.cti_status(102, &second).await, CTI_RINGING, "offered to the next agent");
     assert!(rig.events(101, &first).await.iter().any(|event| matches!(event, AgentEvent::NoAnswer(_))));
     assert!(rig.events(102, &second).await.iter().any(|event| matches!(event, AgentEvent::Ringing(_))));
+}
+
+#[tokio::test]
+async fn a_snapshot_and_its_seq_are_one_instant_and_the_events_after_it_follow_on() {
+    let rig = rig();
+    let guid = rig.idle_agent(101).await;
+    let customer = rig.customer_call();
+    rig.engine.settle().await.unwrap();
+    let own = EventReader::Agent { guid: guid.clone() };
+    let ringing = rig.engine.snapshot(work(101), own.clone()).await.unwrap();
+    let log = rig.engine.event_log(work(101), EventReader::Admin).await.unwrap();
+    assert_eq!(ringing.seq, log.last());
+    let state = ringing.snapshot.signed_in.unwrap();
+    assert_eq!((state.state, state.current), (StateKind::Ringing, Some(customer)));
+    assert!(log.read_after(ringing.seq, 100).unwrap().events.is_empty(), "nothing after the snapshot yet");
+
+    rig.command(101, &guid, Command::Answer { call: None }).await.unwrap();
+    let after = log.read_after(ringing.seq, 100).unwrap();
+    assert_eq!(after.events.first().map(|entry| entry.seq), Some(Seq(ringing.seq.0 + 1)));
+    let answered: Vec<AgentEvent> = after.events.iter().map(|entry| entry.event.clone()).collect();
+    assert!(talking(&answered), "{answered:?}");
+    let talking_now = rig.engine.snapshot(work(101), own).await.unwrap();
+    assert_eq!(talking_now.seq, after.last);
+    assert_eq!(talking_now.snapshot.signed_in.unwrap().state, StateKind::Talking);
+}
+
+#[tokio::test]
+async fn a_snapshot_is_read_by_the_admin_or_with_the_agents_own_guid_even_signed_out() {
+    let rig = rig();
+    let guid_101 = rig.idle_agent(101).await;
+    rig.idle_agent(102).await;
+    for (no, guid) in [(102, guid_101.clone()), (101, "not-the-guid".to_owned())] {
+        let refused = rig.engine.snapshot(work(no), EventReader::Agent { guid }).await;
+        assert!(matches!(refused, Err(EngineError::Refused(_))), "{refused:?}");
+    }
+    let never = rig.engine.snapshot(work(999), EventReader::Admin).await.unwrap();
+    assert_eq!((never.seq, never.snapshot.signed_in), (Seq(0), None));
+
+    rig.command(101, &guid_101, Command::Logout).await.unwrap();
+    let signed_out = rig.engine.snapshot(work(101), EventReader::Admin).await.unwrap();
+    let log = rig.engine.event_log(work(101), EventReader::Admin).await.unwrap();
+    assert_eq!((signed_out.seq, signed_out.snapshot.signed_in), (log.last(), None));
+    assert!(signed_out.seq >= Seq(2), "its events from before the sign-out still count");
+    let refused = rig.engine.snapshot(work(101), EventReader::Agent { guid: guid_101 }).await;
+    assert!(matches!(refused, Err(EngineError::Refused(_))), "a signed-out agent's Guid no longer reads");
 }

@@ -7,11 +7,13 @@
 use axum::extract::{Request, State};
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
+use ccgw_core::WorkNo;
 use ccgw_engine::{EngineError, EventReader};
 use http::StatusCode;
 
 use super::error::ExtError;
 use super::is_admin;
+use super::parse::id;
 use crate::state::ApiState;
 
 const GUID_HEADER: &str = "guid";
@@ -48,6 +50,16 @@ pub(crate) fn unauthorized() -> ExtError {
         "unauthorized",
         "the admin bearer token or this agent's valid Guid is required",
     )
+}
+
+/// The work number of the agent read at `workno`. The admin reading one the directory
+/// does not know gets 404; an agent's Guid is checked by the engine when it serves the read.
+pub(crate) async fn agent_read(state: &ApiState, workno: &str, reader: &EventReader) -> Result<WorkNo, ExtError> {
+    let work_no: WorkNo = id(workno)?;
+    if matches!(reader, EventReader::Admin) {
+        state.directory.get_agent(work_no).await?;
+    }
+    Ok(work_no)
 }
 
 /// An engine failure on a read for `reader`: a refused Guid is a 401.

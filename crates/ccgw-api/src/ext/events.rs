@@ -10,15 +10,15 @@ use axum::extract::rejection::QueryRejection;
 use axum::extract::{Extension, Path, Query, State};
 use axum::response::sse::{Event, KeepAlive, Sse};
 use axum::response::{IntoResponse, Response};
-use ccgw_core::{Seq, WorkNo};
+use ccgw_core::Seq;
 use ccgw_engine::{Delivered, EventLog, EventReader, Resync};
 use http::{HeaderMap, StatusCode};
 use serde::{Deserialize, Serialize};
 use serde_json::json;
 
-use super::agent_auth::read_failure;
+use super::agent_auth::{agent_read, read_failure};
 use super::error::ExtError;
-use super::parse::{id, query};
+use super::parse::query;
 use crate::agentgateway::{EventBody, event_body};
 use crate::state::ApiState;
 
@@ -72,10 +72,7 @@ fn resync_required(resync: Resync) -> Response {
 /// The log of the agent at `workno`, for `reader`. An admin reading a work number the
 /// directory does not know gets 404.
 async fn open_log(state: &ApiState, workno: &str, reader: EventReader) -> Result<Arc<EventLog>, ExtError> {
-    let work_no: WorkNo = id(workno)?;
-    if matches!(reader, EventReader::Admin) {
-        state.directory.get_agent(work_no).await?;
-    }
+    let work_no = agent_read(state, workno, &reader).await?;
     state.engine.event_log(work_no, reader).await.map_err(read_failure)
 }
 

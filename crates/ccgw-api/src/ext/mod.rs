@@ -1,6 +1,6 @@
 //! The extension API under `/ccgw/v1` (JSON, bearer admin token): what the Huawei API
 //! lacks — directory management, call records, the simulated switch, resumable agent
-//! events (also readable with the agent's own Guid), health.
+//! events and the agent snapshot (also readable with the agent's own Guid), health.
 
 mod agent_auth;
 mod directory;
@@ -11,6 +11,7 @@ mod parse;
 mod records;
 mod rest_reasons;
 mod sim;
+mod snapshot;
 
 use axum::Router;
 use axum::extract::{Request, State};
@@ -53,6 +54,7 @@ pub(crate) fn router(state: ApiState) -> Router<ApiState> {
     let agent_or_admin = Router::new()
         .route("/ccgw/v1/agents/{workno}/events", get(events::list))
         .route("/ccgw/v1/agents/{workno}/events/sse", get(events::stream))
+        .route("/ccgw/v1/agents/{workno}/snapshot", get(snapshot::get))
         .route_layer(middleware::from_fn_with_state(state, agent_auth::require_admin_or_agent));
     Router::new().route("/ccgw/v1/health", get(health)).merge(protected).merge(agent_or_admin)
 }

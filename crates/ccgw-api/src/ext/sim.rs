@@ -5,7 +5,7 @@ use axum::Json;
 use axum::body::Bytes;
 use axum::extract::rejection::JsonRejection;
 use axum::extract::{Path, State};
-use ccgw_core::{CallId, IvrEnd, Party, PhoneNumber, SkillId, Vdn, WorkNo};
+use ccgw_core::{CallId, IvrEnd, PhoneNumber, SkillId, Vdn, WorkNo};
 use ccgw_engine::{CallOrigin, DialIn, FarEndRule, PhoneMode, PlaceCall, SimCall, SimSettings, far_end_delay};
 use http::StatusCode;
 use serde::{Deserialize, Serialize};
@@ -13,6 +13,7 @@ use serde_json::{Value, json};
 
 use super::error::ExtError;
 use super::parse;
+use super::snapshot::party_label;
 use std::sync::Arc;
 
 use axum::Router;
@@ -102,11 +103,7 @@ fn view(call: SimCall) -> CallView {
         .parties
         .iter()
         .map(|party| PartyView {
-            party: match &party.party {
-                Party::Agent(agent) => format!("agent:{agent}"),
-                Party::Number(number) => format!("number:{number}"),
-                Party::Ivr(access_code) => format!("ivr:{access_code}"),
-            },
+            party: party_label(&party.party),
             state: party.state.name(),
             muted: party.muted,
             digits: party.digits.clone(),

@@ -8,6 +8,7 @@
 
 mod agent_view;
 mod call_view;
+mod snapshot;
 
 use std::collections::BTreeMap;
 
@@ -23,6 +24,7 @@ use crate::time::Timestamp;
 
 pub use agent_view::{AgentView, RestView};
 pub use call_view::{CallView, SeenState};
+pub use snapshot::{AgentSnapshot, SignedInSnapshot};
 
 /// What a signed-in agent asks about the center.
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]

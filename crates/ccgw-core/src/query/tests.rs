@@ -2,7 +2,7 @@
 //! its own skill 1. Agents answer by hand.
 
 use super::*;
-use crate::agent::InitialState;
+use crate::agent::{InitialState, StateKind};
 use crate::call::{Leg, NewCall};
 use crate::center::{CenterSettings, SignIn};
 use crate::directory::{AgentProfile, Role, SkillGrant, SkillLevel};
@@ -214,4 +214,37 @@ fn queries_and_their_answers_survive_a_serde_round_trip() {
     }
     assert!(answered >= 9, "only {answered} queries answered");
     assert!(serde_json::from_str::<Query>(r#"{"calls_in_ivr":0}"#).is_err(), "IVR id 0 is ill-formed");
+}
+
+#[test]
+fn a_snapshot_holds_the_agents_state_and_its_calls_as_it_sees_them() {
+    let mut c = two_vdns();
+    c.call_arrived(customer_call(2, 1), at(40));
+    let talking = c.agent_snapshot(work(101), at(50));
+    assert_eq!((talking.work_no, talking.taken_at), (work(101), at(50)));
+    let talking = talking.signed_in.unwrap();
+    assert_eq!((talking.state, talking.agent.status), (StateKind::Talking, 7));
+    assert_eq!(talking.calls, calls_of(&c, 101, None).unwrap().calls);
+    assert_eq!(talking.current, Some(CallId::compose(1_700_000_000, 1)));
+    assert_eq!((talking.calls[0].call_data.as_str(), talking.calls[0].parties.len()), ("ticket=7", 2));
+
+    // Ringing and talking share the gateway code; the snapshot tells them apart.
+    let ringing = c.agent_snapshot(work(102), at(50)).signed_in.unwrap();
+    assert_eq!((ringing.state, ringing.agent.status), (StateKind::Ringing, 7));
+    assert_eq!(ringing.calls.iter().map(|call| call.state).collect::<Vec<_>>(), vec![SeenState::Ringing]);
+    assert_eq!(ringing.current, Some(CallId::compose(1_700_000_000, 2)));
+
+    let json = serde_json::to_string(&c.agent_snapshot(work(102), at(50))).unwrap();
+    assert_eq!(serde_json::from_str::<AgentSnapshot>(&json).unwrap(), c.agent_snapshot(work(102), at(50)));
+    assert!(json.contains(r#""state":"ringing""#), "{json}");
+
+    let idle = c.agent_snapshot(work(201), at(50)).signed_in.unwrap();
+    assert_eq!((idle.state, idle.calls.len(), idle.current), (StateKind::Idle, 0, None));
+}
+
+#[test]
+fn a_snapshot_of_a_signed_out_agent_has_no_state_and_no_calls() {
+    let c = two_vdns();
+    let snapshot = c.agent_snapshot(work(999), at(50));
+    assert_eq!(snapshot, AgentSnapshot { work_no: work(999), taken_at: at(50), signed_in: None });
 }

@@ -9,13 +9,13 @@ use super::helpers::{OFFERED, TestApp, TestOpts, spawn_app, types};
 
 /// Who reads: the admin token or an agent's Guid.
 #[derive(Clone, Copy)]
-enum As<'a> {
+pub(super) enum As<'a> {
     Admin,
     Agent(&'a str),
     Nobody,
 }
 
-fn request(app: &TestApp, path: &str, reader: As<'_>) -> reqwest::RequestBuilder {
+pub(super) fn request(app: &TestApp, path: &str, reader: As<'_>) -> reqwest::RequestBuilder {
     let request = app.client.get(format!("{}/ccgw/v1/agents/{path}", app.base));
     match reader {
         As::Admin => request.bearer_auth(&app.admin_token),
@@ -24,7 +24,8 @@ fn request(app: &TestApp, path: &str, reader: As<'_>) -> reqwest::RequestBuilder
     }
 }
 
-async fn read(app: &TestApp, path: &str, reader: As<'_>) -> (u16, Value) {
+/// A JSON read under `/ccgw/v1/agents/`: status and body.
+pub(super) async fn read(app: &TestApp, path: &str, reader: As<'_>) -> (u16, Value) {
     let response = request(app, path, reader).send().await.unwrap();
     let status = response.status().as_u16();
     let content_type = response.headers()["content-type"].to_str().unwrap().to_owned();
@@ -32,7 +33,7 @@ async fn read(app: &TestApp, path: &str, reader: As<'_>) -> (u16, Value) {
     (status, response.json().await.expect("JSON body"))
 }
 
-fn seqs(events: &Value) -> Vec<u64> {
+pub(super) fn seqs(events: &Value) -> Vec<u64> {
     events.as_array().unwrap().iter().map(|e| e["seq"].as_u64().unwrap()).collect()
 }
 

@@ -10,6 +10,7 @@ mod acd;
 mod events;
 mod records;
 mod sim;
+mod snapshot;
 
 use reqwest::Method;
 use serde_json::{Value, json};
