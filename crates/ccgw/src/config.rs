@@ -349,6 +349,8 @@ impl Config {
                 allow_force_login: engine.allow_force_login,
                 all_busy_notice: engine.all_busy_notice,
                 dial_timeout: Duration::from_millis(engine.dial_timeout_ms.max(1)),
+                // The engine sets it from the switch it is given.
+                phone_legs: ccgw_core::PhoneLegs::default(),
             },
             node: engine.node,
             event_log: LogLimits { capacity: engine.event_log_capacity, retention: millis(engine.event_retention_ms) },
