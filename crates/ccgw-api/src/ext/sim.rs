@@ -352,7 +352,7 @@ async fn put_rules(
         Some(ms) => far_end_delay(ms).map_err(|error| ExtError::bad_request(format!("defaultAnswerMs: {error}")))?,
         None => state.sim.settings().default_answer,
     };
-    let settings = SimSettings { rules, default_answer };
+    let settings = SimSettings { rules, default_answer, ..state.sim.settings() };
     state.sim.configure(settings.clone());
     Ok(rules_view(&settings))
 }
