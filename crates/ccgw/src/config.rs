@@ -459,6 +459,25 @@ mod tests {
     }
 
     #[test]
+    fn agent_phone_rules_load_from_the_sim_section_and_a_bad_one_is_named() {
+        let dir = tempfile::tempdir().unwrap();
+        let file = dir.path().join("phones.toml");
+        let text = "[sim]\nagent_phones = [{ pattern = \"70101\", behaviour = \"busy\" }, \
+                    { pattern = \"702*\", behaviour = \"answer\", after_ms = 800 }]\n";
+        std::fs::write(&file, text).unwrap();
+        let sim = Config::load(Some(&file), &Overrides::default()).unwrap().sim_settings().unwrap();
+        let wanted = [
+            AgentPhoneRule::parse("70101", "busy", None).unwrap(),
+            AgentPhoneRule::parse("702*", "answer", Some(800)).unwrap(),
+        ];
+        assert_eq!(sim.agent_phones, wanted);
+        std::fs::write(&file, "[sim]\nagent_phones = [{ pattern = \"7*\", behaviour = \"ring\", after_ms = 1 }]\n")
+            .unwrap();
+        let error = Config::load(Some(&file), &Overrides::default()).unwrap_err();
+        assert!(format!("{error:#}").contains("sim.agent_phones[0] (pattern \"7*\")"), "{error:#}");
+    }
+
+    #[test]
     fn a_bad_far_end_rule_is_refused_naming_the_entry() {
         let dir = tempfile::tempdir().unwrap();
         let file = dir.path().join("bad-sim.toml");
