@@ -25,7 +25,7 @@ use ccgw_store_traits::DirectoryStore;
 const DIALLED_MEDIA_TYPE: u8 = 5;
 
 /// Most far-end rules one `PUT sim/rules` may set: the list is scanned on every dial.
-pub(super) const MAX_RULES: usize = 1000;
+const MAX_RULES: usize = 1000;
 
 /// What the sim routes reach: the switch, and the directory for a call's skill and VDN.
 #[derive(Clone)]
@@ -311,16 +311,21 @@ impl RuleBody {
         Self { pattern, behaviour: behaviour.to_owned(), after_ms: after.map(|after| after.as_millis() as u64) }
     }
 
-    /// The rule at `index` of a list, parsed by `parse`; a 400 naming it otherwise.
-    pub(super) fn parse_as<T>(
-        &self,
-        index: usize,
+    /// A whole rule list, each entry parsed by `parse`; a 400 naming the first bad one.
+    pub(super) fn parse_list<T>(
+        rules: &[RuleBody],
         parse: impl Fn(&str, &str, Option<u64>) -> Result<T, RuleError>,
-    ) -> Result<T, ExtError> {
-        parse(&self.pattern, &self.behaviour, self.after_ms).map_err(|error| {
-            let pattern: String = self.pattern.chars().take(40).collect();
-            ExtError::bad_request(format!("rules[{index}] (pattern {pattern:?}): {error}"))
-        })
+    ) -> Result<Vec<T>, ExtError> {
+        if rules.len() > MAX_RULES {
+            return Err(ExtError::bad_request(format!("at most {MAX_RULES} rules")));
+        }
+        let parse_one = |(index, rule): (usize, &RuleBody)| {
+            parse(&rule.pattern, &rule.behaviour, rule.after_ms).map_err(|error| {
+                let pattern: String = rule.pattern.chars().take(40).collect();
+                ExtError::bad_request(format!("rules[{index}] (pattern {pattern:?}): {error}"))
+            })
+        };
+        rules.iter().enumerate().map(parse_one).collect()
     }
 }
 
@@ -350,15 +355,7 @@ async fn put_rules(
     body: Result<Json<RulesBody>, JsonRejection>,
 ) -> Result<Json<Value>, ExtError> {
     let body = parse::body(body)?;
-    if body.rules.len() > MAX_RULES {
-        return Err(ExtError::bad_request(format!("at most {MAX_RULES} rules")));
-    }
-    let rules = body
-        .rules
-        .iter()
-        .enumerate()
-        .map(|(index, rule)| rule.parse_as(index, FarEndRule::parse))
-        .collect::<Result<Vec<_>, _>>()?;
+    let rules = RuleBody::parse_list(&body.rules, FarEndRule::parse)?;
     let default_answer = match body.default_answer_ms {
         Some(ms) => far_end_delay(ms).map_err(|error| ExtError::bad_request(format!("defaultAnswerMs: {error}")))?,
         None => state.sim.settings().default_answer,

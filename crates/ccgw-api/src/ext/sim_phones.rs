@@ -12,7 +12,7 @@ use serde_json::{Value, json};
 
 use super::error::ExtError;
 use super::parse;
-use super::sim::{MAX_RULES, RuleBody, SimControl, call_id};
+use super::sim::{RuleBody, SimControl, call_id};
 
 #[derive(Serialize)]
 #[serde(rename_all = "camelCase")]
@@ -77,15 +77,7 @@ pub(super) async fn put_agent_phones(
     body: Result<Json<AgentPhonesBody>, JsonRejection>,
 ) -> Result<Json<Value>, ExtError> {
     let body = parse::body(body)?;
-    if body.rules.len() > MAX_RULES {
-        return Err(ExtError::bad_request(format!("at most {MAX_RULES} rules")));
-    }
-    let agent_phones = body
-        .rules
-        .iter()
-        .enumerate()
-        .map(|(index, rule)| rule.parse_as(index, AgentPhoneRule::parse))
-        .collect::<Result<Vec<_>, _>>()?;
+    let agent_phones = RuleBody::parse_list(&body.rules, AgentPhoneRule::parse)?;
     let settings = SimSettings { agent_phones, ..state.sim.settings() };
     state.sim.configure(settings.clone());
     Ok(agent_phones_view(&settings))
