@@ -14,14 +14,39 @@ use crate::time::Timestamp;
 pub enum CallState {
     /// Waiting in its skill queue.
     Queued,
-    /// Ringing at `agent`; `offer` tells a stale ring timeout from the current one.
-    Offered { agent: WorkNo, offer: u64, since: Timestamp },
+    /// Offered to `agent`; `offer` tells a stale ring timeout from the current one.
+    /// `phone` is how far the agent's phone leg has come; `answer` what happens once it
+    /// is off-hook (see `center/phone_legs.rs`).
+    Offered { agent: WorkNo, offer: u64, since: Timestamp, phone: OfferPhone, answer: OfferAnswer },
     /// Out of the queues since `since`: its parties tell who is in it and how.
     Live { since: Timestamp },
     /// In IVR flow `flow` since `since`: the customer talks with the flow (a
     /// [`Party::Ivr`]). `returns_to` is the agent who suspended the call there, who waits
     /// on hold in it; `None` after a blind transfer, or once that agent left.
     InIvr { flow: IvrId, since: Timestamp, returns_to: Option<WorkNo> },
+}
+
+/// How far the agent's phone leg of an offered call has come, as the switch reported it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum OfferPhone {
+    /// The switch was asked to ring the phone (`Alert`) and has reported nothing yet.
+    Dialling,
+    /// The phone rings (`AgentOther_PhoneAlerting` sent).
+    Alerting,
+    /// The phone is off-hook (`AgentOther_PhoneOffhook` sent): the call rings at the
+    /// agent in software until it answers (manual answer only).
+    OffHook,
+}
+
+/// What an offer does once the agent's phone is off-hook.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum OfferAnswer {
+    /// `AgentEvent_Ringing`; the agent answers with `answer`.
+    Ring,
+    /// `AgentEvent_Auto_Answer`, `AgentEvent_Talking`: the agent signed in with auto-answer.
+    Auto,
+    /// `AgentEvent_Talking`: the agent asked for the call itself (`snatchpickup`).
+    Pickup,
 }
 
 /// How far one party's leg of a call has come.

@@ -26,15 +26,15 @@ pub use agent_stats::AgentStats;
 pub use call::LastCall;
 pub use call::{
     AfterConsult, Call, CallEnd, CallOutcome, CallParty, CallState, Consult, EndedBy, FailReason, InboundCall, Leg,
-    NewCall, QueueKey, Transfer, party_number,
+    NewCall, OfferAnswer, OfferPhone, QueueKey, Transfer, party_number,
 };
 pub use center::CallDataField;
 pub use center::QueueChoice;
 pub use center::{
     BulletinTarget, CallRequest, Callee, Center, CenterSettings, Command, CommandKind, ConsultRequest, DialFailure,
-    Effect, Effects, MAX_DIALLED_LEN, MAX_DIGITS, NoteDelivery, Outcome, Party, REJECTED_BUSY_REASON, Rule, SignIn,
-    SignOut, SkillCounters, SkillSnapshot, StateCommand, SwitchAction, TRANSITIONS, Timer, TransferMode,
-    TransferRequest, TransferTarget, transition_rule,
+    Effect, Effects, MAX_DIALLED_LEN, MAX_DIGITS, NoteDelivery, Outcome, Party, PhoneFailure, PhoneLegs, PhoneReport,
+    REJECTED_BUSY_REASON, Rule, SignIn, SignOut, SkillCounters, SkillSnapshot, StateCommand, SwitchAction, TRANSITIONS,
+    Timer, TransferMode, TransferRequest, TransferTarget, transition_rule,
 };
 pub use directory::{
     AgentProfile, GroupId, GroupProfile, Overflow, QueueLimits, RestReason, Role, RoutingPolicy, SkillGrant,

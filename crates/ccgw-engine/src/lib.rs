@@ -29,9 +29,9 @@ pub use handle::{AgentAction, EngineHandle, EventReader, Reply, SignInRequest, S
 pub use recorder::{CallRecorder, MemoryRecorder};
 pub use settings::EngineSettings;
 pub use sim::{
-    CallOrigin, DEFAULT_ANSWER_DELAY, DialIn, FarEndBehaviour, FarEndRule, MAX_DIGITS, MAX_FAR_END_DELAY,
-    NumberPattern, PhoneMode, PlaceCall, RuleError, SimCall, SimCallState, SimError, SimParty, SimPartyState,
-    SimSettings, SimSwitch, far_end_delay,
+    AgentPhoneBehaviour, AgentPhoneRule, CallOrigin, DEFAULT_ANSWER_DELAY, DialIn, FarEndBehaviour, FarEndRule,
+    MAX_DIGITS, MAX_FAR_END_DELAY, NumberPattern, PhoneMode, PlaceCall, RuleError, SimCall, SimCallState, SimError,
+    SimParty, SimPartyState, SimSettings, SimSwitch, far_end_delay,
 };
 pub use switch::{ReportReceiver, ReportSender, Switch, TelephonyReport, report_channel};
 

@@ -7,7 +7,8 @@ use std::sync::Arc;
 
 use ccgw_core::catalog::state_code;
 use ccgw_core::{
-    Center, Command, Effect, Effects, Guid, Outcome, Refusal, Seq, SignIn, SkillProfile, Timer, Timestamp, WorkNo,
+    Center, CenterSettings, Command, Effect, Effects, Guid, Outcome, PhoneReport, Refusal, Seq, SignIn, SkillProfile,
+    Timer, Timestamp, WorkNo,
 };
 use tokio::sync::mpsc;
 
@@ -54,7 +55,8 @@ impl Runtime {
         skills: Vec<SkillProfile>,
         recorder: Arc<dyn CallRecorder>,
     ) -> Self {
-        let mut center = Center::new(settings.center.clone());
+        let center_settings = CenterSettings { phone_legs: switch.phone_legs(), ..settings.center.clone() };
+        let mut center = Center::new(center_settings);
         center.configure_skills(skills);
         center.configure_ivr_flows(settings.ivr_flows.clone());
         Self {
@@ -97,13 +99,20 @@ impl Runtime {
                     }
                     Some(envelope) => {
                         let outcome = self.handle(envelope.request);
+                        self.apply_reports(&mut reports);
                         // The handler may have given up (client disconnected); nothing to do then.
                         let _ = envelope.reply.send(outcome);
                     }
                     None => break,
                 },
-                Some(report) = reports.recv() => self.on_report(report),
-                () = async { match sleep { Some(sleep) => sleep.await, None => std::future::pending().await } } => { self.fire_due(); }
+                Some(report) = reports.recv() => {
+                    self.on_report(report);
+                    self.apply_reports(&mut reports);
+                }
+                () = async { match sleep { Some(sleep) => sleep.await, None => std::future::pending().await } } => {
+                    self.fire_due();
+                    self.apply_reports(&mut reports);
+                }
             }
             self.assert_consistent();
             self.sweep_event_logs();
@@ -265,8 +274,19 @@ impl Runtime {
                 self.center.call_dialled(call, now)
             }
             TelephonyReport::CustomerHungUp(call) => self.center.customer_hung_up(&call, now),
-            TelephonyReport::PhoneOffHook { call, agent } => self.center.phone_off_hook(&call, agent, now),
-            TelephonyReport::PhoneFailed { call, agent } => self.center.phone_failed(&call, agent, now),
+            TelephonyReport::PhoneAlerting { call, agent } => {
+                self.center.phone_leg(&call, agent, PhoneReport::Alerting, now)
+            }
+            TelephonyReport::PhoneOffHook { call, agent } => {
+                self.center.phone_leg(&call, agent, PhoneReport::Answered, now)
+            }
+            TelephonyReport::PhoneFailed { call, agent, cause } => {
+                tracing::info!(call_id = %call, work_no = %agent, cause = cause.name(), "agent phone failed");
+                self.center.phone_leg(&call, agent, PhoneReport::Failed(cause), now)
+            }
+            TelephonyReport::PhoneHungUp { call, agent } => {
+                self.center.phone_leg(&call, agent, PhoneReport::HungUp, now)
+            }
             TelephonyReport::FarEndAlerting { call, number } => self.center.far_end_alerting(&call, &number, now),
             TelephonyReport::FarEndAnswered { call, number } => self.center.far_end_answered(&call, &number, now),
             TelephonyReport::FarEndFailed { call, number, cause } => {
@@ -277,6 +297,20 @@ impl Runtime {
             TelephonyReport::IvrReleased(call) => self.center.ivr_released(&call, now),
         };
         self.apply(fx, now);
+    }
+
+    /// Applies every report waiting in the channel; how many. Called after each step, so
+    /// that what a switch reports at once (a phone answering its `Alert`) is applied
+    /// before the reply and before any other request: clients see an offer whole, in
+    /// the order a switch without leg reports would give it.
+    fn apply_reports(&mut self, reports: &mut mpsc::UnboundedReceiver<TelephonyReport>) -> usize {
+        let mut applied = 0;
+        while let Ok(report) = reports.try_recv() {
+            self.on_report(report);
+            self.assert_consistent();
+            applied += 1;
+        }
+        applied
     }
 
     /// Fires the timers due by now; how many fired.
@@ -303,11 +337,7 @@ impl Runtime {
         loop {
             let now = self.clock.now();
             let mut changed = self.switch.fire_due(now);
-            while let Ok(report) = reports.try_recv() {
-                self.on_report(report);
-                self.assert_consistent();
-                changed += 1;
-            }
+            changed += self.apply_reports(reports);
             changed += self.fire_due();
             if changed == 0 {
                 return;

@@ -1,7 +1,7 @@
 //! The telephony boundary. The engine tells a [`Switch`] what to do with calls; the
 //! switch reports what happened on its own time through a [`TelephonyReport`] channel.
 
-use ccgw_core::{CallId, DialFailure, InboundCall, NewCall, SwitchAction, Timestamp, WorkNo};
+use ccgw_core::{CallId, DialFailure, InboundCall, NewCall, PhoneFailure, PhoneLegs, SwitchAction, Timestamp, WorkNo};
 use tokio::sync::mpsc;
 
 /// Where a switch sends its reports. Unbounded: a switch must never block on the engine.
@@ -24,10 +24,15 @@ pub enum TelephonyReport {
     Inbound(InboundCall),
     /// The customer hung up.
     CustomerHungUp(CallId),
-    /// The agent's phone went off-hook for the agent's own call (after `OffHook` or `PickUp`).
+    /// The agent's phone rings for the call (after `Alert`, or `OffHook` of a desk phone).
+    PhoneAlerting { call: CallId, agent: WorkNo },
+    /// The agent's phone went off-hook for the call: an offer's phone answered (after
+    /// `Alert`), or the phone for the agent's own call (after `OffHook` or `PickUp`).
     PhoneOffHook { call: CallId, agent: WorkNo },
-    /// The agent's phone refused the call (busy, rejected, unreachable).
-    PhoneFailed { call: CallId, agent: WorkNo },
+    /// The agent's phone could not take the call.
+    PhoneFailed { call: CallId, agent: WorkNo, cause: PhoneFailure },
+    /// The agent put the handset down on the call.
+    PhoneHungUp { call: CallId, agent: WorkNo },
     /// A dialled number is ringing.
     FarEndAlerting { call: CallId, number: String },
     /// A dialled number answered.
@@ -55,5 +60,11 @@ pub trait Switch: Send + Sync + 'static {
     /// nothing on its own time keeps the default.
     fn fire_due(&self, _now: Timestamp) -> usize {
         0
+    }
+    /// Whether this switch reports the agent's phone leg of an offer (`PhoneAlerting`,
+    /// `PhoneOffHook`, `PhoneFailed` after `Alert`). A switch that does not leaves the
+    /// center to assume the phone rings and goes off-hook as the offer is made.
+    fn phone_legs(&self) -> PhoneLegs {
+        PhoneLegs::Assumed
     }
 }

@@ -10,8 +10,8 @@ use ccgw_core::{
     QueryAnswer, Refusal, Role, Seq, SkillGrant, SkillId, SkillLevel, SkillProfile, StateKind, Timestamp, Vdn, WorkNo,
 };
 use ccgw_engine::{
-    AgentAction, Clock, EngineError, EngineHandle, EngineSettings, EventReader, FarEndRule, ManualClock,
-    MemoryRecorder, PlaceCall, Reply, SignInRequest, SimSettings, SimSwitch,
+    AgentAction, AgentPhoneRule, Clock, EngineError, EngineHandle, EngineSettings, EventReader, FarEndRule,
+    ManualClock, MemoryRecorder, PlaceCall, Reply, SignInRequest, SimSettings, SimSwitch,
 };
 
 struct Rig {
@@ -183,6 +183,59 @@ async fn settle_fires_the_ring_timeout_and_the_call_goes_to_the_next_agent() {
     assert_eq!(rig.cti_status(102, &second).await, CTI_RINGING, "offered to the next agent");
     assert!(rig.events(101, &first).await.iter().any(|event| matches!(event, AgentEvent::NoAnswer(_))));
     assert!(rig.events(102, &second).await.iter().any(|event| matches!(event, AgentEvent::Ringing(_))));
+}
+
+/// A rig whose agent phones follow `rules` (`pattern`, `behaviour`, `after_ms`).
+fn rig_with_phones(rules: &[(&str, &str, Option<u64>)]) -> Rig {
+    let rig = rig();
+    let mut settings = rig.sim.settings();
+    settings.agent_phones = rules
+        .iter()
+        .map(|(pattern, behaviour, after)| AgentPhoneRule::parse(pattern, behaviour, *after).unwrap())
+        .collect();
+    rig.sim.configure(settings);
+    rig
+}
+
+#[tokio::test]
+async fn an_offer_waits_for_a_slow_phone_and_a_busy_phone_passes_it_on() {
+    let rig = rig_with_phones(&[("70101", "answer", Some(300)), ("70102", "busy", None)]);
+    let first = rig.idle_agent(101).await;
+    rig.customer_call();
+    rig.engine.settle().await.unwrap();
+    let offered = rig.events(101, &first).await;
+    assert!(matches!(offered[..], [AgentEvent::IncomingCallInfo(_), AgentEvent::Occupied, AgentEvent::PhoneAlerting]));
+    let refused = rig.command(101, &first, Command::Answer { call: None }).await;
+    assert!(matches!(refused, Err(EngineError::Refused(Refusal::NoCallToAnswer))), "{refused:?}");
+
+    rig.advance(300).await;
+    let rang = rig.events(101, &first).await;
+    assert!(matches!(rang[..], [AgentEvent::PhoneOffhook, AgentEvent::Ringing(_)]), "{rang:?}");
+
+    // 102's phone is busy: when 101 declines, the offer to 102 comes straight back.
+    let second = rig.idle_agent(102).await;
+    assert_eq!(rig.command(101, &first, Command::Release).await.unwrap(), Outcome::Done, "declined");
+    let events = rig.events(102, &second).await;
+    assert!(events.iter().any(|event| matches!(event, AgentEvent::ConnectFail(_))), "{events:?}");
+    assert_eq!(events.last(), Some(&AgentEvent::NotReady { reason: 2 }));
+    assert!(rig.recorder.records().is_empty(), "the call still waits");
+}
+
+#[tokio::test]
+async fn the_handset_going_down_releases_the_call_and_records_it_once() {
+    let rig = rig();
+    let guid = rig.idle_agent(101).await;
+    let customer = rig.customer_call();
+    rig.engine.settle().await.unwrap();
+    rig.command(101, &guid, Command::Answer { call: None }).await.unwrap();
+    rig.events(101, &guid).await;
+    rig.sim.hang_up_agent(&customer, work(101)).unwrap();
+    rig.engine.settle().await.unwrap();
+    let events = rig.events(101, &guid).await;
+    assert!(events.contains(&AgentEvent::PhoneRelease(ccgw_core::PhoneReleasedBy::Agent)), "{events:?}");
+    assert_eq!(rig.cti_status(101, &guid).await, CTI_IDLE);
+    assert_eq!(rig.recorder.records().len(), 1);
+    assert!(rig.sim.call(&customer).is_none(), "released at the switch");
 }
 
 #[tokio::test]

@@ -9,7 +9,7 @@ use std::time::Duration;
 use anyhow::{Context, anyhow, bail};
 use ccgw_api::ApiSettings;
 use ccgw_core::{AuthMode, AuthSettings, CenterSettings, IvrEnd, IvrFlow, IvrId, Vdn, check_flows};
-use ccgw_engine::{EngineSettings, FarEndRule, LogLimits, SimSettings, far_end_delay};
+use ccgw_engine::{AgentPhoneRule, EngineSettings, FarEndRule, LogLimits, RuleError, SimSettings, far_end_delay};
 use figment::Figment;
 use figment::providers::{Env, Format, Serialized, Toml};
 use serde::{Deserialize, Serialize};
@@ -156,12 +156,16 @@ pub struct SimConfig {
     /// First matching pattern wins; unmatched numbers answer after `default_answer_ms`.
     pub far_ends: Vec<FarEndConfig>,
     pub default_answer_ms: u64,
+    /// How agents' phones answer offers, by phone number, first match wins (same shape;
+    /// behaviours `answer`, `ring`, `busy`, `unreachable`, `no-answer`, `reject`;
+    /// `after_ms` absent = at once). Unmatched phones ring and go off-hook at once.
+    pub agent_phones: Vec<FarEndConfig>,
 }
 
 impl Default for SimConfig {
     fn default() -> Self {
         let default_answer_ms = ccgw_engine::DEFAULT_ANSWER_DELAY.as_millis() as u64;
-        Self { far_ends: Vec::new(), default_answer_ms }
+        Self { far_ends: Vec::new(), default_answer_ms, agent_phones: Vec::new() }
     }
 }
 
@@ -316,19 +320,11 @@ impl Config {
 
     /// The simulated switch's settings; an error names the entry at fault.
     pub fn sim_settings(&self) -> anyhow::Result<SimSettings> {
-        let rules = self
-            .sim
-            .far_ends
-            .iter()
-            .enumerate()
-            .map(|(index, rule)| {
-                FarEndRule::parse(&rule.pattern, &rule.behaviour, rule.after_ms)
-                    .map_err(|error| anyhow!("sim.far_ends[{index}] (pattern {:?}): {error}", rule.pattern))
-            })
-            .collect::<anyhow::Result<Vec<_>>>()?;
+        let rules = sim_rules(&self.sim.far_ends, "far_ends", FarEndRule::parse)?;
         let default_answer =
             far_end_delay(self.sim.default_answer_ms).map_err(|error| anyhow!("sim.default_answer_ms: {error}"))?;
-        Ok(SimSettings { rules, default_answer })
+        let agent_phones = sim_rules(&self.sim.agent_phones, "agent_phones", AgentPhoneRule::parse)?;
+        Ok(SimSettings { rules, default_answer, agent_phones })
     }
 
     pub fn engine_settings(&self) -> anyhow::Result<EngineSettings> {
@@ -349,6 +345,8 @@ impl Config {
                 allow_force_login: engine.allow_force_login,
                 all_busy_notice: engine.all_busy_notice,
                 dial_timeout: Duration::from_millis(engine.dial_timeout_ms.max(1)),
+                // The engine sets it from the switch it is given.
+                phone_legs: ccgw_core::PhoneLegs::default(),
             },
             node: engine.node,
             event_log: LogLimits { capacity: engine.event_log_capacity, retention: millis(engine.event_retention_ms) },
@@ -373,6 +371,22 @@ impl Config {
             },
         }
     }
+}
+
+/// The `[sim]` rule list `section`, each entry parsed by `parse`; an error names the entry.
+fn sim_rules<T>(
+    entries: &[FarEndConfig],
+    section: &str,
+    parse: impl Fn(&str, &str, Option<u64>) -> Result<T, RuleError>,
+) -> anyhow::Result<Vec<T>> {
+    entries
+        .iter()
+        .enumerate()
+        .map(|(index, rule)| {
+            parse(&rule.pattern, &rule.behaviour, rule.after_ms)
+                .map_err(|error| anyhow!("sim.{section}[{index}] (pattern {:?}): {error}", rule.pattern))
+        })
+        .collect()
 }
 
 #[cfg(test)]
@@ -442,6 +456,25 @@ mod tests {
         );
         let defaults = Config::load(None, &Overrides::default()).unwrap().sim_settings().unwrap();
         assert_eq!(defaults, SimSettings::default());
+    }
+
+    #[test]
+    fn agent_phone_rules_load_from_the_sim_section_and_a_bad_one_is_named() {
+        let dir = tempfile::tempdir().unwrap();
+        let file = dir.path().join("phones.toml");
+        let text = "[sim]\nagent_phones = [{ pattern = \"70101\", behaviour = \"busy\" }, \
+                    { pattern = \"702*\", behaviour = \"answer\", after_ms = 800 }]\n";
+        std::fs::write(&file, text).unwrap();
+        let sim = Config::load(Some(&file), &Overrides::default()).unwrap().sim_settings().unwrap();
+        let wanted = [
+            AgentPhoneRule::parse("70101", "busy", None).unwrap(),
+            AgentPhoneRule::parse("702*", "answer", Some(800)).unwrap(),
+        ];
+        assert_eq!(sim.agent_phones, wanted);
+        std::fs::write(&file, "[sim]\nagent_phones = [{ pattern = \"7*\", behaviour = \"ring\", after_ms = 1 }]\n")
+            .unwrap();
+        let error = Config::load(Some(&file), &Overrides::default()).unwrap_err();
+        assert!(format!("{error:#}").contains("sim.agent_phones[0] (pattern \"7*\")"), "{error:#}");
     }
 
     #[test]

@@ -11,6 +11,7 @@ mod parse;
 mod records;
 mod rest_reasons;
 mod sim;
+mod sim_phones;
 mod snapshot;
 
 use axum::Router;

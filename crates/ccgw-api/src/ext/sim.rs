@@ -5,15 +5,15 @@ use axum::Json;
 use axum::body::Bytes;
 use axum::extract::rejection::JsonRejection;
 use axum::extract::{Path, State};
-use ccgw_core::{CallId, IvrEnd, PhoneNumber, SkillId, Vdn, WorkNo};
-use ccgw_engine::{CallOrigin, DialIn, FarEndRule, PhoneMode, PlaceCall, SimCall, SimSettings, far_end_delay};
+use ccgw_core::{CallId, IvrEnd, PhoneNumber, SkillId, Vdn};
+use ccgw_engine::{CallOrigin, DialIn, FarEndRule, PlaceCall, RuleError, SimCall, SimSettings, far_end_delay};
 use http::StatusCode;
 use serde::{Deserialize, Serialize};
 use serde_json::{Value, json};
 
 use super::error::ExtError;
-use super::parse;
 use super::snapshot::party_label;
+use super::{parse, sim_phones};
 use std::sync::Arc;
 
 use axum::Router;
@@ -31,7 +31,7 @@ const MAX_RULES: usize = 1000;
 /// What the sim routes reach: the switch, and the directory for a call's skill and VDN.
 #[derive(Clone)]
 pub(crate) struct SimControl {
-    sim: Arc<SimSwitch>,
+    pub(super) sim: Arc<SimSwitch>,
     directory: Arc<dyn DirectoryStore>,
 }
 
@@ -49,8 +49,10 @@ pub(crate) fn router<S: Clone + Send + Sync + 'static>(
         .route("/ccgw/v1/sim/calls/{callid}/parties/{number}/digits", post(send_digits))
         .route("/ccgw/v1/sim/calls/{callid}/ivr/end", post(end_ivr))
         .route("/ccgw/v1/sim/rules", get(get_rules).put(put_rules))
-        .route("/ccgw/v1/sim/phones", get(list_phones))
-        .route("/ccgw/v1/sim/phones/{workno}", put(put_phone))
+        .route("/ccgw/v1/sim/phones", get(sim_phones::list_phones))
+        .route("/ccgw/v1/sim/phones/{workno}", put(sim_phones::put_phone))
+        .route("/ccgw/v1/sim/agent-phones", get(sim_phones::get_agent_phones).put(sim_phones::put_agent_phones))
+        .route("/ccgw/v1/sim/calls/{callid}/agents/{workno}/hangup", post(sim_phones::hang_up_agent))
         .with_state(SimControl { sim, directory })
 }
 
@@ -195,7 +197,7 @@ async fn list(State(state): State<SimControl>) -> Json<Value> {
     Json(json!({"calls": calls}))
 }
 
-fn call_id(text: &str) -> Result<CallId, ExtError> {
+pub(super) fn call_id(text: &str) -> Result<CallId, ExtError> {
     CallId::parse(text).map_err(|e| ExtError::bad_request(e.to_string()))
 }
 
@@ -301,6 +303,29 @@ pub(crate) struct RuleBody {
     after_ms: Option<u64>,
 }
 
+impl RuleBody {
+    pub(super) fn new(pattern: String, behaviour: &str, after: Option<std::time::Duration>) -> Self {
+        Self { pattern, behaviour: behaviour.to_owned(), after_ms: after.map(|after| after.as_millis() as u64) }
+    }
+
+    /// A whole rule list, each entry parsed by `parse`; a 400 naming the first bad one.
+    pub(super) fn parse_list<T>(
+        rules: &[RuleBody],
+        parse: impl Fn(&str, &str, Option<u64>) -> Result<T, RuleError>,
+    ) -> Result<Vec<T>, ExtError> {
+        if rules.len() > MAX_RULES {
+            return Err(ExtError::bad_request(format!("at most {MAX_RULES} rules")));
+        }
+        let parse_one = |(index, rule): (usize, &RuleBody)| {
+            parse(&rule.pattern, &rule.behaviour, rule.after_ms).map_err(|error| {
+                let pattern: String = rule.pattern.chars().take(40).collect();
+                ExtError::bad_request(format!("rules[{index}] (pattern {pattern:?}): {error}"))
+            })
+        };
+        rules.iter().enumerate().map(parse_one).collect()
+    }
+}
+
 #[derive(Deserialize)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub(crate) struct RulesBody {
@@ -313,11 +338,7 @@ fn rules_view(settings: &SimSettings) -> Json<Value> {
     let rules: Vec<RuleBody> = settings
         .rules
         .iter()
-        .map(|rule| RuleBody {
-            pattern: rule.pattern.to_string(),
-            behaviour: rule.behaviour.name().to_owned(),
-            after_ms: rule.behaviour.after().map(|after| after.as_millis() as u64),
-        })
+        .map(|rule| RuleBody::new(rule.pattern.to_string(), rule.behaviour.name(), rule.behaviour.after()))
         .collect();
     Json(json!({"rules": rules, "defaultAnswerMs": settings.default_answer.as_millis() as u64}))
 }
@@ -331,63 +352,12 @@ async fn put_rules(
     body: Result<Json<RulesBody>, JsonRejection>,
 ) -> Result<Json<Value>, ExtError> {
     let body = parse::body(body)?;
-    if body.rules.len() > MAX_RULES {
-        return Err(ExtError::bad_request(format!("at most {MAX_RULES} rules")));
-    }
-    let rules = body
-        .rules
-        .iter()
-        .enumerate()
-        .map(|(index, rule)| {
-            FarEndRule::parse(&rule.pattern, &rule.behaviour, rule.after_ms).map_err(|error| {
-                let pattern: String = rule.pattern.chars().take(40).collect();
-                ExtError::bad_request(format!("rules[{index}] (pattern {pattern:?}): {error}"))
-            })
-        })
-        .collect::<Result<Vec<_>, _>>()?;
+    let rules = RuleBody::parse_list(&body.rules, FarEndRule::parse)?;
     let default_answer = match body.default_answer_ms {
         Some(ms) => far_end_delay(ms).map_err(|error| ExtError::bad_request(format!("defaultAnswerMs: {error}")))?,
         None => state.sim.settings().default_answer,
     };
-    let settings = SimSettings { rules, default_answer };
+    let settings = SimSettings { rules, default_answer, ..state.sim.settings() };
     state.sim.configure(settings.clone());
     Ok(rules_view(&settings))
-}
-
-#[derive(Serialize)]
-#[serde(rename_all = "camelCase")]
-struct PhoneView {
-    work_no: u32,
-    mode: &'static str,
-}
-
-async fn list_phones(State(state): State<SimControl>) -> Json<Value> {
-    let phones: Vec<PhoneView> = state
-        .sim
-        .phone_modes()
-        .into_iter()
-        .map(|(agent, mode)| PhoneView { work_no: agent.get(), mode: mode.name() })
-        .collect();
-    Json(json!({"default": PhoneMode::default().name(), "phones": phones}))
-}
-
-#[derive(Deserialize)]
-#[serde(deny_unknown_fields)]
-pub(crate) struct PhoneBody {
-    mode: String,
-}
-
-async fn put_phone(
-    State(state): State<SimControl>,
-    Path(workno): Path<String>,
-    body: Result<Json<PhoneBody>, JsonRejection>,
-) -> Result<Json<Value>, ExtError> {
-    let agent: WorkNo = parse::id(&workno)?;
-    let body = parse::body(body)?;
-    let mode = PhoneMode::from_name(&body.mode).ok_or_else(|| {
-        let mode: String = body.mode.chars().take(40).collect();
-        ExtError::bad_request(format!("mode {mode:?} is not one of auto, manual, refuse"))
-    })?;
-    state.sim.set_phone_mode(agent, mode);
-    Ok(Json(json!(PhoneView { work_no: agent.get(), mode: mode.name() })))
 }

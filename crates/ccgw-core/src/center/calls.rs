@@ -20,7 +20,7 @@
 use super::legs::Leave;
 use super::{Center, Effect, Effects, Party, REJECTED_BUSY_REASON, SwitchAction, Timer};
 use crate::agent::{AgentState, Pending};
-use crate::call::{Call, CallEnd, CallOutcome, CallParty, CallState, Leg};
+use crate::call::{Call, CallEnd, CallOutcome, CallParty, CallState, Leg, OfferPhone};
 use crate::event::{AgentEvent, PhoneReleasedBy};
 use crate::ids::{CallId, SkillId, WorkNo};
 use crate::refusal::Refusal;
@@ -38,6 +38,10 @@ impl Center {
         let call_id = ringing.clone();
         let phone = agent.phone.clone();
         let call = self.calls.get_mut(&call_id).ok_or(Refusal::NoCallToAnswer)?;
+        if matches!(call.state, CallState::Offered { phone, .. } if phone != OfferPhone::OffHook) {
+            // Nothing rings at the agent until its phone is off-hook (`AgentEvent_Ringing`).
+            return Err(Refusal::NoCallToAnswer);
+        }
         let mut fx = Effects::new();
         if matches!(call.state, CallState::Live { .. }) {
             // An internal call rings here.
@@ -58,22 +62,30 @@ impl Center {
 
     /// `release`: the agent hangs up its current call, or declines the call ringing.
     pub fn release(&mut self, work_no: WorkNo, now: Timestamp) -> Result<Effects, Refusal> {
-        let agent = self.agents.get(&work_no).ok_or(Refusal::NotSignedIn)?;
         let mut fx = Effects::new();
+        self.release_current(work_no, now, &mut fx)?;
+        Ok(fx)
+    }
+
+    /// `release`, also for the handset going down (see `phone_legs`).
+    pub(super) fn release_current(&mut self, work_no: WorkNo, now: Timestamp, fx: &mut Effects) -> Result<(), Refusal> {
+        let agent = self.agents.get(&work_no).ok_or(Refusal::NotSignedIn)?;
         match agent.state.clone() {
             AgentState::Ringing { call, .. } if self.is_offered_to(&call, work_no) => {
-                Self::emit(&mut fx, work_no, AgentEvent::CallRelease(call.clone()));
-                Self::emit(&mut fx, work_no, AgentEvent::PhoneRelease(PhoneReleasedBy::Agent));
-                self.decline(work_no, &call, REJECTED_BUSY_REASON, now, &mut fx);
+                Self::emit(fx, work_no, AgentEvent::CallRelease(call.clone()));
+                if self.offer_off_hook(&call) {
+                    Self::emit(fx, work_no, AgentEvent::PhoneRelease(PhoneReleasedBy::Agent));
+                }
+                self.decline(work_no, &call, REJECTED_BUSY_REASON, now, fx);
             }
             AgentState::Talking { call } if self.completes_talk_transfer(work_no, &call) => {
                 let about = self.calls.get(&call).and_then(|c| c.consult.as_ref()).map(|c| c.about.clone());
                 if let Some(about) = about {
-                    self.join(work_no, &call, &about, false, now, &mut fx);
+                    self.join(work_no, &call, &about, false, now, fx);
                 }
             }
             AgentState::Ringing { call, .. } | AgentState::Talking { call } => {
-                self.leave(&call, &Party::Agent(work_no), Leave::Released, now, &mut fx);
+                self.leave(&call, &Party::Agent(work_no), Leave::Released, now, fx);
             }
             AgentState::Idle { .. }
             | AgentState::NotReady { .. }
@@ -83,7 +95,7 @@ impl Center {
             }
         }
         self.tally(work_no, |stats| stats.released += 1);
-        Ok(fx)
+        Ok(())
     }
 
     /// The customer (the first party outside the center) hung up. A call that already
@@ -110,7 +122,9 @@ impl Center {
                 };
                 Self::emit(&mut fx, agent, AgentEvent::CustomerRelease { call: call_id.clone(), number: caller });
                 Self::emit(&mut fx, agent, AgentEvent::CallRelease(call_id.clone()));
-                Self::emit(&mut fx, agent, AgentEvent::PhoneRelease(PhoneReleasedBy::Platform));
+                if self.offer_off_hook(call_id) {
+                    Self::emit(&mut fx, agent, AgentEvent::PhoneRelease(PhoneReleasedBy::Platform));
+                }
                 self.finish(call_id, CallOutcome::AbandonedRinging { agent }, now, &mut fx);
                 self.become_available(agent, idle_since, now, &mut fx);
             }
@@ -169,7 +183,9 @@ impl Center {
         self.counters.entry((call.info.vdn, call.skill())).or_default().no_answer += 1;
         self.tally(agent, |stats| stats.not_answered += 1);
         Self::emit(fx, agent, AgentEvent::NoAnswer(call_id.clone()));
-        Self::emit(fx, agent, AgentEvent::PhoneRelease(PhoneReleasedBy::Platform));
+        if self.offer_off_hook(call_id) {
+            Self::emit(fx, agent, AgentEvent::PhoneRelease(PhoneReleasedBy::Platform));
+        }
         self.decline(agent, call_id, self.settings.no_answer_busy_reason, now, fx);
     }
 

@@ -12,10 +12,9 @@
 //!   `max_wait` overflows the call to another skill or a number, or releases it (timed
 //!   out). A call never overflows into a queue it has already been in.
 
-use super::calls::connect_answering_agent;
 use super::{Center, Effect, Effects, Party, SwitchAction, Timer};
 use crate::agent::AgentState;
-use crate::call::{Call, CallOutcome, CallParty, CallState, Leg, NewCall};
+use crate::call::{Call, CallOutcome, CallParty, CallState, Leg, NewCall, OfferAnswer, OfferPhone};
 use crate::directory::{Overflow, RoutingPolicy};
 use crate::event::{AgentEvent, IncomingCall};
 use crate::ids::{CallId, SkillId, WorkNo};
@@ -178,9 +177,7 @@ impl Center {
             return;
         };
         let key = (call.info.vdn, call.skill());
-        let auto_answer = agent.auto_answer;
-        let phone = agent.phone.clone();
-        let info = call.event_info();
+        let answer = if agent.auto_answer { OfferAnswer::Auto } else { OfferAnswer::Ring };
         let incoming = self.incoming_call(call);
         self.unqueue(call_id);
         if let Some(pool) = self.pools.get_mut(&key) {
@@ -190,30 +187,14 @@ impl Center {
         let offer = self.next_offer;
         if let Some(call) = self.calls.get_mut(call_id) {
             call.parties.push(CallParty::new(Party::Agent(work_no), Leg::Alerting));
-            if auto_answer {
-                connect_answering_agent(call, work_no, now);
-            } else {
-                call.state = CallState::Offered { agent: work_no, offer, since: now };
-            }
+            call.state = CallState::Offered { agent: work_no, offer, since: now, phone: OfferPhone::Dialling, answer };
         }
+        self.set_state(work_no, AgentState::Ringing { call: call_id.clone(), idle_since }, now);
         Self::emit(fx, work_no, AgentEvent::IncomingCallInfo(incoming));
         Self::emit(fx, work_no, AgentEvent::Occupied);
-        Self::emit(fx, work_no, AgentEvent::PhoneAlerting);
-        Self::emit(fx, work_no, AgentEvent::PhoneOffhook);
-        fx.push(Effect::Switch(SwitchAction::Alert { call: call_id.clone(), agent: work_no, phone: phone.clone() }));
-        if auto_answer {
-            self.set_state(work_no, AgentState::Talking { call: call_id.clone() }, now);
-            self.count_answer(call_id, now);
-            self.tally_answer(work_no, call_id);
-            Self::emit(fx, work_no, AgentEvent::AutoAnswer(info.clone()));
-            Self::emit(fx, work_no, AgentEvent::Talking(info));
-            fx.push(Effect::Switch(SwitchAction::Connect { call: call_id.clone(), agent: work_no, phone }));
-        } else {
-            self.set_state(work_no, AgentState::Ringing { call: call_id.clone(), idle_since }, now);
-            Self::emit(fx, work_no, AgentEvent::Ringing(info));
-            let at = now.plus(self.settings.ring_timeout);
-            fx.push(Effect::Timer { at, timer: Timer::RingTimeout { call: call_id.clone(), offer } });
-        }
+        // The rest of the offer follows the agent's phone (`phone_legs`).
+        self.ring_for_offer(call_id, work_no, now, fx);
+        self.assume_offer_phone(call_id, work_no, now, fx);
     }
 
     /// What `AgentEvent_Incoming_CallInfo` tells about a call before it reaches an agent.

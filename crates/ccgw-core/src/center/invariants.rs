@@ -1,8 +1,8 @@
 //! Consistency checks over the whole center, for tests and debug assertions.
 
-use super::{Center, Party};
+use super::{Center, Party, PhoneLegs};
 use crate::agent::AgentState;
-use crate::call::{Call, CallState, Leg};
+use crate::call::{Call, CallState, Leg, OfferAnswer, OfferPhone};
 use crate::ids::WorkNo;
 use crate::ivr::IvrId;
 
@@ -30,9 +30,16 @@ impl Center {
                 CallState::Offered { .. } | CallState::Live { .. } | CallState::InIvr { .. } if queued => {
                     return Err(format!("call {id} is out of its queue ({:?}) and also queued", call.state));
                 }
-                CallState::Offered { agent, .. } => {
+                CallState::Offered { agent, phone, answer, .. } => {
                     if call.agent_leg(*agent) != Some(Leg::Alerting) {
                         return Err(format!("call {id} is offered to agent {agent}, who is not alerting in it"));
+                    }
+                    // Auto-answer and pickup connect as soon as the phone is off-hook.
+                    if *phone == OfferPhone::OffHook && *answer != OfferAnswer::Ring {
+                        return Err(format!("call {id} is still offered ({answer:?}) with the phone off-hook"));
+                    }
+                    if self.settings.phone_legs == PhoneLegs::Assumed && *phone != OfferPhone::OffHook {
+                        return Err(format!("call {id} waits for a phone report the switch never gives"));
                     }
                 }
                 CallState::Live { .. } => {

@@ -17,6 +17,7 @@ mod invariants;
 mod ivr;
 mod joined;
 mod legs;
+mod phone_legs;
 mod pickup;
 mod placing;
 mod pool;
@@ -46,6 +47,7 @@ pub use call_data::CallDataField;
 pub use command::{Command, Outcome};
 pub use consulting::ConsultRequest;
 pub use holding::MAX_DIGITS;
+pub use phone_legs::{PhoneFailure, PhoneLegs, PhoneReport};
 pub use pickup::QueueChoice;
 pub use placing::{CallRequest, Callee, MAX_DIALLED_LEN};
 pub use sessions::{SignIn, SignOut};
@@ -73,6 +75,9 @@ pub struct CenterSettings {
     pub all_busy_notice: bool,
     /// How long a number an agent dials may take to answer before the call fails.
     pub dial_timeout: Duration,
+    /// Whether the switch reports the agent's phone leg of an offer, or it is assumed to
+    /// ring and go off-hook as the offer is made. The engine sets it from its switch.
+    pub phone_legs: PhoneLegs,
 }
 
 impl Default for CenterSettings {
@@ -86,6 +91,7 @@ impl Default for CenterSettings {
             allow_force_login: true,
             all_busy_notice: false,
             dial_timeout: Duration::from_secs(60),
+            phone_legs: PhoneLegs::Assumed,
         }
     }
 }

@@ -31,11 +31,10 @@
 //!   and the agent is set busy, as after any offer; afterwards an agent who asked from busy
 //!   or rest returns to it.
 
-use super::calls::connect_answering_agent;
 use super::legs::Afterwards;
 use super::{Center, Effect, Effects, Party, SwitchAction};
 use crate::agent::AgentState;
-use crate::call::CallState;
+use crate::call::{CallParty, CallState, Leg, OfferAnswer, OfferPhone};
 use crate::event::{AgentEvent, PhoneReleasedBy};
 use crate::ids::{CallId, SkillId, WorkNo};
 use crate::refusal::Refusal;
@@ -58,7 +57,6 @@ impl Center {
             return Err(Refusal::InvalidParameter("destWorkNo is the agent itself; answer instead".into()));
         }
         let vdn = agent.profile.vdn;
-        let phone = agent.phone.clone();
         let owner = self.agents.get(&target).filter(|other| other.profile.vdn == vdn).ok_or_else(|| {
             Refusal::InvalidParameter(format!("destWorkNo {target} is not an agent signed in to this VDN"))
         })?;
@@ -76,30 +74,29 @@ impl Center {
         let Some(call) = self.calls.get(&call_id) else {
             return Err(Refusal::NoCallToTake(format!("no call rings at agent {target}")));
         };
+        let AgentState::Idle { since: idle_since } = agent.state else { return Err(Refusal::StateForbids) };
         let incoming = self.incoming_call(call);
+        let target_off_hook = self.offer_off_hook(&call_id);
+        self.next_offer += 1;
+        let offer = self.next_offer;
         let Some(call) = self.calls.get_mut(&call_id) else { return Ok(Effects::new()) };
         call.parties.retain(|party| party.party != Party::Agent(target));
         call.offered_to.push(target);
-        connect_answering_agent(call, work_no, now);
-        let info = call.event_info();
+        call.parties.push(CallParty::new(Party::Agent(work_no), Leg::Alerting));
+        let answer = OfferAnswer::Pickup;
+        call.state = CallState::Offered { agent: work_no, offer, since: now, phone: OfferPhone::Dialling, answer };
 
         let mut fx = Effects::new();
-        self.set_state(work_no, AgentState::Talking { call: call_id.clone() }, now);
-        self.count_answer(&call_id, now);
-        self.tally_answer(work_no, &call_id);
-        fx.push(Effect::Switch(SwitchAction::Alert { call: call_id.clone(), agent: work_no, phone: phone.clone() }));
+        self.set_state(work_no, AgentState::Ringing { call: call_id.clone(), idle_since }, now);
         Self::emit(&mut fx, work_no, AgentEvent::IncomingCallInfo(incoming));
         Self::emit(&mut fx, work_no, AgentEvent::Occupied);
-        Self::emit(&mut fx, work_no, AgentEvent::PhoneAlerting);
-        Self::emit(&mut fx, work_no, AgentEvent::PhoneOffhook);
-        Self::emit(&mut fx, work_no, AgentEvent::Talking(info));
+        self.ring_for_offer(&call_id, work_no, now, &mut fx);
 
         fx.push(Effect::Switch(SwitchAction::StopAlerting { call: call_id.clone(), agent: target }));
         Self::emit(&mut fx, target, AgentEvent::CallRelease(call_id.clone()));
-        let released = Some(PhoneReleasedBy::Platform);
+        let released = target_off_hook.then_some(PhoneReleasedBy::Platform);
         self.take_off_agent(target, &call_id, released, Afterwards::NotTalked, now, &mut fx);
-
-        fx.push(Effect::Switch(SwitchAction::Connect { call: call_id, agent: work_no, phone }));
+        self.assume_offer_phone(&call_id, work_no, now, &mut fx);
         Ok(fx)
     }
 

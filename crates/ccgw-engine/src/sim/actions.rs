@@ -1,6 +1,6 @@
 //! The engine's [`SwitchAction`]s, carried out on the simulated calls.
 
-use ccgw_core::{CallId, Party, PhoneNumber, SwitchAction, Timestamp, WorkNo};
+use ccgw_core::{CallId, Party, PhoneFailure, PhoneNumber, SwitchAction, Timestamp, WorkNo};
 
 use super::call::{CallOrigin, SimCall, SimParty, SimPartyState};
 use super::due::{Due, FarEndOutcome, FarEndTimer};
@@ -12,14 +12,17 @@ use crate::switch::TelephonyReport;
 impl SimState {
     pub(super) fn apply(&mut self, action: SwitchAction, now: Timestamp, out: &mut Outbox) {
         match action {
-            SwitchAction::Alert { call, agent, .. } => {
+            SwitchAction::Alert { call, agent, phone } => {
                 if let Some(sim) = self.live(&call, "Alert") {
+                    // The party stays alerting until the center connects the call.
                     sim.set_party(Party::Agent(agent), SimPartyState::Alerting);
                     sim.queued = false;
+                    self.ring_agent(&call, agent, &phone, now, out);
                 }
             }
             SwitchAction::StopAlerting { call, agent } => {
                 self.phones.forget(&call, Some(agent));
+                self.forget_rings(&call, Some(agent));
                 if let Some(sim) = self.live(&call, "StopAlerting") {
                     sim.remove_party(&Party::Agent(agent));
                     // The center takes the call back into its queue.
@@ -45,6 +48,7 @@ impl SimState {
             SwitchAction::Drop { call, party } => {
                 if let Party::Agent(agent) = party {
                     self.phones.forget(&call, Some(agent));
+                    self.forget_rings(&call, Some(agent));
                 }
                 if let Some(sim) = self.live(&call, "Drop") {
                     sim.remove_party(&party);
@@ -110,7 +114,7 @@ impl SimState {
         let mode = self.phones.mode(agent);
         let state = match mode {
             PhoneMode::Refuse => {
-                out.report(TelephonyReport::PhoneFailed { call, agent });
+                out.report(TelephonyReport::PhoneFailed { call, agent, cause: PhoneFailure::Busy });
                 return;
             }
             PhoneMode::Auto => SimPartyState::Connected,

@@ -1,5 +1,5 @@
 //! The switch's due table: what it does by itself once the clock gets there (scripted
-//! far-end outcomes, the end of IVR stays). Every item waits in the table; both the task
+//! far-end outcomes, the end of IVR stays, agent phones answering late). Every item waits in the table; both the task
 //! that sleeps on the clock for it and [`Switch::fire_due`](crate::Switch::fire_due)
 //! (the engine settling) pop it from there, so each fires exactly once, whichever
 //! comes first.
@@ -18,6 +18,11 @@ pub(super) enum Due {
     IvrEnd {
         at: Timestamp,
         stay: u64,
+    },
+    /// An agent phone ringing for an offer answers or fails (`ring` in `agent_rings`).
+    AgentPhone {
+        at: Timestamp,
+        ring: u64,
     },
 }
 
@@ -44,6 +49,7 @@ impl Due {
         match self {
             Due::FarEnd(timer) => (timer.at, timer.dial),
             Due::IvrEnd { at, stay } => (at, stay),
+            Due::AgentPhone { at, ring } => (at, ring),
         }
     }
 }
@@ -100,6 +106,7 @@ impl SimState {
         match due {
             Due::FarEnd(timer) => self.resolve_dial(timer, out),
             Due::IvrEnd { stay, .. } => self.ivr_time_up(stay, out),
+            Due::AgentPhone { ring, .. } => self.resolve_ring(ring, out),
         }
     }
 }

@@ -15,6 +15,7 @@
 //! [`SimSwitch::end_ivr`], …).
 
 mod actions;
+mod agent_phones;
 mod call;
 mod control;
 mod due;
@@ -28,13 +29,16 @@ use std::collections::BTreeMap;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex, MutexGuard, Weak};
 
-use ccgw_core::{CallId, InboundCall, IvrEnd, IvrFlow, NewCall, SkillId, SwitchAction, Timestamp, Vdn, WorkNo};
+use ccgw_core::{
+    CallId, InboundCall, IvrEnd, IvrFlow, NewCall, PhoneLegs, SkillId, SwitchAction, Timestamp, Vdn, WorkNo,
+};
 use tokio::sync::{mpsc, watch};
 
 use crate::clock::Clock;
 use crate::switch::{Switch, TelephonyReport};
 use due::{Due, DueKey, DueTable};
 
+pub use agent_phones::{AgentPhoneBehaviour, AgentPhoneRule};
 pub use call::{CallOrigin, SimCall, SimCallState, SimParty, SimPartyState};
 pub use phones::PhoneMode;
 pub use rules::{
@@ -111,6 +115,8 @@ struct SimState {
     ivr_stays: BTreeMap<u64, IvrEnd>,
     /// What the switch does by itself once the clock gets there.
     due: DueTable,
+    /// Agent phones ringing for offers with a scripted outcome, by ring number (from `dials`).
+    agent_rings: BTreeMap<u64, agent_phones::AgentRing>,
 }
 
 /// What one change to the state asks for. Sent before the state is unlocked, so that
@@ -203,6 +209,12 @@ impl SimSwitch {
         self.shared.change(|state, _, out| state.hang_up_party(call, number, out))
     }
 
+    /// The agent puts the handset down on a call it is in: the switch reports it, the
+    /// center decides what it means (a release, or a decline while the call rings).
+    pub fn hang_up_agent(&self, call: &CallId, agent: WorkNo) -> Result<(), SimError> {
+        self.shared.change(|state, _, out| state.agent_hangs_up(call, agent, out))
+    }
+
     /// A party outside the center presses keys (recorded on the party; no report).
     pub fn send_digits(&self, call: &CallId, number: &str, digits: &str) -> Result<SimCall, SimError> {
         self.shared.change(|state, _, _| state.send_digits(call, number, digits))
@@ -271,6 +283,10 @@ impl Switch for SimSwitch {
 
     fn next_call_id(&self) -> CallId {
         self.next_id()
+    }
+
+    fn phone_legs(&self) -> PhoneLegs {
+        PhoneLegs::Reported
     }
 
     fn fire_due(&self, now: Timestamp) -> usize {
@@ -391,6 +407,7 @@ impl SimState {
 
     fn remove_call(&mut self, call: &CallId) -> Option<SimCall> {
         self.phones.forget(call, None);
+        self.forget_rings(call, None);
         self.calls.remove(call)
     }
 

@@ -6,6 +6,8 @@ use std::time::Duration;
 
 use ccgw_core::DialFailure;
 
+use super::agent_phones::AgentPhoneRule;
+
 /// Longest delay a rule may ask for: a scripted far end is for tests and demos, and a
 /// bound keeps waiting tasks from piling up for days.
 pub const MAX_FAR_END_DELAY: Duration = Duration::from_secs(3600);
@@ -22,6 +24,8 @@ pub enum RuleError {
     Pattern { pattern: String, reason: &'static str },
     #[error("behaviour {0:?} is not one of answer, ring, busy, reject, invalid, no-answer")]
     Behaviour(String),
+    #[error("agent phone behaviour {0:?} is not one of answer, ring, busy, unreachable, no-answer, reject")]
+    PhoneBehaviour(String),
     #[error("behaviour {0} takes no delay")]
     DelayNotAllowed(&'static str),
     #[error("a delay must not exceed {} ms", MAX_FAR_END_DELAY.as_millis())]
@@ -161,11 +165,13 @@ pub struct SimSettings {
     pub rules: Vec<FarEndRule>,
     /// Delay of `answer` without its own delay, and of unmatched numbers.
     pub default_answer: Duration,
+    /// How agents' phones answer offers, by phone number; unmatched: at once.
+    pub agent_phones: Vec<AgentPhoneRule>,
 }
 
 impl Default for SimSettings {
     fn default() -> Self {
-        Self { rules: Vec::new(), default_answer: DEFAULT_ANSWER_DELAY }
+        Self { rules: Vec::new(), default_answer: DEFAULT_ANSWER_DELAY, agent_phones: Vec::new() }
     }
 }
 
@@ -247,6 +253,7 @@ mod tests {
                 FarEndRule::parse("*", "reject", None).unwrap(),
             ],
             default_answer: Duration::from_millis(700),
+            agent_phones: Vec::new(),
         };
         assert_eq!(settings.plan("13912"), DialPlan::AnswerAfter(Duration::from_millis(50)));
         assert_eq!(settings.plan("13922"), DialPlan::FailNow(DialFailure::Busy));

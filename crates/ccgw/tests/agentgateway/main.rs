@@ -9,6 +9,7 @@ mod event_delivery;
 mod helpers;
 mod idempotency;
 mod ivr;
+mod phone_legs;
 mod pickup;
 mod queries;
 mod sessions;

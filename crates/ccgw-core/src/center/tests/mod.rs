@@ -10,6 +10,7 @@ mod distribution;
 mod holding;
 mod inbound;
 mod ivr;
+mod phone_legs;
 mod pickup;
 mod placing;
 mod random;

@@ -59,12 +59,24 @@ fn random_grants(rng: &mut Lcg) -> Vec<SkillGrant> {
 
 #[test]
 fn random_interleavings_keep_every_invariant_and_end_every_call_once() {
+    walk(PhoneLegs::Assumed);
+}
+
+/// The same walk with the agents' phones reported by the switch: each step may deliver
+/// a report (alerting, off-hook, a failure, hang-up) for a phone the center rang.
+#[test]
+fn random_interleavings_with_reported_phone_legs_keep_every_invariant() {
+    walk(PhoneLegs::Reported);
+}
+
+fn walk(phone_legs: PhoneLegs) {
     let mut outcomes_seen = HashSet::new();
     for seed in 0..60 {
         let mut rng = Lcg(seed);
         let settings = CenterSettings {
             wrap_up: Some(Duration::from_secs(5)),
             all_busy_notice: true,
+            phone_legs,
             ..CenterSettings::default()
         };
         let mut c = Center::new(settings);
@@ -73,6 +85,8 @@ fn random_interleavings_keep_every_invariant_and_end_every_call_once() {
         let mut placed = 0u64;
         let mut ended = HashSet::new();
         let mut pending_timers: Vec<(Timestamp, Timer)> = Vec::new();
+        // Phones the center asked the switch to ring, not yet reported off-hook or failed.
+        let mut rung: Vec<(CallId, WorkNo)> = Vec::new();
         for step in 0..500 {
             now += rng.next(3_000);
             let agent = 101 + rng.next(6) as u32;
@@ -114,6 +128,19 @@ fn random_interleavings_keep_every_invariant_and_end_every_call_once() {
                     c.configure_skills(all);
                     Effects::new()
                 }
+                12 if phone_legs == PhoneLegs::Reported && !rung.is_empty() => {
+                    let (call_id, work_no) = rung.swap_remove(rng.next(rung.len() as u64) as usize);
+                    let report = match rng.next(5) {
+                        0 => PhoneReport::Alerting,
+                        1 | 2 => PhoneReport::Answered,
+                        3 => PhoneReport::Failed(PhoneFailure::ALL[rng.next(4) as usize]),
+                        _ => PhoneReport::HungUp,
+                    };
+                    if matches!(report, PhoneReport::Alerting | PhoneReport::HungUp) {
+                        rung.push((call_id.clone(), work_no));
+                    }
+                    c.phone_leg(&call_id, work_no, report, at(now))
+                }
                 _ => {
                     pending_timers.sort_by_key(|(when, _)| *when);
                     let due: Vec<_> = pending_timers.iter().filter(|(when, _)| *when <= at(now)).cloned().collect();
@@ -124,6 +151,7 @@ fn random_interleavings_keep_every_invariant_and_end_every_call_once() {
             for effect in &fx {
                 match effect {
                     Effect::Timer { at, timer } => pending_timers.push((*at, timer.clone())),
+                    Effect::Switch(SwitchAction::Alert { call, agent, .. }) => rung.push((call.clone(), *agent)),
                     Effect::CallEnded(end) => {
                         assert!(ended.insert(end.call.id.clone()), "seed {seed}: {} ended twice", end.call.id);
                         outcomes_seen.insert(end.outcome.code());

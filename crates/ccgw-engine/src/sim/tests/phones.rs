@@ -1,6 +1,6 @@
 //! Agent phones in their three modes.
 
-use ccgw_core::{Party, SwitchAction};
+use ccgw_core::{Party, PhoneFailure, SwitchAction};
 
 use super::{CUSTOMER, phone, rig, work};
 use crate::sim::{CallOrigin, PhoneMode, SimCallState, SimPartyState};
@@ -43,7 +43,10 @@ async fn a_refusing_phone_fails_and_no_call_is_made() {
     rig.sim.set_phone_mode(work(101), PhoneMode::Refuse);
     let call = rig.sim.next_call_id();
     rig.sim.execute(SwitchAction::OffHook { call: call.clone(), agent: work(101), phone: phone(101) });
-    assert_eq!(rig.taken(), [TelephonyReport::PhoneFailed { call: call.clone(), agent: work(101) }]);
+    assert_eq!(
+        rig.taken(),
+        [TelephonyReport::PhoneFailed { call: call.clone(), agent: work(101), cause: PhoneFailure::Busy }]
+    );
     assert!(rig.sim.call(&call).is_none());
 }
 
@@ -53,6 +56,7 @@ async fn pick_up_answers_only_a_phone_ringing_for_its_own_call() {
     rig.sim.set_phone_mode(work(101), PhoneMode::Manual);
     let inbound = rig.customer_call();
     rig.sim.execute(SwitchAction::Alert { call: inbound.clone(), agent: work(101), phone: phone(101) });
+    rig.taken(); // The offer's phone reports (see agent_phones).
     rig.sim.execute(SwitchAction::PickUp { call: inbound.clone(), agent: work(101) });
     assert!(rig.taken().is_empty(), "an offer is answered with Connect, not PickUp");
     assert_eq!(rig.state_of(&inbound, &Party::Agent(work(101))), Some(SimPartyState::Alerting));
