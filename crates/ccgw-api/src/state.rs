@@ -6,7 +6,7 @@ use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 use ccgw_core::WorkNo;
-use ccgw_engine::{EngineHandle, SimSwitch};
+use ccgw_engine::{EngineApi, SimSwitch};
 use ccgw_store_traits::{CallRecordStore, DirectoryStore};
 
 use crate::idempotency::{IdempotencyKeeper, IdempotencySettings};
@@ -41,7 +41,8 @@ impl Default for ApiSettings {
 
 #[derive(Clone)]
 pub struct ApiState {
-    pub(crate) engine: EngineHandle,
+    /// The center, reached only through the engine's interface.
+    pub(crate) engine: Arc<dyn EngineApi>,
     /// The simulated switch's live control, when the sim is the switch: `/ccgw/v1/sim/...`
     /// is mounted only then.
     pub(crate) sim: Option<Arc<SimSwitch>>,
@@ -56,7 +57,7 @@ pub struct ApiState {
 impl ApiState {
     /// Builds the state; captures the `Set-GUID` header casing once (see `wire::set_guid`).
     pub async fn new(
-        engine: EngineHandle,
+        engine: Arc<dyn EngineApi>,
         sim: Option<Arc<SimSwitch>>,
         directory: Arc<dyn DirectoryStore>,
         records: Arc<dyn CallRecordStore>,

@@ -83,6 +83,8 @@ pub struct Vdn(u16);
 
 impl Vdn {
     pub const MAX: u16 = 512;
+    /// VDN 1, the first (and in a single-tenant center the only) one.
+    pub const FIRST: Vdn = Vdn(1);
 
     pub fn new(value: u16) -> Result<Self, IdError> {
         if (1..=Self::MAX).contains(&value) {

@@ -11,6 +11,9 @@ use std::collections::HashMap;
 
 use crate::ids::{SkillId, Vdn};
 
+/// The VDN whose records hold the calls that reached no VDN at all.
+pub(crate) const UNROUTED_VDN: Vdn = Vdn::FIRST;
+
 /// Longest route suffix (digits after the VDN's access code).
 pub const MAX_ROUTE_SUFFIX_LEN: usize = 24;
 
@@ -78,6 +81,15 @@ impl RoutingTable {
         Self { access_codes, routes }
     }
 
+    /// The VDN whose center takes a call to `dialled`, routed or not: the VDN of the
+    /// access code it starts with, else the one unrouted calls are recorded in.
+    pub fn handling_vdn(&self, dialled: &str) -> Vdn {
+        match self.route(dialled) {
+            Routed::To { vdn, .. } | Routed::Nowhere { vdn: Some(vdn) } => vdn,
+            Routed::Nowhere { vdn: None } => UNROUTED_VDN,
+        }
+    }
+
     pub fn route(&self, dialled: &str) -> Routed {
         let Some((vdn, suffix)) = self
             .access_codes
@@ -116,6 +128,14 @@ mod tests {
                 route(2, "", RouteTarget::Skill(skill(5))),
             ],
         )
+    }
+
+    #[test]
+    fn a_call_is_handled_in_the_vdn_of_its_access_code_routed_or_not() {
+        let table = table();
+        assert_eq!(table.handling_vdn("40002"), vdn(1));
+        assert_eq!(table.handling_vdn("400017"), vdn(2), "no route, but VDN 2's code");
+        assert_eq!(table.handling_vdn("5555"), Vdn::FIRST, "no VDN: recorded in the first");
     }
 
     #[test]

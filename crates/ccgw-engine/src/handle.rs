@@ -1,5 +1,5 @@
-//! How the rest of ccgw talks to the engine: a cheap, cloneable handle that sends one
-//! request at a time into the engine task and awaits its reply.
+//! How the rest of ccgw talks to the engine: a cheap, cloneable handle that sends each
+//! request to the runtime of the VDN it belongs to and awaits its reply.
 
 use std::sync::Arc;
 
@@ -7,11 +7,11 @@ use ccgw_core::{
     AgentProfile, AgentSnapshot, Command, Guid, InitialState, Outcome, PhoneNumber, Query, QueryAnswer, Refusal, Seq,
     SkillProfile, Timestamp, WorkNo,
 };
-use tokio::sync::{mpsc, oneshot};
+use tokio::sync::oneshot;
 
-use crate::clock::Clock;
 use crate::error::EngineError;
 use crate::event_log::{EventLog, PollSession};
+use crate::registry::Registry;
 
 /// A sign-in whose password has been verified against the directory.
 #[derive(Debug, Clone)]
@@ -62,6 +62,8 @@ pub enum Reply {
     /// The answer to a [`Query`].
     Answer(Box<QueryAnswer>),
     Snapshot(Box<SnapshotAt>),
+    /// How many things a settle made happen in one VDN's runtime.
+    Settled(usize),
 }
 
 /// An agent's snapshot and the sequence number of its last event when it was taken:
@@ -125,6 +127,11 @@ pub(crate) enum Request {
         reader: EventReader,
     },
     ConfigureRouting(ccgw_core::RoutingTable),
+    /// The agent signs in to another VDN: it leaves this one first (see `Runtime::depart`).
+    Depart {
+        work_no: WorkNo,
+        force: bool,
+    },
     /// Ends every live call with an outcome, then stops the engine.
     Shutdown,
 }
@@ -147,6 +154,9 @@ impl std::fmt::Debug for Request {
             Request::EventLog { work_no, .. } => f.debug_struct("EventLog").field("work_no", work_no).finish(),
             Request::Snapshot { work_no, .. } => f.debug_struct("Snapshot").field("work_no", work_no).finish(),
             Request::ConfigureRouting(_) => f.write_str("ConfigureRouting"),
+            Request::Depart { work_no, force } => {
+                f.debug_struct("Depart").field("work_no", work_no).field("force", force).finish()
+            }
             Request::Shutdown => f.write_str("Shutdown"),
         }
     }
@@ -158,10 +168,10 @@ pub(crate) struct Envelope {
     pub(crate) reply: oneshot::Sender<Result<Reply, Refusal>>,
 }
 
+/// The in-process engine, as its users hold it.
 #[derive(Clone)]
 pub struct EngineHandle {
-    pub(crate) requests: mpsc::Sender<Envelope>,
-    pub(crate) clock: Arc<dyn Clock>,
+    pub(crate) registry: Arc<Registry>,
 }
 
 impl std::fmt::Debug for EngineHandle {
@@ -173,24 +183,27 @@ impl std::fmt::Debug for EngineHandle {
 impl EngineHandle {
     /// The engine's time, read without a round trip (the same clock the engine uses).
     pub fn now(&self) -> Timestamp {
-        self.clock.now()
+        self.registry.shared().clock.now()
     }
 
-    async fn send(&self, request: Request) -> Result<Reply, EngineError> {
-        let (reply, answer) = oneshot::channel();
-        self.requests.send(Envelope { request, reply }).await.map_err(|_| EngineError::Stopped)?;
-        answer.await.map_err(|_| EngineError::Stopped)?.map_err(EngineError::Refused)
-    }
-
+    /// Signs the agent in to its profile's VDN. An agent signed in to another VDN (its
+    /// directory entry moved) leaves that one first, as a second sign-in there would
+    /// make it: refused without `force`, taken over with.
     pub async fn sign_in(&self, request: SignInRequest) -> Result<SignedIn, EngineError> {
-        match self.send(Request::SignIn(Box::new(request))).await? {
+        let work_no = request.profile.work_no;
+        let vdn = request.profile.vdn;
+        if let Some(previous) = self.registry.vdn_of(work_no).filter(|previous| *previous != vdn) {
+            self.registry.send(previous, Request::Depart { work_no, force: request.force }).await?;
+        }
+        self.registry.set_vdn_of(work_no, vdn);
+        match self.registry.send(vdn, Request::SignIn(Box::new(request))).await? {
             Reply::SignedIn(signed_in) => Ok(signed_in),
             _ => Err(EngineError::Stopped),
         }
     }
 
     pub async fn act(&self, work_no: WorkNo, guid: Option<String>, action: AgentAction) -> Result<Reply, EngineError> {
-        self.send(Request::Act { work_no, guid, action }).await
+        self.registry.send_for(work_no, Request::Act { work_no, guid, action }).await
     }
 
     /// Applies `command` for the agent after its Guid check: what it came to, or why
@@ -201,7 +214,7 @@ impl EngineHandle {
         guid: Option<String>,
         command: Command,
     ) -> Result<Outcome, EngineError> {
-        match self.send(Request::Command { work_no, guid, command }).await? {
+        match self.registry.send_for(work_no, Request::Command { work_no, guid, command }).await? {
             Reply::Outcome(outcome) => Ok(outcome),
             _ => Err(EngineError::Stopped),
         }
@@ -209,7 +222,7 @@ impl EngineHandle {
 
     /// Answers `query` on behalf of a signed-in agent, after its Guid check.
     pub async fn query(&self, work_no: WorkNo, guid: Option<String>, query: Query) -> Result<QueryAnswer, EngineError> {
-        match self.send(Request::Query { work_no, guid, query }).await? {
+        match self.registry.send_for(work_no, Request::Query { work_no, guid, query }).await? {
             Reply::Answer(answer) => Ok(*answer),
             _ => Err(EngineError::Stopped),
         }
@@ -218,7 +231,7 @@ impl EngineHandle {
     /// Ends every live call with its outcome (handed to the recorder) and stops the
     /// engine: after this returns, no call record is produced any more.
     pub async fn shut_down(&self) -> Result<(), EngineError> {
-        self.send(Request::Shutdown).await.map(|_| ())
+        self.registry.shut_down().await
     }
 
     /// Brings the engine up to the clock: the switch fires what is due by now, its
@@ -226,14 +239,20 @@ impl EngineHandle {
     /// Returns once that is done, so that a test that moved a `ManualClock` can look
     /// at the result without waiting in real time.
     pub async fn settle(&self) -> Result<(), EngineError> {
-        self.send(Request::Settle).await.map(|_| ())
+        self.registry.settle().await
     }
 
     /// The agent's event log, to read from a cursor (never consuming events). An agent
     /// reader's Guid must be valid for `work_no`; an admin reader gets the log of any
     /// work number (an empty one if it never had events).
     pub async fn event_log(&self, work_no: WorkNo, reader: EventReader) -> Result<Arc<EventLog>, EngineError> {
-        match self.send(Request::EventLog { work_no, reader }).await? {
+        if self.registry.vdn_of(work_no).is_none() && matches!(reader, EventReader::Admin) {
+            // Signed in nowhere yet: its first events will come into this same log.
+            let log = self.registry.shared().book.log(work_no);
+            log.trim(self.now());
+            return Ok(log);
+        }
+        match self.registry.send_for(work_no, Request::EventLog { work_no, reader }).await? {
             Reply::EventLog(log) => Ok(log),
             _ => Err(EngineError::Stopped),
         }
@@ -243,7 +262,11 @@ impl EngineHandle {
     /// for the readers [`EngineHandle::event_log`] admits (the same Guid check). An admin
     /// gets a snapshot of any work number (signed out, with `seq` 0, if never seen).
     pub async fn snapshot(&self, work_no: WorkNo, reader: EventReader) -> Result<SnapshotAt, EngineError> {
-        match self.send(Request::Snapshot { work_no, reader }).await? {
+        if self.registry.vdn_of(work_no).is_none() && matches!(reader, EventReader::Admin) {
+            let snapshot = AgentSnapshot { work_no, taken_at: self.now(), signed_in: None };
+            return Ok(SnapshotAt { seq: self.registry.shared().book.last_seq(work_no), snapshot });
+        }
+        match self.registry.send_for(work_no, Request::Snapshot { work_no, reader }).await? {
             Reply::Snapshot(snapshot) => Ok(*snapshot),
             _ => Err(EngineError::Stopped),
         }
@@ -251,11 +274,11 @@ impl EngineHandle {
 
     /// Replaces the skill configuration the distribution uses.
     pub async fn configure_skills(&self, skills: Vec<SkillProfile>) -> Result<(), EngineError> {
-        self.send(Request::ConfigureSkills(skills)).await.map(|_| ())
+        self.registry.configure_skills(skills).await
     }
 
     /// Replaces the routing table that customer calls reported by number are routed by.
     pub async fn configure_routing(&self, routing: ccgw_core::RoutingTable) -> Result<(), EngineError> {
-        self.send(Request::ConfigureRouting(routing)).await.map(|_| ())
+        self.registry.configure_routing(routing).await
     }
 }

@@ -1,18 +1,23 @@
 //! ccgw-engine: the runtime around the pure domain of `ccgw-core`.
 //!
-//! One task owns the center and applies requests, switch reports and timers one at a
-//! time, so domain code needs no locks. Handlers hold an [`EngineHandle`]. Events go into
-//! per-agent [`EventLog`]s that the Huawei poll and extension readers read with cursors.
+//! One task per VDN owns that VDN's center and applies requests, switch reports and
+//! timers one at a time, so domain code needs no locks; a registry routes to them.
+//! Handlers reach the engine through [`EngineApi`] ([`EngineHandle`] in process). Events
+//! go into per-agent [`EventLog`]s that the Huawei poll and extension readers read with
+//! cursors.
 //! Telephony sits behind [`Switch`], injected at [`start`]; [`SimSwitch`] is the embedded
 //! implementation. Time comes from a [`Clock`].
 //!
 //! Never depends on axum, http or sqlx.
 
 mod clock;
+mod engine_api;
 mod error;
 mod event_log;
 mod handle;
+mod log_book;
 mod recorder;
+mod registry;
 mod runtime;
 mod settings;
 mod sim;
@@ -20,9 +25,12 @@ mod switch;
 
 use std::sync::Arc;
 
-use tokio::sync::mpsc;
+use crate::log_book::LogBook;
+use crate::registry::{CallOwners, Registry};
+use crate::runtime::Shared;
 
 pub use clock::{Clock, ManualClock, Sleep, SystemClock};
+pub use engine_api::{EngineApi, EngineFuture};
 pub use error::EngineError;
 pub use event_log::{Delivered, EventLog, LogLimits, Page, PollClaim, PollSession, Resync};
 pub use handle::{AgentAction, EngineHandle, EventReader, Reply, SignInRequest, SignedIn, SnapshotAt};
@@ -35,13 +43,9 @@ pub use sim::{
 };
 pub use switch::{ReportReceiver, ReportSender, Switch, TelephonyReport, report_channel};
 
-/// Requests waiting for the engine before senders are made to wait.
-const REQUEST_BACKLOG: usize = 4096;
-
 /// A running engine.
 pub struct Engine {
     pub handle: EngineHandle,
-    pub task: tokio::task::JoinHandle<()>,
 }
 
 /// The telephony the engine drives: the switch it sends actions to and the receiving
@@ -53,7 +57,8 @@ pub struct Telephony {
     pub reports: ReportReceiver,
 }
 
-/// Starts the engine task on the current tokio runtime. `skills` is the initial skill
+/// Starts the engine on the current tokio runtime: a runtime task for each VDN that has
+/// skills now, and for any other VDN when first needed. `skills` is the initial skill
 /// configuration; every finished call goes to `recorder`; `telephony` is the switch.
 pub fn start(
     settings: EngineSettings,
@@ -62,8 +67,11 @@ pub fn start(
     recorder: Arc<dyn CallRecorder>,
     telephony: Telephony,
 ) -> Engine {
-    let (requests_tx, requests_rx) = mpsc::channel(REQUEST_BACKLOG);
-    let runtime = runtime::Runtime::new(settings, clock.clone(), telephony.switch, skills, recorder);
-    let task = tokio::spawn(runtime.run(requests_rx, telephony.reports));
-    Engine { handle: EngineHandle { requests: requests_tx, clock }, task }
+    let book = Arc::new(LogBook::new(settings.event_log));
+    let owners = Arc::new(CallOwners::default());
+    let shared = Shared { settings, clock, switch: telephony.switch, recorder, book, owners };
+    let registry = Arc::new(Registry::new(shared, skills));
+    let sink: std::sync::Weak<dyn switch::ReportSink> = Arc::downgrade(&registry) as _;
+    telephony.reports.attach(sink);
+    Engine { handle: EngineHandle { registry } }
 }

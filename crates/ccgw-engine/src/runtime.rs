@@ -1,21 +1,24 @@
-//! The engine task: the single owner of the center. Requests from handlers, reports
-//! from the switch and due timers are applied one at a time, in arrival order; their
-//! effects are carried out here (events into event logs, actions to the switch, timers).
+//! A VDN's runtime task: the single owner of that VDN's center. Requests from handlers,
+//! reports from the switch and due timers are applied one at a time, in arrival order;
+//! their effects are carried out here (events into the agents' logs, actions to the
+//! switch, timers, records).
 
 use std::collections::{BTreeMap, HashMap};
 use std::sync::Arc;
 
 use ccgw_core::catalog::state_code;
 use ccgw_core::{
-    Center, CenterSettings, Command, Effect, Effects, Guid, Outcome, PhoneReport, Refusal, Seq, SignIn, SkillProfile,
-    Timer, Timestamp, WorkNo,
+    Center, CenterSettings, Command, Effect, Effects, Guid, Outcome, PhoneReport, Refusal, RoutingTable, SignIn,
+    SignOut, SkillProfile, Timer, Timestamp, Vdn, WorkNo,
 };
 use tokio::sync::mpsc;
 
 use crate::clock::Clock;
-use crate::event_log::{Delivered, EventLog, PollSession};
+use crate::event_log::PollSession;
 use crate::handle::{AgentAction, Envelope, EventReader, Reply, Request, SignedIn, SnapshotAt};
+use crate::log_book::LogBook;
 use crate::recorder::CallRecorder;
+use crate::registry::CallOwners;
 use crate::settings::EngineSettings;
 use crate::switch::{Switch, TelephonyReport};
 
@@ -26,50 +29,48 @@ struct Retired {
     until: Timestamp,
 }
 
-/// How often (engine clock) logs are trimmed and idle ones dropped, at the next step.
-const LOG_SWEEP_EVERY: std::time::Duration = std::time::Duration::from_secs(60);
+/// What every VDN's runtime shares with the others.
+#[derive(Clone)]
+pub(crate) struct Shared {
+    pub(crate) settings: EngineSettings,
+    pub(crate) clock: Arc<dyn Clock>,
+    pub(crate) switch: Arc<dyn Switch>,
+    pub(crate) recorder: Arc<dyn CallRecorder>,
+    pub(crate) book: Arc<LogBook>,
+    pub(crate) owners: Arc<CallOwners>,
+}
+
+/// How often (engine clock) retired sessions and event logs are swept, at the next step.
+const SWEEP_EVERY: std::time::Duration = std::time::Duration::from_secs(60);
 
 pub(crate) struct Runtime {
-    settings: EngineSettings,
+    vdn: Vdn,
+    shared: Shared,
     center: Center,
-    clock: Arc<dyn Clock>,
-    switch: Arc<dyn Switch>,
-    recorder: Arc<dyn CallRecorder>,
-    /// Every agent's event log; dropped when signed out, unread and past retention.
-    logs: HashMap<WorkNo, Arc<EventLog>>,
     /// The live sign-in's cursor per signed-in agent.
     sessions: HashMap<WorkNo, PollSession>,
     retired: HashMap<String, Retired>,
-    /// Outlives the logs, so that a sequence number is never reused in this process.
-    sequences: HashMap<WorkNo, u64>,
-    next_log_sweep: Timestamp,
+    next_sweep: Timestamp,
     timers: BTreeMap<(Timestamp, u64), Timer>,
     timer_counter: u64,
 }
 
 impl Runtime {
-    pub(crate) fn new(
-        settings: EngineSettings,
-        clock: Arc<dyn Clock>,
-        switch: Arc<dyn Switch>,
-        skills: Vec<SkillProfile>,
-        recorder: Arc<dyn CallRecorder>,
-    ) -> Self {
-        let center_settings = CenterSettings { phone_legs: switch.phone_legs(), ..settings.center.clone() };
+    /// The runtime of `vdn`, with that VDN's skills and the whole routing table.
+    pub(crate) fn new(vdn: Vdn, shared: Shared, skills: Vec<SkillProfile>, routing: RoutingTable) -> Self {
+        let settings = &shared.settings;
+        let center_settings = CenterSettings { phone_legs: shared.switch.phone_legs(), ..settings.center.clone() };
         let mut center = Center::new(center_settings);
         center.configure_skills(skills);
         center.configure_ivr_flows(settings.ivr_flows.clone());
+        center.configure_routing(routing);
         Self {
+            vdn,
+            shared,
             center,
-            settings,
-            clock,
-            switch,
-            recorder,
-            logs: HashMap::new(),
             sessions: HashMap::new(),
             retired: HashMap::new(),
-            sequences: HashMap::new(),
-            next_log_sweep: Timestamp::from_millis(0),
+            next_sweep: Timestamp::default(),
             timers: BTreeMap::new(),
             timer_counter: 0,
         }
@@ -82,20 +83,20 @@ impl Runtime {
     ) {
         loop {
             let next_timer = self.timers.first_key_value().map(|((at, _), _)| *at);
-            let sleep = next_timer.map(|at| self.clock.sleep_until(at));
+            let sleep = next_timer.map(|at| self.shared.clock.sleep_until(at));
             tokio::select! {
                 biased;
                 envelope = requests.recv() => match envelope {
                     Some(Envelope { request: Request::Shutdown, reply }) => {
-                        let now = self.clock.now();
+                        let now = self.shared.clock.now();
                         let fx = self.center.shut_down(now);
                         self.apply(fx, now);
                         let _ = reply.send(Ok(Reply::Done));
                         break;
                     }
                     Some(Envelope { request: Request::Settle, reply }) => {
-                        self.settle(&mut reports);
-                        let _ = reply.send(Ok(Reply::Done));
+                        let changed = self.settle(&mut reports);
+                        let _ = reply.send(Ok(Reply::Settled(changed)));
                     }
                     Some(envelope) => {
                         let outcome = self.handle(envelope.request);
@@ -117,7 +118,7 @@ impl Runtime {
             self.assert_consistent();
             self.sweep_event_logs();
         }
-        tracing::info!("engine stopped");
+        tracing::info!(vdn = %self.vdn, "VDN runtime stopped");
     }
 
     /// Debug builds (every test over HTTPS included) check the whole center after each
@@ -131,7 +132,7 @@ impl Runtime {
     }
 
     fn handle(&mut self, request: Request) -> Result<Reply, Refusal> {
-        let now = self.clock.now();
+        let now = self.shared.clock.now();
         match request {
             Request::SignIn(request) => {
                 let guid = self.fresh_guid();
@@ -155,7 +156,7 @@ impl Runtime {
             Request::Act { work_no, guid, action } => self.act(work_no, guid.as_deref(), action, now),
             Request::Command { work_no, guid, command } => self.command(work_no, guid.as_deref(), command, now),
             Request::Query { work_no, guid, query } => {
-                self.center.authorize(work_no, guid.as_deref(), false, now, || make_guid(self.settings.node))?;
+                self.center.authorize(work_no, guid.as_deref(), false, now, || make_guid(self.shared.settings.node))?;
                 Ok(Reply::Answer(Box::new(self.center.query(work_no, &query, now)?)))
             }
             Request::ConfigureSkills(skills) => {
@@ -164,15 +165,16 @@ impl Runtime {
             }
             Request::EventLog { work_no, reader } => {
                 self.authorize_reader(work_no, &reader, now)?;
-                let log = self.log_of(work_no);
+                let log = self.shared.book.log(work_no);
                 log.trim(now);
                 Ok(Reply::EventLog(log))
             }
+            Request::Depart { work_no, force } => self.depart(work_no, force, now),
             Request::Snapshot { work_no, reader } => {
                 self.authorize_reader(work_no, &reader, now)?;
                 // Both in this one step: no event can come between the state and its seq.
                 let snapshot = self.center.agent_snapshot(work_no, now);
-                Ok(Reply::Snapshot(Box::new(SnapshotAt { seq: self.last_seq(work_no), snapshot })))
+                Ok(Reply::Snapshot(Box::new(SnapshotAt { seq: self.shared.book.last_seq(work_no), snapshot })))
             }
             Request::ConfigureRouting(routing) => {
                 self.center.configure_routing(routing);
@@ -183,10 +185,28 @@ impl Runtime {
         }
     }
 
+    /// The agent signs in to another VDN (its directory entry moved): it leaves this
+    /// one as a second sign-in would make it — refused without `force`, taken over with.
+    fn depart(&mut self, work_no: WorkNo, force: bool, now: Timestamp) -> Result<Reply, Refusal> {
+        if self.center.agent(work_no).is_none() {
+            return Ok(Reply::Done);
+        }
+        if !force {
+            return Err(Refusal::AlreadySignedIn);
+        }
+        if !self.center.settings().allow_force_login {
+            return Err(Refusal::ForceLoginDisabled);
+        }
+        let fx = self.center.sign_out(work_no, SignOut::TakenOver, now)?;
+        tracing::info!(%work_no, vdn = %self.vdn, "agent moved to another VDN");
+        self.apply(fx, now);
+        Ok(Reply::Done)
+    }
+
     /// An agent reader must present a Guid valid for `work_no`; the admin reads any.
     fn authorize_reader(&mut self, work_no: WorkNo, reader: &EventReader, now: Timestamp) -> Result<(), Refusal> {
         if let EventReader::Agent { guid } = reader {
-            let node = self.settings.node;
+            let node = self.shared.settings.node;
             self.center.authorize(work_no, Some(guid), false, now, || make_guid(node))?;
         }
         Ok(())
@@ -200,7 +220,7 @@ impl Runtime {
         now: Timestamp,
     ) -> Result<Reply, Refusal> {
         let may_rotate = matches!(action, AgentAction::Poll | AgentAction::Handshake);
-        let node = self.settings.node;
+        let node = self.shared.settings.node;
         let authorized = self.center.authorize(work_no, guid, may_rotate, now, || make_guid(node));
         let hand_out = match authorized {
             Ok(hand_out) => hand_out,
@@ -237,10 +257,10 @@ impl Runtime {
         command: Command,
         now: Timestamp,
     ) -> Result<Reply, Refusal> {
-        let node = self.settings.node;
+        let node = self.shared.settings.node;
         self.center.authorize(work_no, guid, false, now, || make_guid(node))?;
         let signs_out = matches!(command, Command::Logout | Command::ForceLogout { .. });
-        let switch = &self.switch;
+        let switch = &self.shared.switch;
         let (outcome, fx) = self.center.apply(work_no, command, now, &mut || switch.next_call_id())?;
         if signs_out {
             tracing::info!(%work_no, "agent signed out");
@@ -263,7 +283,7 @@ impl Runtime {
     }
 
     fn on_report(&mut self, report: TelephonyReport) {
-        let now = self.clock.now();
+        let now = self.shared.clock.now();
         let fx = match report {
             TelephonyReport::Incoming(call) => {
                 tracing::info!(call_id = %call.id, skill = %call.skill, "call queued");
@@ -315,7 +335,7 @@ impl Runtime {
 
     /// Fires the timers due by now; how many fired.
     fn fire_due(&mut self) -> usize {
-        let now = self.clock.now();
+        let now = self.shared.clock.now();
         let mut fired = 0;
         while let Some(entry) = self.timers.first_entry() {
             if entry.key().0 > now {
@@ -332,16 +352,20 @@ impl Runtime {
     /// Everything due at the clock's now happens before this returns: the switch fires
     /// its due items, their reports (and any sent earlier) are applied, due timers fire,
     /// and again, until a round changes nothing. Each round's actions may schedule more
-    /// for now (a far end that answers at once), hence the loop.
-    fn settle(&mut self, reports: &mut mpsc::UnboundedReceiver<TelephonyReport>) {
+    /// for now (a far end that answers at once), hence the loop. Returns how many things
+    /// happened: the switch's items may have been for other VDNs, so the registry
+    /// settles them all until none has anything left.
+    fn settle(&mut self, reports: &mut mpsc::UnboundedReceiver<TelephonyReport>) -> usize {
+        let mut total = 0;
         loop {
-            let now = self.clock.now();
-            let mut changed = self.switch.fire_due(now);
+            let now = self.shared.clock.now();
+            let mut changed = self.shared.switch.fire_due(now);
             changed += self.apply_reports(reports);
             changed += self.fire_due();
             if changed == 0 {
-                return;
+                return total;
             }
+            total += changed;
         }
     }
 
@@ -349,24 +373,24 @@ impl Runtime {
         for effect in fx {
             match effect {
                 Effect::SessionStarted { work_no, .. } => {
-                    let session = self.log_of(work_no).start_session();
+                    let session = self.shared.book.log(work_no).start_session();
                     self.sessions.insert(work_no, session);
                 }
-                Effect::Event { work_no, event } => {
-                    let log = self.log_of(work_no);
-                    let counter = self.sequences.entry(work_no).or_insert(0);
-                    *counter += 1;
-                    log.append(Delivered { seq: Seq(*counter), work_no, at: now, event }, now);
-                }
+                Effect::Event { work_no, event } => self.shared.book.append(work_no, event, now),
                 Effect::SessionEnded { work_no, guids, .. } => self.retire(work_no, guids, now),
-                Effect::Switch(action) => self.switch.execute(action),
+                Effect::Switch(action) => {
+                    // Claimed first: the switch may report on the call before `execute` returns.
+                    self.shared.owners.claim(action.call(), self.vdn);
+                    self.shared.switch.execute(action);
+                }
                 Effect::Timer { at, timer } => {
                     self.timer_counter += 1;
                     self.timers.insert((at, self.timer_counter), timer);
                 }
                 Effect::CallEnded(end) => {
                     tracing::info!(call_id = %end.call.id, outcome = end.outcome.code(), "call ended");
-                    self.recorder.record(*end);
+                    self.shared.owners.release(&end.call.id);
+                    self.shared.recorder.record(*end);
                 }
             }
         }
@@ -375,43 +399,27 @@ impl Runtime {
     fn retire(&mut self, work_no: WorkNo, guids: Vec<Guid>, now: Timestamp) {
         self.retired.retain(|_, retired| retired.until > now);
         let Some(session) = self.sessions.remove(&work_no) else { return };
-        let until = now.plus(self.settings.center.auth.guid_ttl);
+        let until = now.plus(self.shared.settings.center.auth.guid_ttl);
         session.end(until);
         for guid in guids {
             self.retired.insert(guid.as_str().to_owned(), Retired { session: session.clone(), until });
         }
     }
 
-    /// The sequence number of the agent's last event (0 before its first), whether or
-    /// not its log is still held.
-    fn last_seq(&self, work_no: WorkNo) -> Seq {
-        Seq(self.sequences.get(&work_no).copied().unwrap_or(0))
-    }
-
-    /// The agent's log, made on first use; its next event follows the last one ever.
-    fn log_of(&mut self, work_no: WorkNo) -> Arc<EventLog> {
-        let last = self.last_seq(work_no);
-        let limits = self.settings.event_log;
-        self.logs.entry(work_no).or_insert_with(|| Arc::new(EventLog::new(work_no, limits, last))).clone()
-    }
-
-    /// Trims every log and drops the idle ones (no session, nothing held) that no reader
-    /// holds — no reader can get one meanwhile, as only this task hands logs out.
+    /// Once a minute: drops retired sessions past their Guids' lifetime, and lets the
+    /// log book trim the logs.
     fn sweep_event_logs(&mut self) {
-        let now = self.clock.now();
-        if now < self.next_log_sweep {
+        let now = self.shared.clock.now();
+        if now < self.next_sweep {
             return;
         }
-        self.next_log_sweep = now.plus(LOG_SWEEP_EVERY);
+        self.next_sweep = now.plus(SWEEP_EVERY);
         self.retired.retain(|_, retired| retired.until > now);
-        self.logs.retain(|_, log| {
-            log.trim(now);
-            Arc::strong_count(log) > 1 || !log.is_idle()
-        });
+        self.shared.book.sweep(now);
     }
 
     fn fresh_guid(&self) -> Guid {
-        make_guid(self.settings.node)
+        make_guid(self.shared.settings.node)
     }
 }
 

@@ -1,17 +1,92 @@
 //! The telephony boundary. The engine tells a [`Switch`] what to do with calls; the
-//! switch reports what happened on its own time through a [`TelephonyReport`] channel.
+//! switch reports what happened on its own time through a [`ReportSender`].
+
+use std::collections::VecDeque;
+use std::sync::{Arc, Mutex, Weak};
 
 use ccgw_core::{CallId, DialFailure, InboundCall, NewCall, PhoneFailure, PhoneLegs, SwitchAction, Timestamp, WorkNo};
-use tokio::sync::mpsc;
 
-/// Where a switch sends its reports. Unbounded: a switch must never block on the engine.
-pub type ReportSender = mpsc::UnboundedSender<TelephonyReport>;
-/// Where the engine reads them.
-pub type ReportReceiver = mpsc::UnboundedReceiver<TelephonyReport>;
+/// Where a switch sends its reports. Never blocks: once the engine runs, each report
+/// goes at once to the runtime of the VDN that owns its call, so that what a switch
+/// reports while carrying out an action is applied in the same engine step.
+#[derive(Clone)]
+pub struct ReportSender {
+    hub: Arc<ReportHub>,
+}
+
+/// The engine's end of a report channel, handed to [`crate::start`]. Before that, reports
+/// wait in it in order (and a test can take them with [`ReportReceiver::try_recv`]).
+pub struct ReportReceiver {
+    hub: Arc<ReportHub>,
+}
 
 /// A fresh report channel: the sender goes to the switch, the receiver to [`crate::start`].
 pub fn report_channel() -> (ReportSender, ReportReceiver) {
-    mpsc::unbounded_channel()
+    let hub = Arc::new(ReportHub { state: Mutex::new(HubState::Waiting(VecDeque::new())) });
+    (ReportSender { hub: hub.clone() }, ReportReceiver { hub })
+}
+
+/// Takes reports once the engine runs (the engine's report router).
+pub(crate) trait ReportSink: Send + Sync {
+    fn deliver(&self, report: TelephonyReport);
+}
+
+struct ReportHub {
+    state: Mutex<HubState>,
+}
+
+enum HubState {
+    Waiting(VecDeque<TelephonyReport>),
+    /// Weak: the sink (the engine) holds the switch, which holds this hub.
+    Routing(Weak<dyn ReportSink>),
+}
+
+impl ReportHub {
+    fn lock(&self) -> std::sync::MutexGuard<'_, HubState> {
+        // Every critical section leaves the state whole, so a poisoned lock is safe to reuse.
+        self.state.lock().unwrap_or_else(|poisoned| poisoned.into_inner())
+    }
+}
+
+impl ReportSender {
+    /// Hands a report to the engine. Reports sent after the engine stopped are dropped:
+    /// nobody is left to apply them.
+    pub fn send(&self, report: TelephonyReport) {
+        let sink = match &mut *self.hub.lock() {
+            HubState::Waiting(waiting) => return waiting.push_back(report),
+            HubState::Routing(sink) => sink.upgrade(),
+        };
+        // Outside the lock: delivering may make the engine act on the switch, which reports again.
+        if let Some(sink) = sink {
+            sink.deliver(report);
+        }
+    }
+}
+
+impl ReportReceiver {
+    /// The oldest report still waiting, before the engine started.
+    pub fn try_recv(&self) -> Option<TelephonyReport> {
+        match &mut *self.hub.lock() {
+            HubState::Waiting(waiting) => waiting.pop_front(),
+            HubState::Routing(_) => None,
+        }
+    }
+
+    /// Every sender is gone: no report can come any more.
+    pub fn is_closed(&self) -> bool {
+        Arc::strong_count(&self.hub) == 1
+    }
+
+    /// From now on reports go to `sink`; the ones waiting go first, in order.
+    pub(crate) fn attach(self, sink: Weak<dyn ReportSink>) {
+        let waiting = match std::mem::replace(&mut *self.hub.lock(), HubState::Routing(sink.clone())) {
+            HubState::Waiting(waiting) => waiting,
+            HubState::Routing(_) => VecDeque::new(),
+        };
+        if let Some(sink) = sink.upgrade() {
+            waiting.into_iter().for_each(|report| sink.deliver(report));
+        }
+    }
 }
 
 /// Something the switch observed.
@@ -45,6 +120,33 @@ pub enum TelephonyReport {
     IvrReturned(CallId),
     /// The IVR flow holding the call released the customer: the call is over.
     IvrReleased(CallId),
+}
+
+/// Where a report belongs: with a call that exists already, or with a new one.
+pub(crate) enum ReportFor<'a> {
+    Call(&'a CallId),
+    NewCall(&'a NewCall),
+    Dialled(&'a InboundCall),
+}
+
+impl TelephonyReport {
+    pub(crate) fn belongs_to(&self) -> ReportFor<'_> {
+        match self {
+            TelephonyReport::Incoming(call) => ReportFor::NewCall(call),
+            TelephonyReport::Inbound(call) => ReportFor::Dialled(call),
+            TelephonyReport::CustomerHungUp(call)
+            | TelephonyReport::IvrReturned(call)
+            | TelephonyReport::IvrReleased(call)
+            | TelephonyReport::PhoneAlerting { call, .. }
+            | TelephonyReport::PhoneOffHook { call, .. }
+            | TelephonyReport::PhoneFailed { call, .. }
+            | TelephonyReport::PhoneHungUp { call, .. }
+            | TelephonyReport::FarEndAlerting { call, .. }
+            | TelephonyReport::FarEndAnswered { call, .. }
+            | TelephonyReport::FarEndFailed { call, .. }
+            | TelephonyReport::FarEndHungUp { call, .. } => ReportFor::Call(call),
+        }
+    }
 }
 
 pub trait Switch: Send + Sync + 'static {

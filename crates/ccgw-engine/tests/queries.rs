@@ -4,48 +4,17 @@
 
 use std::sync::Arc;
 
-use ccgw_core::{
-    AgentProfile, InitialState, PhoneNumber, Query, QueryAnswer, Refusal, Role, SkillGrant, SkillId, SkillLevel,
-    SkillProfile, Timestamp, Vdn, WorkNo,
-};
+mod common;
+
+use common::{sign_in_request, skill_1, vdn, work};
+
+use ccgw_core::{Query, QueryAnswer, Refusal, SkillProfile, Timestamp};
 use ccgw_engine::{
-    Clock, EngineError, EngineHandle, EngineSettings, ManualClock, MemoryRecorder, SignInRequest, SimSettings,
-    SimSwitch, start,
+    Clock, EngineError, EngineHandle, EngineSettings, ManualClock, MemoryRecorder, SimSettings, SimSwitch, start,
 };
-
-fn work(n: u32) -> WorkNo {
-    WorkNo::new(n).unwrap()
-}
-
-fn vdn(n: u16) -> Vdn {
-    Vdn::new(n).unwrap()
-}
-
-fn skill_1() -> SkillId {
-    SkillId::new(1).unwrap()
-}
 
 async fn sign_in(engine: &EngineHandle, n: u32, in_vdn: u16) -> String {
-    let phone = PhoneNumber::parse(&format!("70{n}")).unwrap();
-    let profile = AgentProfile {
-        work_no: work(n),
-        vdn: vdn(in_vdn),
-        name: format!("Agent {n}"),
-        phone: phone.clone(),
-        role: Role::Agent,
-        skills: vec![SkillGrant { skill: skill_1(), level: SkillLevel::DEFAULT }],
-        group: None,
-        wrap_up: None,
-    };
-    let request = SignInRequest {
-        profile,
-        phone,
-        auto_answer: false,
-        auto_enter_idle: true,
-        initial: InitialState::Idle,
-        force: false,
-    };
-    engine.sign_in(request).await.unwrap().guid.as_str().to_owned()
+    engine.sign_in(sign_in_request(n, in_vdn, false)).await.unwrap().guid.as_str().to_owned()
 }
 
 /// The engine with 101 (VDN 1) and 201 (VDN 2) signed in, and their Guids.

@@ -5,13 +5,17 @@
 use std::sync::Arc;
 use std::time::Duration;
 
+mod common;
+
+use common::{sign_in_request, skill_1, take_events, work};
+
 use ccgw_core::{
-    AgentEvent, AgentProfile, CallId, CallRequest, Callee, Command, InitialState, Outcome, PhoneNumber, Query,
-    QueryAnswer, Refusal, Role, Seq, SkillGrant, SkillId, SkillLevel, SkillProfile, StateKind, Timestamp, Vdn, WorkNo,
+    AgentEvent, CallId, CallRequest, Callee, Command, Outcome, Query, QueryAnswer, Refusal, Seq, SkillId, SkillProfile,
+    StateKind, Timestamp, Vdn,
 };
 use ccgw_engine::{
-    AgentAction, AgentPhoneRule, Clock, EngineError, EngineHandle, EngineSettings, EventReader, FarEndRule,
-    ManualClock, MemoryRecorder, PlaceCall, Reply, SignInRequest, SimSettings, SimSwitch,
+    AgentPhoneRule, Clock, EngineError, EngineHandle, EngineSettings, EventReader, FarEndRule, ManualClock,
+    MemoryRecorder, PlaceCall, SimSettings, SimSwitch,
 };
 
 struct Rig {
@@ -21,16 +25,12 @@ struct Rig {
     recorder: Arc<MemoryRecorder>,
 }
 
-fn work(no: u32) -> WorkNo {
-    WorkNo::new(no).unwrap()
-}
-
 fn vdn() -> Vdn {
-    Vdn::new(1).unwrap()
+    common::vdn(1)
 }
 
 fn skill() -> SkillId {
-    SkillId::new(1).unwrap()
+    skill_1()
 }
 
 /// An engine with a 1 s ring timeout, skill 1, and far ends `5*` answering after 2 s.
@@ -51,26 +51,7 @@ fn rig() -> Rig {
 impl Rig {
     /// Signs the agent in, idle with manual answer: its Guid.
     async fn idle_agent(&self, no: u32) -> String {
-        let phone = PhoneNumber::parse(&format!("70{no}")).unwrap();
-        let profile = AgentProfile {
-            work_no: work(no),
-            vdn: vdn(),
-            name: format!("Agent {no}"),
-            phone: phone.clone(),
-            role: Role::Agent,
-            skills: vec![SkillGrant { skill: skill(), level: SkillLevel::DEFAULT }],
-            group: None,
-            wrap_up: None,
-        };
-        let request = SignInRequest {
-            profile,
-            phone,
-            auto_answer: false,
-            auto_enter_idle: true,
-            initial: InitialState::Idle,
-            force: false,
-        };
-        let guid = self.engine.sign_in(request).await.unwrap().guid.as_str().to_owned();
+        let guid = self.engine.sign_in(sign_in_request(no, 1, false)).await.unwrap().guid.as_str().to_owned();
         self.events(no, &guid).await;
         guid
     }
@@ -81,16 +62,7 @@ impl Rig {
 
     /// Every event waiting for the agent, taken.
     async fn events(&self, no: u32, guid: &str) -> Vec<AgentEvent> {
-        let Ok(Reply::Poll { session, .. }) = self.engine.act(work(no), Some(guid.into()), AgentAction::Poll).await
-        else {
-            panic!("poll of {no} refused");
-        };
-        let mut events = Vec::new();
-        while let Some(claim) = session.next(Duration::ZERO).await {
-            events.push(claim.event().event.clone());
-            claim.commit();
-        }
-        events
+        take_events(&self.engine, no, guid).await
     }
 
     /// The agent's platform (CTI) state code, read as the agent itself.

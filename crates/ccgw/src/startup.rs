@@ -90,7 +90,7 @@ impl App {
         engine.handle.configure_routing(routing.clone()).await.context("while starting the engine")?;
         let refresh = tokio::spawn(refresh_skills(directory.clone(), engine.handle.clone(), config.skill_refresh()));
         let state = ApiState::new(
-            engine.handle.clone(),
+            Arc::new(engine.handle.clone()),
             sim.clone(),
             directory.clone(),
             call_records,

@@ -12,12 +12,11 @@ use super::{Center, Effect, Effects, Party, SwitchAction};
 use crate::call::{Call, CallEnd, CallOutcome, CallParty, CallState, InboundCall, Leg, NewCall};
 use crate::event::CallFeature;
 use crate::ids::{SkillId, Vdn};
-use crate::routing::{RouteTarget, Routed, RoutingTable};
+use crate::routing::{RouteTarget, Routed, RoutingTable, UNROUTED_VDN};
 use crate::time::Timestamp;
 
-/// What an unrouted call's record names when the number reached no VDN or queue: the
-/// record keeps a VDN and a skill for every call.
-const UNROUTED_VDN: u16 = 1;
+/// What an unrouted call's record names when the number reached no queue: the record
+/// keeps a skill for every call (and [`UNROUTED_VDN`] when it reached no VDN either).
 const UNROUTED_SKILL: u32 = 1;
 
 impl Center {
@@ -69,7 +68,7 @@ impl Center {
     /// Refuses a call that routes nowhere: released, recorded as `unrouted`.
     fn unrouted(&mut self, call: InboundCall, vdn: Option<Vdn>, now: Timestamp) -> Effects {
         let placeholder = |vdn: Option<Vdn>| {
-            let vdn = vdn.or_else(|| Vdn::new(UNROUTED_VDN).ok())?;
+            let vdn = vdn.unwrap_or(UNROUTED_VDN);
             Some((vdn, SkillId::new(UNROUTED_SKILL).ok()?))
         };
         let mut fx = vec![Effect::Switch(SwitchAction::Release { call: call.id.clone() })];

@@ -230,6 +230,30 @@ pub enum SwitchAction {
     },
 }
 
+impl SwitchAction {
+    /// The call the action is for (for `Join`, the call that goes on).
+    pub fn call(&self) -> &CallId {
+        match self {
+            SwitchAction::Alert { call, .. }
+            | SwitchAction::StopAlerting { call, .. }
+            | SwitchAction::Connect { call, .. }
+            | SwitchAction::Release { call }
+            | SwitchAction::Redirect { call, .. }
+            | SwitchAction::OffHook { call, .. }
+            | SwitchAction::Originate { call, .. }
+            | SwitchAction::PickUp { call, .. }
+            | SwitchAction::Dial { call, .. }
+            | SwitchAction::Drop { call, .. }
+            | SwitchAction::Hold { call, .. }
+            | SwitchAction::Retrieve { call, .. }
+            | SwitchAction::Mute { call, .. }
+            | SwitchAction::Digits { call, .. }
+            | SwitchAction::ConnectIvr { call, .. } => call,
+            SwitchAction::Join { into, .. } => into,
+        }
+    }
+}
+
 /// A party of a call, as the switch knows it.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, serde::Serialize, serde::Deserialize)]
 pub enum Party {

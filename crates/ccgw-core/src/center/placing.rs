@@ -306,9 +306,17 @@ impl Center {
                 fx.push(Effect::Switch(SwitchAction::Dial { call: call_id.clone(), number, caller }));
             }
             Party::Agent(callee) => {
-                let idle_since = match self.agents.get(&callee).map(|a| &a.state) {
+                // VDNs are tenants: an agent of another VDN is as unreachable as one
+                // not signed in (and each VDN's center knows only its own agents).
+                let vdn = call.info.vdn;
+                let callee_agent = self.agents.get(&callee).filter(|agent| agent.profile.vdn == vdn);
+                let idle_since = match callee_agent.map(|a| &a.state) {
                     Some(AgentState::Idle { since }) => *since,
-                    _ => return self.fail_setup(call_id, FailReason::AgentUnavailable, now, fx),
+                    _ => {
+                        // Never rung, so told nothing: it leaves before the call fails.
+                        self.drop_party(call_id, &Party::Agent(callee));
+                        return self.fail_setup(call_id, FailReason::AgentUnavailable, now, fx);
+                    }
                 };
                 let ring_timeout = self.settings.ring_timeout;
                 self.start_setup_step(call_id, ring_timeout, now, fx);

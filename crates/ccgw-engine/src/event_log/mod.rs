@@ -178,8 +178,24 @@ impl EventLog {
 
     /// Adds the agent's next event (its `seq` must follow the last) and wakes readers.
     pub fn append(&self, delivered: Delivered, now: Timestamp) {
+        let mut inner = self.lock();
+        self.append_locked(&mut inner, delivered, now);
+        drop(inner);
+        self.changed.notify_waiters();
+    }
+
+    /// Adds `event` as the agent's next, numbered after the last in the same step, and
+    /// wakes readers.
+    pub(crate) fn push(&self, event: AgentEvent, at: Timestamp) {
+        let mut inner = self.lock();
+        let seq = Seq(inner.last + 1);
+        self.append_locked(&mut inner, Delivered { seq, work_no: self.work_no, at, event }, at);
+        drop(inner);
+        self.changed.notify_waiters();
+    }
+
+    fn append_locked(&self, inner: &mut Inner, delivered: Delivered, now: Timestamp) {
         {
-            let mut inner = self.lock();
             inner.last = delivered.seq.0;
             inner.entries.push_back(Arc::new(delivered));
             while inner.entries.len() > self.limits.capacity {
@@ -187,9 +203,8 @@ impl EventLog {
                 inner.dropped += 1;
                 tracing::warn!(work_no = %self.work_no, dropped = inner.dropped, "event log full; oldest event dropped");
             }
-            self.trim_locked(&mut inner, now);
+            self.trim_locked(inner, now);
         }
-        self.changed.notify_waiters();
     }
 
     /// Drops expired sessions and the events past retention that every session passed.

@@ -32,10 +32,10 @@ use std::sync::{Arc, Mutex, MutexGuard, Weak};
 use ccgw_core::{
     CallId, InboundCall, IvrEnd, IvrFlow, NewCall, PhoneLegs, SkillId, SwitchAction, Timestamp, Vdn, WorkNo,
 };
-use tokio::sync::{mpsc, watch};
+use tokio::sync::watch;
 
 use crate::clock::Clock;
-use crate::switch::{Switch, TelephonyReport};
+use crate::switch::{ReportSender, Switch, TelephonyReport};
 use due::{Due, DueKey, DueTable};
 
 pub use agent_phones::{AgentPhoneBehaviour, AgentPhoneRule};
@@ -95,7 +95,7 @@ pub struct SimSwitch {
 
 struct Shared {
     clock: Arc<dyn Clock>,
-    reports: mpsc::UnboundedSender<TelephonyReport>,
+    reports: ReportSender,
     sequence: AtomicU64,
     state: Mutex<SimState>,
     /// Never sent on; dropped with the switch, which wakes waiting far-end tasks to end.
@@ -134,7 +134,7 @@ impl Outbox {
 }
 
 impl SimSwitch {
-    pub fn new(clock: Arc<dyn Clock>, reports: mpsc::UnboundedSender<TelephonyReport>) -> Self {
+    pub fn new(clock: Arc<dyn Clock>, reports: ReportSender) -> Self {
         Self::with_settings(clock, reports, SimSettings::default())
     }
 
@@ -146,11 +146,7 @@ impl SimSwitch {
         (sim.clone(), crate::Telephony { switch: sim, reports })
     }
 
-    pub fn with_settings(
-        clock: Arc<dyn Clock>,
-        reports: mpsc::UnboundedSender<TelephonyReport>,
-        settings: SimSettings,
-    ) -> Self {
+    pub fn with_settings(clock: Arc<dyn Clock>, reports: ReportSender, settings: SimSettings) -> Self {
         let state = SimState { settings, ..SimState::default() };
         let shared = Shared {
             clock,
@@ -313,7 +309,7 @@ impl Shared {
         let result = change(&mut state, self.clock.now(), &mut out);
         for report in out.reports {
             // If the engine has stopped there is nobody left to tell.
-            let _ = self.reports.send(report);
+            self.reports.send(report);
         }
         for timer in out.timers {
             let key = state.due.insert(timer);

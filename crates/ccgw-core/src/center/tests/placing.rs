@@ -281,6 +281,20 @@ fn the_called_agent_declining_or_the_caller_cancelling_ends_the_internal_call() 
 }
 
 #[test]
+fn internal_call_to_an_idle_agent_of_another_vdn_fails_as_unreachable() {
+    let mut c = center();
+    c.sign_in(sign_in(101, false), at(0)).unwrap();
+    let mut other_tenant = sign_in(102, false);
+    other_tenant.profile.vdn = Vdn::new(2).unwrap();
+    c.sign_in(other_tenant, at(0)).unwrap();
+    c.place_call(work(101), id(1), to_agent(102), at(10)).unwrap();
+    let fx = c.phone_off_hook(&id(1), work(101), at(20));
+    assert!(events_for(&fx, 102).is_empty(), "the other VDN agent never rings: {:?}", events_for(&fx, 102));
+    assert_eq!(outcomes(&fx), vec![CallOutcome::Failed { agent: work(101), reason: FailReason::AgentUnavailable }]);
+    c.check_invariants().unwrap();
+}
+
+#[test]
 fn internal_call_to_a_skill_picks_its_idle_agent_or_is_refused() {
     let mut c = center();
     c.sign_in(sign_in(101, false), at(0)).unwrap();

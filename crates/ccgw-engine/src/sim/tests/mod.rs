@@ -11,7 +11,6 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use ccgw_core::{CallId, InboundCall, Party, PhoneNumber, SkillId, SwitchAction, Timestamp, Vdn, WorkNo};
-use tokio::sync::mpsc;
 
 use super::{CallOrigin, DialIn, FarEndRule, PlaceCall, SimCallState, SimPartyState, SimSettings, SimSwitch};
 use crate::clock::{Clock, ManualClock};
@@ -22,14 +21,14 @@ const CUSTOMER: &str = "13800000000";
 struct Rig {
     clock: ManualClock,
     sim: SimSwitch,
-    reports: mpsc::UnboundedReceiver<TelephonyReport>,
+    reports: crate::ReportReceiver,
 }
 
 /// A switch with these far-end rules (`pattern`, `behaviour`, `after_ms`) and the
 /// default answer delay of 1 s.
 fn rig(rules: &[(&str, &str, Option<u64>)]) -> Rig {
     let clock = ManualClock::new(Timestamp::from_millis(1_700_000_000_000));
-    let (tx, reports) = mpsc::unbounded_channel();
+    let (tx, reports) = crate::report_channel();
     let rules = rules.iter().map(|(pattern, behaviour, after)| FarEndRule::parse(pattern, behaviour, *after).unwrap());
     let settings = SimSettings { rules: rules.collect(), ..SimSettings::default() };
     let sim = SimSwitch::with_settings(Arc::new(clock.clone()) as Arc<dyn Clock>, tx, settings);
@@ -63,7 +62,7 @@ impl Rig {
 
     /// Reports sent so far.
     fn taken(&mut self) -> Vec<TelephonyReport> {
-        std::iter::from_fn(|| self.reports.try_recv().ok()).collect()
+        std::iter::from_fn(|| self.reports.try_recv()).collect()
     }
 
     /// Lets waiting far-end tasks run, then takes the reports.
