@@ -152,6 +152,20 @@ pub struct Call {
     pub(crate) talked: Vec<WorkNo>,
     /// Business data the agents set on the call (`setcallbusinessdata`); not recorded.
     pub(crate) business_data: String,
+    /// The called agent (internal call, consultation, transfer) whose phone leg the
+    /// switch is still to report off-hook; only with reported phone legs.
+    pub(crate) called_phone: Option<CalledPhone>,
+}
+
+/// A called agent's phone leg awaited from the switch: the call rings at the agent only
+/// once its phone is off-hook.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) struct CalledPhone {
+    pub(crate) callee: WorkNo,
+    /// Who is told `AgentOther_Customer_Alerting` when it rings: the placer, or the
+    /// transferring agent.
+    pub(crate) caller: WorkNo,
+    pub(crate) phone: OfferPhone,
 }
 
 /// What an agent keeps of the last call it talked in, once it has left it: enough for
@@ -225,6 +239,7 @@ impl Call {
             transferred_from: None,
             talked: Vec::new(),
             business_data: String::new(),
+            called_phone: None,
             overflow_run: 0,
         }
     }

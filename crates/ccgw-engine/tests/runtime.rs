@@ -211,6 +211,36 @@ async fn the_handset_going_down_releases_the_call_and_records_it_once() {
 }
 
 #[tokio::test]
+async fn an_internal_call_rings_the_called_agent_when_its_slow_phone_answers_and_fails_on_a_busy_one() {
+    let rig = rig_with_phones(&[("70102", "answer", Some(500)), ("70103", "busy", None)]);
+    let caller = rig.idle_agent(101).await;
+    let slow = rig.idle_agent(102).await;
+    let to = |n| CallRequest { callee: Callee::Agent(work(n)), caller: None, skill: None, call_data: String::new() };
+    rig.command(101, &caller, Command::PlaceCall(to(102))).await.unwrap();
+    rig.engine.settle().await.unwrap();
+    assert_eq!(rig.events(102, &slow).await, vec![AgentEvent::Occupied, AgentEvent::PhoneAlerting]);
+    let early = rig.command(102, &slow, Command::Answer { call: None }).await;
+    assert!(matches!(early, Err(EngineError::Refused(Refusal::NoCallToAnswer))), "{early:?}");
+    rig.advance(500).await;
+    let rang = rig.events(102, &slow).await;
+    assert!(matches!(rang[..], [AgentEvent::PhoneOffhook, AgentEvent::Ringing(_)]), "{rang:?}");
+    assert_eq!(rig.command(102, &slow, Command::Answer { call: None }).await.unwrap(), Outcome::Done);
+    assert_eq!(rig.command(102, &slow, Command::Release).await.unwrap(), Outcome::Done);
+    rig.events(101, &caller).await;
+
+    let busy = rig.idle_agent(103).await;
+    rig.command(101, &caller, Command::PlaceCall(to(103))).await.unwrap();
+    rig.engine.settle().await.unwrap();
+    let refused = rig.events(103, &busy).await;
+    assert!(
+        refused.contains(&AgentEvent::NoAnswer(rig.recorder.records().last().unwrap().call.id.clone())),
+        "{refused:?}"
+    );
+    assert_eq!(rig.cti_status(103, &busy).await, CTI_IDLE);
+    assert!(rig.events(101, &caller).await.iter().any(|event| matches!(event, AgentEvent::InsideCallFail(_))));
+}
+
+#[tokio::test]
 async fn a_snapshot_and_its_seq_are_one_instant_and_the_events_after_it_follow_on() {
     let rig = rig();
     let guid = rig.idle_agent(101).await;

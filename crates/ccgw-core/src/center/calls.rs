@@ -38,7 +38,10 @@ impl Center {
         let call_id = ringing.clone();
         let phone = agent.phone.clone();
         let call = self.calls.get_mut(&call_id).ok_or(Refusal::NoCallToAnswer)?;
-        if matches!(call.state, CallState::Offered { phone, .. } if phone != OfferPhone::OffHook) {
+        let called_phone_pending = call.called_phone.is_some_and(|called| called.callee == work_no);
+        if called_phone_pending
+            || matches!(call.state, CallState::Offered { phone, .. } if phone != OfferPhone::OffHook)
+        {
             // Nothing rings at the agent until its phone is off-hook (`AgentEvent_Ringing`).
             return Err(Refusal::NoCallToAnswer);
         }

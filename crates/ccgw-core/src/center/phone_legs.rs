@@ -22,12 +22,16 @@
 //!
 //! For the agent's own calls the phone leg is reported the same way: off-hook and failure
 //! end the placer's set-up step (see `placing`); alerting changes nothing there
-//! (`PhoneAlerting` is told as the call is placed). A called agent's phone (internal call,
-//! consultation, transfer) is assumed to work: only hang-up applies to it.
+//! (`PhoneAlerting` is told as the call is placed). A called agent (internal call,
+//! consultation, transfer to an agent) is rung the same way as an offer: `Occupied` at
+//! once, `PhoneAlerting` and `PhoneOffhook` as the switch reports them, and only then
+//! `Customer_Alerting` to the caller and `Ringing` (or `Auto_Answer`, `Talking`) to the
+//! agent, whose `answer` is refused until then; a phone that fails (or is hung up before
+//! it went off-hook) ends the set-up step as its ring timeout would.
 
 use super::{Center, Effect, Effects, Party, REJECTED_BUSY_REASON, SwitchAction, Timer};
 use crate::agent::AgentState;
-use crate::call::{CallState, OfferAnswer, OfferPhone};
+use crate::call::{CallState, CalledPhone, Leg, OfferAnswer, OfferPhone};
 use crate::event::AgentEvent;
 use crate::ids::{CallId, WorkNo};
 use crate::time::Timestamp;
@@ -100,6 +104,10 @@ impl Center {
             && agent == work_no
         {
             self.offer_phone(call_id, work_no, phone, report, now, &mut fx);
+            return fx;
+        }
+        if let Some(called) = call.called_phone.filter(|called| called.callee == work_no) {
+            self.called_phone(call_id, called, report, now, &mut fx);
             return fx;
         }
         match report {
@@ -178,6 +186,45 @@ impl Center {
                 let _ = self.release_current(work_no, now, fx);
             }
             _ => {}
+        }
+    }
+
+    /// A report on a called agent's phone before it went off-hook.
+    fn called_phone(
+        &mut self,
+        call_id: &CallId,
+        called: CalledPhone,
+        report: PhoneReport,
+        now: Timestamp,
+        fx: &mut Effects,
+    ) {
+        let CalledPhone { callee, caller, phone } = called;
+        let still_rung = self.agents.get(&callee).is_some_and(|agent| agent.state.call() == Some(call_id));
+        let Some(call) = self.calls.get_mut(call_id) else { return };
+        if !still_rung || call.agent_leg(callee) != Some(Leg::Alerting) {
+            // The set-up went on without it (timeout, cancel, sign-out): nothing to apply.
+            call.called_phone = None;
+            return;
+        }
+        match report {
+            PhoneReport::Alerting if phone == OfferPhone::Dialling => {
+                call.called_phone = Some(CalledPhone { phone: OfferPhone::Alerting, ..called });
+                Self::emit(fx, callee, AgentEvent::PhoneAlerting);
+            }
+            PhoneReport::Alerting => {}
+            PhoneReport::Answered => {
+                call.called_phone = None;
+                if phone == OfferPhone::Dialling {
+                    Self::emit(fx, callee, AgentEvent::PhoneAlerting);
+                }
+                Self::emit(fx, callee, AgentEvent::PhoneOffhook);
+                self.called_agent_rings(call_id, caller, callee, now, fx);
+            }
+            PhoneReport::Failed(_) | PhoneReport::HungUp => {
+                call.called_phone = None;
+                let attempt = call.attempt;
+                self.setup_timeout(call_id, attempt, now, fx);
+            }
         }
     }
 

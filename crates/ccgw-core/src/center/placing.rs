@@ -20,9 +20,11 @@
 //! idle time and no busy penalty: unlike a queue offer, nobody else was waiting for it.
 
 use super::legs::Afterwards;
-use super::{Center, DialFailure, Effect, Effects, Party, SwitchAction, Timer};
+use super::{Center, DialFailure, Effect, Effects, Party, PhoneLegs, SwitchAction, Timer};
 use crate::agent::{AgentState, Pending};
-use crate::call::{AfterConsult, Call, CallOutcome, CallParty, CallState, Consult, FailReason, Leg, NewCall};
+use crate::call::{
+    AfterConsult, Call, CallOutcome, CallParty, CallState, CalledPhone, Consult, FailReason, Leg, NewCall, OfferPhone,
+};
 use crate::directory::RoutingPolicy;
 use crate::event::{AgentEvent, CallFeature, PhoneReleasedBy};
 use crate::ids::{CallId, SkillId, WorkNo};
@@ -208,6 +210,7 @@ impl Center {
             transferred_from: None,
             talked: Vec::new(),
             business_data: String::new(),
+            called_phone: None,
             overflow_run: 0,
         };
         self.calls.insert(id.clone(), call);
@@ -334,17 +337,38 @@ impl Center {
         now: Timestamp,
         fx: &mut Effects,
     ) {
-        let Some(agent) = self.agents.get(&callee) else { return };
-        let (phone, auto_answer) = (agent.phone.clone(), agent.auto_answer);
-        if let Some(party) = self.calls.get_mut(call_id).and_then(|c| c.party_mut(&Party::Agent(callee))) {
+        let Some(phone) = self.agents.get(&callee).map(|agent| agent.phone.clone()) else { return };
+        let Some(call) = self.calls.get_mut(call_id) else { return };
+        if let Some(party) = call.party_mut(&Party::Agent(callee)) {
             party.leg = Leg::Alerting;
         }
+        let reported = self.settings.phone_legs == PhoneLegs::Reported;
+        call.called_phone = reported.then_some(CalledPhone { callee, caller: placer, phone: OfferPhone::Dialling });
         self.set_state(callee, AgentState::Ringing { call: call_id.clone(), idle_since }, now);
-        let Some(info) = self.calls.get(call_id).map(Call::event_info) else { return };
         Self::emit(fx, callee, AgentEvent::Occupied);
+        if reported {
+            // The call rings at the agent once the switch reports its phone off-hook.
+            fx.push(Effect::Switch(SwitchAction::Alert { call: call_id.clone(), agent: callee, phone }));
+            return;
+        }
         Self::emit(fx, callee, AgentEvent::PhoneAlerting);
         Self::emit(fx, callee, AgentEvent::PhoneOffhook);
         fx.push(Effect::Switch(SwitchAction::Alert { call: call_id.clone(), agent: callee, phone }));
+        self.called_agent_rings(call_id, placer, callee, now, fx);
+    }
+
+    /// The called agent's phone is off-hook: the call rings at the agent, or connects
+    /// at once with auto-answer.
+    pub(super) fn called_agent_rings(
+        &mut self,
+        call_id: &CallId,
+        placer: WorkNo,
+        callee: WorkNo,
+        now: Timestamp,
+        fx: &mut Effects,
+    ) {
+        let Some(auto_answer) = self.agents.get(&callee).map(|agent| agent.auto_answer) else { return };
+        let Some(info) = self.calls.get(call_id).map(Call::event_info) else { return };
         let other_phone = callee.to_string();
         Self::emit(fx, placer, AgentEvent::CustomerAlerting { call: call_id.clone(), other_phone });
         if auto_answer {

@@ -4,6 +4,7 @@
 use std::time::Duration;
 
 mod call_data;
+mod called_phones;
 mod command;
 mod consulting;
 mod distribution;
