@@ -8,10 +8,10 @@ use std::time::Duration;
 
 use serde_json::{Value, json};
 
-use crate::helpers::{LEFT_CALL, TestApp, TestOpts, customer_with_101, retcode, spawn_app, types};
+use crate::helpers::{Answer, LEFT_CALL, TestApp, TestOpts, customer_with_101, retcode, spawn_app, types};
 
 async fn result(app: &TestApp, work_no: u32, guid: &str, path: &str) -> Value {
-    let answer = app.call("GET", &format!("calldata/{work_no}/{path}"), Some(guid), None).await;
+    let answer = app.agent(work_no, guid).calldata(path).await;
     assert_eq!(answer.retcode(), "0", "{path}: {}", answer.body);
     answer.body["result"].clone()
 }
@@ -48,7 +48,7 @@ async fn an_agent_reads_its_call_while_it_rings_and_talks_and_nothing_without_on
     assert_eq!(timeless(&result(&app, 101, &guid, "callinfobeforeanswer").await), expected);
     assert_eq!(timeless(&result(&app, 101, &guid, &format!("callinfobycallid/{callid}")).await), expected);
 
-    assert_eq!(app.call("PUT", "voicecall/101/answer", Some(&guid), None).await.retcode(), "0");
+    assert_eq!(app.agent(101, &guid).answer().await.retcode(), "0");
     app.events(101, &guid, 2).await;
     expected["state"] = json!("talking");
     assert_eq!(timeless(&result(&app, 101, &guid, &format!("callinfobycallid/{callid}")).await), expected);
@@ -61,18 +61,18 @@ async fn an_agent_reads_its_call_while_it_rings_and_talks_and_nothing_without_on
 
     // Another agent of the same VDN learns nothing about it; neither does a bad id.
     let other = app.idle_agent(102, json!({})).await;
-    let refused = app.call("GET", &format!("calldata/102/callinfobycallid/{callid}"), Some(&other), None).await;
+    let refused = app.agent(102, &other).calldata(&format!("callinfobycallid/{callid}")).await;
     assert_eq!(refused.retcode(), "000-002", "{}", refused.body);
     assert!(!refused.body.to_string().contains("13800000001"), "{}", refused.body);
     for id in ["1700000000-999", "not-a-call"] {
-        let answer = app.call("GET", &format!("calldata/101/callinfobycallid/{id}"), Some(&guid), None).await;
+        let answer = app.agent(101, &guid).calldata(&format!("callinfobycallid/{id}")).await;
         assert_eq!(answer.retcode(), "000-002", "{id}: {}", answer.body);
     }
     // Without a valid Guid nothing is read.
-    let stranger = app.call("GET", "calldata/101/allcallid", Some("not-the-guid"), None).await;
+    let stranger = app.agent(101, "not-the-guid").calldata("allcallid").await;
     assert_ne!(stranger.retcode(), "0", "{}", stranger.body);
 
-    assert_eq!(app.call("DELETE", "voicecall/101/release", Some(&guid), None).await.retcode(), "0");
+    assert_eq!(app.agent(101, &guid).release().await.retcode(), "0");
     app.events(101, &guid, 4).await;
     assert_eq!(result(&app, 101, &guid, "callnums").await, json!(0), "the call ended");
 }
@@ -81,7 +81,7 @@ async fn an_agent_reads_its_call_while_it_rings_and_talks_and_nothing_without_on
 async fn waiting_calls_of_a_skill_are_listed_in_the_order_they_will_be_served() {
     let app = spawn_app(TestOpts::default()).await;
     let guid = app.idle_agent(101, json!({})).await;
-    assert_eq!(app.call("POST", "onlineagent/101/saybusy?reason=201", Some(&guid), None).await.retcode(), "0");
+    assert_eq!(app.agent(101, &guid).say_busy_because(201).await.retcode(), "0");
     assert_eq!(result(&app, 101, &guid, "waitcallinfo/1").await, json!([]));
 
     let first = app.place_call_with(json!({"caller": "13800000001", "skill": 1})).await;
@@ -94,7 +94,7 @@ async fn waiting_calls_of_a_skill_are_listed_in_the_order_they_will_be_served() 
     assert_eq!(timeless(&listed[1])["caller"], json!("13800000001"));
 
     for (path, code) in [("waitcallinfo/99", "000-002"), ("waitcallinfo/x", "000-002")] {
-        let answer = app.call("GET", &format!("calldata/101/{path}"), Some(&guid), None).await;
+        let answer = app.agent(101, &guid).calldata(path).await;
         assert_eq!(answer.retcode(), code, "{path}: {}", answer.body);
     }
 }
@@ -103,9 +103,8 @@ const CUSTOMER: &str = "13800000000";
 const NUMBER: &str = "5551234";
 
 /// The retcode of a request that must answer HTTP 200, and its body.
-async fn refused(app: &TestApp, method: &str, path: &str, guid: &str, body: Option<Value>) -> (String, Value) {
-    let answer = app.call(method, path, Some(guid), body).await;
-    assert_eq!(answer.status, 200, "{method} {path}: {}", answer.body);
+fn refused(answer: Answer) -> (String, Value) {
+    assert_eq!(answer.status, 200, "{}", answer.body);
     (answer.retcode().to_owned(), answer.body)
 }
 
@@ -117,8 +116,8 @@ async fn call_data_set_by_one_agent_is_read_by_the_next_after_a_blind_transfer()
     assert_eq!(retcode(&app, "PUT", &path, &guid, None).await, "0");
     assert_eq!(result(&app, 101, &guid, "appdata").await, json!("ticket=7"));
     let business = json!({"businessdata": "vip customer"});
-    assert_eq!(retcode(&app, "PUT", "calldata/101/setcallbusinessdata", &guid, Some(business)).await, "0");
-    let read = app.call("PUT", "calldata/101/getcallbusinessdata", Some(&guid), None).await;
+    assert_eq!(app.agent(101, &guid).put_calldata("setcallbusinessdata", Some(business)).await.checked_retcode(), "0");
+    let read = app.agent(101, &guid).put_calldata("getcallbusinessdata", None).await;
     assert_eq!((read.retcode(), &read.body["result"]), ("0", &json!("vip customer")), "{}", read.body);
     assert_eq!(
         result(&app, 101, &guid, "privatecallinfo").await,
@@ -127,7 +126,7 @@ async fn call_data_set_by_one_agent_is_read_by_the_next_after_a_blind_transfer()
 
     let next = app.idle_agent(102, json!({})).await;
     let transfer = json!({"devicetype": 2, "address": "102", "mode": 0});
-    assert_eq!(retcode(&app, "POST", "voicecall/101/transfer", &guid, Some(transfer)).await, "0");
+    assert_eq!(app.agent(101, &guid).transfer(transfer).await.checked_retcode(), "0");
     assert_eq!(app.event_types(101, &guid, 3).await, LEFT_CALL);
     assert_eq!(app.event_types(102, &next, 5).await.last().map(String::as_str), Some("AgentEvent_Ringing"));
     assert_eq!(result(&app, 102, &next, "appdata").await, json!("ticket=7"));
@@ -136,10 +135,10 @@ async fn call_data_set_by_one_agent_is_read_by_the_next_after_a_blind_transfer()
         (&ringing["calldata"], &ringing["state"], &ringing["agent"]),
         (&json!("ticket=7"), &json!("ringing"), &json!("102"))
     );
-    assert_eq!(retcode(&app, "PUT", "voicecall/102/answer", &next, None).await, "0");
+    assert_eq!(app.agent(102, &next).answer().await.checked_retcode(), "0");
     app.events(102, &next, 2).await;
     let body = json!({"callid": customer});
-    let read = app.call("PUT", "calldata/102/getcallbusinessdata", Some(&next), Some(body)).await;
+    let read = app.agent(102, &next).put_calldata("getcallbusinessdata", Some(body)).await;
     assert_eq!(read.body["result"], json!("vip customer"), "{}", read.body);
 
     // 101 has left: its callinfo is the call as it left it, unless it asks for none.
@@ -151,12 +150,12 @@ async fn call_data_set_by_one_agent_is_read_by_the_next_after_a_blind_transfer()
     );
     assert_eq!(result(&app, 101, &guid, "callinfo?isNoContainLastCall=true").await, json!({}));
     assert_eq!(result(&app, 101, &guid, "callinfo?isNoContainLastCall=false").await["state"], json!("ended"));
-    let (code, _) = refused(&app, "GET", "calldata/101/callinfo?isNoContainLastCall=yes", &guid, None).await;
+    let (code, _) = refused(app.agent(101, &guid).calldata("callinfo?isNoContainLastCall=yes").await);
     assert_eq!(code, "000-002");
     assert_eq!(result(&app, 101, &guid, "privatecallinfo").await, json!({}));
 
     let update = json!({"callid": customer, "calldata": "ticket=8"});
-    assert_eq!(retcode(&app, "PUT", "calldata/102/setcalldataex", &next, Some(update)).await, "0");
+    assert_eq!(app.agent(102, &next).put_calldata("setcalldataex", Some(update)).await.checked_retcode(), "0");
     assert_eq!(app.hang_up(&customer).await, 200);
     app.events(102, &next, 4).await;
     let record = crate::helpers::record_of(&app, &customer).await;
@@ -190,43 +189,47 @@ async fn every_write_without_its_call_or_its_data_gets_its_retcode() {
         ("calldata/102/getcallbusinessdata", Some(json!({"callid": true})), "000-002"),
     ];
     for (path, body, code) in cases {
-        let (got, answer) = refused(&app, "PUT", path, &idle, body).await;
+        let (got, answer) = refused(app.call("PUT", path, Some(&idle), body).await);
         assert_eq!(got, code, "{path}: {answer}");
     }
 
     // Another agent's call is not the caller's to write on, nor to read.
-    assert_eq!(retcode(&app, "POST", "onlineagent/102/saybusy", &idle, None).await, "0", "the call goes to 101");
+    assert_eq!(app.agent(102, &idle).say_busy().await.checked_retcode(), "0", "the call goes to 101");
     let (owner, customer) = customer_with_101(&app).await;
     let path = format!("calldata/102?calldata=x&callid={customer}");
-    assert_eq!(refused(&app, "PUT", &path, &idle, None).await.0, "400-001");
+    assert_eq!(refused(app.call("PUT", &path, Some(&idle), None).await).0, "400-001");
     let body = json!({"callid": customer});
-    assert_eq!(refused(&app, "PUT", "calldata/102/getcallbusinessdata", &idle, Some(body)).await.0, "400-001");
-    assert_eq!(refused(&app, "PUT", "calldata/101?calldata=x", "not-the-guid", None).await.0, "000-003");
-    assert_eq!(refused(&app, "PUT", "calldata/101?calldata=x", &idle, None).await.0, "000-003", "102's Guid");
+    assert_eq!(refused(app.agent(102, &idle).put_calldata("getcallbusinessdata", Some(body)).await).0, "400-001");
+    assert_eq!(refused(app.call("PUT", "calldata/101?calldata=x", Some("not-the-guid"), None).await).0, "000-003");
+    assert_eq!(refused(app.call("PUT", "calldata/101?calldata=x", Some(&idle), None).await).0, "000-003", "102's Guid");
     assert_eq!(result(&app, 101, &owner, "appdata").await, json!(""), "nothing was written");
     let exactly = json!({"calldata": "y".repeat(16 * 1024)});
-    assert_eq!(retcode(&app, "PUT", "calldata/101/setcalldataex", &owner, Some(exactly)).await, "0", "16 KiB fit");
+    assert_eq!(
+        app.agent(101, &owner).put_calldata("setcalldataex", Some(exactly)).await.checked_retcode(),
+        "0",
+        "16 KiB fit"
+    );
 }
 
 #[tokio::test]
 async fn two_held_calls_are_listed_oldest_first_and_an_empty_hold_list_is_400_003() {
     let app = spawn_app(TestOpts::default()).await;
     let guid = app.idle_agent(101, json!({})).await;
-    assert_eq!(refused(&app, "GET", "calldata/101/holdlist", &guid, None).await.0, "400-003", "no call at all");
+    assert_eq!(refused(app.agent(101, &guid).calldata("holdlist").await).0, "400-003", "no call at all");
     let customer = app.place_call(1).await;
     app.events(101, &guid, 5).await;
-    assert_eq!(retcode(&app, "PUT", "voicecall/101/answer", &guid, None).await, "0");
+    assert_eq!(app.agent(101, &guid).answer().await.checked_retcode(), "0");
     app.events(101, &guid, 2).await;
-    assert_eq!(refused(&app, "GET", "calldata/101/holdlist", &guid, None).await.0, "400-003", "talking");
-    assert_eq!(retcode(&app, "POST", "voicecall/101/hold", &guid, None).await, "0");
+    assert_eq!(refused(app.agent(101, &guid).calldata("holdlist").await).0, "400-003", "talking");
+    assert_eq!(app.agent(101, &guid).hold().await.checked_retcode(), "0");
     app.events(101, &guid, 1).await;
-    let answer = app.call("PUT", "voicecall/101/callout", Some(&guid), Some(json!({"called": NUMBER}))).await;
+    let answer = app.agent(101, &guid).call_out(NUMBER).await;
     let out = answer.body["result"].as_str().expect("the call-out's id").to_owned();
     assert_eq!(app.event_types(101, &guid, 1).await, ["AgentEvent_Customer_Alerting"]);
     assert_eq!(result(&app, 101, &guid, "callinfo").await["state"], json!("dialling"));
     app.advance(Duration::from_millis(1_000)).await;
     assert_eq!(app.event_types(101, &guid, 1).await, ["AgentEvent_Talking"]);
-    assert_eq!(retcode(&app, "POST", "voicecall/101/hold", &guid, None).await, "0");
+    assert_eq!(app.agent(101, &guid).hold().await.checked_retcode(), "0");
     assert_eq!(app.event_types(101, &guid, 1).await, ["AgentEvent_Hold"]);
     let watcher = app.idle_agent(102, json!({})).await;
 
@@ -273,7 +276,7 @@ async fn two_held_calls_are_listed_oldest_first_and_an_empty_hold_list_is_400_00
     assert_eq!(ids, [&json!(customer), &json!(out)], "in arrival order");
 
     // Back to the customer: only the call-out is held now.
-    assert_eq!(retcode(&app, "POST", &format!("voicecall/101/gethold?callid={customer}"), &guid, None).await, "0");
+    assert_eq!(app.agent(101, &guid).retrieve_call(&customer).await.checked_retcode(), "0");
     app.events(101, &guid, 1).await;
     let still_held = result(&app, 101, &guid, "holdlist").await;
     assert_eq!(still_held.as_array().map(|list| list.len()), Some(1));
@@ -290,7 +293,7 @@ async fn two_held_calls_are_listed_oldest_first_and_an_empty_hold_list_is_400_00
         ("allcallinfo/119", "300-002"),
         ("allcallinfoEx/x", "000-002"),
     ] {
-        let (got, answer) = refused(&app, "GET", &format!("calldata/101/{path}"), &guid, None).await;
+        let (got, answer) = refused(app.agent(101, &guid).calldata(path).await);
         assert_eq!(got, code, "{path}: {answer}");
     }
 }
@@ -300,7 +303,7 @@ async fn an_internal_call_is_type_6_dialling_for_its_caller_and_ringing_for_the_
     let app = spawn_app(TestOpts::default()).await;
     let caller = app.idle_agent(101, json!({})).await;
     let called = app.idle_agent(102, json!({})).await;
-    let answer = app.call("PUT", "voicecall/101/callinner", Some(&caller), Some(json!({"called": "102"}))).await;
+    let answer = app.agent(101, &caller).call_inner(102).await;
     let callid = answer.body["result"].as_str().expect("the call's id").to_owned();
     app.events(101, &caller, 4).await;
     app.events(102, &called, 4).await;
@@ -315,12 +318,12 @@ async fn an_internal_call_is_type_6_dialling_for_its_caller_and_ringing_for_the_
     assert_eq!(result(&app, 101, &caller, "allcallinfo/102").await[0]["state"], json!("ringing"));
     assert_eq!(result(&app, 101, &caller, "remotenumbers").await, json!(["102"]));
 
-    assert_eq!(retcode(&app, "PUT", "voicecall/102/answer", &called, None).await, "0");
+    assert_eq!(app.agent(102, &called).answer().await.checked_retcode(), "0");
     app.events(102, &called, 1).await;
     app.events(101, &caller, 1).await;
     assert_eq!(result(&app, 101, &caller, "callinfo").await["state"], json!("talking"));
     assert_eq!(result(&app, 102, &called, "callinfobeforeanswer").await, json!({}), "answered");
-    assert_eq!(retcode(&app, "DELETE", "voicecall/102/release", &called, None).await, "0");
+    assert_eq!(app.agent(102, &called).release().await.checked_retcode(), "0");
     app.events(101, &caller, 4).await;
     let last = result(&app, 101, &caller, "callinfo").await;
     assert_eq!((&last["callId"], &last["state"], &last["callType"]), (&json!(callid), &json!("ended"), &json!(6)));
@@ -331,17 +334,17 @@ async fn statistics_count_what_the_agent_did_since_sign_in_with_times_in_seconds
     let app = spawn_app(TestOpts::default()).await;
     let (guid, _) = customer_with_101(&app).await;
     app.advance(Duration::from_secs(5)).await;
-    assert_eq!(retcode(&app, "POST", "voicecall/101/hold", &guid, None).await, "0");
-    assert_eq!(retcode(&app, "POST", "voicecall/101/gethold", &guid, None).await, "0");
-    assert_eq!(retcode(&app, "DELETE", "voicecall/101/release", &guid, None).await, "0");
+    assert_eq!(app.agent(101, &guid).hold().await.checked_retcode(), "0");
+    assert_eq!(app.agent(101, &guid).retrieve().await.checked_retcode(), "0");
+    assert_eq!(app.agent(101, &guid).release().await.checked_retcode(), "0");
     assert_eq!(types(&app.events(101, &guid, 6).await).last(), Some(&"AgentState_Ready"));
 
-    assert_eq!(retcode(&app, "POST", "onlineagent/101/saybusy", &guid, None).await, "0");
+    assert_eq!(app.agent(101, &guid).say_busy().await.checked_retcode(), "0");
     app.advance(Duration::from_secs(3)).await;
-    assert_eq!(retcode(&app, "POST", "onlineagent/101/cancelbusy", &guid, None).await, "0");
-    assert_eq!(retcode(&app, "POST", "onlineagent/101/rest/2/1", &guid, None).await, "0");
+    assert_eq!(app.agent(101, &guid).cancel_busy().await.checked_retcode(), "0");
+    assert_eq!(app.agent(101, &guid).rest(2, 1).await.checked_retcode(), "0");
     app.advance(Duration::from_secs(5)).await;
-    assert_eq!(retcode(&app, "POST", "onlineagent/101/cancelrest", &guid, None).await, "0");
+    assert_eq!(app.agent(101, &guid).cancel_rest().await.checked_retcode(), "0");
     assert_eq!(
         app.event_types(101, &guid, 7).await,
         [
@@ -373,9 +376,9 @@ async fn answered_calls(app: &TestApp, guid: &str, count: usize) -> Vec<String> 
         app.advance(Duration::from_secs(1)).await;
         ids.push(app.place_call(1).await);
         app.events(101, guid, 5).await;
-        assert_eq!(retcode(app, "PUT", "voicecall/101/answer", guid, None).await, "0");
+        assert_eq!(app.agent(101, guid).answer().await.checked_retcode(), "0");
         app.events(101, guid, 2).await;
-        assert_eq!(retcode(app, "DELETE", "voicecall/101/release", guid, None).await, "0");
+        assert_eq!(app.agent(101, guid).release().await.checked_retcode(), "0");
         app.events(101, guid, 4).await;
     }
     ids
@@ -399,7 +402,8 @@ async fn record_lists_page_newest_first_by_position_and_filter_by_date_agent_and
     let guid = app.idle_agent(101, json!({})).await;
     let calls = answered_calls(&app, &guid, 5).await;
     // A call that nobody talked in: it belongs to the VDN's records, not to 101's.
-    assert_eq!(retcode(&app, "POST", "onlineagent/101/saybusy", &guid, None).await, "0");
+    let agent = app.agent(101, &guid);
+    assert_eq!(agent.say_busy().await.checked_retcode(), "0");
     app.advance(Duration::from_secs(1)).await;
     let abandoned = app.place_call(1).await;
     assert_eq!(app.hang_up(&abandoned).await, 200);
@@ -464,11 +468,11 @@ async fn record_lists_page_newest_first_by_position_and_filter_by_date_agent_and
         "startdate=2025-02-01&enddate=2025-01-31",
         "skillid=x",
     ] {
-        let (code, answer) = refused(&app, "GET", &format!("calldata/101/{own}?{query}"), &guid, None).await;
+        let (code, answer) = refused(agent.calldata(&format!("{own}?{query}")).await);
         assert_eq!(code, "000-002", "{query}: {answer}");
         assert!(answer["message"].as_str().is_some_and(|m| m.len() > 20), "{query}: a message that says why");
     }
-    let (code, _) = refused(&app, "GET", "calldata/101/callRecordInfoList?workno=abc", &guid, None).await;
+    let (code, _) = refused(agent.calldata("callRecordInfoList?workno=abc").await);
     assert_eq!(code, "000-002");
 }
 
@@ -496,19 +500,19 @@ async fn another_vdn_sees_none_of_the_calls_or_the_records() {
     let far = app.idle_agent(201, json!({})).await;
     assert_eq!(result(&app, 201, &far, "allcallinfoinvdn").await, json!([]));
     for path in ["holdlistex/101", "agentholdnum/101", "allcallinfo/101", "allcallinfoEx/101"] {
-        let (code, answer) = refused(&app, "GET", &format!("calldata/201/{path}"), &far, None).await;
+        let (code, answer) = refused(app.agent(201, &far).calldata(path).await);
         assert_eq!(code, "300-002", "{path}: {answer}");
         assert_eq!(answer["message"], "no signed-in agent 101 in this VDN", "{path}");
         assert!(!answer.to_string().contains(CUSTOMER), "{answer}");
     }
-    let (code, _) = refused(&app, "GET", "calldata/101/allcallinfo/201", &guid, None).await;
+    let (code, _) = refused(app.agent(101, &guid).calldata("allcallinfo/201").await);
     assert_eq!(code, "300-002");
-    let (code, _) = refused(&app, "GET", &format!("calldata/201/callinfobycallid/{customer}"), &far, None).await;
+    let (code, _) = refused(app.agent(201, &far).calldata(&format!("callinfobycallid/{customer}")).await);
     assert_eq!(code, "000-002");
     let body = json!({"callid": customer, "calldata": "from afar"});
-    assert_eq!(refused(&app, "PUT", "calldata/201/setcalldataex", &far, Some(body)).await.0, "400-001");
+    assert_eq!(refused(app.agent(201, &far).put_calldata("setcalldataex", Some(body)).await).0, "400-001");
 
-    assert_eq!(retcode(&app, "DELETE", "voicecall/101/release", &guid, None).await, "0");
+    assert_eq!(app.agent(101, &guid).release().await.checked_retcode(), "0");
     page_when(&app, &guid, "queryselfcallrecordinfolist", 1).await;
     assert_eq!(result(&app, 201, &far, "callRecordInfoList").await, json!({"total": 0, "records": []}));
     assert_eq!(result(&app, 201, &far, "callRecordInfoList?workno=101").await["total"], json!(0));

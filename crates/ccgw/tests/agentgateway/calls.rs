@@ -34,10 +34,11 @@ async fn the_whole_inbound_call_with_every_event_in_order() {
                "type": "main", "mediaType": "5", "mediaAbility": "1", "feature": "0"})
     );
     assert!(offered[3]["eventGenTime"].as_u64().is_some());
-    let status = app.call("GET", "onlineagent/101/agentstatus", Some(&guid), None).await;
+    let agent = app.agent(101, &guid);
+    let status = agent.status().await;
     assert_eq!(status.body["result"], json!({"agentState": 7, "isWorking": true}));
 
-    let answer = app.call("PUT", &format!("voicecall/101/answer?callid={callid}"), Some(&guid), None).await;
+    let answer = agent.answer_call(&callid).await;
     assert_eq!(answer.body, json!({"message": "success", "retcode": "0", "result": {}}));
     let talking = app.events(101, &guid, 2).await;
     assert_eq!(talking[0]["eventType"], json!("AgentEvent_Customer_Alerting"));
@@ -51,7 +52,7 @@ async fn the_whole_inbound_call_with_every_event_in_order() {
         json!({"caller": "13800000000", "callid": callid, "called": "4000", "feature": "0", "type": "main", "mediaAbility": "1"})
     );
 
-    let release = app.call("DELETE", "voicecall/101/release", Some(&guid), None).await;
+    let release = agent.release().await;
     assert_eq!(release.retcode(), "0");
     let released = app.events(101, &guid, 4).await;
     let types: Vec<_> = released.iter().map(|e| e["eventType"].as_str().unwrap()).collect();
@@ -63,17 +64,17 @@ async fn the_whole_inbound_call_with_every_event_in_order() {
     assert_eq!(released[1]["content"], json!({"callid": callid, "number": "13800000000"}));
     assert_eq!(released[2]["content"], json!({"phoneState": 2}));
     app.assert_no_event(101, &guid).await;
-    assert_eq!(app.call("DELETE", "voicecall/101/release", Some(&guid), None).await.retcode(), "200-017");
+    assert_eq!(agent.release().await.retcode(), "200-017");
     assert_eq!(app.hang_up(&callid).await, 404, "the call is over");
 }
 
 #[tokio::test]
 async fn answer_refuses_with_the_documented_retcodes() {
     let app = spawn_app(TestOpts::default()).await;
-    assert_eq!(app.call("PUT", "voicecall/101/answer", Some("nobody"), None).await.retcode(), "100-006");
+    assert_eq!(app.agent(101, "nobody").answer().await.retcode(), "100-006");
     let guid = app.idle_agent(101, json!({})).await;
     let guid_102 = app.idle_agent(102, json!({})).await;
-    assert_eq!(app.call("PUT", "voicecall/101/answer", Some(&guid), None).await.retcode(), "200-002", "nothing rings");
+    assert_eq!(app.agent(101, &guid).answer().await.retcode(), "200-002", "nothing rings");
     let callid = app.place_call(1).await;
     app.events(101, &guid, 5).await;
     let cases = [
@@ -98,7 +99,7 @@ async fn expired_guid_cannot_answer() {
     let app = spawn_app(TestOpts { liveness_ms: 0, ..TestOpts::default() }).await;
     let guid = app.idle_agent(101, json!({})).await;
     app.advance(Duration::from_secs(121)).await;
-    assert_eq!(app.call("PUT", "voicecall/101/answer", Some(&guid), None).await.retcode(), "000-003");
+    assert_eq!(app.agent(101, &guid).answer().await.retcode(), "000-003");
 }
 
 #[tokio::test]
@@ -139,7 +140,7 @@ async fn an_unanswered_call_is_taken_back_and_offered_to_the_next_agent() {
     assert_eq!(timed_out[2]["content"], json!({"reason": "2"}));
     let offered = app.events(102, &second, 5).await;
     assert_eq!(offered[4]["content"]["callid"], json!(callid));
-    let status = app.call("GET", "onlineagent/101/agentstatus", Some(&first), None).await;
+    let status = app.agent(101, &first).status().await;
     assert_eq!(status.body["result"]["agentState"], json!(3));
 }
 
@@ -155,8 +156,8 @@ async fn a_caller_who_hangs_up_while_ringing_leaves_the_agent_idle() {
         types,
         ["AgentEvent_Customer_Release", "AgentEvent_Call_Release", "AgentOther_PhoneRelease", "AgentState_Ready"]
     );
-    assert_eq!(app.call("PUT", "voicecall/101/answer", Some(&guid), None).await.retcode(), "200-002");
-    let status = app.call("GET", "onlineagent/101/agentstatus", Some(&guid), None).await;
+    assert_eq!(app.agent(101, &guid).answer().await.retcode(), "200-002");
+    let status = app.agent(101, &guid).status().await;
     assert_eq!(status.body["result"], json!({"agentState": 4, "isWorking": false}));
 }
 
@@ -178,7 +179,7 @@ async fn customer_hanging_up_while_the_agent_answers_leaves_one_consistent_outco
     let answering = tokio::spawn({
         let app = app.clone();
         let guid = guid.clone();
-        async move { app.call("PUT", "voicecall/101/answer", Some(&guid), None).await.retcode().to_owned() }
+        async move { app.agent(101, &guid).answer().await.retcode().to_owned() }
     });
     let hung_up = app.hang_up(&callid).await;
     let answered = answering.await.unwrap();
@@ -210,7 +211,7 @@ async fn customer_hanging_up_while_the_agent_answers_leaves_one_consistent_outco
             ["AgentEvent_Customer_Release", "AgentEvent_Call_Release", "AgentOther_PhoneRelease", "AgentState_Ready"]
         );
     }
-    let status = app.call("GET", "onlineagent/101/agentstatus", Some(&guid), None).await;
+    let status = app.agent(101, &guid).status().await;
     assert_eq!(status.body["result"], json!({"agentState": 4, "isWorking": false}));
 }
 
@@ -224,9 +225,7 @@ async fn two_answers_at_once_connect_the_call_once() {
         .map(|_| {
             let app = app.clone();
             let guid = guid.clone();
-            tokio::spawn(async move {
-                app.call("PUT", "voicecall/101/answer", Some(&guid), None).await.retcode().to_owned()
-            })
+            tokio::spawn(async move { app.agent(101, &guid).answer().await.retcode().to_owned() })
         })
         .collect();
     let mut codes = Vec::new();
@@ -246,12 +245,12 @@ async fn signing_out_while_ringing_sends_the_call_to_the_next_agent() {
     let second = app.idle_agent(102, json!({})).await;
     let callid = app.place_call(1).await;
     app.events(101, &first, 5).await;
-    assert_eq!(app.call("DELETE", "onlineagent/101/logout", Some(&first), None).await.retcode(), "0");
+    assert_eq!(app.agent(101, &first).sign_out().await.retcode(), "0");
     let offered = app.events(102, &second, 5).await;
     assert_eq!(offered[4]["content"]["callid"], json!(callid));
-    assert_eq!(app.call("PUT", "voicecall/102/answer", Some(&second), None).await.retcode(), "0");
+    assert_eq!(app.agent(102, &second).answer().await.retcode(), "0");
     // Sign-out is refused while talking.
-    assert_eq!(app.call("DELETE", "onlineagent/102/logout", Some(&second), None).await.retcode(), "100-010");
+    assert_eq!(app.agent(102, &second).sign_out().await.retcode(), "100-010");
 }
 
 #[tokio::test]

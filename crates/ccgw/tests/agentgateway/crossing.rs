@@ -8,7 +8,7 @@
 
 use serde_json::{Value, json};
 
-use crate::helpers::{TestApp, TestOpts, record_of, retcode, sim_calls, spawn_app};
+use crate::helpers::{Answer, TestApp, TestOpts, record_of, sim_calls, spawn_app};
 
 /// How the customer's hang-up meets the agent's command.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -40,32 +40,37 @@ async fn drain(app: &TestApp, work_no: u32, guid: &str) -> Vec<String> {
     }
 }
 
-/// A command to cross with a hang-up: method, path, body, and the retcode it must give
-/// when the hang-up came first.
-struct Command<'a> {
-    method: &'a str,
-    path: &'a str,
-    body: Option<Value>,
-    too_late: &'a str,
+/// A command to cross with a hang-up: its name, its request (sent when first awaited),
+/// and the retcode it must give when the hang-up came first.
+struct Command<F> {
+    name: &'static str,
+    send: F,
+    too_late: &'static str,
 }
 
 /// The customer hangs up (through the simulated switch) and 101 sends `command`, in
 /// `order`; returns the command's retcode, checked against the order.
-async fn cross(app: &TestApp, customer: &str, guid: &str, order: Order, command: Command<'_>) -> String {
-    let send = || app.call(command.method, command.path, Some(guid), command.body.clone());
+async fn cross(
+    app: &TestApp,
+    customer: &str,
+    guid: &str,
+    order: Order,
+    command: Command<impl Future<Output = Answer>>,
+) -> String {
+    let Command { name, send, too_late } = command;
     let answer = match order {
         Order::HangUpFirst => {
             assert_eq!(app.hang_up(customer).await, 200);
             wait_for_release(app, 101, guid).await;
-            send().await
+            send.await
         }
         Order::CommandFirst => {
-            let answer = send().await;
+            let answer = send.await;
             assert_eq!(app.hang_up(customer).await, 200);
             answer
         }
         Order::Together => {
-            let (answer, hung_up) = tokio::join!(send(), app.hang_up(customer));
+            let (answer, hung_up) = tokio::join!(send, app.hang_up(customer));
             assert!(hung_up == 200 || hung_up == 404, "hang-up answered {hung_up}");
             answer
         }
@@ -73,9 +78,9 @@ async fn cross(app: &TestApp, customer: &str, guid: &str, order: Order, command:
     assert_eq!(answer.status, 200, "{}", answer.body);
     let code = answer.retcode().to_owned();
     match order {
-        Order::HangUpFirst => assert_eq!(code, command.too_late, "{} after the hang-up", command.path),
-        Order::CommandFirst => assert_eq!(code, "0", "{} before the hang-up: {}", command.path, answer.body),
-        Order::Together => assert!([command.too_late, "0"].contains(&code.as_str()), "{}: {code}", command.path),
+        Order::HangUpFirst => assert_eq!(code, too_late, "{name} after the hang-up"),
+        Order::CommandFirst => assert_eq!(code, "0", "{name} before the hang-up: {}", answer.body),
+        Order::Together => assert!([too_late, "0"].contains(&code.as_str()), "{name}: {code}"),
     }
     code
 }
@@ -95,9 +100,9 @@ async fn wait_for_release(app: &TestApp, work_no: u32, guid: &str) {
 async fn assert_settled(app: &TestApp, agents: &[(u32, &str)], customer: &str, outcomes: &[&str]) -> Value {
     for (work_no, guid) in agents {
         let events = drain(app, *work_no, guid).await;
-        let calls = app.call("GET", &format!("calldata/{work_no}/callnums"), Some(guid), None).await;
+        let calls = app.agent(*work_no, guid).calldata("callnums").await;
         assert_eq!(calls.body["result"], json!(0), "{work_no} after {events:?}");
-        let status = app.call("GET", &format!("onlineagent/{work_no}/agentstatus"), Some(guid), None).await;
+        let status = app.agent(*work_no, guid).status().await;
         assert_eq!(status.body["result"]["isWorking"], json!(false), "{work_no} after {events:?}");
     }
     assert!(sim_calls(app).await.is_empty(), "{:?}", sim_calls(app).await);
@@ -120,7 +125,7 @@ async fn ringing_at_101(app: &TestApp, guid: &str) -> String {
 /// A customer call of skill 1 that 101 answered and talks in.
 async fn talking_with_101(app: &TestApp, guid: &str) -> String {
     let customer = ringing_at_101(app, guid).await;
-    assert_eq!(retcode(app, "PUT", "voicecall/101/answer", guid, None).await, "0");
+    assert_eq!(app.agent(101, guid).answer().await.checked_retcode(), "0");
     app.events(101, guid, 2).await;
     customer
 }
@@ -135,9 +140,9 @@ async fn agents_101_and_102(app: &TestApp) -> (String, String) {
 /// A customer call that 101 answered and talks in (102 was busy meanwhile, so that the
 /// call rang at 101); 102 is idle again.
 async fn next_customer(app: &TestApp, guid: &str, other: &str) -> String {
-    assert_eq!(retcode(app, "POST", "onlineagent/102/saybusy", other, None).await, "0");
+    assert_eq!(app.agent(102, other).say_busy().await.checked_retcode(), "0");
     let customer = talking_with_101(app, guid).await;
-    assert_eq!(retcode(app, "POST", "onlineagent/102/cancelbusy", other, None).await, "0");
+    assert_eq!(app.agent(102, other).cancel_busy().await.checked_retcode(), "0");
     customer
 }
 
@@ -147,7 +152,7 @@ async fn answer_crossing_a_hang_up() {
     let guid = app.idle_agent(101, json!({})).await;
     for order in ORDERS {
         let customer = ringing_at_101(&app, &guid).await;
-        let answer = Command { method: "PUT", path: "voicecall/101/answer", body: None, too_late: "200-002" };
+        let answer = Command { name: "answer", send: app.agent(101, &guid).answer(), too_late: "200-002" };
         let answered = cross(&app, &customer, &guid, order, answer).await;
         let expected = if answered == "0" { "answered" } else { "abandoned-ringing" };
         assert_settled(&app, &[(101, &guid)], &customer, &[expected]).await;
@@ -160,15 +165,15 @@ async fn hold_and_retrieve_crossing_a_hang_up() {
     let guid = app.idle_agent(101, json!({})).await;
     for order in ORDERS {
         let customer = talking_with_101(&app, &guid).await;
-        let hold = Command { method: "POST", path: "voicecall/101/hold", body: None, too_late: "200-013" };
+        let hold = Command { name: "hold", send: app.agent(101, &guid).hold(), too_late: "200-013" };
         cross(&app, &customer, &guid, order, hold).await;
         assert_settled(&app, &[(101, &guid)], &customer, &["answered"]).await;
 
         let customer = talking_with_101(&app, &guid).await;
-        assert_eq!(retcode(&app, "POST", "voicecall/101/hold", &guid, None).await, "0");
+        assert_eq!(app.agent(101, &guid).hold().await.checked_retcode(), "0");
         drain(&app, 101, &guid).await;
-        let path = format!("voicecall/101/gethold?callid={customer}");
-        let retrieve = Command { method: "POST", path: &path, body: None, too_late: "200-015" };
+        let retrieve =
+            Command { name: "retrieve", send: app.agent(101, &guid).retrieve_call(&customer), too_late: "200-015" };
         cross(&app, &customer, &guid, order, retrieve).await;
         assert_settled(&app, &[(101, &guid)], &customer, &["answered"]).await;
     }
@@ -180,8 +185,8 @@ async fn blind_transfer_crossing_a_hang_up() {
     let (guid, other) = agents_101_and_102(&app).await;
     for order in ORDERS {
         let customer = next_customer(&app, &guid, &other).await;
-        let body = Some(json!({"devicetype": 1, "mode": 0, "address": "2"}));
-        let transfer = Command { method: "POST", path: "voicecall/101/transfer", body, too_late: "200-012" };
+        let send = app.agent(101, &guid).transfer(json!({"devicetype": 1, "mode": 0, "address": "2"}));
+        let transfer = Command { name: "transfer", send, too_late: "200-012" };
         cross(&app, &customer, &guid, order, transfer).await;
         // The outcome is how the call ended: answered by 101 (before the transfer), or
         // abandoned while it rang at 102 or waited in skill 2 (`docs/call-control.md`).
@@ -197,17 +202,16 @@ async fn conference_crossing_a_hang_up() {
     for order in ORDERS {
         let customer = next_customer(&app, &guid, &helper).await;
         let ask = json!({"dstaddress": "102", "devicetype": 2, "mode": 1});
-        assert_eq!(retcode(&app, "POST", "voicecall/101/innerhelp", &guid, Some(ask)).await, "0");
+        assert_eq!(app.agent(101, &guid).inner_help(ask).await.checked_retcode(), "0");
         drain(&app, 102, &helper).await;
-        assert_eq!(retcode(&app, "PUT", "voicecall/102/answer", &helper, None).await, "0");
+        assert_eq!(app.agent(102, &helper).answer().await.checked_retcode(), "0");
         drain(&app, 101, &guid).await;
 
-        let body = Some(json!({"callid": customer}));
-        let join = Command { method: "POST", path: "voicecall/101/confjoin", body, too_late: "200-011" };
+        let join = Command { name: "confjoin", send: app.agent(101, &guid).conf_join(&customer), too_late: "200-011" };
         cross(&app, &customer, &guid, order, join).await;
         // Either way the two agents still talk (in the conference or in the help call)
         // until 101 hangs up.
-        assert_eq!(retcode(&app, "DELETE", "voicecall/101/release", &guid, None).await, "0");
+        assert_eq!(app.agent(101, &guid).release().await.checked_retcode(), "0");
         assert_settled(&app, &[(101, &guid), (102, &helper)], &customer, &["answered"]).await;
     }
 }

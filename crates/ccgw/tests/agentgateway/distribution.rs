@@ -22,9 +22,9 @@ async fn the_highest_priority_call_is_offered_first_then_arrival_order() {
     let mut served = Vec::new();
     for _ in 0..3 {
         served.push(offered_callid(&app, 110, &guid).await);
-        assert_eq!(app.call("PUT", "voicecall/110/answer", Some(&guid), None).await.retcode(), "0");
+        assert_eq!(app.agent(110, &guid).answer().await.retcode(), "0");
         app.events(110, &guid, 2).await;
-        assert_eq!(app.call("DELETE", "voicecall/110/release", Some(&guid), None).await.retcode(), "0");
+        assert_eq!(app.agent(110, &guid).release().await.retcode(), "0");
         app.events(110, &guid, 4).await;
     }
     assert_eq!(served, [urgent, normal, later]);

@@ -143,6 +143,8 @@ pub(crate) struct Answer {
     pub(crate) status: u16,
     pub(crate) content_type: String,
     pub(crate) set_guid: Option<String>,
+    /// `Idempotent-Replayed: true`: the answer is a retried command's first one.
+    pub(crate) replayed: bool,
     pub(crate) body: Value,
 }
 
@@ -150,6 +152,20 @@ impl Answer {
     pub(crate) fn retcode(&self) -> &str {
         self.body["retcode"].as_str().expect("retcode is a JSON string")
     }
+}
+
+/// Sends a Huawei request and reads its answer.
+pub(crate) async fn answer_of(request: reqwest::RequestBuilder) -> Answer {
+    let response = request.send().await.expect("request reaches the gateway");
+    let status = response.status().as_u16();
+    let header = |name: &str| response.headers().get(name).map(|v| v.to_str().unwrap().to_owned());
+    let content_type = header("content-type").unwrap_or_default();
+    let set_guid = header("set-guid").map(|v| v.strip_prefix("JSESSIONID=").expect("JSESSIONID= prefix").to_owned());
+    let replayed = header("idempotent-replayed").is_some_and(|v| v == "true");
+    let bytes = response.bytes().await.unwrap();
+    let body = serde_json::from_slice(&bytes)
+        .unwrap_or_else(|_| panic!("JSON body, got {:?}", String::from_utf8_lossy(&bytes)));
+    Answer { status, content_type, set_guid, replayed, body }
 }
 
 impl TestApp {
@@ -175,6 +191,17 @@ impl TestApp {
     }
 
     pub(crate) async fn call(&self, method: &str, path: &str, guid: Option<&str>, body: Option<Value>) -> Answer {
+        answer_of(self.request(method, path, guid, body)).await
+    }
+
+    /// A Huawei request as clients send it: the `Guid` header and a JSON body, if any.
+    pub(crate) fn request(
+        &self,
+        method: &str,
+        path: &str,
+        guid: Option<&str>,
+        body: Option<Value>,
+    ) -> reqwest::RequestBuilder {
         let method = reqwest::Method::from_bytes(method.as_bytes()).unwrap();
         let mut request = self.client.request(method, self.url(path));
         if let Some(guid) = guid {
@@ -183,18 +210,7 @@ impl TestApp {
         if let Some(body) = body {
             request = request.header("Content-Type", "application/json; charset=UTF-8").body(body.to_string());
         }
-        let response = request.send().await.expect("request reaches the gateway");
-        let status = response.status().as_u16();
-        let content_type =
-            response.headers().get("content-type").map(|v| v.to_str().unwrap().to_owned()).unwrap_or_default();
-        let set_guid = response
-            .headers()
-            .get("set-guid")
-            .map(|v| v.to_str().unwrap().strip_prefix("JSESSIONID=").expect("JSESSIONID= prefix").to_owned());
-        let bytes = response.bytes().await.unwrap();
-        let body = serde_json::from_slice(&bytes)
-            .unwrap_or_else(|_| panic!("JSON body, got {:?}", String::from_utf8_lossy(&bytes)));
-        Answer { status, content_type, set_guid, body }
+        request
     }
 
     /// Signs an agent in (idle, manual answer unless told otherwise) and returns its Guid.

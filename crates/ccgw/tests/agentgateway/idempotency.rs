@@ -60,12 +60,11 @@ async fn sim_calls_of(app: &TestApp, agent: &str) -> Vec<String> {
 async fn a_retried_call_out_places_one_call_and_answers_the_first_call_id() {
     let app = spawn_app(TestOpts::default()).await;
     let guid = app.idle_agent(101, json!({})).await;
-    let body = json!({"called": NUMBER});
 
-    let first = huawei(&app, "PUT", "voicecall/101/callout", &guid, "order-17", body.clone()).await;
+    let first = app.agent(101, &guid).keyed("order-17").call_out(NUMBER).await;
     assert_eq!(first.body["retcode"], json!("0"), "{}", first.body);
     assert!(!first.replayed);
-    let again = huawei(&app, "PUT", "voicecall/101/callout", &guid, "order-17", body.clone()).await;
+    let again = app.agent(101, &guid).keyed("order-17").call_out(NUMBER).await;
     assert_eq!((again.status, again.replayed), (200, true));
     assert_eq!(again.body, first.body, "the retry answers the first call id");
     assert_eq!(sim_calls_of(&app, "agent:101").await, [first.body["result"].as_str().unwrap()]);
@@ -74,13 +73,13 @@ async fn a_retried_call_out_places_one_call_and_answers_the_first_call_id() {
     app.assert_no_event(101, &guid).await;
 
     // The same key for another request is refused and changes nothing.
-    let other = huawei(&app, "PUT", "voicecall/101/callout", &guid, "order-17", json!({"called": "5559999"})).await;
+    let other = app.agent(101, &guid).keyed("order-17").call_out("5559999").await;
     assert_eq!(other.body["retcode"], json!("000-002"), "{}", other.body);
     assert!(other.body["message"].as_str().unwrap().contains("different request"), "{}", other.body);
     assert_eq!(sim_calls_of(&app, "agent:101").await.len(), 1);
 
     // A fresh key acts as usual: here the agent is busy with the first call.
-    let fresh = huawei(&app, "PUT", "voicecall/101/callout", &guid, "order-18", body).await;
+    let fresh = app.agent(101, &guid).keyed("order-18").call_out(NUMBER).await;
     assert_eq!(fresh.body["retcode"], json!("100-009"), "{}", fresh.body);
     assert!(!fresh.replayed);
 }
@@ -89,8 +88,7 @@ async fn a_retried_call_out_places_one_call_and_answers_the_first_call_id() {
 async fn simultaneous_retries_wait_for_the_one_attempt_that_acts() {
     let app = spawn_app(TestOpts::default()).await;
     let guid = app.idle_agent(101, json!({})).await;
-    let body = json!({"called": NUMBER});
-    let attempt = || huawei(&app, "PUT", "voicecall/101/callout", &guid, "burst", body.clone());
+    let attempt = || app.agent(101, &guid).keyed("burst").call_out(NUMBER);
     let (one, two, three, four) = tokio::join!(attempt(), attempt(), attempt(), attempt());
     let answers = [one, two, three, four];
     let first = &answers[0].body;
@@ -105,19 +103,17 @@ async fn a_key_belongs_to_the_credential_that_used_it() {
     let app = spawn_app(TestOpts::default()).await;
     let first_guid = app.idle_agent(101, json!({})).await;
     let second_guid = app.idle_agent(102, json!({})).await;
-    let body = json!({"called": NUMBER});
-    let mine = huawei(&app, "PUT", "voicecall/101/callout", &first_guid, "shared-key", body.clone()).await;
-    let theirs = huawei(&app, "PUT", "voicecall/102/callout", &second_guid, "shared-key", body).await;
+    let mine = app.agent(101, &first_guid).keyed("shared-key").call_out(NUMBER).await;
+    let theirs = app.agent(102, &second_guid).keyed("shared-key").call_out(NUMBER).await;
     assert_eq!(mine.body["retcode"], json!("0"));
     assert_eq!(theirs.body["retcode"], json!("0"));
     assert!(!theirs.replayed);
     assert_ne!(mine.body["result"], theirs.body["result"], "each agent placed its own call");
 
     // Another agent's Guid on the first agent's path never gets the first agent's answer.
-    let path = "voicecall/101/callout";
-    let stolen = huawei(&app, "PUT", path, &second_guid, "shared-key", json!({"called": NUMBER})).await;
+    let stolen = app.agent(101, &second_guid).keyed("shared-key").call_out(NUMBER).await;
     assert_eq!((stolen.body["retcode"].clone(), stolen.replayed), (json!("000-002"), false), "{}", stolen.body);
-    let stolen = huawei(&app, "PUT", path, &second_guid, "fresh-key", json!({"called": NUMBER})).await;
+    let stolen = app.agent(101, &second_guid).keyed("fresh-key").call_out(NUMBER).await;
     assert_eq!(stolen.body["retcode"], json!("000-003"), "{}", stolen.body);
 }
 
@@ -185,11 +181,10 @@ async fn a_replayed_sign_in_keeps_the_exact_set_guid_header_on_the_wire() {
 async fn a_refused_guid_is_not_remembered() {
     let app = spawn_app(TestOpts::default()).await;
     let guid = app.idle_agent(101, json!({})).await;
-    let body = json!({"called": NUMBER});
-    let refused = huawei(&app, "PUT", "voicecall/101/callout", "not-the-guid", "k-1", body.clone()).await;
+    let refused = app.agent(101, "not-the-guid").keyed("k-1").call_out(NUMBER).await;
     assert_eq!(refused.body["retcode"], json!("000-003"));
-    let again = huawei(&app, "PUT", "voicecall/101/callout", "not-the-guid", "k-1", body).await;
+    let again = app.agent(101, "not-the-guid").keyed("k-1").call_out(NUMBER).await;
     assert_eq!((again.body["retcode"].clone(), again.replayed), (json!("000-003"), false));
-    let placed = huawei(&app, "PUT", "voicecall/101/callout", &guid, "k-1", json!({"called": NUMBER})).await;
+    let placed = app.agent(101, &guid).keyed("k-1").call_out(NUMBER).await;
     assert_eq!(placed.body["retcode"], json!("0"), "the real Guid's scope is its own");
 }

@@ -28,7 +28,7 @@ fn short_flows() -> TestOpts {
 
 async fn transfer_to_ivr(app: &TestApp, guid: &str, address: &str, mode: u8) -> Value {
     let body = json!({"devicetype": 3, "address": address, "mode": mode, "callappdata": ""});
-    let answer = app.call("POST", "voicecall/101/transfer", Some(guid), Some(body)).await;
+    let answer = app.agent(101, guid).transfer(body).await;
     assert_eq!(answer.status, 200);
     answer.body
 }
@@ -84,8 +84,8 @@ async fn suspend_to_a_returning_flow_brings_the_call_back_with_return_from_ivr()
     );
     let own = result_of(&app, &format!("calldata/101/callinfobycallid/{customer}"), &guid).await;
     assert_eq!(own["state"], json!("ivr"), "the agent's own call, as it waits for it");
-    assert_eq!(retcode(&app, "POST", "voicecall/101/gethold", &guid, None).await, "200-016");
-    assert_eq!(retcode(&app, "POST", "voicecall/101/hold", &guid, None).await, "200-014");
+    assert_eq!(app.agent(101, &guid).retrieve().await.checked_retcode(), "200-016");
+    assert_eq!(app.agent(101, &guid).hold().await.checked_retcode(), "200-014");
     let again = transfer_to_ivr(&app, &guid, RETURNING, 1).await;
     assert_eq!(again["retcode"], json!("200-012"));
 
@@ -106,7 +106,7 @@ async fn suspend_to_a_returning_flow_brings_the_call_back_with_return_from_ivr()
     assert_eq!(result_of(&app, "calldata/101/ivrcallcount/1", &guid).await, json!(0));
     assert_eq!(result_of(&app, "calldata/101/ivrcallinfo/1", &guid).await, json!([]));
 
-    assert_eq!(retcode(&app, "DELETE", "voicecall/101/release", &guid, None).await, "0");
+    assert_eq!(app.agent(101, &guid).release().await.checked_retcode(), "0");
     let released = app.event_types(101, &guid, 4).await;
     assert_eq!(
         released,
@@ -200,7 +200,7 @@ async fn ivrinfo_lists_the_flows_and_bad_ivr_ids_are_refused_with_a_message() {
         ])
     );
     for path in ["ivrcallinfo/9", "ivrcallcount/9", "ivrcallinfo/0", "ivrcallcount/x", "ivrcallinfo/01"] {
-        let answer = app.call("GET", &format!("calldata/101/{path}"), Some(&guid), None).await;
+        let answer = app.agent(101, &guid).calldata(path).await;
         assert_eq!((answer.status, answer.retcode()), (200, "000-002"), "{path}: {}", answer.body);
         assert!(
             answer.body["message"].as_str().is_some_and(|m| m.contains("IVR flow") || m.contains("ivrid")),
@@ -208,7 +208,7 @@ async fn ivrinfo_lists_the_flows_and_bad_ivr_ids_are_refused_with_a_message() {
             answer.body
         );
     }
-    assert_eq!(retcode(&app, "GET", "calldata/101/ivrcallcount/1", "wrong-guid", None).await, "000-003");
+    assert_eq!(app.agent(101, "wrong-guid").calldata("ivrcallcount/1").await.checked_retcode(), "000-003");
 }
 
 #[tokio::test]

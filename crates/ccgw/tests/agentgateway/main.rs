@@ -6,6 +6,7 @@ mod calls;
 mod crossing;
 mod distribution;
 mod event_delivery;
+mod families;
 mod helpers;
 mod idempotency;
 mod ivr;

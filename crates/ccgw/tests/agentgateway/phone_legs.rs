@@ -48,7 +48,7 @@ async fn a_busy_phone_passes_the_offer_to_the_next_agent() {
     let offer = app.events(102, &next, 5).await;
     assert_eq!(offer.iter().map(|e| e["eventType"].as_str().unwrap()).collect::<Vec<_>>(), OFFERED);
     assert_eq!(offer[4]["content"]["callid"], json!(callid));
-    assert_eq!(app.call("PUT", "voicecall/102/answer", Some(&next), None).await.retcode(), "0");
+    assert_eq!(app.agent(102, &next).answer().await.retcode(), "0");
 }
 
 #[tokio::test]
@@ -64,7 +64,7 @@ async fn a_phone_that_never_answers_is_taken_back_at_the_ring_timeout() {
         app.event_types(101, &guid, 3).await,
         ["AgentEvent_Incoming_CallInfo", "AgentState_Busy", "AgentOther_PhoneAlerting"]
     );
-    let answer = app.call("PUT", "voicecall/101/answer", Some(&guid), None).await;
+    let answer = app.agent(101, &guid).answer().await;
     assert_eq!(answer.retcode(), "200-002", "nothing rings in software yet: {}", answer.body);
     app.advance(Duration::from_secs(20)).await;
     // The phone never went off-hook: no PhoneRelease.
@@ -91,7 +91,7 @@ async fn the_handset_going_down_releases_the_call_as_release_does() {
     let guid = app.idle_agent(101, json!({})).await;
     let callid = app.place_call(1).await;
     app.events(101, &guid, 5).await;
-    assert_eq!(app.call("PUT", "voicecall/101/answer", Some(&guid), None).await.retcode(), "0");
+    assert_eq!(app.agent(101, &guid).answer().await.retcode(), "0");
     app.events(101, &guid, 2).await;
 
     let (status, body) = app.admin("POST", &format!("sim/calls/{callid}/agents/101/hangup"), None).await;

@@ -7,17 +7,16 @@ use std::time::Duration;
 
 use ccgw_core::{AgentProfile, PhoneNumber, Role, SkillGrant, SkillId, SkillLevel, SkillProfile, Vdn, WorkNo};
 use ccgw_store::{NewAgent, VdnRecord};
-use serde_json::{Value, json};
+use serde_json::json;
 
-use crate::helpers::{LEFT_CALL, OFFERED, PASSWORD, TestApp, TestOpts, record_of, retcode, spawn_app, types};
+use crate::helpers::{Answer, LEFT_CALL, OFFERED, PASSWORD, TestApp, TestOpts, record_of, spawn_app, types};
 
 const CUSTOMER: &str = "13800000000";
 const NUMBER: &str = "5551234";
 
 /// A refused request: HTTP 200, its retcode and its message.
-async fn refusal(app: &TestApp, method: &str, path: &str, guid: &str, body: Option<Value>) -> (String, String) {
-    let answer = app.call(method, path, Some(guid), body).await;
-    assert_eq!(answer.status, 200, "{method} {path}: {}", answer.body);
+fn refusal(answer: Answer) -> (String, String) {
+    assert_eq!(answer.status, 200, "{}", answer.body);
     assert!(answer.body.get("result").is_none(), "a refusal has no result: {}", answer.body);
     (answer.retcode().to_owned(), answer.body["message"].as_str().unwrap_or_default().to_owned())
 }
@@ -38,7 +37,7 @@ async fn ringing_at_101(app: &TestApp) -> (String, String, String) {
 async fn snatchpickup_connects_the_picking_agent_and_withdraws_the_offer() {
     let app = spawn_app(TestOpts::default()).await;
     let (ringing, picker, callid) = ringing_at_101(&app).await;
-    let answer = app.call("PUT", "voicecall/102/snatchpickup?destWorkNo=101", Some(&picker), None).await;
+    let answer = app.agent(102, &picker).snatch_pickup(101).await;
     assert_eq!(
         (answer.status, answer.body.clone()),
         (200, json!({"message": "success", "retcode": "0", "result": {}}))
@@ -68,7 +67,7 @@ async fn snatchpickup_connects_the_picking_agent_and_withdraws_the_offer() {
     app.assert_no_event(101, &ringing).await;
 
     // Too late for the agent it rang at.
-    assert_eq!(retcode(&app, "PUT", "voicecall/101/answer", &ringing, None).await, "200-002");
+    assert_eq!(app.agent(101, &ringing).answer().await.checked_retcode(), "200-002");
     let (_, calls) = app.admin("GET", "sim/calls", None).await;
     let parties: Vec<(&str, &str)> = calls["calls"][0]["parties"]
         .as_array()
@@ -78,7 +77,7 @@ async fn snatchpickup_connects_the_picking_agent_and_withdraws_the_offer() {
         .collect();
     assert_eq!(parties, [("number:13800000000", "connected"), ("agent:102", "connected")]);
 
-    assert_eq!(retcode(&app, "DELETE", "voicecall/102/release", &picker, None).await, "0");
+    assert_eq!(app.agent(102, &picker).release().await.checked_retcode(), "0");
     let record = record_of(&app, &callid).await;
     assert_eq!(record["outcome"], json!("answered"));
     assert_eq!(record["agent"], json!(102));
@@ -118,32 +117,28 @@ async fn snatchpickup_refusals_and_the_race_with_an_answer() {
         ("?destWorkNo=150", "destWorkNo 150 is not an agent signed in to this VDN"),
         ("?destWorkNo=201", "destWorkNo 201 is not an agent signed in to this VDN"),
     ] {
-        let (code, text) = refusal(&app, "PUT", &pickup(query), &picker, None).await;
+        let (code, text) = refusal(app.call("PUT", &pickup(query), Some(&picker), None).await);
         assert_eq!((code.as_str(), text), ("000-002", format!("parameter or URL invalid: {message}")), "{query}");
     }
     assert_eq!(
-        refusal(&app, "PUT", "voicecall/201/snatchpickup?destWorkNo=101", &far_agent, None).await.0,
+        refusal(app.agent(201, &far_agent).snatch_pickup(101).await).0,
         "000-002",
         "another VDN's call answers as if the agent did not exist"
     );
     assert_eq!(
-        refusal(&app, "PUT", &pickup("?destWorkNo=103"), &picker, None).await,
+        refusal(app.agent(102, &picker).snatch_pickup(103).await),
         ("200-002".into(), "no call to answer: no call rings at agent 103".into())
     );
-    assert_eq!(
-        refusal(&app, "PUT", "voicecall/103/snatchpickup?destWorkNo=101", &busy, None).await.0,
-        "100-009",
-        "only an idle agent picks up"
-    );
-    assert_eq!(refusal(&app, "PUT", &pickup("?destWorkNo=101"), "wrong-guid", None).await.0, "000-003");
-    assert_eq!(refusal(&app, "PUT", "voicecall/104/snatchpickup?destWorkNo=101", &picker, None).await.0, "100-006");
+    assert_eq!(refusal(app.agent(103, &busy).snatch_pickup(101).await).0, "100-009", "only an idle agent picks up");
+    assert_eq!(refusal(app.agent(102, "wrong-guid").snatch_pickup(101).await).0, "000-003");
+    assert_eq!(refusal(app.agent(104, &picker).snatch_pickup(101).await).0, "100-006");
     app.assert_no_event(101, &ringing).await;
     app.assert_no_event(102, &picker).await;
 
     // The ringing agent answers first: the pickup comes too late and changes nothing.
-    assert_eq!(retcode(&app, "PUT", "voicecall/101/answer", &ringing, None).await, "0");
+    assert_eq!(app.agent(101, &ringing).answer().await.checked_retcode(), "0");
     assert_eq!(
-        refusal(&app, "PUT", &pickup("?destWorkNo=101"), &picker, None).await,
+        refusal(app.agent(102, &picker).snatch_pickup(101).await),
         ("200-002".into(), "no call to answer: no call rings at agent 101".into())
     );
     assert_eq!(app.event_types(101, &ringing, 2).await, ["AgentEvent_Customer_Alerting", "AgentEvent_Talking"]);
@@ -156,17 +151,17 @@ async fn snatchpickup_leaves_calls_between_agents_alone() {
     let caller = app.idle_agent(101, json!({})).await;
     let called = app.idle_agent(102, json!({})).await;
     let picker = app.idle_agent(103, json!({})).await;
-    let answer = app.call("PUT", "voicecall/101/callinner", Some(&caller), Some(json!({"called": "102"}))).await;
+    let answer = app.agent(101, &caller).call_inner(102).await;
     assert_eq!(answer.retcode(), "0", "{}", answer.body);
     assert_eq!(app.event_types(102, &called, 4).await.last().map(String::as_str), Some("AgentEvent_Ringing"));
     assert_eq!(
-        refusal(&app, "PUT", "voicecall/103/snatchpickup?destWorkNo=102", &picker, None).await,
+        refusal(app.agent(103, &picker).snatch_pickup(102).await),
         (
             "200-002".into(),
             "no call to answer: the call ringing at agent 102 is between agents and cannot be picked up".into()
         )
     );
-    assert_eq!(retcode(&app, "PUT", "voicecall/102/answer", &called, None).await, "0", "still ringing at 102");
+    assert_eq!(app.agent(102, &called).answer().await.checked_retcode(), "0", "still ringing at 102");
 }
 
 /// Agent 101 (manual answer) is signed in busy; customer calls 1 and 2 of skill 1 wait.
@@ -185,7 +180,8 @@ async fn waiting_for_101(app: &TestApp) -> (String, String, String) {
 async fn requestcall_offers_the_chosen_call_and_the_agent_returns_to_busy() {
     let app = spawn_app(TestOpts::default()).await;
     let (guid, first, second) = waiting_for_101(&app).await;
-    let answer = app.call("POST", &format!("voicecall/101/requestcall/{second}/0?skillId=1"), Some(&guid), None).await;
+    let agent = app.agent(101, &guid);
+    let answer = agent.request_call(&second, "0?skillId=1").await;
     assert_eq!(
         (answer.status, answer.body.clone()),
         (200, json!({"message": "success", "retcode": "0", "result": {}}))
@@ -193,9 +189,9 @@ async fn requestcall_offers_the_chosen_call_and_the_agent_returns_to_busy() {
     let offered = app.events(101, &guid, 5).await;
     assert_eq!(types(&offered), OFFERED);
     assert_eq!(offered[4]["content"]["callid"], json!(second), "the chosen call, not the head of the queue");
-    assert_eq!(retcode(&app, "PUT", "voicecall/101/answer", &guid, None).await, "0");
+    assert_eq!(agent.answer().await.checked_retcode(), "0");
     assert_eq!(app.event_types(101, &guid, 2).await, ["AgentEvent_Customer_Alerting", "AgentEvent_Talking"]);
-    assert_eq!(retcode(&app, "DELETE", "voicecall/101/release", &guid, None).await, "0");
+    assert_eq!(agent.release().await.checked_retcode(), "0");
     assert_eq!(
         app.event_types(101, &guid, 4).await,
         [
@@ -207,8 +203,7 @@ async fn requestcall_offers_the_chosen_call_and_the_agent_returns_to_busy() {
     );
 
     // skilltype 1 takes the call wherever it waits.
-    let path = format!("voicecall/101/requestcall/{first}/1?skillid=2");
-    assert_eq!(retcode(&app, "POST", &path, &guid, None).await, "0");
+    assert_eq!(agent.request_call(&first, "1?skillid=2").await.checked_retcode(), "0");
     let offered = app.events(101, &guid, 5).await;
     assert_eq!(offered[4]["content"]["callid"], json!(first));
 }
@@ -219,38 +214,38 @@ async fn requestcall_refusals_leave_the_call_waiting() {
     let (guid, first, _) = waiting_for_101(&app).await;
     let vip = app.place_call(2).await;
     let other = app.sign_in(106, json!({"status": "3"})).await;
-    let request = |callid: &str, tail: &str| format!("voicecall/101/requestcall/{callid}/{tail}");
+    let agent = app.agent(101, &guid);
     for (tail, message) in [
         ("2", "skilltype must be 0 (a skill queue) or 1"),
         ("x", "skilltype must be 0 (a skill queue) or 1"),
         ("0?skillId=x", "skillId must be a skill id"),
         ("0?skillId=99999999999", "skillId must be a skill id"),
     ] {
-        let (code, text) = refusal(&app, "POST", &request(&first, tail), &guid, None).await;
+        let (code, text) = refusal(agent.request_call(&first, tail).await);
         assert_eq!((code.as_str(), text), ("000-002", format!("parameter or URL invalid: {message}")), "{tail}");
     }
     assert_eq!(
-        refusal(&app, "POST", &request(&first, "0?skillId=2"), &guid, None).await,
+        refusal(agent.request_call(&first, "0?skillId=2").await),
         ("200-002".into(), format!("no call to answer: call {first} waits in skill queue 1, not 2"))
     );
     assert_eq!(
-        refusal(&app, "POST", &request("1700000000-999", "0"), &guid, None).await,
+        refusal(agent.request_call("1700000000-999", "0").await),
         ("200-002".into(), "no call to answer: call 1700000000-999 is not waiting in a queue".into())
     );
     assert_eq!(
-        refusal(&app, "POST", &format!("voicecall/106/requestcall/{vip}/0?skillId=2"), &other, None).await,
+        refusal(app.agent(106, &other).request_call(&vip, "0?skillId=2").await),
         ("000-002".into(), "parameter or URL invalid: the agent does not serve skill queue 2".into())
     );
-    assert_eq!(refusal(&app, "POST", &request(&first, "0"), "wrong-guid", None).await.0, "000-003");
+    assert_eq!(refusal(app.agent(101, "wrong-guid").request_call(&first, "0").await).0, "000-003");
 
     // Once offered, the call has left the queue: nobody else can ask for it.
-    assert_eq!(retcode(&app, "POST", &request(&first, "0"), &guid, None).await, "0");
+    assert_eq!(agent.request_call(&first, "0").await.checked_retcode(), "0");
     app.events(101, &guid, 5).await;
     assert_eq!(
-        refusal(&app, "POST", &format!("voicecall/106/requestcall/{first}/0"), &other, None).await,
+        refusal(app.agent(106, &other).request_call(&first, "0").await),
         ("200-002".into(), format!("no call to answer: call {first} is not waiting in a queue"))
     );
-    assert_eq!(refusal(&app, "POST", &request(&vip, "0"), &guid, None).await.0, "100-009", "101 rings already");
+    assert_eq!(refusal(agent.request_call(&vip, "0").await).0, "100-009", "101 rings already");
     app.assert_no_event(101, &guid).await;
 }
 
@@ -272,9 +267,10 @@ async fn previewcallout_places_a_call_out_under_both_spellings() {
     assert_eq!(talking[0]["content"]["callid"], json!(callid));
 
     // While talking no other call-out can start, whichever spelling.
-    let (code, _) = refusal(&app, "PUT", "voicecall/101/previewcallout", &guid, Some(body.clone())).await;
+    let agent = app.agent(101, &guid);
+    let (code, _) = refusal(agent.preview_call_out(body.clone()).await);
     assert_eq!(code, "100-009");
-    assert_eq!(retcode(&app, "DELETE", "voicecall/101/release", &guid, None).await, "0");
+    assert_eq!(agent.release().await.checked_retcode(), "0");
     app.events(101, &guid, 4).await;
     let record = record_of(&app, &callid).await;
     assert_eq!(
@@ -282,7 +278,7 @@ async fn previewcallout_places_a_call_out_under_both_spellings() {
         (&json!("answered"), &json!(7), &json!(NUMBER))
     );
 
-    let answer = app.call("PUT", "voicecall/101/previewcallout", Some(&guid), Some(body)).await;
+    let answer = agent.preview_call_out(body).await;
     assert_eq!(answer.retcode(), "0", "{}", answer.body);
     assert!(answer.body["result"].as_str().is_some_and(|id| *id != callid));
 }
@@ -309,12 +305,10 @@ async fn previewcallout_reads_its_body_as_callout_does() {
         ),
         (json!([NUMBER]), ("000-002", "parameter or URL invalid: body must be a JSON object")),
     ] {
-        let (code, message) = refusal(&app, "PUT", "voicecall/101/previewcallout", &guid, Some(body.clone())).await;
+        let (code, message) = refusal(app.agent(101, &guid).preview_call_out(body.clone()).await);
         assert_eq!((code.as_str(), message.as_str()), expected, "{body}");
     }
-    let (code, _) =
-        refusal(&app, "PUT", "voicecall/101/previewcallout", &guid, Some(json!({"called": "12a", "callcontrolid": 1})))
-            .await;
+    let (code, _) = refusal(app.agent(101, &guid).preview_call_out(json!({"called": "12a", "callcontrolid": 1})).await);
     assert_eq!(code, "200-001", "a number that cannot be dialled");
     app.assert_no_event(101, &guid).await;
 }
@@ -325,25 +319,25 @@ async fn reportsound_needs_a_talking_call_and_changes_nothing() {
     let guid = app.idle_agent(101, json!({"autoanswer": "true"})).await;
     let report = json!({"soundlevel": 3});
     assert_eq!(
-        refusal(&app, "POST", "voicecall/101/reportsound", &guid, Some(report.clone())).await,
+        refusal(app.agent(101, &guid).report_sound(Some(report.clone())).await),
         ("200-009".into(), "report sound: no talking call".into())
     );
     app.place_call(1).await;
     app.events(101, &guid, 6).await;
-    let answer = app.call("POST", "voicecall/101/reportsound", Some(&guid), Some(report)).await;
+    let answer = app.agent(101, &guid).report_sound(Some(report)).await;
     assert_eq!(
         (answer.status, answer.body.clone()),
         (200, json!({"message": "success", "retcode": "0", "result": {}}))
     );
-    assert_eq!(retcode(&app, "POST", "voicecall/101/reportsound", &guid, None).await, "0", "no body");
-    let (code, _) = refusal(&app, "POST", "voicecall/101/reportsound", &guid, Some(json!("loud"))).await;
+    assert_eq!(app.agent(101, &guid).report_sound(None).await.checked_retcode(), "0", "no body");
+    let (code, _) = refusal(app.agent(101, &guid).report_sound(Some(json!("loud"))).await);
     assert_eq!(code, "000-002", "not a JSON object");
     app.assert_no_event(101, &guid).await;
 
-    assert_eq!(retcode(&app, "POST", "voicecall/101/hold", &guid, None).await, "0");
+    assert_eq!(app.agent(101, &guid).hold().await.checked_retcode(), "0");
     app.events(101, &guid, 1).await;
-    assert_eq!(retcode(&app, "POST", "voicecall/101/reportsound", &guid, Some(json!({}))).await, "200-009", "held");
-    assert_eq!(refusal(&app, "POST", "voicecall/101/reportsound", "wrong-guid", None).await.0, "000-003");
+    assert_eq!(app.agent(101, &guid).report_sound(Some(json!({}))).await.checked_retcode(), "200-009", "held");
+    assert_eq!(refusal(app.agent(101, "wrong-guid").report_sound(None).await).0, "000-003");
 }
 
 #[tokio::test]
@@ -352,27 +346,24 @@ async fn conference_digits_reach_the_switch_only_in_a_three_party_call() {
     let guid = app.idle_agent(101, json!({"autoanswer": "true"})).await;
     let customer = app.place_call(1).await;
     app.events(101, &guid, 6).await;
-    let path = "voicecall/101/thirdPartyConfTransmitNum";
+    let agent = app.agent(101, &guid);
     assert_eq!(
-        refusal(&app, "POST", path, &guid, Some(json!({"number": "1"}))).await,
+        refusal(agent.conference_digits(Some(json!({"number": "1"}))).await),
         ("200-010".into(), "three-party: no call".into()),
         "two parties are no conference"
     );
 
     let helper = app.idle_agent(102, json!({"autoanswer": "true"})).await;
     let ask = json!({"dstaddress": "102", "devicetype": 2, "mode": 2});
-    assert_eq!(retcode(&app, "POST", "voicecall/101/innerhelp", &guid, Some(ask)).await, "0");
+    assert_eq!(app.agent(101, &guid).inner_help(ask).await.checked_retcode(), "0");
     assert_eq!(app.event_types(101, &guid, 4).await.last().map(String::as_str), Some("AgentEvent_Conference"));
     app.events(102, &helper, 6).await;
 
-    assert_eq!(retcode(&app, "POST", path, &guid, Some(json!({"number": "12#"}))).await, "0");
-    assert_eq!(
-        retcode(&app, "POST", "voicecall/102/thirdPartyConfTransmitNum", &helper, Some(json!({"number": 9}))).await,
-        "0"
-    );
-    assert_eq!(retcode(&app, "POST", path, &guid, None).await, "0", "without a body, as the page shows it");
+    assert_eq!(agent.conference_digits(Some(json!({"number": "12#"}))).await.checked_retcode(), "0");
+    assert_eq!(app.agent(102, &helper).conference_digits(Some(json!({"number": 9}))).await.checked_retcode(), "0");
+    assert_eq!(agent.conference_digits(None).await.checked_retcode(), "0", "without a body, as the page shows it");
     for body in [json!({"number": "12a"}), json!({"number": "1234567890123456789012345"}), json!({"number": true})] {
-        assert_eq!(refusal(&app, "POST", path, &guid, Some(body.clone())).await.0, "000-002", "{body}");
+        assert_eq!(refusal(agent.conference_digits(Some(body.clone())).await).0, "000-002", "{body}");
     }
     let (_, calls) = app.admin("GET", "sim/calls", None).await;
     let call = calls["calls"].as_array().unwrap().iter().find(|c| c["callid"] == json!(customer)).unwrap();

@@ -12,7 +12,7 @@ use ccgw_engine::Clock;
 use ccgw_store::{NewAgent, SqliteStore, VdnRecord};
 use serde_json::{Value, json};
 
-use crate::helpers::{PASSWORD, TestApp, TestOpts, spawn_app, start_prepared};
+use crate::helpers::{Answer, PASSWORD, TestApp, TestOpts, spawn_app, start_prepared};
 
 /// Every query interface: method, path after `{agentid}`, body.
 const EVERY_QUERY: &[(&str, &str, Option<&str>)] = &[
@@ -77,11 +77,16 @@ async fn get(app: &TestApp, path: &str, guid: &str) -> Value {
 }
 
 async fn retcode(app: &TestApp, method: &str, path: &str, guid: &str, body: Option<Value>) -> String {
-    let answer = app.call(method, path, Some(guid), body).await;
-    assert_eq!(answer.status, 200, "{path}: HTTP 200 for every business outcome");
+    code_of(app.call(method, path, Some(guid), body).await)
+}
+
+/// The retcode of an answer that must come with HTTP 200, and without a result but with
+/// a message when it refuses.
+fn code_of(answer: Answer) -> String {
+    assert_eq!(answer.status, 200, "HTTP 200 for every business outcome: {}", answer.body);
     if answer.retcode() != "0" {
-        assert!(answer.body.get("result").is_none(), "{path}: no result on an error");
-        assert!(answer.body["message"].as_str().is_some_and(|m| !m.is_empty()), "{path}: a message");
+        assert!(answer.body.get("result").is_none(), "no result on an error: {}", answer.body);
+        assert!(answer.body["message"].as_str().is_some_and(|m| !m.is_empty()), "a message: {}", answer.body);
     }
     answer.retcode().to_owned()
 }
@@ -182,7 +187,7 @@ async fn agent_lists_hold_every_agent_of_the_vdn_with_its_state() {
     assert_eq!(work_nos(&answer.body["result"]), ["111", "103"], "list order, unknown and repeated numbers left out");
     assert_eq!(get(&app, "agentgroup/101/allchatagents", &guid).await, json!([]));
 
-    assert_eq!(retcode(&app, "GET", "agentgroup/101/agentbyworkno/999", &guid, None).await, "300-002");
+    assert_eq!(code_of(app.agent(101, &guid).agentgroup("agentbyworkno/999").await), "300-002");
     for path in [
         "agentgroup/101/agentbyworkno/abc",
         "agentgroup/101/agentlistbystatus?status=6",
@@ -212,7 +217,7 @@ async fn skill_queries_tell_signed_in_from_configured_agents() {
     assert_eq!(configured[2]["status"], json!(2));
 
     // 101 now serves skill 1 only.
-    assert_eq!(retcode(&app, "POST", "onlineagent/101/resetskill/false?skillid=1", &guid, None).await, "0");
+    assert_eq!(code_of(app.agent(101, &guid).reset_skills("skillid=1").await), "0");
     assert_eq!(get(&app, "agentgroup/101/agentidsbyskill/2", &guid).await, json!(["102"]));
     assert_eq!(work_nos(&get(&app, "agentgroup/101/agentbyconfigedskill/2", &guid).await).len(), 5);
 
@@ -250,8 +255,8 @@ async fn group_queries_answer_groups_and_their_members() {
     assert_eq!(given[1]["status"], json!(4), "112 is idle");
     assert_eq!(given[1]["groupname"], json!("Team B"));
 
-    assert_eq!(retcode(&app, "GET", "agentgroup/101/groupbyagent/999", &guid, None).await, "300-003");
-    assert_eq!(retcode(&app, "GET", "agentgroup/101/agentongroupex?groupid=7", &guid, None).await, "300-004");
+    assert_eq!(code_of(app.agent(101, &guid).agentgroup("groupbyagent/999").await), "300-003");
+    assert_eq!(code_of(app.agent(101, &guid).agentgroup("agentongroupex?groupid=7").await), "300-004");
     for path in ["agentongroupex", "agentongroupex?groupid=", "agentongroupex?groupid=x", "groupbyagent/x"] {
         let path = format!("agentgroup/101/{path}");
         assert_eq!(retcode(&app, "GET", &path, &guid, None).await, "000-002", "{path}");
@@ -260,13 +265,13 @@ async fn group_queries_answer_groups_and_their_members() {
     // An agent in no group.
     let new_agent = json!({"workNo": 130, "password": "Agent-130-pw", "phone": "70130", "skills": [{"id": 1}]});
     assert_eq!(app.admin("POST", "agents", Some(new_agent)).await.0, 201);
-    assert_eq!(retcode(&app, "GET", "agentgroup/101/groupbyagent/130", &guid, None).await, "300-004");
+    assert_eq!(code_of(app.agent(101, &guid).agentgroup("groupbyagent/130").await), "300-004");
     let loner = app
         .call("PUT", "onlineagent/130", None, Some(json!({"password": "Agent-130-pw", "phonenum": "70130"})))
         .await
         .set_guid
         .expect("130 signs in");
-    assert_eq!(retcode(&app, "GET", "agentgroup/130/agentongroup", &loner, None).await, "300-004");
+    assert_eq!(code_of(app.agent(130, &loner).agentgroup("agentongroup").await), "300-004");
     let info = get(&app, "agentgroup/130/agentbyworkno/130", &loner).await;
     assert_eq!((&info["groupid"], &info["groupname"]), (&json!(0), &json!("")));
 }
@@ -285,7 +290,7 @@ async fn rest_reasons_and_resting_agents() {
     );
     assert_eq!(get(&app, "agentgroup/101/agentrestinfo", &guid).await, json!([]));
     let started = now_ms(&app);
-    assert_eq!(retcode(&app, "POST", "onlineagent/101/rest/600/2", &guid, None).await, "0");
+    assert_eq!(code_of(app.agent(101, &guid).rest(600, 2).await), "0");
     app.advance(Duration::from_secs(60)).await;
     assert_eq!(
         get(&app, "agentgroup/101/agentrestinfo", &guid).await,
@@ -332,7 +337,7 @@ async fn queue_queries_count_waiting_calls_and_describe_skills() {
     assert_eq!(get(&app, "queuedevice/101/waitnum", &guid).await, json!(3));
     assert_eq!(get(&app, "queuedevice/101/waitnumbyagent", &guid).await, json!(3));
     assert_eq!(get(&app, "queuedevice/101/skillwaitnum/2", &guid).await, json!(1));
-    assert_eq!(retcode(&app, "POST", "onlineagent/101/resetskill/false?skillid=2", &guid, None).await, "0");
+    assert_eq!(code_of(app.agent(101, &guid).reset_skills("skillid=2").await), "0");
     assert_eq!(get(&app, "queuedevice/101/waitnumbyagent", &guid).await, json!(1), "signed in to skill 2 only");
     assert_eq!(get(&app, "queuedevice/101/waitnum", &guid).await, json!(3), "configured: skills 1 and 2");
 

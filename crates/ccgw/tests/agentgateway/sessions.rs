@@ -15,7 +15,7 @@ async fn sign_in_events_follow_the_requested_status() {
     let events = app.events(102, &guid, 3).await;
     assert_eq!(events[2]["eventType"], json!("AgentState_SetNotReady_Success"));
     assert_eq!(events[2]["content"], json!({"reason": "0"}));
-    let status = app.call("GET", "onlineagent/102/agentstatus", Some(&guid), None).await;
+    let status = app.agent(102, &guid).status().await;
     assert_eq!(status.body["result"], json!({"agentState": 3, "isWorking": false}));
 }
 
@@ -35,7 +35,7 @@ async fn signing_in_twice_is_100_002_and_forcelogin_takes_over() {
     // The displaced client collects its farewell, then its Guid stops working.
     let farewell = app.events(101, &old, 1).await;
     assert_eq!(farewell[0]["eventType"], json!("AgentOther_ShutdownService"));
-    assert_eq!(app.call("GET", "onlineagent/101/agentstatus", Some(&old), None).await.retcode(), "000-003");
+    assert_eq!(app.agent(101, &old).status().await.retcode(), "000-003");
     assert_eq!(app.event_types(101, &new, 2).await, ["AgentOther_InService", "AgentState_Ready"]);
 }
 
@@ -94,7 +94,7 @@ async fn update_guid_returns_a_new_guid_that_works() {
     assert_eq!(answer.retcode(), "0");
     let fresh = answer.body["result"]["guid"].as_str().unwrap().to_owned();
     assert_eq!(answer.set_guid.as_deref(), Some(fresh.as_str()));
-    assert_eq!(app.call("GET", "onlineagent/101/agentstatus", Some(&fresh), None).await.retcode(), "0");
+    assert_eq!(app.agent(101, &fresh).status().await.retcode(), "0");
 }
 
 #[tokio::test]
@@ -104,13 +104,9 @@ async fn a_silent_agent_is_signed_out_after_the_liveness_limit() {
     let guid = app.sign_in(101, json!({})).await;
     app.events(101, &guid, 2).await;
     app.advance(Duration::from_secs(119)).await;
-    assert_eq!(app.call("GET", "onlineagent/101/agentstatus", Some(&guid), None).await.retcode(), "0");
+    assert_eq!(app.agent(101, &guid).status().await.retcode(), "0");
     app.advance(Duration::from_secs(119)).await;
-    assert_eq!(
-        app.call("GET", "onlineagent/101/agentstatus", Some(&guid), None).await.retcode(),
-        "0",
-        "each request counts as life"
-    );
+    assert_eq!(app.agent(101, &guid).status().await.retcode(), "0", "each request counts as life");
     app.advance(Duration::from_secs(121)).await;
     let farewell = app.events(101, &guid, 1).await;
     assert_eq!(farewell[0]["eventType"], json!("AgentOther_ShutdownService"));
@@ -151,9 +147,9 @@ async fn an_empty_poll_is_held_and_an_event_wakes_it_at_once() {
 async fn logout_ends_the_session_and_forcelogout_tells_the_agent() {
     let app = spawn_app(TestOpts::default()).await;
     let guid = app.sign_in(101, json!({})).await;
-    let answer = app.call("DELETE", "onlineagent/101/logout", Some(&guid), None).await;
+    let answer = app.agent(101, &guid).sign_out().await;
     assert_eq!(answer.body, json!({"message": "success", "retcode": "0", "result": {}}));
-    assert_eq!(app.call("DELETE", "onlineagent/101/logout", Some(&guid), None).await.retcode(), "100-006");
+    assert_eq!(app.agent(101, &guid).sign_out().await.retcode(), "100-006");
 
     let guid = app.sign_in(102, json!({})).await;
     app.events(102, &guid, 2).await;

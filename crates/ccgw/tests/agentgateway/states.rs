@@ -13,12 +13,8 @@ async fn idle_agent(app: &TestApp, work_no: u32, extra: serde_json::Value) -> St
     guid
 }
 
-async fn post(app: &TestApp, path: &str, guid: &str) -> String {
-    app.call("POST", path, Some(guid), None).await.retcode().to_owned()
-}
-
 async fn state_code(app: &TestApp, work_no: u32, guid: &str) -> u64 {
-    let answer = app.call("GET", &format!("onlineagent/{work_no}/agentstatus"), Some(guid), None).await;
+    let answer = app.agent(work_no, guid).status().await;
     answer.body["result"]["agentState"].as_u64().expect("agentState")
 }
 
@@ -26,28 +22,29 @@ async fn state_code(app: &TestApp, work_no: u32, guid: &str) -> u64 {
 async fn busy_and_back_with_the_documented_events_and_codes() {
     let app = spawn_app(TestOpts::default()).await;
     let guid = idle_agent(&app, 101, json!({})).await;
-    let answer = app.call("POST", "onlineagent/101/saybusy?reason=201", Some(&guid), None).await;
+    let agent = app.agent(101, &guid);
+    let answer = agent.say_busy_because(201).await;
     assert_eq!(answer.body, json!({"message": "success", "retcode": "0", "result": {}}));
     let events = app.events(101, &guid, 1).await;
     assert_eq!(events[0]["eventType"], json!("AgentState_SetNotReady_Success"));
     assert_eq!(events[0]["content"], json!({"reason": "201"}));
     assert_eq!(state_code(&app, 101, &guid).await, 3);
 
-    assert_eq!(post(&app, "onlineagent/101/saybusy?reason=202", &guid).await, "100-009", "busy again needs prolong");
-    assert_eq!(post(&app, "onlineagent/101/saybusy?reason=202&prolong=true", &guid).await, "0");
+    assert_eq!(agent.say_busy_because(202).await.retcode(), "100-009", "busy again needs prolong");
+    assert_eq!(agent.prolong_busy(202).await.retcode(), "0");
     assert_eq!(app.events(101, &guid, 1).await[0]["content"], json!({"reason": "202"}));
 
-    assert_eq!(post(&app, "onlineagent/101/cancelbusy", &guid).await, "0");
+    assert_eq!(agent.cancel_busy().await.retcode(), "0");
     assert_eq!(app.event_types(101, &guid, 2).await, ["AgentState_CancelNotReady_Success", "AgentState_Ready"]);
     assert_eq!(state_code(&app, 101, &guid).await, 4);
-    assert_eq!(post(&app, "onlineagent/101/cancelbusy", &guid).await, "100-009", "not busy");
-    assert_eq!(post(&app, "onlineagent/101/sayfree", &guid).await, "0", "idle already: accepted");
+    assert_eq!(agent.cancel_busy().await.retcode(), "100-009", "not busy");
+    assert_eq!(agent.say_free().await.retcode(), "0", "idle already: accepted");
     app.assert_no_event(101, &guid).await;
 
     // The older client sends saybusy with no parameters at all; sayfree ends it.
-    assert_eq!(post(&app, "onlineagent/101/saybusy", &guid).await, "0");
+    assert_eq!(agent.say_busy().await.retcode(), "0");
     assert_eq!(app.events(101, &guid, 1).await[0]["content"], json!({"reason": "0"}));
-    assert_eq!(post(&app, "onlineagent/101/sayfree", &guid).await, "0");
+    assert_eq!(agent.say_free().await.retcode(), "0");
     assert_eq!(app.event_types(101, &guid, 2).await, ["AgentState_CancelNotReady_Success", "AgentState_Ready"]);
 }
 
@@ -86,19 +83,20 @@ async fn bad_parameters_missing_guids_and_signed_out_agents_get_their_retcodes()
 async fn rest_reminds_when_its_time_is_up_and_ends_on_request() {
     let app = spawn_app(TestOpts::default()).await;
     let guid = idle_agent(&app, 101, json!({})).await;
-    assert_eq!(post(&app, "onlineagent/101/rest/60/3", &guid).await, "0");
+    let agent = app.agent(101, &guid);
+    assert_eq!(agent.rest(60, 3).await.retcode(), "0");
     let events = app.events(101, &guid, 1).await;
     assert_eq!(events[0]["eventType"], json!("AgentState_SetRest_Success"));
     assert_eq!(events[0]["content"], json!({"reason": "3"}));
     assert_eq!(state_code(&app, 101, &guid).await, 8);
-    assert_eq!(post(&app, "onlineagent/101/rest/60/4", &guid).await, "100-009", "again needs prolong");
-    assert_eq!(post(&app, "onlineagent/101/work", &guid).await, "100-009");
+    assert_eq!(agent.rest(60, 4).await.retcode(), "100-009", "again needs prolong");
+    assert_eq!(agent.work().await.retcode(), "100-009");
     app.advance(Duration::from_secs(60)).await;
     assert_eq!(app.event_types(101, &guid, 1).await, ["AgentState_Rest_Timeout"]);
     assert_eq!(state_code(&app, 101, &guid).await, 8, "still resting after the reminder");
-    assert_eq!(post(&app, "onlineagent/101/cancelrest", &guid).await, "0");
+    assert_eq!(agent.cancel_rest().await.retcode(), "0");
     assert_eq!(app.event_types(101, &guid, 2).await, ["AgentState_CancelRest_Success", "AgentState_Ready"]);
-    assert_eq!(post(&app, "onlineagent/101/cancelrest", &guid).await, "100-009");
+    assert_eq!(agent.cancel_rest().await.retcode(), "100-009");
 }
 
 #[tokio::test]
@@ -108,10 +106,11 @@ async fn work_and_cancelwork_including_the_get_some_clients_send() {
     assert_eq!(app.call("GET", "onlineagent/101/work", Some(&guid), None).await.retcode(), "0");
     assert_eq!(app.event_types(101, &guid, 1).await, ["AgentState_SetWork_Success"]);
     assert_eq!(state_code(&app, 101, &guid).await, 5);
-    assert_eq!(post(&app, "onlineagent/101/work", &guid).await, "100-009");
-    assert_eq!(post(&app, "onlineagent/101/cancelwork", &guid).await, "0");
+    let agent = app.agent(101, &guid);
+    assert_eq!(agent.work().await.retcode(), "100-009");
+    assert_eq!(agent.cancel_work().await.retcode(), "0");
     assert_eq!(app.event_types(101, &guid, 2).await, ["AgentState_CancelWork_Success", "AgentState_Ready"]);
-    assert_eq!(post(&app, "onlineagent/101/cancelwork", &guid).await, "100-009");
+    assert_eq!(agent.cancel_work().await.retcode(), "100-009");
 }
 
 #[tokio::test]
@@ -120,10 +119,10 @@ async fn rest_asked_during_a_call_is_pre_rest_until_the_call_ends() {
     let guid = idle_agent(&app, 101, json!({"autoanswer": true})).await;
     app.place_call(1).await;
     app.events(101, &guid, 6).await;
-    assert_eq!(post(&app, "onlineagent/101/rest/120/2", &guid).await, "0");
+    assert_eq!(app.agent(101, &guid).rest(120, 2).await.retcode(), "0");
     app.assert_no_event(101, &guid).await;
     assert_eq!(state_code(&app, 101, &guid).await, 9);
-    assert_eq!(app.call("DELETE", "voicecall/101/release", Some(&guid), None).await.retcode(), "0");
+    assert_eq!(app.agent(101, &guid).release().await.retcode(), "0");
     let types = app.event_types(101, &guid, 4).await;
     assert_eq!(
         types,
@@ -141,15 +140,16 @@ async fn rest_asked_during_a_call_is_pre_rest_until_the_call_ends() {
 async fn auto_answer_and_auto_enter_idle_can_be_switched_while_signed_in() {
     let app = spawn_app(TestOpts::default()).await;
     let guid = idle_agent(&app, 101, json!({})).await;
-    assert_eq!(post(&app, "onlineagent/101/autoanswer/true", &guid).await, "0");
-    assert_eq!(post(&app, "onlineagent/101/autoenteridle/false", &guid).await, "0");
+    let agent = app.agent(101, &guid);
+    assert_eq!(agent.auto_answer("true").await.retcode(), "0");
+    assert_eq!(agent.auto_enter_idle("false").await.retcode(), "0");
     let callid = app.place_call(1).await;
     let types = app.event_types(101, &guid, 6).await;
     assert_eq!(types[4], "AgentEvent_Auto_Answer");
     assert_eq!(app.hang_up(&callid).await, 200);
     assert_eq!(app.event_types(101, &guid, 4).await[3], "AgentState_Work");
-    assert_eq!(post(&app, "onlineagent/101/autoanswer/anything", &guid).await, "0", "anything but true is false");
-    assert_eq!(post(&app, "onlineagent/101/cancelwork", &guid).await, "0");
+    assert_eq!(agent.auto_answer("anything").await.retcode(), "0", "anything but true is false");
+    assert_eq!(agent.cancel_work().await.retcode(), "0");
     app.events(101, &guid, 2).await;
     app.place_call(1).await;
     assert_eq!(app.event_types(101, &guid, 5).await[4], "AgentEvent_Ringing");
@@ -159,45 +159,45 @@ async fn auto_answer_and_auto_enter_idle_can_be_switched_while_signed_in() {
 async fn talk_right_and_reset_skill_decide_which_calls_are_offered() {
     let app = spawn_app(TestOpts::default()).await;
     let guid = idle_agent(&app, 101, json!({})).await; // demo agent 101 has skills 1 and 2
-    assert_eq!(post(&app, "onlineagent/101/settalkright?flag=0", &guid).await, "0");
+    assert_eq!(app.agent(101, &guid).talk_right(0).await.retcode(), "0");
     app.place_call(1).await;
     app.assert_no_event(101, &guid).await;
-    assert_eq!(post(&app, "onlineagent/101/settalkright?flag=1", &guid).await, "0");
+    assert_eq!(app.agent(101, &guid).talk_right(1).await.retcode(), "0");
     assert_eq!(app.event_types(101, &guid, 5).await[4], "AgentEvent_Ringing", "the waiting call at once");
-    assert_eq!(app.call("DELETE", "voicecall/101/release", Some(&guid), None).await.retcode(), "0");
+    assert_eq!(app.agent(101, &guid).release().await.retcode(), "0");
     app.events(101, &guid, 3).await; // declined: busy, reason 7
-    assert_eq!(post(&app, "onlineagent/101/sayfree", &guid).await, "0");
+    assert_eq!(app.agent(101, &guid).say_free().await.retcode(), "0");
     app.events(101, &guid, 2).await; // back to Ready; the declined call went nowhere else
     let offered = app.events(101, &guid, 5).await;
     assert_eq!(offered[0]["content"]["releaseAndReQueueCount"], json!(1));
     assert_eq!(offered[0]["content"]["lastReleaseAgentId"], json!(101));
-    assert_eq!(app.call("DELETE", "voicecall/101/release", Some(&guid), None).await.retcode(), "0");
+    assert_eq!(app.agent(101, &guid).release().await.retcode(), "0");
     app.events(101, &guid, 3).await;
 
     // Serve skill 2 only: a skill-1 call waits, a skill-2 call is offered.
-    assert_eq!(post(&app, "onlineagent/101/resetskill/false?skillid=2&phonelinkage=0", &guid).await, "0");
-    assert_eq!(post(&app, "onlineagent/101/sayfree", &guid).await, "0");
+    assert_eq!(app.agent(101, &guid).reset_skills("skillid=2&phonelinkage=0").await.retcode(), "0");
+    assert_eq!(app.agent(101, &guid).say_free().await.retcode(), "0");
     app.events(101, &guid, 2).await;
     app.place_call(1).await;
     app.assert_no_event(101, &guid).await;
     app.place_call(2).await;
     assert_eq!(app.events(101, &guid, 5).await[0]["content"]["skillId"], json!(2));
     // resetskill/true signs in to every configured skill again.
-    assert_eq!(post(&app, "onlineagent/101/resetskill/true", &guid).await, "0");
+    assert_eq!(app.agent(101, &guid).serve_all_skills().await.retcode(), "0");
     // An empty skillid with autoflag false leaves the agent without skills (clients send it).
-    assert_eq!(post(&app, "onlineagent/101/resetskill/false?skillid=&phonelinkage=0", &guid).await, "0");
+    assert_eq!(app.agent(101, &guid).reset_skills("skillid=&phonelinkage=0").await.retcode(), "0");
 }
 
 #[tokio::test]
 async fn skill_lists_of_self_and_of_another_agent_of_the_vdn() {
     let app = spawn_app(TestOpts::default()).await;
     let guid = idle_agent(&app, 101, json!({})).await;
-    let own = app.call("GET", "onlineagent/101/agentskills", Some(&guid), None).await;
+    let own = app.agent(101, &guid).skills().await;
     assert_eq!(
         own.body["result"],
         json!([{"name": "General", "id": 1, "mediatype": 5}, {"name": "VIP", "id": 2, "mediatype": 5}])
     );
-    let other = app.call("GET", "onlineagent/101/agentskillsbyworkno/110", Some(&guid), None).await;
+    let other = app.agent(101, &guid).skills_of(110).await;
     assert_eq!(other.body["result"], json!([{"name": "General", "id": 1, "mediatype": 5}]));
     for path in ["onlineagent/101/agentskillsbyworkno/999", "onlineagent/101/agentskillsbyworkno/abc"] {
         assert_eq!(app.call("GET", path, Some(&guid), None).await.retcode(), "000-002", "{path}");
@@ -211,38 +211,28 @@ async fn notes_reach_signed_in_agents_and_can_be_read_once() {
     let app = spawn_app(TestOpts::default()).await;
     let sender = idle_agent(&app, 101, json!({})).await;
     let receiver = idle_agent(&app, 102, json!({})).await;
-    let answer = app.call("POST", "onlineagent/101/sendnotelet/102?content=hello%20there", Some(&sender), None).await;
+    let answer = app.agent(101, &sender).send_note(102, "hello there").await;
     assert_eq!(answer.body["result"], json!({"delivered": ["102"], "notSignedIn": []}));
     let note = app.events(102, &receiver, 1).await.remove(0);
     assert_eq!((note["eventType"].clone(), note["content"].clone()), (json!("AgentOther_Note"), json!(null)));
-    let read = app.call("GET", "onlineagent/102/notelets", Some(&receiver), None).await;
+    let read = app.agent(102, &receiver).notes().await;
     let notes = read.body["result"].as_array().unwrap().clone();
     assert_eq!(notes.len(), 1);
     assert_eq!((notes[0]["sender"].clone(), notes[0]["content"].clone()), (json!("101"), json!("hello there")));
-    let again = app.call("GET", "onlineagent/102/notelets", Some(&receiver), None).await;
+    let again = app.agent(102, &receiver).notes().await;
     assert_eq!(again.body["result"], json!([]), "reading forgets");
 
-    let ex = app
-        .call(
-            "POST",
-            "onlineagent/101/sendnoteletex",
-            Some(&sender),
-            Some(json!({"agentIds": ["102", 103], "content": "team"})),
-        )
-        .await;
+    let ex = app.agent(101, &sender).send_notes(json!({"agentIds": ["102", 103], "content": "team"})).await;
     assert_eq!(ex.body["result"], json!({"delivered": ["102"], "notSignedIn": ["103"]}));
-    assert_eq!(
-        app.call("POST", "onlineagent/101/sendnotelet/103?content=x", Some(&sender), None).await.retcode(),
-        "000-002"
-    );
+    assert_eq!(app.agent(101, &sender).send_note(103, "x").await.retcode(), "000-002");
     let bulletin = json!({"targettype": 1, "targetname": "General", "bulletindata": "all hands"});
-    let answer = app.call("POST", "onlineagent/101/notifybulletin", Some(&sender), Some(bulletin)).await;
+    let answer = app.agent(101, &sender).notify_bulletin(bulletin).await;
     assert_eq!(answer.body["result"], json!({"delivered": ["101", "102"], "notSignedIn": []}));
     let unknown = json!({"targettype": 1, "targetname": "Nope", "bulletindata": "x"});
-    let answer = app.call("POST", "onlineagent/101/notifybulletin", Some(&sender), Some(unknown)).await;
+    let answer = app.agent(101, &sender).notify_bulletin(unknown).await;
     assert_eq!(answer.retcode(), "000-002");
     let bad = json!({"agentIds": [], "content": "x"});
-    assert_eq!(app.call("POST", "onlineagent/101/sendnoteletex", Some(&sender), Some(bad)).await.retcode(), "000-002");
+    assert_eq!(app.agent(101, &sender).send_notes(bad).await.retcode(), "000-002");
 }
 
 #[tokio::test]
@@ -259,7 +249,7 @@ async fn password_change_checks_the_old_one_and_the_rules() {
         (json!({"oldPassword": PASSWORD}), "000-002"),
     ];
     for (body, retcode) in cases {
-        let answer = app.call("POST", "onlineagent/101/modifyaccountpwdex", Some(&guid), Some(body.clone())).await;
+        let answer = app.agent(101, &guid).change_password(body.clone()).await;
         assert_eq!(answer.retcode(), retcode, "{body}");
     }
     assert_eq!(
@@ -268,9 +258,7 @@ async fn password_change_checks_the_old_one_and_the_rules() {
             .retcode(),
         "000-003"
     );
-    let ok = app
-        .call("POST", "onlineagent/101/modifyaccountpwdex", Some(&guid), Some(change(PASSWORD, "Fresh-pass7")))
-        .await;
+    let ok = app.agent(101, &guid).change_password(change(PASSWORD, "Fresh-pass7")).await;
     assert_eq!(ok.retcode(), "0");
     // The legacy form, back again.
     let legacy = format!("onlineagent/101/modifyaccountpwd?oldpassword=Fresh-pass7&newpassword={PASSWORD}x");

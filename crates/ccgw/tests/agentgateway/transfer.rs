@@ -36,7 +36,7 @@ async fn customer_with_101_and_102(app: &TestApp) -> (String, String, String) {
 /// `POST innerhelp` to agent 102; the result is the help call's id.
 async fn ask_102(app: &TestApp, guid: &str, mode: u8) -> String {
     let body = json!({"dstaddress": "102", "devicetype": 2, "mode": mode, "callappdata": "asked", "holdflag": true});
-    let answer = app.call("POST", "voicecall/101/innerhelp", Some(guid), Some(body)).await;
+    let answer = app.agent(101, guid).inner_help(body).await;
     assert_eq!((answer.status, answer.retcode()), (200, "0"), "{}", answer.body);
     let help = answer.body["result"].as_str().expect("the help call's id is the result").to_owned();
     assert!(help.split_once('-').is_some_and(|(secs, _)| secs.len() == 10), "{help}");
@@ -84,10 +84,9 @@ async fn two_party_help_then_confjoin_makes_a_conference_and_the_help_call_is_jo
         ]
     );
     // While the helper rings there is nothing to join yet.
-    let confjoin = json!({"callid": customer});
-    assert_eq!(retcode(&app, "POST", "voicecall/101/confjoin", &guid, Some(confjoin.clone())).await, "200-010");
+    assert_eq!(app.agent(101, &guid).conf_join(&customer).await.checked_retcode(), "200-010");
 
-    assert_eq!(retcode(&app, "PUT", "voicecall/102/answer", &helper, None).await, "0");
+    assert_eq!(app.agent(102, &helper).answer().await.checked_retcode(), "0");
     let help_talk = talking_in(&help, "a101", "a102", "51");
     let talking = app.events(102, &helper, 1).await;
     assert_eq!(types(&talking), ["AgentEvent_Talking"]);
@@ -96,7 +95,7 @@ async fn two_party_help_then_confjoin_makes_a_conference_and_the_help_call_is_jo
     assert_eq!(types(&talking), ["AgentEvent_Talking"]);
     assert_eq!(talking[0]["content"], help_talk);
 
-    assert_eq!(retcode(&app, "POST", "voicecall/101/confjoin", &guid, Some(confjoin.clone())).await, "0");
+    assert_eq!(app.agent(101, &guid).conf_join(&customer).await.checked_retcode(), "0");
     let joined = app.events(101, &guid, 1).await;
     assert_eq!(types(&joined), ["AgentEvent_Conference"]);
     assert_eq!(joined[0]["content"], json!({"callid": customer, "partner": format!("{CUSTOMER},102")}));
@@ -112,7 +111,7 @@ async fn two_party_help_then_confjoin_makes_a_conference_and_the_help_call_is_jo
             vec![format!("number:{CUSTOMER}:connected"), "agent:101:connected".into(), "agent:102:connected".into()]
         )]
     );
-    assert_eq!(retcode(&app, "POST", "voicecall/101/confjoin", &guid, Some(confjoin)).await, "200-011", "done");
+    assert_eq!(app.agent(101, &guid).conf_join(&customer).await.checked_retcode(), "200-011", "done");
 
     let help_record = record_of(&app, &help).await;
     assert_eq!(help_record["outcome"], json!("joined"));
@@ -121,7 +120,7 @@ async fn two_party_help_then_confjoin_makes_a_conference_and_the_help_call_is_jo
     assert_eq!(help_record["callData"], json!("asked"));
 
     // The helper leaves the conference first; the customer and 101 go on.
-    assert_eq!(retcode(&app, "DELETE", "voicecall/102/release", &helper, None).await, "0");
+    assert_eq!(app.agent(102, &helper).release().await.checked_retcode(), "0");
     let left = app.events(102, &helper, 3).await;
     assert_eq!(types(&left), LEFT_CALL);
     assert_eq!(left[0]["content"], json!(customer));
@@ -150,10 +149,10 @@ async fn the_customer_hanging_up_a_conference_leaves_the_two_agents_talking() {
     let app = spawn_app(TestOpts::default()).await;
     let (guid, helper, customer) = customer_with_101_and_102(&app).await;
     help_rings(&app, &guid, &helper, &customer, 1).await;
-    assert_eq!(retcode(&app, "PUT", "voicecall/102/answer", &helper, None).await, "0");
+    assert_eq!(app.agent(102, &helper).answer().await.checked_retcode(), "0");
     app.events(102, &helper, 1).await;
     app.events(101, &guid, 1).await;
-    assert_eq!(retcode(&app, "POST", "voicecall/101/confjoin", &guid, Some(json!({"callid": customer}))).await, "0");
+    assert_eq!(app.agent(101, &guid).conf_join(&customer).await.checked_retcode(), "0");
     app.events(101, &guid, 1).await;
     app.events(102, &helper, 1).await;
 
@@ -170,10 +169,10 @@ async fn the_customer_hanging_up_a_conference_leaves_the_two_agents_talking() {
         sim_calls(&app).await,
         [(customer.clone(), vec!["agent:101:connected".to_owned(), "agent:102:connected".to_owned()])]
     );
-    let status = app.call("GET", "onlineagent/101/agentstatus", Some(&guid), None).await;
+    let status = app.agent(101, &guid).status().await;
     assert_eq!(status.body["result"], json!({"agentState": 7, "isWorking": true}));
     // 101 hangs up last: the call between the two agents ends for both and is recorded.
-    assert_eq!(retcode(&app, "DELETE", "voicecall/101/release", &guid, None).await, "0");
+    assert_eq!(app.agent(101, &guid).release().await.checked_retcode(), "0");
     assert_eq!(
         app.event_types(101, &guid, 4).await,
         ["AgentEvent_Call_Release", "AgentEvent_Customer_Release", "AgentOther_PhoneRelease", "AgentState_Ready"]
@@ -193,13 +192,13 @@ async fn connecthold_leaves_the_customer_talking_with_the_helper() {
     let app = spawn_app(TestOpts::default()).await;
     let (guid, helper, customer) = customer_with_101_and_102(&app).await;
     let help = help_rings(&app, &guid, &helper, &customer, 1).await;
-    assert_eq!(retcode(&app, "POST", &format!("voicecall/101/connecthold/{customer}"), &guid, None).await, "200-013");
-    assert_eq!(retcode(&app, "PUT", "voicecall/102/answer", &helper, None).await, "0");
+    assert_eq!(app.agent(101, &guid).connect_hold(&customer).await.checked_retcode(), "200-013");
+    assert_eq!(app.agent(102, &helper).answer().await.checked_retcode(), "0");
     app.events(102, &helper, 1).await;
     app.events(101, &guid, 1).await;
-    assert_eq!(retcode(&app, "POST", &format!("voicecall/101/connecthold/{help}"), &guid, None).await, "200-014");
+    assert_eq!(app.agent(101, &guid).connect_hold(&help).await.checked_retcode(), "200-014");
 
-    assert_eq!(retcode(&app, "POST", &format!("voicecall/101/connecthold/{customer}"), &guid, None).await, "0");
+    assert_eq!(app.agent(101, &guid).connect_hold(&customer).await.checked_retcode(), "0");
     let left = app.events(101, &guid, 5).await;
     assert_eq!(types(&left), LEFT_BOTH_CALLS);
     assert_eq!(left[0]["content"], json!(help));
@@ -234,7 +233,7 @@ async fn three_party_help_is_a_conference_when_the_helper_answers_and_disconnect
     let app = spawn_app(TestOpts::default()).await;
     let (guid, helper, customer) = customer_with_101_and_102(&app).await;
     let help = help_rings(&app, &guid, &helper, &customer, 2).await;
-    assert_eq!(retcode(&app, "PUT", "voicecall/102/answer", &helper, None).await, "0");
+    assert_eq!(app.agent(102, &helper).answer().await.checked_retcode(), "0");
     let help_talk = talking_in(&help, "a101", "a102", "52");
     for (work_no, guid, partner) in [(101, &guid, "102"), (102, &helper, "101")] {
         let events = app.events(work_no, guid, 2).await;
@@ -247,9 +246,9 @@ async fn three_party_help_is_a_conference_when_the_helper_answers_and_disconnect
     assert_eq!((record["outcome"].clone(), record["joinedInto"].clone()), (json!("joined"), json!(customer)));
 
     // Only the agent who answered the call may release another party; nobody a stranger.
-    assert_eq!(retcode(&app, "POST", "voicecall/102/disconnect/101", &helper, None).await, "200-204");
-    assert_eq!(retcode(&app, "POST", "voicecall/101/disconnect/999", &guid, None).await, "200-204");
-    assert_eq!(retcode(&app, "POST", "voicecall/101/disconnect/102", &guid, None).await, "0");
+    assert_eq!(app.agent(102, &helper).disconnect("101").await.checked_retcode(), "200-204");
+    assert_eq!(app.agent(101, &guid).disconnect("999").await.checked_retcode(), "200-204");
+    assert_eq!(app.agent(101, &guid).disconnect("102").await.checked_retcode(), "0");
     let removed = app.events(102, &helper, 3).await;
     assert_eq!(types(&removed), LEFT_CALL);
     assert_eq!(removed[0]["content"], json!(customer));
@@ -261,7 +260,7 @@ async fn three_party_help_is_a_conference_when_the_helper_answers_and_disconnect
         sim_calls(&app).await,
         [(customer.clone(), vec![format!("number:{CUSTOMER}:connected"), "agent:101:connected".into()])]
     );
-    assert_eq!(retcode(&app, "POST", "voicecall/101/disconnect/102", &guid, None).await, "200-204", "gone");
+    assert_eq!(app.agent(101, &guid).disconnect("102").await.checked_retcode(), "200-204", "gone");
 }
 
 #[tokio::test]
@@ -271,7 +270,7 @@ async fn blind_transfer_to_a_skill_offers_the_call_there_with_its_new_call_data(
     // 102 has been idle longer than 101 will be: skill 2 (longest idle first) picks it.
     app.advance(Duration::from_millis(1_000)).await;
     let body = json!({"devicetype": 1, "address": "2", "mode": 0, "callappdata": "ticket=9"});
-    assert_eq!(retcode(&app, "POST", "voicecall/101/transfer", &guid, Some(body)).await, "0");
+    assert_eq!(app.agent(101, &guid).transfer(body).await.checked_retcode(), "0");
     let left = app.events(101, &guid, 3).await;
     assert_eq!(types(&left), LEFT_CALL);
     assert_eq!(left[0]["content"], json!(customer));
@@ -287,10 +286,10 @@ async fn blind_transfer_to_a_skill_offers_the_call_there_with_its_new_call_data(
         json!({"caller": CUSTOMER, "transfer": "yes", "callid": customer, "transfrom": "101", "called": "4000",
                "type": "main", "mediaType": "5", "mediaAbility": "1", "feature": "0"})
     );
-    let appdata = app.call("GET", "calldata/102/appdata", Some(&next), None).await;
+    let appdata = app.agent(102, &next).calldata("appdata").await;
     assert_eq!(appdata.body["result"], json!("ticket=9"), "{}", appdata.body);
 
-    assert_eq!(retcode(&app, "PUT", "voicecall/102/answer", &next, None).await, "0");
+    assert_eq!(app.agent(102, &next).answer().await.checked_retcode(), "0");
     assert_eq!(app.event_types(102, &next, 2).await, ["AgentEvent_Customer_Alerting", "AgentEvent_Talking"]);
     app.assert_no_event(101, &guid).await;
     assert_eq!(app.hang_up(&customer).await, 200);
@@ -311,15 +310,15 @@ async fn a_blind_transfer_to_a_skill_nobody_can_take_overflows_where_it_is_confi
     // Skill 2 waits at most 30 s, then overflows into skill 1; its agents 101 and 102 are
     // busy (101 after this call), so nobody of skill 2 can take the transferred call. That
     // the call came from skill 1 does not stop the overflow: only overflows may not loop.
-    assert_eq!(retcode(&app, "POST", "onlineagent/102/saybusy", &next, None).await, "0");
+    assert_eq!(app.agent(102, &next).say_busy().await.checked_retcode(), "0");
     let limits = json!({"maxWaitMs": 30_000, "overflow": {"skill": 1}});
     assert_eq!(app.admin("PATCH", "skills/1/2", Some(limits)).await.0, 200);
-    assert_eq!(retcode(&app, "POST", "onlineagent/101/saybusy", &guid, None).await, "0");
+    assert_eq!(app.agent(101, &guid).say_busy().await.checked_retcode(), "0");
     let body = json!({"devicetype": 1, "address": "2", "mode": 0});
-    assert_eq!(retcode(&app, "POST", "voicecall/101/transfer", &guid, Some(body)).await, "0");
+    assert_eq!(app.agent(101, &guid).transfer(body).await.checked_retcode(), "0");
     let left = app.events(101, &guid, 3).await;
     assert_eq!(types(&left), ["AgentEvent_Call_Release", "AgentOther_PhoneRelease", "AgentState_SetNotReady_Success"]);
-    let waiting = app.call("GET", "calldata/101/waitcallinfo/2", Some(&guid), None).await;
+    let waiting = app.agent(101, &guid).calldata("waitcallinfo/2").await;
     assert_eq!(waiting.body["result"][0]["callId"], json!(customer), "{}", waiting.body);
 
     app.advance(Duration::from_secs(30)).await;
@@ -327,7 +326,7 @@ async fn a_blind_transfer_to_a_skill_nobody_can_take_overflows_where_it_is_confi
     let offered = app.events(110, &other, 5).await;
     assert_eq!(offered[0]["content"]["skillId"], json!(1), "overflowed from skill 2 into skill 1");
     assert_eq!(offered[4]["content"]["transfrom"], json!("101"));
-    assert_eq!(retcode(&app, "PUT", "voicecall/110/answer", &other, None).await, "0");
+    assert_eq!(app.agent(110, &other).answer().await.checked_retcode(), "0");
     app.events(110, &other, 2).await;
     assert_eq!(app.hang_up(&customer).await, 200);
     app.events(110, &other, 4).await;
@@ -342,7 +341,7 @@ async fn success_transfer_to_an_agent_releases_the_transferring_agent_when_it_an
     let app = spawn_app(TestOpts::default()).await;
     let (guid, next, customer) = customer_with_101_and_102(&app).await;
     let body = json!({"devicetype": 2, "address": "102", "mode": 2, "holdflag": true, "mediaability": 0});
-    assert_eq!(retcode(&app, "POST", "voicecall/101/transfer", &guid, Some(body)).await, "0");
+    assert_eq!(app.agent(101, &guid).transfer(body).await.checked_retcode(), "0");
     let waiting = app.events(101, &guid, 1).await;
     assert_eq!(types(&waiting), ["AgentEvent_Customer_Alerting"]);
     assert_eq!(
@@ -359,9 +358,9 @@ async fn success_transfer_to_an_agent_releases_the_transferring_agent_when_it_an
     assert_eq!(ringing[3]["content"]["callid"], json!(customer));
     // A second transfer of the same call is refused while this one is under way.
     let again = json!({"devicetype": 1, "address": "1", "mode": 0});
-    assert_eq!(retcode(&app, "POST", "voicecall/101/transfer", &guid, Some(again)).await, "200-012");
+    assert_eq!(app.agent(101, &guid).transfer(again).await.checked_retcode(), "200-012");
 
-    assert_eq!(retcode(&app, "PUT", "voicecall/102/answer", &next, None).await, "0");
+    assert_eq!(app.agent(102, &next).answer().await.checked_retcode(), "0");
     let talking = app.events(102, &next, 1).await;
     assert_eq!(types(&talking), ["AgentEvent_Talking"]);
     assert_eq!(talking[0]["content"], talking_in(&customer, CUSTOMER, "4000", "0"));
@@ -386,7 +385,7 @@ async fn a_success_transfer_nobody_answers_gives_the_customer_back() {
     let app = spawn_app(opts).await;
     let (guid, next, customer) = customer_with_101_and_102(&app).await;
     let body = json!({"devicetype": 2, "address": "102", "mode": 2});
-    assert_eq!(retcode(&app, "POST", "voicecall/101/transfer", &guid, Some(body)).await, "0");
+    assert_eq!(app.agent(101, &guid).transfer(body).await.checked_retcode(), "0");
     app.events(101, &guid, 1).await;
     app.events(102, &next, 4).await;
     app.advance(Duration::from_millis(14_000)).await;
@@ -407,7 +406,7 @@ async fn a_success_transfer_nobody_answers_gives_the_customer_back() {
         [(customer.clone(), vec![format!("number:{CUSTOMER}:connected"), "agent:101:connected".into()])]
     );
     // 101 talks again: it can hold the call and transfer it anew.
-    assert_eq!(retcode(&app, "POST", "voicecall/101/hold", &guid, None).await, "0");
+    assert_eq!(app.agent(101, &guid).hold().await.checked_retcode(), "0");
     assert_eq!(app.event_types(101, &guid, 1).await, ["AgentEvent_Hold"]);
 }
 
@@ -416,7 +415,7 @@ async fn talk_transfer_to_a_number_connects_it_with_the_customer_when_the_agent_
     let app = spawn_app(TestOpts::default()).await;
     let (guid, _, customer) = customer_with_101_and_102(&app).await;
     let body = json!({"devicetype": 5, "address": NUMBER, "mode": 3, "mediaability": 2});
-    assert_eq!(retcode(&app, "POST", "voicecall/101/transfer", &guid, Some(body)).await, "0");
+    assert_eq!(app.agent(101, &guid).transfer(body).await.checked_retcode(), "0");
     let dialling = app.events(101, &guid, 2).await;
     assert_eq!(types(&dialling), ["AgentEvent_Hold", "AgentEvent_Customer_Alerting"]);
     assert_eq!(dialling[0]["content"], json!(customer));
@@ -433,7 +432,7 @@ async fn talk_transfer_to_a_number_connects_it_with_the_customer_when_the_agent_
     assert_eq!(talking[0]["content"]["called"], json!(NUMBER));
     assert_eq!(talking[0]["content"]["caller"], json!(CUSTOMER), "the number sees the customer");
 
-    assert_eq!(retcode(&app, "DELETE", "voicecall/101/release", &guid, None).await, "0");
+    assert_eq!(app.agent(101, &guid).release().await.checked_retcode(), "0");
     let left = app.events(101, &guid, 5).await;
     assert_eq!(types(&left), LEFT_BOTH_CALLS);
     assert_eq!(left[0]["content"], json!(consultation));
@@ -462,11 +461,11 @@ async fn canceltransfer_gives_the_customer_back_from_a_pending_transfer_and_from
     let app = spawn_app(TestOpts::default()).await;
     let (guid, next, customer) = customer_with_101_and_102(&app).await;
     let body = json!({"devicetype": 2, "address": "102", "mode": 2});
-    assert_eq!(retcode(&app, "POST", "voicecall/101/transfer", &guid, Some(body)).await, "0");
+    assert_eq!(app.agent(101, &guid).transfer(body).await.checked_retcode(), "0");
     app.events(101, &guid, 1).await;
     app.events(102, &next, 4).await;
 
-    assert_eq!(retcode(&app, "POST", "voicecall/101/canceltransfer", &guid, None).await, "0");
+    assert_eq!(app.agent(101, &guid).cancel_transfer().await.checked_retcode(), "0");
     let freed = app.events(102, &next, 3).await;
     assert_eq!(types(&freed), LEFT_CALL);
     assert_eq!(freed[0]["content"], json!(customer));
@@ -475,15 +474,15 @@ async fn canceltransfer_gives_the_customer_back_from_a_pending_transfer_and_from
     assert_eq!(types(&back), ["AgentEvent_Talking"]);
     assert_eq!(back[0]["content"], talking_in(&customer, CUSTOMER, "4000", "0"));
     app.assert_no_event(101, &guid).await;
-    assert_eq!(retcode(&app, "POST", "voicecall/101/canceltransfer", &guid, None).await, "200-012");
-    assert_eq!(retcode(&app, "PUT", "voicecall/102/answer", &next, None).await, "200-002", "no longer rings");
+    assert_eq!(app.agent(101, &guid).cancel_transfer().await.checked_retcode(), "200-012");
+    assert_eq!(app.agent(102, &next).answer().await.checked_retcode(), "200-002", "no longer rings");
 
     // Help that 102 answered is ended the same way, and 101 talks with the customer again.
     let help = help_rings(&app, &guid, &next, &customer, 1).await;
-    assert_eq!(retcode(&app, "PUT", "voicecall/102/answer", &next, None).await, "0");
+    assert_eq!(app.agent(102, &next).answer().await.checked_retcode(), "0");
     app.events(102, &next, 1).await;
     app.events(101, &guid, 1).await;
-    assert_eq!(retcode(&app, "POST", "voicecall/101/canceltransfer", &guid, None).await, "0");
+    assert_eq!(app.agent(101, &guid).cancel_transfer().await.checked_retcode(), "0");
     let back = app.events(101, &guid, 3).await;
     assert_eq!(types(&back), ["AgentEvent_Call_Release", "AgentEvent_Customer_Release", "AgentEvent_Talking"]);
     assert_eq!(back[0]["content"], json!(help));
@@ -503,7 +502,7 @@ async fn the_customer_hanging_up_during_a_success_transfer_frees_the_ringing_age
     let app = spawn_app(TestOpts::default()).await;
     let (guid, next, customer) = customer_with_101_and_102(&app).await;
     let body = json!({"devicetype": 2, "address": "102", "mode": 2});
-    assert_eq!(retcode(&app, "POST", "voicecall/101/transfer", &guid, Some(body)).await, "0");
+    assert_eq!(app.agent(101, &guid).transfer(body).await.checked_retcode(), "0");
     app.events(101, &guid, 1).await;
     app.events(102, &next, 4).await;
 
@@ -522,7 +521,7 @@ async fn the_customer_hanging_up_during_a_success_transfer_frees_the_ringing_age
     app.assert_no_event(101, &guid).await;
     app.assert_no_event(102, &next).await;
     for (work_no, guid) in [(101, &guid), (102, &next)] {
-        let status = app.call("GET", &format!("onlineagent/{work_no}/agentstatus"), Some(guid), None).await;
+        let status = app.agent(work_no, guid).status().await;
         assert_eq!(status.body["result"], json!({"agentState": 4, "isWorking": false}), "{work_no}");
     }
     let record = record_of(&app, &customer).await;
@@ -560,7 +559,7 @@ async fn every_two_call_command_without_its_call_or_with_bad_input_gets_its_retc
 
     let customer = app.place_call(1).await;
     app.events(101, &guid, 5).await;
-    assert_eq!(retcode(&app, "PUT", "voicecall/101/answer", &guid, None).await, "0");
+    assert_eq!(app.agent(101, &guid).answer().await.checked_retcode(), "0");
     app.events(101, &guid, 2).await;
     let with_call: [(&str, Value, &str); 28] = [
         ("confjoin", json!({"callid": customer}), "200-011"),
@@ -607,18 +606,14 @@ async fn every_two_call_command_without_its_call_or_with_bad_input_gets_its_retc
 
     // 102 busy: neither it nor skill 2 (whose only other agent, 101, talks) can take a
     // success transfer.
-    assert_eq!(retcode(&app, "POST", "onlineagent/102/saybusy", &other, None).await, "0");
+    assert_eq!(app.agent(102, &other).say_busy().await.checked_retcode(), "0");
     app.events(102, &other, 1).await;
     for body in [
         json!({"devicetype": 2, "address": "102", "mode": 2}),
         json!({"devicetype": 2, "address": "102", "mode": 0}),
         json!({"devicetype": 1, "address": "2", "mode": 2}),
     ] {
-        assert_eq!(
-            retcode(&app, "POST", "voicecall/101/transfer", &guid, Some(body.clone())).await,
-            "000-002",
-            "{body}"
-        );
+        assert_eq!(app.agent(101, &guid).transfer(body.clone()).await.checked_retcode(), "000-002", "{body}");
     }
 
     // Another agent's Guid, or none, may not act for 101.
@@ -642,5 +637,5 @@ async fn every_two_call_command_without_its_call_or_with_bad_input_gets_its_retc
         sim_calls(&app).await,
         [(customer.clone(), vec![format!("number:{CUSTOMER}:connected"), "agent:101:connected".into()])]
     );
-    assert_eq!(retcode(&app, "POST", "voicecall/101/hold", &guid, None).await, "0");
+    assert_eq!(app.agent(101, &guid).hold().await.checked_retcode(), "0");
 }

@@ -13,8 +13,7 @@ const NUMBER: &str = "5551234";
 
 /// `PUT callout` and the new call's id from `result`.
 async fn call_out(app: &TestApp, work_no: u32, guid: &str, called: &str) -> String {
-    let answer =
-        app.call("PUT", &format!("voicecall/{work_no}/callout"), Some(guid), Some(json!({"called": called}))).await;
+    let answer = app.agent(work_no, guid).call_out(called).await;
     assert_eq!(answer.retcode(), "0", "{}", answer.body);
     let callid = answer.body["result"].as_str().expect("the call id is the result").to_owned();
     assert!(callid.split_once('-').is_some_and(|(secs, _)| secs.len() == 10), "{callid}");
@@ -43,10 +42,10 @@ async fn call_out_rings_the_number_talks_and_ends_when_the_far_end_hangs_up() {
         talking[0]["content"],
         json!({"caller": "70101", "callid": callid, "called": NUMBER, "feature": "7", "type": "main", "mediaAbility": "1"})
     );
-    let status = app.call("GET", "onlineagent/101/agentstatus", Some(&guid), None).await;
+    let status = app.agent(101, &guid).status().await;
     assert_eq!(status.body["result"]["isWorking"], json!(true));
 
-    let digits = app.call("POST", "voicecall/101/seconddial/12%23", Some(&guid), None).await;
+    let digits = app.agent(101, &guid).second_dial("12#").await;
     assert_eq!(digits.retcode(), "0", "{}", digits.body);
     let (_, calls) = app.admin("GET", "sim/calls", None).await;
     let call =
@@ -124,7 +123,7 @@ async fn a_phone_that_refuses_or_waits_for_phonepickup() {
     call_out(&app, 101, &guid, NUMBER).await;
     assert_eq!(app.event_types(101, &guid, 1).await, ["AgentOther_PhoneAlerting"]);
     app.assert_no_event(101, &guid).await;
-    let pickup = app.call("PUT", "voicecall/101/phonepickup", Some(&guid), None).await;
+    let pickup = app.agent(101, &guid).phone_pickup().await;
     assert_eq!(pickup.retcode(), "0", "{}", pickup.body);
     assert_eq!(
         app.event_types(101, &guid, 3).await,
@@ -138,7 +137,7 @@ async fn internal_call_rings_the_other_agent_and_both_talk() {
     let app = spawn_app(TestOpts::default()).await;
     let caller = app.idle_agent(101, json!({})).await;
     let called = app.idle_agent(102, json!({})).await;
-    let answer = app.call("PUT", "voicecall/101/callinner", Some(&caller), Some(json!({"called": "102"}))).await;
+    let answer = app.agent(101, &caller).call_inner(102).await;
     assert_eq!(answer.retcode(), "0", "{}", answer.body);
     let callid = answer.body["result"].as_str().unwrap().to_owned();
     let events = app.events(101, &caller, 4).await;
@@ -151,12 +150,12 @@ async fn internal_call_rings_the_other_agent_and_both_talk() {
     assert_eq!(ringing[3]["content"]["caller"], json!("a101"));
     assert_eq!(ringing[3]["content"]["feature"], json!("6"));
 
-    assert_eq!(retcode(&app, "PUT", "voicecall/102/answer", &called, None).await, "0");
+    assert_eq!(app.agent(102, &called).answer().await.checked_retcode(), "0");
     assert_eq!(app.event_types(102, &called, 1).await, ["AgentEvent_Talking"]);
     assert_eq!(app.event_types(101, &caller, 1).await, ["AgentEvent_Talking"]);
-    assert_eq!(retcode(&app, "POST", "voicecall/101/beginmute", &caller, None).await, "200-004", "internal call");
+    assert_eq!(app.agent(101, &caller).begin_mute().await.checked_retcode(), "200-004", "internal call");
 
-    assert_eq!(retcode(&app, "DELETE", "voicecall/101/release", &caller, None).await, "0");
+    assert_eq!(app.agent(101, &caller).release().await.checked_retcode(), "0");
     assert_eq!(
         app.event_types(101, &caller, 4).await,
         ["AgentEvent_Call_Release", "AgentEvent_Customer_Release", "AgentOther_PhoneRelease", "AgentState_Ready"]
@@ -171,7 +170,7 @@ async fn an_internal_call_nobody_answers_fails_for_the_caller_only() {
     let app = spawn_app(TestOpts { ring_timeout_ms: 5_000, ..TestOpts::default() }).await;
     let caller = app.idle_agent(101, json!({})).await;
     let called = app.idle_agent(102, json!({})).await;
-    let answer = app.call("PUT", "voicecall/101/callinnerskill", Some(&caller), Some(json!({"skillId": 1}))).await;
+    let answer = app.agent(101, &caller).call_inner_skill(1).await;
     assert_eq!(answer.retcode(), "0", "{}", answer.body);
     app.events(101, &caller, 4).await;
     app.events(102, &called, 4).await;
@@ -192,34 +191,34 @@ async fn hold_the_customer_call_out_behind_it_drop_that_and_retrieve() {
     let guid = app.idle_agent(101, json!({})).await;
     let customer = app.place_call(1).await;
     app.events(101, &guid, 5).await;
-    assert_eq!(retcode(&app, "PUT", "voicecall/101/answer", &guid, None).await, "0");
+    let agent = app.agent(101, &guid);
+    assert_eq!(agent.answer().await.checked_retcode(), "0");
     app.events(101, &guid, 2).await;
 
-    assert_eq!(retcode(&app, "POST", "voicecall/101/hold", &guid, None).await, "0");
+    assert_eq!(agent.hold().await.checked_retcode(), "0");
     let held = app.events(101, &guid, 1).await;
     assert_eq!(held[0]["eventType"], json!("AgentEvent_Hold"));
     assert_eq!(held[0]["content"], json!(customer));
-    assert_eq!(retcode(&app, "POST", "voicecall/101/hold", &guid, None).await, "200-014");
+    assert_eq!(agent.hold().await.checked_retcode(), "200-014");
 
     let out = call_out(&app, 101, &guid, NUMBER).await;
     assert_eq!(app.event_types(101, &guid, 1).await, ["AgentEvent_Customer_Alerting"], "the phone is off-hook");
-    assert_eq!(retcode(&app, "POST", "voicecall/101/gethold", &guid, None).await, "200-016");
+    assert_eq!(agent.retrieve().await.checked_retcode(), "200-016");
     app.advance(Duration::from_millis(1_000)).await;
     assert_eq!(app.event_types(101, &guid, 1).await, ["AgentEvent_Talking"]);
 
-    assert_eq!(retcode(&app, "POST", &format!("voicecall/101/dropcall/{out}"), &guid, None).await, "0");
+    assert_eq!(agent.drop_call(&out).await.checked_retcode(), "0");
     assert_eq!(app.event_types(101, &guid, 2).await, ["AgentEvent_Call_Release", "AgentEvent_Customer_Release"]);
     app.assert_no_event(101, &guid).await;
-    assert_eq!(retcode(&app, "POST", &format!("voicecall/101/dropcall/{out}"), &guid, None).await, "200-017");
+    assert_eq!(agent.drop_call(&out).await.checked_retcode(), "200-017");
 
-    let path = format!("voicecall/101/gethold?callid={customer}");
-    assert_eq!(retcode(&app, "POST", &path, &guid, None).await, "0");
+    assert_eq!(agent.retrieve_call(&customer).await.checked_retcode(), "0");
     let talking = app.events(101, &guid, 1).await;
     assert_eq!(talking[0]["content"]["callid"], json!(customer));
-    assert_eq!(retcode(&app, "POST", "voicecall/101/beginmute", &guid, None).await, "0");
-    assert_eq!(retcode(&app, "POST", "voicecall/101/beginmute", &guid, None).await, "200-004");
-    assert_eq!(retcode(&app, "POST", "voicecall/101/endmute", &guid, None).await, "0");
-    assert_eq!(retcode(&app, "POST", "voicecall/101/endmute", &guid, None).await, "200-008");
+    assert_eq!(agent.begin_mute().await.checked_retcode(), "0");
+    assert_eq!(agent.begin_mute().await.checked_retcode(), "200-004");
+    assert_eq!(agent.end_mute().await.checked_retcode(), "0");
+    assert_eq!(agent.end_mute().await.checked_retcode(), "200-008");
 
     assert_eq!(app.hang_up(&customer).await, 200);
     assert_eq!(
@@ -255,9 +254,9 @@ async fn every_command_without_its_call_or_with_bad_input_gets_its_retcode() {
         assert_eq!(answer.status, 200);
         assert_eq!(answer.retcode(), expected, "{method} {path}: {}", answer.body);
     }
-    let stranger = app.call("POST", "voicecall/101/hold", Some("not-the-guid"), None).await;
+    let stranger = app.agent(101, "not-the-guid").hold().await;
     assert_eq!(stranger.retcode(), "000-003");
-    let other_agent = app.call("PUT", "voicecall/102/callout", Some(&guid), Some(json!({"called": NUMBER}))).await;
+    let other_agent = app.agent(102, &guid).call_out(NUMBER).await;
     assert_ne!(other_agent.retcode(), "0", "an agent cannot place a call as another");
     app.assert_no_event(101, &guid).await;
 }
@@ -268,7 +267,7 @@ async fn shutdown_records_every_live_call() {
     let guid = app.idle_agent(101, json!({})).await;
     let talking = app.place_call(1).await;
     app.events(101, &guid, 5).await;
-    assert_eq!(retcode(&app, "PUT", "voicecall/101/answer", &guid, None).await, "0");
+    assert_eq!(app.agent(101, &guid).answer().await.checked_retcode(), "0");
     let waiting = app.place_call(1).await;
     app.shut_down().await;
 
