@@ -37,7 +37,11 @@ impl CallOwners {
 
     /// `vdn` holds `call`, unless another VDN holds it already.
     pub(crate) fn claim(&self, call: &CallId, vdn: Vdn) {
-        self.lock().entry(call.clone()).or_insert(vdn);
+        let mut calls = self.lock();
+        // Looked up first: most actions are for a call already claimed, and need no copy of its id.
+        if !calls.contains_key(call) {
+            calls.insert(call.clone(), vdn);
+        }
     }
 
     /// The call ended: later reports about it have nobody to go to.
@@ -76,15 +80,15 @@ pub(crate) struct Registry {
 
 impl Registry {
     pub(crate) fn new(shared: Shared, skills: Vec<SkillProfile>) -> Self {
+        let vdns = vdns_of(&skills);
         let registry = Self {
             shared,
             runtime: tokio::runtime::Handle::current(),
-            config: Mutex::new(Config { skills: Vec::new(), routing: RoutingTable::default(), stopped: false }),
+            config: Mutex::new(Config { skills, routing: RoutingTable::default(), stopped: false }),
             shards: RwLock::new(HashMap::new()),
             agents: RwLock::new(HashMap::new()),
         };
-        registry.lock_config().skills = skills.clone();
-        for vdn in vdns_of(&skills) {
+        for vdn in vdns {
             registry.shard(vdn);
         }
         registry
