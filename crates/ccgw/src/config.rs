@@ -258,6 +258,40 @@ pub struct Overrides {
     pub demo_password: Option<String>,
 }
 
+/// Environment variables are read with this prefix; `__` separates sections.
+const ENV_PREFIX: &str = "CCGW_";
+const ENV_SEPARATOR: &str = "__";
+
+/// The configuration's top-level keys: an environment variable whose first part names
+/// none of them is not a ccgw setting. Kubernetes, for one, injects `CCGW_PORT`,
+/// `CCGW_SERVICE_HOST` and the like into every pod of a service named `ccgw`; such
+/// variables are ignored with a warning. A variable that names a known section keeps
+/// every key below it checked: a typo there still stops the start.
+fn top_level_keys() -> Vec<String> {
+    let defaults = serde_json::to_value(Config::default()).unwrap_or_default();
+    let mut keys: Vec<String> = defaults.as_object().map(|map| map.keys().cloned().collect()).unwrap_or_default();
+    // Not serialized while unset.
+    keys.push("ivr_flows".into());
+    keys
+}
+
+/// Whether an environment key (prefix removed, sections split by `.`) starts with one of
+/// `known`, the way figment compares keys: without regard to case.
+fn names_known_key(key: &str, known: &[String]) -> bool {
+    let first = key.split('.').next().unwrap_or(key);
+    known.iter().any(|name| name.eq_ignore_ascii_case(first))
+}
+
+/// The `CCGW_*` variables among `names` that name no known top-level key.
+fn foreign_variables(names: impl Iterator<Item = std::ffi::OsString>, known: &[String]) -> Vec<String> {
+    names
+        .filter_map(|name| name.into_string().ok())
+        .filter(|name| {
+            name.strip_prefix(ENV_PREFIX).is_some_and(|key| !names_known_key(&key.replace(ENV_SEPARATOR, "."), known))
+        })
+        .collect()
+}
+
 impl Config {
     pub fn load(file: Option<&Path>, overrides: &Overrides) -> anyhow::Result<Self> {
         let mut figment = Figment::from(Serialized::defaults(Config::default()));
@@ -267,8 +301,15 @@ impl Config {
             }
             figment = figment.merge(Toml::file(file));
         }
+        let known = top_level_keys();
+        for variable in foreign_variables(std::env::vars_os().map(|(name, _)| name), &known) {
+            // The name only: a value may be a secret.
+            tracing::warn!(%variable, "not a ccgw setting (no such top-level key); ignored");
+        }
         let config: Config = figment
-            .merge(Env::prefixed("CCGW_").split("__"))
+            .merge(
+                Env::prefixed(ENV_PREFIX).split(ENV_SEPARATOR).filter(move |key| names_known_key(key.as_str(), &known)),
+            )
             .merge(Serialized::globals(overrides))
             .extract()
             .context("while reading the configuration")?;
@@ -427,6 +468,26 @@ mod tests {
         assert!(Config::load(Some(&file), &Overrides::default()).is_err());
         std::fs::write(&file, "unknown_key = 1\n").unwrap();
         assert!(Config::load(Some(&file), &Overrides::default()).is_err());
+    }
+
+    #[test]
+    fn environment_variables_that_name_no_setting_are_not_ccgws() {
+        let known = top_level_keys();
+        for key in ["bind", "engine.ring_timeout_ms", "ENGINE.RING_TIMEOUT_MS", "sim.far_ends", "ivr_flows", "demo"] {
+            assert!(names_known_key(key, &known), "{key}");
+        }
+        // A typo below a known section passes this filter and is refused by the section.
+        assert!(names_known_key("engine.ring_timout_ms", &known));
+        let names = [
+            "CCGW_PORT",
+            "CCGW_SERVICE_HOST",
+            "CCGW_PORT_8043_TCP_ADDR",
+            "CCGW_BIND",
+            "CCGW_API__POLL_HOLD_MS",
+            "HOME",
+        ];
+        let foreign = foreign_variables(names.iter().map(std::ffi::OsString::from), &known);
+        assert_eq!(foreign, ["CCGW_PORT", "CCGW_SERVICE_HOST", "CCGW_PORT_8043_TCP_ADDR"]);
     }
 
     #[test]

@@ -69,13 +69,15 @@ fn same_secret(a: &[u8], b: &[u8]) -> bool {
     a.len() == b.len() && a.iter().zip(b).fold(0u8, |acc, (x, y)| acc | (x ^ y)) == 0
 }
 
-/// Whether the request carries the admin bearer token.
+/// Whether the request carries the admin bearer token. The scheme name is matched
+/// without regard to case, as HTTP authentication schemes are (RFC 9110 §11.1).
 fn is_admin(state: &ApiState, headers: &HeaderMap) -> bool {
     let presented = headers
         .get(AUTHORIZATION)
         .and_then(|value| value.to_str().ok())
-        .and_then(|value| value.strip_prefix("Bearer "))
-        .map(str::trim);
+        .and_then(|value| value.split_once(' '))
+        .filter(|(scheme, _)| scheme.eq_ignore_ascii_case("bearer"))
+        .map(|(_, token)| token.trim());
     let expected = state.settings.admin_token.as_bytes();
     presented.is_some_and(|token| !expected.is_empty() && same_secret(token.as_bytes(), expected))
 }

@@ -44,6 +44,16 @@ async fn the_extension_api_needs_the_admin_token_except_for_health() {
         let body: Value = response.json().await.unwrap();
         assert_eq!(body["error"]["code"], json!("unauthorized"));
     }
+    // The scheme's name is case-insensitive (RFC 9110 §11.1); only the bearer scheme counts.
+    for (header, status) in [
+        (format!("bearer {}", app.admin_token), 200),
+        (format!("BEARER {}", app.admin_token), 200),
+        (format!("Basic {}", app.admin_token), 401),
+        (format!("Bearer{}", app.admin_token), 401),
+    ] {
+        let request = app.client.get(format!("{}/ccgw/v1/agents", app.base)).header("Authorization", &header);
+        assert_eq!(request.send().await.unwrap().status().as_u16(), status, "{}", &header[..6]);
+    }
 }
 
 #[tokio::test]
