@@ -52,13 +52,17 @@ pub fn app(
         .fallback(unknown_path)
         .method_not_allowed_fallback(wrong_method)
         .layer(axum::middleware::from_fn_with_state(state.clone(), idempotency::idempotent))
+        .layer(axum::middleware::from_fn(wire::error_shape::documented_errors))
         .with_state(state);
     MapRequestLayer::new(wire::normalize::collapse_slashes).layer(router).map_response(|r| r)
 }
 
 /// Whether the request is for the Huawei API (its answers follow the Huawei wire rules).
+/// The prefix is matched in any case: `/AGENTGATEWAY/...` is no interface either, but
+/// its client speaks the Huawei API and gets that API's answer shape.
 pub(crate) fn is_huawei(request: &Request) -> bool {
-    request.uri().path().starts_with("/agentgateway/")
+    const PREFIX: &str = "/agentgateway/";
+    request.uri().path().get(..PREFIX.len()).is_some_and(|start| start.eq_ignore_ascii_case(PREFIX))
 }
 
 /// No interface has this path: 404, still JSON (spec 01 §4.3 leaves the status open).

@@ -326,8 +326,13 @@ impl TestApp {
     }
 
     /// Sends raw bytes over TLS and returns the whole raw response.
+    /// A TLS connector that trusts this server's certificate.
+    pub(crate) fn tls_connector(&self) -> TlsConnector {
+        TlsConnector::from(self.tls.clone())
+    }
+
     pub(crate) async fn raw(&self, request: &str) -> Vec<u8> {
-        let connector = TlsConnector::from(self.tls.clone());
+        let connector = self.tls_connector();
         let stream = tokio::net::TcpStream::connect(self.addr).await.unwrap();
         let mut tls = connector.connect(ServerName::try_from("localhost").unwrap(), stream).await.unwrap();
         tls.write_all(request.as_bytes()).await.unwrap();

@@ -5,6 +5,7 @@ mod calldata;
 mod calls;
 mod crossing;
 mod distribution;
+mod error_shapes;
 mod event_delivery;
 mod families;
 mod helpers;
