@@ -23,6 +23,7 @@ use tower::util::MapRequestLayer;
 
 pub use idempotency::IdempotencySettings;
 pub use state::{ApiSettings, ApiState};
+pub use wire::body_limits::BodyLimits;
 pub use wire::reply::{EMPTY_POLL, JSON_UTF8};
 pub use wire::set_guid::SetGuidCase;
 
@@ -53,6 +54,7 @@ pub fn app(
         .method_not_allowed_fallback(wrong_method)
         .layer(axum::middleware::from_fn_with_state(state.clone(), idempotency::idempotent))
         .layer(axum::middleware::from_fn(wire::error_shape::documented_errors))
+        .layer(axum::middleware::from_fn_with_state(state.clone(), wire::body_limits::read_whole_body))
         .with_state(state);
     MapRequestLayer::new(wire::normalize::collapse_slashes).layer(router).map_response(|r| r)
 }
@@ -63,6 +65,22 @@ pub fn app(
 pub(crate) fn is_huawei(request: &Request) -> bool {
     const PREFIX: &str = "/agentgateway/";
     request.uri().path().get(..PREFIX.len()).is_some_and(|start| start.eq_ignore_ascii_case(PREFIX))
+}
+
+/// The answer to every request on a connection over the gateway's connection limit:
+/// "busy, retry" in the API's own shape (Huawei: HTTP 200 with `100-007`; extension API:
+/// 503 `busy`), with `Retry-After` and `Connection: close`.
+pub fn over_connection_limit(request: &Request) -> Response {
+    const MESSAGE: &str = "the gateway is at its connection limit: retry";
+    let mut response = if is_huawei(request) {
+        HuaweiReply::error_with(retcode::INTERNAL, MESSAGE).into_response()
+    } else {
+        ExtError::new(StatusCode::SERVICE_UNAVAILABLE, "busy", MESSAGE).into_response()
+    };
+    let headers = response.headers_mut();
+    headers.insert(http::header::RETRY_AFTER, http::HeaderValue::from_static("1"));
+    headers.insert(http::header::CONNECTION, http::HeaderValue::from_static("close"));
+    response
 }
 
 /// No interface has this path: 404, still JSON (spec 01 §4.3 leaves the status open).

@@ -10,6 +10,7 @@ use ccgw_engine::{EngineApi, SimSwitch};
 use ccgw_store_traits::{CallRecordStore, DirectoryStore};
 
 use crate::idempotency::{IdempotencyKeeper, IdempotencySettings};
+use crate::wire::body_limits::{BodyLimits, BodyReader};
 use crate::wire::set_guid::SetGuidCase;
 
 /// The api's own settings; the binary builds them from its configuration.
@@ -25,6 +26,9 @@ pub struct ApiSettings {
     pub admin_token: String,
     /// How long and how many `Idempotency-Key`s are remembered.
     pub idempotency: IdempotencySettings,
+    /// How large request bodies may be, how long they may take, how much memory they
+    /// may hold together.
+    pub body: BodyLimits,
 }
 
 impl Default for ApiSettings {
@@ -35,6 +39,7 @@ impl Default for ApiSettings {
             server_name: "ccgw".into(),
             admin_token: String::new(),
             idempotency: IdempotencySettings::default(),
+            body: BodyLimits::default(),
         }
     }
 }
@@ -52,6 +57,7 @@ pub struct ApiState {
     pub(crate) set_guid: SetGuidCase,
     pub(crate) signing_in: SignInsInFlight,
     pub(crate) idempotency: Arc<IdempotencyKeeper>,
+    pub(crate) bodies: BodyReader,
 }
 
 impl ApiState {
@@ -69,6 +75,7 @@ impl ApiState {
             directory,
             records,
             idempotency: IdempotencyKeeper::new(settings.idempotency),
+            bodies: BodyReader::new(settings.body),
             settings: Arc::new(settings),
             set_guid: SetGuidCase::capture().await?,
             signing_in: SignInsInFlight::default(),

@@ -20,6 +20,8 @@ pub enum Refusal {
     SignInInProgress,
     #[error("wrong work number or password")]
     BadCredentials,
+    #[error("the gateway is shutting down: sign in again once it is back")]
+    ShuttingDown,
     #[error("sign-in parameter invalid: {0}")]
     SignInParameter(String),
     #[error("phone number invalid")]

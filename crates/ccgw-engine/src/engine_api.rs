@@ -39,6 +39,11 @@ pub trait EngineApi: Send + Sync + 'static {
     fn configure_routing(&self, routing: RoutingTable) -> EngineFuture<'_, ()>;
     /// Fires everything due at the engine's now, in every VDN, until nothing changes.
     fn settle(&self) -> EngineFuture<'_, ()>;
+    /// Begins a graceful stop: live calls end, agents are signed out with their event,
+    /// no sign-in is taken; polls go on.
+    fn close(&self) -> EngineFuture<'_, ()>;
+    /// Signed-out sessions whose events are not all collected yet.
+    fn undelivered(&self) -> EngineFuture<'_, usize>;
     /// Ends every live call with its outcome and stops.
     fn shut_down(&self) -> EngineFuture<'_, ()>;
 }
@@ -73,6 +78,12 @@ impl EngineApi for EngineHandle {
     }
     fn settle(&self) -> EngineFuture<'_, ()> {
         Box::pin(EngineHandle::settle(self))
+    }
+    fn close(&self) -> EngineFuture<'_, ()> {
+        Box::pin(EngineHandle::close(self))
+    }
+    fn undelivered(&self) -> EngineFuture<'_, usize> {
+        Box::pin(EngineHandle::undelivered(self))
     }
     fn shut_down(&self) -> EngineFuture<'_, ()> {
         Box::pin(EngineHandle::shut_down(self))

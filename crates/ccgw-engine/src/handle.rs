@@ -64,6 +64,8 @@ pub enum Reply {
     Snapshot(Box<SnapshotAt>),
     /// How many things a settle made happen in one VDN's runtime.
     Settled(usize),
+    /// How many signed-out sessions still hold events no poll has collected.
+    Undelivered(usize),
 }
 
 /// An agent's snapshot and the sequence number of its last event when it was taken:
@@ -132,6 +134,11 @@ pub(crate) enum Request {
         work_no: WorkNo,
         force: bool,
     },
+    /// The gateway begins to stop: ends every live call, signs every agent out with its
+    /// event, takes no sign-in any more; the engine goes on serving polls.
+    Close,
+    /// Counts the signed-out sessions whose events are not all collected yet.
+    Undelivered,
     /// Ends every live call with an outcome, then stops the engine.
     Shutdown,
 }
@@ -157,6 +164,8 @@ impl std::fmt::Debug for Request {
             Request::Depart { work_no, force } => {
                 f.debug_struct("Depart").field("work_no", work_no).field("force", force).finish()
             }
+            Request::Close => f.write_str("Close"),
+            Request::Undelivered => f.write_str("Undelivered"),
             Request::Shutdown => f.write_str("Shutdown"),
         }
     }
@@ -226,6 +235,20 @@ impl EngineHandle {
             Reply::Answer(answer) => Ok(*answer),
             _ => Err(EngineError::Stopped),
         }
+    }
+
+    /// Begins a graceful stop: every live call ends with its outcome, every agent is
+    /// signed out with `AgentOther_ShutdownService`, and no sign-in is taken any more.
+    /// Polls go on, so that clients collect those last events.
+    pub async fn close(&self) -> Result<(), EngineError> {
+        self.registry.close().await
+    }
+
+    /// How many signed-out sessions still hold events no poll has collected (after
+    /// [`EngineHandle::close`]: how many agents have not yet heard that they were
+    /// signed out).
+    pub async fn undelivered(&self) -> Result<usize, EngineError> {
+        self.registry.undelivered().await
     }
 
     /// Ends every live call with its outcome (handed to the recorder) and stops the

@@ -197,6 +197,25 @@ impl Registry {
         }
     }
 
+    /// Closes every runtime (see [`crate::EngineHandle::close`]).
+    pub(crate) async fn close(&self) -> Result<(), EngineError> {
+        for shard in self.all_shards() {
+            send_to(&shard, Request::Close).await?;
+        }
+        Ok(())
+    }
+
+    pub(crate) async fn undelivered(&self) -> Result<usize, EngineError> {
+        let mut total = 0;
+        for shard in self.all_shards() {
+            match send_to(&shard, Request::Undelivered).await? {
+                Reply::Undelivered(count) => total += count,
+                _ => return Err(EngineError::Stopped),
+            }
+        }
+        Ok(total)
+    }
+
     /// Stops every runtime after it ended its live calls; no runtime starts after this.
     pub(crate) async fn shut_down(&self) -> Result<(), EngineError> {
         self.lock_config().stopped = true;

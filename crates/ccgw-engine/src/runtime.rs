@@ -180,6 +180,23 @@ impl Runtime {
                 self.center.configure_routing(routing);
                 Ok(Reply::Done)
             }
+            Request::Close => {
+                let now = self.shared.clock.now();
+                let fx = self.center.close(now);
+                tracing::info!(vdn = %self.vdn, "closing: live calls ended, agents signed out");
+                self.apply(fx, now);
+                Ok(Reply::Done)
+            }
+            Request::Undelivered => {
+                let now = self.shared.clock.now();
+                let waiting =
+                    self.retired.values().filter(|retired| retired.until > now && retired.session.has_pending());
+                // A session retired under several Guids is counted once per Guid: count sessions.
+                let mut sessions: Vec<_> = waiting.map(|retired| retired.session.key()).collect();
+                sessions.sort_unstable();
+                sessions.dedup();
+                Ok(Reply::Undelivered(sessions.len()))
+            }
             // Taken by the run loop before it gets here.
             Request::Settle | Request::Shutdown => Ok(Reply::Done),
         }

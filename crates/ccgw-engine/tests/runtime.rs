@@ -10,8 +10,8 @@ mod common;
 use common::{sign_in_request, skill_1, take_events, work};
 
 use ccgw_core::{
-    AgentEvent, CallId, CallRequest, Callee, Command, Outcome, Query, QueryAnswer, Refusal, Seq, SkillId, SkillProfile,
-    StateKind, Timestamp, Vdn,
+    AgentEvent, CallId, CallOutcome, CallRequest, Callee, Command, EndedBy, Outcome, Query, QueryAnswer, Refusal, Seq,
+    SkillId, SkillProfile, StateKind, Timestamp, Vdn,
 };
 use ccgw_engine::{
     AgentPhoneRule, Clock, EngineError, EngineHandle, EngineSettings, EventReader, FarEndRule, ManualClock,
@@ -283,4 +283,38 @@ async fn a_snapshot_is_read_by_the_admin_or_with_the_agents_own_guid_even_signed
     assert!(signed_out.seq >= Seq(2), "its events from before the sign-out still count");
     let refused = rig.engine.snapshot(work(101), EventReader::Agent { guid: guid_101 }).await;
     assert!(matches!(refused, Err(EngineError::Refused(_))), "a signed-out agent's Guid no longer reads");
+}
+
+#[tokio::test]
+async fn closing_signs_agents_out_with_events_their_polls_still_collect_and_counts_what_is_uncollected() {
+    let rig = rig();
+    let guid = rig.idle_agent(101).await;
+    let _customer = rig.customer_call();
+    rig.engine.settle().await.unwrap();
+    assert_eq!(rig.command(101, &guid, Command::Answer { call: None }).await.unwrap(), Outcome::Done);
+    rig.events(101, &guid).await;
+    let idle = rig.idle_agent(102).await;
+
+    rig.engine.close().await.unwrap();
+    assert_eq!(rig.engine.undelivered().await.unwrap(), 2, "neither agent has collected its sign-out");
+    let records = rig.recorder.records();
+    assert_eq!(records.len(), 1);
+    assert!(
+        matches!(records[0].outcome, CallOutcome::Answered { ended_by: EndedBy::Shutdown, .. }),
+        "{:?}",
+        records[0].outcome
+    );
+    let events = rig.events(101, &guid).await;
+    assert!(matches!(events.first(), Some(AgentEvent::CallRelease(_))), "{events:?}");
+    assert!(matches!(events.last(), Some(AgentEvent::ShutdownService { .. })), "{events:?}");
+    assert_eq!(rig.engine.undelivered().await.unwrap(), 1);
+    let events = rig.events(102, &idle).await;
+    assert!(matches!(events.as_slice(), [AgentEvent::ShutdownService { .. }]), "{events:?}");
+    assert_eq!(rig.engine.undelivered().await.unwrap(), 0);
+
+    let refused = rig.engine.sign_in(sign_in_request(103, 1, false)).await;
+    assert!(matches!(refused, Err(EngineError::Refused(Refusal::ShuttingDown))), "{refused:?}");
+    let stale = rig.command(101, &guid, Command::Release).await;
+    assert!(matches!(stale, Err(EngineError::Refused(_))), "{stale:?}");
+    rig.engine.shut_down().await.unwrap();
 }

@@ -31,6 +31,8 @@ pub struct Config {
     pub demo_password: Option<String>,
     pub engine: EngineConfig,
     pub api: ApiConfig,
+    /// Connections, request bodies and the graceful stop.
+    pub server: ServerConfig,
     /// The telephony the engine drives; `sim` (the embedded simulated switch) is the
     /// only one so far.
     pub switch: SwitchKind,
@@ -54,6 +56,7 @@ impl Default for Config {
             demo_password: None,
             engine: EngineConfig::default(),
             api: ApiConfig::default(),
+            server: ServerConfig::default(),
             switch: SwitchKind::default(),
             sim: SimConfig::default(),
             ivr_flows: None,
@@ -136,6 +139,42 @@ impl Default for ApiConfig {
             server_name: "ccgw".into(),
             idempotency_ttl_ms: idempotency.ttl.as_millis() as u64,
             idempotency_capacity: idempotency.capacity,
+        }
+    }
+}
+
+/// `[server]`: what one client may take of the listener, and the graceful stop.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct ServerConfig {
+    /// Most connections served at once; one over it is answered "busy, retry" and closed.
+    pub max_connections: usize,
+    /// Longest a client may take to send a request head (and the first one after connecting).
+    pub header_timeout_ms: u64,
+    /// Longest a client may take to finish the TLS handshake.
+    pub handshake_timeout_ms: u64,
+    /// Largest request body, declared or sent.
+    pub body_limit_bytes: usize,
+    /// Longest a request body may take to arrive after its head.
+    pub body_timeout_ms: u64,
+    /// Most memory all request bodies in flight may hold together; over it, "busy, retry".
+    pub body_memory_bytes: usize,
+    /// On SIGTERM or SIGINT: how long signed-out agents' polls and requests in flight are
+    /// given before the remaining connections are closed.
+    pub shutdown_grace_ms: u64,
+}
+
+impl Default for ServerConfig {
+    fn default() -> Self {
+        let body = ccgw_api::BodyLimits::default();
+        Self {
+            max_connections: 20_000,
+            header_timeout_ms: 30_000,
+            handshake_timeout_ms: 10_000,
+            body_limit_bytes: body.max_bytes,
+            body_timeout_ms: body.timeout.as_millis() as u64,
+            body_memory_bytes: body.memory_budget,
+            shutdown_grace_ms: 10_000,
         }
     }
 }
@@ -410,7 +449,28 @@ impl Config {
                 ttl: Duration::from_millis(self.api.idempotency_ttl_ms),
                 capacity: self.api.idempotency_capacity,
             },
+            body: ccgw_api::BodyLimits {
+                max_bytes: self.server.body_limit_bytes,
+                timeout: Duration::from_millis(self.server.body_timeout_ms),
+                memory_budget: self.server.body_memory_bytes,
+            },
         }
+    }
+
+    /// The listener's limits; a cap of 0 connections would refuse every client.
+    pub fn connection_limits(&self) -> anyhow::Result<crate::listener::ConnectionLimits> {
+        if self.server.max_connections == 0 {
+            bail!("server.max_connections must be at least 1");
+        }
+        Ok(crate::listener::ConnectionLimits {
+            max_connections: self.server.max_connections,
+            header_timeout: Duration::from_millis(self.server.header_timeout_ms),
+            handshake_timeout: Duration::from_millis(self.server.handshake_timeout_ms),
+        })
+    }
+
+    pub fn shutdown_grace(&self) -> Duration {
+        Duration::from_millis(self.server.shutdown_grace_ms)
     }
 }
 

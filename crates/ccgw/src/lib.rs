@@ -6,6 +6,7 @@ pub mod cli;
 pub mod commands;
 pub mod config;
 pub mod data_dir;
+pub mod listener;
 pub mod records;
 pub mod secrets;
 pub mod startup;

@@ -5,20 +5,16 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use anyhow::Context;
-use axum::extract::Request;
 use ccgw_api::ApiState;
 use ccgw_core::RoutingTable;
 use ccgw_engine::{Clock, Engine, EngineHandle, ReportSender, SimSwitch, Switch, SystemClock, Telephony};
 use ccgw_store::{CallRecordStore, DirectoryStore};
-use hyper::body::Incoming;
-use hyper_util::rt::TokioIo;
-use hyper_util::service::TowerToHyperService;
-use tokio::net::{TcpListener, TcpStream};
+use tokio::net::TcpListener;
 use tokio_rustls::TlsAcceptor;
-use tower::ServiceExt;
 
 use crate::config::{Config, SwitchKind};
 use crate::data_dir;
+use crate::listener::{self, ConnectionLimits, Connections};
 use crate::records::RecordWriter;
 use crate::secrets::{self, TokenSource};
 use crate::tls::{self, TlsSource};
@@ -58,10 +54,9 @@ pub struct App {
     pub directory: Arc<dyn DirectoryStore>,
     records: Arc<RecordWriter>,
     refresh: tokio::task::JoinHandle<()>,
+    limits: ConnectionLimits,
+    shutdown_grace: Duration,
 }
-
-/// Longest a client may take to finish the TLS handshake.
-const HANDSHAKE_LIMIT: Duration = Duration::from_secs(10);
 
 impl App {
     pub async fn build(config: Config, hooks: Hooks) -> anyhow::Result<App> {
@@ -84,6 +79,8 @@ impl App {
         let skills = directory.list_skills(None).await.context("while loading the skills")?;
         let records = RecordWriter::start(call_records.clone());
         let engine_settings = config.engine_settings()?;
+        let limits = config.connection_limits()?;
+        raise_file_limit(limits.max_connections);
         let (telephony, sim) = build_switch(&config, hooks.switch, &engine_settings, clock.clone())?;
         let engine = ccgw_engine::start(engine_settings, clock, skills, records.clone(), telephony);
         let routing = load_routing(directory.as_ref()).await.context("while loading the inbound routes")?;
@@ -111,7 +108,8 @@ impl App {
             demo_password,
             demo_note,
         };
-        Ok(App { listener, acceptor, state, engine, sim, banner, directory, records, refresh })
+        let shutdown_grace = config.shutdown_grace();
+        Ok(App { listener, acceptor, state, engine, sim, banner, directory, records, refresh, limits, shutdown_grace })
     }
 
     pub fn local_addr(&self) -> std::io::Result<SocketAddr> {
@@ -133,19 +131,76 @@ impl App {
         self.records.clone()
     }
 
-    /// Accepts connections until `shutdown` completes.
+    /// Serves until `shutdown` completes, then stops gracefully:
+    ///
+    /// 1. the listener closes: no new connection is accepted;
+    /// 2. the engine closes: every live call ends with outcome `shutdown` (its record is
+    ///    written), every signed-in agent is signed out with `AgentOther_ShutdownService`,
+    ///    and no sign-in is taken any more;
+    /// 3. connections stay open until every signed-out agent's poll has collected its last
+    ///    events, or the grace period (`server.shutdown_grace_ms`) ends;
+    /// 4. every connection finishes the request it is serving and closes (idle ones at
+    ///    once), within what is left of the grace period;
+    /// 5. the engine stops and the record writer drains (up to 10 s more).
     pub async fn run_until(self, shutdown: impl std::future::Future<Output = ()>) {
-        accept_until(&self.listener, self.acceptor.clone(), ccgw_api::app(self.state.clone()), shutdown).await;
-        tracing::info!("listener closed");
-        self.refresh.abort();
-        // Calls still live get their outcome now, and the engine stops, so that every
-        // record exists before the drain below and none can follow it.
-        if let Err(error) = self.engine.handle.shut_down().await {
+        let App { listener, acceptor, state, engine, records, refresh, limits, shutdown_grace, .. } = self;
+        let connections = Connections::new(limits);
+        listener::accept_until(listener, acceptor, ccgw_api::app(state), connections.clone(), shutdown).await;
+        let deadline = tokio::time::Instant::now() + shutdown_grace;
+        tracing::info!(grace_ms = shutdown_grace.as_millis() as u64, "stopping: listener closed");
+        refresh.abort();
+        match engine.handle.close().await {
+            Ok(()) => wait_for_farewells(&engine.handle, deadline).await,
+            Err(error) => tracing::error!(%error, "the engine had stopped before shutdown"),
+        }
+        let still_open = connections.drain(deadline).await;
+        if still_open > 0 {
+            tracing::warn!(still_open, "connections still busy at the end of the grace period are cut");
+        }
+        // Calls that arrived since the close get their outcome now, and the engine stops,
+        // so that every record exists before the drain below and none can follow it.
+        if let Err(error) = engine.handle.shut_down().await {
             tracing::error!(%error, "the engine had stopped before shutdown: live calls may lack a record");
         }
-        if !self.records.drain(RECORD_DRAIN_LIMIT).await {
-            tracing::error!(unwritten = self.records.unwritten(), "call records still unwritten at shutdown");
+        if !records.drain(RECORD_DRAIN_LIMIT).await {
+            tracing::error!(unwritten = records.unwritten(), "call records still unwritten at shutdown");
         }
+        tracing::info!("stopped");
+    }
+}
+
+/// Waits until every agent signed out by the close has collected its last events, or
+/// `deadline`.
+async fn wait_for_farewells(engine: &EngineHandle, deadline: tokio::time::Instant) {
+    loop {
+        match engine.undelivered().await {
+            Ok(0) => return,
+            Ok(waiting) if tokio::time::Instant::now() >= deadline => {
+                tracing::warn!(agents = waiting, "grace period over: some agents were not told of the sign-out");
+                return;
+            }
+            Ok(_) => tokio::time::sleep(FAREWELL_CHECK_EVERY).await,
+            Err(_) => return,
+        }
+    }
+}
+
+/// How often the shutdown looks whether the agents have collected their sign-out.
+const FAREWELL_CHECK_EVERY: Duration = Duration::from_millis(20);
+
+/// Raises the soft file-descriptor limit to what `max_connections` needs, as far as
+/// the hard limit allows; says so when that is not enough.
+fn raise_file_limit(max_connections: usize) {
+    // The database, its journal, the listener, logs: a margin for what is not a client.
+    let wanted = max_connections as u64 + 256;
+    match rlimit::increase_nofile_limit(wanted) {
+        Ok(limit) if limit < wanted => tracing::warn!(
+            limit,
+            max_connections,
+            "the file-descriptor limit is below what server.max_connections needs: accept fails past it"
+        ),
+        Ok(_) => {}
+        Err(error) => tracing::warn!(%error, "could not read or raise the file-descriptor limit"),
     }
 }
 
@@ -212,72 +267,6 @@ async fn load_routing(directory: &dyn DirectoryStore) -> anyhow::Result<RoutingT
     let routes = directory.list_routes(None).await?;
     let access_codes = vdns.into_iter().filter_map(|vdn| Some((vdn.vdn, vdn.access_code?.to_string())));
     Ok(RoutingTable::new(access_codes, routes))
-}
-
-/// Accepts connections on `listener` and serves each with `app` until `shutdown`
-/// completes (also the accept loop of `ccgw bench`'s baseline responder).
-pub(crate) async fn accept_until<S>(
-    listener: &TcpListener,
-    acceptor: Option<TlsAcceptor>,
-    app: S,
-    shutdown: impl std::future::Future<Output = ()>,
-) where
-    S: tower::Service<Request, Response = axum::response::Response, Error = std::convert::Infallible>
-        + Clone
-        + Send
-        + 'static,
-    S::Future: Send + 'static,
-{
-    tokio::pin!(shutdown);
-    loop {
-        let accepted = tokio::select! {
-            () = &mut shutdown => return,
-            accepted = listener.accept() => accepted,
-        };
-        match accepted {
-            Ok((stream, _peer)) => {
-                tokio::spawn(serve_connection(stream, acceptor.clone(), app.clone()));
-            }
-            Err(error) => {
-                // Typically out of file descriptors: back off instead of spinning.
-                tracing::error!(%error, "accept failed");
-                tokio::time::sleep(Duration::from_millis(50)).await;
-            }
-        }
-    }
-}
-
-async fn serve_connection<S>(stream: TcpStream, acceptor: Option<TlsAcceptor>, app: S)
-where
-    S: tower::Service<Request, Response = axum::response::Response, Error = std::convert::Infallible>
-        + Clone
-        + Send
-        + 'static,
-    S::Future: Send + 'static,
-{
-    let _ = stream.set_nodelay(true);
-    let service = TowerToHyperService::new(
-        app.map_request(|request: hyper::Request<Incoming>| request.map(axum::body::Body::new)),
-    );
-    let mut http = hyper::server::conn::http1::Builder::new();
-    http.keep_alive(true).header_read_timeout(Some(Duration::from_secs(30))).timer(hyper_util::rt::TokioTimer::new());
-    let outcome = match acceptor {
-        Some(acceptor) => match tokio::time::timeout(HANDSHAKE_LIMIT, acceptor.accept(stream)).await {
-            Ok(Ok(tls)) => http.serve_connection(TokioIo::new(tls), service).await,
-            Ok(Err(error)) => {
-                tracing::debug!(%error, "TLS handshake failed");
-                return;
-            }
-            Err(_) => {
-                tracing::debug!("TLS handshake timed out");
-                return;
-            }
-        },
-        None => http.serve_connection(TokioIo::new(stream), service).await,
-    };
-    if let Err(error) = outcome {
-        tracing::debug!(%error, "connection ended with an error");
-    }
 }
 
 /// Seeds the demo center into an empty directory. Returns the password to show (when

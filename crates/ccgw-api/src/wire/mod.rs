@@ -1,6 +1,7 @@
 //! Wire rules that existing Huawei clients depend on (spec 08), kept in one place so
 //! handlers cannot get them wrong one by one.
 
+pub(crate) mod body_limits;
 pub(crate) mod error_shape;
 pub(crate) mod lenient;
 pub(crate) mod normalize;

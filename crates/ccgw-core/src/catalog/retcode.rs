@@ -84,6 +84,7 @@ impl Refusal {
             Refusal::ForceLoginDisabled => FORCE_LOGIN_DISABLED,
             Refusal::SignInInProgress => SIGN_IN_IN_PROGRESS,
             Refusal::BadCredentials => BAD_CREDENTIALS,
+            Refusal::ShuttingDown => INTERNAL,
             Refusal::SignInParameter(_) => SIGN_IN_PARAMETER,
             Refusal::PhoneInvalid => PHONE_INVALID,
             Refusal::SignOutParameter(_) => SIGN_OUT_PARAMETER,

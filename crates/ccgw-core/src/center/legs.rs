@@ -11,7 +11,7 @@
 //! - A call nobody answered yet is a set-up: when its placer leaves it is cancelled; when
 //!   the called party leaves or cannot be reached it fails (see `placing`).
 
-use super::{Center, DialFailure, Effect, Effects, Party, SwitchAction};
+use super::{Center, DialFailure, Effect, Effects, Party, SignOut, SwitchAction};
 use crate::agent::AgentState;
 use crate::call::{CallOutcome, CallState, EndedBy, FailReason, party_number};
 use crate::event::{AgentEvent, PhoneReleasedBy};
@@ -252,14 +252,41 @@ impl Center {
 }
 
 impl Center {
-    /// The gateway is stopping: every live call ends now with its one outcome (answered
-    /// calls as ended by the shutdown), and the switch releases it. Agents are not told:
-    /// their sessions end with the process.
+    /// The gateway begins to stop: no sign-in is taken from now on, every live call ends
+    /// with its one outcome (answered calls as ended by the shutdown) after its agents
+    /// are told it was released, and every agent is signed out with
+    /// `AgentOther_ShutdownService`, which its pending poll can still collect.
+    pub fn close(&mut self, now: Timestamp) -> Effects {
+        self.closing = true;
+        let mut fx = self.end_every_call(true, now);
+        let mut agents: Vec<WorkNo> = self.agents.keys().copied().collect();
+        agents.sort();
+        for work_no in agents {
+            // Every agent listed is signed in: the sign-out cannot be refused.
+            if let Ok(more) = self.sign_out(work_no, SignOut::GatewayStopping, now) {
+                fx.extend(more);
+            }
+        }
+        fx
+    }
+
+    /// The gateway is stopping now: every call still live ends with its one outcome
+    /// (answered calls as ended by the shutdown), and the switch releases it. Agents are
+    /// not told: after [`Center::close`] none is left, and otherwise their sessions end
+    /// with the process.
     pub fn shut_down(&mut self, now: Timestamp) -> Effects {
+        self.closing = true;
+        self.end_every_call(false, now)
+    }
+
+    fn end_every_call(&mut self, tell_agents: bool, now: Timestamp) -> Effects {
         let mut fx = Effects::new();
         let mut ids: Vec<CallId> = self.calls.keys().cloned().collect();
         ids.sort();
         for call_id in ids {
+            if tell_agents {
+                self.release_agents_of(&call_id, now, &mut fx);
+            }
             self.unqueue(&call_id);
             fx.push(Effect::Switch(SwitchAction::Release { call: call_id.clone() }));
             let answered = self.calls.get(&call_id).and_then(|call| call.answered);
@@ -270,5 +297,22 @@ impl Center {
             self.finish(&call_id, outcome, now, &mut fx);
         }
         fx
+    }
+
+    /// Tells every agent in the call, or ringing with it, that it was released, and takes
+    /// it off them; their state is left to the sign-out that follows.
+    fn release_agents_of(&mut self, call_id: &CallId, now: Timestamp, fx: &mut Effects) {
+        let Some(call) = self.calls.get(call_id) else { return };
+        let mut agents: Vec<WorkNo> = call.agents().collect();
+        if let CallState::Offered { agent, .. } = call.state
+            && !agents.contains(&agent)
+        {
+            agents.push(agent);
+        }
+        for work_no in agents {
+            Self::emit(fx, work_no, AgentEvent::CallRelease(call_id.clone()));
+            let phone = Some(PhoneReleasedBy::Platform);
+            self.take_off_agent(work_no, call_id, phone, Afterwards::SigningOut, now, fx);
+        }
     }
 }

@@ -346,6 +346,8 @@ pub struct Center {
     routing: RoutingTable,
     next_offer: u64,
     next_arrival: u64,
+    /// The gateway is stopping: no sign-in is taken any more.
+    closing: bool,
 }
 
 impl Center {

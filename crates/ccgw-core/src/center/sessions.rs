@@ -37,11 +37,17 @@ pub enum SignOut {
     Silent,
     /// The same work number signed in again with `forcelogin` (reason 264).
     TakenOver,
+    /// The gateway is stopping (SIGTERM, SIGINT): the agent is told, as for a forced
+    /// sign-out, so that its client can sign in again elsewhere or later.
+    GatewayStopping,
 }
 
 impl Center {
     pub fn sign_in(&mut self, request: SignIn, now: Timestamp) -> Result<Effects, Refusal> {
         let work_no = request.profile.work_no;
+        if self.closing {
+            return Err(Refusal::ShuttingDown);
+        }
         let mut fx = Effects::new();
         if self.agents.contains_key(&work_no) {
             if !request.force {

@@ -36,6 +36,11 @@ impl PollSession {
         &self.log
     }
 
+    /// Tells sessions apart across agents: the log they read and their id in it.
+    pub(crate) fn key(&self) -> (usize, u64) {
+        (Arc::as_ptr(&self.log) as usize, self.id)
+    }
+
     /// The sign-in ended: it can still collect the events it has not taken, up to the
     /// last one so far, until `expires` (its Guids' validity).
     pub fn end(&self, expires: Timestamp) {

@@ -52,7 +52,8 @@ pub async fn serve(args: ResponderArgs, data_dir: &std::path::Path) -> anyhow::R
         let world = world.clone();
         async move { Ok::<_, std::convert::Infallible>(world.handle(request).await) }
     });
-    crate::startup::accept_until(&listener, Some(acceptor), service, std::future::pending()).await;
+    let connections = crate::listener::Connections::new(crate::listener::ConnectionLimits::default());
+    crate::listener::accept_until(listener, Some(acceptor), service, connections, std::future::pending()).await;
     Ok(())
 }
 

@@ -181,3 +181,38 @@ fn shutdown_ends_every_live_call_with_an_outcome() {
     );
     assert!(c.calls().next().is_none());
 }
+
+#[test]
+fn closing_tells_each_agent_its_call_ended_signs_every_agent_out_and_takes_no_sign_in() {
+    let mut c = talking();
+    c.sign_in(sign_in(102, false), at(25)).unwrap();
+    c.call_arrived(call(2), at(30));
+    let fx = c.close(at(40));
+    assert_eq!(
+        outcomes(&fx),
+        vec![
+            CallOutcome::Answered { agent: work(101), answered_at: at(20), ended_by: EndedBy::Shutdown },
+            CallOutcome::Shutdown,
+        ]
+    );
+    assert_eq!(
+        events_for(&fx, 101),
+        vec![
+            E::CallRelease(customer_call()),
+            E::PhoneRelease(PhoneReleasedBy::Platform),
+            E::ShutdownService { login_time: at(0) },
+        ]
+    );
+    assert_eq!(events_for(&fx, 102).last(), Some(&E::ShutdownService { login_time: at(25) }));
+    let ended: Vec<WorkNo> = fx
+        .iter()
+        .filter_map(|effect| match effect {
+            Effect::SessionEnded { work_no, .. } => Some(*work_no),
+            _ => None,
+        })
+        .collect();
+    assert_eq!(ended, vec![work(101), work(102)]);
+    assert!(c.calls().next().is_none());
+    assert_eq!(c.sign_in(sign_in(103, false), at(50)).unwrap_err(), Refusal::ShuttingDown);
+    c.check_invariants().unwrap();
+}
