@@ -9,6 +9,7 @@ use ccgw_core::WorkNo;
 use ccgw_engine::{EngineApi, SimSwitch};
 use ccgw_store_traits::{CallRecordStore, DirectoryStore};
 
+use crate::guard::{FailureLedger, SignInGuard, SignInProtection, SourceKey};
 use crate::idempotency::{IdempotencyKeeper, IdempotencySettings};
 use crate::wire::set_guid::SetGuidCase;
 
@@ -25,6 +26,8 @@ pub struct ApiSettings {
     pub admin_token: String,
     /// How long and how many `Idempotency-Key`s are remembered.
     pub idempotency: IdempotencySettings,
+    /// Lockouts after wrong passwords and admin tokens, and the password-check gate.
+    pub sign_in: SignInProtection,
 }
 
 impl Default for ApiSettings {
@@ -35,6 +38,7 @@ impl Default for ApiSettings {
             server_name: "ccgw".into(),
             admin_token: String::new(),
             idempotency: IdempotencySettings::default(),
+            sign_in: SignInProtection::default(),
         }
     }
 }
@@ -52,6 +56,10 @@ pub struct ApiState {
     pub(crate) set_guid: SetGuidCase,
     pub(crate) signing_in: SignInsInFlight,
     pub(crate) idempotency: Arc<IdempotencyKeeper>,
+    /// Sign-in failure counts, locks and the password-check gate.
+    pub(crate) guard: Arc<SignInGuard>,
+    /// Wrong admin tokens per source address.
+    pub(crate) admin_failures: Arc<FailureLedger<SourceKey>>,
 }
 
 impl ApiState {
@@ -69,6 +77,8 @@ impl ApiState {
             directory,
             records,
             idempotency: IdempotencyKeeper::new(settings.idempotency),
+            guard: Arc::new(SignInGuard::new(&settings.sign_in)),
+            admin_failures: Arc::new(FailureLedger::new(settings.sign_in.admin_token, settings.sign_in.tracked)),
             settings: Arc::new(settings),
             set_guid: SetGuidCase::capture().await?,
             signing_in: SignInsInFlight::default(),
@@ -92,7 +102,8 @@ impl ApiState {
     }
 }
 
-/// Work numbers whose sign-in is being checked right now (`100-021` for a second one).
+/// Work numbers whose sign-in is under way right now (`100-021` for a second one). Taken
+/// only once the password is right, so a wrong one never blocks a concurrent right one.
 #[derive(Clone, Default)]
 pub(crate) struct SignInsInFlight(Arc<Mutex<HashSet<WorkNo>>>);
 

@@ -256,9 +256,15 @@ where
     S::Future: Send + 'static,
 {
     let _ = stream.set_nodelay(true);
-    let service = TowerToHyperService::new(
-        app.map_request(|request: hyper::Request<Incoming>| request.map(axum::body::Body::new)),
-    );
+    // The peer address reaches handlers as `ConnectInfo` (per-address sign-in protection).
+    let peer = stream.peer_addr().ok();
+    let service = TowerToHyperService::new(app.map_request(move |request: hyper::Request<Incoming>| {
+        let mut request = request.map(axum::body::Body::new);
+        if let Some(peer) = peer {
+            request.extensions_mut().insert(axum::extract::ConnectInfo(peer));
+        }
+        request
+    }));
     let mut http = hyper::server::conn::http1::Builder::new();
     http.keep_alive(true).header_read_timeout(Some(Duration::from_secs(30))).timer(hyper_util::rt::TokioTimer::new());
     let outcome = match acceptor {
