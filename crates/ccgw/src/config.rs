@@ -614,7 +614,15 @@ mod tests {
     #[test]
     fn environment_variables_that_name_no_setting_are_not_ccgws() {
         let known = top_level_keys();
-        for key in ["bind", "engine.ring_timeout_ms", "ENGINE.RING_TIMEOUT_MS", "sim.far_ends", "ivr_flows", "demo"] {
+        for key in [
+            "bind",
+            "engine.ring_timeout_ms",
+            "ENGINE.RING_TIMEOUT_MS",
+            "sim.far_ends",
+            "ivr_flows",
+            "demo",
+            "sign_in.lock_ms",
+        ] {
             assert!(names_known_key(key, &known), "{key}");
         }
         // A typo below a known section passes this filter and is refused by the section.
@@ -625,6 +633,7 @@ mod tests {
             "CCGW_PORT_8043_TCP_ADDR",
             "CCGW_BIND",
             "CCGW_API__POLL_HOLD_MS",
+            "CCGW_SIGN_IN__LOCK_FAILURES",
             "HOME",
         ];
         let foreign = foreign_variables(names.iter().map(std::ffi::OsString::from), &known);
