@@ -6,6 +6,7 @@
 
 mod agentgateway;
 mod ext;
+mod guard;
 mod idempotency;
 mod state;
 mod wire;
@@ -21,6 +22,7 @@ use tower::Layer;
 use tower::ServiceExt;
 use tower::util::MapRequestLayer;
 
+pub use guard::{GateLimits, LockRule, SignInProtection};
 pub use idempotency::IdempotencySettings;
 pub use state::{ApiSettings, ApiState};
 pub use wire::body_limits::BodyLimits;

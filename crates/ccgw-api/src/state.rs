@@ -9,6 +9,7 @@ use ccgw_core::WorkNo;
 use ccgw_engine::{EngineApi, SimSwitch};
 use ccgw_store_traits::{CallRecordStore, DirectoryStore};
 
+use crate::guard::{FailureLedger, SignInGuard, SignInProtection, SourceKey};
 use crate::idempotency::{IdempotencyKeeper, IdempotencySettings};
 use crate::wire::body_limits::{BodyLimits, BodyReader};
 use crate::wire::set_guid::SetGuidCase;
@@ -29,6 +30,8 @@ pub struct ApiSettings {
     /// How large request bodies may be, how long they may take, how much memory they
     /// may hold together.
     pub body: BodyLimits,
+    /// Lockouts after wrong passwords and admin tokens, and the password-check gate.
+    pub sign_in: SignInProtection,
 }
 
 impl Default for ApiSettings {
@@ -40,6 +43,7 @@ impl Default for ApiSettings {
             admin_token: String::new(),
             idempotency: IdempotencySettings::default(),
             body: BodyLimits::default(),
+            sign_in: SignInProtection::default(),
         }
     }
 }
@@ -58,6 +62,10 @@ pub struct ApiState {
     pub(crate) signing_in: SignInsInFlight,
     pub(crate) idempotency: Arc<IdempotencyKeeper>,
     pub(crate) bodies: BodyReader,
+    /// Sign-in failure counts, locks and the password-check gate.
+    pub(crate) guard: Arc<SignInGuard>,
+    /// Wrong admin tokens per source address.
+    pub(crate) admin_failures: Arc<FailureLedger<SourceKey>>,
 }
 
 impl ApiState {
@@ -76,6 +84,8 @@ impl ApiState {
             records,
             idempotency: IdempotencyKeeper::new(settings.idempotency),
             bodies: BodyReader::new(settings.body),
+            guard: Arc::new(SignInGuard::new(&settings.sign_in)),
+            admin_failures: Arc::new(FailureLedger::new(settings.sign_in.admin_token, settings.sign_in.tracked)),
             settings: Arc::new(settings),
             set_guid: SetGuidCase::capture().await?,
             signing_in: SignInsInFlight::default(),
@@ -99,7 +109,8 @@ impl ApiState {
     }
 }
 
-/// Work numbers whose sign-in is being checked right now (`100-021` for a second one).
+/// Work numbers whose sign-in is under way right now (`100-021` for a second one). Taken
+/// only once the password is right, so a wrong one never blocks a concurrent right one.
 #[derive(Clone, Default)]
 pub(crate) struct SignInsInFlight(Arc<Mutex<HashSet<WorkNo>>>);
 

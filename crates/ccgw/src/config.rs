@@ -33,6 +33,9 @@ pub struct Config {
     pub api: ApiConfig,
     /// Connections, request bodies and the graceful stop.
     pub server: ServerConfig,
+    /// `[sign_in]`: lockouts after wrong passwords and admin tokens, and the bounded queue
+    /// of password checks (README, "Sign-in protection").
+    pub sign_in: SignInConfig,
     /// The telephony the engine drives; `sim` (the embedded simulated switch) is the
     /// only one so far.
     pub switch: SwitchKind,
@@ -57,6 +60,7 @@ impl Default for Config {
             engine: EngineConfig::default(),
             api: ApiConfig::default(),
             server: ServerConfig::default(),
+            sign_in: SignInConfig::default(),
             switch: SwitchKind::default(),
             sim: SimConfig::default(),
             ivr_flows: None,
@@ -175,6 +179,114 @@ impl Default for ServerConfig {
             body_timeout_ms: body.timeout.as_millis() as u64,
             body_memory_bytes: body.memory_budget,
             shutdown_grace_ms: 10_000,
+        }
+    }
+}
+
+/// `[sign_in]`. A `*_failures` of 0 turns that lock off.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct SignInConfig {
+    /// Wrong passwords of one agent from one address within `lock_window_ms` that lock
+    /// that agent for that address for `lock_ms`.
+    pub lock_failures: u32,
+    pub lock_window_ms: u64,
+    pub lock_ms: u64,
+    /// The same for one agent from any address; its trusted addresses are spared.
+    pub agent_lock_failures: u32,
+    pub agent_lock_window_ms: u64,
+    pub agent_lock_ms: u64,
+    /// The same for one address and any agents; agents that trust the address are spared.
+    pub address_lock_failures: u32,
+    pub address_lock_window_ms: u64,
+    pub address_lock_ms: u64,
+    /// Wrong admin tokens on the extension API from one address.
+    pub admin_lock_failures: u32,
+    pub admin_lock_window_ms: u64,
+    pub admin_lock_ms: u64,
+    /// How long an address an agent signed in from stays trusted for it; 0 = never.
+    pub trusted_address_ms: u64,
+    /// Password checks running at once; 0 = twice the CPU cores.
+    pub checks_concurrent: usize,
+    /// Password checks waiting beyond those; more are answered `100-003` at once.
+    pub checks_queue: usize,
+    /// Running and waiting password checks of one address.
+    pub checks_per_address: usize,
+    /// Most entries each failure count and the trusted addresses hold.
+    pub tracked: usize,
+}
+
+impl Default for SignInConfig {
+    fn default() -> Self {
+        let defaults = ccgw_api::SignInProtection::default();
+        let ms = |span: Duration| span.as_millis() as u64;
+        Self {
+            lock_failures: defaults.agent_from_source.failures,
+            lock_window_ms: ms(defaults.agent_from_source.window),
+            lock_ms: ms(defaults.agent_from_source.lock_for),
+            agent_lock_failures: defaults.agent.failures,
+            agent_lock_window_ms: ms(defaults.agent.window),
+            agent_lock_ms: ms(defaults.agent.lock_for),
+            address_lock_failures: defaults.source.failures,
+            address_lock_window_ms: ms(defaults.source.window),
+            address_lock_ms: ms(defaults.source.lock_for),
+            admin_lock_failures: defaults.admin_token.failures,
+            admin_lock_window_ms: ms(defaults.admin_token.window),
+            admin_lock_ms: ms(defaults.admin_token.lock_for),
+            trusted_address_ms: ms(defaults.trust_for),
+            // Resolved against the machine when the settings are built.
+            checks_concurrent: 0,
+            checks_queue: defaults.verification.queue,
+            checks_per_address: defaults.verification.per_source,
+            tracked: defaults.tracked,
+        }
+    }
+}
+
+impl SignInConfig {
+    fn rules(&self) -> [(&'static str, ccgw_api::LockRule); 4] {
+        let rule = |failures, window_ms, lock_ms| ccgw_api::LockRule {
+            failures,
+            window: Duration::from_millis(window_ms),
+            lock_for: Duration::from_millis(lock_ms),
+        };
+        [
+            ("lock", rule(self.lock_failures, self.lock_window_ms, self.lock_ms)),
+            ("agent_lock", rule(self.agent_lock_failures, self.agent_lock_window_ms, self.agent_lock_ms)),
+            ("address_lock", rule(self.address_lock_failures, self.address_lock_window_ms, self.address_lock_ms)),
+            ("admin_lock", rule(self.admin_lock_failures, self.admin_lock_window_ms, self.admin_lock_ms)),
+        ]
+    }
+
+    fn validate(&self) -> anyhow::Result<()> {
+        for (name, rule) in self.rules() {
+            if rule.failures > 0 && (rule.window.is_zero() || rule.lock_for.is_zero()) {
+                bail!(
+                    "sign_in.{name}_window_ms and sign_in.{name}_ms must be positive while sign_in.{name}_failures is"
+                );
+            }
+        }
+        if self.checks_per_address == 0 || self.tracked == 0 {
+            bail!("sign_in.checks_per_address and sign_in.tracked must be positive");
+        }
+        Ok(())
+    }
+
+    pub fn protection(&self) -> ccgw_api::SignInProtection {
+        let [(_, agent_from_source), (_, agent), (_, source), (_, admin_token)] = self.rules();
+        let machine = ccgw_api::GateLimits::for_this_machine();
+        ccgw_api::SignInProtection {
+            agent_from_source,
+            agent,
+            source,
+            admin_token,
+            trust_for: Duration::from_millis(self.trusted_address_ms),
+            verification: ccgw_api::GateLimits {
+                concurrent: if self.checks_concurrent == 0 { machine.concurrent } else { self.checks_concurrent },
+                queue: self.checks_queue,
+                per_source: self.checks_per_address,
+            },
+            tracked: self.tracked,
         }
     }
 }
@@ -373,6 +485,7 @@ impl Config {
         if self.api.work_no_min == 0 || self.api.work_no_min > self.api.work_no_max || self.api.work_no_max > 999_999 {
             bail!("api.work_no_min..=api.work_no_max must lie within 1..=999999");
         }
+        self.sign_in.validate()?;
         if self.tls_cert.is_some() != self.tls_key.is_some() {
             bail!("tls_cert and tls_key must be given together");
         }
@@ -454,6 +567,7 @@ impl Config {
                 timeout: Duration::from_millis(self.server.body_timeout_ms),
                 memory_budget: self.server.body_memory_bytes,
             },
+            sign_in: self.sign_in.protection(),
         }
     }
 
@@ -528,12 +642,47 @@ mod tests {
         assert!(Config::load(Some(&file), &Overrides::default()).is_err());
         std::fs::write(&file, "unknown_key = 1\n").unwrap();
         assert!(Config::load(Some(&file), &Overrides::default()).is_err());
+        std::fs::write(&file, "[sign_in]\nlock_window_ms = 0\n").unwrap();
+        let error = Config::load(Some(&file), &Overrides::default()).unwrap_err();
+        assert!(format!("{error:#}").contains("sign_in.lock_window_ms"), "{error:#}");
+    }
+
+    #[test]
+    fn sign_in_protection_defaults_and_the_sign_in_section() {
+        let protection = Config::default().api_settings(String::new()).sign_in;
+        assert_eq!(protection.agent_from_source, ccgw_api::LockRule::minutes(5, 5, 5));
+        assert_eq!(protection.agent, ccgw_api::LockRule::minutes(50, 15, 15));
+        assert_eq!(protection.source, ccgw_api::LockRule::minutes(50, 10, 5));
+        assert_eq!(protection.admin_token, ccgw_api::LockRule::minutes(10, 5, 5));
+        let cores = std::thread::available_parallelism().map_or(1, usize::from);
+        assert_eq!(protection.verification.concurrent, 2 * cores);
+        assert_eq!((protection.verification.queue, protection.verification.per_source), (64, 16));
+
+        let dir = tempfile::tempdir().unwrap();
+        let file = dir.path().join("sign-in.toml");
+        std::fs::write(
+            &file,
+            "[sign_in]\nlock_failures = 3\nlock_ms = 60000\nchecks_concurrent = 1\nchecks_queue = 0\n",
+        )
+        .unwrap();
+        let protection = Config::load(Some(&file), &Overrides::default()).unwrap().api_settings(String::new()).sign_in;
+        assert_eq!(protection.agent_from_source.failures, 3);
+        assert_eq!(protection.agent_from_source.lock_for, Duration::from_secs(60));
+        assert_eq!((protection.verification.concurrent, protection.verification.queue), (1, 0));
     }
 
     #[test]
     fn environment_variables_that_name_no_setting_are_not_ccgws() {
         let known = top_level_keys();
-        for key in ["bind", "engine.ring_timeout_ms", "ENGINE.RING_TIMEOUT_MS", "sim.far_ends", "ivr_flows", "demo"] {
+        for key in [
+            "bind",
+            "engine.ring_timeout_ms",
+            "ENGINE.RING_TIMEOUT_MS",
+            "sim.far_ends",
+            "ivr_flows",
+            "demo",
+            "sign_in.lock_ms",
+        ] {
             assert!(names_known_key(key, &known), "{key}");
         }
         // A typo below a known section passes this filter and is refused by the section.
@@ -544,6 +693,7 @@ mod tests {
             "CCGW_PORT_8043_TCP_ADDR",
             "CCGW_BIND",
             "CCGW_API__POLL_HOLD_MS",
+            "CCGW_SIGN_IN__LOCK_FAILURES",
             "HOME",
         ];
         let foreign = foreign_variables(names.iter().map(std::ffi::OsString::from), &known);

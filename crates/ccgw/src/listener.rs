@@ -2,6 +2,7 @@
 //! clear "busy, retry" answer for a connection over that, and a graceful drain at
 //! shutdown (each connection finishes the request it is serving, then closes).
 
+use std::net::SocketAddr;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::Duration;
@@ -180,18 +181,24 @@ async fn serve<S>(
         + 'static,
     S::Future: Send + 'static,
 {
+    let peer = stream.peer_addr().ok();
     match acceptor {
         Some(acceptor) => match tokio::time::timeout(limits.handshake_timeout, acceptor.accept(stream)).await {
-            Ok(Ok(tls)) => serve_http(tls, app, limits, closing).await,
+            Ok(Ok(tls)) => serve_http(tls, peer, app, limits, closing).await,
             Ok(Err(error)) => tracing::debug!(%error, "TLS handshake failed"),
             Err(_) => tracing::debug!("TLS handshake timed out"),
         },
-        None => serve_http(stream, app, limits, closing).await,
+        None => serve_http(stream, peer, app, limits, closing).await,
     }
 }
 
-async fn serve_http<I, S>(io: I, app: S, limits: ConnectionLimits, mut closing: watch::Receiver<bool>)
-where
+async fn serve_http<I, S>(
+    io: I,
+    peer: Option<SocketAddr>,
+    app: S,
+    limits: ConnectionLimits,
+    mut closing: watch::Receiver<bool>,
+) where
     I: AsyncRead + AsyncWrite + Unpin + Send + 'static,
     S: tower::Service<Request, Response = axum::response::Response, Error = std::convert::Infallible>
         + Clone
@@ -199,9 +206,14 @@ where
         + 'static,
     S::Future: Send + 'static,
 {
-    let service = TowerToHyperService::new(
-        app.map_request(|request: hyper::Request<Incoming>| request.map(axum::body::Body::new)),
-    );
+    // The peer address reaches handlers as `ConnectInfo` (per-address sign-in protection).
+    let service = TowerToHyperService::new(app.map_request(move |request: hyper::Request<Incoming>| {
+        let mut request = request.map(axum::body::Body::new);
+        if let Some(peer) = peer {
+            request.extensions_mut().insert(axum::extract::ConnectInfo(peer));
+        }
+        request
+    }));
     let mut http = hyper::server::conn::http1::Builder::new();
     http.keep_alive(true).header_read_timeout(Some(limits.header_timeout)).timer(hyper_util::rt::TokioTimer::new());
     let connection = http.serve_connection(TokioIo::new(io), service);

@@ -4,7 +4,7 @@
 //! The Guid is checked first; then the old password (`110-003` when wrong), then the rules
 //! of `ccgw_core::password_policy` (`110-020` length, `110-017` same as old, `110-019`
 //! composition). The directory stores the new argon2id hash; the password is never logged.
-//! A missing field is `000-002`.
+//! A missing field is `000-002`; when the password-check gate is full, `100-003`.
 
 use axum::Router;
 use axum::body::Bytes;
@@ -18,6 +18,7 @@ use serde_json::Value;
 
 use super::context::AgentCall;
 use super::reads;
+use crate::guard::Client;
 use crate::state::ApiState;
 use crate::wire::lenient;
 use crate::wire::reply::HuaweiReply;
@@ -33,22 +34,28 @@ fn invalid(detail: &str) -> HuaweiReply {
     HuaweiReply::refused(&Refusal::InvalidParameter(detail.to_owned()))
 }
 
-async fn change_from_body(State(state): State<ApiState>, call: AgentCall, body: Bytes) -> HuaweiReply {
+async fn change_from_body(State(state): State<ApiState>, client: Client, call: AgentCall, body: Bytes) -> HuaweiReply {
     let Ok(Value::Object(object)) = serde_json::from_slice::<Value>(&body) else {
         return invalid("body must be a JSON object");
     };
     let old = lenient::string(&object, "oldPassword").ok().flatten();
     let new = lenient::string(&object, "newPassword").ok().flatten();
-    change(state, call, old, new).await
+    change(state, client, call, old, new).await
 }
 
-async fn change_from_query(State(state): State<ApiState>, call: AgentCall) -> HuaweiReply {
+async fn change_from_query(State(state): State<ApiState>, client: Client, call: AgentCall) -> HuaweiReply {
     let old = call.query.get("oldpassword").cloned();
     let new = call.query.get("newpassword").cloned();
-    change(state, call, old, new).await
+    change(state, client, call, old, new).await
 }
 
-async fn change(state: ApiState, call: AgentCall, old: Option<String>, new: Option<String>) -> HuaweiReply {
+async fn change(
+    state: ApiState,
+    client: Client,
+    call: AgentCall,
+    old: Option<String>,
+    new: Option<String>,
+) -> HuaweiReply {
     if let Err(reply) = reads::me(&state, &call).await {
         return reply;
     }
@@ -58,8 +65,16 @@ async fn change(state: ApiState, call: AgentCall, old: Option<String>, new: Opti
     if old.chars().count() > 32 {
         return HuaweiReply::error(retcode::OLD_PASSWORD_WRONG);
     }
-    match state.directory.verify_password(call.work_no, &old).await {
-        Ok(_) => {}
+    // The old password's argon2 check takes a place in the sign-in check gate too.
+    let (directory, work_no, old_password) = (state.directory.clone(), call.work_no, old.clone());
+    let check = async move { directory.verify_password(work_no, &old_password).await.map(|_| ()) };
+    let outcome = match state.guard.gate().run(client.source, check).await {
+        Ok(Some(outcome)) => outcome,
+        Ok(None) => return HuaweiReply::error(retcode::PASSWORD_CHANGE_FAILED),
+        Err(_) => return HuaweiReply::error(retcode::SIGN_IN_BUSY),
+    };
+    match outcome {
+        Ok(()) => {}
         Err(StoreError::BadCredentials) => {
             tracing::warn!(work_no = %call.work_no, "password change with a wrong old password");
             return HuaweiReply::error(retcode::OLD_PASSWORD_WRONG);

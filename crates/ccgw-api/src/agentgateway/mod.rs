@@ -18,6 +18,7 @@ mod poll_body;
 mod querymonitor;
 mod queuedevice;
 mod reads;
+mod sign_in_check;
 mod transfer;
 mod voicecall;
 

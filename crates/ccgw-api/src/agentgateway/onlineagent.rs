@@ -3,7 +3,8 @@
 //! ccgw's choices where the spec leaves them open:
 //! - `loginex` and the client-only `forceloginex`/`forceloginexwithoutphone` behave like
 //!   `PUT {agentid}` and `forcelogin`, and all of them send `Set-GUID` on success only;
-//! - the password is checked before "already signed in" is revealed;
+//! - the password is checked before "already signed in" is revealed, under sign-in
+//!   protection (`sign_in_check`: lockouts `110-016`, a full check gate `100-003`);
 //! - push mode (`callBackUri` + `serviceToken`) is not offered yet: `100-001` says so;
 //! - `handshake` (POST or PUT) and `heartbeat` (PUT) are the same heartbeat;
 //! - `vdnid` in the sign-in result is a JSON number, as in the official example.
@@ -15,12 +16,13 @@ use axum::routing::{delete, get, post, put};
 use ccgw_core::catalog::retcode;
 use ccgw_core::{Command, InitialState, PhoneNumber, Refusal};
 use ccgw_engine::{AgentAction, Reply, SignInRequest};
-use ccgw_store_traits::StoreError;
 use serde::Serialize;
 use serde_json::Value;
 
 use super::context::AgentCall;
 use super::engine_failure;
+use super::sign_in_check::verified_profile;
+use crate::guard::Client;
 use crate::state::ApiState;
 use crate::wire::lenient;
 use crate::wire::reply::HuaweiReply;
@@ -105,32 +107,26 @@ struct SignInResult<'a> {
     time_remaining: &'a str,
 }
 
-async fn sign_in(State(state): State<ApiState>, call: AgentCall, body: Bytes) -> HuaweiReply {
-    sign_in_as(state, call, body, false).await
+async fn sign_in(State(state): State<ApiState>, client: Client, call: AgentCall, body: Bytes) -> HuaweiReply {
+    sign_in_as(state, client, call, body, false).await
 }
 
-async fn force_sign_in(State(state): State<ApiState>, call: AgentCall, body: Bytes) -> HuaweiReply {
-    sign_in_as(state, call, body, true).await
+async fn force_sign_in(State(state): State<ApiState>, client: Client, call: AgentCall, body: Bytes) -> HuaweiReply {
+    sign_in_as(state, client, call, body, true).await
 }
 
-async fn sign_in_as(state: ApiState, call: AgentCall, body: Bytes, force: bool) -> HuaweiReply {
+async fn sign_in_as(state: ApiState, client: Client, call: AgentCall, body: Bytes, force: bool) -> HuaweiReply {
     let form = match SignInForm::parse(&body) {
         Ok(form) => form,
         Err(refusal) => return HuaweiReply::refused(&refusal),
     };
+    let profile = match verified_profile(&state, call.work_no, client, form.password).await {
+        Ok(profile) => profile,
+        Err(reply) => return reply,
+    };
+    // Taken only now, with the right password: wrong ones never hold it (see `SignInsInFlight`).
     let Some(_claim) = state.signing_in.claim(call.work_no) else {
         return HuaweiReply::refused(&Refusal::SignInInProgress);
-    };
-    let profile = match state.directory.verify_password(call.work_no, &form.password).await {
-        Ok(profile) => profile,
-        Err(StoreError::BadCredentials) => {
-            tracing::warn!(work_no = %call.work_no, "sign-in with a wrong work number or password");
-            return HuaweiReply::refused(&Refusal::BadCredentials);
-        }
-        Err(error) => {
-            tracing::error!(work_no = %call.work_no, error = %error, "directory lookup failed at sign-in");
-            return HuaweiReply::error(retcode::INTERNAL);
-        }
     };
     let vdn = profile.vdn;
     let request = SignInRequest {

@@ -11,8 +11,8 @@ use ccgw_core::WorkNo;
 use ccgw_engine::{EngineError, EventReader};
 use http::StatusCode;
 
+use super::admin_token::{self, Bearer};
 use super::error::ExtError;
-use super::is_admin;
 use super::parse::id;
 use crate::state::ApiState;
 
@@ -24,16 +24,17 @@ pub(crate) async fn require_admin_or_agent(
     mut request: Request,
     next: Next,
 ) -> Response {
-    let reader = if is_admin(&state, request.headers()) {
-        Some(EventReader::Admin)
-    } else {
-        request
+    let reader = match admin_token::bearer(&state, &request) {
+        Bearer::Admin => Some(EventReader::Admin),
+        Bearer::Locked(until) => return admin_token::too_many(&state, until),
+        // A wrong token does not stop an agent's own Guid (it is counted all the same).
+        Bearer::Absent | Bearer::Wrong => request
             .headers()
             .get(GUID_HEADER)
             .and_then(|value| value.to_str().ok())
             .map(str::trim)
             .filter(|guid| !guid.is_empty())
-            .map(|guid| EventReader::Agent { guid: guid.to_owned() })
+            .map(|guid| EventReader::Agent { guid: guid.to_owned() }),
     };
     match reader {
         Some(reader) => {

@@ -2,6 +2,7 @@
 //! lacks — directory management, call records, the simulated switch, resumable agent
 //! events and the agent snapshot (also readable with the agent's own Guid), health.
 
+mod admin_token;
 mod agent_auth;
 mod directory;
 mod error;
@@ -19,10 +20,10 @@ use axum::extract::{Request, State};
 use axum::middleware::{self, Next};
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, put};
-use http::header::AUTHORIZATION;
-use http::{HeaderMap, StatusCode};
+use http::StatusCode;
 
 use crate::state::ApiState;
+use admin_token::Bearer;
 pub(crate) use error::ExtError;
 
 pub(crate) fn router(state: ApiState) -> Router<ApiState> {
@@ -64,29 +65,13 @@ async fn health() -> impl IntoResponse {
     axum::Json(serde_json::json!({"status": "ok"}))
 }
 
-/// Compares in time independent of where the first difference is.
-fn same_secret(a: &[u8], b: &[u8]) -> bool {
-    a.len() == b.len() && a.iter().zip(b).fold(0u8, |acc, (x, y)| acc | (x ^ y)) == 0
-}
-
-/// Whether the request carries the admin bearer token. The scheme name is matched
-/// without regard to case, as HTTP authentication schemes are (RFC 9110 §11.1).
-fn is_admin(state: &ApiState, headers: &HeaderMap) -> bool {
-    let presented = headers
-        .get(AUTHORIZATION)
-        .and_then(|value| value.to_str().ok())
-        .and_then(|value| value.split_once(' '))
-        .filter(|(scheme, _)| scheme.eq_ignore_ascii_case("bearer"))
-        .map(|(_, token)| token.trim());
-    let expected = state.settings.admin_token.as_bytes();
-    presented.is_some_and(|token| !expected.is_empty() && same_secret(token.as_bytes(), expected))
-}
-
 async fn require_admin(State(state): State<ApiState>, request: Request, next: Next) -> Response {
-    if is_admin(&state, request.headers()) {
-        next.run(request).await
-    } else {
-        ExtError::new(StatusCode::UNAUTHORIZED, "unauthorized", "a valid admin bearer token is required")
-            .into_response()
+    match admin_token::bearer(&state, &request) {
+        Bearer::Admin => next.run(request).await,
+        Bearer::Locked(until) => admin_token::too_many(&state, until),
+        Bearer::Absent | Bearer::Wrong => {
+            ExtError::new(StatusCode::UNAUTHORIZED, "unauthorized", "a valid admin bearer token is required")
+                .into_response()
+        }
     }
 }

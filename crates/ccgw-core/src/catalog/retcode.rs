@@ -27,6 +27,8 @@ retcodes! {
     REPEATED_INVOCATION = "000-007", "interface invoked repeatedly";
     SIGN_IN_PARAMETER = "100-001", "sign-in parameter empty or invalid";
     ALREADY_SIGNED_IN = "100-002", "agent already signed in";
+    // Sign-in protection: the password checks are all taken; retry in a moment.
+    SIGN_IN_BUSY = "100-003", "sign-in busy: too many password checks at once, retry shortly";
     BAD_CREDENTIALS = "100-004", "wrong work number or password";
     SIGN_OUT_PARAMETER = "100-005", "sign-out parameter invalid";
     NOT_SIGNED_IN = "100-006", "agent not signed in";
@@ -40,6 +42,8 @@ retcodes! {
     MULTIMEDIA_DISABLED = "106-001", "multimedia (text chat) is not enabled";
     PASSWORD_CHANGE_FAILED = "110-002", "password change failed";
     OLD_PASSWORD_WRONG = "110-003", "old password wrong";
+    // Sign-in protection: too many wrong passwords (spec 07: account locked).
+    ACCOUNT_LOCKED = "110-016", "account locked after too many failed sign-ins; try again later";
     PASSWORD_SAME_AS_OLD = "110-017", "the new password equals the old one";
     PASSWORD_COMPOSITION = "110-019", "the new password violates the composition rule";
     PASSWORD_LENGTH = "110-020", "the new password must be 8-32 characters";

@@ -183,24 +183,41 @@ fn parse_event(body: &[u8], pause: Option<Pause>) -> Result<Option<Event>, Strin
     Ok(Some(Event { kind, callid: callid.map(str::to_owned), seen: Moment::now(), generated_ms, pause }))
 }
 
-/// Signs in; returns the Guid.
+/// Signs in; returns the Guid. A sign-in answered `100-003` (the gateway's password
+/// checks are all taken, as when thousands of agents sign in at once) is retried after a
+/// short pause, as a client would.
 async fn sign_in(commands: &mut Connection, work_no: u32, metrics: &Metrics) -> Option<String> {
     let body = serde_json::json!({
         "password": PASSWORD, "phonenum": format!("8{work_no}"), "status": "4",
         "autoanswer": "false", "autoenteridle": "true", "releasephone": "false", "agenttype": "4"
     });
     let path = format!("{BASE}/onlineagent/{work_no}/forcelogin");
-    match commands.send(Method::PUT, &path, &[], Some(body.to_string().into_bytes())).await {
-        Ok(answer) if answer.set_guid.is_some() => answer.set_guid,
-        Ok(answer) => {
-            metrics.error(format!("sign-in refused: {}", String::from_utf8_lossy(&answer.body)));
-            None
-        }
-        Err(error) => {
-            metrics.error(format!("sign-in failed: {error}"));
-            None
+    let mut busy_retries = 0u32;
+    loop {
+        match commands.send(Method::PUT, &path, &[], Some(body.to_string().into_bytes())).await {
+            Ok(answer) if answer.set_guid.is_some() => return answer.set_guid,
+            Ok(answer) if is_busy(&answer.body) && busy_retries < SIGN_IN_BUSY_RETRIES => {
+                busy_retries += 1;
+                // Spread the retries so that they do not come back all at once.
+                tokio::time::sleep(Duration::from_millis(50 + u64::from(work_no % 200))).await;
+            }
+            Ok(answer) => {
+                metrics.error(format!("sign-in refused: {}", String::from_utf8_lossy(&answer.body)));
+                return None;
+            }
+            Err(error) => {
+                metrics.error(format!("sign-in failed: {error}"));
+                return None;
+            }
         }
     }
+}
+
+/// How often one agent retries a sign-in the gateway was too busy to check.
+const SIGN_IN_BUSY_RETRIES: u32 = 600;
+
+fn is_busy(body: &[u8]) -> bool {
+    serde_json::from_slice::<Value>(body).is_ok_and(|answer| answer["retcode"] == "100-003")
 }
 
 /// Runs one agent until `stop` turns true and its current call is over.

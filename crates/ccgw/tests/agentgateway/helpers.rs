@@ -5,7 +5,7 @@ use std::net::SocketAddr;
 use std::sync::{Arc, Once};
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
-use ccgw::config::{Config, IvrFlowConfig};
+use ccgw::config::{Config, IvrFlowConfig, SignInConfig};
 use ccgw::records::RecordWriter;
 use ccgw::startup::{App, Hooks, SwitchFactory};
 use ccgw_core::Timestamp;
@@ -31,6 +31,8 @@ pub(crate) struct TestOpts {
     pub(crate) ivr_flows: Option<Vec<IvrFlowConfig>>,
     /// Run with a switch that does nothing instead of the simulated one (no sim routes).
     pub(crate) silent_switch: bool,
+    /// `[sign_in]`: lockouts and the password-check gate.
+    pub(crate) sign_in: SignInConfig,
 }
 
 impl Default for TestOpts {
@@ -44,6 +46,7 @@ impl Default for TestOpts {
             plain_http: false,
             ivr_flows: None,
             silent_switch: false,
+            sign_in: SignInConfig::default(),
         }
     }
 }
@@ -97,6 +100,7 @@ pub(crate) async fn spawn_app(opts: TestOpts) -> TestApp {
     config.api.poll_hold_ms = opts.poll_hold_ms;
     config.http = opts.plain_http;
     config.ivr_flows = opts.ivr_flows;
+    config.sign_in = opts.sign_in;
     let now = SystemTime::now().duration_since(UNIX_EPOCH).unwrap().as_millis() as u64;
     let clock = ManualClock::new(Timestamp::from_millis(now));
     let switch: Option<SwitchFactory> = match opts.silent_switch {
@@ -184,6 +188,18 @@ impl TestApp {
     pub(crate) async fn directory(&self) -> ccgw_store::SqliteStore {
         let path = ccgw::data_dir::database_path(self.data_dir.path());
         ccgw_store::SqliteStore::open(&path).await.expect("directory opens")
+    }
+
+    /// A client whose connections come from `127.0.0.<last>` (every 127/8 address is
+    /// loopback on Linux), for what the gateway counts per source address.
+    pub(crate) fn client_from(&self, last: u8) -> reqwest::Client {
+        reqwest::Client::builder()
+            .use_preconfigured_tls((*self.tls).clone())
+            .local_address(std::net::IpAddr::from([127, 0, 0, last]))
+            .resolve("localhost", self.addr)
+            .timeout(Duration::from_secs(30))
+            .build()
+            .unwrap()
     }
 
     pub(crate) fn url(&self, path: &str) -> String {

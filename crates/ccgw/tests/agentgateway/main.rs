@@ -15,6 +15,7 @@ mod phone_legs;
 mod pickup;
 mod queries;
 mod sessions;
+mod sign_in_protection;
 mod states;
 mod transfer;
 mod voicecall;

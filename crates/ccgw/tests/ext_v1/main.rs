@@ -7,6 +7,7 @@
 mod helpers;
 
 mod acd;
+mod admin_token;
 mod events;
 mod records;
 mod sim;
