@@ -67,6 +67,26 @@ fn call_target(config: &Config, url: Option<String>) -> anyhow::Result<calls::Se
     Ok(calls::ServerTarget { url, token, trust_pem })
 }
 
+/// Completes on SIGTERM (systemd, container runtimes) or SIGINT (Ctrl-C); the graceful
+/// stop follows (`App::run_until`). A second signal during that stop exits at once.
 async fn shutdown_signal() {
-    let _ = tokio::signal::ctrl_c().await;
+    let first = stop_signal().await;
+    tracing::info!(signal = first, "stop requested: stopping gracefully (a second signal exits at once)");
+    tokio::spawn(async {
+        let second = stop_signal().await;
+        tracing::warn!(signal = second, "second stop signal: exiting without finishing the stop");
+        std::process::exit(1);
+    });
+}
+
+async fn stop_signal() -> &'static str {
+    use tokio::signal::unix::{SignalKind, signal};
+    let Ok(mut terminate) = signal(SignalKind::terminate()) else {
+        let _ = tokio::signal::ctrl_c().await;
+        return "SIGINT";
+    };
+    tokio::select! {
+        _ = tokio::signal::ctrl_c() => "SIGINT",
+        _ = terminate.recv() => "SIGTERM",
+    }
 }

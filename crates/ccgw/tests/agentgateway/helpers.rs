@@ -5,7 +5,7 @@ use std::net::SocketAddr;
 use std::sync::{Arc, Once};
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
-use ccgw::config::{Config, IvrFlowConfig, SignInConfig};
+use ccgw::config::{Config, IvrFlowConfig, ServerConfig, SignInConfig};
 use ccgw::records::RecordWriter;
 use ccgw::startup::{App, Hooks, SwitchFactory};
 use ccgw_core::Timestamp;
@@ -33,6 +33,9 @@ pub(crate) struct TestOpts {
     pub(crate) silent_switch: bool,
     /// `[sign_in]`: lockouts and the password-check gate.
     pub(crate) sign_in: SignInConfig,
+    /// `[server]`: connection cap, body limits, shutdown grace (1 s here: a test that
+    /// stops the gateway with agents that no longer poll need not wait 10 s).
+    pub(crate) server: ServerConfig,
 }
 
 impl Default for TestOpts {
@@ -47,6 +50,7 @@ impl Default for TestOpts {
             ivr_flows: None,
             silent_switch: false,
             sign_in: SignInConfig::default(),
+            server: ServerConfig { shutdown_grace_ms: 1_000, ..ServerConfig::default() },
         }
     }
 }
@@ -101,6 +105,7 @@ pub(crate) async fn spawn_app(opts: TestOpts) -> TestApp {
     config.http = opts.plain_http;
     config.ivr_flows = opts.ivr_flows;
     config.sign_in = opts.sign_in;
+    config.server = opts.server;
     let now = SystemTime::now().duration_since(UNIX_EPOCH).unwrap().as_millis() as u64;
     let clock = ManualClock::new(Timestamp::from_millis(now));
     let switch: Option<SwitchFactory> = match opts.silent_switch {
@@ -176,9 +181,19 @@ impl TestApp {
     /// Shuts the gateway down the way `ccgw serve` does on a signal, and waits until it
     /// has finished (records drained).
     pub(crate) async fn shut_down(&mut self) {
+        self.begin_shutdown();
+        self.stopped().await;
+    }
+
+    /// Gives the gateway its stop signal and returns at once (the stop goes on).
+    pub(crate) fn begin_shutdown(&mut self) {
         if let Some(stop) = self.stop.take() {
             let _ = stop.send(());
         }
+    }
+
+    /// Waits until the gateway has stopped.
+    pub(crate) async fn stopped(&mut self) {
         if let Some(server) = self.server.take() {
             server.await.expect("the gateway shuts down cleanly");
         }
