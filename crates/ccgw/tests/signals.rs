@@ -35,7 +35,10 @@ fn start() -> Gateway {
         .spawn()
         .expect("ccgw starts");
     let mut banner = String::new();
-    BufReader::new(child.stdout.take().unwrap()).read_line(&mut banner).unwrap();
+    let mut stdout = BufReader::new(child.stdout.take().unwrap());
+    stdout.read_line(&mut banner).unwrap();
+    // Keep reading: with the pipe closed, the rest of the banner would fail to print.
+    std::thread::spawn(move || std::io::copy(&mut stdout, &mut std::io::sink()));
     let url = banner.split_whitespace().find(|word| word.starts_with("http://")).expect("the URL in the banner");
     Gateway { child, base: url.trim_end_matches('/').to_owned(), _data_dir: data_dir }
 }
