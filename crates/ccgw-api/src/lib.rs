@@ -56,6 +56,9 @@ pub fn app(
         .method_not_allowed_fallback(wrong_method)
         .layer(axum::middleware::from_fn_with_state(state.clone(), idempotency::idempotent))
         .layer(axum::middleware::from_fn(wire::error_shape::documented_errors))
+        // The body layer is the one bound on request bodies (size, time, memory); axum's
+        // own 2 MB default would refuse bodies a configured larger limit allows.
+        .layer(axum::extract::DefaultBodyLimit::disable())
         .layer(axum::middleware::from_fn_with_state(state.clone(), wire::body_limits::read_whole_body))
         .with_state(state);
     MapRequestLayer::new(wire::normalize::collapse_slashes).layer(router).map_response(|r| r)

@@ -37,6 +37,31 @@ impl Default for ConnectionLimits {
     }
 }
 
+/// What the listener serves: the gateway's app, or the bench's baseline responder.
+pub trait HttpApp:
+    tower::Service<
+        Request,
+        Response = axum::response::Response,
+        Error = std::convert::Infallible,
+        Future: Send + 'static,
+    > + Clone
+    + Send
+    + 'static
+{
+}
+
+impl<S> HttpApp for S where
+    S: tower::Service<
+            Request,
+            Response = axum::response::Response,
+            Error = std::convert::Infallible,
+            Future: Send + 'static,
+        > + Clone
+        + Send
+        + 'static
+{
+}
+
 /// Connections over the cap still get their "busy" answer, this many at once; past
 /// that they are closed unanswered (a flood must not cost a TLS handshake each).
 const REFUSALS_AT_ONCE: usize = 64;
@@ -119,11 +144,7 @@ pub async fn accept_until<S>(
     connections: Arc<Connections>,
     shutdown: impl std::future::Future<Output = ()>,
 ) where
-    S: tower::Service<Request, Response = axum::response::Response, Error = std::convert::Infallible>
-        + Clone
-        + Send
-        + 'static,
-    S::Future: Send + 'static,
+    S: HttpApp,
 {
     tokio::pin!(shutdown);
     loop {
@@ -175,11 +196,7 @@ async fn serve<S>(
     closing: watch::Receiver<bool>,
     _slot: OwnedSemaphorePermit,
 ) where
-    S: tower::Service<Request, Response = axum::response::Response, Error = std::convert::Infallible>
-        + Clone
-        + Send
-        + 'static,
-    S::Future: Send + 'static,
+    S: HttpApp,
 {
     let peer = stream.peer_addr().ok();
     match acceptor {
@@ -200,11 +217,7 @@ async fn serve_http<I, S>(
     mut closing: watch::Receiver<bool>,
 ) where
     I: AsyncRead + AsyncWrite + Unpin + Send + 'static,
-    S: tower::Service<Request, Response = axum::response::Response, Error = std::convert::Infallible>
-        + Clone
-        + Send
-        + 'static,
-    S::Future: Send + 'static,
+    S: HttpApp,
 {
     // The peer address reaches handlers as `ConnectInfo` (per-address sign-in protection).
     let service = TowerToHyperService::new(app.map_request(move |request: hyper::Request<Incoming>| {

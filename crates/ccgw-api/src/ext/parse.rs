@@ -9,16 +9,13 @@ use axum::Json;
 use axum::extract::Query;
 use axum::extract::rejection::{JsonRejection, QueryRejection};
 use ccgw_core::{GroupId, IdError, Overflow, PhoneNumber, RoutingPolicy, SkillId, Vdn, WorkNo};
-use http::StatusCode;
 use serde::{Deserialize, Deserializer, Serialize};
 
 use super::error::ExtError;
 
 pub(crate) fn body<T>(body: Result<Json<T>, JsonRejection>) -> Result<T, ExtError> {
-    body.map(|Json(value)| value).map_err(|rejection| match rejection.status() {
-        StatusCode::PAYLOAD_TOO_LARGE => ExtError::new(rejection.status(), "body_too_large", rejection.body_text()),
-        _ => ExtError::bad_request(rejection.body_text()),
-    })
+    // Bodies over the limit never get here: the body layer refuses them first.
+    body.map(|Json(value)| value).map_err(|rejection| ExtError::bad_request(rejection.body_text()))
 }
 
 pub(crate) fn query<T>(query: Result<Query<T>, QueryRejection>) -> Result<T, ExtError> {

@@ -37,22 +37,19 @@ pub(crate) fn sign_in_refused(work_no: WorkNo, client: IpAddr, lock: &Lock) {
 
 /// Wrong admin tokens from `client` locked it out of the admin token.
 pub(crate) fn admin_token_locked(client: IpAddr, until: Timestamp) {
-    tracing::warn!(
-        target: "ccgw::audit",
-        audit = "admin_token_lockout",
-        client = %client,
-        until_ms = until.as_millis(),
-        "admin token locked for this address after too many wrong tokens"
+    admin_token_event(
+        "admin_token_lockout",
+        client,
+        until,
+        "admin token locked for this address after too many wrong tokens",
     );
 }
 
 /// An admin token was refused unchecked because its address is locked.
 pub(crate) fn admin_token_refused(client: IpAddr, until: Timestamp) {
-    tracing::warn!(
-        target: "ccgw::audit",
-        audit = "admin_token_refused_locked",
-        client = %client,
-        until_ms = until.as_millis(),
-        "admin token refused: this address is locked"
-    );
+    admin_token_event("admin_token_refused_locked", client, until, "admin token refused: this address is locked");
+}
+
+fn admin_token_event(audit: &'static str, client: IpAddr, until: Timestamp, message: &'static str) {
+    tracing::warn!(target: "ccgw::audit", audit, client = %client, until_ms = until.as_millis(), "{message}");
 }

@@ -148,6 +148,22 @@ mod tests {
         SourceKey::of(std::net::IpAddr::from([127, 0, 0, last]))
     }
 
+    /// A check from 127.0.0.1 that runs in the gate until `release` is sent (or dropped);
+    /// returns once it holds its place.
+    async fn hold_a_check(
+        gate: &VerificationGate,
+    ) -> (tokio::sync::oneshot::Sender<()>, tokio::task::JoinHandle<Result<Option<bool>, Busy>>) {
+        let (release, held) = tokio::sync::oneshot::channel::<()>();
+        let caller = {
+            let gate = gate.clone();
+            tokio::spawn(async move { gate.run(source(1), async move { held.await.is_ok() }).await })
+        };
+        while gate.taken().0 == 0 {
+            tokio::task::yield_now().await;
+        }
+        (release, caller)
+    }
+
     #[test]
     fn places_are_bounded_in_all_and_per_source_and_given_back_on_drop() {
         let gate = VerificationGate::new(GateLimits { concurrent: 1, queue: 2, per_source: 2 });
@@ -165,14 +181,7 @@ mod tests {
     #[tokio::test]
     async fn a_held_check_makes_the_next_one_busy_and_the_one_after_it_succeeds() {
         let gate = VerificationGate::new(GateLimits { concurrent: 1, queue: 0, per_source: 1 });
-        let (release, held) = tokio::sync::oneshot::channel::<()>();
-        let holder = {
-            let gate = gate.clone();
-            tokio::spawn(async move { gate.run(source(1), async move { held.await.is_ok() }).await })
-        };
-        while gate.taken().0 == 0 {
-            tokio::task::yield_now().await;
-        }
+        let (release, holder) = hold_a_check(&gate).await;
         assert_eq!(gate.run(source(2), async { true }).await.err(), Some(Busy::Full));
         release.send(()).unwrap();
         assert_eq!(holder.await.unwrap(), Ok(Some(true)));
@@ -183,14 +192,7 @@ mod tests {
     #[tokio::test]
     async fn a_caller_that_goes_away_keeps_the_place_until_its_check_is_done() {
         let gate = VerificationGate::new(GateLimits { concurrent: 1, queue: 0, per_source: 1 });
-        let (release, held) = tokio::sync::oneshot::channel::<()>();
-        let caller = {
-            let gate = gate.clone();
-            tokio::spawn(async move { gate.run(source(1), async move { held.await.is_ok() }).await })
-        };
-        while gate.taken().0 == 0 {
-            tokio::task::yield_now().await;
-        }
+        let (release, caller) = hold_a_check(&gate).await;
         caller.abort();
         let _ = caller.await;
         assert_eq!(gate.enter(source(2)).err(), Some(Busy::Full), "the check still runs");

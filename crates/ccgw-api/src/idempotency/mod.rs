@@ -28,8 +28,6 @@ pub(crate) const KEY_HEADER: &str = "idempotency-key";
 pub(crate) const REPLAYED_HEADER: HeaderName = HeaderName::from_static("idempotent-replayed");
 /// Longest key accepted.
 const MAX_KEY_LEN: usize = 255;
-/// Largest request body an idempotent command may carry (axum's own default limit).
-const MAX_BODY: usize = 2 * 1024 * 1024;
 /// Largest response kept for replay; command answers are far smaller.
 const MAX_KEPT_RESPONSE: usize = 1024 * 1024;
 
@@ -95,8 +93,9 @@ pub(crate) async fn idempotent(State(state): State<ApiState>, request: Request, 
     let keeper = &state.idempotency;
     let scope = Scope { credential: credential(&request, &keeper.hasher), key: key.to_owned() };
     let (parts, body) = request.into_parts();
-    let Ok(body) = axum::body::to_bytes(body, MAX_BODY).await else {
-        return refuse(huawei, StatusCode::PAYLOAD_TOO_LARGE, "body_too_large", "request body too large");
+    // Already read whole and bounded by the body layer (`wire::body_limits`).
+    let Ok(body) = axum::body::to_bytes(body, usize::MAX).await else {
+        return refuse(huawei, StatusCode::BAD_REQUEST, "invalid_request", "request body unreadable");
     };
     let request_print = fingerprint(&parts.method, &parts.uri, &body, &keeper.hasher);
     loop {
