@@ -192,14 +192,21 @@ async fn sign_in(commands: &mut Connection, work_no: u32, metrics: &Metrics) -> 
         "autoanswer": "false", "autoenteridle": "true", "releasephone": "false", "agenttype": "4"
     });
     let path = format!("{BASE}/onlineagent/{work_no}/forcelogin");
-    let mut busy_retries = 0u32;
+    let patience = tokio::time::Instant::now() + SIGN_IN_BUSY_PATIENCE;
+    let mut backoff = SIGN_IN_FIRST_BACKOFF;
+    // Never closed, so a permit always comes.
+    let _in_flight = SIGN_INS_IN_FLIGHT.acquire().await.ok();
     loop {
         match commands.send(Method::PUT, &path, &[], Some(body.to_string().into_bytes())).await {
             Ok(answer) if answer.set_guid.is_some() => return answer.set_guid,
-            Ok(answer) if is_busy(&answer.body) && busy_retries < SIGN_IN_BUSY_RETRIES => {
-                busy_retries += 1;
-                // Spread the retries so that they do not come back all at once.
-                tokio::time::sleep(Duration::from_millis(50 + u64::from(work_no % 200))).await;
+            Ok(answer) if is_busy(&answer.body) && tokio::time::Instant::now() < patience => {
+                // Back off, as a well-behaved client does, and spread the retries so that
+                // they do not come back all at once: retries at a fixed short interval
+                // from 10,000 agents are tens of thousands of refusals a second, which
+                // take the CPU the password checks need.
+                let jitter = backoff.mul_f64(f64::from(work_no % 100) / 200.0);
+                tokio::time::sleep(backoff + jitter).await;
+                backoff = (backoff * 2).min(SIGN_IN_MAX_BACKOFF);
             }
             Ok(answer) => {
                 metrics.error(format!("sign-in refused: {}", String::from_utf8_lossy(&answer.body)));
@@ -213,8 +220,19 @@ async fn sign_in(commands: &mut Connection, work_no: u32, metrics: &Metrics) -> 
     }
 }
 
-/// How often one agent retries a sign-in the gateway was too busy to check.
-const SIGN_IN_BUSY_RETRIES: u32 = 600;
+/// Sign-ins the bench has under way at once: about what the gateway's password-check gate
+/// admits (running and queued), so that `sign_in_s` measures how fast the gateway checks
+/// passwords rather than how a herd of retrying clients competes for the places.
+static SIGN_INS_IN_FLIGHT: tokio::sync::Semaphore = tokio::sync::Semaphore::const_new(64);
+
+/// How long one agent keeps retrying a sign-in the gateway was too busy to check: ten
+/// thousand agents signing in at once on two cores take minutes of password checks, and
+/// which waiting agent gets the next place is chance, so a count of retries runs out for
+/// some while a time does not.
+const SIGN_IN_BUSY_PATIENCE: Duration = Duration::from_secs(600);
+/// The first wait before retrying a busy sign-in; each further one doubles, up to the most.
+const SIGN_IN_FIRST_BACKOFF: Duration = Duration::from_millis(100);
+const SIGN_IN_MAX_BACKOFF: Duration = Duration::from_secs(5);
 
 fn is_busy(body: &[u8]) -> bool {
     serde_json::from_slice::<Value>(body).is_ok_and(|answer| answer["retcode"] == "100-003")
