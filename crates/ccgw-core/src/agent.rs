@@ -8,6 +8,7 @@ use crate::agent_stats::AgentStats;
 use crate::call::LastCall;
 use crate::directory::{AgentProfile, SkillGrant};
 use crate::ids::{CallId, PhoneNumber, SkillId, WorkNo};
+use crate::request_budget::RequestBudget;
 use crate::session::Session;
 use crate::time::Timestamp;
 
@@ -133,6 +134,8 @@ pub struct Agent {
     pub(crate) stats: AgentStats,
     /// The last call the agent talked in and has left.
     pub(crate) last_call: Option<LastCall>,
+    /// Requests left to this sign-in before `000-007`.
+    pub(crate) requests: RequestBudget,
 }
 
 impl Agent {

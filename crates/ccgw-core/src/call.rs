@@ -495,11 +495,14 @@ pub enum CallOutcome {
     Shutdown,
     /// The dialled number leads to no route: the center refused the call.
     Unrouted,
+    /// The gateway stopped without ending the call (a crash, a kill) and found it still
+    /// open in the call journal when it started again; `ended` is that start.
+    LostAtRestart,
 }
 
 impl CallOutcome {
     /// Every value [`CallOutcome::code`] can give.
-    pub const CODES: [&'static str; 11] = [
+    pub const CODES: [&'static str; 12] = [
         "answered",
         "abandoned-in-queue",
         "abandoned-ringing",
@@ -511,6 +514,7 @@ impl CallOutcome {
         "joined",
         "shutdown",
         "unrouted",
+        "lost-at-restart",
     ];
 
     /// A stable name for records and the extension API.
@@ -527,6 +531,7 @@ impl CallOutcome {
             CallOutcome::Joined { .. } => "joined",
             CallOutcome::Shutdown => "shutdown",
             CallOutcome::Unrouted => "unrouted",
+            CallOutcome::LostAtRestart => "lost-at-restart",
         }
     }
 
@@ -537,6 +542,32 @@ impl CallOutcome {
             | CallOutcome::AbandonedRinging { agent }
             | CallOutcome::Failed { agent, .. } => Some(*agent),
             _ => None,
+        }
+    }
+}
+
+/// A call as it entered the center, journalled at once so that a crash cannot make it
+/// vanish without a record.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CallStart {
+    pub call: NewCall,
+    pub feature: CallFeature,
+    pub arrived: Timestamp,
+}
+
+impl CallStart {
+    /// The record of a call that was still open when the gateway stopped without ending
+    /// it, closed at `restarted`: who it reached is not journalled, only how it came in.
+    pub fn lost_at_restart(self, restarted: Timestamp) -> CallEnd {
+        CallEnd {
+            route: vec![self.call.skill],
+            call: self.call,
+            feature: self.feature,
+            arrived: self.arrived,
+            ended: restarted.max(self.arrived),
+            outcome: CallOutcome::LostAtRestart,
+            offered_to: Vec::new(),
+            talked: Vec::new(),
         }
     }
 }

@@ -17,6 +17,7 @@ mod ivr;
 pub mod password_policy;
 mod query;
 mod refusal;
+mod request_budget;
 mod routing;
 mod session;
 mod time;
@@ -25,8 +26,8 @@ pub use agent::{Agent, AgentState, InitialState, NOTE_CAPACITY, Note, Pending, S
 pub use agent_stats::AgentStats;
 pub use call::LastCall;
 pub use call::{
-    AfterConsult, Call, CallEnd, CallOutcome, CallParty, CallState, Consult, EndedBy, FailReason, InboundCall, Leg,
-    NewCall, OfferAnswer, OfferPhone, QueueKey, Transfer, party_number,
+    AfterConsult, Call, CallEnd, CallOutcome, CallParty, CallStart, CallState, Consult, EndedBy, FailReason,
+    InboundCall, Leg, NewCall, OfferAnswer, OfferPhone, QueueKey, Transfer, party_number,
 };
 pub use center::CallDataField;
 pub use center::QueueChoice;
@@ -48,6 +49,7 @@ pub use query::{
     SignedInSnapshot, VdnView,
 };
 pub use refusal::Refusal;
+pub use request_budget::{RequestBudget, RequestRate};
 pub use routing::{InboundRoute, MAX_ROUTE_SUFFIX_LEN, RouteTarget, Routed, RoutingTable, is_route_suffix};
 pub use session::{AuthMode, AuthSettings, GuidCheck, Session};
 pub use time::{Timestamp, civil_from_days, days_from_civil};

@@ -22,6 +22,8 @@ pub enum Refusal {
     BadCredentials,
     #[error("the gateway is shutting down: sign in again once it is back")]
     ShuttingDown,
+    #[error("too many requests from this agent: retry in {retry_after_ms} ms")]
+    TooFrequent { retry_after_ms: u64 },
     #[error("sign-in parameter invalid: {0}")]
     SignInParameter(String),
     #[error("phone number invalid")]

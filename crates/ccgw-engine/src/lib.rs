@@ -10,6 +10,7 @@
 //!
 //! Never depends on axum, http or sqlx.
 
+mod call_numbers;
 mod clock;
 mod engine_api;
 mod error;
@@ -29,6 +30,7 @@ use crate::log_book::LogBook;
 use crate::registry::{CallOwners, Registry};
 use crate::runtime::Shared;
 
+pub use call_numbers::CallNumbers;
 pub use clock::{Clock, ManualClock, Sleep, SystemClock};
 pub use engine_api::{EngineApi, EngineFuture};
 pub use error::EngineError;

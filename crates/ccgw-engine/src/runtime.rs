@@ -157,6 +157,7 @@ impl Runtime {
             Request::Command { work_no, guid, command } => self.command(work_no, guid.as_deref(), command, now),
             Request::Query { work_no, guid, query } => {
                 self.center.authorize(work_no, guid.as_deref(), false, now, || make_guid(self.shared.settings.node))?;
+                self.center.spend_request(work_no, now)?;
                 Ok(Reply::Answer(Box::new(self.center.query(work_no, &query, now)?)))
             }
             Request::ConfigureSkills(skills) => {
@@ -243,6 +244,9 @@ impl Runtime {
             Ok(hand_out) => hand_out,
             Err(refusal) => return self.retired_poll(guid, &action, now).ok_or(refusal),
         };
+        if action != AgentAction::Poll {
+            self.center.spend_request(work_no, now)?;
+        }
         match action {
             AgentAction::Poll => {
                 let session = self.sessions.get(&work_no).cloned().ok_or(Refusal::NotSignedIn)?;
@@ -276,7 +280,11 @@ impl Runtime {
     ) -> Result<Reply, Refusal> {
         let node = self.shared.settings.node;
         self.center.authorize(work_no, guid, false, now, || make_guid(node))?;
-        let signs_out = matches!(command, Command::Logout | Command::ForceLogout { .. });
+        // Signing out is never refused for going too fast: it ends the spending.
+        if !signs_out_command(&command) {
+            self.center.spend_request(work_no, now)?;
+        }
+        let signs_out = signs_out_command(&command);
         let switch = &self.shared.switch;
         let (outcome, fx) = self.center.apply(work_no, command, now, &mut || switch.next_call_id())?;
         if signs_out {
@@ -404,6 +412,7 @@ impl Runtime {
                     self.timer_counter += 1;
                     self.timers.insert((at, self.timer_counter), timer);
                 }
+                Effect::CallStarted(start) => self.shared.recorder.started(*start),
                 Effect::CallEnded(end) => {
                     tracing::info!(call_id = %end.call.id, outcome = end.outcome.code(), "call ended");
                     self.shared.owners.release(&end.call.id);
@@ -438,6 +447,10 @@ impl Runtime {
     fn fresh_guid(&self) -> Guid {
         make_guid(self.shared.settings.node)
     }
+}
+
+fn signs_out_command(command: &Command) -> bool {
+    matches!(command, Command::Logout | Command::ForceLogout { .. })
 }
 
 /// `<random uuid>.AgentGateway<node>`: no `=`, `:` or line break (spec 08 C2).

@@ -1,12 +1,13 @@
 //! The call-record store: one record per finished call, written in batches and read back
-//! newest first, page by page.
+//! newest first, page by page; beside it, the journal of calls in progress and the
+//! reserved call numbers, which make the records crash-safe.
 
-use ccgw_core::{CallEnd, CallOutcome, SkillId, Timestamp, Vdn, WorkNo};
+use ccgw_core::{CallEnd, CallOutcome, CallStart, SkillId, Timestamp, Vdn, WorkNo};
 
 use crate::StoreFuture;
 
 /// Every outcome code a record can carry ([`CallOutcome::code`]).
-pub const OUTCOME_CODES: [&str; 11] = CallOutcome::CODES;
+pub const OUTCOME_CODES: [&str; 12] = CallOutcome::CODES;
 
 /// A finished call as stored: `id` is the record's number, increasing in the order the
 /// records were written.
@@ -68,10 +69,25 @@ pub struct RecordPage {
 }
 
 /// Where the records of finished calls go and are read back from.
+///
+/// A call is journalled as open when it arrives and recorded when it ends, the record
+/// replacing the journal entry in the same transaction; whatever is still open when the
+/// gateway starts was cut off by a crash ([`CallRecordStore::close_open_calls`]).
 pub trait CallRecordStore: Send + Sync {
-    /// Writes the records of finished calls as one unit: all or nothing. `Conflict`
-    /// names the first call that is already recorded (or appears twice in `calls`).
-    fn record_calls<'a>(&'a self, calls: &'a [CallEnd]) -> StoreFuture<'a, ()>;
+    /// Journals the calls that `started` and records the calls that `ended` (removing
+    /// their journal entries), as one unit: all or nothing. `Conflict` names the first
+    /// call that is already journalled or recorded (or appears twice).
+    fn write_calls<'a>(&'a self, started: &'a [CallStart], ended: &'a [CallEnd]) -> StoreFuture<'a, ()>;
+
+    /// Records every call still open in the journal with outcome `lost-at-restart`,
+    /// ended at `restarted`, and empties the journal; returns those records. Called at
+    /// start-up, before any call can arrive. A journalled call that is somehow recorded
+    /// already keeps its record.
+    fn close_open_calls(&self, restarted: Timestamp) -> StoreFuture<'_, Vec<CallEnd>>;
+
+    /// Reserves `count` more call numbers and returns the highest number now reserved;
+    /// every number up to the previous highest may have been handed out already.
+    fn reserve_call_numbers(&self, count: u64) -> StoreFuture<'_, u64>;
 
     /// One page of the records that match `query`, newest first, with the total count,
     /// both read from the same snapshot. `InvalidInput` for an outcome not in

@@ -1,7 +1,8 @@
 //! Call records: one row per finished call, written in batches and read back newest
-//! first, page by page.
+//! first, page by page; the journal of open calls (`open_calls`) that a record replaces
+//! when its call ends; the reserved call numbers (`call_numbers`).
 
-use ccgw_core::{CallEnd, CallFeature, CallId, CallOutcome, FailReason, NewCall, Timestamp};
+use ccgw_core::{CallEnd, CallFeature, CallId, CallOutcome, CallStart, FailReason, NewCall, Timestamp};
 use ccgw_store_traits::{OUTCOME_CODES, RecordPage, RecordQuery, StoreError, StoredCall};
 use sqlx::{QueryBuilder, Sqlite, SqliteConnection};
 
@@ -47,7 +48,8 @@ fn outcome_columns<'a>(call: &CallId, outcome: &'a CallOutcome) -> Result<Outcom
         | CallOutcome::QueueFull
         | CallOutcome::TimedOut
         | CallOutcome::Shutdown
-        | CallOutcome::Unrouted => OutcomeColumns::default(),
+        | CallOutcome::Unrouted
+        | CallOutcome::LostAtRestart => OutcomeColumns::default(),
     })
 }
 
@@ -56,18 +58,48 @@ fn millis(call: &CallId, time: Timestamp) -> Result<i64, StoreError> {
         .map_err(|_| StoreError::InvalidInput(format!("A time of call {call} is too far in the future to be stored.")))
 }
 
+/// The columns of a call as it arrived, alike in `call_records` and `open_calls`.
 #[derive(sqlx::FromRow)]
-struct RecordRow {
-    id: i64,
+struct ArrivalColumns {
     call_id: String,
     vdn: i64,
     first_skill: i64,
-    route: String,
     caller: String,
     called: String,
     call_data: String,
     media_type: i64,
     priority: i64,
+    feature: i64,
+}
+
+impl ArrivalColumns {
+    fn into_call(self) -> Result<(NewCall, CallFeature), StoreError> {
+        let id = CallId::parse(&self.call_id)
+            .map_err(|e| StoreError::Corrupt(format!("call id {:?}: {e}.", self.call_id)))?;
+        let feature = u8::try_from(self.feature)
+            .ok()
+            .and_then(CallFeature::from_code)
+            .ok_or_else(|| StoreError::Corrupt(format!("call {} has call type {}.", self.call_id, self.feature)))?;
+        let call = NewCall {
+            id,
+            vdn: convert::vdn(self.vdn)?,
+            skill: convert::skill_id(self.first_skill)?,
+            caller: self.caller,
+            called: self.called,
+            call_data: self.call_data,
+            media_type: convert::media_type(self.media_type)?,
+            priority: convert::byte("priority", self.priority)?,
+        };
+        Ok((call, feature))
+    }
+}
+
+#[derive(sqlx::FromRow)]
+struct RecordRow {
+    id: i64,
+    #[sqlx(flatten)]
+    arrival: ArrivalColumns,
+    route: String,
     arrived_ms: i64,
     ended_ms: i64,
     outcome: String,
@@ -76,7 +108,6 @@ struct RecordRow {
     ended_by: Option<String>,
     overflow_number: Option<String>,
     offered_to: String,
-    feature: i64,
     failure: Option<String>,
     joined_into: Option<String>,
     talked: String,
@@ -113,31 +144,19 @@ fn outcome_from_row(row: &RecordRow) -> Result<CallOutcome, StoreError> {
         },
         "shutdown" => CallOutcome::Shutdown,
         "unrouted" => CallOutcome::Unrouted,
+        "lost-at-restart" => CallOutcome::LostAtRestart,
         other => return Err(StoreError::Corrupt(format!("outcome {other:?} is unknown."))),
     })
 }
 
 fn from_row(row: RecordRow) -> Result<StoredCall, StoreError> {
     let outcome = outcome_from_row(&row)?;
-    let id =
-        CallId::parse(&row.call_id).map_err(|e| StoreError::Corrupt(format!("call id {:?}: {e}.", row.call_id)))?;
+    let (call, feature) = row.arrival.into_call()?;
     Ok(StoredCall {
         id: row.id,
         end: CallEnd {
-            feature: u8::try_from(row.feature)
-                .ok()
-                .and_then(CallFeature::from_code)
-                .ok_or_else(|| StoreError::Corrupt(format!("call record {} has call type {}.", row.id, row.feature)))?,
-            call: NewCall {
-                id,
-                vdn: convert::vdn(row.vdn)?,
-                skill: convert::skill_id(row.first_skill)?,
-                caller: row.caller,
-                called: row.called,
-                call_data: row.call_data,
-                media_type: convert::media_type(row.media_type)?,
-                priority: convert::byte("priority", row.priority)?,
-            },
+            feature,
+            call,
             route: convert::split_list(&row.route, convert::skill_id)?,
             arrived: convert::timestamp(row.arrived_ms)?,
             ended: convert::timestamp(row.ended_ms)?,
@@ -184,6 +203,41 @@ async fn insert_record(conn: &mut SqliteConnection, end: &CallEnd) -> Result<(),
     .await
     .map_err(|e| db_or_conflict(e, || format!("Call {} is already recorded.", call.id)))?;
     Ok(())
+}
+
+async fn journal_open(conn: &mut SqliteConnection, start: &CallStart) -> Result<(), StoreError> {
+    let call = &start.call;
+    sqlx::query(
+        "INSERT INTO open_calls (call_id, vdn, first_skill, caller, called, call_data, media_type, priority,
+                                 feature, arrived_ms)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)",
+    )
+    .bind(call.id.as_str())
+    .bind(i64::from(call.vdn.get()))
+    .bind(i64::from(call.skill.get()))
+    .bind(&call.caller)
+    .bind(&call.called)
+    .bind(&call.call_data)
+    .bind(i64::from(call.media_type))
+    .bind(i64::from(call.priority))
+    .bind(i64::from(start.feature.code()))
+    .bind(millis(&call.id, start.arrived)?)
+    .execute(conn)
+    .await
+    .map_err(|e| db_or_conflict(e, || format!("Call {} is already journalled.", call.id)))?;
+    Ok(())
+}
+
+#[derive(sqlx::FromRow)]
+struct OpenRow {
+    #[sqlx(flatten)]
+    arrival: ArrivalColumns,
+    arrived_ms: i64,
+}
+
+fn start_from_row(row: OpenRow) -> Result<CallStart, StoreError> {
+    let (call, feature) = row.arrival.into_call()?;
+    Ok(CallStart { call, feature, arrived: convert::timestamp(row.arrived_ms)? })
 }
 
 /// Appends the `WHERE` clause of `query`'s filters.
@@ -254,15 +308,79 @@ impl SqliteStore {
     /// [`StoreError::Conflict`] names the first call that is already recorded (or that
     /// appears twice in `calls`).
     pub async fn record_calls(&self, calls: &[CallEnd]) -> Result<(), StoreError> {
-        if calls.is_empty() {
+        self.write_calls(&[], calls).await
+    }
+
+    /// Journals the calls that `started` as open and records the calls that `ended`,
+    /// removing their journal entries, all in one transaction. [`StoreError::Conflict`]
+    /// names the first call already journalled or recorded (or given twice).
+    pub async fn write_calls(&self, started: &[CallStart], ended: &[CallEnd]) -> Result<(), StoreError> {
+        if started.is_empty() && ended.is_empty() {
             return Ok(());
         }
         let mut tx = self.begin_write().await?;
-        for end in calls {
+        for start in started {
+            journal_open(&mut tx, start).await?;
+        }
+        for end in ended {
             insert_record(&mut tx, end).await?;
+            sqlx::query("DELETE FROM open_calls WHERE call_id = ?1")
+                .bind(end.call.id.as_str())
+                .execute(&mut *tx)
+                .await
+                .map_err(db)?;
         }
         tx.commit().await.map_err(db)?;
         Ok(())
+    }
+
+    /// Records every call left open in the journal with outcome `lost-at-restart`,
+    /// ended at `restarted`, and empties the journal; returns the records written.
+    pub async fn close_open_calls(&self, restarted: Timestamp) -> Result<Vec<CallEnd>, StoreError> {
+        let mut tx = self.begin_write().await?;
+        let rows: Vec<OpenRow> = sqlx::query_as(
+            "SELECT call_id, vdn, first_skill, caller, called, call_data, media_type, priority, feature, arrived_ms
+             FROM open_calls
+             WHERE call_id NOT IN (SELECT call_id FROM call_records)
+             ORDER BY arrived_ms, call_id",
+        )
+        .fetch_all(&mut *tx)
+        .await
+        .map_err(db)?;
+        let mut closed = Vec::with_capacity(rows.len());
+        for row in rows {
+            let end = start_from_row(row)?.lost_at_restart(restarted);
+            insert_record(&mut tx, &end).await?;
+            closed.push(end);
+        }
+        sqlx::query("DELETE FROM open_calls").execute(&mut *tx).await.map_err(db)?;
+        tx.commit().await.map_err(db)?;
+        Ok(closed)
+    }
+
+    /// Calls journalled as open (not yet recorded).
+    pub async fn open_calls(&self) -> Result<Vec<CallStart>, StoreError> {
+        let rows: Vec<OpenRow> = sqlx::query_as(
+            "SELECT call_id, vdn, first_skill, caller, called, call_data, media_type, priority, feature, arrived_ms
+             FROM open_calls ORDER BY arrived_ms, call_id",
+        )
+        .fetch_all(&self.pool)
+        .await
+        .map_err(db)?;
+        rows.into_iter().map(start_from_row).collect()
+    }
+
+    /// Reserves `count` more call numbers; returns the highest number now reserved.
+    pub async fn reserve_call_numbers(&self, count: u64) -> Result<u64, StoreError> {
+        let count = i64::try_from(count)
+            .map_err(|_| StoreError::InvalidInput(format!("{count} call numbers are too many to reserve at once.")))?;
+        let reserved: i64 = sqlx::query_scalar("UPDATE call_numbers SET reserved = reserved + ?1 RETURNING reserved")
+            .bind(count)
+            .fetch_one(&self.pool)
+            .await
+            .map_err(db)?;
+        u64::try_from(reserved)
+            .map_err(|_| StoreError::Corrupt(format!("reserved call number {reserved} is negative.")))
     }
 
     /// One page of the records that match `query`, newest first.
@@ -307,6 +425,7 @@ mod tests {
             CallOutcome::Joined { into: CallId::parse("1700000000-9").unwrap() },
             CallOutcome::Shutdown,
             CallOutcome::Unrouted,
+            CallOutcome::LostAtRestart,
         ]
     }
 
@@ -323,15 +442,18 @@ mod tests {
             let columns = outcome_columns(&call, &outcome).unwrap();
             let row = RecordRow {
                 id: 1,
-                call_id: "1-1".into(),
-                vdn: 1,
-                first_skill: 1,
+                arrival: ArrivalColumns {
+                    call_id: "1-1".into(),
+                    vdn: 1,
+                    first_skill: 1,
+                    caller: String::new(),
+                    called: String::new(),
+                    call_data: String::new(),
+                    media_type: 5,
+                    priority: 0,
+                    feature: 7,
+                },
                 route: "1".into(),
-                caller: String::new(),
-                called: String::new(),
-                call_data: String::new(),
-                media_type: 5,
-                priority: 0,
                 arrived_ms: 1,
                 ended_ms: 9,
                 outcome: outcome.code().into(),
@@ -340,7 +462,6 @@ mod tests {
                 ended_by: columns.ended_by.map(Into::into),
                 overflow_number: columns.overflow_number.map(Into::into),
                 offered_to: String::new(),
-                feature: 7,
                 failure: columns.failure.map(Into::into),
                 joined_into: columns.joined_into.map(Into::into),
                 talked: String::new(),

@@ -3,7 +3,8 @@
 //! `SqliteStore::x` below is never this impl calling itself).
 
 use ccgw_core::{
-    AgentProfile, CallEnd, GroupId, GroupProfile, InboundRoute, RestReason, SkillId, SkillProfile, Vdn, WorkNo,
+    AgentProfile, CallEnd, CallStart, GroupId, GroupProfile, InboundRoute, RestReason, SkillId, SkillProfile,
+    Timestamp, Vdn, WorkNo,
 };
 use ccgw_store_traits::{
     AgentPatch, CallRecordStore, DirectoryStore, NewAgent, RecordPage, RecordQuery, SkillPatch, StoreFuture, VdnRecord,
@@ -130,8 +131,16 @@ impl DirectoryStore for SqliteStore {
 }
 
 impl CallRecordStore for SqliteStore {
-    fn record_calls<'a>(&'a self, calls: &'a [CallEnd]) -> StoreFuture<'a, ()> {
-        Box::pin(SqliteStore::record_calls(self, calls))
+    fn write_calls<'a>(&'a self, started: &'a [CallStart], ended: &'a [CallEnd]) -> StoreFuture<'a, ()> {
+        Box::pin(SqliteStore::write_calls(self, started, ended))
+    }
+
+    fn close_open_calls(&self, restarted: Timestamp) -> StoreFuture<'_, Vec<CallEnd>> {
+        Box::pin(SqliteStore::close_open_calls(self, restarted))
+    }
+
+    fn reserve_call_numbers(&self, count: u64) -> StoreFuture<'_, u64> {
+        Box::pin(SqliteStore::reserve_call_numbers(self, count))
     }
 
     fn query_records<'a>(&'a self, query: &'a RecordQuery) -> StoreFuture<'a, RecordPage> {

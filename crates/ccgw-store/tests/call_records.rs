@@ -75,11 +75,13 @@ async fn every_kind_of_record_round_trips_losslessly() {
         call_end("3-0", 1, 1, 100, CallOutcome::Shutdown),
         // Refused before it reached a queue: no route.
         CallEnd { route: Vec::new(), ..call_end("3-1", 1, 1, 110, CallOutcome::Unrouted) },
+        // Found open in the journal at start-up.
+        CallEnd { offered_to: Vec::new(), ..call_end("3-2", 1, 1, 120, CallOutcome::LostAtRestart) },
     ];
     dir.record_calls(&ends).await.expect("recorded");
 
     let stored = dir.call_records(&RecordQuery::default()).await.expect("read");
-    // Newest first: the rich call, then 3-1 down to 2-1.
+    // Newest first: the rich call, then 3-2 down to 2-1.
     let mut read: Vec<CallEnd> = stored.iter().map(|r| r.end.clone()).collect();
     read[1..].reverse();
     assert_eq!(read, ends);

@@ -6,7 +6,7 @@ mod support;
 
 use std::sync::Arc;
 
-use ccgw_core::{CallOutcome, RestReason};
+use ccgw_core::{CallEnd, CallOutcome, CallStart, RestReason, Timestamp};
 use ccgw_store::{AgentPatch, CallRecordStore, DirectoryStore, RecordQuery, SkillPatch, SqliteStore, StoreError};
 
 use support::*;
@@ -74,7 +74,7 @@ async fn call_records_work_through_their_trait_object() {
     let (_, records) = stores().await;
     let first = call_end("1-1", 1, 1, 1_000_000, CallOutcome::AbandonedInQueue);
     let second = call_end("1-2", 1, 1, 1_001_000, CallOutcome::NoAgent);
-    records.record_calls(&[first.clone(), second.clone()]).await.expect("recorded");
+    records.write_calls(&[], &[first.clone(), second.clone()]).await.expect("recorded");
 
     let page = records.query_records(&RecordQuery { limit: 1, ..RecordQuery::default() }).await.expect("page");
     assert_eq!(page.total, 2);
@@ -85,7 +85,46 @@ async fn call_records_work_through_their_trait_object() {
     assert_eq!((older.total, older.records.len()), (2, 1));
     assert_eq!(older.records[0].end, first);
 
-    assert!(matches!(records.record_calls(&[first]).await, Err(StoreError::Conflict(_))));
+    assert!(matches!(records.write_calls(&[], &[first]).await, Err(StoreError::Conflict(_))));
     let unknown = RecordQuery { outcome: Some("lost".into()), ..RecordQuery::default() };
     assert!(matches!(records.query_records(&unknown).await, Err(StoreError::InvalidInput(_))));
+}
+
+fn start_of(end: &CallEnd) -> CallStart {
+    CallStart { call: end.call.clone(), feature: end.feature, arrived: end.arrived }
+}
+
+#[tokio::test]
+async fn a_journalled_call_is_replaced_by_its_record_and_one_left_open_is_recorded_lost_at_restart() {
+    let (_, records) = stores().await;
+    let ended = call_end("1-1", 1, 1, 1_000_000, CallOutcome::AbandonedInQueue);
+    let cut_off = call_end("1-2", 1, 1, 1_001_000, CallOutcome::NoAgent);
+    records.write_calls(&[start_of(&ended), start_of(&cut_off)], &[]).await.expect("journalled");
+    assert!(matches!(records.write_calls(&[start_of(&ended)], &[]).await, Err(StoreError::Conflict(_))));
+    records.write_calls(&[], std::slice::from_ref(&ended)).await.expect("recorded");
+
+    let restarted = Timestamp::from_millis(2_000_000);
+    let lost = records.close_open_calls(restarted).await.expect("closed");
+    let expected = CallEnd {
+        route: vec![cut_off.call.skill],
+        ended: restarted,
+        outcome: CallOutcome::LostAtRestart,
+        offered_to: Vec::new(),
+        talked: Vec::new(),
+        ..cut_off.clone()
+    };
+    assert_eq!(lost, vec![expected.clone()], "only the call that never ended");
+    let all = records.query_records(&RecordQuery::default()).await.expect("records");
+    assert_eq!(all.records.iter().map(|r| r.end.clone()).collect::<Vec<_>>(), vec![expected, ended]);
+    let lost_only = RecordQuery { outcome: Some("lost-at-restart".into()), ..RecordQuery::default() };
+    assert_eq!(records.query_records(&lost_only).await.expect("records").total, 1);
+    assert!(records.close_open_calls(restarted).await.expect("closed").is_empty(), "the journal is empty now");
+}
+
+#[tokio::test]
+async fn call_numbers_are_reserved_block_after_block() {
+    let (_, records) = stores().await;
+    assert_eq!(records.reserve_call_numbers(10_000).await.expect("reserved"), 10_000);
+    assert_eq!(records.reserve_call_numbers(10_000).await.expect("reserved"), 20_000);
+    assert_eq!(records.reserve_call_numbers(5).await.expect("reserved"), 20_005);
 }

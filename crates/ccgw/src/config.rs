@@ -96,6 +96,11 @@ pub struct EngineConfig {
     pub dial_timeout_ms: u64,
     /// How often skill edits made outside the server (CLI) are picked up.
     pub skill_refresh_ms: u64,
+    /// Requests (polls aside) one signed-in agent may make a second on average; over it,
+    /// `000-007`. 0 turns the limit off.
+    pub agent_requests_per_second: u32,
+    /// Requests one agent may make at once after a quiet time.
+    pub agent_request_burst: u32,
 }
 
 impl Default for EngineConfig {
@@ -115,6 +120,8 @@ impl Default for EngineConfig {
             all_busy_notice: false,
             dial_timeout_ms: 60_000,
             skill_refresh_ms: 2_000,
+            agent_requests_per_second: ccgw_core::RequestRate::DEFAULT.per_second,
+            agent_request_burst: ccgw_core::RequestRate::DEFAULT.burst,
         }
     }
 }
@@ -479,6 +486,9 @@ impl Config {
         if engine.ring_timeout_ms == 0 {
             bail!("engine.ring_timeout_ms must be positive");
         }
+        if engine.agent_requests_per_second > 0 && engine.agent_request_burst == 0 {
+            bail!("engine.agent_request_burst must be positive while engine.agent_requests_per_second is");
+        }
         if self.api.poll_hold_ms > 10_000 {
             bail!("api.poll_hold_ms must not exceed 10000: clients time out their polls after 12 s");
         }
@@ -540,6 +550,10 @@ impl Config {
                 dial_timeout: Duration::from_millis(engine.dial_timeout_ms.max(1)),
                 // The engine sets it from the switch it is given.
                 phone_legs: ccgw_core::PhoneLegs::default(),
+                request_rate: ccgw_core::RequestRate {
+                    per_second: engine.agent_requests_per_second,
+                    burst: engine.agent_request_burst,
+                },
             },
             node: engine.node,
             event_log: LogLimits { capacity: engine.event_log_capacity, retention: millis(engine.event_retention_ms) },

@@ -2,6 +2,7 @@
 //! shared with the black-box tests. No domain logic lives here.
 
 pub mod bench;
+pub mod call_numbers;
 pub mod cli;
 pub mod commands;
 pub mod config;

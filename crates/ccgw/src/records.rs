@@ -1,21 +1,24 @@
-//! Writes finished calls to the records table. The engine hands each call over without
-//! waiting; a task writes them in batches (one transaction per batch), lingering briefly
-//! after the first record so that the calls ending meanwhile share its transaction. A batch that
-//! cannot be written is retried, and if it still fails every record in it is logged at
-//! error level in full, so that no outcome disappears without a trace. A flush (the
-//! shutdown drain, tests) cuts the linger short and is answered once every record handed
-//! over before it is written.
+//! Writes calls to the store: each call that enters the center into the journal of open
+//! calls, each finished call into the records table (replacing its journal entry). The
+//! engine hands calls over without waiting; a task writes them in batches (one
+//! transaction per batch), lingering briefly after the first so that the calls starting
+//! and ending meanwhile share its transaction. So a crash loses at most the last linger's
+//! worth of journal entries (50 ms), and every call journalled before it gets a record
+//! at the next start (`lost-at-restart`). A batch that cannot be written is retried, and
+//! if it still fails every entry in it is logged at error level in full, so that no
+//! outcome disappears without a trace. A flush (the shutdown drain, tests) cuts the
+//! linger short and is answered once everything handed over before it is written.
 
 use std::sync::Arc;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::Duration;
 
-use ccgw_core::CallEnd;
+use ccgw_core::{CallEnd, CallStart};
 use ccgw_engine::CallRecorder;
 use ccgw_store::CallRecordStore;
 use tokio::sync::{mpsc, oneshot};
 
-/// Records written per transaction at most.
+/// Journal entries and records written per transaction at most.
 const BATCH: usize = 512;
 const ATTEMPTS: u32 = 3;
 /// How long a batch waits for more records after its first. Each transaction wakes the
@@ -49,7 +52,7 @@ impl RecordWriter {
         self.transactions.load(Ordering::Acquire)
     }
 
-    /// Records handed over but not written (or given up on) yet.
+    /// Journal entries and records handed over but not written (or given up on) yet.
     pub fn unwritten(&self) -> u64 {
         self.unwritten.load(Ordering::Acquire)
     }
@@ -67,22 +70,40 @@ impl RecordWriter {
     }
 }
 
-// Records are nearly every message: boxing them would cost an allocation each for the
-// sake of the rare flush.
-#[expect(clippy::large_enum_variant)]
 enum Message {
+    Start(CallStart),
     Record(CallEnd),
     /// Answered once the records sent before it are written.
     Flush(oneshot::Sender<()>),
 }
 
-impl CallRecorder for RecordWriter {
-    fn record(&self, end: CallEnd) {
+impl RecordWriter {
+    fn hand_over(&self, message: Message) {
         self.unwritten.fetch_add(1, Ordering::AcqRel);
-        if let Err(mpsc::error::SendError(Message::Record(end))) = self.sender.send(Message::Record(end)) {
-            self.unwritten.fetch_sub(1, Ordering::AcqRel);
-            tracing::error!(record = ?end, "call record lost: the record writer has stopped");
+        match self.sender.send(message) {
+            Ok(()) => {}
+            Err(mpsc::error::SendError(Message::Record(end))) => {
+                self.unwritten.fetch_sub(1, Ordering::AcqRel);
+                tracing::error!(record = ?end, "call record lost: the record writer has stopped");
+            }
+            Err(mpsc::error::SendError(Message::Start(start))) => {
+                self.unwritten.fetch_sub(1, Ordering::AcqRel);
+                tracing::error!(call = ?start, "call not journalled: the record writer has stopped");
+            }
+            Err(mpsc::error::SendError(Message::Flush(_))) => {
+                self.unwritten.fetch_sub(1, Ordering::AcqRel);
+            }
         }
+    }
+}
+
+impl CallRecorder for RecordWriter {
+    fn started(&self, start: CallStart) {
+        self.hand_over(Message::Start(start));
+    }
+
+    fn record(&self, end: CallEnd) {
+        self.hand_over(Message::Record(end));
     }
 }
 
@@ -101,18 +122,19 @@ impl Writer {
             pending.take(&mut messages);
             // Linger for more records, unless someone waits for these to be written.
             let deadline = tokio::time::Instant::now() + self.linger;
-            while pending.flushes.is_empty() && pending.batch.len() < BATCH {
-                let room = BATCH - pending.batch.len();
+            while pending.flushes.is_empty() && pending.len() < BATCH {
+                let room = BATCH - pending.len();
                 match tokio::time::timeout_at(deadline, receiver.recv_many(&mut messages, room)).await {
                     Ok(received) if received > 0 => pending.take(&mut messages),
                     _ => break,
                 }
             }
-            let count = pending.batch.len() as u64;
+            let count = pending.len() as u64;
             if count > 0 {
-                write_batch(self.store.as_ref(), &pending.batch).await;
+                write_batch(self.store.as_ref(), &pending.started, &pending.ended).await;
                 self.transactions.fetch_add(1, Ordering::AcqRel);
-                pending.batch.clear();
+                pending.started.clear();
+                pending.ended.clear();
                 self.unwritten.fetch_sub(count, Ordering::AcqRel);
             }
             for flush in pending.flushes.drain(..) {
@@ -125,38 +147,51 @@ impl Writer {
 /// What the writer has received and not yet dealt with.
 #[derive(Default)]
 struct Pending {
-    batch: Vec<CallEnd>,
+    started: Vec<CallStart>,
+    ended: Vec<CallEnd>,
     flushes: Vec<oneshot::Sender<()>>,
 }
 
 impl Pending {
+    fn len(&self) -> usize {
+        self.started.len() + self.ended.len()
+    }
+
     /// Messages come in order, so a flush taken here has every record sent before it
     /// in this batch or an earlier one.
     fn take(&mut self, messages: &mut Vec<Message>) {
         for message in messages.drain(..) {
             match message {
-                Message::Record(end) => self.batch.push(end),
+                Message::Start(start) => self.started.push(start),
+                Message::Record(end) => self.ended.push(end),
                 Message::Flush(done) => self.flushes.push(done),
             }
         }
     }
 }
 
-async fn write_batch(store: &dyn CallRecordStore, batch: &[CallEnd]) {
+/// Starts come before ends in the transaction, so a call that started and ended within
+/// one batch is journalled and then recorded.
+async fn write_batch(store: &dyn CallRecordStore, started: &[CallStart], ended: &[CallEnd]) {
     let mut attempt = 0;
     loop {
         attempt += 1;
-        match store.record_calls(batch).await {
+        match store.write_calls(started, ended).await {
             Ok(()) => return,
             Err(error) if attempt < ATTEMPTS => {
-                tracing::warn!(%error, attempt, records = batch.len(), "writing call records failed; retrying");
+                tracing::warn!(%error, attempt, started = started.len(), ended = ended.len(), "writing calls failed; retrying");
                 tokio::time::sleep(Duration::from_millis(100 * u64::from(attempt))).await;
             }
             Err(error) => {
-                // One bad record must not take the rest of its batch with it.
-                tracing::warn!(%error, "writing the batch failed; writing its records one by one");
-                for end in batch {
-                    if let Err(error) = store.record_calls(std::slice::from_ref(end)).await {
+                // One bad entry must not take the rest of its batch with it.
+                tracing::warn!(%error, "writing the batch failed; writing its entries one by one");
+                for start in started {
+                    if let Err(error) = store.write_calls(std::slice::from_ref(start), &[]).await {
+                        tracing::error!(%error, call = ?start, "call could not be journalled");
+                    }
+                }
+                for end in ended {
+                    if let Err(error) = store.write_calls(&[], std::slice::from_ref(end)).await {
                         tracing::error!(%error, record = ?end, "call record could not be written");
                     }
                 }
@@ -194,6 +229,28 @@ mod tests {
         assert!(writer.drain(Duration::from_secs(10)).await);
         assert_eq!(writer.transactions(), 2);
         assert_eq!(store.count_call_records(&RecordQuery::default()).await.unwrap(), 6);
+    }
+
+    fn start_of(end: &CallEnd) -> CallStart {
+        CallStart { call: end.call.clone(), feature: end.feature, arrived: end.arrived }
+    }
+
+    #[tokio::test]
+    async fn a_started_call_stays_journalled_until_its_record_replaces_it() {
+        let store = SqliteStore::open_in_memory().await.unwrap();
+        let writer = RecordWriter::start(Arc::new(store.clone()));
+        writer.started(start_of(&ended(1)));
+        assert!(writer.flush().await);
+        assert_eq!(store.open_calls().await.unwrap(), vec![start_of(&ended(1))]);
+
+        // One ends; another starts and ends within the same batch.
+        writer.record(ended(1));
+        writer.started(start_of(&ended(2)));
+        writer.record(ended(2));
+        assert!(writer.flush().await);
+        assert_eq!(writer.unwritten(), 0);
+        assert!(store.open_calls().await.unwrap().is_empty());
+        assert_eq!(store.count_call_records(&RecordQuery::default()).await.unwrap(), 2);
     }
 
     #[tokio::test]

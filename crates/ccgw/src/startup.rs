@@ -7,11 +7,12 @@ use std::time::Duration;
 use anyhow::Context;
 use ccgw_api::ApiState;
 use ccgw_core::RoutingTable;
-use ccgw_engine::{Clock, Engine, EngineHandle, ReportSender, SimSwitch, Switch, SystemClock, Telephony};
+use ccgw_engine::{CallNumbers, Clock, Engine, EngineHandle, ReportSender, SimSwitch, Switch, SystemClock, Telephony};
 use ccgw_store::{CallRecordStore, DirectoryStore};
 use tokio::net::TcpListener;
 use tokio_rustls::TlsAcceptor;
 
+use crate::call_numbers;
 use crate::config::{Config, SwitchKind};
 use crate::data_dir;
 use crate::listener::{self, ConnectionLimits, Connections};
@@ -19,8 +20,8 @@ use crate::records::RecordWriter;
 use crate::secrets::{self, TokenSource};
 use crate::tls::{self, TlsSource};
 
-/// Builds a switch around the sender it reports on.
-pub type SwitchFactory = Box<dyn FnOnce(ReportSender) -> Arc<dyn Switch> + Send>;
+/// Builds a switch around the sender it reports on and the numbers its call ids take.
+pub type SwitchFactory = Box<dyn FnOnce(ReportSender, Arc<CallNumbers>) -> Arc<dyn Switch> + Send>;
 
 /// What tests (or a program embedding the gateway) may inject.
 #[derive(Default)]
@@ -53,7 +54,8 @@ pub struct App {
     pub banner: Banner,
     pub directory: Arc<dyn DirectoryStore>,
     records: Arc<RecordWriter>,
-    refresh: tokio::task::JoinHandle<()>,
+    /// Background work that ends with the gateway: reloading skills, reserving call numbers.
+    chores: Vec<tokio::task::JoinHandle<()>>,
     limits: ConnectionLimits,
     shutdown_grace: Duration,
 }
@@ -77,15 +79,19 @@ impl App {
         };
         let clock = hooks.clock.unwrap_or_else(|| Arc::new(SystemClock));
         let skills = directory.list_skills(None).await.context("while loading the skills")?;
+        close_calls_left_open(call_records.as_ref(), clock.now()).await?;
+        let numbers = call_numbers::reserve_first(call_records.as_ref()).await?;
+        let reserving = tokio::spawn(call_numbers::keep_reserved(call_records.clone(), numbers.clone()));
         let records = RecordWriter::start(call_records.clone());
         let engine_settings = config.engine_settings()?;
         let limits = config.connection_limits()?;
         raise_file_limit(limits.max_connections);
-        let (telephony, sim) = build_switch(&config, hooks.switch, &engine_settings, clock.clone())?;
+        let (telephony, sim) = build_switch(&config, hooks.switch, &engine_settings, clock.clone(), numbers)?;
         let engine = ccgw_engine::start(engine_settings, clock, skills, records.clone(), telephony);
         let routing = load_routing(directory.as_ref()).await.context("while loading the inbound routes")?;
         engine.handle.configure_routing(routing.clone()).await.context("while starting the engine")?;
         let refresh = tokio::spawn(refresh_skills(directory.clone(), engine.handle.clone(), config.skill_refresh()));
+        let chores = vec![refresh, reserving];
         let state = ApiState::new(
             Arc::new(engine.handle.clone()),
             sim.clone(),
@@ -109,7 +115,7 @@ impl App {
             demo_note,
         };
         let shutdown_grace = config.shutdown_grace();
-        Ok(App { listener, acceptor, state, engine, sim, banner, directory, records, refresh, limits, shutdown_grace })
+        Ok(App { listener, acceptor, state, engine, sim, banner, directory, records, chores, limits, shutdown_grace })
     }
 
     pub fn local_addr(&self) -> std::io::Result<SocketAddr> {
@@ -143,12 +149,14 @@ impl App {
     ///    once), within what is left of the grace period;
     /// 5. the engine stops and the record writer drains (up to 10 s more).
     pub async fn run_until(self, shutdown: impl std::future::Future<Output = ()>) {
-        let App { listener, acceptor, state, engine, records, refresh, limits, shutdown_grace, .. } = self;
+        let App { listener, acceptor, state, engine, records, chores, limits, shutdown_grace, .. } = self;
         let connections = Connections::new(limits);
         listener::accept_until(listener, acceptor, ccgw_api::app(state), connections.clone(), shutdown).await;
         let deadline = tokio::time::Instant::now() + shutdown_grace;
         tracing::info!(grace_ms = shutdown_grace.as_millis() as u64, "stopping: listener closed");
-        refresh.abort();
+        for chore in &chores {
+            chore.abort();
+        }
         match engine.handle.close().await {
             Ok(()) => wait_for_farewells(&engine.handle, deadline).await,
             Err(error) => tracing::error!(%error, "the engine had stopped before shutdown"),
@@ -204,6 +212,19 @@ fn raise_file_limit(max_connections: usize) {
     }
 }
 
+/// Records the calls an earlier run left open (it crashed or was killed) with outcome
+/// `lost-at-restart`, before any call can arrive.
+async fn close_calls_left_open(store: &dyn CallRecordStore, now: ccgw_core::Timestamp) -> anyhow::Result<()> {
+    let lost = store.close_open_calls(now).await.context("while recording the calls an earlier run left open")?;
+    if !lost.is_empty() {
+        tracing::warn!(calls = lost.len(), "calls left open by an earlier run recorded as lost-at-restart");
+        for end in &lost {
+            tracing::info!(call_id = %end.call.id, outcome = end.outcome.code(), "call ended");
+        }
+    }
+    Ok(())
+}
+
 /// Builds the injected switch, or else the one the configuration names, with the
 /// channel it reports on. Returns the simulated switch's live control too when that is
 /// the switch.
@@ -212,14 +233,15 @@ fn build_switch(
     injected: Option<SwitchFactory>,
     engine: &ccgw_engine::EngineSettings,
     clock: Arc<dyn Clock>,
+    numbers: Arc<CallNumbers>,
 ) -> anyhow::Result<(Telephony, Option<Arc<SimSwitch>>)> {
     let (reports_tx, reports) = ccgw_engine::report_channel();
     if let Some(factory) = injected {
-        return Ok((Telephony { switch: factory(reports_tx), reports }, None));
+        return Ok((Telephony { switch: factory(reports_tx, numbers), reports }, None));
     }
     match config.switch {
         SwitchKind::Sim => {
-            let sim = Arc::new(SimSwitch::with_settings(clock, reports_tx, config.sim_settings()?));
+            let sim = Arc::new(SimSwitch::numbering(clock, reports_tx, config.sim_settings()?, numbers));
             sim.set_ivr_flows(engine.ivr_flows.clone());
             Ok((Telephony { switch: sim.clone(), reports }, Some(sim)))
         }

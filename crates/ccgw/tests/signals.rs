@@ -1,6 +1,7 @@
 //! `ccgw serve` stops gracefully on SIGTERM (how systemd and container runtimes stop a
 //! service) and on SIGINT: a signed-in agent's pending poll receives its sign-out event,
-//! and the process exits 0.
+//! and the process exits 0. Killed (SIGKILL), it records the calls it cut off at its
+//! next start.
 
 use std::io::{BufRead, BufReader};
 use std::process::{Child, Command, Stdio};
@@ -10,10 +11,13 @@ use serde_json::{Value, json};
 
 const PASSWORD: &str = "Demo-pass1";
 
+const ADMIN_TOKEN: &str = "signals-admin-token-0123456789";
+
 struct Gateway {
     child: Child,
     base: String,
-    _data_dir: tempfile::TempDir,
+    /// `http://127.0.0.1:<port>`.
+    origin: String,
 }
 
 impl Drop for Gateway {
@@ -23,12 +27,12 @@ impl Drop for Gateway {
     }
 }
 
-fn start() -> Gateway {
-    let data_dir = tempfile::tempdir().unwrap();
+fn start(data_dir: &std::path::Path) -> Gateway {
     let mut child = Command::new(env!("CARGO_BIN_EXE_ccgw"))
         .arg("--data-dir")
-        .arg(data_dir.path())
+        .arg(data_dir)
         .args(["serve", "--demo", "--demo-password", PASSWORD, "--http", "--bind", "127.0.0.1:0"])
+        .args(["--admin-token", ADMIN_TOKEN])
         .env("CCGW_API__POLL_HOLD_MS", "8000")
         .stdout(Stdio::piped())
         .stderr(Stdio::null())
@@ -40,7 +44,9 @@ fn start() -> Gateway {
     // Keep reading: with the pipe closed, the rest of the banner would fail to print.
     std::thread::spawn(move || std::io::copy(&mut stdout, &mut std::io::sink()));
     let url = banner.split_whitespace().find(|word| word.starts_with("http://")).expect("the URL in the banner");
-    Gateway { child, base: url.trim_end_matches('/').to_owned(), _data_dir: data_dir }
+    let base = url.trim_end_matches('/').to_owned();
+    let origin = base.split("/agentgateway").next().unwrap().to_owned();
+    Gateway { child, base, origin }
 }
 
 async fn poll(client: &reqwest::Client, base: &str, guid: &str) -> Value {
@@ -61,7 +67,8 @@ fn wait_for_exit(child: &mut Child, limit: Duration) -> std::process::ExitStatus
 
 async fn stops_gracefully_on(signal: &str) {
     let _ = rustls::crypto::ring::default_provider().install_default();
-    let mut gateway = start();
+    let data_dir = tempfile::tempdir().unwrap();
+    let mut gateway = start(data_dir.path());
     let client = reqwest::Client::new();
     let body = json!({"password": PASSWORD, "phonenum": "70101", "status": "4"});
     let response = client.put(format!("{}/onlineagent/101", gateway.base)).json(&body).send().await.unwrap();
@@ -94,4 +101,45 @@ async fn sigterm_tells_the_agent_and_exits_0() {
 #[tokio::test]
 async fn sigint_tells_the_agent_and_exits_0() {
     stops_gracefully_on("-INT").await;
+}
+
+/// A `/ccgw/v1` request with the admin token; its JSON answer.
+async fn admin(client: &reqwest::Client, gateway: &Gateway, method: &str, path: &str, body: Option<Value>) -> Value {
+    let method = reqwest::Method::from_bytes(method.as_bytes()).unwrap();
+    let mut request = client.request(method, format!("{}/ccgw/v1/{path}", gateway.origin)).bearer_auth(ADMIN_TOKEN);
+    if let Some(body) = body {
+        request = request.json(&body);
+    }
+    request.send().await.unwrap().json().await.unwrap()
+}
+
+#[tokio::test]
+async fn a_killed_gateway_records_the_calls_it_cut_off_at_its_next_start() {
+    let data_dir = tempfile::tempdir().unwrap();
+    let mut gateway = start(data_dir.path());
+    let client = reqwest::Client::new();
+    let placed = admin(&client, &gateway, "POST", "sim/calls", Some(json!({"caller": "13800000000", "skill": 1})));
+    let call_id = placed.await["callid"].as_str().expect("a call id").to_owned();
+
+    // The journal entry is written within the writer's linger; wait until it is there.
+    let database = ccgw::data_dir::database_path(data_dir.path());
+    let journal = ccgw_store::SqliteStore::open(&database).await.unwrap();
+    let started = Instant::now();
+    while journal.open_calls().await.unwrap().is_empty() {
+        assert!(started.elapsed() < Duration::from_secs(10), "the call was never journalled");
+        tokio::time::sleep(Duration::from_millis(10)).await;
+    }
+    drop(journal);
+    gateway.child.kill().unwrap();
+    let status = gateway.child.wait().unwrap();
+    assert_eq!(status.code(), None, "killed by a signal: {status:?}");
+
+    let gateway = start(data_dir.path());
+    let records = admin(&client, &gateway, "GET", "records", None).await;
+    let record = records["records"].as_array().unwrap().iter().find(|r| r["callid"] == json!(call_id));
+    let record = record.unwrap_or_else(|| panic!("{call_id} has no record: {records}"));
+    assert_eq!(record["outcome"], "lost-at-restart", "{record}");
+
+    let next = admin(&client, &gateway, "POST", "sim/calls", Some(json!({"caller": "13800000001", "skill": 1}))).await;
+    assert_ne!(next["callid"], json!(call_id));
 }

@@ -89,6 +89,7 @@ impl Refusal {
             Refusal::SignInInProgress => SIGN_IN_IN_PROGRESS,
             Refusal::BadCredentials => BAD_CREDENTIALS,
             Refusal::ShuttingDown => INTERNAL,
+            Refusal::TooFrequent { .. } => REPEATED_INVOCATION,
             Refusal::SignInParameter(_) => SIGN_IN_PARAMETER,
             Refusal::PhoneInvalid => PHONE_INVALID,
             Refusal::SignOutParameter(_) => SIGN_OUT_PARAMETER,

@@ -20,7 +20,7 @@
 use super::legs::Leave;
 use super::{Center, Effect, Effects, Party, REJECTED_BUSY_REASON, SwitchAction, Timer};
 use crate::agent::{AgentState, Pending};
-use crate::call::{Call, CallEnd, CallOutcome, CallParty, CallState, Leg, OfferPhone};
+use crate::call::{Call, CallEnd, CallOutcome, CallParty, CallStart, CallState, Leg, OfferPhone};
 use crate::event::{AgentEvent, PhoneReleasedBy};
 use crate::ids::{CallId, SkillId, WorkNo};
 use crate::refusal::Refusal;
@@ -246,6 +246,13 @@ impl Center {
             let waited = now.since(call.queued_since);
             self.counters.entry((call.info.vdn, call.skill())).or_default().answered_after(waited);
         }
+    }
+
+    /// Takes a new call into the center and has it journalled.
+    pub(super) fn admit(&mut self, call: Call, fx: &mut Effects) {
+        let start = CallStart { call: call.info.clone(), feature: call.feature, arrived: call.arrived };
+        fx.push(Effect::CallStarted(Box::new(start)));
+        self.calls.insert(call.info.id.clone(), call);
     }
 
     /// Removes a call from the center with its one outcome.

@@ -30,7 +30,7 @@ impl Center {
         }
         self.next_arrival += 1;
         let skill = call.skill;
-        self.calls.insert(id.clone(), Call::customer(call, now, self.next_arrival, CallState::Queued));
+        self.admit(Call::customer(call, now, self.next_arrival, CallState::Queued), &mut fx);
         self.enqueue(&id, skill, now, &mut fx);
         fx
     }

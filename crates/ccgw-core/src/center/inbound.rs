@@ -61,8 +61,10 @@ impl Center {
         entered.parties.push(CallParty::new(Party::Ivr(access_code.clone()), Leg::Connected));
         // The queue the call is meant for: where it waits when the flow returns it.
         entered.route.push(entered.info.skill);
-        self.calls.insert(id.clone(), entered);
-        vec![Effect::Switch(SwitchAction::ConnectIvr { call: id, vdn, access_code })]
+        let mut fx = Effects::new();
+        self.admit(entered, &mut fx);
+        fx.push(Effect::Switch(SwitchAction::ConnectIvr { call: id, vdn, access_code }));
+        fx
     }
 
     /// Refuses a call that routes nowhere: released, recorded as `unrouted`.

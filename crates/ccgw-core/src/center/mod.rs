@@ -30,12 +30,13 @@ use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::time::Duration;
 
 use crate::agent::{Agent, AgentState};
-use crate::call::{Call, CallEnd, QueueKey};
+use crate::call::{Call, CallEnd, CallStart, QueueKey};
 use crate::directory::SkillProfile;
 use crate::event::AgentEvent;
 use crate::ids::{CallId, Guid, PhoneNumber, SkillId, Vdn, WorkNo};
 use crate::ivr::{IvrFlow, IvrId};
 use crate::refusal::Refusal;
+use crate::request_budget::RequestRate;
 use crate::routing::RoutingTable;
 use crate::session::{AuthSettings, GuidCheck};
 use crate::time::Timestamp;
@@ -78,6 +79,8 @@ pub struct CenterSettings {
     /// Whether the switch reports the agent's phone leg of an offer, or it is assumed to
     /// ring and go off-hook as the offer is made. The engine sets it from its switch.
     pub phone_legs: PhoneLegs,
+    /// How many requests (polls aside) a signed-in agent may make.
+    pub request_rate: RequestRate,
 }
 
 impl Default for CenterSettings {
@@ -92,6 +95,7 @@ impl Default for CenterSettings {
             all_busy_notice: false,
             dial_timeout: Duration::from_secs(60),
             phone_legs: PhoneLegs::Assumed,
+            request_rate: RequestRate::DEFAULT,
         }
     }
 }
@@ -318,6 +322,10 @@ pub enum Effect {
         at: Timestamp,
         timer: Timer,
     },
+    /// A call entered the center: journal it, so that a crash before its end leaves a
+    /// trace. Comes before the call's [`Effect::CallEnded`]; a call refused as it arrives
+    /// (unrouted) has only the end.
+    CallStarted(Box<CallStart>),
     CallEnded(Box<CallEnd>),
 }
 
@@ -348,6 +356,8 @@ pub struct Center {
     next_arrival: u64,
     /// The gateway is stopping: no sign-in is taken any more.
     closing: bool,
+    /// Requests refused for going over an agent's request rate.
+    requests_refused: u64,
 }
 
 impl Center {
@@ -396,6 +406,23 @@ impl Center {
             }
             GuidCheck::Refused => Err(Refusal::GuidInvalid),
         }
+    }
+
+    /// Counts one request of a signed-in agent against its [`RequestRate`]: over it,
+    /// [`Refusal::TooFrequent`] (`000-007`). Call after [`Self::authorize`], so that
+    /// requests with a wrong Guid cannot spend a real agent's budget.
+    pub fn spend_request(&mut self, work_no: WorkNo, now: Timestamp) -> Result<(), Refusal> {
+        let rate = self.settings.request_rate;
+        let agent = self.agents.get_mut(&work_no).ok_or(Refusal::NotSignedIn)?;
+        agent.requests.take(rate, now).map_err(|retry_after| {
+            self.requests_refused += 1;
+            Refusal::TooFrequent { retry_after_ms: retry_after.as_millis() as u64 }
+        })
+    }
+
+    /// Requests refused by [`Self::spend_request`] since the center started.
+    pub fn requests_refused(&self) -> u64 {
+        self.requests_refused
     }
 
     /// Issues a new Guid for an agent (`updateGuid`); the old one stays valid as the previous.

@@ -213,7 +213,7 @@ impl Center {
             called_phone: None,
             overflow_run: 0,
         };
-        self.calls.insert(id.clone(), call);
+        self.admit(call, &mut fx);
         if let Some(AgentState::Talking { call: held }) = self.agents.get(&work_no).map(|a| a.state.clone())
             && let Some(agent) = self.agents.get_mut(&work_no)
         {

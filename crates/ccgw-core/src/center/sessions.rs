@@ -10,6 +10,7 @@ use crate::directory::AgentProfile;
 use crate::event::AgentEvent;
 use crate::ids::{Guid, PhoneNumber, WorkNo};
 use crate::refusal::Refusal;
+use crate::request_budget::RequestBudget;
 use crate::session::Session;
 use crate::time::Timestamp;
 
@@ -76,6 +77,7 @@ impl Center {
             held_calls: Vec::new(),
             stats: AgentStats::default(),
             last_call: None,
+            requests: RequestBudget::full(self.settings.request_rate, now),
         };
         self.agents.insert(work_no, agent);
         self.staff(work_no, true);

@@ -46,7 +46,8 @@ impl SkillCounters {
             | CallOutcome::Failed { .. }
             | CallOutcome::Joined { .. }
             | CallOutcome::Shutdown
-            | CallOutcome::Unrouted => {}
+            | CallOutcome::Unrouted
+            | CallOutcome::LostAtRestart => {}
             CallOutcome::AbandonedInQueue => self.abandoned_in_queue += 1,
             CallOutcome::AbandonedRinging { .. } => self.abandoned_ringing += 1,
             CallOutcome::NoAgent => self.no_agent += 1,

@@ -10,7 +10,7 @@
 //!
 //! Trimming: an event every live session cursor has passed is dropped once it is older
 //! than the retention (engine clock); the capacity bound always holds — past it the
-//! oldest event is dropped, warned about and counted, whoever has not read it. A reader
+//! oldest event is dropped and counted (and warned about, sparingly), whoever has not read it. A reader
 //! whose cursor points before the oldest event held gets [`Resync`], never a silent gap.
 //!
 //! Waiting readers are woken by a [`Notify`], never by sleeping in a loop.
@@ -201,7 +201,11 @@ impl EventLog {
             while inner.entries.len() > self.limits.capacity {
                 inner.entries.pop_front();
                 inner.dropped += 1;
-                tracing::warn!(work_no = %self.work_no, dropped = inner.dropped, "event log full; oldest event dropped");
+                // Every drop is counted; the log line comes at the 1st, 2nd, 4th, 8th …
+                // so that a client in a loop cannot flood the log.
+                if inner.dropped.is_power_of_two() {
+                    tracing::warn!(work_no = %self.work_no, dropped = inner.dropped, "event log full; oldest events dropped");
+                }
             }
             self.trim_locked(inner, now);
         }

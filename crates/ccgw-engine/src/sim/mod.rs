@@ -26,7 +26,6 @@ mod rules;
 mod tests;
 
 use std::collections::BTreeMap;
-use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex, MutexGuard, Weak};
 
 use ccgw_core::{
@@ -34,6 +33,7 @@ use ccgw_core::{
 };
 use tokio::sync::watch;
 
+use crate::call_numbers::CallNumbers;
 use crate::clock::Clock;
 use crate::switch::{ReportSender, Switch, TelephonyReport};
 use due::{Due, DueKey, DueTable};
@@ -96,7 +96,7 @@ pub struct SimSwitch {
 struct Shared {
     clock: Arc<dyn Clock>,
     reports: ReportSender,
-    sequence: AtomicU64,
+    numbers: Arc<CallNumbers>,
     state: Mutex<SimState>,
     /// Never sent on; dropped with the switch, which wakes waiting far-end tasks to end.
     alive: watch::Sender<()>,
@@ -147,20 +147,24 @@ impl SimSwitch {
     }
 
     pub fn with_settings(clock: Arc<dyn Clock>, reports: ReportSender, settings: SimSettings) -> Self {
+        Self::numbering(clock, reports, settings, Arc::new(CallNumbers::unreserved()))
+    }
+
+    /// A sim whose call ids take their numbers from `numbers` (reserved in the store, so
+    /// that they go on across restarts).
+    pub fn numbering(
+        clock: Arc<dyn Clock>,
+        reports: ReportSender,
+        settings: SimSettings,
+        numbers: Arc<CallNumbers>,
+    ) -> Self {
         let state = SimState { settings, ..SimState::default() };
-        let shared = Shared {
-            clock,
-            reports,
-            sequence: AtomicU64::new(0),
-            state: Mutex::new(state),
-            alive: watch::Sender::new(()),
-        };
+        let shared = Shared { clock, reports, numbers, state: Mutex::new(state), alive: watch::Sender::new(()) };
         Self { shared: Arc::new(shared) }
     }
 
     fn next_id(&self) -> CallId {
-        let sequence = self.shared.sequence.fetch_add(1, Ordering::Relaxed) + 1;
-        CallId::compose(self.shared.clock.now().as_unix_seconds(), sequence)
+        CallId::compose(self.shared.clock.now().as_unix_seconds(), self.shared.numbers.next())
     }
 
     /// A customer dials in: the call enters the skill queue. Returns its call id, in the

@@ -9,7 +9,7 @@ use ccgw::config::{Config, IvrFlowConfig, ServerConfig, SignInConfig};
 use ccgw::records::RecordWriter;
 use ccgw::startup::{App, Hooks, SwitchFactory};
 use ccgw_core::Timestamp;
-use ccgw_engine::{Clock, EngineHandle, ManualClock, Switch};
+use ccgw_engine::{CallNumbers, Clock, EngineHandle, ManualClock, Switch};
 use serde_json::{Value, json};
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio_rustls::TlsConnector;
@@ -36,6 +36,12 @@ pub(crate) struct TestOpts {
     /// `[server]`: connection cap, body limits, shutdown grace (1 s here: a test that
     /// stops the gateway with agents that no longer poll need not wait 10 s).
     pub(crate) server: ServerConfig,
+    /// Run on this data dir (an earlier gateway's) instead of a fresh one.
+    pub(crate) data_dir: Option<std::path::PathBuf>,
+    /// Start the manual clock here instead of at the system time.
+    pub(crate) clock_at: Option<Timestamp>,
+    /// `engine.agent_requests_per_second` / `engine.agent_request_burst`.
+    pub(crate) request_rate: ccgw_core::RequestRate,
 }
 
 impl Default for TestOpts {
@@ -51,6 +57,9 @@ impl Default for TestOpts {
             silent_switch: false,
             sign_in: SignInConfig::default(),
             server: ServerConfig { shutdown_grace_ms: 1_000, ..ServerConfig::default() },
+            data_dir: None,
+            clock_at: None,
+            request_rate: ccgw_core::RequestRate::DEFAULT,
         }
     }
 }
@@ -64,23 +73,23 @@ pub(crate) struct TestApp {
     engine: EngineHandle,
     records: Arc<RecordWriter>,
     tls: Arc<tokio_rustls::rustls::ClientConfig>,
-    data_dir: tempfile::TempDir,
+    data_dir: std::path::PathBuf,
+    /// The fresh data dir, removed with the app; `None` on a dir the test gave.
+    _fresh_dir: Option<tempfile::TempDir>,
     stop: Option<tokio::sync::oneshot::Sender<()>>,
     server: Option<tokio::task::JoinHandle<()>>,
 }
 
 /// A switch that carries out nothing and reports nothing: the gateway without telephony.
-#[derive(Default)]
 struct SilentSwitch {
-    calls: std::sync::atomic::AtomicU64,
+    numbers: Arc<CallNumbers>,
 }
 
 impl Switch for SilentSwitch {
     fn execute(&self, _action: ccgw_core::SwitchAction) {}
 
     fn next_call_id(&self) -> ccgw_core::CallId {
-        let sequence = self.calls.fetch_add(1, std::sync::atomic::Ordering::Relaxed) + 1;
-        ccgw_core::CallId::compose(0, sequence)
+        ccgw_core::CallId::compose(0, self.numbers.next())
     }
 }
 
@@ -88,10 +97,17 @@ pub(crate) async fn spawn_app(opts: TestOpts) -> TestApp {
     CRYPTO.call_once(|| {
         let _ = rustls::crypto::ring::default_provider().install_default();
     });
-    let data_dir = tempfile::tempdir().expect("temp dir");
+    let fresh_dir = match opts.data_dir {
+        Some(_) => None,
+        None => Some(tempfile::tempdir().expect("temp dir")),
+    };
+    let data_dir = match (&opts.data_dir, &fresh_dir) {
+        (Some(given), _) => given.clone(),
+        (None, fresh) => fresh.as_ref().expect("a fresh dir").path().to_path_buf(),
+    };
     let mut config = Config {
         bind: SocketAddr::from(([127, 0, 0, 1], 0)),
-        data_dir: data_dir.path().to_path_buf(),
+        data_dir: data_dir.clone(),
         demo: true,
         demo_password: Some(PASSWORD.into()),
         admin_token: Some("test-admin-token-0123456789".into()),
@@ -101,15 +117,17 @@ pub(crate) async fn spawn_app(opts: TestOpts) -> TestApp {
     config.engine.liveness_ms = opts.liveness_ms;
     config.engine.wrap_up_ms = opts.wrap_up_ms;
     config.engine.auth_mode = opts.auth_mode.into();
+    config.engine.agent_requests_per_second = opts.request_rate.per_second;
+    config.engine.agent_request_burst = opts.request_rate.burst;
     config.api.poll_hold_ms = opts.poll_hold_ms;
     config.http = opts.plain_http;
     config.ivr_flows = opts.ivr_flows;
     config.sign_in = opts.sign_in;
     config.server = opts.server;
     let now = SystemTime::now().duration_since(UNIX_EPOCH).unwrap().as_millis() as u64;
-    let clock = ManualClock::new(Timestamp::from_millis(now));
+    let clock = ManualClock::new(opts.clock_at.unwrap_or(Timestamp::from_millis(now)));
     let switch: Option<SwitchFactory> = match opts.silent_switch {
-        true => Some(Box::new(|_reports| Arc::new(SilentSwitch::default()) as Arc<dyn Switch>)),
+        true => Some(Box::new(|_reports, numbers| Arc::new(SilentSwitch { numbers }) as Arc<dyn Switch>)),
         false => None,
     };
     let hooks = Hooks { clock: Some(Arc::new(clock.clone()) as Arc<dyn Clock>), switch };
@@ -117,8 +135,8 @@ pub(crate) async fn spawn_app(opts: TestOpts) -> TestApp {
     let addr = app.local_addr().unwrap();
     // With plain HTTP no certificate is made; the client trusts a throwaway one it never uses.
     let cert = match opts.plain_http {
-        false => std::fs::read(ccgw::tls::generated_cert_path(data_dir.path())).expect("generated certificate"),
-        true => ccgw::tls::load_or_generate(None, None, &data_dir.path().join("unused")).unwrap().cert_pem,
+        false => std::fs::read(ccgw::tls::generated_cert_path(&data_dir)).expect("generated certificate"),
+        true => ccgw::tls::load_or_generate(None, None, &data_dir.join("unused")).unwrap().cert_pem,
     };
     let tls = Arc::new(ccgw::tls::client_config_trusting(&cert).expect("client TLS config"));
     let client = reqwest::Client::builder()
@@ -142,6 +160,7 @@ pub(crate) async fn spawn_app(opts: TestOpts) -> TestApp {
         records,
         tls,
         data_dir,
+        _fresh_dir: fresh_dir,
         stop: Some(stop),
         server: Some(server),
     }
@@ -201,7 +220,7 @@ impl TestApp {
 
     /// The gateway's directory database, opened beside the gateway.
     pub(crate) async fn directory(&self) -> ccgw_store::SqliteStore {
-        let path = ccgw::data_dir::database_path(self.data_dir.path());
+        let path = ccgw::data_dir::database_path(&self.data_dir);
         ccgw_store::SqliteStore::open(&path).await.expect("directory opens")
     }
 

@@ -3,6 +3,7 @@
 
 mod calldata;
 mod calls;
+mod crash_restart;
 mod crossing;
 mod distribution;
 mod error_shapes;
@@ -14,6 +15,7 @@ mod ivr;
 mod phone_legs;
 mod pickup;
 mod queries;
+mod request_rate;
 mod sessions;
 mod shutdown;
 mod sign_in_protection;

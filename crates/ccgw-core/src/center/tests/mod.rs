@@ -325,7 +325,9 @@ fn the_longest_idle_agent_gets_the_call() {
 #[test]
 fn a_call_waits_for_an_agent_and_is_offered_at_sign_in() {
     let mut c = center();
-    assert!(c.call_arrived(call(1), at(0)).is_empty());
+    // Nobody to offer it to: the call is only journalled.
+    let fx = c.call_arrived(call(1), at(0));
+    assert!(matches!(fx.as_slice(), [Effect::CallStarted(start)] if start.call == call(1) && start.arrived == at(0)));
     c.check_invariants().unwrap();
     let fx = c.sign_in(sign_in(101, false), at(5)).unwrap();
     assert_eq!(events_for(&fx, 101).last(), Some(&E::Ringing(info(1))));
