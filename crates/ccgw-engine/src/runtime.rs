@@ -280,11 +280,11 @@ impl Runtime {
     ) -> Result<Reply, Refusal> {
         let node = self.shared.settings.node;
         self.center.authorize(work_no, guid, false, now, || make_guid(node))?;
+        let signs_out = matches!(command, Command::Logout | Command::ForceLogout { .. });
         // Signing out is never refused for going too fast: it ends the spending.
-        if !signs_out_command(&command) {
+        if !signs_out {
             self.center.spend_request(work_no, now)?;
         }
-        let signs_out = signs_out_command(&command);
         let switch = &self.shared.switch;
         let (outcome, fx) = self.center.apply(work_no, command, now, &mut || switch.next_call_id())?;
         if signs_out {
@@ -447,10 +447,6 @@ impl Runtime {
     fn fresh_guid(&self) -> Guid {
         make_guid(self.shared.settings.node)
     }
-}
-
-fn signs_out_command(command: &Command) -> bool {
-    matches!(command, Command::Logout | Command::ForceLogout { .. })
 }
 
 /// `<random uuid>.AgentGateway<node>`: no `=`, `:` or line break (spec 08 C2).
