@@ -37,23 +37,35 @@ async fn serve(config: Config) -> anyhow::Result<()> {
     Ok(())
 }
 
+/// Writes the start-up banner to stdout. A stdout nobody reads any more (a closed pipe)
+/// must not stop the gateway, so write errors are ignored; `println!` would panic.
 fn print_banner(banner: &Banner) {
-    println!("ccgw {} listening on {}", env!("CARGO_PKG_VERSION"), banner.url);
-    println!("  data dir:     {}", banner.data_dir);
-    match banner.token_source {
+    use std::io::Write;
+    let _ = std::io::stdout().lock().write_all(banner_text(banner).as_bytes());
+}
+
+fn banner_text(banner: &Banner) -> String {
+    let mut lines = vec![
+        format!("ccgw {} listening on {}", env!("CARGO_PKG_VERSION"), banner.url),
+        format!("  data dir:     {}", banner.data_dir),
+    ];
+    lines.push(match banner.token_source {
         TokenSource::Generated => {
-            println!("  admin token:  {} (generated now, kept in the data dir)", banner.admin_token)
+            format!("  admin token:  {} (generated now, kept in the data dir)", banner.admin_token)
         }
-        TokenSource::Stored => println!("  admin token:  kept in {}/admin-token", banner.data_dir),
-        TokenSource::Configured => println!("  admin token:  as configured"),
-    }
+        TokenSource::Stored => format!("  admin token:  kept in {}/admin-token", banner.data_dir),
+        TokenSource::Configured => "  admin token:  as configured".to_owned(),
+    });
     if let Some(password) = &banner.demo_password {
-        println!("  demo center:  VDN 1, skills 1 General / 2 VIP, agents 101-120 (120 inspector)");
-        println!("  demo login:   work numbers 101-120, password {password}");
+        lines.push("  demo center:  VDN 1, skills 1 General / 2 VIP, agents 101-120 (120 inspector)".to_owned());
+        lines.push(format!("  demo login:   work numbers 101-120, password {password}"));
     }
     if let Some(note) = &banner.demo_note {
-        println!("  demo center:  {note}");
+        lines.push(format!("  demo center:  {note}"));
     }
+    let mut text = lines.join("\n");
+    text.push('\n');
+    text
 }
 
 fn call_target(config: &Config, url: Option<String>) -> anyhow::Result<calls::ServerTarget> {

@@ -115,6 +115,7 @@ async fn admin(client: &reqwest::Client, gateway: &Gateway, method: &str, path: 
 
 #[tokio::test]
 async fn a_killed_gateway_records_the_calls_it_cut_off_at_its_next_start() {
+    let _ = rustls::crypto::ring::default_provider().install_default();
     let data_dir = tempfile::tempdir().unwrap();
     let mut gateway = start(data_dir.path());
     let client = reqwest::Client::new();
@@ -142,4 +143,36 @@ async fn a_killed_gateway_records_the_calls_it_cut_off_at_its_next_start() {
 
     let next = admin(&client, &gateway, "POST", "sim/calls", Some(json!({"caller": "13800000001", "skill": 1}))).await;
     assert_ne!(next["callid"], json!(call_id));
+}
+
+#[tokio::test]
+async fn a_closed_stdout_does_not_stop_the_gateway() {
+    let _ = rustls::crypto::ring::default_provider().install_default();
+    let data_dir = tempfile::tempdir().unwrap();
+    // A free loopback port: bound, read, released (the banner cannot tell it here).
+    let port = std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port();
+    let (reader, writer) = std::io::pipe().unwrap();
+    drop(reader);
+    let mut child = Command::new(env!("CARGO_BIN_EXE_ccgw"))
+        .arg("--data-dir")
+        .arg(data_dir.path())
+        .args(["serve", "--demo", "--demo-password", PASSWORD, "--http", "--bind", &format!("127.0.0.1:{port}")])
+        .stdout(writer)
+        .stderr(Stdio::null())
+        .spawn()
+        .expect("ccgw starts");
+    let client = reqwest::Client::new();
+    let started = Instant::now();
+    loop {
+        let health = client.get(format!("http://127.0.0.1:{port}/ccgw/v1/health")).send().await;
+        if health.is_ok_and(|answer| answer.status() == 200) {
+            break;
+        }
+        assert!(child.try_wait().unwrap().is_none(), "the gateway stopped: it could not write its banner");
+        assert!(started.elapsed() < Duration::from_secs(30), "the gateway never answered");
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    }
+    let stopped = Command::new("kill").args(["-TERM", &child.id().to_string()]).status().unwrap();
+    assert!(stopped.success());
+    assert_eq!(wait_for_exit(&mut child, Duration::from_secs(30)).code(), Some(0));
 }
