@@ -8,6 +8,7 @@ mod agentgateway;
 mod ext;
 mod guard;
 mod idempotency;
+mod metrics;
 mod state;
 mod wire;
 
@@ -24,6 +25,7 @@ use tower::util::MapRequestLayer;
 
 pub use guard::{GateLimits, LockRule, SignInProtection};
 pub use idempotency::IdempotencySettings;
+pub use metrics::{HostMetrics, HostSample};
 pub use state::{ApiSettings, ApiState};
 pub use wire::body_limits::BodyLimits;
 pub use wire::reply::{EMPTY_POLL, JSON_UTF8};
@@ -54,6 +56,7 @@ pub fn app(
         .merge(ext::router(state.clone()))
         .fallback(unknown_path)
         .method_not_allowed_fallback(wrong_method)
+        .layer(axum::middleware::from_fn_with_state(state.clone(), metrics::observe))
         .layer(axum::middleware::from_fn_with_state(state.clone(), idempotency::idempotent))
         .layer(axum::middleware::from_fn(wire::error_shape::documented_errors))
         // The body layer is the one bound on request bodies (size, time, memory); axum's

@@ -66,6 +66,12 @@ pub struct ApiState {
     pub(crate) guard: Arc<SignInGuard>,
     /// Wrong admin tokens per source address.
     pub(crate) admin_failures: Arc<FailureLedger<SourceKey>>,
+    /// Wrong admin tokens presented since the start.
+    pub(crate) wrong_admin_tokens: Arc<std::sync::atomic::AtomicU64>,
+    /// Requests by interface and answer, for `GET /metrics`.
+    pub(crate) http_metrics: Arc<crate::metrics::HttpMetrics>,
+    /// The process's own figures for `GET /metrics`, when it gives any.
+    pub(crate) host: Option<Arc<dyn crate::metrics::HostMetrics>>,
 }
 
 impl ApiState {
@@ -89,7 +95,20 @@ impl ApiState {
             settings: Arc::new(settings),
             set_guid: SetGuidCase::capture().await?,
             signing_in: SignInsInFlight::default(),
+            wrong_admin_tokens: Arc::default(),
+            http_metrics: Arc::default(),
+            host: None,
         })
+    }
+
+    /// Adds the process's own figures (connections, record writer) to `GET /metrics`.
+    pub fn with_host_metrics(mut self, host: Arc<dyn crate::metrics::HostMetrics>) -> Self {
+        self.host = Some(host);
+        self
+    }
+
+    pub(crate) fn admin_token_failures(&self) -> u64 {
+        self.wrong_admin_tokens.load(std::sync::atomic::Ordering::Relaxed)
     }
 }
 

@@ -44,6 +44,8 @@ pub trait EngineApi: Send + Sync + 'static {
     fn close(&self) -> EngineFuture<'_, ()>;
     /// Signed-out sessions whose events are not all collected yet.
     fn undelivered(&self) -> EngineFuture<'_, usize>;
+    /// Every VDN's figures and the event-log totals, for the metrics.
+    fn metrics(&self) -> EngineFuture<'_, crate::EngineMetrics>;
     /// Ends every live call with its outcome and stops.
     fn shut_down(&self) -> EngineFuture<'_, ()>;
 }
@@ -84,6 +86,9 @@ impl EngineApi for EngineHandle {
     }
     fn undelivered(&self) -> EngineFuture<'_, usize> {
         Box::pin(EngineHandle::undelivered(self))
+    }
+    fn metrics(&self) -> EngineFuture<'_, crate::EngineMetrics> {
+        Box::pin(EngineHandle::metrics(self))
     }
     fn shut_down(&self) -> EngineFuture<'_, ()> {
         Box::pin(EngineHandle::shut_down(self))

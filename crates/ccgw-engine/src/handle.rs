@@ -66,6 +66,7 @@ pub enum Reply {
     Settled(usize),
     /// How many signed-out sessions still hold events no poll has collected.
     Undelivered(usize),
+    Metrics(Box<crate::VdnMetrics>),
 }
 
 /// An agent's snapshot and the sequence number of its last event when it was taken:
@@ -139,6 +140,8 @@ pub(crate) enum Request {
     Close,
     /// Counts the signed-out sessions whose events are not all collected yet.
     Undelivered,
+    /// The VDN's figures for the metrics.
+    Metrics,
     /// Ends every live call with an outcome, then stops the engine.
     Shutdown,
 }
@@ -166,6 +169,7 @@ impl std::fmt::Debug for Request {
             }
             Request::Close => f.write_str("Close"),
             Request::Undelivered => f.write_str("Undelivered"),
+            Request::Metrics => f.write_str("Metrics"),
             Request::Shutdown => f.write_str("Shutdown"),
         }
     }
@@ -249,6 +253,11 @@ impl EngineHandle {
     /// signed out).
     pub async fn undelivered(&self) -> Result<usize, EngineError> {
         self.registry.undelivered().await
+    }
+
+    /// Every VDN's figures and the event-log totals, for `GET /metrics`.
+    pub async fn metrics(&self) -> Result<crate::EngineMetrics, EngineError> {
+        self.registry.metrics().await
     }
 
     /// Ends every live call with its outcome (handed to the recorder) and stops the

@@ -17,6 +17,7 @@ mod error;
 mod event_log;
 mod handle;
 mod log_book;
+mod metrics;
 mod recorder;
 mod registry;
 mod runtime;
@@ -34,8 +35,9 @@ pub use call_numbers::CallNumbers;
 pub use clock::{Clock, ManualClock, Sleep, SystemClock};
 pub use engine_api::{EngineApi, EngineFuture};
 pub use error::EngineError;
-pub use event_log::{Delivered, EventLog, LogLimits, Page, PollClaim, PollSession, Resync};
+pub use event_log::{Delivered, EventLog, LogCounters, LogLimits, Page, PollClaim, PollSession, Resync};
 pub use handle::{AgentAction, EngineHandle, EventReader, Reply, SignInRequest, SignedIn, SnapshotAt};
+pub use metrics::{EngineMetrics, VdnMetrics};
 pub use recorder::{CallRecorder, MemoryRecorder};
 pub use settings::EngineSettings;
 pub use sim::{

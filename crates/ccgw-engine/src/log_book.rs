@@ -3,12 +3,13 @@
 //! agent that is not signed in anywhere yet: its events will arrive in that same log.
 
 use std::collections::HashMap;
+use std::sync::atomic::Ordering;
 use std::sync::{Arc, Mutex, MutexGuard};
 use std::time::Duration;
 
 use ccgw_core::{AgentEvent, Seq, Timestamp, WorkNo};
 
-use crate::event_log::{EventLog, LogLimits};
+use crate::event_log::{EventLog, LogCounters, LogLimits};
 
 /// How often (engine clock) logs are trimmed and idle ones dropped.
 const SWEEP_EVERY: Duration = Duration::from_secs(60);
@@ -16,6 +17,7 @@ const SWEEP_EVERY: Duration = Duration::from_secs(60);
 pub(crate) struct LogBook {
     limits: LogLimits,
     inner: Mutex<Book>,
+    counters: Arc<LogCounters>,
 }
 
 #[derive(Default)]
@@ -29,7 +31,7 @@ struct Book {
 
 impl LogBook {
     pub(crate) fn new(limits: LogLimits) -> Self {
-        Self { limits, inner: Mutex::new(Book::default()) }
+        Self { limits, inner: Mutex::new(Book::default()), counters: Arc::default() }
     }
 
     fn lock(&self) -> MutexGuard<'_, Book> {
@@ -42,7 +44,17 @@ impl LogBook {
         let mut book = self.lock();
         let last = book.dropped_at.get(&work_no).copied().unwrap_or(Seq(0));
         let limits = self.limits;
-        book.logs.entry(work_no).or_insert_with(|| Arc::new(EventLog::new(work_no, limits, last))).clone()
+        let counters = &self.counters;
+        book.logs
+            .entry(work_no)
+            .or_insert_with(|| Arc::new(EventLog::counted(work_no, limits, last, counters.clone())))
+            .clone()
+    }
+
+    /// Events dropped from full logs and reads answered with a resync, since the start.
+    pub(crate) fn totals(&self) -> (u64, u64) {
+        let counters = &self.counters;
+        (counters.dropped.load(Ordering::Relaxed), counters.resyncs.load(Ordering::Relaxed))
     }
 
     /// Appends the agent's next event, numbered after its last.

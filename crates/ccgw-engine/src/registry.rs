@@ -216,6 +216,19 @@ impl Registry {
         Ok(total)
     }
 
+    pub(crate) async fn metrics(&self) -> Result<crate::EngineMetrics, EngineError> {
+        let mut vdns = Vec::new();
+        for shard in self.all_shards() {
+            match send_to(&shard, Request::Metrics).await? {
+                Reply::Metrics(vdn) => vdns.push(*vdn),
+                _ => return Err(EngineError::Stopped),
+            }
+        }
+        vdns.sort_by_key(|metrics| metrics.vdn);
+        let (events_dropped, resyncs) = self.shared.book.totals();
+        Ok(crate::EngineMetrics { vdns, events_dropped, resyncs })
+    }
+
     /// Stops every runtime after it ended its live calls; no runtime starts after this.
     pub(crate) async fn shut_down(&self) -> Result<(), EngineError> {
         self.lock_config().stopped = true;

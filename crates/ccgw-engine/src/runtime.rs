@@ -9,7 +9,7 @@ use std::sync::Arc;
 use ccgw_core::catalog::state_code;
 use ccgw_core::{
     Center, CenterSettings, Command, Effect, Effects, Guid, Outcome, PhoneReport, Refusal, RoutingTable, SignIn,
-    SignOut, SkillProfile, Timer, Timestamp, Vdn, WorkNo,
+    SignOut, SkillProfile, StateKind, Timer, Timestamp, Vdn, WorkNo,
 };
 use tokio::sync::mpsc;
 
@@ -53,6 +53,8 @@ pub(crate) struct Runtime {
     next_sweep: Timestamp,
     timers: BTreeMap<(Timestamp, u64), Timer>,
     timer_counter: u64,
+    /// Ended calls by outcome code, for the metrics.
+    calls_ended: BTreeMap<&'static str, u64>,
 }
 
 impl Runtime {
@@ -73,6 +75,7 @@ impl Runtime {
             next_sweep: Timestamp::default(),
             timers: BTreeMap::new(),
             timer_counter: 0,
+            calls_ended: BTreeMap::new(),
         }
     }
 
@@ -188,6 +191,7 @@ impl Runtime {
                 self.apply(fx, now);
                 Ok(Reply::Done)
             }
+            Request::Metrics => Ok(Reply::Metrics(Box::new(self.metrics()))),
             Request::Undelivered => {
                 let now = self.shared.clock.now();
                 let waiting =
@@ -200,6 +204,28 @@ impl Runtime {
             }
             // Taken by the run loop before it gets here.
             Request::Settle | Request::Shutdown => Ok(Reply::Done),
+        }
+    }
+
+    fn metrics(&self) -> crate::VdnMetrics {
+        let now = self.shared.clock.now();
+        let mut agents: BTreeMap<StateKind, u32> = StateKind::ALL.iter().map(|kind| (*kind, 0)).collect();
+        for agent in self.center.agents() {
+            *agents.entry(agent.state().kind()).or_default() += 1;
+        }
+        let skills = self
+            .center
+            .skills()
+            .filter(|skill| skill.vdn == self.vdn)
+            .map(|skill| self.center.skill_snapshot(skill.vdn, skill.id, now))
+            .collect();
+        crate::VdnMetrics {
+            vdn: self.vdn,
+            agents: agents.into_iter().collect(),
+            skills,
+            live_calls: self.center.calls().count() as u32,
+            calls_ended: self.calls_ended.clone(),
+            requests_refused: self.center.requests_refused(),
         }
     }
 
@@ -416,6 +442,7 @@ impl Runtime {
                 Effect::CallEnded(end) => {
                     tracing::info!(call_id = %end.call.id, outcome = end.outcome.code(), "call ended");
                     self.shared.owners.release(&end.call.id);
+                    *self.calls_ended.entry(end.outcome.code()).or_default() += 1;
                     self.shared.recorder.record(*end);
                 }
             }

@@ -15,7 +15,7 @@ use tokio_rustls::TlsAcceptor;
 use crate::call_numbers;
 use crate::config::{Config, SwitchKind};
 use crate::data_dir;
-use crate::listener::{self, ConnectionLimits, Connections};
+use crate::listener::{self, Connections};
 use crate::records::RecordWriter;
 use crate::secrets::{self, TokenSource};
 use crate::tls::{self, TlsSource};
@@ -56,7 +56,7 @@ pub struct App {
     records: Arc<RecordWriter>,
     /// Background work that ends with the gateway: reloading skills, reserving call numbers.
     chores: Vec<tokio::task::JoinHandle<()>>,
-    limits: ConnectionLimits,
+    connections: Arc<Connections>,
     shutdown_grace: Duration,
 }
 
@@ -86,6 +86,7 @@ impl App {
         let engine_settings = config.engine_settings()?;
         let limits = config.connection_limits()?;
         raise_file_limit(limits.max_connections);
+        let connections = Connections::new(limits);
         let (telephony, sim) = build_switch(&config, hooks.switch, &engine_settings, clock.clone(), numbers)?;
         let engine = ccgw_engine::start(engine_settings, clock, skills, records.clone(), telephony);
         let routing = load_routing(directory.as_ref()).await.context("while loading the inbound routes")?;
@@ -100,7 +101,8 @@ impl App {
             config.api_settings(admin_token.clone()),
         )
         .await
-        .context("while preparing the HTTP layer")?;
+        .context("while preparing the HTTP layer")?
+        .with_host_metrics(Arc::new(ProcessMetrics { connections: connections.clone(), records: records.clone() }));
         let listener =
             TcpListener::bind(config.bind).await.with_context(|| format!("while binding {}", config.bind))?;
         let address = listener.local_addr()?;
@@ -115,7 +117,19 @@ impl App {
             demo_note,
         };
         let shutdown_grace = config.shutdown_grace();
-        Ok(App { listener, acceptor, state, engine, sim, banner, directory, records, chores, limits, shutdown_grace })
+        Ok(App {
+            listener,
+            acceptor,
+            state,
+            engine,
+            sim,
+            banner,
+            directory,
+            records,
+            chores,
+            connections,
+            shutdown_grace,
+        })
     }
 
     pub fn local_addr(&self) -> std::io::Result<SocketAddr> {
@@ -149,8 +163,7 @@ impl App {
     ///    once), within what is left of the grace period;
     /// 5. the engine stops and the record writer drains (up to 10 s more).
     pub async fn run_until(self, shutdown: impl std::future::Future<Output = ()>) {
-        let App { listener, acceptor, state, engine, records, chores, limits, shutdown_grace, .. } = self;
-        let connections = Connections::new(limits);
+        let App { listener, acceptor, state, engine, records, chores, connections, shutdown_grace, .. } = self;
         listener::accept_until(listener, acceptor, ccgw_api::app(state), connections.clone(), shutdown).await;
         let deadline = tokio::time::Instant::now() + shutdown_grace;
         tracing::info!(grace_ms = shutdown_grace.as_millis() as u64, "stopping: listener closed");
@@ -209,6 +222,37 @@ fn raise_file_limit(max_connections: usize) {
         ),
         Ok(_) => {}
         Err(error) => tracing::warn!(%error, "could not read or raise the file-descriptor limit"),
+    }
+}
+
+/// The process's own figures for `GET /metrics`.
+struct ProcessMetrics {
+    connections: Arc<Connections>,
+    records: Arc<RecordWriter>,
+}
+
+impl ccgw_api::HostMetrics for ProcessMetrics {
+    fn sample(&self) -> Vec<ccgw_api::HostSample> {
+        vec![
+            ccgw_api::HostSample {
+                name: "ccgw_open_connections",
+                help: "Client connections being served now.",
+                counter: false,
+                value: self.connections.open() as u64,
+            },
+            ccgw_api::HostSample {
+                name: "ccgw_connections_refused_total",
+                help: "Connections refused over server.max_connections.",
+                counter: true,
+                value: self.connections.refused(),
+            },
+            ccgw_api::HostSample {
+                name: "ccgw_call_records_unwritten",
+                help: "Call journal entries and records handed to the writer and not in the database yet.",
+                counter: false,
+                value: self.records.unwritten(),
+            },
+        ]
     }
 }
 

@@ -54,6 +54,7 @@ pub(crate) fn bearer(state: &ApiState, request: &axum::extract::Request) -> Bear
         return Bearer::Admin;
     }
     tracing::warn!(client = %client.address, "wrong admin token on the extension API");
+    state.wrong_admin_tokens.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
     match state.admin_failures.record_failure(&client.source, now) {
         Some(until) => {
             audit::admin_token_locked(client.address, until);

@@ -47,7 +47,8 @@ pub(crate) fn router(state: ApiState) -> Router<ApiState> {
             get(rest_reasons::get).put(rest_reasons::put).delete(rest_reasons::delete),
         )
         .route("/ccgw/v1/records", get(records::list))
-        .route("/ccgw/v1/vdns", get(directory::list_vdns));
+        .route("/ccgw/v1/vdns", get(directory::list_vdns))
+        .route("/metrics", get(crate::metrics::scrape));
     // Without the simulated switch its paths are unknown, like any other.
     if let Some(sim) = &state.sim {
         protected = protected.merge(sim::router(sim.clone(), state.directory.clone()));

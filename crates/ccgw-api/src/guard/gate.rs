@@ -12,6 +12,7 @@
 
 use std::collections::HashMap;
 use std::future::Future;
+use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex};
 
 use tokio::sync::Semaphore;
@@ -55,6 +56,8 @@ struct Shared {
     limits: GateLimits,
     running: Semaphore,
     places: Mutex<Places>,
+    /// Checks refused for want of a place, since the start.
+    refused: AtomicU64,
 }
 
 impl Shared {
@@ -84,6 +87,7 @@ impl VerificationGate {
             limits,
             running: Semaphore::new(limits.concurrent),
             places: Mutex::new(Places { taken: 0, by_source: HashMap::new() }),
+            refused: AtomicU64::new(0),
         }))
     }
 
@@ -110,7 +114,9 @@ impl VerificationGate {
         F: Future + Send + 'static,
         F::Output: Send + 'static,
     {
-        let place = self.enter(source)?;
+        let place = self.enter(source).inspect_err(|_| {
+            self.0.refused.fetch_add(1, Ordering::Relaxed);
+        })?;
         let task = tokio::spawn(async move {
             // The semaphore is never closed; without a permit the check still runs.
             // The running permit goes back first, then the place (reverse declaration order).
@@ -118,6 +124,11 @@ impl VerificationGate {
             check.await
         });
         Ok(task.await.ok())
+    }
+
+    /// Checks refused for want of a place, since the start.
+    pub(crate) fn refused(&self) -> u64 {
+        self.0.refused.load(Ordering::Relaxed)
     }
 
     #[cfg(test)]

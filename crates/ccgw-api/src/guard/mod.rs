@@ -21,6 +21,7 @@ mod ledger;
 pub(crate) mod source;
 mod trusted;
 
+use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::Duration;
 
 use ccgw_core::{Timestamp, WorkNo};
@@ -98,6 +99,16 @@ pub(crate) struct SignInGuard {
     source: FailureLedger<SourceKey>,
     trusted: TrustedSources,
     gate: VerificationGate,
+    failures: AtomicU64,
+    lockouts: AtomicU64,
+    refused_locked: AtomicU64,
+}
+
+/// What the guard has counted since the start, for the metrics.
+pub(crate) struct GuardCounts {
+    pub(crate) failures: u64,
+    pub(crate) lockouts: u64,
+    pub(crate) refused_locked: u64,
 }
 
 impl SignInGuard {
@@ -108,6 +119,17 @@ impl SignInGuard {
             source: FailureLedger::new(settings.source, settings.tracked),
             trusted: TrustedSources::new(settings.trust_for, settings.tracked),
             gate: VerificationGate::new(settings.verification),
+            failures: AtomicU64::new(0),
+            lockouts: AtomicU64::new(0),
+            refused_locked: AtomicU64::new(0),
+        }
+    }
+
+    pub(crate) fn counts(&self) -> GuardCounts {
+        GuardCounts {
+            failures: self.failures.load(Ordering::Relaxed),
+            lockouts: self.lockouts.load(Ordering::Relaxed),
+            refused_locked: self.refused_locked.load(Ordering::Relaxed),
         }
     }
 
@@ -117,6 +139,14 @@ impl SignInGuard {
 
     /// The lock that stops `work_no` signing in from `source` now, if any.
     pub(crate) fn lock_on(&self, work_no: WorkNo, source: SourceKey, now: Timestamp) -> Option<Lock> {
+        let lock = self.find_lock(work_no, source, now);
+        if lock.is_some() {
+            self.refused_locked.fetch_add(1, Ordering::Relaxed);
+        }
+        lock
+    }
+
+    fn find_lock(&self, work_no: WorkNo, source: SourceKey, now: Timestamp) -> Option<Lock> {
         let lock = |scope, until: Option<Timestamp>| until.map(|until| Lock { scope, until });
         if let Some(found) =
             lock(LockScope::AgentFromSource, self.agent_from_source.locked_until(&(work_no, source), now))
@@ -137,7 +167,11 @@ impl SignInGuard {
             (LockScope::Agent, self.agent.record_failure(&work_no, now)),
             (LockScope::Source, self.source.record_failure(&source, now)),
         ];
-        started.into_iter().filter_map(|(scope, until)| until.map(|until| Lock { scope, until })).collect()
+        let locks: Vec<Lock> =
+            started.into_iter().filter_map(|(scope, until)| until.map(|until| Lock { scope, until })).collect();
+        self.failures.fetch_add(1, Ordering::Relaxed);
+        self.lockouts.fetch_add(locks.len() as u64, Ordering::Relaxed);
+        locks
     }
 
     /// A right password: the pair's count starts over and the address is trusted for the

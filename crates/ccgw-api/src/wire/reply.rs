@@ -29,6 +29,8 @@ pub(crate) struct HuaweiReply {
     status: StatusCode,
     body: Vec<u8>,
     set_guid: Option<(Guid, SetGuidCase)>,
+    /// For the request counter of `GET /metrics`.
+    retcode: &'static str,
 }
 
 impl HuaweiReply {
@@ -73,8 +75,9 @@ impl HuaweiReply {
         }
     }
 
+    /// A body built elsewhere (a poll answer: retcode `0`).
     pub(crate) fn raw(body: Vec<u8>) -> Self {
-        Self { status: StatusCode::OK, body, set_guid: None }
+        Self { status: StatusCode::OK, body, set_guid: None, retcode: retcode::SUCCESS.code }
     }
 
     /// For paths that match no interface (outside the rule that interfaces answer 200).
@@ -88,12 +91,12 @@ impl HuaweiReply {
         self
     }
 
-    fn envelope<T: Serialize>(message: &str, code: &str, result: Option<T>) -> Self {
+    fn envelope<T: Serialize>(message: &str, code: &'static str, result: Option<T>) -> Self {
         let envelope = Envelope { message, retcode: code, result };
         // Serialising these plain structs cannot fail; fall back to the generic error text.
         let body = serde_json::to_vec(&envelope)
             .unwrap_or_else(|_| br#"{"message":"internal error","retcode":"100-007"}"#.to_vec());
-        Self::raw(body)
+        Self { retcode: code, ..Self::raw(body) }
     }
 }
 
@@ -102,6 +105,7 @@ impl IntoResponse for HuaweiReply {
         let mut response = Response::new(Body::from(self.body));
         *response.status_mut() = self.status;
         response.headers_mut().insert(CONTENT_TYPE, HeaderValue::from_static(JSON_UTF8));
+        response.extensions_mut().insert(crate::metrics::HuaweiRetcode(self.retcode));
         if let Some((guid, case)) = self.set_guid
             && let Ok(value) = HeaderValue::from_str(&format!("JSESSIONID={}", guid.as_str()))
         {

@@ -20,6 +20,7 @@ mod poll;
 mod tests;
 
 use std::collections::VecDeque;
+use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex, MutexGuard};
 use std::time::Duration;
 
@@ -127,23 +128,39 @@ fn next_for<'a>(entries: &'a VecDeque<Arc<Delivered>>, session: &Session) -> Opt
     (entry.seq.0 <= session.end.unwrap_or(u64::MAX)).then_some(entry)
 }
 
+/// What every log adds to, for the metrics: totals that outlive the logs themselves.
+#[derive(Debug, Default)]
+pub struct LogCounters {
+    /// Events dropped because a log was full.
+    pub dropped: AtomicU64,
+    /// Reads answered with [`Resync`].
+    pub resyncs: AtomicU64,
+}
+
 #[derive(Debug)]
 pub struct EventLog {
     work_no: WorkNo,
     limits: LogLimits,
     inner: Mutex<Inner>,
     changed: Notify,
+    counters: Arc<LogCounters>,
 }
 
 impl EventLog {
     /// An empty log whose next event will be `last + 1`.
     pub fn new(work_no: WorkNo, limits: LogLimits, last: Seq) -> Self {
+        Self::counted(work_no, limits, last, Arc::default())
+    }
+
+    /// [`EventLog::new`], adding its drops and resyncs to `counters`.
+    pub fn counted(work_no: WorkNo, limits: LogLimits, last: Seq, counters: Arc<LogCounters>) -> Self {
         let inner = Inner { last: last.0, ..Inner::default() };
         Self {
             work_no,
             limits: LogLimits { capacity: limits.capacity.max(1), ..limits },
             inner: Mutex::new(inner),
             changed: Notify::new(),
+            counters,
         }
     }
 
@@ -201,6 +218,7 @@ impl EventLog {
             while inner.entries.len() > self.limits.capacity {
                 inner.entries.pop_front();
                 inner.dropped += 1;
+                self.counters.dropped.fetch_add(1, Ordering::Relaxed);
                 // Every drop is counted; the log line comes at the 1st, 2nd, 4th, 8th …
                 // so that a client in a loop cannot flood the log.
                 if inner.dropped.is_power_of_two() {
@@ -241,6 +259,7 @@ impl EventLog {
         let inner = self.lock();
         let oldest = inner.oldest();
         if after.0.saturating_add(1) < oldest || after.0 > inner.last {
+            self.counters.resyncs.fetch_add(1, Ordering::Relaxed);
             return Err(Resync { oldest: Seq(oldest) });
         }
         let events: Vec<_> = inner.entries.iter().skip(inner.index_after(after.0)).take(max).cloned().collect();

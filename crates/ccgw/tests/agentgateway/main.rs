@@ -12,6 +12,7 @@ mod families;
 mod helpers;
 mod idempotency;
 mod ivr;
+mod metrics;
 mod phone_legs;
 mod pickup;
 mod queries;
