@@ -5,6 +5,7 @@
 //! lock on domain state and never run SQL themselves (the directory does).
 
 mod agentgateway;
+mod audit_trail;
 mod ext;
 mod guard;
 mod idempotency;
@@ -56,6 +57,7 @@ pub fn app(
         .merge(ext::router(state.clone()))
         .fallback(unknown_path)
         .method_not_allowed_fallback(wrong_method)
+        .layer(axum::middleware::from_fn_with_state(state.clone(), audit_trail::record_command))
         .layer(axum::middleware::from_fn_with_state(state.clone(), metrics::observe))
         .layer(axum::middleware::from_fn_with_state(state.clone(), idempotency::idempotent))
         .layer(axum::middleware::from_fn(wire::error_shape::documented_errors))

@@ -72,6 +72,9 @@ pub struct ApiState {
     pub(crate) http_metrics: Arc<crate::metrics::HttpMetrics>,
     /// The process's own figures for `GET /metrics`, when it gives any.
     pub(crate) host: Option<Arc<dyn crate::metrics::HostMetrics>>,
+    /// Where commands are audited, and where the trail is read back; none: no trail.
+    pub(crate) audit: Option<Arc<dyn ccgw_engine::AuditSink>>,
+    pub(crate) audit_store: Option<Arc<dyn ccgw_store_traits::AuditStore>>,
 }
 
 impl ApiState {
@@ -98,7 +101,20 @@ impl ApiState {
             wrong_admin_tokens: Arc::default(),
             http_metrics: Arc::default(),
             host: None,
+            audit: None,
+            audit_store: None,
         })
+    }
+
+    /// Audits every command into `sink`; `GET /ccgw/v1/audit` reads `store`.
+    pub fn with_audit(
+        mut self,
+        sink: Arc<dyn ccgw_engine::AuditSink>,
+        store: Arc<dyn ccgw_store_traits::AuditStore>,
+    ) -> Self {
+        self.audit = Some(sink);
+        self.audit_store = Some(store);
+        self
     }
 
     /// Adds the process's own figures (connections, record writer) to `GET /metrics`.

@@ -7,6 +7,7 @@
 
 mod agent;
 mod agent_stats;
+mod audit;
 mod call;
 pub mod catalog;
 mod center;
@@ -24,6 +25,7 @@ mod time;
 
 pub use agent::{Agent, AgentState, InitialState, NOTE_CAPACITY, Note, Pending, StateKind};
 pub use agent_stats::AgentStats;
+pub use audit::{AuditEntry, AuditKind};
 pub use call::LastCall;
 pub use call::{
     AfterConsult, Call, CallEnd, CallOutcome, CallParty, CallStart, CallState, Consult, EndedBy, FailReason,

@@ -38,7 +38,7 @@ pub use error::EngineError;
 pub use event_log::{Delivered, EventLog, LogCounters, LogLimits, Page, PollClaim, PollSession, Resync};
 pub use handle::{AgentAction, EngineHandle, EventReader, Reply, SignInRequest, SignedIn, SnapshotAt};
 pub use metrics::{EngineMetrics, VdnMetrics};
-pub use recorder::{CallRecorder, MemoryRecorder};
+pub use recorder::{AuditSink, CallRecorder, MemoryAudit, MemoryRecorder};
 pub use settings::EngineSettings;
 pub use sim::{
     AgentPhoneBehaviour, AgentPhoneRule, CallOrigin, DEFAULT_ANSWER_DELAY, DialIn, FarEndBehaviour, FarEndRule,
@@ -63,17 +63,19 @@ pub struct Telephony {
 
 /// Starts the engine on the current tokio runtime: a runtime task for each VDN that has
 /// skills now, and for any other VDN when first needed. `skills` is the initial skill
-/// configuration; every finished call goes to `recorder`; `telephony` is the switch.
+/// configuration; every call goes to `recorder` as it starts and ends, every agent state
+/// change to `audit`; `telephony` is the switch.
 pub fn start(
     settings: EngineSettings,
     clock: Arc<dyn Clock>,
     skills: Vec<ccgw_core::SkillProfile>,
     recorder: Arc<dyn CallRecorder>,
+    audit: Arc<dyn AuditSink>,
     telephony: Telephony,
 ) -> Engine {
     let book = Arc::new(LogBook::new(settings.event_log));
     let owners = Arc::new(CallOwners::default());
-    let shared = Shared { settings, clock, switch: telephony.switch, recorder, book, owners };
+    let shared = Shared { settings, clock, switch: telephony.switch, recorder, audit, book, owners };
     let registry = Arc::new(Registry::new(shared, skills));
     let sink: std::sync::Weak<dyn switch::ReportSink> = Arc::downgrade(&registry) as _;
     telephony.reports.attach(sink);

@@ -51,3 +51,27 @@ impl CallRecorder for MemoryRecorder {
         calls.records.push(end);
     }
 }
+
+/// Where audit entries go (the binary writes them to the store in batches); must not
+/// block. The engine hands it every agent state change, the api every command.
+pub trait AuditSink: Send + Sync + 'static {
+    fn audit(&self, entry: ccgw_core::AuditEntry);
+}
+
+/// Keeps audit entries in memory: for tests and embedding.
+#[derive(Debug, Default)]
+pub struct MemoryAudit {
+    entries: Mutex<Vec<ccgw_core::AuditEntry>>,
+}
+
+impl MemoryAudit {
+    pub fn entries(&self) -> Vec<ccgw_core::AuditEntry> {
+        self.entries.lock().unwrap_or_else(|poisoned| poisoned.into_inner()).clone()
+    }
+}
+
+impl AuditSink for MemoryAudit {
+    fn audit(&self, entry: ccgw_core::AuditEntry) {
+        self.entries.lock().unwrap_or_else(|poisoned| poisoned.into_inner()).push(entry);
+    }
+}

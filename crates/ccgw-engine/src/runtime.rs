@@ -6,10 +6,10 @@
 use std::collections::{BTreeMap, HashMap};
 use std::sync::Arc;
 
-use ccgw_core::catalog::state_code;
+use ccgw_core::catalog::{event_code, state_code};
 use ccgw_core::{
-    Center, CenterSettings, Command, Effect, Effects, Guid, Outcome, PhoneReport, Refusal, RoutingTable, SignIn,
-    SignOut, SkillProfile, StateKind, Timer, Timestamp, Vdn, WorkNo,
+    AgentEvent, AuditEntry, AuditKind, Center, CenterSettings, Command, Effect, Effects, Guid, Outcome, PhoneReport,
+    Refusal, RoutingTable, SignIn, SignOut, SkillProfile, StateKind, Timer, Timestamp, Vdn, WorkNo,
 };
 use tokio::sync::mpsc;
 
@@ -36,6 +36,7 @@ pub(crate) struct Shared {
     pub(crate) clock: Arc<dyn Clock>,
     pub(crate) switch: Arc<dyn Switch>,
     pub(crate) recorder: Arc<dyn CallRecorder>,
+    pub(crate) audit: Arc<dyn crate::AuditSink>,
     pub(crate) book: Arc<LogBook>,
     pub(crate) owners: Arc<CallOwners>,
 }
@@ -424,11 +425,18 @@ impl Runtime {
         for effect in fx {
             match effect {
                 Effect::SessionStarted { work_no, .. } => {
+                    self.audit_session(work_no, "signed-in", now);
                     let session = self.shared.book.log(work_no).start_session();
                     self.sessions.insert(work_no, session);
                 }
-                Effect::Event { work_no, event } => self.shared.book.append(work_no, event, now),
-                Effect::SessionEnded { work_no, guids, .. } => self.retire(work_no, guids, now),
+                Effect::Event { work_no, event } => {
+                    self.audit_state_change(work_no, &event, now);
+                    self.shared.book.append(work_no, event, now);
+                }
+                Effect::SessionEnded { work_no, guids, .. } => {
+                    self.audit_session(work_no, "signed-out", now);
+                    self.retire(work_no, guids, now);
+                }
                 Effect::Switch(action) => {
                     // Claimed first: the switch may report on the call before `execute` returns.
                     self.shared.owners.claim(action.call(), self.vdn);
@@ -447,6 +455,32 @@ impl Runtime {
                 }
             }
         }
+    }
+
+    /// State changes go to the audit trail as the agent is told of them.
+    fn audit_state_change(&self, work_no: WorkNo, event: &AgentEvent, now: Timestamp) {
+        let action = event_code::event_type(event);
+        if action.starts_with("AgentState_") {
+            self.audit_state(work_no, action, format!("{event:?}"), now);
+        }
+    }
+
+    /// Every sign-in and sign-out, however it came (a sign-out may send no event).
+    fn audit_session(&self, work_no: WorkNo, action: &'static str, now: Timestamp) {
+        self.audit_state(work_no, action, String::new(), now);
+    }
+
+    fn audit_state(&self, work_no: WorkNo, action: &str, detail: String, now: Timestamp) {
+        self.shared.audit.audit(AuditEntry {
+            at: now,
+            kind: AuditKind::State,
+            actor: "gateway",
+            agent: Some(work_no),
+            client: None,
+            action: action.to_owned(),
+            detail,
+            result: String::new(),
+        });
     }
 
     fn retire(&mut self, work_no: WorkNo, guids: Vec<Guid>, now: Timestamp) {

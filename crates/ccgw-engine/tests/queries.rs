@@ -22,7 +22,8 @@ async fn two_vdns() -> (EngineHandle, String, String) {
     let clock: Arc<dyn Clock> = Arc::new(ManualClock::new(Timestamp::from_millis(1_700_000_000_000)));
     let skills = vec![SkillProfile::new(vdn(1), skill_1(), "General"), SkillProfile::new(vdn(2), skill_1(), "Other")];
     let (_sim, telephony) = SimSwitch::telephony(clock.clone(), SimSettings::default());
-    let engine = start(EngineSettings::default(), clock, skills, Arc::new(MemoryRecorder::default()), telephony);
+    let (recorder, audit) = (Arc::new(MemoryRecorder::default()), Arc::new(ccgw_engine::MemoryAudit::default()));
+    let engine = start(EngineSettings::default(), clock, skills, recorder, audit, telephony);
     let guid_101 = sign_in(&engine.handle, 101, 1).await;
     let guid_201 = sign_in(&engine.handle, 201, 2).await;
     (engine.handle, guid_101, guid_201)

@@ -15,7 +15,7 @@ use ccgw_core::{
 };
 use ccgw_engine::{
     AgentPhoneRule, Clock, EngineError, EngineHandle, EngineSettings, EventReader, FarEndRule, ManualClock,
-    MemoryRecorder, PlaceCall, SimSettings, SimSwitch,
+    MemoryAudit, MemoryRecorder, PlaceCall, SimSettings, SimSwitch,
 };
 
 struct Rig {
@@ -23,6 +23,7 @@ struct Rig {
     engine: EngineHandle,
     sim: Arc<SimSwitch>,
     recorder: Arc<MemoryRecorder>,
+    audit: Arc<MemoryAudit>,
 }
 
 fn vdn() -> Vdn {
@@ -44,8 +45,9 @@ fn rig() -> Rig {
     let skills = vec![SkillProfile::new(vdn(), skill(), "Sales")];
     let clock_handle = Arc::new(clock.clone()) as Arc<dyn Clock>;
     let (switch, telephony) = SimSwitch::telephony(clock_handle.clone(), sim);
-    let engine = ccgw_engine::start(settings, clock_handle, skills, recorder.clone(), telephony);
-    Rig { clock, engine: engine.handle, sim: switch, recorder }
+    let audit = Arc::new(MemoryAudit::default());
+    let engine = ccgw_engine::start(settings, clock_handle, skills, recorder.clone(), audit.clone(), telephony);
+    Rig { clock, engine: engine.handle, sim: switch, recorder, audit }
 }
 
 impl Rig {
@@ -317,4 +319,20 @@ async fn closing_signs_agents_out_with_events_their_polls_still_collect_and_coun
     let stale = rig.command(101, &guid, Command::Release).await;
     assert!(matches!(stale, Err(EngineError::Refused(_))), "{stale:?}");
     rig.engine.shut_down().await.unwrap();
+}
+
+#[tokio::test]
+async fn sign_in_state_changes_and_sign_out_reach_the_audit_trail_and_other_events_do_not() {
+    let rig = rig();
+    let guid = rig.idle_agent(101).await;
+    let busy = ccgw_core::StateCommand::SayBusy { reason: 0, prolong: false };
+    rig.command(101, &guid, Command::State(busy)).await.unwrap();
+    rig.command(101, &guid, Command::Logout).await.unwrap();
+    let entries = rig.audit.entries();
+    let actions: Vec<&str> = entries.iter().map(|entry| entry.action.as_str()).collect();
+    assert_eq!(actions, ["signed-in", "AgentState_Ready", "AgentState_SetNotReady_Success", "signed-out"],);
+    for entry in &entries {
+        assert_eq!((entry.kind, entry.actor, entry.agent), (ccgw_core::AuditKind::State, "gateway", Some(work(101))));
+        assert_eq!(entry.at, rig.clock.now());
+    }
 }

@@ -34,7 +34,8 @@ async fn rig() -> Rig {
     let rules = vec![FarEndRule::parse("6*", "answer", Some(2_000)).unwrap()];
     let (sim, telephony) = SimSwitch::telephony(clock_handle.clone(), SimSettings { rules, ..SimSettings::default() });
     let recorder = Arc::new(MemoryRecorder::default());
-    let engine = start(EngineSettings::default(), clock_handle, skills, recorder.clone(), telephony).handle;
+    let audit = Arc::new(ccgw_engine::MemoryAudit::default());
+    let engine = start(EngineSettings::default(), clock_handle, skills, recorder.clone(), audit, telephony).handle;
     let route = |n| InboundRoute { vdn: vdn(n), suffix: String::new(), target: RouteTarget::Skill(skill_1()) };
     let codes = [(vdn(1), "4000".to_owned()), (vdn(2), "5000".to_owned())];
     engine.configure_routing(RoutingTable::new(codes, vec![route(1), route(2)])).await.unwrap();

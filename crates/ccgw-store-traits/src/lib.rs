@@ -8,6 +8,7 @@
 //! traits. Values go in and come out as ccgw-core domain types plus the few input and
 //! query types defined here; every failure is a [`StoreError`].
 
+mod audit;
 mod directory;
 mod error;
 mod records;
@@ -15,6 +16,7 @@ mod records;
 use std::future::Future;
 use std::pin::Pin;
 
+pub use audit::{AuditPage, AuditQuery, AuditStore, StoredAudit};
 pub use directory::{AgentPatch, DirectoryStore, NewAgent, SkillPatch, VdnRecord};
 pub use error::{BackendError, StoreError};
 pub use records::{CallRecordStore, OUTCOME_CODES, RecordPage, RecordQuery, StoredCall};

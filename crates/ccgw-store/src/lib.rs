@@ -10,6 +10,7 @@
 //! type appears in this crate's API.
 
 mod agents;
+mod audit;
 mod call_records;
 mod convert;
 mod error;
@@ -25,8 +26,8 @@ mod validate;
 mod vdns;
 
 pub use ccgw_store_traits::{
-    AgentPatch, CallRecordStore, DirectoryStore, NewAgent, OUTCOME_CODES, RecordPage, RecordQuery, SkillPatch,
-    StoreError, StoredCall, VdnRecord,
+    AgentPatch, AuditPage, AuditQuery, AuditStore, CallRecordStore, DirectoryStore, NewAgent, OUTCOME_CODES,
+    RecordPage, RecordQuery, SkillPatch, StoreError, StoredAudit, StoredCall, VdnRecord,
 };
 pub use password::{MAX_PASSWORD_LEN, hash_password, random_password, random_token, verify_password_hash};
 pub use store::SqliteStore;

@@ -7,7 +7,8 @@ use ccgw_core::{
     Timestamp, Vdn, WorkNo,
 };
 use ccgw_store_traits::{
-    AgentPatch, CallRecordStore, DirectoryStore, NewAgent, RecordPage, RecordQuery, SkillPatch, StoreFuture, VdnRecord,
+    AgentPatch, AuditPage, AuditQuery, AuditStore, CallRecordStore, DirectoryStore, NewAgent, RecordPage, RecordQuery,
+    SkillPatch, StoreFuture, VdnRecord,
 };
 
 use crate::store::SqliteStore;
@@ -145,5 +146,19 @@ impl CallRecordStore for SqliteStore {
 
     fn query_records<'a>(&'a self, query: &'a RecordQuery) -> StoreFuture<'a, RecordPage> {
         Box::pin(SqliteStore::record_page(self, query))
+    }
+}
+
+impl AuditStore for SqliteStore {
+    fn append_audit<'a>(&'a self, entries: &'a [ccgw_core::AuditEntry]) -> StoreFuture<'a, ()> {
+        Box::pin(SqliteStore::append_audit(self, entries))
+    }
+
+    fn query_audit<'a>(&'a self, query: &'a AuditQuery) -> StoreFuture<'a, AuditPage> {
+        Box::pin(SqliteStore::audit_page(self, query))
+    }
+
+    fn prune_audit(&self, before: Timestamp) -> StoreFuture<'_, u64> {
+        Box::pin(SqliteStore::prune_audit(self, before))
     }
 }

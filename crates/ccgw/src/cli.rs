@@ -51,6 +51,9 @@ pub enum Command {
     /// Read the records of finished calls.
     #[command(subcommand)]
     Records(RecordsCommand),
+    /// Read the audit trail: commands and agent state changes.
+    #[command(subcommand)]
+    Audit(crate::commands::audit::AuditCommand),
     /// Drive simulated customer calls on a running gateway.
     Call(CallArgs),
     /// Load-test a gateway started on loopback: agents, customers, latencies (BENCHMARKS.md).
@@ -116,6 +119,7 @@ impl Cli {
             | Command::Group(_)
             | Command::RestReason(_)
             | Command::Records(_)
+            | Command::Audit(_)
             | Command::Bench(_)
             | Command::BenchResponder(_) => {}
         }

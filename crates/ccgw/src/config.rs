@@ -36,6 +36,8 @@ pub struct Config {
     /// `[sign_in]`: lockouts after wrong passwords and admin tokens, and the bounded queue
     /// of password checks (README, "Sign-in protection").
     pub sign_in: SignInConfig,
+    /// `[audit]`: how long the audit trail is kept.
+    pub audit: AuditConfig,
     /// The telephony the engine drives; `sim` (the embedded simulated switch) is the
     /// only one so far.
     pub switch: SwitchKind,
@@ -61,6 +63,7 @@ impl Default for Config {
             api: ApiConfig::default(),
             server: ServerConfig::default(),
             sign_in: SignInConfig::default(),
+            audit: AuditConfig::default(),
             switch: SwitchKind::default(),
             sim: SimConfig::default(),
             ivr_flows: None,
@@ -151,6 +154,26 @@ impl Default for ApiConfig {
             idempotency_ttl_ms: idempotency.ttl.as_millis() as u64,
             idempotency_capacity: idempotency.capacity,
         }
+    }
+}
+
+/// `[audit]`: the audit trail of commands and state changes.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct AuditConfig {
+    /// Days an entry is kept; 0 keeps every entry.
+    pub retention_days: u32,
+}
+
+impl Default for AuditConfig {
+    fn default() -> Self {
+        Self { retention_days: 90 }
+    }
+}
+
+impl AuditConfig {
+    pub fn retention(&self) -> Option<Duration> {
+        (self.retention_days > 0).then(|| Duration::from_secs(u64::from(self.retention_days) * 86_400))
     }
 }
 

@@ -1,6 +1,7 @@
 //! The `ccgw` binary's library: CLI, configuration, TLS, secrets and start-up wiring,
 //! shared with the black-box tests. No domain logic lives here.
 
+pub mod audit;
 pub mod bench;
 pub mod call_numbers;
 pub mod cli;

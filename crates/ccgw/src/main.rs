@@ -1,6 +1,6 @@
 use anyhow::Context;
 use ccgw::cli::{Cli, Command};
-use ccgw::commands::{calls, directory, groups, records, skills};
+use ccgw::commands::{audit, calls, directory, groups, records, skills};
 use ccgw::config::Config;
 use ccgw::secrets::TokenSource;
 use ccgw::startup::{App, Banner, Hooks};
@@ -21,6 +21,7 @@ async fn main() -> anyhow::Result<()> {
         Command::Group(command) => groups::run_group(command, &config.data_dir).await,
         Command::RestReason(command) => groups::run_rest_reason(command, &config.data_dir).await,
         Command::Records(command) => records::run_records(command, &config.data_dir).await,
+        Command::Audit(command) => audit::run_audit(command, &config.data_dir).await,
         Command::Bench(args) => ccgw::bench::run(args).await,
         Command::BenchResponder(args) => ccgw::bench::serve_responder(args, &config.data_dir).await,
         Command::Call(args) => {

@@ -8,10 +8,11 @@ use anyhow::Context;
 use ccgw_api::ApiState;
 use ccgw_core::RoutingTable;
 use ccgw_engine::{CallNumbers, Clock, Engine, EngineHandle, ReportSender, SimSwitch, Switch, SystemClock, Telephony};
-use ccgw_store::{CallRecordStore, DirectoryStore};
+use ccgw_store::{AuditStore, CallRecordStore, DirectoryStore};
 use tokio::net::TcpListener;
 use tokio_rustls::TlsAcceptor;
 
+use crate::audit::AuditWriter;
 use crate::call_numbers;
 use crate::config::{Config, SwitchKind};
 use crate::data_dir;
@@ -54,6 +55,7 @@ pub struct App {
     pub banner: Banner,
     pub directory: Arc<dyn DirectoryStore>,
     records: Arc<RecordWriter>,
+    audit: Arc<AuditWriter>,
     /// Background work that ends with the gateway: reloading skills, reserving call numbers.
     chores: Vec<tokio::task::JoinHandle<()>>,
     connections: Arc<Connections>,
@@ -66,7 +68,8 @@ impl App {
         // the traits.
         let database = data_dir::open_database(&config.data_dir).await?;
         let directory: Arc<dyn DirectoryStore> = Arc::new(database.clone());
-        let call_records: Arc<dyn CallRecordStore> = Arc::new(database);
+        let call_records: Arc<dyn CallRecordStore> = Arc::new(database.clone());
+        let audit_store: Arc<dyn AuditStore> = Arc::new(database);
         let (demo_password, demo_note) = seed_demo(&config, directory.as_ref()).await?;
         let (admin_token, token_source) = secrets::admin_token(config.admin_token.as_deref(), &config.data_dir)?;
         let (acceptor, tls_source) = if config.http {
@@ -83,16 +86,19 @@ impl App {
         let numbers = call_numbers::reserve_first(call_records.as_ref()).await?;
         let reserving = tokio::spawn(call_numbers::keep_reserved(call_records.clone(), numbers.clone()));
         let records = RecordWriter::start(call_records.clone());
+        let audit = AuditWriter::start(audit_store.clone());
         let engine_settings = config.engine_settings()?;
         let limits = config.connection_limits()?;
         raise_file_limit(limits.max_connections);
         let connections = Connections::new(limits);
         let (telephony, sim) = build_switch(&config, hooks.switch, &engine_settings, clock.clone(), numbers)?;
-        let engine = ccgw_engine::start(engine_settings, clock, skills, records.clone(), telephony);
+        let engine =
+            ccgw_engine::start(engine_settings, clock.clone(), skills, records.clone(), audit.clone(), telephony);
         let routing = load_routing(directory.as_ref()).await.context("while loading the inbound routes")?;
         engine.handle.configure_routing(routing.clone()).await.context("while starting the engine")?;
         let refresh = tokio::spawn(refresh_skills(directory.clone(), engine.handle.clone(), config.skill_refresh()));
-        let chores = vec![refresh, reserving];
+        let pruning = tokio::spawn(crate::audit::prune(audit_store.clone(), clock, config.audit.retention()));
+        let chores = vec![refresh, reserving, pruning];
         let state = ApiState::new(
             Arc::new(engine.handle.clone()),
             sim.clone(),
@@ -102,7 +108,12 @@ impl App {
         )
         .await
         .context("while preparing the HTTP layer")?
-        .with_host_metrics(Arc::new(ProcessMetrics { connections: connections.clone(), records: records.clone() }));
+        .with_host_metrics(Arc::new(ProcessMetrics {
+            connections: connections.clone(),
+            records: records.clone(),
+            audit: audit.clone(),
+        }))
+        .with_audit(audit.clone(), audit_store);
         let listener =
             TcpListener::bind(config.bind).await.with_context(|| format!("while binding {}", config.bind))?;
         let address = listener.local_addr()?;
@@ -126,6 +137,7 @@ impl App {
             banner,
             directory,
             records,
+            audit,
             chores,
             connections,
             shutdown_grace,
@@ -151,6 +163,11 @@ impl App {
         self.records.clone()
     }
 
+    /// The audit writer, for tests that flush it before reading the trail.
+    pub fn audit(&self) -> Arc<AuditWriter> {
+        self.audit.clone()
+    }
+
     /// Serves until `shutdown` completes, then stops gracefully:
     ///
     /// 1. the listener closes: no new connection is accepted;
@@ -163,7 +180,7 @@ impl App {
     ///    once), within what is left of the grace period;
     /// 5. the engine stops and the record writer drains (up to 10 s more).
     pub async fn run_until(self, shutdown: impl std::future::Future<Output = ()>) {
-        let App { listener, acceptor, state, engine, records, chores, connections, shutdown_grace, .. } = self;
+        let App { listener, acceptor, state, engine, records, audit, chores, connections, shutdown_grace, .. } = self;
         listener::accept_until(listener, acceptor, ccgw_api::app(state), connections.clone(), shutdown).await;
         let deadline = tokio::time::Instant::now() + shutdown_grace;
         tracing::info!(grace_ms = shutdown_grace.as_millis() as u64, "stopping: listener closed");
@@ -185,6 +202,9 @@ impl App {
         }
         if !records.drain(RECORD_DRAIN_LIMIT).await {
             tracing::error!(unwritten = records.unwritten(), "call records still unwritten at shutdown");
+        }
+        if !audit.drain(RECORD_DRAIN_LIMIT).await {
+            tracing::error!(unwritten = audit.unwritten(), "audit entries still unwritten at shutdown");
         }
         tracing::info!("stopped");
     }
@@ -229,6 +249,7 @@ fn raise_file_limit(max_connections: usize) {
 struct ProcessMetrics {
     connections: Arc<Connections>,
     records: Arc<RecordWriter>,
+    audit: Arc<AuditWriter>,
 }
 
 impl ccgw_api::HostMetrics for ProcessMetrics {
@@ -251,6 +272,18 @@ impl ccgw_api::HostMetrics for ProcessMetrics {
                 help: "Call journal entries and records handed to the writer and not in the database yet.",
                 counter: false,
                 value: self.records.unwritten(),
+            },
+            ccgw_api::HostSample {
+                name: "ccgw_audit_unwritten",
+                help: "Audit entries handed to the writer and not in the database yet.",
+                counter: false,
+                value: self.audit.unwritten(),
+            },
+            ccgw_api::HostSample {
+                name: "ccgw_audit_dropped_total",
+                help: "Audit entries dropped because the writer's queue was full.",
+                counter: true,
+                value: self.audit.dropped(),
             },
         ]
     }

@@ -4,6 +4,7 @@
 
 mod admin_token;
 mod agent_auth;
+mod audit;
 mod directory;
 mod error;
 mod events;
@@ -47,6 +48,7 @@ pub(crate) fn router(state: ApiState) -> Router<ApiState> {
             get(rest_reasons::get).put(rest_reasons::put).delete(rest_reasons::delete),
         )
         .route("/ccgw/v1/records", get(records::list))
+        .route("/ccgw/v1/audit", get(audit::list))
         .route("/ccgw/v1/vdns", get(directory::list_vdns))
         .route("/metrics", get(crate::metrics::scrape));
     // Without the simulated switch its paths are unknown, like any other.

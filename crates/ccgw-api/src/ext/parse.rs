@@ -122,3 +122,21 @@ impl OverflowBody {
         }
     }
 }
+
+/// A query-string value; an empty one counts as absent.
+pub(crate) fn present(value: Option<String>) -> Option<String> {
+    value.filter(|text| !text.is_empty())
+}
+
+pub(crate) fn number<T: std::str::FromStr>(name: &str, text: &str, meaning: &str) -> Result<T, ExtError> {
+    text.parse().map_err(|_| ExtError::bad_request(format!("{name} must be {meaning}, got {text:?}")))
+}
+
+/// An optional whole-number parameter (`offset`, `limit`).
+pub(crate) fn whole_number<T: std::str::FromStr>(name: &str, value: Option<String>) -> Result<Option<T>, ExtError> {
+    present(value).map(|text| number(name, &text, "a whole number")).transpose()
+}
+
+pub(crate) fn time(name: &str, text: &str) -> Result<ccgw_core::Timestamp, ExtError> {
+    number(name, text, "a time in milliseconds since 1970-01-01 UTC").map(ccgw_core::Timestamp::from_millis)
+}

@@ -4,13 +4,13 @@
 use axum::Json;
 use axum::extract::rejection::QueryRejection;
 use axum::extract::{Query, State};
-use ccgw_core::{CallOutcome, SkillId, Timestamp};
+use ccgw_core::{CallOutcome, SkillId};
 use ccgw_store_traits::{RecordQuery, StoredCall};
 use serde::Deserialize;
 use serde_json::{Value, json};
 
 use super::error::ExtError;
-use super::parse::{id, query};
+use super::parse::{id, present, query, time, whole_number};
 use crate::state::ApiState;
 
 /// The query string; an empty value counts as absent, an unknown name is refused (a
@@ -28,18 +28,6 @@ pub(crate) struct RecordParams {
     limit: Option<String>,
 }
 
-fn present(value: Option<String>) -> Option<String> {
-    value.filter(|text| !text.is_empty())
-}
-
-fn number<T: std::str::FromStr>(name: &str, text: &str, meaning: &str) -> Result<T, ExtError> {
-    text.parse().map_err(|_| ExtError::bad_request(format!("{name} must be {meaning}, got {text:?}")))
-}
-
-fn time(name: &str, text: &str) -> Result<Timestamp, ExtError> {
-    number(name, text, "a time in milliseconds since 1970-01-01 UTC").map(Timestamp::from_millis)
-}
-
 impl RecordParams {
     fn into_query(self) -> Result<RecordQuery, ExtError> {
         Ok(RecordQuery {
@@ -50,14 +38,8 @@ impl RecordParams {
             from: present(self.from).map(|text| time("from", &text)).transpose()?,
             to: present(self.to).map(|text| time("to", &text)).transpose()?,
             outcome: present(self.outcome),
-            offset: present(self.offset)
-                .map(|text| number("offset", &text, "a whole number"))
-                .transpose()?
-                .unwrap_or(0),
-            limit: present(self.limit)
-                .map(|text| number("limit", &text, "a whole number"))
-                .transpose()?
-                .unwrap_or(RecordQuery::DEFAULT_LIMIT),
+            offset: whole_number("offset", self.offset)?.unwrap_or(0),
+            limit: whole_number("limit", self.limit)?.unwrap_or(RecordQuery::DEFAULT_LIMIT),
         })
     }
 }

@@ -3,6 +3,7 @@
 //! `records` reads its call records; `calls` drives a running server's simulated calls
 //! through the `/ccgw/v1` extension API.
 
+pub mod audit;
 pub mod calls;
 pub mod directory;
 pub mod groups;

@@ -72,6 +72,7 @@ pub(crate) struct TestApp {
     pub(crate) admin_token: String,
     engine: EngineHandle,
     records: Arc<RecordWriter>,
+    audit: Arc<ccgw::audit::AuditWriter>,
     tls: Arc<tokio_rustls::rustls::ClientConfig>,
     data_dir: std::path::PathBuf,
     /// The fresh data dir, removed with the app; `None` on a dir the test gave.
@@ -145,7 +146,7 @@ pub(crate) async fn spawn_app(opts: TestOpts) -> TestApp {
         .build()
         .unwrap();
     let admin_token = app.banner.admin_token.clone();
-    let (engine, records) = (app.engine(), app.records());
+    let (engine, records, audit) = (app.engine(), app.records(), app.audit());
     let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
     let server = tokio::spawn(app.run_until(async move {
         let _ = stopped.await;
@@ -158,6 +159,7 @@ pub(crate) async fn spawn_app(opts: TestOpts) -> TestApp {
         admin_token,
         engine,
         records,
+        audit,
         tls,
         data_dir,
         _fresh_dir: fresh_dir,
@@ -373,6 +375,15 @@ impl TestApp {
         let (status, records) = self.admin("GET", &format!("records{query}"), None).await;
         assert_eq!(status, 200, "{records}");
         records
+    }
+
+    /// `GET /ccgw/v1/audit[?query]` once every entry so far is written.
+    pub(crate) async fn audit_trail(&self, query: &str) -> Value {
+        self.settle().await;
+        assert!(self.audit.flush().await, "the audit writer runs");
+        let (status, trail) = self.admin("GET", &format!("audit{query}"), None).await;
+        assert_eq!(status, 200, "{trail}");
+        trail
     }
 
     /// Sends raw bytes over TLS and returns the whole raw response.

@@ -1,6 +1,7 @@
 //! Black-box tests of the Huawei agent API over real HTTPS sockets.
 //! Run one area: `cargo test -p ccgw --test agentgateway calls::`.
 
+mod audit;
 mod calldata;
 mod calls;
 mod crash_restart;
