@@ -8,6 +8,9 @@ use crate::convert;
 use crate::error::db;
 use crate::store::SqliteStore;
 
+/// Rows per INSERT: 8 parameters each, well under SQLite's limit of 32,766.
+const ROWS_PER_INSERT: usize = 256;
+
 #[derive(sqlx::FromRow)]
 struct AuditRow {
     id: i64,
@@ -86,30 +89,32 @@ async fn count_matching(conn: &mut SqliteConnection, query: &AuditQuery) -> Resu
 }
 
 impl SqliteStore {
-    /// Appends entries in one transaction.
+    /// Appends entries in one transaction, many rows per statement: each statement is a
+    /// round trip to SQLite's worker thread, which costs more than the row itself.
     pub async fn append_audit(&self, entries: &[AuditEntry]) -> Result<(), StoreError> {
         if entries.is_empty() {
             return Ok(());
         }
+        let too_late = || StoreError::InvalidInput("An audit time is too far in the future to be stored.".into());
+        if entries.iter().any(|entry| i64::try_from(entry.at.as_millis()).is_err()) {
+            return Err(too_late());
+        }
         let mut tx = self.begin_write().await?;
-        for entry in entries {
-            let at = i64::try_from(entry.at.as_millis())
-                .map_err(|_| StoreError::InvalidInput("An audit time is too far in the future to be stored.".into()))?;
-            sqlx::query(
-                "INSERT INTO audit_log (at_ms, kind, actor, agent, client, action, detail, result)
-                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
-            )
-            .bind(at)
-            .bind(entry.kind.code())
-            .bind(entry.actor)
-            .bind(entry.agent.map(|agent| i64::from(agent.get())))
-            .bind(entry.client.as_deref())
-            .bind(&entry.action)
-            .bind(&entry.detail)
-            .bind(&entry.result)
-            .execute(&mut *tx)
-            .await
-            .map_err(db)?;
+        for chunk in entries.chunks(ROWS_PER_INSERT) {
+            let mut insert = QueryBuilder::<Sqlite>::new(
+                "INSERT INTO audit_log (at_ms, kind, actor, agent, client, action, detail, result) ",
+            );
+            insert.push_values(chunk, |mut row, entry| {
+                row.push_bind(i64::try_from(entry.at.as_millis()).unwrap_or(i64::MAX))
+                    .push_bind(entry.kind.code())
+                    .push_bind(entry.actor)
+                    .push_bind(entry.agent.map(|agent| i64::from(agent.get())))
+                    .push_bind(entry.client.as_deref())
+                    .push_bind(entry.action.as_str())
+                    .push_bind(entry.detail.as_str())
+                    .push_bind(entry.result.as_str());
+            });
+            insert.build().execute(&mut *tx).await.map_err(db)?;
         }
         tx.commit().await.map_err(db)?;
         Ok(())

@@ -38,6 +38,8 @@ pub struct Config {
     pub sign_in: SignInConfig,
     /// `[audit]`: how long the audit trail is kept.
     pub audit: AuditConfig,
+    /// `text` or `json` log lines on stderr.
+    pub log_format: LogFormat,
     /// The telephony the engine drives; `sim` (the embedded simulated switch) is the
     /// only one so far.
     pub switch: SwitchKind,
@@ -64,6 +66,7 @@ impl Default for Config {
             server: ServerConfig::default(),
             sign_in: SignInConfig::default(),
             audit: AuditConfig::default(),
+            log_format: LogFormat::default(),
             switch: SwitchKind::default(),
             sim: SimConfig::default(),
             ivr_flows: None,
@@ -321,6 +324,17 @@ impl SignInConfig {
     }
 }
 
+/// How log lines are written to stderr (`log_format`, `CCGW_LOG_FORMAT`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum LogFormat {
+    /// One human-readable line per event.
+    #[default]
+    Text,
+    /// One JSON object per line, fields at the top level, for log collectors.
+    Json,
+}
+
 /// Which switch carries the calls (`switch = "sim"`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
@@ -464,6 +478,12 @@ fn names_known_key(key: &str, known: &[String]) -> bool {
 }
 
 /// The `CCGW_*` variables among `names` that name no known top-level key.
+/// The `CCGW_*` environment variables that name no setting, to warn about once logging
+/// runs (the names only: a value may be a secret).
+pub fn foreign_env_variables() -> Vec<String> {
+    foreign_variables(std::env::vars_os().map(|(name, _)| name), &top_level_keys())
+}
+
 fn foreign_variables(names: impl Iterator<Item = std::ffi::OsString>, known: &[String]) -> Vec<String> {
     names
         .filter_map(|name| name.into_string().ok())
@@ -483,10 +503,6 @@ impl Config {
             figment = figment.merge(Toml::file(file));
         }
         let known = top_level_keys();
-        for variable in foreign_variables(std::env::vars_os().map(|(name, _)| name), &known) {
-            // The name only: a value may be a secret.
-            tracing::warn!(%variable, "not a ccgw setting (no such top-level key); ignored");
-        }
         let config: Config = figment
             .merge(
                 Env::prefixed(ENV_PREFIX).split(ENV_SEPARATOR).filter(move |key| names_known_key(key.as_str(), &known)),

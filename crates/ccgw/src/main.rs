@@ -11,8 +11,11 @@ use clap::Parser;
 async fn main() -> anyhow::Result<()> {
     let cli = Cli::parse();
     let _ = rustls::crypto::ring::default_provider().install_default();
-    telemetry::init();
     let config = Config::load(cli.config.as_deref(), &cli.overrides())?;
+    telemetry::init(config.log_format);
+    for variable in ccgw::config::foreign_env_variables() {
+        tracing::warn!(%variable, "not a ccgw setting (no such top-level key); ignored");
+    }
     match cli.command {
         Command::Serve(_) => serve(config).await,
         Command::Agent(command) => directory::run_agent(command, &config.data_dir).await,

@@ -1,9 +1,17 @@
-//! Logging: `tracing` to stderr, filtered by `RUST_LOG` (default `info`, sqlx quiet).
+//! Logging: `tracing` to stderr as text or JSON lines (`log_format`), filtered by
+//! `RUST_LOG` (default `info`, sqlx quiet). Events carry their context as fields
+//! (`work_no`, `call_id`, `client`); no password, Guid, token or key is ever a field.
 
 use tracing_subscriber::EnvFilter;
 
-pub fn init() {
+use crate::config::LogFormat;
+
+pub fn init(format: LogFormat) {
     let filter = EnvFilter::try_from_default_env().unwrap_or_else(|_| EnvFilter::new("info,sqlx=warn"));
+    let builder = tracing_subscriber::fmt().with_env_filter(filter).with_writer(std::io::stderr);
     // A second initialisation (tests) keeps the first subscriber.
-    let _ = tracing_subscriber::fmt().with_env_filter(filter).with_writer(std::io::stderr).try_init();
+    let _ = match format {
+        LogFormat::Text => builder.try_init(),
+        LogFormat::Json => builder.json().flatten_event(true).with_current_span(false).try_init(),
+    };
 }

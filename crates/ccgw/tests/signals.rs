@@ -28,14 +28,20 @@ impl Drop for Gateway {
 }
 
 fn start(data_dir: &std::path::Path) -> Gateway {
+    start_logging(data_dir, Stdio::null(), &[])
+}
+
+/// [`start`] with its log lines going to `stderr` and more environment.
+fn start_logging(data_dir: &std::path::Path, stderr: Stdio, env: &[(&str, &str)]) -> Gateway {
     let mut child = Command::new(env!("CARGO_BIN_EXE_ccgw"))
         .arg("--data-dir")
         .arg(data_dir)
         .args(["serve", "--demo", "--demo-password", PASSWORD, "--http", "--bind", "127.0.0.1:0"])
         .args(["--admin-token", ADMIN_TOKEN])
         .env("CCGW_API__POLL_HOLD_MS", "8000")
+        .envs(env.iter().copied())
         .stdout(Stdio::piped())
-        .stderr(Stdio::null())
+        .stderr(stderr)
         .spawn()
         .expect("ccgw starts");
     let mut banner = String::new();
@@ -175,4 +181,60 @@ async fn a_closed_stdout_does_not_stop_the_gateway() {
     let stopped = Command::new("kill").args(["-TERM", &child.id().to_string()]).status().unwrap();
     assert!(stopped.success());
     assert_eq!(wait_for_exit(&mut child, Duration::from_secs(30)).code(), Some(0));
+}
+
+#[tokio::test]
+async fn json_log_lines_carry_fields_and_never_a_password_guid_or_token() {
+    let _ = rustls::crypto::ring::default_provider().install_default();
+    let data_dir = tempfile::tempdir().unwrap();
+    let logs = tempfile::NamedTempFile::new().unwrap();
+    let stderr = Stdio::from(logs.reopen().unwrap());
+    let env = [("CCGW_LOG_FORMAT", "json"), ("RUST_LOG", "debug")];
+    let mut gateway = start_logging(data_dir.path(), stderr, &env);
+    let client = reqwest::Client::new();
+
+    let body = json!({"password": PASSWORD, "phonenum": "70101", "status": "4"});
+    let response = client.put(format!("{}/onlineagent/101", gateway.base)).json(&body).send().await.unwrap();
+    let guid = response.headers()["Set-GUID"].to_str().unwrap().trim_start_matches("JSESSIONID=").to_owned();
+    assert_eq!(poll(&client, &gateway.base, &guid).await["retcode"], "0");
+    let wrong = json!({"password": "Wrong-pass-77", "phonenum": "70102", "status": "4"});
+    let refused: Value = client
+        .put(format!("{}/onlineagent/102", gateway.base))
+        .json(&wrong)
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(refused["retcode"], "100-004");
+    let status = client
+        .get(format!("{}/ccgw/v1/agents", gateway.origin))
+        .bearer_auth("wrong-token-123456")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(status.status(), 401);
+    let signed_out =
+        client.delete(format!("{}/onlineagent/101/logout", gateway.base)).header("Guid", &guid).send().await.unwrap();
+    assert_eq!(signed_out.status(), 200);
+    let stopped = Command::new("kill").args(["-TERM", &gateway.child.id().to_string()]).status().unwrap();
+    assert!(stopped.success());
+    assert_eq!(wait_for_exit(&mut gateway.child, Duration::from_secs(30)).code(), Some(0));
+
+    let text = std::fs::read_to_string(logs.path()).unwrap();
+    let lines: Vec<Value> = text
+        .lines()
+        .map(|line| serde_json::from_str(line).unwrap_or_else(|_| panic!("not a JSON line: {line}")))
+        .collect();
+    let signed_in = lines.iter().find(|line| line["message"] == "agent signed in").expect("the sign-in is logged");
+    assert_eq!(
+        (signed_in["work_no"].as_str(), signed_in["level"].as_str()),
+        (Some("101"), Some("INFO")),
+        "{signed_in}"
+    );
+    assert!(lines.iter().any(|line| line["message"] == "stopped"), "the stop is logged");
+    for secret in [PASSWORD, guid.as_str(), ADMIN_TOKEN, "Wrong-pass-77", "wrong-token-123456"] {
+        assert!(!text.contains(secret), "{secret} appears in the log:\n{text}");
+    }
 }

@@ -76,7 +76,7 @@ async fn change(
     match outcome {
         Ok(()) => {}
         Err(StoreError::BadCredentials) => {
-            tracing::warn!(work_no = %call.work_no, "password change with a wrong old password");
+            tracing::warn!(work_no = %call.work_no, client = %client.address, "password change with a wrong old password");
             return HuaweiReply::error(retcode::OLD_PASSWORD_WRONG);
         }
         Err(error) => {

@@ -160,7 +160,9 @@ pub(crate) async fn read_whole_body(State(state): State<ApiState>, request: Requ
     match state.bodies.read(body).await {
         Ok(body) => next.run(Request::from_parts(parts, body)).await,
         Err(refusal) => {
-            tracing::info!(method = %parts.method, path = parts.uri.path(), reason = %refusal.message(), "request body refused");
+            let client = crate::guard::Client::of(&parts.extensions).address;
+            let reason = refusal.message();
+            tracing::info!(method = %parts.method, path = parts.uri.path(), %client, %reason, "request body refused");
             refusal.into_response(huawei)
         }
     }
