@@ -17,6 +17,7 @@ mod metrics;
 mod phone_legs;
 mod pickup;
 mod queries;
+mod random_requests;
 mod request_rate;
 mod sessions;
 mod shutdown;
