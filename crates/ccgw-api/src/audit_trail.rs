@@ -5,8 +5,11 @@
 //!
 //! Not audited: commands refused before the caller was identified (a missing or wrong
 //! Guid, an agent not signed in, a sign-in refused under a lock or for want of a password
-//! check, a wrong admin token) and paths that are no interface. Anyone can send those in
-//! any number, so they must not be able to fill the trail; the metrics count them.
+//! check, a wrong admin token), Huawei commands refused for malformed parameters (which
+//! may be judged before the Guid is, and change nothing), and paths that are no
+//! interface. Anyone can send those in any number, so they must not be able to fill the
+//! trail; the metrics count them. Wrong passwords are audited: the sign-in locks bound
+//! how many one address can send.
 
 use axum::body::Body;
 use axum::extract::{MatchedPath, Request, State};
@@ -20,10 +23,11 @@ use crate::guard::Client;
 use crate::metrics::HuaweiRetcode;
 use crate::state::ApiState;
 
-/// Answers that say the caller was not identified: `000-003` (Guid), `100-006` (not
-/// signed in), `110-016` (sign-in locked), `100-003` (no password check free), 401 and
-/// 429 (admin token).
-const UNIDENTIFIED: [&str; 6] = ["000-003", "100-006", "110-016", "100-003", "401", "429"];
+/// Answers that say the caller was not identified, or may not have been: `000-003`
+/// (Guid), `100-006` (not signed in), `110-016` (sign-in locked), `100-003` (no password
+/// check free), `000-002` (malformed parameters, possibly judged before the Guid), 401
+/// and 429 (admin token).
+const UNIDENTIFIED: [&str; 7] = ["000-003", "100-006", "110-016", "100-003", "000-002", "401", "429"];
 
 /// Longest `detail` kept; a longer one is cut, marked with `…`.
 const MAX_DETAIL: usize = 4096;

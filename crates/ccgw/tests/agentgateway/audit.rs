@@ -21,6 +21,7 @@ async fn commands_and_state_changes_are_audited_without_secrets_and_reads_are_no
     assert_eq!(app.call("PUT", "onlineagent/102", None, Some(wrong)).await.retcode(), "100-004");
     // Refused before anyone was identified: not audited.
     assert_eq!(retcode(&app, "POST", "onlineagent/101/sayfree", "not-the-guid", None).await, "000-003");
+    assert_eq!(app.call("POST", "onlineagent/abc/saybusy", None, None).await.retcode(), "000-002");
     let (status, _) =
         app.admin("POST", "agents", Some(json!({"workNo": 150, "password": "Secret-pass-9", "phone": "70150"}))).await;
     assert_eq!(status, 201);
