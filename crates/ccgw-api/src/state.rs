@@ -48,8 +48,23 @@ impl Default for ApiSettings {
     }
 }
 
+/// What every handler and layer shares. One `Arc` around it all: axum clones the state
+/// for every layer and extractor of every request, and cloning one `Arc` costs one atomic
+/// increment where cloning each field cost one per field (a profile showed the clones
+/// and drops at 8 % of the gateway's CPU).
 #[derive(Clone)]
-pub struct ApiState {
+pub struct ApiState(Arc<SharedState>);
+
+impl std::ops::Deref for ApiState {
+    type Target = SharedState;
+
+    fn deref(&self) -> &SharedState {
+        &self.0
+    }
+}
+
+#[derive(Clone)]
+pub struct SharedState {
     /// The center, reached only through the engine's interface.
     pub(crate) engine: Arc<dyn EngineApi>,
     /// The simulated switch's live control, when the sim is the switch: `/ccgw/v1/sim/...`
@@ -86,7 +101,7 @@ impl ApiState {
         records: Arc<dyn CallRecordStore>,
         settings: ApiSettings,
     ) -> std::io::Result<Self> {
-        Ok(Self {
+        Ok(Self(Arc::new(SharedState {
             engine,
             sim,
             directory,
@@ -103,7 +118,7 @@ impl ApiState {
             host: None,
             audit: None,
             audit_store: None,
-        })
+        })))
     }
 
     /// Audits every command into `sink`; `GET /ccgw/v1/audit` reads `store`.
@@ -112,14 +127,16 @@ impl ApiState {
         sink: Arc<dyn ccgw_engine::AuditSink>,
         store: Arc<dyn ccgw_store_traits::AuditStore>,
     ) -> Self {
-        self.audit = Some(sink);
-        self.audit_store = Some(store);
+        // Called while building, before the state is shared: no copy is made then.
+        let shared = Arc::make_mut(&mut self.0);
+        shared.audit = Some(sink);
+        shared.audit_store = Some(store);
         self
     }
 
     /// Adds the process's own figures (connections, record writer) to `GET /metrics`.
     pub fn with_host_metrics(mut self, host: Arc<dyn crate::metrics::HostMetrics>) -> Self {
-        self.host = Some(host);
+        Arc::make_mut(&mut self.0).host = Some(host);
         self
     }
 
