@@ -42,30 +42,30 @@ pub(crate) async fn record_command(State(state): State<ApiState>, request: Reque
     }
     let at = state.engine.now();
     let huawei = crate::is_huawei(&request);
-    let template = request.extensions().get::<MatchedPath>().map_or("unmatched", MatchedPath::as_str).to_owned();
-    let agent = agent_of(&template, request.uri().path());
-    let action = format!("{} {template}", request.method());
-    let client = Client::of(request.extensions()).address.to_string();
-    // The body was read whole by the body-limit layer: taking it here costs no waiting.
+    // Cheap to keep (shared buffers); the entry is built from them only when it is kept.
+    let template = request.extensions().get::<MatchedPath>().cloned();
+    let client = Client::of(request.extensions()).address;
     let (parts, body) = request.into_parts();
+    let (method, uri) = (parts.method.clone(), parts.uri.clone());
+    // The body was read whole by the body-limit layer: taking it here costs no waiting.
     let bytes = axum::body::to_bytes(body, usize::MAX).await.unwrap_or_default();
-    let detail = detail(parts.uri.path(), parts.uri.query(), &bytes);
-    let response = next.run(Request::from_parts(parts, Body::from(bytes))).await;
+    let response = next.run(Request::from_parts(parts, Body::from(bytes.clone()))).await;
     let result = match response.extensions().get::<HuaweiRetcode>() {
         Some(retcode) => retcode.0.to_owned(),
         None => response.status().as_u16().to_string(),
     };
-    if template == "unmatched" || UNIDENTIFIED.contains(&result.as_str()) {
+    let Some(template) = template else { return response };
+    if UNIDENTIFIED.contains(&result.as_str()) {
         return response;
     }
     sink.audit(AuditEntry {
         at,
         kind: AuditKind::Command,
         actor: if huawei { "agent" } else { "admin" },
-        agent,
-        client: Some(client),
-        action,
-        detail,
+        agent: agent_of(template.as_str(), uri.path()),
+        client: Some(client.to_string()),
+        action: format!("{method} {}", template.as_str()),
+        detail: detail(uri.path(), uri.query(), &bytes),
         result,
     });
     response

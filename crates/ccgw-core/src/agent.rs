@@ -68,6 +68,18 @@ pub enum StateKind {
 impl StateKind {
     pub const ALL: [StateKind; 6] =
         [StateKind::Idle, StateKind::Busy, StateKind::Rest, StateKind::WrapUp, StateKind::Ringing, StateKind::Talking];
+
+    /// The name the extension API and the metrics give the state.
+    pub fn name(self) -> &'static str {
+        match self {
+            StateKind::Idle => "idle",
+            StateKind::Busy => "busy",
+            StateKind::Rest => "rest",
+            StateKind::WrapUp => "wrap-up",
+            StateKind::Ringing => "ringing",
+            StateKind::Talking => "talking",
+        }
+    }
 }
 
 /// A state change the agent asked for that waits until its call or wrap-up is over

@@ -46,12 +46,7 @@ fn from_row(row: AuditRow) -> Result<StoredAudit, StoreError> {
 }
 
 fn push_filters(sql: &mut QueryBuilder<Sqlite>, query: &AuditQuery) -> Result<(), StoreError> {
-    if let (Some(from), Some(to)) = (query.from, query.to)
-        && from > to
-    {
-        return Err(StoreError::InvalidInput("The start of the time range must not be after its end.".into()));
-    }
-    let clamp = |time: Timestamp| i64::try_from(time.as_millis()).unwrap_or(i64::MAX);
+    convert::check_time_range(query.from, query.to)?;
     sql.push(" WHERE 1 = 1");
     if let Some(agent) = query.agent {
         sql.push(" AND agent = ").push_bind(i64::from(agent.get()));
@@ -62,12 +57,7 @@ fn push_filters(sql: &mut QueryBuilder<Sqlite>, query: &AuditQuery) -> Result<()
     if let Some(action) = &query.action {
         sql.push(" AND action = ").push_bind(action.clone());
     }
-    if let Some(from) = query.from {
-        sql.push(" AND at_ms >= ").push_bind(clamp(from));
-    }
-    if let Some(to) = query.to {
-        sql.push(" AND at_ms < ").push_bind(clamp(to));
-    }
+    convert::push_time_range(sql, "at_ms", query.from, query.to);
     Ok(())
 }
 

@@ -250,13 +250,7 @@ fn push_filters(sql: &mut QueryBuilder<Sqlite>, query: &RecordQuery) -> Result<(
             OUTCOME_CODES.join(", ")
         )));
     }
-    if let (Some(from), Some(to)) = (query.from, query.to)
-        && from > to
-    {
-        return Err(StoreError::InvalidInput("The start of the time range must not be after its end.".into()));
-    }
-    // Times past the largest stored value match nothing (from) or everything (to).
-    let clamp = |time: Timestamp| i64::try_from(time.as_millis()).unwrap_or(i64::MAX);
+    convert::check_time_range(query.from, query.to)?;
     sql.push(" WHERE 1 = 1");
     if let Some(vdn) = query.vdn {
         sql.push(" AND vdn = ").push_bind(i64::from(vdn.get()));
@@ -271,12 +265,7 @@ fn push_filters(sql: &mut QueryBuilder<Sqlite>, query: &RecordQuery) -> Result<(
     if let Some(skill) = query.skill {
         sql.push(" AND final_skill = ").push_bind(i64::from(skill.get()));
     }
-    if let Some(from) = query.from {
-        sql.push(" AND arrived_ms >= ").push_bind(clamp(from));
-    }
-    if let Some(to) = query.to {
-        sql.push(" AND arrived_ms < ").push_bind(clamp(to));
-    }
+    convert::push_time_range(sql, "arrived_ms", query.from, query.to);
     if let Some(outcome) = &query.outcome {
         sql.push(" AND outcome = ").push_bind(outcome.clone());
     }

@@ -120,6 +120,33 @@ pub(crate) fn split_list<T>(text: &str, convert: impl Fn(i64) -> Result<T, Store
         .collect()
 }
 
+/// Refuses a time range whose start is after its end.
+pub(crate) fn check_time_range(from: Option<Timestamp>, to: Option<Timestamp>) -> Result<(), StoreError> {
+    match (from, to) {
+        (Some(from), Some(to)) if from > to => {
+            Err(StoreError::InvalidInput("The start of the time range must not be after its end.".into()))
+        }
+        _ => Ok(()),
+    }
+}
+
+/// Appends `AND column >= from` and `AND column < to` for the bounds given. Times past the
+/// largest stored value match nothing (from) or everything (to).
+pub(crate) fn push_time_range(
+    sql: &mut sqlx::QueryBuilder<sqlx::Sqlite>,
+    column: &str,
+    from: Option<Timestamp>,
+    to: Option<Timestamp>,
+) {
+    let clamp = |time: Timestamp| i64::try_from(time.as_millis()).unwrap_or(i64::MAX);
+    if let Some(from) = from {
+        sql.push(format!(" AND {column} >= ")).push_bind(clamp(from));
+    }
+    if let Some(to) = to {
+        sql.push(format!(" AND {column} < ")).push_bind(clamp(to));
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

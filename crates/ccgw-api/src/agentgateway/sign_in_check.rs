@@ -29,6 +29,7 @@ pub(crate) async fn verified_profile(
     let guard = &state.guard;
     let now = state.engine.now();
     if let Some(lock) = guard.lock_on(work_no, client.source, now) {
+        guard.refused_locked();
         audit::sign_in_refused(work_no, client.address, &lock);
         return Err(locked(&lock, now));
     }

@@ -5,7 +5,7 @@
 use axum::Json;
 use axum::extract::rejection::QueryRejection;
 use axum::extract::{Extension, Path, Query, State};
-use ccgw_core::{AgentView, CallView, Leg, Party, SignedInSnapshot, StateKind, catalog::state_code};
+use ccgw_core::{AgentView, CallView, Leg, Party, SignedInSnapshot, catalog::state_code};
 use ccgw_engine::{EventReader, SnapshotAt};
 use serde::{Deserialize, Serialize};
 
@@ -120,7 +120,7 @@ fn body(SnapshotAt { seq, snapshot }: SnapshotAt) -> SnapshotBody {
     let AgentView { profile, status, cti_status, state_since, login_time, phone, skills, rest } = agent;
     SnapshotBody {
         signed_in: true,
-        state: state_name(state),
+        state: state.name(),
         status,
         cti_status: Some(cti_status),
         state_since: Some(state_since.as_millis()),
@@ -179,16 +179,5 @@ fn leg_name(leg: Leg) -> &'static str {
         Leg::Alerting => "alerting",
         Leg::Connected => "connected",
         Leg::Held => "held",
-    }
-}
-
-fn state_name(state: StateKind) -> &'static str {
-    match state {
-        StateKind::Idle => "idle",
-        StateKind::Busy => "busy",
-        StateKind::Rest => "rest",
-        StateKind::WrapUp => "wrap-up",
-        StateKind::Ringing => "ringing",
-        StateKind::Talking => "talking",
     }
 }

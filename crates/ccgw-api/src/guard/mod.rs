@@ -125,6 +125,11 @@ impl SignInGuard {
         }
     }
 
+    /// A sign-in was refused under a lock without its password being checked.
+    pub(crate) fn refused_locked(&self) {
+        self.refused_locked.fetch_add(1, Ordering::Relaxed);
+    }
+
     pub(crate) fn counts(&self) -> GuardCounts {
         GuardCounts {
             failures: self.failures.load(Ordering::Relaxed),
@@ -139,14 +144,6 @@ impl SignInGuard {
 
     /// The lock that stops `work_no` signing in from `source` now, if any.
     pub(crate) fn lock_on(&self, work_no: WorkNo, source: SourceKey, now: Timestamp) -> Option<Lock> {
-        let lock = self.find_lock(work_no, source, now);
-        if lock.is_some() {
-            self.refused_locked.fetch_add(1, Ordering::Relaxed);
-        }
-        lock
-    }
-
-    fn find_lock(&self, work_no: WorkNo, source: SourceKey, now: Timestamp) -> Option<Lock> {
         let lock = |scope, until: Option<Timestamp>| until.map(|until| Lock { scope, until });
         if let Some(found) =
             lock(LockScope::AgentFromSource, self.agent_from_source.locked_until(&(work_no, source), now))
@@ -221,6 +218,11 @@ mod tests {
         assert_eq!(guard.lock_on(agent(101), address(2), at(1)), None);
         assert_eq!(guard.lock_on(agent(102), address(1), at(1)), None);
         assert_eq!(guard.lock_on(agent(101), address(1), at(5)), None);
+        // Looking up a lock counts nothing; a refusal under one is counted by its caller.
+        let counts = guard.counts();
+        assert_eq!((counts.failures, counts.lockouts, counts.refused_locked), (2, 1, 0));
+        guard.refused_locked();
+        assert_eq!(guard.counts().refused_locked, 1);
     }
 
     #[test]

@@ -13,12 +13,12 @@ use ::http::header::CONTENT_TYPE;
 use axum::extract::{MatchedPath, Request, State};
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
-use ccgw_core::StateKind;
 
 use crate::ext::ExtError;
 use crate::state::ApiState;
 use exposition::{Exposition, Kind};
 
+use requests::Answer;
 pub(crate) use requests::HttpMetrics;
 
 /// The retcode of a Huawei answer, left on the response for the request counter.
@@ -47,40 +47,13 @@ pub(crate) async fn observe(State(state): State<ApiState>, request: Request, nex
     let interface = request.extensions().get::<MatchedPath>().cloned();
     let method = request.method().clone();
     let response = next.run(request).await;
-    let code = match response.extensions().get::<HuaweiRetcode>() {
-        Some(retcode) => retcode.0,
-        None => status_text(response.status()),
+    let answer = match response.extensions().get::<HuaweiRetcode>() {
+        Some(retcode) => Answer::Retcode(retcode.0),
+        None => Answer::Status(response.status()),
     };
     let interface = interface.as_ref().map_or("unmatched", MatchedPath::as_str);
-    state.http_metrics.observe(api, interface, &method, code, started.elapsed());
+    state.http_metrics.observe(api, interface, &method, answer, started.elapsed());
     response
-}
-
-/// The status code as a static string (`StatusCode::as_str` borrows from the code).
-fn status_text(status: ::http::StatusCode) -> &'static str {
-    match status.as_u16() {
-        200 => "200",
-        201 => "201",
-        204 => "204",
-        400 => "400",
-        401 => "401",
-        403 => "403",
-        404 => "404",
-        405 => "405",
-        408 => "408",
-        409 => "409",
-        410 => "410",
-        413 => "413",
-        415 => "415",
-        422 => "422",
-        429 => "429",
-        500 => "500",
-        503 => "503",
-        _ if status.is_success() => "2xx",
-        _ if status.is_client_error() => "4xx",
-        _ if status.is_server_error() => "5xx",
-        _ => "other",
-    }
 }
 
 pub(crate) async fn scrape(State(state): State<ApiState>) -> Response {
@@ -104,17 +77,6 @@ pub(crate) async fn scrape(State(state): State<ApiState>) -> Response {
     ([(CONTENT_TYPE, exposition::CONTENT_TYPE)], text.finish()).into_response()
 }
 
-fn state_name(kind: StateKind) -> &'static str {
-    match kind {
-        StateKind::Idle => "idle",
-        StateKind::Busy => "busy",
-        StateKind::Rest => "rest",
-        StateKind::WrapUp => "wrap-up",
-        StateKind::Ringing => "ringing",
-        StateKind::Talking => "talking",
-    }
-}
-
 fn render_engine(text: &mut Exposition, engine: &ccgw_engine::EngineMetrics) {
     let vdns: Vec<(String, &ccgw_engine::VdnMetrics)> =
         engine.vdns.iter().map(|vdn| (vdn.vdn.get().to_string(), vdn)).collect();
@@ -122,7 +84,7 @@ fn render_engine(text: &mut Exposition, engine: &ccgw_engine::EngineMetrics) {
     text.family("ccgw_agents", Kind::Gauge, "Signed-in agents by VDN and state.");
     for (vdn, metrics) in &vdns {
         for (kind, count) in &metrics.agents {
-            text.sample("ccgw_agents", &[("vdn", vdn), ("state", state_name(*kind))], count);
+            text.sample("ccgw_agents", &[("vdn", vdn), ("state", kind.name())], count);
         }
     }
     text.family("ccgw_live_calls", Kind::Gauge, "Calls in the center now, by VDN.");

@@ -8,7 +8,7 @@ use std::collections::HashMap;
 use std::sync::Mutex;
 use std::time::Duration;
 
-use http::Method;
+use http::{Method, StatusCode};
 
 use super::exposition::{Exposition, Kind};
 
@@ -22,11 +22,27 @@ pub(crate) struct HttpMetrics {
     interfaces: Mutex<HashMap<String, InterfaceStats>>,
 }
 
+/// How a request was answered: a Huawei retcode, or an HTTP status.
+#[derive(Clone, Copy, PartialEq, Eq, Hash)]
+pub(crate) enum Answer {
+    Retcode(&'static str),
+    Status(StatusCode),
+}
+
+impl Answer {
+    fn label(self) -> String {
+        match self {
+            Answer::Retcode(retcode) => retcode.to_owned(),
+            Answer::Status(status) => status.as_u16().to_string(),
+        }
+    }
+}
+
 #[derive(Default)]
 struct InterfaceStats {
     api: &'static str,
-    /// By method and answer code.
-    answers: HashMap<(Method, &'static str), u64>,
+    /// By method and answer.
+    answers: HashMap<(Method, Answer), u64>,
     /// Requests per bucket (not cumulative), the last one past every bound.
     buckets: [u64; BUCKETS.len() + 1],
     seconds: f64,
@@ -37,20 +53,13 @@ const REQUESTS: &str = "ccgw_http_requests_total";
 const DURATION: &str = "ccgw_http_request_duration_seconds";
 
 impl HttpMetrics {
-    pub(crate) fn observe(
-        &self,
-        api: &'static str,
-        interface: &str,
-        method: &Method,
-        code: &'static str,
-        took: Duration,
-    ) {
+    pub(crate) fn observe(&self, api: &'static str, interface: &str, method: &Method, answer: Answer, took: Duration) {
         let mut interfaces = self.interfaces.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
         if !interfaces.contains_key(interface) {
             interfaces.insert(interface.to_owned(), InterfaceStats { api, ..InterfaceStats::default() });
         }
         let Some(stats) = interfaces.get_mut(interface) else { return };
-        *stats.answers.entry((method.clone(), code)).or_default() += 1;
+        *stats.answers.entry((method.clone(), answer)).or_default() += 1;
         let seconds = took.as_secs_f64();
         let bucket = BUCKETS.iter().position(|bound| seconds <= *bound).unwrap_or(BUCKETS.len());
         stats.buckets[bucket] += 1;
@@ -66,12 +75,19 @@ impl HttpMetrics {
         let help = "Requests answered, by API, interface, method and answer code (Huawei retcode or HTTP status).";
         text.family(REQUESTS, Kind::Counter, help);
         for (interface, stats) in &sorted {
-            let mut answers: Vec<(&str, &str, u64)> =
-                stats.answers.iter().map(|((method, code), count)| (method.as_str(), *code, *count)).collect();
+            let mut answers: Vec<(&str, String, u64)> = stats
+                .answers
+                .iter()
+                .map(|((method, answer), count)| (method.as_str(), answer.label(), *count))
+                .collect();
             answers.sort();
             for (method, code, count) in answers {
-                let labels =
-                    [("api", stats.api), ("interface", interface.as_str()), ("method", method), ("code", code)];
+                let labels = [
+                    ("api", stats.api),
+                    ("interface", interface.as_str()),
+                    ("method", method),
+                    ("code", code.as_str()),
+                ];
                 text.sample(REQUESTS, &labels, count);
             }
         }
@@ -100,9 +116,9 @@ mod tests {
     fn buckets_are_cumulative_and_end_with_every_request() {
         let metrics = HttpMetrics::default();
         let path = "/agentgateway/resource/onlineagent/{agentid}";
-        metrics.observe("huawei", path, &Method::PUT, "0", Duration::from_micros(300));
-        metrics.observe("huawei", path, &Method::PUT, "100-004", Duration::from_millis(30));
-        metrics.observe("huawei", path, &Method::PUT, "0", Duration::from_secs(11));
+        metrics.observe("huawei", path, &Method::PUT, Answer::Retcode("0"), Duration::from_micros(300));
+        metrics.observe("huawei", path, &Method::PUT, Answer::Retcode("100-004"), Duration::from_millis(30));
+        metrics.observe("huawei", path, &Method::PUT, Answer::Retcode("0"), Duration::from_secs(11));
         let mut text = Exposition::default();
         metrics.render(&mut text);
         let text = text.finish();
