@@ -56,7 +56,8 @@ pub struct App {
     pub directory: Arc<dyn DirectoryStore>,
     records: Arc<RecordWriter>,
     audit: Arc<AuditWriter>,
-    /// Background work that ends with the gateway: reloading skills, reserving call numbers.
+    /// Background work that ends with the gateway: reloading skills, reserving call numbers,
+    /// pruning the audit trail.
     chores: Vec<tokio::task::JoinHandle<()>>,
     connections: Arc<Connections>,
     shutdown_grace: Duration,
@@ -178,7 +179,7 @@ impl App {
     ///    events, or the grace period (`server.shutdown_grace_ms`) ends;
     /// 4. every connection finishes the request it is serving and closes (idle ones at
     ///    once), within what is left of the grace period;
-    /// 5. the engine stops and the record writer drains (up to 10 s more).
+    /// 5. the engine stops, and the record and audit writers drain (up to 10 s more each).
     pub async fn run_until(self, shutdown: impl std::future::Future<Output = ()>) {
         let App { listener, acceptor, state, engine, records, audit, chores, connections, shutdown_grace, .. } = self;
         listener::accept_until(listener, acceptor, ccgw_api::app(state), connections.clone(), shutdown).await;
