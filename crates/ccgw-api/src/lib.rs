@@ -10,6 +10,8 @@ mod ext;
 mod guard;
 mod idempotency;
 mod metrics;
+mod openapi;
+mod route_table;
 mod state;
 mod wire;
 
@@ -53,7 +55,7 @@ pub fn app(
     state: ApiState,
 ) -> impl tower::Service<Request, Response = Response, Error = Infallible, Future: Send> + Clone + Send {
     let router = Router::new()
-        .merge(agentgateway::router())
+        .merge(agentgateway::routes().into_router())
         .merge(ext::router(state.clone()))
         .fallback(unknown_path)
         .method_not_allowed_fallback(wrong_method)

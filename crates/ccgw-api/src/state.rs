@@ -90,6 +90,8 @@ pub struct SharedState {
     /// Where commands are audited, and where the trail is read back; none: no trail.
     pub(crate) audit: Option<Arc<dyn ccgw_engine::AuditSink>>,
     pub(crate) audit_store: Option<Arc<dyn ccgw_store_traits::AuditStore>>,
+    /// `GET /ccgw/v1/openapi.json`, rendered on first use.
+    pub(crate) openapi: std::sync::OnceLock<axum::body::Bytes>,
 }
 
 impl ApiState {
@@ -118,6 +120,7 @@ impl ApiState {
             host: None,
             audit: None,
             audit_store: None,
+            openapi: std::sync::OnceLock::new(),
         })))
     }
 

@@ -3,57 +3,14 @@
 //! and the process exits 0. Killed (SIGKILL), it records the calls it cut off at its
 //! next start.
 
-use std::io::{BufRead, BufReader};
 use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
 
 use serde_json::{Value, json};
 
-const PASSWORD: &str = "Demo-pass1";
+mod process;
 
-const ADMIN_TOKEN: &str = "signals-admin-token-0123456789";
-
-struct Gateway {
-    child: Child,
-    base: String,
-    /// `http://127.0.0.1:<port>`.
-    origin: String,
-}
-
-impl Drop for Gateway {
-    fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
-    }
-}
-
-fn start(data_dir: &std::path::Path) -> Gateway {
-    start_logging(data_dir, Stdio::null(), &[])
-}
-
-/// [`start`] with its log lines going to `stderr` and more environment.
-fn start_logging(data_dir: &std::path::Path, stderr: Stdio, env: &[(&str, &str)]) -> Gateway {
-    let mut child = Command::new(env!("CARGO_BIN_EXE_ccgw"))
-        .arg("--data-dir")
-        .arg(data_dir)
-        .args(["serve", "--demo", "--demo-password", PASSWORD, "--http", "--bind", "127.0.0.1:0"])
-        .args(["--admin-token", ADMIN_TOKEN])
-        .env("CCGW_API__POLL_HOLD_MS", "8000")
-        .envs(env.iter().copied())
-        .stdout(Stdio::piped())
-        .stderr(stderr)
-        .spawn()
-        .expect("ccgw starts");
-    let mut banner = String::new();
-    let mut stdout = BufReader::new(child.stdout.take().unwrap());
-    stdout.read_line(&mut banner).unwrap();
-    // Keep reading: with the pipe closed, the rest of the banner would fail to print.
-    std::thread::spawn(move || std::io::copy(&mut stdout, &mut std::io::sink()));
-    let url = banner.split_whitespace().find(|word| word.starts_with("http://")).expect("the URL in the banner");
-    let base = url.trim_end_matches('/').to_owned();
-    let origin = base.split("/agentgateway").next().unwrap().to_owned();
-    Gateway { child, base, origin }
-}
+use process::{ADMIN_TOKEN, PASSWORD, admin, sign_in_101, start, start_logging};
 
 async fn poll(client: &reqwest::Client, base: &str, guid: &str) -> Value {
     let response = client.get(format!("{base}/agentevent/101")).header("Guid", guid).send().await.unwrap();
@@ -76,11 +33,7 @@ async fn stops_gracefully_on(signal: &str) {
     let data_dir = tempfile::tempdir().unwrap();
     let mut gateway = start(data_dir.path());
     let client = reqwest::Client::new();
-    let body = json!({"password": PASSWORD, "phonenum": "70101", "status": "4"});
-    let response = client.put(format!("{}/onlineagent/101", gateway.base)).json(&body).send().await.unwrap();
-    let guid = response.headers()["Set-GUID"].to_str().unwrap().trim_start_matches("JSESSIONID=").to_owned();
-    let answer: Value = response.json().await.unwrap();
-    assert_eq!(answer["retcode"], "0", "{answer}");
+    let guid = sign_in_101(&client, &gateway).await;
     for _ in 0..2 {
         assert_eq!(poll(&client, &gateway.base, &guid).await["retcode"], "0");
     }
@@ -107,16 +60,6 @@ async fn sigterm_tells_the_agent_and_exits_0() {
 #[tokio::test]
 async fn sigint_tells_the_agent_and_exits_0() {
     stops_gracefully_on("-INT").await;
-}
-
-/// A `/ccgw/v1` request with the admin token; its JSON answer.
-async fn admin(client: &reqwest::Client, gateway: &Gateway, method: &str, path: &str, body: Option<Value>) -> Value {
-    let method = reqwest::Method::from_bytes(method.as_bytes()).unwrap();
-    let mut request = client.request(method, format!("{}/ccgw/v1/{path}", gateway.origin)).bearer_auth(ADMIN_TOKEN);
-    if let Some(body) = body {
-        request = request.json(&body);
-    }
-    request.send().await.unwrap().json().await.unwrap()
 }
 
 #[tokio::test]
@@ -193,9 +136,7 @@ async fn json_log_lines_carry_fields_and_never_a_password_guid_or_token() {
     let mut gateway = start_logging(data_dir.path(), stderr, &env);
     let client = reqwest::Client::new();
 
-    let body = json!({"password": PASSWORD, "phonenum": "70101", "status": "4"});
-    let response = client.put(format!("{}/onlineagent/101", gateway.base)).json(&body).send().await.unwrap();
-    let guid = response.headers()["Set-GUID"].to_str().unwrap().trim_start_matches("JSESSIONID=").to_owned();
+    let guid = sign_in_101(&client, &gateway).await;
     assert_eq!(poll(&client, &gateway.base, &guid).await["retcode"], "0");
     let wrong = json!({"password": "Wrong-pass-77", "phonenum": "70102", "status": "4"});
     let refused: Value = client

@@ -6,10 +6,8 @@
 //! composition). The directory stores the new argon2id hash; the password is never logged.
 //! A missing field is `000-002`; when the password-check gate is full, `100-003`.
 
-use axum::Router;
 use axum::body::Bytes;
 use axum::extract::State;
-use axum::routing::post;
 use ccgw_core::Refusal;
 use ccgw_core::catalog::retcode;
 use ccgw_core::password_policy::{PasswordRule, check_new_password};
@@ -19,15 +17,14 @@ use serde_json::Value;
 use super::context::AgentCall;
 use super::reads;
 use crate::guard::Client;
+use crate::route_table::Routes;
 use crate::state::ApiState;
 use crate::wire::lenient;
 use crate::wire::reply::HuaweiReply;
 
-pub(crate) fn routes(base: &str) -> Router<ApiState> {
+pub(crate) fn routes(base: &str) -> Routes {
     let at = |tail: &str| format!("{base}/onlineagent/{{agentid}}{tail}");
-    Router::new()
-        .route(&at("/modifyaccountpwdex"), post(change_from_body))
-        .route(&at("/modifyaccountpwd"), post(change_from_query))
+    Routes::new().post(&at("/modifyaccountpwdex"), change_from_body).post(&at("/modifyaccountpwd"), change_from_query)
 }
 
 fn invalid(detail: &str) -> HuaweiReply {

@@ -20,10 +20,8 @@
 use std::collections::{BTreeMap, HashMap};
 use std::time::Duration;
 
-use axum::Router;
 use axum::body::Bytes;
 use axum::extract::State;
-use axum::routing::{get, post};
 use ccgw_core::catalog::retcode::{self, Retcode};
 use ccgw_core::catalog::state_code;
 use ccgw_core::{
@@ -36,40 +34,41 @@ use serde_json::Value;
 
 use super::context::AgentCall;
 use super::reads;
+use crate::route_table::Routes;
 use crate::state::ApiState;
 use crate::wire::reply::HuaweiReply;
 
-pub(crate) fn routes(base: &str) -> Router<ApiState> {
+pub(crate) fn routes(base: &str) -> Routes {
     let at = |tail: &str| format!("{base}/agentgroup/{{agentid}}{tail}");
-    Router::new()
-        .route(&at("/restreason"), get(rest_reasons))
-        .route(&at("/agentbyskill/{skillid}"), get(by_skill))
-        .route(&at("/agentidsbyskill/{skillid}"), get(ids_by_skill))
-        .route(&at("/agentbyconfigedskill/{skillid}"), get(by_configured_skill))
-        .route(&at("/agentbyworkno/{workno}"), get(by_work_no))
-        .route(&at("/groupbyagent/{workno}"), get(group_of_agent))
-        .route(&at("/agentongroup"), get(own_group))
-        .route(&at("/agentongroupex"), get(given_group))
-        .route(&at("/grouponvdn"), get(groups))
-        .route(&at("/onlineagentonvdn"), get(online))
-        .route(&at("/loggedinagentphoneonvdn"), get(online_phones))
-        .route(&at("/agentwasnameonvdn"), get(names))
-        .route(&at("/allagentstatus"), get(everyone))
-        .route(&at("/alllocalagentstatus"), get(online))
-        .route(&at("/idleagent"), get(idle))
-        .route(&at("/agentlistbystatus"), get(by_status))
-        .route(&at("/queryagentstatus"), get(everyone))
-        .route(&at("/queryagentstatusandskill"), get(everyone_with_skills))
-        .route(&at("/agentrestinfo"), get(resting))
-        .route(&at("/allchatagents"), get(chat_agents))
-        .route(&at("/agentinfonoskills"), post(batch))
-        .route(&at("/iscallout"), get(no_right))
-        .route(&at("/iscensor"), get(inspector_right))
-        .route(&at("/isspymonitor"), get(inspector_right))
-        .route(&at("/ismonitor"), get(inspector_right))
-        .route(&at("/isreportmanager"), get(no_right))
-        .route(&at("/issystem"), get(no_right))
-        .route(&at("/ispickup"), get(no_right))
+    Routes::new()
+        .get(&at("/restreason"), rest_reasons)
+        .get(&at("/agentbyskill/{skillid}"), by_skill)
+        .get(&at("/agentidsbyskill/{skillid}"), ids_by_skill)
+        .get(&at("/agentbyconfigedskill/{skillid}"), by_configured_skill)
+        .get(&at("/agentbyworkno/{workno}"), by_work_no)
+        .get(&at("/groupbyagent/{workno}"), group_of_agent)
+        .get(&at("/agentongroup"), own_group)
+        .get(&at("/agentongroupex"), given_group)
+        .get(&at("/grouponvdn"), groups)
+        .get(&at("/onlineagentonvdn"), online)
+        .get(&at("/loggedinagentphoneonvdn"), online_phones)
+        .get(&at("/agentwasnameonvdn"), names)
+        .get(&at("/allagentstatus"), everyone)
+        .get(&at("/alllocalagentstatus"), online)
+        .get(&at("/idleagent"), idle)
+        .get(&at("/agentlistbystatus"), by_status)
+        .get(&at("/queryagentstatus"), everyone)
+        .get(&at("/queryagentstatusandskill"), everyone_with_skills)
+        .get(&at("/agentrestinfo"), resting)
+        .get(&at("/allchatagents"), chat_agents)
+        .post(&at("/agentinfonoskills"), batch)
+        .get(&at("/iscallout"), no_right)
+        .get(&at("/iscensor"), inspector_right)
+        .get(&at("/isspymonitor"), inspector_right)
+        .get(&at("/ismonitor"), inspector_right)
+        .get(&at("/isreportmanager"), no_right)
+        .get(&at("/issystem"), no_right)
+        .get(&at("/ispickup"), no_right)
 }
 
 // ---------------------------------------------------------------------------------------

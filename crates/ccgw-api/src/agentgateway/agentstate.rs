@@ -16,9 +16,7 @@
 
 use std::time::Duration;
 
-use axum::Router;
 use axum::extract::State;
-use axum::routing::{get, post};
 use ccgw_core::{Command, Refusal, SkillGrant, SkillId, SkillProfile, StateCommand, WorkNo};
 use ccgw_store_traits::StoreError;
 use serde::Serialize;
@@ -26,26 +24,28 @@ use serde::Serialize;
 use super::context::AgentCall;
 use super::reads;
 use super::voicecall::act;
+use crate::route_table::Routes;
 use crate::state::ApiState;
 use crate::wire::reply::HuaweiReply;
 
-pub(crate) fn routes(base: &str) -> Router<ApiState> {
+pub(crate) fn routes(base: &str) -> Routes {
     let at = |tail: &str| format!("{base}/onlineagent/{{agentid}}{tail}");
-    Router::new()
-        .route(&at("/saybusy"), post(say_busy))
-        .route(&at("/cancelbusy"), post(cancel_busy))
-        .route(&at("/sayfree"), post(say_free))
-        .route(&at("/rest/{time}/{restcause}"), post(rest))
-        .route(&at("/cancelrest"), post(cancel_rest))
-        .route(&at("/work"), post(work).get(work))
-        .route(&at("/cancelwork"), post(cancel_work))
-        .route(&at("/autoanswer/{flag}"), post(auto_answer))
-        .route(&at("/autoenteridle/{flag}"), post(auto_enter_idle))
-        .route(&at("/settalkright"), post(talk_right))
-        .route(&at("/resetskill/{autoflag}"), post(reset_skill))
-        .route(&at("/agentskills"), get(own_skills))
-        .route(&at("/agentskillsbyworkno/{workno}"), get(skills_of))
-        .route(&at("/setforwarding"), post(set_forwarding))
+    Routes::new()
+        .post(&at("/saybusy"), say_busy)
+        .post(&at("/cancelbusy"), cancel_busy)
+        .post(&at("/sayfree"), say_free)
+        .post(&at("/rest/{time}/{restcause}"), rest)
+        .post(&at("/cancelrest"), cancel_rest)
+        .post(&at("/work"), work)
+        .get(&at("/work"), work)
+        .post(&at("/cancelwork"), cancel_work)
+        .post(&at("/autoanswer/{flag}"), auto_answer)
+        .post(&at("/autoenteridle/{flag}"), auto_enter_idle)
+        .post(&at("/settalkright"), talk_right)
+        .post(&at("/resetskill/{autoflag}"), reset_skill)
+        .get(&at("/agentskills"), own_skills)
+        .get(&at("/agentskillsbyworkno/{workno}"), skills_of)
+        .post(&at("/setforwarding"), set_forwarding)
 }
 
 fn invalid(detail: &str) -> HuaweiReply {

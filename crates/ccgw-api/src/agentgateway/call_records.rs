@@ -11,9 +11,7 @@
 
 use std::time::Duration;
 
-use axum::Router;
 use axum::extract::State;
-use axum::routing::get;
 use ccgw_core::{CallOutcome, SkillId, Timestamp, WorkNo, days_from_civil};
 use ccgw_store_traits::{RecordQuery, StoredCall};
 use serde::Serialize;
@@ -21,17 +19,16 @@ use serde::Serialize;
 use super::agentgroup::{directory_failure, invalid};
 use super::context::AgentCall;
 use super::reads;
+use crate::route_table::Routes;
 use crate::state::ApiState;
 use crate::wire::reply::HuaweiReply;
 
 /// Records one answer holds at most.
 pub(super) const MAX_PAGE: u64 = 100;
 
-pub(crate) fn routes(base: &str) -> Router<ApiState> {
+pub(crate) fn routes(base: &str) -> Routes {
     let at = |tail: &str| format!("{base}/calldata/{{agentid}}{tail}");
-    Router::new()
-        .route(&at("/callRecordInfoList"), get(vdn_records))
-        .route(&at("/queryselfcallrecordinfolist"), get(own_records))
+    Routes::new().get(&at("/callRecordInfoList"), vdn_records).get(&at("/queryselfcallrecordinfolist"), own_records)
 }
 
 /// A date parameter: the first millisecond it names and how long it lasts.

@@ -15,9 +15,7 @@
 //! - a query with no call to report answers success with `{}` (or `[]`, `0`, `false`),
 //!   so that clients reading `result` fields find them absent rather than fail.
 
-use axum::Router;
 use axum::extract::State;
-use axum::routing::get;
 use ccgw_core::{CallId, CallView, Party, Query, QueryAnswer, SkillId, party_number};
 use serde::Serialize;
 use serde_json::json;
@@ -25,26 +23,27 @@ use serde_json::json;
 use super::agentgroup::invalid;
 use super::context::AgentCall;
 use super::reads::{ask, call_list, calls_of};
+use crate::route_table::Routes;
 use crate::state::ApiState;
 use crate::wire::reply::HuaweiReply;
 
-pub(crate) fn routes(base: &str) -> Router<ApiState> {
+pub(crate) fn routes(base: &str) -> Routes {
     let at = |tail: &str| format!("{base}/calldata/{{agentid}}{tail}");
-    Router::new()
+    Routes::new()
         .merge(super::calldata_lists::routes(base))
         .merge(super::calldata_writes::routes(base))
         .merge(super::call_records::routes(base))
-        .route(&at("/callinfo"), get(current_call))
-        .route(&at("/privatecallinfo"), get(private_call_info))
-        .route(&at("/statistics"), get(statistics))
-        .route(&at("/callinfobeforeanswer"), get(ringing_call))
-        .route(&at("/callinfobycallid/{callid}"), get(call_by_id))
-        .route(&at("/allcallid"), get(call_ids))
-        .route(&at("/callnums"), get(call_count))
-        .route(&at("/isprocesscall"), get(is_in_call))
-        .route(&at("/remotenumbers"), get(remote_numbers))
-        .route(&at("/appdata"), get(call_data))
-        .route(&at("/waitcallinfo/{skillid}"), get(waiting_in_skill))
+        .get(&at("/callinfo"), current_call)
+        .get(&at("/privatecallinfo"), private_call_info)
+        .get(&at("/statistics"), statistics)
+        .get(&at("/callinfobeforeanswer"), ringing_call)
+        .get(&at("/callinfobycallid/{callid}"), call_by_id)
+        .get(&at("/allcallid"), call_ids)
+        .get(&at("/callnums"), call_count)
+        .get(&at("/isprocesscall"), is_in_call)
+        .get(&at("/remotenumbers"), remote_numbers)
+        .get(&at("/appdata"), call_data)
+        .get(&at("/waitcallinfo/{skillid}"), waiting_in_skill)
 }
 
 /// The call-information object (spec 05 §1.2's keys, then ccgw's).

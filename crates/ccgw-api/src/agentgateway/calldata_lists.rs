@@ -7,9 +7,7 @@
 //! own VDN; an agent not signed in to the caller's VDN (unknown, signed out, or of
 //! another VDN, alike) is `300-002`.
 
-use axum::Router;
 use axum::extract::State;
-use axum::routing::get;
 use ccgw_core::{AgentCalls, CallParty, CallView, Leg, Party, Query, Refusal, party_number};
 use serde::Serialize;
 
@@ -17,18 +15,19 @@ use super::agentgroup::work_no_param;
 use super::calldata::CallInfo;
 use super::context::AgentCall;
 use super::reads::{call_list, calls_of};
+use crate::route_table::Routes;
 use crate::state::ApiState;
 use crate::wire::reply::HuaweiReply;
 
-pub(crate) fn routes(base: &str) -> Router<ApiState> {
+pub(crate) fn routes(base: &str) -> Routes {
     let at = |tail: &str| format!("{base}/calldata/{{agentid}}{tail}");
-    Router::new()
-        .route(&at("/holdlist"), get(own_held_calls))
-        .route(&at("/holdlistex/{workno}"), get(held_calls_of))
-        .route(&at("/agentholdnum/{workno}"), get(held_count_of))
-        .route(&at("/allcallinfo/{workno}"), get(calls_of_agent))
-        .route(&at("/allcallinfoEx/{workno}"), get(calls_of_agent_in_full))
-        .route(&at("/allcallinfoinvdn"), get(calls_in_vdn))
+    Routes::new()
+        .get(&at("/holdlist"), own_held_calls)
+        .get(&at("/holdlistex/{workno}"), held_calls_of)
+        .get(&at("/agentholdnum/{workno}"), held_count_of)
+        .get(&at("/allcallinfo/{workno}"), calls_of_agent)
+        .get(&at("/allcallinfoEx/{workno}"), calls_of_agent_in_full)
+        .get(&at("/allcallinfoinvdn"), calls_in_vdn)
 }
 
 /// One element of a hold list (spec 05 §1.3's keys, then the call data).

@@ -6,10 +6,8 @@
 //! Without a call id each names the agent's current call. The data travels with the
 //! call (`ccgw_core::CallDataField`): the next agent after a transfer reads it.
 
-use axum::Router;
 use axum::body::Bytes;
 use axum::extract::State;
-use axum::routing::put;
 use ccgw_core::{CallDataField, CallId, Command, Query, QueryAnswer, Refusal};
 use serde_json::{Map, Value};
 
@@ -17,17 +15,18 @@ use super::agentgroup::invalid;
 use super::context::{AgentCall, json_object};
 use super::reads::ask;
 use super::voicecall::{MAX_CALL_DATA, act};
+use crate::route_table::Routes;
 use crate::state::ApiState;
 use crate::wire::lenient;
 use crate::wire::reply::HuaweiReply;
 
-pub(crate) fn routes(base: &str) -> Router<ApiState> {
+pub(crate) fn routes(base: &str) -> Routes {
     let at = |tail: &str| format!("{base}/calldata/{{agentid}}{tail}");
-    Router::new()
-        .route(&at(""), put(set_call_data_by_query))
-        .route(&at("/setcalldataex"), put(set_call_data_by_body))
-        .route(&at("/setcallbusinessdata"), put(set_business_data))
-        .route(&at("/getcallbusinessdata"), put(business_data))
+    Routes::new()
+        .put(&at(""), set_call_data_by_query)
+        .put(&at("/setcalldataex"), set_call_data_by_body)
+        .put(&at("/setcallbusinessdata"), set_business_data)
+        .put(&at("/getcallbusinessdata"), business_data)
 }
 
 /// A call id the agent names; one that cannot be a call id names no call at the agent.

@@ -11,9 +11,7 @@
 //! - an `ivrid` that is not a positive integer, or names no flow of the caller's VDN, is
 //!   `000-002` with a message.
 
-use axum::Router;
 use axum::extract::State;
-use axum::routing::get;
 use ccgw_core::catalog::retcode;
 use ccgw_core::{CallView, IvrId, Query, QueryAnswer};
 use serde::Serialize;
@@ -22,14 +20,15 @@ use super::agentgroup::invalid;
 use super::calldata::CallInfo;
 use super::context::AgentCall;
 use super::reads::{ask, call_list};
+use crate::route_table::Routes;
 use crate::state::ApiState;
 use crate::wire::reply::HuaweiReply;
 
-pub(crate) fn routes(base: &str) -> Router<ApiState> {
-    Router::new()
-        .route(&format!("{base}/queuedevice/{{agentid}}/ivrinfo"), get(flows))
-        .route(&format!("{base}/calldata/{{agentid}}/ivrcallinfo/{{ivrid}}"), get(calls_in_flow))
-        .route(&format!("{base}/calldata/{{agentid}}/ivrcallcount/{{ivrid}}"), get(count_in_flow))
+pub(crate) fn routes(base: &str) -> Routes {
+    Routes::new()
+        .get(&format!("{base}/queuedevice/{{agentid}}/ivrinfo"), flows)
+        .get(&format!("{base}/calldata/{{agentid}}/ivrcallinfo/{{ivrid}}"), calls_in_flow)
+        .get(&format!("{base}/calldata/{{agentid}}/ivrcallcount/{{ivrid}}"), count_in_flow)
 }
 
 /// One IVR flow of the VDN (`ivrinfo`).

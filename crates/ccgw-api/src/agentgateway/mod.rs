@@ -22,12 +22,10 @@ mod sign_in_check;
 mod transfer;
 mod voicecall;
 
-use axum::Router;
-use axum::routing::get;
 use ccgw_core::catalog::retcode;
 use ccgw_engine::EngineError;
 
-use crate::state::ApiState;
+use crate::route_table::Routes;
 use crate::wire::reply::HuaweiReply;
 
 /// For [`crate::bench_support`] only.
@@ -35,9 +33,9 @@ pub(crate) use event_json::poll_answer;
 /// The extension API renders events the way the poll does.
 pub(crate) use event_json::{EventBody, event_body};
 
-pub(crate) fn router() -> Router<ApiState> {
+pub(crate) fn routes() -> Routes {
     let base = "/agentgateway/resource";
-    Router::new()
+    Routes::new()
         .merge(onlineagent::routes(base))
         .merge(agentstate::routes(base))
         .merge(notes::routes(base))
@@ -48,7 +46,7 @@ pub(crate) fn router() -> Router<ApiState> {
         .merge(calldata::routes(base))
         .merge(ivr::routes(base))
         .merge(voicecall::routes(base))
-        .route(&format!("{base}/agentevent/{{agentid}}"), get(agentevent::poll))
+        .get(&format!("{base}/agentevent/{{agentid}}"), agentevent::poll)
 }
 
 /// Renders an engine failure for a Huawei client.

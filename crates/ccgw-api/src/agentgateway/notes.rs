@@ -12,27 +12,26 @@
 //! A bulletin goes to the signed-in agents of the named group (`targettype` 0) or skill
 //! (`targettype` 1) of the sender's VDN; an unknown name is `000-002`.
 
-use axum::Router;
 use axum::body::Bytes;
 use axum::extract::State;
-use axum::routing::{get, post};
 use ccgw_core::{BulletinTarget, Command, NoteDelivery, Outcome, Refusal, WorkNo};
 use serde::Serialize;
 use serde_json::Value;
 
 use super::context::{AgentCall, json_object};
 use super::engine_failure;
+use crate::route_table::Routes;
 use crate::state::ApiState;
 use crate::wire::lenient;
 use crate::wire::reply::HuaweiReply;
 
-pub(crate) fn routes(base: &str) -> Router<ApiState> {
+pub(crate) fn routes(base: &str) -> Routes {
     let at = |tail: &str| format!("{base}/onlineagent/{{agentid}}{tail}");
-    Router::new()
-        .route(&at("/sendnotelet/{receiver}"), post(send_one))
-        .route(&at("/sendnoteletex"), post(send_many))
-        .route(&at("/notifybulletin"), post(bulletin))
-        .route(&at("/notelets"), get(read))
+    Routes::new()
+        .post(&at("/sendnotelet/{receiver}"), send_one)
+        .post(&at("/sendnoteletex"), send_many)
+        .post(&at("/notifybulletin"), bulletin)
+        .get(&at("/notelets"), read)
 }
 
 const MAX_CONTENT_BYTES: usize = 1023;

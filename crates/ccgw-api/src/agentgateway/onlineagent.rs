@@ -9,10 +9,8 @@
 //! - `handshake` (POST or PUT) and `heartbeat` (PUT) are the same heartbeat;
 //! - `vdnid` in the sign-in result is a JSON number, as in the official example.
 
-use axum::Router;
 use axum::body::Bytes;
 use axum::extract::State;
-use axum::routing::{delete, get, post, put};
 use ccgw_core::catalog::retcode;
 use ccgw_core::{Command, InitialState, PhoneNumber, Refusal};
 use ccgw_engine::{AgentAction, Reply, SignInRequest};
@@ -23,25 +21,27 @@ use super::context::AgentCall;
 use super::engine_failure;
 use super::sign_in_check::verified_profile;
 use crate::guard::Client;
+use crate::route_table::Routes;
 use crate::state::ApiState;
 use crate::wire::lenient;
 use crate::wire::reply::HuaweiReply;
 
-pub(crate) fn routes(base: &str) -> Router<ApiState> {
+pub(crate) fn routes(base: &str) -> Routes {
     let at = |tail: &str| format!("{base}/onlineagent/{{agentid}}{tail}");
-    Router::new()
-        .route(&at(""), put(sign_in))
-        .route(&at("/loginex"), put(sign_in))
-        .route(&at("/forcelogin"), put(force_sign_in))
-        .route(&at("/forceloginex"), put(force_sign_in))
-        .route(&at("/forceloginexwithoutphone"), put(force_sign_in))
-        .route(&at("/logout"), delete(logout))
-        .route(&at("/forcelogout"), delete(force_logout))
-        .route(&at("/forcelogoutwithreason/{reason}"), delete(force_logout))
-        .route(&at("/agentstatus"), get(status))
-        .route(&at("/handshake"), post(handshake).put(handshake))
-        .route(&at("/heartbeat"), put(handshake))
-        .route(&at("/updateGuid"), put(update_guid))
+    Routes::new()
+        .put(&at(""), sign_in)
+        .put(&at("/loginex"), sign_in)
+        .put(&at("/forcelogin"), force_sign_in)
+        .put(&at("/forceloginex"), force_sign_in)
+        .put(&at("/forceloginexwithoutphone"), force_sign_in)
+        .delete(&at("/logout"), logout)
+        .delete(&at("/forcelogout"), force_logout)
+        .delete(&at("/forcelogoutwithreason/{reason}"), force_logout)
+        .get(&at("/agentstatus"), status)
+        .post(&at("/handshake"), handshake)
+        .put(&at("/handshake"), handshake)
+        .put(&at("/heartbeat"), handshake)
+        .put(&at("/updateGuid"), update_guid)
 }
 
 /// The sign-in body, read leniently (spec 02 §2.1, 08 C16).

@@ -3,10 +3,8 @@
 //! `previewcallout`, `reportsound`, `thirdPartyConfTransmitNum`. What happens lives in
 //! `ccgw_core::center` (`pickup`, `in_call`); here the requests are read.
 
-use axum::Router;
 use axum::body::Bytes;
 use axum::extract::State;
-use axum::routing::{post, put};
 use ccgw_core::{CallId, Command, Outcome, Query, QueryAnswer, QueueChoice, Refusal, SkillId, WorkNo};
 use serde_json::{Map, Value, json};
 
@@ -14,19 +12,20 @@ use super::context::{AgentCall, json_object};
 use super::engine_failure;
 use super::reads::ask;
 use super::voicecall::{act, call_request, called_number, invalid};
+use crate::route_table::Routes;
 use crate::state::ApiState;
 use crate::wire::lenient;
 use crate::wire::reply::HuaweiReply;
 
-pub(crate) fn routes(base: &str) -> Router<ApiState> {
+pub(crate) fn routes(base: &str) -> Routes {
     let at = |tail: &str| format!("{base}/voicecall/{{agentid}}/{tail}");
-    Router::new()
-        .route(&at("snatchpickup"), put(snatch_pickup))
-        .route(&at("requestcall/{callid}/{skilltype}"), post(request_call))
-        .route(&at("previewcallout"), put(preview_call_out))
-        .route(&at("previewCallout"), put(preview_call_out))
-        .route(&at("reportsound"), post(report_sound))
-        .route(&at("thirdPartyConfTransmitNum"), post(conference_digits))
+    Routes::new()
+        .put(&at("snatchpickup"), snatch_pickup)
+        .post(&at("requestcall/{callid}/{skilltype}"), request_call)
+        .put(&at("previewcallout"), preview_call_out)
+        .put(&at("previewCallout"), preview_call_out)
+        .post(&at("reportsound"), report_sound)
+        .post(&at("thirdPartyConfTransmitNum"), conference_digits)
 }
 
 /// A query parameter by name, in any letter case: the pages write `destWorkNo` and

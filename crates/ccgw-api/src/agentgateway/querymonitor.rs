@@ -11,9 +11,7 @@
 //! - `setmaxchatnum/…` is refused with `106-001` (multimedia not enabled): ccgw has no
 //!   text chat.
 
-use axum::Router;
 use axum::extract::State;
-use axum::routing::{get, post};
 use serde::Serialize;
 
 use ccgw_core::catalog::retcode;
@@ -21,22 +19,23 @@ use ccgw_core::catalog::retcode;
 use super::agentgroup::{Roster, Want, invalid, look, refuse, skill_param, work_no_param};
 use super::context::AgentCall;
 use super::queuedevice::statistics;
+use crate::route_table::Routes;
 use crate::state::ApiState;
 use crate::wire::reply::HuaweiReply;
 
-pub(crate) fn routes(base: &str) -> Router<ApiState> {
+pub(crate) fn routes(base: &str) -> Routes {
     let at = |tail: &str| format!("{base}/querymonitor/{{agentid}}{tail}");
-    Router::new()
-        .route(&at("/systemversion"), get(version))
-        .route(&at("/servertime"), get(server_time))
-        .route(&at("/systemstate"), get(system_state))
-        .route(&at("/clusterinfo"), get(clusters))
-        .route(&at("/clusterinfobyname/{clustername}"), get(cluster_by_name))
-        .route(&at("/agentclusterinfo/{workno}"), get(agent_node))
-        .route(&at("/allagentclusterinfo"), get(agent_nodes))
-        .route(&at("/skillstatisticinfo/{skillid}"), get(skill_statistics))
-        .route(&at("/setagenttimeout/{flag}"), post(set_agent_timeout))
-        .route(&at("/setmaxchatnum/{vdnid}/{chatnum}"), post(set_max_chats))
+    Routes::new()
+        .get(&at("/systemversion"), version)
+        .get(&at("/servertime"), server_time)
+        .get(&at("/systemstate"), system_state)
+        .get(&at("/clusterinfo"), clusters)
+        .get(&at("/clusterinfobyname/{clustername}"), cluster_by_name)
+        .get(&at("/agentclusterinfo/{workno}"), agent_node)
+        .get(&at("/allagentclusterinfo"), agent_nodes)
+        .get(&at("/skillstatisticinfo/{skillid}"), skill_statistics)
+        .post(&at("/setagenttimeout/{flag}"), set_agent_timeout)
+        .post(&at("/setmaxchatnum/{vdnid}/{chatnum}"), set_max_chats)
 }
 
 #[derive(Debug, Serialize)]

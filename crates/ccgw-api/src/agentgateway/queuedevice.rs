@@ -14,10 +14,8 @@
 //!   `queryskillstat` answers the same objects, for the skills listed or (empty body) for
 //!   every skill of the VDN; a bad body or an unknown skill is `100-019`.
 
-use axum::Router;
 use axum::body::Bytes;
 use axum::extract::State;
-use axum::routing::{get, post};
 use ccgw_core::{Overflow, SkillId, SkillProfile, SkillSnapshot, Vdn, VdnView};
 use ccgw_store_traits::StoreError;
 use serde::Serialize;
@@ -27,21 +25,22 @@ use ccgw_core::catalog::retcode;
 
 use super::agentgroup::{SkillItem, Want, directory_failure, invalid, look, refuse, skill_param};
 use super::context::AgentCall;
+use crate::route_table::Routes;
 use crate::state::ApiState;
 use crate::wire::reply::HuaweiReply;
 
-pub(crate) fn routes(base: &str) -> Router<ApiState> {
+pub(crate) fn routes(base: &str) -> Routes {
     let at = |tail: &str| format!("{base}/queuedevice/{{agentid}}{tail}");
-    Router::new()
-        .route(&at("/waitnum"), get(wait_configured))
-        .route(&at("/waitnumbyagent"), get(wait_signed_in))
-        .route(&at("/skillwaitnum/{skillid}"), get(wait_in_skill))
-        .route(&at("/agentskill/{workNo}"), get(agent_skills))
-        .route(&at("/agentvdnskill"), get(own_vdn_skills))
-        .route(&at("/vdnskill/{vdnid}"), get(vdn_skills))
-        .route(&at("/innoinfo"), get(access_codes))
-        .route(&at("/queryskillstat"), post(skill_stat))
-        .route(&at("/queryacdstat"), post(acd_stat))
+    Routes::new()
+        .get(&at("/waitnum"), wait_configured)
+        .get(&at("/waitnumbyagent"), wait_signed_in)
+        .get(&at("/skillwaitnum/{skillid}"), wait_in_skill)
+        .get(&at("/agentskill/{workNo}"), agent_skills)
+        .get(&at("/agentvdnskill"), own_vdn_skills)
+        .get(&at("/vdnskill/{vdnid}"), vdn_skills)
+        .get(&at("/innoinfo"), access_codes)
+        .post(&at("/queryskillstat"), skill_stat)
+        .post(&at("/queryacdstat"), acd_stat)
 }
 
 /// Most skill ids one statistics request may name (official `queryacdstat` page).

@@ -3,10 +3,8 @@
 //! and `canceltransfer`. The rules of what happens live in `ccgw_core::center`
 //! (`consulting`, `transferring`); here the bodies are read.
 
-use axum::Router;
 use axum::body::Bytes;
 use axum::extract::State;
-use axum::routing::post;
 use ccgw_core::{
     CallId, Callee, Command, ConsultRequest, MAX_DIALLED_LEN, Refusal, SkillId, TransferMode, TransferRequest,
     TransferTarget, WorkNo,
@@ -15,19 +13,20 @@ use serde_json::{Map, Value};
 
 use super::context::{AgentCall, json_object};
 use super::voicecall::{act, call_data, caller_field, invalid, media_ability, placed};
+use crate::route_table::Routes;
 use crate::state::ApiState;
 use crate::wire::lenient;
 use crate::wire::reply::HuaweiReply;
 
-pub(crate) fn routes(base: &str) -> Router<ApiState> {
+pub(crate) fn routes(base: &str) -> Routes {
     let at = |tail: &str| format!("{base}/voicecall/{{agentid}}/{tail}");
-    Router::new()
-        .route(&at("innerhelp"), post(inner_help))
-        .route(&at("confjoin"), post(conference))
-        .route(&at("connecthold/{callid}"), post(connect_held))
-        .route(&at("disconnect/{number}"), post(disconnect))
-        .route(&at("transfer"), post(transfer))
-        .route(&at("canceltransfer"), post(cancel_transfer))
+    Routes::new()
+        .post(&at("innerhelp"), inner_help)
+        .post(&at("confjoin"), conference)
+        .post(&at("connecthold/{callid}"), connect_held)
+        .post(&at("disconnect/{number}"), disconnect)
+        .post(&at("transfer"), transfer)
+        .post(&at("canceltransfer"), cancel_transfer)
 }
 
 /// An integer field with a default when absent.

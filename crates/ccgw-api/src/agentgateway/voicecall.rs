@@ -2,16 +2,15 @@
 //! result unless the spec gives one (the new call's id for the calls an agent places);
 //! refusals carry the retcodes of `ccgw_core::catalog::retcode`.
 
-use axum::Router;
 use axum::body::Bytes;
 use axum::extract::State;
-use axum::routing::{delete, post, put};
 use ccgw_core::{CallId, CallRequest, Callee, Command, MAX_DIALLED_LEN, Outcome, Refusal, SkillId, WorkNo};
 use ccgw_engine::AgentAction;
 use serde_json::{Map, Value, json};
 
 use super::context::{AgentCall, json_object};
 use super::engine_failure;
+use crate::route_table::Routes;
 use crate::state::ApiState;
 use crate::wire::lenient;
 use crate::wire::reply::HuaweiReply;
@@ -19,27 +18,28 @@ use crate::wire::reply::HuaweiReply;
 /// Longest call-associated data a call carries (spec 04 §2.1).
 pub(super) const MAX_CALL_DATA: usize = 16 * 1024;
 
-pub(crate) fn routes(base: &str) -> Router<ApiState> {
+pub(crate) fn routes(base: &str) -> Routes {
     let at = |tail: &str| format!("{base}/voicecall/{{agentid}}/{tail}");
-    Router::new()
-        .route(&at("answer"), put(answer))
-        .route(&at("release"), delete(release))
-        .route(&format!("{base}/voicecall/{{agentid}}"), delete(release))
-        .route(&at("callout"), put(call_out))
-        .route(&at("callinner"), put(call_inner))
-        .route(&at("callinnerskill"), put(call_inner_skill))
-        .route(&at("hold"), post(hold))
-        .route(&at("gethold"), post(retrieve))
-        .route(&at("beginmute"), post(begin_mute))
-        .route(&at("endmute"), post(end_mute))
-        .route(&at("beginmutevideo"), post(video))
-        .route(&at("endmutevideo"), post(video))
-        .route(&at("seconddial/{number}"), post(second_dial))
-        .route(&at("seconddialex"), post(second_dial_query))
-        .route(&at("dropcall/{callid}"), post(drop_call))
-        .route(&at("phonepickup"), post(phone_pickup).put(phone_pickup))
-        .route(&at("phonehangup"), put(release))
-        .route(&at("releasephone"), delete(release_phone))
+    Routes::new()
+        .put(&at("answer"), answer)
+        .delete(&at("release"), release)
+        .delete(&format!("{base}/voicecall/{{agentid}}"), release)
+        .put(&at("callout"), call_out)
+        .put(&at("callinner"), call_inner)
+        .put(&at("callinnerskill"), call_inner_skill)
+        .post(&at("hold"), hold)
+        .post(&at("gethold"), retrieve)
+        .post(&at("beginmute"), begin_mute)
+        .post(&at("endmute"), end_mute)
+        .post(&at("beginmutevideo"), video)
+        .post(&at("endmutevideo"), video)
+        .post(&at("seconddial/{number}"), second_dial)
+        .post(&at("seconddialex"), second_dial_query)
+        .post(&at("dropcall/{callid}"), drop_call)
+        .post(&at("phonepickup"), phone_pickup)
+        .put(&at("phonepickup"), phone_pickup)
+        .put(&at("phonehangup"), release)
+        .delete(&at("releasephone"), release_phone)
         .merge(super::transfer::routes(base))
         .merge(super::pickup::routes(base))
 }

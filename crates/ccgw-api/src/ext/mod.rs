@@ -20,48 +20,79 @@ use axum::Router;
 use axum::extract::{Request, State};
 use axum::middleware::{self, Next};
 use axum::response::{IntoResponse, Response};
-use axum::routing::{get, put};
 use http::StatusCode;
 
+use crate::route_table::{Operation, Routes};
 use crate::state::ApiState;
 use admin_token::Bearer;
 pub(crate) use error::ExtError;
+pub(crate) use events::MAX_WAIT_SECS;
 
 pub(crate) fn router(state: ApiState) -> Router<ApiState> {
-    let mut protected = Router::new()
-        .route("/ccgw/v1/agents", get(directory::list_agents).post(directory::create_agent))
-        .route(
-            "/ccgw/v1/agents/{workno}",
-            get(directory::get_agent).patch(directory::update_agent).delete(directory::delete_agent),
-        )
-        .route("/ccgw/v1/agents/{workno}/password", put(directory::set_password))
-        .route("/ccgw/v1/skills", get(directory::list_skills).post(directory::create_skill))
-        .route(
-            "/ccgw/v1/skills/{vdn}/{id}",
-            get(directory::get_skill).patch(directory::update_skill).delete(directory::delete_skill),
-        )
-        .route("/ccgw/v1/groups", get(groups::list).post(groups::create))
-        .route("/ccgw/v1/groups/{vdn}/{id}", get(groups::get).patch(groups::update).delete(groups::delete))
-        .route("/ccgw/v1/restreasons", get(rest_reasons::list).post(rest_reasons::create))
-        .route(
-            "/ccgw/v1/restreasons/{vdn}/{code}",
-            get(rest_reasons::get).put(rest_reasons::put).delete(rest_reasons::delete),
-        )
-        .route("/ccgw/v1/records", get(records::list))
-        .route("/ccgw/v1/audit", get(audit::list))
-        .route("/ccgw/v1/vdns", get(directory::list_vdns))
-        .route("/metrics", get(crate::metrics::scrape));
+    let mut protected = admin_routes().into_router();
     // Without the simulated switch its paths are unknown, like any other.
     if let Some(sim) = &state.sim {
-        protected = protected.merge(sim::router(sim.clone(), state.directory.clone()));
+        protected = protected
+            .merge(sim::routes().with_state(sim::SimControl::new(sim.clone(), state.directory.clone())).into_router());
     }
     let protected = protected.route_layer(middleware::from_fn_with_state(state.clone(), require_admin));
-    let agent_or_admin = Router::new()
-        .route("/ccgw/v1/agents/{workno}/events", get(events::list))
-        .route("/ccgw/v1/agents/{workno}/events/sse", get(events::stream))
-        .route("/ccgw/v1/agents/{workno}/snapshot", get(snapshot::get))
+    let agent_or_admin = agent_or_admin_routes()
+        .into_router()
         .route_layer(middleware::from_fn_with_state(state, agent_auth::require_admin_or_agent));
-    Router::new().route("/ccgw/v1/health", get(health)).merge(protected).merge(agent_or_admin)
+    public_routes().into_router().merge(protected).merge(agent_or_admin)
+}
+
+/// Every operation of the extension API; the simulated switch's only when it runs.
+pub(crate) fn operations(with_sim: bool) -> Vec<Operation> {
+    let mut operations = public_routes().operations().to_vec();
+    operations.extend_from_slice(admin_routes().operations());
+    if with_sim {
+        operations.extend_from_slice(sim::routes().operations());
+    }
+    operations.extend_from_slice(agent_or_admin_routes().operations());
+    operations
+}
+
+fn public_routes() -> Routes {
+    Routes::new().get("/ccgw/v1/health", health).get("/ccgw/v1/openapi.json", crate::openapi::serve)
+}
+
+/// Behind the admin token.
+fn admin_routes() -> Routes {
+    Routes::new()
+        .get("/ccgw/v1/agents", directory::list_agents)
+        .post("/ccgw/v1/agents", directory::create_agent)
+        .get("/ccgw/v1/agents/{workno}", directory::get_agent)
+        .patch("/ccgw/v1/agents/{workno}", directory::update_agent)
+        .delete("/ccgw/v1/agents/{workno}", directory::delete_agent)
+        .put("/ccgw/v1/agents/{workno}/password", directory::set_password)
+        .get("/ccgw/v1/skills", directory::list_skills)
+        .post("/ccgw/v1/skills", directory::create_skill)
+        .get("/ccgw/v1/skills/{vdn}/{id}", directory::get_skill)
+        .patch("/ccgw/v1/skills/{vdn}/{id}", directory::update_skill)
+        .delete("/ccgw/v1/skills/{vdn}/{id}", directory::delete_skill)
+        .get("/ccgw/v1/groups", groups::list)
+        .post("/ccgw/v1/groups", groups::create)
+        .get("/ccgw/v1/groups/{vdn}/{id}", groups::get)
+        .patch("/ccgw/v1/groups/{vdn}/{id}", groups::update)
+        .delete("/ccgw/v1/groups/{vdn}/{id}", groups::delete)
+        .get("/ccgw/v1/restreasons", rest_reasons::list)
+        .post("/ccgw/v1/restreasons", rest_reasons::create)
+        .get("/ccgw/v1/restreasons/{vdn}/{code}", rest_reasons::get)
+        .put("/ccgw/v1/restreasons/{vdn}/{code}", rest_reasons::put)
+        .delete("/ccgw/v1/restreasons/{vdn}/{code}", rest_reasons::delete)
+        .get("/ccgw/v1/records", records::list)
+        .get("/ccgw/v1/audit", audit::list)
+        .get("/ccgw/v1/vdns", directory::list_vdns)
+        .get("/metrics", crate::metrics::scrape)
+}
+
+/// Readable with the admin token or the agent's own Guid.
+fn agent_or_admin_routes() -> Routes {
+    Routes::new()
+        .get("/ccgw/v1/agents/{workno}/events", events::list)
+        .get("/ccgw/v1/agents/{workno}/events/sse", events::stream)
+        .get("/ccgw/v1/agents/{workno}/snapshot", snapshot::get)
 }
 
 async fn health() -> impl IntoResponse {

@@ -1,12 +1,17 @@
 //! `/ccgw/v1/sim/...`: the simulated switch's remote control — customer calls and the
 //! parties of every call, far-end rules, agent phone modes, IVR flows ended by hand.
 
+use std::sync::Arc;
+
 use axum::Json;
 use axum::body::Bytes;
 use axum::extract::rejection::JsonRejection;
 use axum::extract::{Path, State};
 use ccgw_core::{CallId, IvrEnd, PhoneNumber, SkillId, Vdn};
-use ccgw_engine::{CallOrigin, DialIn, FarEndRule, PlaceCall, RuleError, SimCall, SimSettings, far_end_delay};
+use ccgw_engine::{
+    CallOrigin, DialIn, FarEndRule, PlaceCall, RuleError, SimCall, SimSettings, SimSwitch, far_end_delay,
+};
+use ccgw_store_traits::DirectoryStore;
 use http::StatusCode;
 use serde::{Deserialize, Serialize};
 use serde_json::{Value, json};
@@ -14,12 +19,7 @@ use serde_json::{Value, json};
 use super::error::ExtError;
 use super::snapshot::party_label;
 use super::{parse, sim_phones};
-use std::sync::Arc;
-
-use axum::Router;
-use axum::routing::{get, post, put};
-use ccgw_engine::SimSwitch;
-use ccgw_store_traits::DirectoryStore;
+use crate::route_table::Routes;
 
 /// The media type of a call placed by number (voice): the switch knows no skill to take
 /// it from.
@@ -35,25 +35,30 @@ pub(crate) struct SimControl {
     directory: Arc<dyn DirectoryStore>,
 }
 
-/// The `/ccgw/v1/sim/...` routes, with their state already in place.
-pub(crate) fn router<S: Clone + Send + Sync + 'static>(
-    sim: Arc<SimSwitch>,
-    directory: Arc<dyn DirectoryStore>,
-) -> Router<S> {
-    Router::new()
-        .route("/ccgw/v1/sim/calls", get(list).post(place))
-        .route("/ccgw/v1/sim/calls/{callid}", axum::routing::delete(hang_up))
-        .route("/ccgw/v1/sim/calls/{callid}/parties/{number}/answer", post(answer_party))
-        .route("/ccgw/v1/sim/calls/{callid}/parties/{number}/reject", post(reject_party))
-        .route("/ccgw/v1/sim/calls/{callid}/parties/{number}/hangup", post(hang_up_party))
-        .route("/ccgw/v1/sim/calls/{callid}/parties/{number}/digits", post(send_digits))
-        .route("/ccgw/v1/sim/calls/{callid}/ivr/end", post(end_ivr))
-        .route("/ccgw/v1/sim/rules", get(get_rules).put(put_rules))
-        .route("/ccgw/v1/sim/phones", get(sim_phones::list_phones))
-        .route("/ccgw/v1/sim/phones/{workno}", put(sim_phones::put_phone))
-        .route("/ccgw/v1/sim/agent-phones", get(sim_phones::get_agent_phones).put(sim_phones::put_agent_phones))
-        .route("/ccgw/v1/sim/calls/{callid}/agents/{workno}/hangup", post(sim_phones::hang_up_agent))
-        .with_state(SimControl { sim, directory })
+impl SimControl {
+    pub(crate) fn new(sim: Arc<SimSwitch>, directory: Arc<dyn DirectoryStore>) -> Self {
+        Self { sim, directory }
+    }
+}
+
+/// The `/ccgw/v1/sim/...` routes; they need a [`SimControl`] as their state.
+pub(crate) fn routes() -> Routes<SimControl> {
+    Routes::new()
+        .get("/ccgw/v1/sim/calls", list)
+        .post("/ccgw/v1/sim/calls", place)
+        .delete("/ccgw/v1/sim/calls/{callid}", hang_up)
+        .post("/ccgw/v1/sim/calls/{callid}/parties/{number}/answer", answer_party)
+        .post("/ccgw/v1/sim/calls/{callid}/parties/{number}/reject", reject_party)
+        .post("/ccgw/v1/sim/calls/{callid}/parties/{number}/hangup", hang_up_party)
+        .post("/ccgw/v1/sim/calls/{callid}/parties/{number}/digits", send_digits)
+        .post("/ccgw/v1/sim/calls/{callid}/ivr/end", end_ivr)
+        .get("/ccgw/v1/sim/rules", get_rules)
+        .put("/ccgw/v1/sim/rules", put_rules)
+        .get("/ccgw/v1/sim/phones", sim_phones::list_phones)
+        .put("/ccgw/v1/sim/phones/{workno}", sim_phones::put_phone)
+        .get("/ccgw/v1/sim/agent-phones", sim_phones::get_agent_phones)
+        .put("/ccgw/v1/sim/agent-phones", sim_phones::put_agent_phones)
+        .post("/ccgw/v1/sim/calls/{callid}/agents/{workno}/hangup", sim_phones::hang_up_agent)
 }
 
 #[derive(Deserialize)]

@@ -9,6 +9,7 @@ mod helpers;
 mod acd;
 mod admin_token;
 mod events;
+mod openapi;
 mod records;
 mod sim;
 mod snapshot;
