@@ -49,6 +49,10 @@ pub mod bench_support {
     }
 }
 
+/// Entry points for the fuzz targets in `fuzz/` and their corpus replay test only.
+#[doc(hidden)]
+pub mod fuzz_support;
+
 /// The whole HTTP application: both routers, JSON answers for unknown paths and
 /// methods, and `//` collapsed before routing.
 pub fn app(

@@ -8,6 +8,9 @@ pub mod cli;
 pub mod commands;
 pub mod config;
 pub mod data_dir;
+/// Entry points for the fuzz targets in `fuzz/` and their corpus replay test only.
+#[doc(hidden)]
+pub mod fuzz_support;
 pub mod listener;
 pub mod records;
 pub mod secrets;

@@ -149,6 +149,12 @@ impl App {
         self.listener.local_addr()
     }
 
+    /// The HTTP layer's state, for callers that send requests in process through
+    /// [`ccgw_api::app`] rather than over the listener (the fuzz harness).
+    pub fn api_state(&self) -> ApiState {
+        self.state.clone()
+    }
+
     /// The simulated switch, when the configuration chose it.
     pub fn sim(&self) -> Option<Arc<SimSwitch>> {
         self.sim.clone()
