@@ -92,6 +92,8 @@ pub struct SharedState {
     pub(crate) audit_store: Option<Arc<dyn ccgw_store_traits::AuditStore>>,
     /// `GET /ccgw/v1/openapi.json`, rendered on first use.
     pub(crate) openapi: std::sync::OnceLock<axum::body::Bytes>,
+    /// Where agent phones' SIP secrets are kept, and the realm they are hashed for.
+    pub(crate) phone_secrets: Option<(Arc<dyn ccgw_store_traits::PhoneSecretStore>, String)>,
 }
 
 impl ApiState {
@@ -121,6 +123,7 @@ impl ApiState {
             audit: None,
             audit_store: None,
             openapi: std::sync::OnceLock::new(),
+            phone_secrets: None,
         })))
     }
 
@@ -134,6 +137,12 @@ impl ApiState {
         let shared = Arc::make_mut(&mut self.0);
         shared.audit = Some(sink);
         shared.audit_store = Some(store);
+        self
+    }
+
+    /// Lets `/ccgw/v1/phones` set agent phones' SIP secrets, hashed for `realm`.
+    pub fn with_phone_secrets(mut self, store: Arc<dyn ccgw_store_traits::PhoneSecretStore>, realm: String) -> Self {
+        Arc::make_mut(&mut self.0).phone_secrets = Some((store, realm));
         self
     }
 

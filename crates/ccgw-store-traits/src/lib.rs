@@ -11,6 +11,7 @@
 mod audit;
 mod directory;
 mod error;
+mod phones;
 mod records;
 
 use std::future::Future;
@@ -19,6 +20,7 @@ use std::pin::Pin;
 pub use audit::{AuditPage, AuditQuery, AuditStore, StoredAudit};
 pub use directory::{AgentPatch, DirectoryStore, NewAgent, SkillPatch, VdnRecord};
 pub use error::{BackendError, StoreError};
+pub use phones::{PHONE_SECRET_MAX_LEN, PHONE_SECRET_MIN_LEN, PhoneSecretStore};
 pub use records::{CallRecordStore, OUTCOME_CODES, RecordPage, RecordQuery, StoredCall};
 
 /// What a store method returns: a boxed, sendable future of the result. Boxed by hand

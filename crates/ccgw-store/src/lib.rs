@@ -16,6 +16,7 @@ mod convert;
 mod error;
 mod groups;
 mod password;
+mod phone_secrets;
 mod rest_reasons;
 mod routes;
 mod seed;
@@ -27,7 +28,8 @@ mod vdns;
 
 pub use ccgw_store_traits::{
     AgentPatch, AuditPage, AuditQuery, AuditStore, CallRecordStore, DirectoryStore, NewAgent, OUTCOME_CODES,
-    RecordPage, RecordQuery, SkillPatch, StoreError, StoredAudit, StoredCall, VdnRecord,
+    PHONE_SECRET_MIN_LEN, PhoneSecretStore, RecordPage, RecordQuery, SkillPatch, StoreError, StoredAudit, StoredCall,
+    VdnRecord,
 };
 pub use password::{MAX_PASSWORD_LEN, hash_password, random_password, random_token, verify_password_hash};
 pub use store::SqliteStore;

@@ -7,8 +7,8 @@ use ccgw_core::{
     Timestamp, Vdn, WorkNo,
 };
 use ccgw_store_traits::{
-    AgentPatch, AuditPage, AuditQuery, AuditStore, CallRecordStore, DirectoryStore, NewAgent, RecordPage, RecordQuery,
-    SkillPatch, StoreFuture, VdnRecord,
+    AgentPatch, AuditPage, AuditQuery, AuditStore, CallRecordStore, DirectoryStore, NewAgent, PhoneSecretStore,
+    RecordPage, RecordQuery, SkillPatch, StoreFuture, VdnRecord,
 };
 
 use crate::store::SqliteStore;
@@ -160,5 +160,28 @@ impl AuditStore for SqliteStore {
 
     fn prune_audit(&self, before: Timestamp) -> StoreFuture<'_, u64> {
         Box::pin(SqliteStore::prune_audit(self, before))
+    }
+}
+
+impl PhoneSecretStore for SqliteStore {
+    fn set_phone_secret<'a>(
+        &'a self,
+        number: &'a ccgw_core::PhoneNumber,
+        realm: &'a str,
+        password: &'a str,
+    ) -> StoreFuture<'a, ()> {
+        Box::pin(SqliteStore::set_phone_secret(self, number, realm, password))
+    }
+
+    fn phone_ha1<'a>(&'a self, number: &'a ccgw_core::PhoneNumber, realm: &'a str) -> StoreFuture<'a, Option<String>> {
+        Box::pin(SqliteStore::phone_ha1(self, number, realm))
+    }
+
+    fn delete_phone_secret<'a>(&'a self, number: &'a ccgw_core::PhoneNumber) -> StoreFuture<'a, bool> {
+        Box::pin(SqliteStore::delete_phone_secret(self, number))
+    }
+
+    fn list_phone_secrets(&self) -> StoreFuture<'_, Vec<(ccgw_core::PhoneNumber, String)>> {
+        Box::pin(SqliteStore::list_phone_secrets(self))
     }
 }

@@ -48,6 +48,9 @@ pub enum Command {
     /// Manage rest reasons in the directory.
     #[command(subcommand)]
     RestReason(RestReasonCommand),
+    /// Set or remove agent phones' SIP secrets (the registrar checks phones against them).
+    #[command(subcommand)]
+    Phone(crate::commands::phones::PhoneCommand),
     /// Read the records of finished calls.
     #[command(subcommand)]
     Records(RecordsCommand),
@@ -91,6 +94,9 @@ pub struct ServeArgs {
     /// Bearer token of the /ccgw/v1 extension API; without, one is generated and kept in the data dir.
     #[arg(long)]
     pub admin_token: Option<String>,
+    /// UDP and TCP address of the SIP registrar for agent phones, e.g. 127.0.0.1:5060.
+    #[arg(long)]
+    pub sip_bind: Option<SocketAddr>,
     /// Seed a demo center into an empty directory.
     #[arg(long)]
     pub demo: bool,
@@ -111,6 +117,7 @@ impl Cli {
                 overrides.admin_token = serve.admin_token.clone();
                 overrides.demo = serve.demo.then_some(true);
                 overrides.demo_password = serve.demo_password.clone();
+                overrides.sip = serve.sip_bind.map(|bind| crate::config::SipOverrides { bind });
             }
             Command::Call(call) => overrides.admin_token = call.admin_token.clone(),
             Command::Agent(_)
@@ -120,6 +127,7 @@ impl Cli {
             | Command::RestReason(_)
             | Command::Records(_)
             | Command::Audit(_)
+            | Command::Phone(_)
             | Command::Bench(_)
             | Command::BenchResponder(_) => {}
         }

@@ -38,6 +38,8 @@ pub struct Config {
     pub sign_in: SignInConfig,
     /// `[audit]`: how long the audit trail is kept.
     pub audit: AuditConfig,
+    /// `[sip]`: the SIP registrar for agent phones.
+    pub sip: SipConfig,
     /// `text` or `json` log lines on stderr.
     pub log_format: LogFormat,
     /// The telephony the engine drives; `sim` (the embedded simulated switch) is the
@@ -66,6 +68,7 @@ impl Default for Config {
             server: ServerConfig::default(),
             sign_in: SignInConfig::default(),
             audit: AuditConfig::default(),
+            sip: SipConfig::default(),
             log_format: LogFormat::default(),
             switch: SwitchKind::default(),
             sim: SimConfig::default(),
@@ -177,6 +180,56 @@ impl Default for AuditConfig {
 impl AuditConfig {
     pub fn retention(&self) -> Option<Duration> {
         (self.retention_days > 0).then(|| Duration::from_secs(u64::from(self.retention_days) * 86_400))
+    }
+}
+
+/// `[sip]`: the SIP side. Today the registrar for agent phones; the SIP switch (trunks,
+/// calls to those phones) builds on it.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct SipConfig {
+    /// UDP and TCP address of the registrar; absent: no SIP listener.
+    pub bind: Option<SocketAddr>,
+    /// Digest realm; a phone's secret is stored as its hash for this realm, so changing it
+    /// needs every secret set again.
+    pub realm: String,
+    /// Seconds a digest nonce stays valid.
+    pub nonce_lifetime_secs: u64,
+    /// Registration lifetimes: granted without `Expires`, shortest accepted (423 below),
+    /// longest granted.
+    pub register_default_secs: u32,
+    pub register_min_secs: u32,
+    pub register_max_secs: u32,
+}
+
+impl SipConfig {
+    fn validate(&self) -> anyhow::Result<()> {
+        if self.realm.is_empty() || self.realm.contains(['"', '\\']) || self.realm.len() > 128 {
+            bail!("sip.realm must be 1-128 characters without quotes or backslashes");
+        }
+        if self.nonce_lifetime_secs == 0 {
+            bail!("sip.nonce_lifetime_secs must be positive");
+        }
+        let (min, default, max) = (self.register_min_secs, self.register_default_secs, self.register_max_secs);
+        if min == 0 || min > default || default > max {
+            bail!(
+                "sip registration lifetimes must be 0 < register_min_secs <= register_default_secs <= register_max_secs"
+            );
+        }
+        Ok(())
+    }
+}
+
+impl Default for SipConfig {
+    fn default() -> Self {
+        Self {
+            bind: None,
+            realm: "ccgw".into(),
+            nonce_lifetime_secs: 300,
+            register_default_secs: 3600,
+            register_min_secs: 60,
+            register_max_secs: 3600,
+        }
     }
 }
 
@@ -451,6 +504,14 @@ pub struct Overrides {
     pub demo: Option<bool>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub demo_password: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub sip: Option<SipOverrides>,
+}
+
+/// `--sip-bind`.
+#[derive(Debug, Clone, Serialize)]
+pub struct SipOverrides {
+    pub bind: SocketAddr,
 }
 
 /// Environment variables are read with this prefix; `__` separates sections.
@@ -515,6 +576,7 @@ impl Config {
     }
 
     fn validate(&self) -> anyhow::Result<()> {
+        self.sip.validate()?;
         let engine = &self.engine;
         if !matches!(engine.auth_mode.as_str(), "dynamic" | "static") {
             bail!("engine.auth_mode must be \"dynamic\" or \"static\"");

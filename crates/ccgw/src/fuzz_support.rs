@@ -47,13 +47,25 @@ pub type Entry = fn(&[u8]);
 /// Every fuzz target: its name (a `[[bin]]` in `fuzz/Cargo.toml`, a directory of
 /// `fuzz/corpus/`) and its entry function. The corpus replay and bounded-run tests go
 /// through this one list.
-pub const TARGETS: [(&str, Entry); 5] = [
+pub const TARGETS: [(&str, Entry); 6] = [
     ("app_request", app_request),
     ("lenient_fields", ccgw_api::fuzz_support::lenient_fields),
     ("query_string", ccgw_api::fuzz_support::query_string),
     ("request_path", ccgw_api::fuzz_support::request_path),
     ("domain_ids", ccgw_api::fuzz_support::domain_ids),
+    ("sip_credentials", sip_credentials),
 ];
+
+/// A SIP `Authorization` header as the registrar reads it: a credential that parses is
+/// checked against an HA1 without a panic, and keeps the parameters a registrar needs.
+pub fn sip_credentials(data: &[u8]) {
+    let Ok(text) = std::str::from_utf8(data) else { return };
+    let Ok(credentials) = ccgw_sip::digest::Credentials::parse(text) else { return };
+    let ha1 = ccgw_sip::digest::ha1("70101", "ccgw", "fuzz-secret-1");
+    let verified = credentials.verify("REGISTER", &ha1);
+    assert!(!verified || credentials.qop.as_deref() == Some("auth"), "verified without qop=auth: {text:?}");
+    assert!(text.len() <= 4096, "a credential over the length limit parsed");
+}
 
 /// How long a request may take before the harness gives up on it, as a client would: only
 /// long polls (`?wait=`) take this long; every other answer comes in milliseconds.

@@ -1,6 +1,6 @@
 use anyhow::Context;
 use ccgw::cli::{Cli, Command};
-use ccgw::commands::{audit, calls, directory, groups, records, skills};
+use ccgw::commands::{audit, calls, directory, groups, phones, records, skills};
 use ccgw::config::Config;
 use ccgw::secrets::TokenSource;
 use ccgw::startup::{App, Banner, Hooks};
@@ -25,6 +25,7 @@ async fn main() -> anyhow::Result<()> {
         Command::RestReason(command) => groups::run_rest_reason(command, &config.data_dir).await,
         Command::Records(command) => records::run_records(command, &config.data_dir).await,
         Command::Audit(command) => audit::run_audit(command, &config.data_dir).await,
+        Command::Phone(command) => phones::run_phone(command, &config.data_dir, &config.sip.realm).await,
         Command::Bench(args) => ccgw::bench::run(args).await,
         Command::BenchResponder(args) => ccgw::bench::serve_responder(args, &config.data_dir).await,
         Command::Call(args) => {
@@ -63,6 +64,9 @@ fn banner_text(banner: &Banner) -> String {
     if let Some(password) = &banner.demo_password {
         lines.push("  demo center:  VDN 1, skills 1 General / 2 VIP, agents 101-120 (120 inspector)".to_owned());
         lines.push(format!("  demo login:   work numbers 101-120, password {password}"));
+    }
+    if let Some(sip) = &banner.sip {
+        lines.push(format!("  sip registrar: {sip}"));
     }
     if let Some(note) = &banner.demo_note {
         lines.push(format!("  demo center:  {note}"));

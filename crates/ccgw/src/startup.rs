@@ -8,7 +8,9 @@ use anyhow::Context;
 use ccgw_api::ApiState;
 use ccgw_core::RoutingTable;
 use ccgw_engine::{CallNumbers, Clock, Engine, EngineHandle, ReportSender, SimSwitch, Switch, SystemClock, Telephony};
-use ccgw_store::{AuditStore, CallRecordStore, DirectoryStore};
+use ccgw_sip::bindings::Lifetimes;
+use ccgw_sip::{SipService, SipSettings};
+use ccgw_store::{AuditStore, CallRecordStore, DirectoryStore, PhoneSecretStore};
 use tokio::net::TcpListener;
 use tokio_rustls::TlsAcceptor;
 
@@ -43,6 +45,8 @@ pub struct Banner {
     pub token_source: TokenSource,
     pub demo_password: Option<String>,
     pub demo_note: Option<String>,
+    /// Where the SIP registrar listens, when it does.
+    pub sip: Option<String>,
 }
 
 pub struct App {
@@ -61,6 +65,8 @@ pub struct App {
     chores: Vec<tokio::task::JoinHandle<()>>,
     connections: Arc<Connections>,
     shutdown_grace: Duration,
+    /// The SIP registrar, when `[sip] bind` is set; stops when the gateway does.
+    sip: Option<SipService>,
 }
 
 impl App {
@@ -70,8 +76,9 @@ impl App {
         let database = data_dir::open_database(&config.data_dir).await?;
         let directory: Arc<dyn DirectoryStore> = Arc::new(database.clone());
         let call_records: Arc<dyn CallRecordStore> = Arc::new(database.clone());
+        let phone_secrets: Arc<dyn PhoneSecretStore> = Arc::new(database.clone());
         let audit_store: Arc<dyn AuditStore> = Arc::new(database);
-        let (demo_password, demo_note) = seed_demo(&config, directory.as_ref()).await?;
+        let (demo_password, demo_note) = seed_demo(&config, directory.as_ref(), phone_secrets.as_ref()).await?;
         let (admin_token, token_source) = secrets::admin_token(config.admin_token.as_deref(), &config.data_dir)?;
         let (acceptor, tls_source) = if config.http {
             (None, None)
@@ -114,7 +121,12 @@ impl App {
             records: records.clone(),
             audit: audit.clone(),
         }))
-        .with_audit(audit.clone(), audit_store);
+        .with_audit(audit.clone(), audit_store)
+        .with_phone_secrets(phone_secrets.clone(), config.sip.realm.clone());
+        let sip = match &config.sip.bind {
+            Some(bind) => Some(start_sip(&config, *bind, phone_secrets).await?),
+            None => None,
+        };
         let listener =
             TcpListener::bind(config.bind).await.with_context(|| format!("while binding {}", config.bind))?;
         let address = listener.local_addr()?;
@@ -127,6 +139,7 @@ impl App {
             token_source,
             demo_password,
             demo_note,
+            sip: sip.as_ref().map(|sip| format!("udp+tcp {} (realm {})", sip.local_addr(), config.sip.realm)),
         };
         let shutdown_grace = config.shutdown_grace();
         Ok(App {
@@ -142,7 +155,13 @@ impl App {
             chores,
             connections,
             shutdown_grace,
+            sip,
         })
+    }
+
+    /// Where the SIP registrar listens (UDP and TCP), when `[sip] bind` is set.
+    pub fn sip_addr(&self) -> Option<SocketAddr> {
+        self.sip.as_ref().map(SipService::local_addr)
     }
 
     pub fn local_addr(&self) -> std::io::Result<SocketAddr> {
@@ -380,6 +399,7 @@ async fn load_routing(directory: &dyn DirectoryStore) -> anyhow::Result<RoutingT
 async fn seed_demo(
     config: &Config,
     directory: &dyn DirectoryStore,
+    phone_secrets: &dyn PhoneSecretStore,
 ) -> anyhow::Result<(Option<String>, Option<String>)> {
     if !config.demo {
         return Ok((None, None));
@@ -390,5 +410,49 @@ async fn seed_demo(
     let password = config.demo_password.clone().unwrap_or_else(ccgw_store::random_password);
     directory.seed_demo(&password).await.context("while seeding the demo center")?;
     tracing::info!("demo center seeded: VDN 1, skills 1-2, agents 101-120");
+    seed_demo_phone_secrets(config, directory, phone_secrets, &password).await?;
     Ok((Some(password), None))
+}
+
+/// The demo agents' phones get the demo password as their SIP secret, so that softphones
+/// can register as them at once.
+async fn seed_demo_phone_secrets(
+    config: &Config,
+    directory: &dyn DirectoryStore,
+    phone_secrets: &dyn PhoneSecretStore,
+    password: &str,
+) -> anyhow::Result<()> {
+    if password.chars().count() < ccgw_store::PHONE_SECRET_MIN_LEN {
+        tracing::warn!("the demo password is shorter than a SIP secret may be: the demo phones get no SIP secret");
+        return Ok(());
+    }
+    for agent in directory.list_agents(None).await.context("while listing the demo agents")? {
+        phone_secrets
+            .set_phone_secret(&agent.phone, &config.sip.realm, password)
+            .await
+            .context("while setting the demo phones' SIP secrets")?;
+    }
+    Ok(())
+}
+
+async fn start_sip(
+    config: &Config,
+    bind: SocketAddr,
+    phone_secrets: Arc<dyn PhoneSecretStore>,
+) -> anyhow::Result<SipService> {
+    let sip = &config.sip;
+    let settings = SipSettings {
+        bind,
+        realm: sip.realm.clone(),
+        nonce_lifetime_secs: sip.nonce_lifetime_secs,
+        lifetimes: Lifetimes {
+            default: sip.register_default_secs,
+            min: sip.register_min_secs,
+            max: sip.register_max_secs,
+        },
+    };
+    let now: ccgw_sip::registrar::Now = Arc::new(|| {
+        std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map_or(0, |since| since.as_secs())
+    });
+    Ok(SipService::start(settings, phone_secrets, now).await?)
 }

@@ -10,6 +10,7 @@ mod error;
 mod events;
 mod groups;
 mod parse;
+mod phones;
 mod records;
 mod rest_reasons;
 mod sim;
@@ -84,6 +85,9 @@ fn admin_routes() -> Routes {
         .get("/ccgw/v1/records", records::list)
         .get("/ccgw/v1/audit", audit::list)
         .get("/ccgw/v1/vdns", directory::list_vdns)
+        .get("/ccgw/v1/phones", phones::list)
+        .put("/ccgw/v1/phones/{number}/secret", phones::set_secret)
+        .delete("/ccgw/v1/phones/{number}/secret", phones::delete_secret)
         .get("/metrics", crate::metrics::scrape)
 }
 

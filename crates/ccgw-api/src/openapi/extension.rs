@@ -155,6 +155,11 @@ pub(super) const OPERATIONS: &[ExtOp] = &[
     op("GET", "/ccgw/v1/records", "Call records, newest first").query(RECORD_FILTERS).result("RecordPage"),
     op("GET", "/ccgw/v1/audit", "The audit trail, newest first").query(AUDIT_FILTERS).result("AuditPage"),
     op("GET", "/ccgw/v1/vdns", "VDNs").result("VdnList"),
+    op("GET", "/ccgw/v1/phones", "Agent phones with a SIP secret").result("PhoneSecretList"),
+    op("PUT", "/ccgw/v1/phones/{number}/secret", "Set a phone's SIP secret (kept only as its digest hash)")
+        .body("PhoneSecret")
+        .answers(204, None),
+    op("DELETE", "/ccgw/v1/phones/{number}/secret", "Remove a phone's SIP secret").answers(204, None),
     // The simulated switch (present only when ccgw runs it).
     op("GET", "/ccgw/v1/sim/calls", "Live simulated calls").sim().result("SimCallList"),
     op("POST", "/ccgw/v1/sim/calls", "Place a customer call")
@@ -232,6 +237,7 @@ fn parameter_schema(path: &str, name: &str) -> Value {
         "id" if path.starts_with("/ccgw/v1/groups") => group_id(),
         "id" => skill_id(),
         "code" => rest_code(),
+        "number" if path.starts_with("/ccgw/v1/phones") => phone(),
         "wait" => integer_in(0, crate::ext::MAX_WAIT_SECS as i64),
         "offset" | "limit" | "after" => integer_in(0, i64::from(u32::MAX)),
         _ => string(),
@@ -509,6 +515,11 @@ pub(super) fn components() -> Vec<(&'static str, Value)> {
                 ],
                 &["caller"],
             ),
+        ),
+        ("PhoneSecret", strict_object(&[("secret", described(text(8, 128), "the phone's SIP password"))], &["secret"])),
+        (
+            "PhoneSecretList",
+            object_requiring(&[("phones", array(object(&[("number", string()), ("realm", string())])))], &["phones"]),
         ),
         ("CallIdObject", object_requiring(&[("callid", string())], &["callid"])),
         ("SimCallState", object(&[("callid", string()), ("state", string())])),

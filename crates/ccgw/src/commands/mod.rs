@@ -7,6 +7,7 @@ pub mod audit;
 pub mod calls;
 pub mod directory;
 pub mod groups;
+pub mod phones;
 pub mod records;
 pub mod skills;
 

@@ -17,6 +17,23 @@ pub(crate) struct Gateway {
     pub(crate) base: String,
     /// `http://127.0.0.1:<port>`.
     pub(crate) origin: String,
+    /// The banner's lines after the first, as they come.
+    banner: std::sync::mpsc::Receiver<String>,
+}
+
+impl Gateway {
+    /// The first banner line containing `part`; panics after 10 s without one.
+    pub(crate) fn banner_line(&self, part: &str) -> String {
+        let deadline = std::time::Instant::now() + std::time::Duration::from_secs(10);
+        loop {
+            let left = deadline.saturating_duration_since(std::time::Instant::now());
+            match self.banner.recv_timeout(left) {
+                Ok(line) if line.contains(part) => return line,
+                Ok(_) => continue,
+                Err(_) => panic!("no banner line with {part:?}"),
+            }
+        }
+    }
 }
 
 impl Drop for Gateway {
@@ -32,10 +49,16 @@ pub(crate) fn start(data_dir: &std::path::Path) -> Gateway {
 
 /// [`start`] with its log lines going to `stderr` and more environment.
 pub(crate) fn start_logging(data_dir: &std::path::Path, stderr: Stdio, env: &[(&str, &str)]) -> Gateway {
+    start_with(data_dir, stderr, env, &[])
+}
+
+/// [`start_logging`] with more `serve` arguments.
+pub(crate) fn start_with(data_dir: &std::path::Path, stderr: Stdio, env: &[(&str, &str)], args: &[&str]) -> Gateway {
     let mut child = Command::new(env!("CARGO_BIN_EXE_ccgw"))
         .arg("--data-dir")
         .arg(data_dir)
         .args(["serve", "--demo", "--demo-password", PASSWORD, "--http", "--bind", "127.0.0.1:0"])
+        .args(args)
         .args(["--admin-token", ADMIN_TOKEN])
         .env("CCGW_API__POLL_HOLD_MS", "8000")
         .envs(env.iter().copied())
@@ -47,11 +70,16 @@ pub(crate) fn start_logging(data_dir: &std::path::Path, stderr: Stdio, env: &[(&
     let mut stdout = BufReader::new(child.stdout.take().unwrap());
     stdout.read_line(&mut banner).unwrap();
     // Keep reading: with the pipe closed, the rest of the banner would fail to print.
-    std::thread::spawn(move || std::io::copy(&mut stdout, &mut std::io::sink()));
+    let (lines, rest_of_banner) = std::sync::mpsc::channel();
+    std::thread::spawn(move || {
+        for line in stdout.lines().map_while(Result::ok) {
+            let _ = lines.send(line);
+        }
+    });
     let url = banner.split_whitespace().find(|word| word.starts_with("http://")).expect("the URL in the banner");
     let base = url.trim_end_matches('/').to_owned();
     let origin = base.split("/agentgateway").next().unwrap().to_owned();
-    Gateway { child, base, origin }
+    Gateway { child, base, origin, banner: rest_of_banner }
 }
 
 /// A `/ccgw/v1` request with the admin token; its JSON answer.
@@ -78,4 +106,18 @@ pub(crate) async fn sign_in_101(client: &reqwest::Client, gateway: &Gateway) -> 
     let answer: Value = response.json().await.unwrap();
     assert_eq!(answer["retcode"], "0", "{answer}");
     guid
+}
+
+/// Whether the peer program `command` starts (run with `argument`). Under CI its absence
+/// fails the test; elsewhere the test is skipped with a note naming `install`.
+pub(crate) fn peer_present(command: &str, argument: &str, install: &str) -> bool {
+    let started = Command::new(command).arg(argument).stdout(Stdio::null()).stderr(Stdio::null()).status();
+    match started {
+        Ok(_) => true,
+        Err(_) if std::env::var_os("CI").is_some() => panic!("{command} is required under CI ({install})"),
+        Err(_) => {
+            eprintln!("skipped: {command} is not installed ({install})");
+            false
+        }
+    }
 }
