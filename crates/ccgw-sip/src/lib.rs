@@ -4,6 +4,7 @@
 
 pub mod bindings;
 pub mod digest;
+pub mod lockout;
 pub mod nonce;
 pub mod registrar;
 mod service;

@@ -3,20 +3,24 @@
 //!
 //! Answers: 401 with a new nonce when a request has no credential, an unknown or stale
 //! nonce (`stale=true` when only the nonce aged); 403 for a wrong response, a number
-//! without a secret, credentials for another number, or a replayed nonce count; 400 for
+//! without a secret, credentials for another number, or a replayed nonce count — each
+//! counted against the source address, which is refused (403, nothing checked) once
+//! locked ([`SourceLockout`]); 400 for
 //! a malformed request; 423 for a lifetime below the minimum; 500 for an out-of-order
 //! CSeq; 200 with the binding (`Contact;expires=`) otherwise.
 
+use std::net::IpAddr;
 use std::sync::{Arc, Mutex};
 
 use ccgw_core::PhoneNumber;
 use ccgw_store_traits::PhoneSecretStore;
-use rsipstack::sip::prelude::HeadersExt;
+use rsipstack::sip::prelude::{HeadersExt, ToTypedHeader};
 use rsipstack::sip::{Header, Param, StatusCode};
 use rsipstack::transaction::transaction::Transaction;
 
 use crate::bindings::{Binding, Bindings, Lifetimes, Outcome, Registration};
 use crate::digest::Credentials;
+use crate::lockout::{LockRule, SourceLockout};
 use crate::nonce::{NonceCheck, NonceIssuer};
 
 /// Seconds since 1970, from the gateway's clock.
@@ -27,6 +31,7 @@ pub struct Registrar {
     nonces: NonceIssuer,
     bindings: Mutex<Bindings>,
     secrets: Arc<dyn PhoneSecretStore>,
+    lockout: SourceLockout,
     now: Now,
 }
 
@@ -47,6 +52,7 @@ impl Registrar {
         realm: String,
         nonce_lifetime_secs: u64,
         lifetimes: Lifetimes,
+        lock: LockRule,
         secrets: Arc<dyn PhoneSecretStore>,
         now: Now,
     ) -> Self {
@@ -55,6 +61,7 @@ impl Registrar {
             nonces: NonceIssuer::new(nonce_lifetime_secs),
             bindings: Mutex::new(Bindings::new(lifetimes)),
             secrets,
+            lockout: SourceLockout::new(lock),
             now,
         }
     }
@@ -76,7 +83,20 @@ impl Registrar {
     }
 
     pub(crate) async fn handle(&self, tx: &mut Transaction) -> rsipstack::Result<()> {
-        let answer = self.answer(tx).await;
+        let source = source_address(&tx.original);
+        let now = (self.now)();
+        let answer = match source {
+            Some(source) if self.lockout.is_locked(source, now) => {
+                tracing::debug!(%source, "REGISTER refused: address locked");
+                Answer::status(StatusCode::Forbidden)
+            }
+            _ => self.answer(tx).await,
+        };
+        if answer.status == StatusCode::Forbidden
+            && let Some(source) = source
+        {
+            self.lockout.failed(source, now);
+        }
         tx.reply_with(answer.status, answer.headers, None).await
     }
 
@@ -166,6 +186,17 @@ impl Registrar {
         let value = format!(r#"Digest realm="{}", nonce="{nonce}", qop="auth", algorithm=MD5{stale}"#, self.realm);
         Answer { status: StatusCode::Unauthorized, headers: vec![Header::WwwAuthenticate(value.into())] }
     }
+}
+
+/// Where the request came from: the top Via's `received` (the stack writes it when the
+/// packet's source differs from the Via, after removing any the client sent), else the
+/// Via's own host.
+fn source_address(request: &rsipstack::sip::Request) -> Option<IpAddr> {
+    let via: rsipstack::sip::typed::Via = request.top_via_header().ok()?.typed().ok()?;
+    if let Some(Ok(received)) = via.received() {
+        return Some(received);
+    }
+    via.uri.host_with_port.host.to_string().parse().ok()
 }
 
 /// What the REGISTER asks: its first Contact (one binding per number), `*`, or nothing.

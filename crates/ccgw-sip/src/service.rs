@@ -15,6 +15,7 @@ use rsipstack::transport::udp::UdpConnection;
 use rsipstack::transport::{TcpListenerConnection, TransportLayer};
 
 use crate::bindings::Lifetimes;
+use crate::lockout::LockRule;
 use crate::registrar::{Now, Registrar};
 
 /// What the SIP side is set up with.
@@ -24,6 +25,8 @@ pub struct SipSettings {
     pub realm: String,
     pub nonce_lifetime_secs: u64,
     pub lifetimes: Lifetimes,
+    /// When a source address is refused after wrong digests.
+    pub lock: LockRule,
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -67,6 +70,7 @@ impl SipService {
             settings.realm.clone(),
             settings.nonce_lifetime_secs,
             settings.lifetimes,
+            settings.lock,
             secrets,
             now,
         ));

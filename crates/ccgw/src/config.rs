@@ -200,6 +200,11 @@ pub struct SipConfig {
     pub register_default_secs: u32,
     pub register_min_secs: u32,
     pub register_max_secs: u32,
+    /// Refused REGISTERs (wrong digest, unknown number, replay) from one address within
+    /// the window that lock the address for `lock_secs`; 0 failures = never.
+    pub lock_failures: u32,
+    pub lock_window_secs: u64,
+    pub lock_secs: u64,
 }
 
 impl SipConfig {
@@ -229,6 +234,9 @@ impl Default for SipConfig {
             register_default_secs: 3600,
             register_min_secs: 60,
             register_max_secs: 3600,
+            lock_failures: 10,
+            lock_window_secs: 300,
+            lock_secs: 300,
         }
     }
 }

@@ -9,6 +9,7 @@ use ccgw_api::ApiState;
 use ccgw_core::RoutingTable;
 use ccgw_engine::{CallNumbers, Clock, Engine, EngineHandle, ReportSender, SimSwitch, Switch, SystemClock, Telephony};
 use ccgw_sip::bindings::Lifetimes;
+use ccgw_sip::lockout::LockRule;
 use ccgw_sip::{SipService, SipSettings};
 use ccgw_store::{AuditStore, CallRecordStore, DirectoryStore, PhoneSecretStore};
 use tokio::net::TcpListener;
@@ -449,6 +450,12 @@ async fn start_sip(
             default: sip.register_default_secs,
             min: sip.register_min_secs,
             max: sip.register_max_secs,
+        },
+        lock: LockRule {
+            failures: sip.lock_failures,
+            window_secs: sip.lock_window_secs,
+            lock_secs: sip.lock_secs,
+            ..LockRule::default()
         },
     };
     let now: ccgw_sip::registrar::Now = Arc::new(|| {

@@ -125,6 +125,36 @@ fn a_replayed_nonce_count_is_refused() {
     assert_eq!(register_raw(&socket, &registrar, 4, Some(&credential(2))).0, "SIP/2.0 200 OK", "the next count");
 }
 
+/// Wrong digests from one address lock it: past `sip.lock_failures` even the right
+/// password is refused from there, without the secret being looked at.
+#[test]
+fn an_address_guessing_passwords_is_locked_out() {
+    let data_dir = tempfile::tempdir().unwrap();
+    let env = [("CCGW_SIP__LOCK_FAILURES", "3")];
+    let gateway = start_with(data_dir.path(), Stdio::null(), &env, &["--sip-bind", "127.0.0.1:0"]);
+    let line = gateway.banner_line("sip registrar:");
+    let registrar = line.split_whitespace().find(|word| word.starts_with("127.0.0.1:")).unwrap().to_owned();
+    let socket = UdpSocket::bind("127.0.0.1:0").unwrap();
+    socket.set_read_timeout(Some(std::time::Duration::from_secs(5))).unwrap();
+    let uri = format!("sip:{registrar}");
+    let attempt = |cseq: u32, password: &str| -> String {
+        let (status, challenge) = register_raw(&socket, &registrar, cseq * 2, None);
+        assert_eq!(status, "SIP/2.0 401 Unauthorized");
+        let nonce = challenge.split("nonce=\"").nth(1).and_then(|rest| rest.split('"').next()).unwrap().to_owned();
+        let ha1 = ccgw_sip::digest::ha1("70103", "ccgw", password);
+        let response = ccgw_sip::digest::response(&ha1, &nonce, 1, "c0ffee", "REGISTER", &uri);
+        let credential = format!(
+            r#"Digest username="70103", realm="ccgw", nonce="{nonce}", uri="{uri}", response="{response}", algorithm=MD5, qop=auth, nc=00000001, cnonce="c0ffee""#
+        );
+        register_raw(&socket, &registrar, cseq * 2 + 1, Some(&credential)).0
+    };
+    for guess in 1..=3 {
+        assert_eq!(attempt(guess, &format!("Guess-{guess}-pass")), "SIP/2.0 403 Forbidden");
+    }
+    // Locked: not even a challenge, whatever the password would be.
+    assert_eq!(register_raw(&socket, &registrar, 20, None).0, "SIP/2.0 403 Forbidden");
+}
+
 #[tokio::test]
 async fn a_secret_set_over_the_extension_api_is_the_one_the_registrar_checks() {
     if !sipp_present() {
