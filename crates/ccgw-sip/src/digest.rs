@@ -10,7 +10,12 @@ pub fn ha1(user: &str, realm: &str, password: &str) -> String {
 }
 
 fn md5_hex(text: &str) -> String {
-    Md5::digest(text.as_bytes()).iter().map(|byte| format!("{byte:02x}")).collect()
+    hex(&Md5::digest(text.as_bytes()))
+}
+
+/// Lower-case hex of `bytes`.
+pub(crate) fn hex(bytes: &[u8]) -> String {
+    bytes.iter().map(|byte| format!("{byte:02x}")).collect()
 }
 
 /// The parameters of a `Digest` credential, as the client sent them.

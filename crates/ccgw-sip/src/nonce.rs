@@ -11,6 +11,8 @@ use std::sync::Mutex;
 use ring::hmac;
 use ring::rand::{SecureRandom, SystemRandom};
 
+use crate::digest::hex;
+
 /// Most nonces whose counts are tracked at once; past it, expired ones are forgotten and
 /// then a new nonce is refused as stale (the phone asks again with a fresh one).
 const MAX_TRACKED: usize = 65_536;
@@ -97,10 +99,6 @@ impl NonceIssuer {
         hmac::verify(&self.key, body, tag).ok()?;
         Some(u64::from_be_bytes(body[..8].try_into().ok()?))
     }
-}
-
-fn hex(bytes: &[u8]) -> String {
-    bytes.iter().map(|byte| format!("{byte:02x}")).collect()
 }
 
 fn unhex(text: &str) -> Option<Vec<u8>> {

@@ -90,7 +90,7 @@ impl Registrar {
                 tracing::debug!(%source, "REGISTER refused: address locked");
                 Answer::status(StatusCode::Forbidden)
             }
-            _ => self.answer(tx).await,
+            _ => self.answer(tx, now).await,
         };
         if answer.status == StatusCode::Forbidden
             && let Some(source) = source
@@ -100,7 +100,7 @@ impl Registrar {
         tx.reply_with(answer.status, answer.headers, None).await
     }
 
-    async fn answer(&self, tx: &Transaction) -> Answer {
+    async fn answer(&self, tx: &Transaction, now: u64) -> Answer {
         let request = &tx.original;
         let Some(number) = request
             .to_header()
@@ -112,11 +112,11 @@ impl Registrar {
             return Answer::status(StatusCode::BadRequest);
         };
         let Some(raw) = request.authorization_header().map(|header| header.value().to_owned()) else {
-            return self.challenge(false);
+            return self.challenge(false, now);
         };
         let credentials = match Credentials::parse(&raw) {
             Ok(credentials) => credentials,
-            Err(crate::digest::CredentialsError::NotDigest) => return self.challenge(false),
+            Err(crate::digest::CredentialsError::NotDigest) => return self.challenge(false, now),
             Err(_) => return Answer::status(StatusCode::BadRequest),
         };
         if credentials.username != number.as_str() || credentials.realm != self.realm {
@@ -138,11 +138,10 @@ impl Registrar {
             tracing::info!(number = number.as_str(), "REGISTER refused: wrong digest response");
             return Answer::status(StatusCode::Forbidden);
         }
-        let now = (self.now)();
         match self.nonces.check(&credentials.nonce, credentials.nc.unwrap_or(0), now) {
             NonceCheck::Fresh => {}
-            NonceCheck::Stale => return self.challenge(true),
-            NonceCheck::Unknown => return self.challenge(false),
+            NonceCheck::Stale => return self.challenge(true, now),
+            NonceCheck::Unknown => return self.challenge(false, now),
             NonceCheck::Replayed => {
                 tracing::info!(number = number.as_str(), "REGISTER refused: replayed nonce count");
                 return Answer::status(StatusCode::Forbidden);
@@ -180,8 +179,8 @@ impl Registrar {
         }
     }
 
-    fn challenge(&self, stale: bool) -> Answer {
-        let nonce = self.nonces.issue((self.now)());
+    fn challenge(&self, stale: bool, now: u64) -> Answer {
+        let nonce = self.nonces.issue(now);
         let stale = if stale { ", stale=true" } else { "" };
         let value = format!(r#"Digest realm="{}", nonce="{nonce}", qop="auth", algorithm=MD5{stale}"#, self.realm);
         Answer { status: StatusCode::Unauthorized, headers: vec![Header::WwwAuthenticate(value.into())] }

@@ -65,8 +65,7 @@ async fn fetch_page(conn: &mut SqliteConnection, query: &AuditQuery) -> Result<V
     let mut sql =
         QueryBuilder::new("SELECT id, at_ms, kind, actor, agent, client, action, detail, result FROM audit_log");
     push_filters(&mut sql, query)?;
-    sql.push(" ORDER BY at_ms DESC, id DESC LIMIT ").push_bind(i64::from(query.limit.min(AuditQuery::MAX_LIMIT)));
-    sql.push(" OFFSET ").push_bind(i64::try_from(query.offset).unwrap_or(i64::MAX));
+    convert::push_newest_first_page(&mut sql, "at_ms", query.limit.min(AuditQuery::MAX_LIMIT), query.offset);
     let rows: Vec<AuditRow> = sql.build_query_as().fetch_all(conn).await.map_err(db)?;
     rows.into_iter().map(from_row).collect()
 }
@@ -74,8 +73,7 @@ async fn fetch_page(conn: &mut SqliteConnection, query: &AuditQuery) -> Result<V
 async fn count_matching(conn: &mut SqliteConnection, query: &AuditQuery) -> Result<u64, StoreError> {
     let mut sql = QueryBuilder::new("SELECT COUNT(*) FROM audit_log");
     push_filters(&mut sql, query)?;
-    let count: i64 = sql.build_query_scalar().fetch_one(conn).await.map_err(db)?;
-    u64::try_from(count).map_err(|_| StoreError::Corrupt(format!("audit count {count} is negative.")))
+    convert::count_rows(conn, sql, "audit").await
 }
 
 impl SqliteStore {

@@ -276,10 +276,7 @@ fn push_filters(sql: &mut QueryBuilder<Sqlite>, query: &RecordQuery) -> Result<(
 async fn fetch_page(conn: &mut SqliteConnection, query: &RecordQuery) -> Result<Vec<StoredCall>, StoreError> {
     let mut sql = QueryBuilder::new(format!("SELECT {RECORD_COLUMNS} FROM call_records"));
     push_filters(&mut sql, query)?;
-    let limit = query.limit.min(RecordQuery::MAX_LIMIT);
-    let offset = i64::try_from(query.offset).unwrap_or(i64::MAX);
-    sql.push(" ORDER BY arrived_ms DESC, id DESC LIMIT ").push_bind(i64::from(limit));
-    sql.push(" OFFSET ").push_bind(offset);
+    convert::push_newest_first_page(&mut sql, "arrived_ms", query.limit.min(RecordQuery::MAX_LIMIT), query.offset);
     let rows: Vec<RecordRow> = sql.build_query_as().fetch_all(conn).await.map_err(db)?;
     rows.into_iter().map(from_row).collect()
 }
@@ -288,8 +285,7 @@ async fn fetch_page(conn: &mut SqliteConnection, query: &RecordQuery) -> Result<
 async fn count_matching(conn: &mut SqliteConnection, query: &RecordQuery) -> Result<u64, StoreError> {
     let mut sql = QueryBuilder::new("SELECT COUNT(*) FROM call_records");
     push_filters(&mut sql, query)?;
-    let count: i64 = sql.build_query_scalar().fetch_one(conn).await.map_err(db)?;
-    u64::try_from(count).map_err(|_| StoreError::Corrupt(format!("record count {count} is negative.")))
+    convert::count_rows(conn, sql, "record").await
 }
 
 impl SqliteStore {

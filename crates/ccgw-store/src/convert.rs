@@ -147,6 +147,27 @@ pub(crate) fn push_time_range(
     }
 }
 
+/// Appends ` ORDER BY <time_column> DESC, id DESC LIMIT ? OFFSET ?`: one page, newest first.
+pub(crate) fn push_newest_first_page(
+    sql: &mut sqlx::QueryBuilder<sqlx::Sqlite>,
+    time_column: &str,
+    limit: u32,
+    offset: u64,
+) {
+    sql.push(format!(" ORDER BY {time_column} DESC, id DESC LIMIT ")).push_bind(i64::from(limit));
+    sql.push(" OFFSET ").push_bind(i64::try_from(offset).unwrap_or(i64::MAX));
+}
+
+/// Runs the `SELECT COUNT(*) …` built in `sql`; `what` names the rows in a corruption error.
+pub(crate) async fn count_rows(
+    conn: &mut sqlx::SqliteConnection,
+    mut sql: sqlx::QueryBuilder<sqlx::Sqlite>,
+    what: &str,
+) -> Result<u64, StoreError> {
+    let count: i64 = sql.build_query_scalar().fetch_one(conn).await.map_err(crate::error::db)?;
+    u64::try_from(count).map_err(|_| StoreError::Corrupt(format!("{what} count {count} is negative.")))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

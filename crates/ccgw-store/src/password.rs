@@ -107,6 +107,11 @@ pub fn random_password() -> String {
 /// 32 random bytes as 64 lowercase hex characters (used for the generated admin token).
 pub fn random_token() -> String {
     let bytes: [u8; 32] = rand::rng().random();
+    hex(&bytes)
+}
+
+/// Lower-case hex of `bytes`.
+pub(crate) fn hex(bytes: &[u8]) -> String {
     bytes.iter().map(|b| format!("{b:02x}")).collect()
 }
 

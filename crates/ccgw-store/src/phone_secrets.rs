@@ -5,11 +5,12 @@ use ccgw_store_traits::{PHONE_SECRET_MAX_LEN, PHONE_SECRET_MIN_LEN, StoreError};
 use md5::{Digest, Md5};
 
 use crate::error::db;
+use crate::password::hex;
 use crate::store::SqliteStore;
 
 /// `MD5(number:realm:password)`, lower-case hex (RFC 2617 §3.2.2.2).
 fn ha1(number: &str, realm: &str, password: &str) -> String {
-    Md5::digest(format!("{number}:{realm}:{password}").as_bytes()).iter().map(|byte| format!("{byte:02x}")).collect()
+    hex(&Md5::digest(format!("{number}:{realm}:{password}").as_bytes()))
 }
 
 fn now_ms() -> i64 {

@@ -5,23 +5,18 @@
 use axum::Json;
 use axum::extract::rejection::JsonRejection;
 use axum::extract::{Path, State};
-use ccgw_core::PhoneNumber;
 use http::StatusCode;
 use serde::Deserialize;
 use serde_json::{Value, json};
 
 use super::error::ExtError;
-use super::parse::body;
+use super::parse::{body, phone};
 use crate::state::ApiState;
 
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields)]
 pub(crate) struct SecretBody {
     secret: String,
-}
-
-fn number(text: &str) -> Result<PhoneNumber, ExtError> {
-    PhoneNumber::parse(text).map_err(|error| ExtError::bad_request(error.to_string()))
 }
 
 fn store(state: &ApiState) -> Result<&(std::sync::Arc<dyn ccgw_store_traits::PhoneSecretStore>, String), ExtError> {
@@ -45,7 +40,7 @@ pub(crate) async fn set_secret(
 ) -> Result<StatusCode, ExtError> {
     let request = body(request)?;
     let (store, realm) = store(&state)?;
-    store.set_phone_secret(&number(&text)?, realm, &request.secret).await?;
+    store.set_phone_secret(&phone("number", &text)?, realm, &request.secret).await?;
     Ok(StatusCode::NO_CONTENT)
 }
 
@@ -55,7 +50,7 @@ pub(crate) async fn delete_secret(
     Path(text): Path<String>,
 ) -> Result<StatusCode, ExtError> {
     let (store, _) = store(&state)?;
-    if store.delete_phone_secret(&number(&text)?).await? {
+    if store.delete_phone_secret(&phone("number", &text)?).await? {
         Ok(StatusCode::NO_CONTENT)
     } else {
         Err(ExtError::not_found(format!("phone {text} has no SIP secret")))
