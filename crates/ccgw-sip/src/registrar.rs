@@ -190,7 +190,7 @@ impl Registrar {
 /// Where the request came from: the top Via's `received` (the stack writes it when the
 /// packet's source differs from the Via, after removing any the client sent), else the
 /// Via's own host.
-fn source_address(request: &rsipstack::sip::Request) -> Option<IpAddr> {
+pub(crate) fn source_address(request: &rsipstack::sip::Request) -> Option<IpAddr> {
     let via: rsipstack::sip::typed::Via = request.top_via_header().ok()?.typed().ok()?;
     if let Some(Ok(received)) = via.received() {
         return Some(received);

@@ -2,21 +2,27 @@
 //! that hands each incoming request to the part of ccgw that answers it.
 
 use std::net::SocketAddr;
-use std::sync::Arc;
+use std::sync::{Arc, OnceLock};
 use std::time::Duration;
 
+use ccgw_engine::{CallNumbers, ReportSender};
 use ccgw_store_traits::PhoneSecretStore;
 use rsipstack::EndpointBuilder;
+use rsipstack::dialog::dialog::Dialog;
+use rsipstack::dialog::dialog_layer::DialogLayer;
 use rsipstack::platform::CancellationToken;
 use rsipstack::sip::{Header, Method, StatusCode};
 use rsipstack::transaction::endpoint::EndpointOption;
 use rsipstack::transaction::transaction::Transaction;
 use rsipstack::transport::udp::UdpConnection;
 use rsipstack::transport::{TcpListenerConnection, TransportLayer};
+use tokio::sync::mpsc;
 
 use crate::bindings::Lifetimes;
 use crate::lockout::LockRule;
 use crate::registrar::{Now, Registrar};
+use crate::switch::trunks::Trunks;
+use crate::switch::{B2bua, B2buaParts, Command, SipSwitch};
 
 /// What the SIP side is set up with.
 #[derive(Debug, Clone)]
@@ -33,12 +39,18 @@ pub struct SipSettings {
 pub enum SipError {
     #[error("cannot listen for SIP on {addr}: {reason}")]
     Bind { addr: SocketAddr, reason: String },
+    #[error("a SIP switch is attached to this endpoint already")]
+    SwitchAttached,
 }
 
 /// The running SIP side; stops when dropped or [`SipService::stop`]ped.
 pub struct SipService {
     local_addr: SocketAddr,
     registrar: Arc<Registrar>,
+    dialogs: Arc<DialogLayer>,
+    /// The B2BUA's queue, once a SIP switch is attached; until then calls get 501.
+    calls: Arc<OnceLock<mpsc::UnboundedSender<Command>>>,
+    now: Now,
     cancel: CancellationToken,
 }
 
@@ -63,7 +75,14 @@ impl SipService {
             .with_cancel_token(cancel.clone())
             .with_transport_layer(transports)
             .with_option(EndpointOption::default())
-            .with_allows(vec![Method::Register, Method::Options, Method::Ack, Method::Cancel, Method::Bye])
+            .with_allows(vec![
+                Method::Invite,
+                Method::Ack,
+                Method::Cancel,
+                Method::Bye,
+                Method::Register,
+                Method::Options,
+            ])
             .build();
         let mut incoming = endpoint.incoming_transactions().map_err(|error| bind_error(error.to_string()))?;
         let registrar = Arc::new(Registrar::new(
@@ -72,21 +91,22 @@ impl SipService {
             settings.lifetimes,
             settings.lock,
             secrets,
-            now,
+            now.clone(),
         ));
+        let dialogs = Arc::new(DialogLayer::new(endpoint.inner.clone()));
+        let calls: Arc<OnceLock<mpsc::UnboundedSender<Command>>> = Arc::new(OnceLock::new());
         let inner = endpoint.inner.clone();
         tokio::spawn(async move {
             if let Err(error) = inner.serve().await {
                 tracing::error!(%error, "the SIP endpoint stopped");
             }
         });
-        let dispatch = registrar.clone();
+        let dispatch = Dispatch { registrar: registrar.clone(), dialogs: dialogs.clone(), calls: calls.clone() };
         tokio::spawn(async move {
             // The endpoint lives as long as this loop: dropping it would close the transports.
             let _endpoint = endpoint;
             while let Some(tx) = incoming.recv().await {
-                let registrar = dispatch.clone();
-                tokio::spawn(async move { answer(registrar, tx).await });
+                dispatch.route(tx);
             }
         });
         let sweeper = registrar.clone();
@@ -100,7 +120,43 @@ impl SipService {
             }
         });
         tracing::info!(%local_addr, realm = %settings.realm, "SIP registrar listening (UDP and TCP)");
-        Ok(Self { local_addr, registrar, cancel })
+        Ok(Self { local_addr, registrar, dialogs, calls, now, cancel })
+    }
+
+    /// Makes this endpoint the engine's switch: INVITEs from `trunks` become customer
+    /// calls, reported on `reports`, and the engine's actions ring the registered phones.
+    /// Once only; a second call is refused.
+    pub fn attach_switch(
+        &self,
+        reports: ReportSender,
+        numbers: Arc<CallNumbers>,
+        trunks: Trunks,
+    ) -> Result<Arc<SipSwitch>, SipError> {
+        let (commands, inbox) = mpsc::unbounded_channel();
+        self.calls.set(commands.clone()).map_err(|_| SipError::SwitchAttached)?;
+        let switch = Arc::new(SipSwitch::new(commands.clone(), numbers.clone(), self.now.clone()));
+        let ids = switch.clone();
+        let contact = self
+            .dialogs
+            .build_local_contact(None, None)
+            .map_err(|error| SipError::Bind { addr: self.local_addr, reason: error.to_string() })?;
+        let b2bua = B2bua::new(B2buaParts {
+            dialogs: self.dialogs.clone(),
+            registrar: self.registrar.clone(),
+            reports,
+            trunks,
+            contact,
+            commands,
+            next_call_id: Box::new(move || ccgw_engine::Switch::next_call_id(ids.as_ref())),
+        });
+        let stop = self.cancel.clone();
+        tokio::spawn(async move {
+            tokio::select! {
+                () = stop.cancelled() => {}
+                () = b2bua.run(inbox) => {}
+            }
+        });
+        Ok(switch)
     }
 
     pub fn local_addr(&self) -> SocketAddr {
@@ -122,14 +178,74 @@ impl Drop for SipService {
     }
 }
 
-/// Every request gets a final answer: REGISTER from the registrar, OPTIONS 200, and
-/// calls 501 until the SIP switch carries them.
+/// Hands each incoming request to the part of ccgw that answers it.
+struct Dispatch {
+    registrar: Arc<Registrar>,
+    dialogs: Arc<DialogLayer>,
+    calls: Arc<OnceLock<mpsc::UnboundedSender<Command>>>,
+}
+
+impl Dispatch {
+    fn route(&self, tx: Transaction) {
+        // In-dialog requests (ACK, BYE, re-INVITE, CANCEL's partner) go to their dialog.
+        if let Some(Dialog::Invite(mut dialog)) = self.dialogs.match_dialog(&tx) {
+            tokio::spawn(async move {
+                let mut tx = tx;
+                if let Err(error) = dialog.handle(&mut tx).await {
+                    tracing::debug!(%error, "in-dialog request not handled");
+                }
+            });
+            return;
+        }
+        if tx.original.method == Method::Invite && !has_to_tag(&tx) {
+            match self.calls.get() {
+                Some(calls) => {
+                    if let Err(refused) = calls.send(Command::Invite(Box::new(tx))) {
+                        let Command::Invite(tx) = refused.0 else { return };
+                        tokio::spawn(answer_plainly(*tx, StatusCode::ServiceUnavailable));
+                    }
+                }
+                None => {
+                    tokio::spawn(answer_plainly(tx, StatusCode::NotImplemented));
+                }
+            }
+            return;
+        }
+        let registrar = self.registrar.clone();
+        tokio::spawn(async move { answer(registrar, tx).await });
+    }
+}
+
+fn has_to_tag(tx: &Transaction) -> bool {
+    use rsipstack::sip::prelude::HeadersExt;
+    tx.original.to_header().ok().and_then(|to| to.tag().ok().flatten()).is_some()
+}
+
+async fn answer_plainly(mut tx: Transaction, status: StatusCode) {
+    if let Err(error) = tx.reply(status).await {
+        tracing::debug!(%error, "SIP answer not sent");
+    }
+}
+
+/// Requests outside any dialog: REGISTER from the registrar, OPTIONS 200; a request for
+/// a dialog that does not exist (BYE, re-INVITE) 481; ACK and CANCEL need no answer here
+/// (the stack matches them to their INVITE).
 async fn answer(registrar: Arc<Registrar>, mut tx: Transaction) {
     let method = tx.original.method;
     let sent = match method {
         Method::Register => registrar.handle(&mut tx).await,
-        Method::Options => tx.reply_with(StatusCode::OK, vec![Header::Allow("REGISTER, OPTIONS".into())], None).await,
+        Method::Options => {
+            tx.reply_with(
+                StatusCode::OK,
+                vec![Header::Allow("INVITE, ACK, CANCEL, BYE, REGISTER, OPTIONS".into())],
+                None,
+            )
+            .await
+        }
         Method::Ack | Method::Cancel => Ok(()),
+        Method::Bye | Method::Invite | Method::Update | Method::Info | Method::Refer | Method::Notify => {
+            tx.reply(StatusCode::CallTransactionDoesNotExist).await
+        }
         _ => tx.reply(StatusCode::NotImplemented).await,
     };
     if let Err(error) = sent {

@@ -97,6 +97,9 @@ pub struct ServeArgs {
     /// UDP and TCP address of the SIP registrar for agent phones, e.g. 127.0.0.1:5060.
     #[arg(long)]
     pub sip_bind: Option<SocketAddr>,
+    /// The switch that carries calls: the embedded simulated one, or real SIP calls.
+    #[arg(long, value_enum)]
+    pub switch: Option<crate::config::SwitchKind>,
     /// Seed a demo center into an empty directory.
     #[arg(long)]
     pub demo: bool,
@@ -118,6 +121,7 @@ impl Cli {
                 overrides.demo = serve.demo.then_some(true);
                 overrides.demo_password = serve.demo_password.clone();
                 overrides.sip = serve.sip_bind.map(|bind| crate::config::SipOverrides { bind });
+                overrides.switch = serve.switch;
             }
             Command::Call(call) => overrides.admin_token = call.admin_token.clone(),
             Command::Agent(_)

@@ -2,7 +2,7 @@
 //! environment variables (`__` separates sections: `CCGW_ENGINE__RING_TIMEOUT_MS`), then
 //! command-line flags. Validated once into the settings each crate takes.
 
-use std::net::SocketAddr;
+use std::net::{IpAddr, SocketAddr};
 use std::path::{Path, PathBuf};
 use std::time::Duration;
 
@@ -183,12 +183,13 @@ impl AuditConfig {
     }
 }
 
-/// `[sip]`: the SIP side. Today the registrar for agent phones; the SIP switch (trunks,
-/// calls to those phones) builds on it.
+/// `[sip]`: the SIP side: the registrar for agent phones and, with `switch = "sip"`, the
+/// trunks customer calls come from.
 #[derive(Debug, Clone, Serialize, Deserialize)]
 #[serde(default, deny_unknown_fields)]
 pub struct SipConfig {
-    /// UDP and TCP address of the registrar; absent: no SIP listener.
+    /// UDP and TCP address of the registrar and the SIP switch; absent: no SIP listener
+    /// (with `switch = "sip"`: 127.0.0.1:5060).
     pub bind: Option<SocketAddr>,
     /// Digest realm; a phone's secret is stored as its hash for this realm, so changing it
     /// needs every secret set again.
@@ -205,7 +206,22 @@ pub struct SipConfig {
     pub lock_failures: u32,
     pub lock_window_secs: u64,
     pub lock_secs: u64,
+    /// Where customer calls may come from (`switch = "sip"`); an INVITE from any other
+    /// address gets 403. With `--demo`, none configured means 127.0.0.1 and ::1.
+    pub trunks: Vec<TrunkConfig>,
 }
+
+/// One `[[sip.trunks]]` entry.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct TrunkConfig {
+    pub name: String,
+    /// The addresses its INVITEs come from.
+    pub sources: Vec<IpAddr>,
+}
+
+/// Where the SIP switch listens when `switch = "sip"` and no `sip.bind` is given.
+pub const DEFAULT_SIP_BIND: &str = "127.0.0.1:5060";
 
 impl SipConfig {
     fn validate(&self) -> anyhow::Result<()> {
@@ -220,6 +236,11 @@ impl SipConfig {
             bail!(
                 "sip registration lifetimes must be 0 < register_min_secs <= register_default_secs <= register_max_secs"
             );
+        }
+        for trunk in &self.trunks {
+            if trunk.name.trim().is_empty() || trunk.sources.is_empty() {
+                bail!("every sip.trunks entry needs a name and at least one source address");
+            }
         }
         Ok(())
     }
@@ -237,6 +258,7 @@ impl Default for SipConfig {
             lock_failures: 10,
             lock_window_secs: 300,
             lock_secs: 300,
+            trunks: Vec::new(),
         }
     }
 }
@@ -396,13 +418,15 @@ pub enum LogFormat {
     Json,
 }
 
-/// Which switch carries the calls (`switch = "sim"`).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
+/// Which switch carries the calls (`switch = "sim"`, `--switch`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize, clap::ValueEnum)]
 #[serde(rename_all = "lowercase")]
 pub enum SwitchKind {
     /// The embedded simulated switch, driven through `/ccgw/v1/sim/...`.
     #[default]
     Sim,
+    /// Real SIP calls: customers from `[[sip.trunks]]` to agents' registered phones.
+    Sip,
 }
 
 /// The simulated switch: how numbers the center dials behave.
@@ -514,6 +538,8 @@ pub struct Overrides {
     pub demo_password: Option<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub sip: Option<SipOverrides>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub switch: Option<SwitchKind>,
 }
 
 /// `--sip-bind`.
@@ -831,8 +857,12 @@ mod tests {
         std::fs::write(&file, "switch = \"sim\"\n").unwrap();
         assert_eq!(Config::load(Some(&file), &Overrides::default()).unwrap().switch, SwitchKind::Sim);
         std::fs::write(&file, "switch = \"sip\"\n").unwrap();
+        assert_eq!(Config::load(Some(&file), &Overrides::default()).unwrap().switch, SwitchKind::Sip);
+        std::fs::write(&file, "switch = \"pbx\"\n").unwrap();
         let error = Config::load(Some(&file), &Overrides::default()).unwrap_err();
-        assert!(format!("{error:#}").contains("sip"), "{error:#}");
+        assert!(format!("{error:#}").contains("pbx"), "{error:#}");
+        let flag = Overrides { switch: Some(SwitchKind::Sip), ..Overrides::default() };
+        assert_eq!(Config::load(None, &flag).unwrap().switch, SwitchKind::Sip);
     }
 
     #[test]

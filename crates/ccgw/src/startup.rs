@@ -1,6 +1,6 @@
 //! Building and running the gateway: directory, engine, api, listener.
 
-use std::net::SocketAddr;
+use std::net::{IpAddr, SocketAddr};
 use std::sync::Arc;
 use std::time::Duration;
 
@@ -10,7 +10,7 @@ use ccgw_core::RoutingTable;
 use ccgw_engine::{CallNumbers, Clock, Engine, EngineHandle, ReportSender, SimSwitch, Switch, SystemClock, Telephony};
 use ccgw_sip::bindings::Lifetimes;
 use ccgw_sip::lockout::LockRule;
-use ccgw_sip::{SipService, SipSettings};
+use ccgw_sip::{SipService, SipSettings, Trunk, Trunks};
 use ccgw_store::{AuditStore, CallRecordStore, DirectoryStore, PhoneSecretStore};
 use tokio::net::TcpListener;
 use tokio_rustls::TlsAcceptor;
@@ -100,7 +100,12 @@ impl App {
         let limits = config.connection_limits()?;
         raise_file_limit(limits.max_connections);
         let connections = Connections::new(limits);
-        let (telephony, sim) = build_switch(&config, hooks.switch, &engine_settings, clock.clone(), numbers)?;
+        let sip = match sip_bind(&config) {
+            Some(bind) => Some(start_sip(&config, bind, phone_secrets.clone(), clock.clone()).await?),
+            None => None,
+        };
+        let (telephony, sim) =
+            build_switch(&config, hooks.switch, &engine_settings, clock.clone(), numbers, sip.as_ref())?;
         let engine =
             ccgw_engine::start(engine_settings, clock.clone(), skills, records.clone(), audit.clone(), telephony);
         let routing = load_routing(directory.as_ref()).await.context("while loading the inbound routes")?;
@@ -123,11 +128,7 @@ impl App {
             audit: audit.clone(),
         }))
         .with_audit(audit.clone(), audit_store)
-        .with_phone_secrets(phone_secrets.clone(), config.sip.realm.clone());
-        let sip = match &config.sip.bind {
-            Some(bind) => Some(start_sip(&config, *bind, phone_secrets).await?),
-            None => None,
-        };
+        .with_phone_secrets(phone_secrets, config.sip.realm.clone());
         let listener =
             TcpListener::bind(config.bind).await.with_context(|| format!("while binding {}", config.bind))?;
         let address = listener.local_addr()?;
@@ -338,6 +339,7 @@ fn build_switch(
     engine: &ccgw_engine::EngineSettings,
     clock: Arc<dyn Clock>,
     numbers: Arc<CallNumbers>,
+    sip: Option<&SipService>,
 ) -> anyhow::Result<(Telephony, Option<Arc<SimSwitch>>)> {
     let (reports_tx, reports) = ccgw_engine::report_channel();
     if let Some(factory) = injected {
@@ -349,7 +351,39 @@ fn build_switch(
             sim.set_ivr_flows(engine.ivr_flows.clone());
             Ok((Telephony { switch: sim.clone(), reports }, Some(sim)))
         }
+        SwitchKind::Sip => {
+            let sip = sip.context("the SIP switch needs the SIP listener")?;
+            let switch = sip.attach_switch(reports_tx, numbers, trunks(config))?;
+            Ok((Telephony { switch, reports }, None))
+        }
     }
+}
+
+/// Where SIP listens: `sip.bind`, else the default address when the SIP switch needs it.
+fn sip_bind(config: &Config) -> Option<SocketAddr> {
+    match (config.sip.bind, config.switch) {
+        (Some(bind), _) => Some(bind),
+        (None, SwitchKind::Sip) => crate::config::DEFAULT_SIP_BIND.parse().ok(),
+        (None, SwitchKind::Sim) => None,
+    }
+}
+
+/// The configured trunks; the demo center, when none are, takes calls from this machine.
+fn trunks(config: &Config) -> Trunks {
+    let mut trunks: Vec<Trunk> = config
+        .sip
+        .trunks
+        .iter()
+        .map(|trunk| Trunk { name: trunk.name.clone(), sources: trunk.sources.clone() })
+        .collect();
+    if trunks.is_empty() && config.demo {
+        let loopback = vec![IpAddr::from([127, 0, 0, 1]), IpAddr::from(std::net::Ipv6Addr::LOCALHOST)];
+        trunks.push(Trunk { name: "demo".into(), sources: loopback });
+    }
+    if trunks.is_empty() {
+        tracing::warn!("no [[sip.trunks]] configured: every INVITE will be refused");
+    }
+    Trunks::new(trunks)
 }
 
 /// Longest the shutdown waits for call records to reach the database.
@@ -440,6 +474,7 @@ async fn start_sip(
     config: &Config,
     bind: SocketAddr,
     phone_secrets: Arc<dyn PhoneSecretStore>,
+    clock: Arc<dyn Clock>,
 ) -> anyhow::Result<SipService> {
     let sip = &config.sip;
     let settings = SipSettings {
@@ -458,8 +493,6 @@ async fn start_sip(
             ..LockRule::default()
         },
     };
-    let now: ccgw_sip::registrar::Now = Arc::new(|| {
-        std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map_or(0, |since| since.as_secs())
-    });
+    let now: ccgw_sip::registrar::Now = Arc::new(move || clock.now().as_unix_seconds());
     Ok(SipService::start(settings, phone_secrets, now).await?)
 }

@@ -20,9 +20,7 @@ fn sipp_present() -> bool {
 /// A gateway with its registrar on a free loopback port; the registrar's address.
 fn gateway_with_registrar(data_dir: &Path) -> (Gateway, String) {
     let gateway = start_with(data_dir, Stdio::null(), &[], &["--sip-bind", "127.0.0.1:0"]);
-    let line = gateway.banner_line("sip registrar:");
-    let address =
-        line.split_whitespace().find(|word| word.starts_with("127.0.0.1:")).expect("the SIP address").to_owned();
+    let address = gateway.sip_address();
     (gateway, address)
 }
 

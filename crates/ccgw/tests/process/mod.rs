@@ -22,6 +22,12 @@ pub(crate) struct Gateway {
 }
 
 impl Gateway {
+    /// The SIP address from the banner (`sip registrar: udp+tcp 127.0.0.1:PORT …`).
+    pub(crate) fn sip_address(&self) -> String {
+        let line = self.banner_line("sip registrar:");
+        line.split_whitespace().find(|word| word.starts_with("127.0.0.1:")).expect("the SIP address").to_owned()
+    }
+
     /// The first banner line containing `part`; panics after 10 s without one.
     pub(crate) fn banner_line(&self, part: &str) -> String {
         let deadline = std::time::Instant::now() + std::time::Duration::from_secs(10);

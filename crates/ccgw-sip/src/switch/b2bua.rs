@@ -1,0 +1,435 @@
+//! The back-to-back user agent: one task owns every call's SIP legs — the customer's
+//! dialog from a trunk and the agent phone's dialog ccgw opens — and turns the engine's
+//! actions into SIP and what the legs do into reports.
+//!
+//! Everything that changes a call goes through this task's queue, in order: the
+//! engine's actions, new INVITEs, and the dialog states the stack reports. So no lock is
+//! held across SIP I/O, and a report always describes a leg the table still knows.
+
+use std::collections::HashMap;
+use std::sync::Arc;
+
+use ccgw_core::{CallId, InboundCall, PhoneFailure, SwitchAction, WorkNo};
+use ccgw_engine::{ReportSender, TelephonyReport};
+use rsipstack::dialog::DialogId;
+use rsipstack::dialog::dialog::{DialogState, DialogStateReceiver};
+use rsipstack::dialog::dialog_layer::DialogLayer;
+use rsipstack::dialog::invitation::InviteOption;
+use rsipstack::dialog::invite_dialog::InviteDialog;
+use rsipstack::sip::prelude::{HeadersExt, ToTypedHeader};
+use rsipstack::sip::{Header, Response, StatusCode, Uri};
+use rsipstack::transaction::transaction::Transaction;
+use tokio::sync::mpsc;
+
+use super::phone_answer::PhoneAnswer;
+use super::trunks::Trunks;
+use crate::registrar::{Registrar, source_address};
+
+/// The media type of a voice call in the Huawei API.
+const VOICE: u8 = 5;
+
+/// Something for the B2BUA to act on.
+pub(crate) enum Command {
+    /// From the engine.
+    Action(SwitchAction),
+    /// An INVITE outside any dialog: a customer call from a trunk.
+    Invite(Box<Transaction>),
+    /// The customer's dialog changed.
+    Customer { call: CallId, state: DialogState },
+    /// An agent phone's dialog changed (`leg` tells an old leg of the call from the current one).
+    Phone { call: CallId, leg: u64, event: PhoneEvent },
+}
+
+pub(crate) enum PhoneEvent {
+    State(DialogState),
+    /// The INVITE's final answer (None: the stack gave none, e.g. a transport error).
+    Final {
+        dialog: InviteDialog,
+        response: Option<Response>,
+    },
+}
+
+/// The fixed parts the B2BUA works with.
+pub(crate) struct B2buaParts {
+    pub dialogs: Arc<DialogLayer>,
+    pub registrar: Arc<Registrar>,
+    pub reports: ReportSender,
+    pub trunks: Trunks,
+    /// Where ccgw's own Contact points (its SIP address).
+    pub contact: Uri,
+    /// The sender of this task's own queue, for the tasks that watch dialogs.
+    pub commands: mpsc::UnboundedSender<Command>,
+    pub next_call_id: Box<dyn Fn() -> CallId + Send>,
+}
+
+struct Call {
+    customer: InviteDialog,
+    /// The customer's SDP offer, sent on to the agent's phone.
+    offer: Vec<u8>,
+    caller: String,
+    /// 200 OK sent to the customer.
+    answered: bool,
+    phone: Option<PhoneLeg>,
+}
+
+struct PhoneLeg {
+    serial: u64,
+    agent: WorkNo,
+    dialog: InviteDialog,
+    alerting_reported: bool,
+    /// The phone's SDP answer, once it is off-hook.
+    answer: Option<Vec<u8>>,
+}
+
+pub(crate) struct B2bua {
+    parts: B2buaParts,
+    calls: HashMap<CallId, Call>,
+    leg_serials: u64,
+}
+
+impl B2bua {
+    pub(crate) fn new(parts: B2buaParts) -> Self {
+        Self { parts, calls: HashMap::new(), leg_serials: 0 }
+    }
+
+    pub(crate) async fn run(mut self, mut commands: mpsc::UnboundedReceiver<Command>) {
+        while let Some(command) = commands.recv().await {
+            match command {
+                Command::Action(action) => self.act(action),
+                Command::Invite(tx) => self.customer_invites(*tx).await,
+                Command::Customer { call, state } => self.customer_changed(call, state),
+                Command::Phone { call, leg, event } => self.phone_changed(call, leg, event),
+            }
+        }
+    }
+
+    fn report(&self, report: TelephonyReport) {
+        self.parts.reports.send(report);
+    }
+
+    // ── the customer's leg ───────────────────────────────────────────────
+
+    async fn customer_invites(&mut self, mut tx: Transaction) {
+        let source = source_address(&tx.original);
+        let Some(trunk) = source.and_then(|source| self.parts.trunks.admitting(source)) else {
+            tracing::info!(source = ?source, "INVITE from an address that is no trunk refused");
+            reply(&mut tx, StatusCode::Forbidden).await;
+            return;
+        };
+        let trunk = trunk.name.clone();
+        let Some(called) = user_of_to(&tx) else {
+            reply(&mut tx, StatusCode::NotFound).await;
+            return;
+        };
+        if tx.original.body.is_empty() {
+            // Without an offer the phone's offer would have to travel in the customer's
+            // ACK, which the stack does not relay: only early offers are taken.
+            reply(&mut tx, StatusCode::NotAcceptableHere).await;
+            return;
+        }
+        let caller = user_of_from(&tx).unwrap_or_default();
+        let call = (self.parts.next_call_id)();
+        let (state_tx, state_rx) = self.parts.dialogs.new_dialog_state_channel();
+        let customer =
+            match self.parts.dialogs.get_or_create_server_invite(&tx, state_tx, None, Some(self.parts.contact.clone()))
+            {
+                Ok(dialog) => dialog,
+                Err(error) => {
+                    tracing::warn!(%error, "customer INVITE not taken");
+                    reply(&mut tx, StatusCode::ServerInternalError).await;
+                    return;
+                }
+            };
+        self.watch_customer(call.clone(), state_rx);
+        let mut driving = customer.clone();
+        tokio::spawn(async move {
+            // Runs the INVITE server transaction until the ACK, a CANCEL or its end.
+            if let Err(error) = driving.handle(&mut tx).await {
+                tracing::debug!(%error, "customer INVITE transaction ended with an error");
+            }
+        });
+        if let Err(error) = customer.ringing(None, None) {
+            tracing::debug!(%error, "180 to the customer not sent");
+        }
+        tracing::info!(call_id = %call, %trunk, %called, "customer call from a trunk");
+        let offer = customer.initial_request().body.clone();
+        self.calls.insert(call.clone(), Call { customer, offer, caller: caller.clone(), answered: false, phone: None });
+        self.report(TelephonyReport::Inbound(InboundCall {
+            id: call,
+            caller,
+            called,
+            call_data: String::new(),
+            media_type: VOICE,
+            priority: 0,
+        }));
+    }
+
+    fn watch_customer(&self, call: CallId, mut states: DialogStateReceiver) {
+        let commands = self.parts.commands.clone();
+        tokio::spawn(async move {
+            while let Some(state) = states.recv().await {
+                let ended = matches!(state, DialogState::Terminated(..));
+                if commands.send(Command::Customer { call: call.clone(), state }).is_err() || ended {
+                    return;
+                }
+            }
+        });
+    }
+
+    fn customer_changed(&mut self, call_id: CallId, state: DialogState) {
+        let DialogState::Terminated(id, reason) = state else { return };
+        self.parts.dialogs.remove_dialog(&id);
+        // A call ccgw ended itself is gone from the table already.
+        let Some(call) = self.calls.remove(&call_id) else { return };
+        tracing::info!(call_id = %call_id, ?reason, "the customer left");
+        if let Some(leg) = call.phone {
+            self.hang_up_phone(leg);
+        }
+        self.report(TelephonyReport::CustomerHungUp(call_id));
+    }
+
+    // ── the agent phone's leg ────────────────────────────────────────────
+
+    fn alert(&mut self, call_id: CallId, agent: WorkNo, phone: &str) {
+        let Some(call) = self.calls.get_mut(&call_id) else { return };
+        let (caller_number, offer) = (call.caller.clone(), call.offer.clone());
+        if let Some(old) = call.phone.take() {
+            self.hang_up_phone(old);
+        }
+        let Some(binding) = self.parts.registrar.contact_of(phone) else {
+            tracing::info!(call_id = %call_id, %agent, %phone, "offer to a phone that is not registered");
+            self.report(TelephonyReport::PhoneFailed { call: call_id, agent, cause: PhoneFailure::Unreachable });
+            return;
+        };
+        let Ok(callee) = Uri::try_from(binding.contact.as_str()) else {
+            self.report(TelephonyReport::PhoneFailed { call: call_id, agent, cause: PhoneFailure::Unreachable });
+            return;
+        };
+        let mut caller = self.parts.contact.clone();
+        caller.auth = Some(rsipstack::sip::Auth { user: caller_user(&caller_number), password: None });
+        caller.params.clear();
+        let option = InviteOption {
+            caller,
+            callee,
+            contact: self.parts.contact.clone(),
+            content_type: Some("application/sdp".into()),
+            offer: Some(offer),
+            ..Default::default()
+        };
+        self.leg_serials += 1;
+        let serial = self.leg_serials;
+        let (state_tx, state_rx) = self.parts.dialogs.new_dialog_state_channel();
+        let (dialog, finished) = match self.parts.dialogs.do_invite_async(option, state_tx) {
+            Ok(started) => started,
+            Err(error) => {
+                tracing::warn!(call_id = %call_id, %agent, %error, "INVITE to the agent's phone not sent");
+                self.report(TelephonyReport::PhoneFailed { call: call_id, agent, cause: PhoneFailure::Unreachable });
+                return;
+            }
+        };
+        self.watch_phone(call_id.clone(), serial, state_rx, dialog.clone(), finished);
+        if let Some(call) = self.calls.get_mut(&call_id) {
+            call.phone = Some(PhoneLeg { serial, agent, dialog, alerting_reported: false, answer: None });
+        }
+    }
+
+    fn watch_phone(
+        &self,
+        call: CallId,
+        leg: u64,
+        mut states: DialogStateReceiver,
+        dialog: InviteDialog,
+        finished: tokio::task::JoinHandle<rsipstack::dialog::invitation::InviteAsyncResult>,
+    ) {
+        let commands = self.parts.commands.clone();
+        let watching = call.clone();
+        tokio::spawn(async move {
+            while let Some(state) = states.recv().await {
+                let ended = matches!(state, DialogState::Terminated(..));
+                let event = PhoneEvent::State(state);
+                if commands.send(Command::Phone { call: watching.clone(), leg, event }).is_err() || ended {
+                    return;
+                }
+            }
+        });
+        let commands = self.parts.commands.clone();
+        tokio::spawn(async move {
+            let response = match finished.await {
+                Ok(Ok((_, response))) => response,
+                Ok(Err(error)) => {
+                    tracing::debug!(%error, "INVITE to an agent's phone failed");
+                    None
+                }
+                Err(_) => None,
+            };
+            let _ = commands.send(Command::Phone { call, leg, event: PhoneEvent::Final { dialog, response } });
+        });
+    }
+
+    fn phone_changed(&mut self, call_id: CallId, serial: u64, event: PhoneEvent) {
+        let current =
+            self.calls.get_mut(&call_id).and_then(|call| call.phone.as_mut()).filter(|leg| leg.serial == serial);
+        let Some(leg) = current else {
+            // A leg ccgw gave up: whatever it still does is ended, never reported.
+            if let PhoneEvent::Final { dialog, response: Some(response) } = event
+                && response.status_code.kind() == rsipstack::sip::StatusCodeKind::Successful
+            {
+                hang_up(self.parts.dialogs.clone(), dialog);
+            }
+            return;
+        };
+        let agent = leg.agent;
+        match event {
+            PhoneEvent::State(DialogState::Early(_, response)) => {
+                if !leg.alerting_reported && matches!(response.status_code.code(), 180 | 183) {
+                    leg.alerting_reported = true;
+                    self.report(TelephonyReport::PhoneAlerting { call: call_id, agent });
+                }
+            }
+            PhoneEvent::State(DialogState::Terminated(id, reason)) => {
+                self.parts.dialogs.remove_dialog(&id);
+                if leg.answer.is_some() {
+                    tracing::info!(call_id = %call_id, %agent, ?reason, "the agent's phone hung up");
+                    if let Some(call) = self.calls.get_mut(&call_id) {
+                        call.phone = None;
+                    }
+                    self.report(TelephonyReport::PhoneHungUp { call: call_id, agent });
+                }
+                // Before an answer, the final response says how the INVITE ended.
+            }
+            PhoneEvent::State(_) => {}
+            PhoneEvent::Final { response, .. } => {
+                let code = response.as_ref().map_or(408, |response| response.status_code.code());
+                match PhoneAnswer::from_status(code) {
+                    PhoneAnswer::OffHook => {
+                        leg.answer = response.map(|response| response.body);
+                        self.report(TelephonyReport::PhoneOffHook { call: call_id, agent });
+                    }
+                    PhoneAnswer::Cancelled => {}
+                    PhoneAnswer::Failed(cause) => {
+                        tracing::info!(call_id = %call_id, %agent, code, ?cause, "the agent's phone did not take the call");
+                        if let Some(call) = self.calls.get_mut(&call_id) {
+                            call.phone = None;
+                        }
+                        self.report(TelephonyReport::PhoneFailed { call: call_id, agent, cause });
+                    }
+                }
+            }
+        }
+    }
+
+    fn hang_up_phone(&self, leg: PhoneLeg) {
+        hang_up(self.parts.dialogs.clone(), leg.dialog);
+    }
+
+    // ── the engine's actions ─────────────────────────────────────────────
+
+    fn act(&mut self, action: SwitchAction) {
+        match action {
+            SwitchAction::Alert { call, agent, phone } => self.alert(call, agent, phone.as_str()),
+            SwitchAction::StopAlerting { call, agent } => {
+                let leg = self.calls.get_mut(&call).and_then(|call| call.phone.take_if(|leg| leg.agent == agent));
+                if let Some(leg) = leg {
+                    self.hang_up_phone(leg);
+                }
+            }
+            SwitchAction::Connect { call, agent, .. } => self.connect(call, agent),
+            SwitchAction::Release { call } => self.release(call),
+            other => self.not_carried(other),
+        }
+    }
+
+    /// Bridges the customer to the agent's phone, which is off-hook: the customer gets
+    /// 200 OK with the phone's SDP, so media flows end to end.
+    fn connect(&mut self, call_id: CallId, agent: WorkNo) {
+        let Some(call) = self.calls.get_mut(&call_id) else { return };
+        let answer = call.phone.as_ref().filter(|leg| leg.agent == agent).and_then(|leg| leg.answer.clone());
+        let Some(answer) = answer else {
+            tracing::warn!(call_id = %call_id, %agent, "connect without the agent's phone off-hook: not bridged");
+            return;
+        };
+        if call.answered {
+            tracing::warn!(call_id = %call_id, %agent, "connect of a call already answered: not carried on the SIP switch yet");
+            return;
+        }
+        let headers = vec![Header::ContentType("application/sdp".into())];
+        match call.customer.accept(Some(headers), Some(answer)) {
+            Ok(()) => call.answered = true,
+            Err(error) => tracing::warn!(call_id = %call_id, %error, "200 OK to the customer not sent"),
+        }
+    }
+
+    /// Ends the call for every party: BYE to a connected leg, CANCEL to a ringing phone,
+    /// 480 to a customer not answered yet.
+    fn release(&mut self, call_id: CallId) {
+        let Some(call) = self.calls.remove(&call_id) else { return };
+        if let Some(leg) = call.phone {
+            self.hang_up_phone(leg);
+        }
+        let dialogs = self.parts.dialogs.clone();
+        let customer = call.customer;
+        if call.answered {
+            tokio::spawn(async move {
+                if let Err(error) = customer.bye().await {
+                    tracing::debug!(%error, "BYE to the customer failed");
+                }
+                dialogs.remove_dialog(&customer.id());
+            });
+        } else {
+            if let Err(error) = customer.reject(Some(StatusCode::TemporarilyUnavailable), None) {
+                tracing::debug!(%error, "480 to the customer not sent");
+            }
+            dialogs.remove_dialog(&customer.id());
+        }
+    }
+
+    /// An action this switch does not carry yet: said so, and where the engine waits
+    /// for an answer, the answer is a failure rather than silence.
+    fn not_carried(&self, action: SwitchAction) {
+        tracing::warn!(?action, "not carried on the SIP switch yet");
+        match action {
+            SwitchAction::OffHook { call, agent, .. } => {
+                self.report(TelephonyReport::PhoneFailed { call, agent, cause: PhoneFailure::Unreachable });
+            }
+            SwitchAction::Dial { call, number, .. } => self.report(TelephonyReport::FarEndFailed {
+                call,
+                number,
+                cause: ccgw_core::DialFailure::InvalidNumber,
+            }),
+            SwitchAction::ConnectIvr { call, .. } => self.report(TelephonyReport::IvrReturned(call)),
+            _ => {}
+        }
+    }
+}
+
+/// Hangs a dialog up however far it got (CANCEL early, BYE confirmed) and forgets it.
+fn hang_up(dialogs: Arc<DialogLayer>, dialog: InviteDialog) {
+    tokio::spawn(async move {
+        if let Err(error) = dialog.hangup().await {
+            tracing::debug!(%error, "hanging up a leg failed");
+        }
+        let id: DialogId = dialog.id();
+        dialogs.remove_dialog(&id);
+    });
+}
+
+async fn reply(tx: &mut Transaction, status: StatusCode) {
+    if let Err(error) = tx.reply(status).await {
+        tracing::debug!(%error, "SIP answer not sent");
+    }
+}
+
+fn user_of_to(tx: &Transaction) -> Option<String> {
+    let to = tx.original.to_header().ok()?.typed().ok()?;
+    to.uri.user().map(str::to_owned).filter(|user| !user.is_empty())
+}
+
+fn user_of_from(tx: &Transaction) -> Option<String> {
+    let from = tx.original.from_header().ok()?.typed().ok()?;
+    from.uri.user().map(str::to_owned)
+}
+
+/// The caller's number as the user part of the From that the agent's phone shows.
+fn caller_user(caller: &str) -> String {
+    if caller.is_empty() { "anonymous".into() } else { caller.to_owned() }
+}

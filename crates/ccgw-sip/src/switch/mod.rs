@@ -1,0 +1,48 @@
+//! The SIP switch: the engine's [`Switch`] carried out with real SIP calls. Customers call
+//! in from trunks; their calls are queued by the engine and offered to agents, whose
+//! registered phones ccgw rings; once the agent takes the call, the customer is bridged
+//! to the phone (SDP passed through: media flows between them, not through ccgw).
+
+mod b2bua;
+mod phone_answer;
+pub mod trunks;
+
+use std::sync::Arc;
+
+use ccgw_core::{CallId, PhoneLegs, SwitchAction};
+use ccgw_engine::{CallNumbers, Switch};
+use tokio::sync::mpsc;
+
+pub(crate) use b2bua::{B2bua, B2buaParts, Command};
+pub use phone_answer::PhoneAnswer;
+
+use crate::registrar::Now;
+
+/// The engine's handle on the B2BUA: actions go to its queue, never blocking.
+pub struct SipSwitch {
+    commands: mpsc::UnboundedSender<Command>,
+    numbers: Arc<CallNumbers>,
+    now: Now,
+}
+
+impl SipSwitch {
+    pub(crate) fn new(commands: mpsc::UnboundedSender<Command>, numbers: Arc<CallNumbers>, now: Now) -> Self {
+        Self { commands, numbers, now }
+    }
+}
+
+impl Switch for SipSwitch {
+    fn execute(&self, action: SwitchAction) {
+        if self.commands.send(Command::Action(action)).is_err() {
+            tracing::warn!("the SIP switch has stopped: action dropped");
+        }
+    }
+
+    fn next_call_id(&self) -> CallId {
+        CallId::compose((self.now)(), self.numbers.next())
+    }
+
+    fn phone_legs(&self) -> PhoneLegs {
+        PhoneLegs::Reported
+    }
+}

@@ -1,0 +1,315 @@
+//! Calls on the SIP switch against real SIP peers: a gateway started with `--switch sip`,
+//! sipp as the customer on a trunk and as the agents' phones (registered with digest),
+//! agents working through the Huawei API. Scenarios are in `tests/sipp/`.
+//! Under CI a missing sipp fails the tests; elsewhere they are skipped with a note.
+
+use std::net::UdpSocket;
+use std::path::Path;
+use std::process::{Child, Command, Stdio};
+use std::time::{Duration, Instant};
+
+use serde_json::{Value, json};
+
+mod process;
+
+use process::{Gateway, PASSWORD, admin, peer_present, start_with};
+
+fn sipp_present() -> bool {
+    peer_present("sipp", "-v", "apt-get install sip-tester")
+}
+
+/// A gateway on the SIP switch (static auth, short poll holds) in its own data dir.
+struct Center {
+    gateway: Gateway,
+    /// Its SIP address.
+    sip: String,
+    _data_dir: tempfile::TempDir,
+}
+
+impl Center {
+    /// None when sipp is missing outside CI (the test is skipped).
+    fn start(env: &[(&str, &str)]) -> Option<Center> {
+        if !sipp_present() {
+            return None;
+        }
+        let _ = rustls::crypto::ring::default_provider().install_default();
+        let data_dir = tempfile::tempdir().unwrap();
+        let mut all_env = vec![("CCGW_ENGINE__AUTH_MODE", "static"), ("CCGW_API__POLL_HOLD_MS", "500")];
+        all_env.extend_from_slice(env);
+        let args = ["--switch", "sip", "--sip-bind", "127.0.0.1:0"];
+        let gateway = start_with(data_dir.path(), Stdio::null(), &all_env, &args);
+        let sip = gateway.sip_address();
+        Some(Center { gateway, sip, _data_dir: data_dir })
+    }
+
+    /// A phone for `number` running `scenario`, registered.
+    fn phone(&self, number: &str, scenario: &str) -> Sipp {
+        let port = free_udp_port();
+        let phone = Sipp::start(&format!("phone {number} ({scenario})"), scenario, None, port, &["-s", number]);
+        let args = ["-s", number, "-au", number, "-ap", PASSWORD, "-key", "phone_port", &port.to_string()];
+        Sipp::start(&format!("registering {number}"), "phone_register.xml", Some(&self.sip), free_udp_port(), &args)
+            .passes();
+        phone
+    }
+
+    /// A customer calling 4000 (skill 1) from the trunk as 5550100.
+    fn customer(&self, scenario: &str) -> Sipp {
+        let args = ["-s", "4000", "-key", "caller", "5550100"];
+        Sipp::start(&format!("customer ({scenario})"), scenario, Some(&self.sip), free_udp_port(), &args)
+    }
+
+    async fn agent(&self, work_no: u32) -> Agent {
+        Agent::sign_in(&self.gateway, work_no).await
+    }
+}
+
+fn free_udp_port() -> u16 {
+    UdpSocket::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port()
+}
+
+/// One sipp process running one call of `scenario`.
+struct Sipp {
+    child: Child,
+    what: String,
+    _work_dir: tempfile::TempDir,
+}
+
+impl Sipp {
+    /// sipp on `port` running `scenario` with `args`; against `remote` as a UAC, or as a
+    /// UAS waiting for a call when `remote` is None.
+    fn start(what: &str, scenario: &str, remote: Option<&str>, port: u16, args: &[&str]) -> Sipp {
+        let scenario = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/sipp").join(scenario);
+        let work_dir = tempfile::tempdir().unwrap();
+        let mut command = Command::new("sipp");
+        if let Some(remote) = remote {
+            command.arg(remote);
+        }
+        let child = command
+            .arg("-sf")
+            .arg(&scenario)
+            .args(args)
+            .args(["-i", "127.0.0.1", "-p", &port.to_string(), "-t", "u1", "-m", "1", "-nostdin"])
+            .args(["-timeout", "40s", "-timeout_error", "-trace_err", "-trace_msg"])
+            .current_dir(work_dir.path())
+            .stdin(Stdio::null())
+            .stdout(Stdio::null())
+            .stderr(Stdio::piped())
+            .spawn()
+            .expect("sipp runs");
+        Sipp { child, what: what.to_owned(), _work_dir: work_dir }
+    }
+
+    /// Waits for the scenario to end and asserts that it passed.
+    fn passes(mut self) {
+        let deadline = Instant::now() + Duration::from_secs(45);
+        let status = loop {
+            if let Some(status) = self.child.try_wait().unwrap() {
+                break status;
+            }
+            assert!(Instant::now() < deadline, "{}: sipp still running", self.what);
+            std::thread::sleep(Duration::from_millis(50));
+        };
+        if !status.success() {
+            let mut stderr = String::new();
+            use std::io::Read;
+            let _ = self.child.stderr.take().unwrap().read_to_string(&mut stderr);
+            let traces: String = std::fs::read_dir(self._work_dir.path())
+                .unwrap()
+                .filter_map(Result::ok)
+                .map(|entry| {
+                    format!(
+                        "--- {:?}\n{}",
+                        entry.file_name(),
+                        std::fs::read_to_string(entry.path()).unwrap_or_default()
+                    )
+                })
+                .collect();
+            panic!("{}: sipp exited {:?}\n{stderr}\n{traces}", self.what, status.code());
+        }
+    }
+}
+
+impl Drop for Sipp {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+/// An agent of the demo center on its phone `70<work_no>`, through the Huawei API.
+struct Agent {
+    client: reqwest::Client,
+    base: String,
+    work_no: u32,
+    guid: String,
+    seen: Vec<String>,
+}
+
+impl Agent {
+    async fn sign_in(gateway: &Gateway, work_no: u32) -> Agent {
+        let client = reqwest::Client::new();
+        let body = json!({"password": PASSWORD, "phonenum": format!("70{work_no}"), "status": "4"});
+        let response = client.put(format!("{}/onlineagent/{work_no}", gateway.base)).json(&body).send().await.unwrap();
+        let guid = response.headers()["Set-GUID"].to_str().unwrap().trim_start_matches("JSESSIONID=").to_owned();
+        let answer: Value = response.json().await.unwrap();
+        assert_eq!(answer["retcode"], "0", "sign-in of {work_no}: {answer}");
+        let agent = Agent { client, base: gateway.base.clone(), work_no, guid, seen: Vec::new() };
+        let free = agent.call("POST", "onlineagent/{}/sayfree").await;
+        assert_eq!(free["retcode"], "0", "{free}");
+        agent
+    }
+
+    async fn call(&self, method: &str, path: &str) -> Value {
+        let path = path.replace("{}", &self.work_no.to_string());
+        let method = reqwest::Method::from_bytes(method.as_bytes()).unwrap();
+        let request = self.client.request(method, format!("{}/{path}", self.base)).header("Guid", &self.guid);
+        request.send().await.unwrap().json().await.unwrap()
+    }
+
+    /// Polls until an event of `kind` arrives (the ones before it are kept in `seen`).
+    async fn wait_for(&mut self, kind: &str) -> Value {
+        let deadline = Instant::now() + Duration::from_secs(30);
+        while Instant::now() < deadline {
+            let answer = self.call("GET", "agentevent/{}").await;
+            assert_eq!(answer["retcode"], "0", "{answer}");
+            if let Some(event_type) = answer["event"]["eventType"].as_str() {
+                self.seen.push(event_type.to_owned());
+                if event_type == kind {
+                    return answer["event"].clone();
+                }
+            }
+        }
+        panic!("agent {}: no {kind} within 30 s; saw {:?}", self.work_no, self.seen);
+    }
+
+    /// The events seen so far, in order, that are among `kinds`.
+    fn seen_of(&self, kinds: &[&str]) -> Vec<&str> {
+        self.seen.iter().map(String::as_str).filter(|kind| kinds.contains(kind)).collect()
+    }
+}
+
+/// The record of the one call with `caller`, once written.
+async fn record_of_caller(gateway: &Gateway, caller: &str) -> Value {
+    let client = reqwest::Client::new();
+    let deadline = Instant::now() + Duration::from_secs(10);
+    loop {
+        let body = admin(&client, gateway, "GET", "records", None).await;
+        let found = body["records"].as_array().and_then(|records| {
+            records.iter().find(|record| record.to_string().contains(caller) && record["outcome"].is_string()).cloned()
+        });
+        if let Some(record) = found {
+            return record;
+        }
+        assert!(Instant::now() < deadline, "no record of the call from {caller}: {body}");
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+}
+
+/// The whole inbound call with an agent who answers by hand: the trunk's INVITE is
+/// queued (180), offered to agent 101, whose registered phone rings and answers with the
+/// customer's SDP; the agent answers through the API and the customer gets 200 with the
+/// phone's SDP; the agent's release sends BYE to both.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_trunk_call_reaches_the_agent_phone_and_the_agents_release_ends_both_legs() {
+    let Some(center) = Center::start(&[]) else { return };
+    let phone = center.phone("70101", "phone_answers.xml");
+    let mut agent = center.agent(101).await;
+    let manual = agent.call("POST", "onlineagent/{}/autoanswer/false").await;
+    assert_eq!(manual["retcode"], "0", "{manual}");
+    let customer = center.customer("customer_call.xml");
+    let ringing = agent.wait_for("AgentEvent_Ringing").await;
+    assert_eq!(ringing["content"]["caller"], "5550100", "{ringing}");
+    assert_eq!(ringing["content"]["called"], "4000", "{ringing}");
+    assert_eq!(
+        agent.seen_of(&["AgentOther_PhoneAlerting", "AgentOther_PhoneOffhook", "AgentEvent_Ringing"]),
+        ["AgentOther_PhoneAlerting", "AgentOther_PhoneOffhook", "AgentEvent_Ringing"]
+    );
+    let answered = agent.call("PUT", "voicecall/{}/answer").await;
+    assert_eq!(answered["retcode"], "0", "{answered}");
+    agent.wait_for("AgentEvent_Talking").await;
+    let released = agent.call("DELETE", "voicecall/{}/release").await;
+    assert_eq!(released["retcode"], "0", "{released}");
+    customer.passes();
+    phone.passes();
+    agent.wait_for("AgentEvent_Call_Release").await;
+    let record = record_of_caller(&center.gateway, "5550100").await;
+    assert_eq!(record["outcome"], "answered", "{record}");
+}
+
+/// An auto-answering agent (the demo's default) talks as soon as its phone answers; the
+/// agent putting the handset down (the phone's BYE) releases the call as `release` does,
+/// so the customer gets BYE.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_auto_answering_agent_talks_when_the_phone_answers_and_hanging_up_ends_the_call() {
+    let Some(center) = Center::start(&[]) else { return };
+    let phone = center.phone("70101", "phone_hangs_up.xml");
+    let mut agent = center.agent(101).await;
+    let customer = center.customer("customer_call.xml");
+    agent.wait_for("AgentEvent_Talking").await;
+    assert_eq!(
+        agent.seen_of(&["AgentOther_PhoneAlerting", "AgentOther_PhoneOffhook", "AgentEvent_Auto_Answer"]),
+        ["AgentOther_PhoneAlerting", "AgentOther_PhoneOffhook", "AgentEvent_Auto_Answer"]
+    );
+    phone.passes();
+    customer.passes();
+    agent.wait_for("AgentEvent_Call_Release").await;
+    let record = record_of_caller(&center.gateway, "5550100").await;
+    assert_eq!(record["outcome"], "answered", "{record}");
+}
+
+/// A busy phone (486) fails the offer: the agent gets `AgentEvent_Connect_Fail` and is
+/// set busy, and the call goes back to the queue, where the next agent's phone takes it.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_busy_phone_sends_the_call_back_to_the_queue_for_the_next_agent() {
+    let Some(center) = Center::start(&[]) else { return };
+    let busy_phone = center.phone("70101", "phone_busy.xml");
+    let mut first = center.agent(101).await;
+    let customer = center.customer("customer_call.xml");
+    first.wait_for("AgentEvent_Connect_Fail").await;
+    busy_phone.passes();
+    let answering_phone = center.phone("70102", "phone_answers.xml");
+    let mut second = center.agent(102).await;
+    second.wait_for("AgentEvent_Talking").await;
+    let released = second.call("DELETE", "voicecall/{}/release").await;
+    assert_eq!(released["retcode"], "0", "{released}");
+    customer.passes();
+    answering_phone.passes();
+    assert!(first.seen.iter().any(|kind| kind == "AgentState_Busy"), "{:?}", first.seen);
+    let record = record_of_caller(&center.gateway, "5550100").await;
+    assert_eq!(record["outcome"], "answered", "{record}");
+}
+
+/// The customer gives up while the agent's phone rings: ccgw cancels the phone's INVITE,
+/// the agent is told the customer left, and the call is recorded as abandoned ringing.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_customer_cancelling_while_the_phone_rings_cancels_the_phone() {
+    let Some(center) = Center::start(&[]) else { return };
+    let phone = center.phone("70101", "phone_rings.xml");
+    let mut agent = center.agent(101).await;
+    let customer = center.customer("customer_cancels.xml");
+    agent.wait_for("AgentOther_PhoneAlerting").await;
+    customer.passes();
+    phone.passes();
+    agent.wait_for("AgentEvent_Customer_Release").await;
+    let record = record_of_caller(&center.gateway, "5550100").await;
+    assert_eq!(record["outcome"], "abandoned-ringing", "{record}");
+}
+
+/// A customer who hangs up while queued (no agent is free) leaves only the record.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_customer_cancelling_in_the_queue_is_recorded_as_abandoned() {
+    let Some(center) = Center::start(&[]) else { return };
+    center.customer("customer_cancels.xml").passes();
+    let record = record_of_caller(&center.gateway, "5550100").await;
+    assert_eq!(record["outcome"], "abandoned-in-queue", "{record}");
+}
+
+/// An INVITE from an address that is no configured trunk gets 403, and no call exists.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_invite_from_an_address_that_is_no_trunk_is_refused() {
+    let trunks = r#"[{name="carrier",sources=["192.0.2.10"]}]"#;
+    let Some(center) = Center::start(&[("CCGW_SIP__TRUNKS", trunks)]) else { return };
+    center.customer("customer_refused.xml").passes();
+    let body = admin(&reqwest::Client::new(), &center.gateway, "GET", "records", None).await;
+    assert_eq!(body["records"], json!([]), "{body}");
+}
