@@ -205,28 +205,36 @@ async fn record_of_caller(gateway: &Gateway, caller: &str) -> Value {
     }
 }
 
-/// The whole inbound call with an agent who answers by hand: the trunk's INVITE is
-/// queued (180), offered to agent 101, whose registered phone rings and answers with the
-/// customer's SDP; the agent answers through the API and the customer gets 200 with the
-/// phone's SDP; the agent's release sends BYE to both.
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn a_trunk_call_reaches_the_agent_phone_and_the_agents_release_ends_both_legs() {
-    let Some(center) = Center::start(&[]) else { return };
-    let phone = center.phone("70101", "phone_answers.xml");
-    let mut agent = center.agent(101).await;
+/// Agent 101 without auto-answer, on the SIP switch.
+async fn manual_agent_101(center: &Center) -> Agent {
+    let agent = center.agent(101).await;
     let manual = agent.call("POST", "onlineagent/{}/autoanswer/false").await;
     assert_eq!(manual["retcode"], "0", "{manual}");
+    agent
+}
+
+/// The whole inbound call, answered at the phone: the trunk's INVITE is queued (180) and
+/// offered to agent 101, whose registered phone rings with the customer's SDP (the call
+/// rings at the agent too) and is picked up: that answers the call, and the customer gets
+/// 200 with the phone's SDP. The agent's release through the API sends BYE to both.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_trunk_call_answered_at_the_phone_connects_and_the_agents_release_ends_both_legs() {
+    let Some(center) = Center::start(&[]) else { return };
+    let phone = center.phone("70101", "phone_answers.xml");
+    let mut agent = manual_agent_101(&center).await;
     let customer = center.customer("customer_call.xml");
-    let ringing = agent.wait_for("AgentEvent_Ringing").await;
-    assert_eq!(ringing["content"]["caller"], "5550100", "{ringing}");
-    assert_eq!(ringing["content"]["called"], "4000", "{ringing}");
-    assert_eq!(
-        agent.seen_of(&["AgentOther_PhoneAlerting", "AgentOther_PhoneOffhook", "AgentEvent_Ringing"]),
-        ["AgentOther_PhoneAlerting", "AgentOther_PhoneOffhook", "AgentEvent_Ringing"]
-    );
-    let answered = agent.call("PUT", "voicecall/{}/answer").await;
-    assert_eq!(answered["retcode"], "0", "{answered}");
     agent.wait_for("AgentEvent_Talking").await;
+    let ringing_index = agent.seen.iter().position(|kind| kind == "AgentEvent_Ringing").expect("Ringing");
+    assert_eq!(
+        agent.seen[ringing_index - 1..],
+        [
+            "AgentOther_PhoneAlerting",
+            "AgentEvent_Ringing",
+            "AgentOther_PhoneOffhook",
+            "AgentEvent_Customer_Alerting",
+            "AgentEvent_Talking"
+        ]
+    );
     let released = agent.call("DELETE", "voicecall/{}/release").await;
     assert_eq!(released["retcode"], "0", "{released}");
     customer.passes();
@@ -236,8 +244,30 @@ async fn a_trunk_call_reaches_the_agent_phone_and_the_agents_release_ends_both_l
     assert_eq!(record["outcome"], "answered", "{record}");
 }
 
-/// An auto-answering agent (the demo's default) talks as soon as its phone answers; the
-/// agent putting the handset down (the phone's BYE) releases the call as `release` does,
+/// Answering through the API while the phone rings: ccgw cancels the ringing INVITE and
+/// rings the phone again asking it to answer by itself; its answer connects the call.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn answering_through_the_api_makes_the_ringing_phone_answer() {
+    let Some(center) = Center::start(&[]) else { return };
+    let phone = center.phone("70101", "phone_answers_when_told.xml");
+    let mut agent = manual_agent_101(&center).await;
+    let customer = center.customer("customer_call.xml");
+    let ringing = agent.wait_for("AgentEvent_Ringing").await;
+    assert_eq!(ringing["content"]["caller"], "5550100", "{ringing}");
+    assert_eq!(ringing["content"]["called"], "4000", "{ringing}");
+    let answered = agent.call("PUT", "voicecall/{}/answer").await;
+    assert_eq!(answered["retcode"], "0", "{answered}");
+    agent.wait_for("AgentEvent_Talking").await;
+    let released = agent.call("DELETE", "voicecall/{}/release").await;
+    assert_eq!(released["retcode"], "0", "{released}");
+    customer.passes();
+    phone.passes();
+    let record = record_of_caller(&center.gateway, "5550100").await;
+    assert_eq!(record["outcome"], "answered", "{record}");
+}
+
+/// An auto-answering agent (the demo's default): the offer asks the phone to answer by
+/// itself, and the agent talks as soon as it does; the agent putting the handset down (the phone's BYE) releases the call as `release` does,
 /// so the customer gets BYE.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn an_auto_answering_agent_talks_when_the_phone_answers_and_hanging_up_ends_the_call() {

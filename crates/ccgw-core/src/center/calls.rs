@@ -18,7 +18,7 @@
 //! a waiting busy or rest request takes effect, otherwise the agent is idle.
 
 use super::legs::Leave;
-use super::{Center, Effect, Effects, Party, REJECTED_BUSY_REASON, SwitchAction, Timer};
+use super::{Center, Effect, Effects, Party, PhoneLegs, REJECTED_BUSY_REASON, SwitchAction, Timer};
 use crate::agent::{AgentState, Pending};
 use crate::call::{Call, CallEnd, CallOutcome, CallParty, CallStart, CallState, Leg, OfferPhone};
 use crate::event::{AgentEvent, PhoneReleasedBy};
@@ -36,12 +36,14 @@ impl Center {
             return Err(Refusal::NoCallToAnswer);
         }
         let call_id = ringing.clone();
-        let phone = agent.phone.clone();
-        let call = self.calls.get_mut(&call_id).ok_or(Refusal::NoCallToAnswer)?;
+        let call = self.calls.get(&call_id).ok_or(Refusal::NoCallToAnswer)?;
         let called_phone_pending = call.called_phone.is_some_and(|called| called.callee == work_no);
-        if called_phone_pending
-            || matches!(call.state, CallState::Offered { phone, .. } if phone != OfferPhone::OffHook)
-        {
+        let phone_not_off_hook = matches!(call.state, CallState::Offered { phone, .. } if phone != OfferPhone::OffHook);
+        if phone_not_off_hook && !called_phone_pending && self.settings.phone_legs == PhoneLegs::AnsweredAtPhone {
+            // The phone rings: the switch is asked to take it off-hook, which answers.
+            return Ok(vec![Effect::Switch(SwitchAction::PickUp { call: call_id, agent: work_no })]);
+        }
+        if called_phone_pending || phone_not_off_hook {
             // Nothing rings at the agent until its phone is off-hook (`AgentEvent_Ringing`).
             return Err(Refusal::NoCallToAnswer);
         }
@@ -51,16 +53,23 @@ impl Center {
             self.connect_called_agent(&call_id, work_no, now, &mut fx);
             return Ok(fx);
         }
+        self.connect_offer(&call_id, work_no, now, &mut fx);
+        Ok(fx)
+    }
+
+    /// The agent answered the call offered to it: it talks, and the switch connects it.
+    pub(super) fn connect_offer(&mut self, call_id: &CallId, work_no: WorkNo, now: Timestamp, fx: &mut Effects) {
+        let Some(phone) = self.agents.get(&work_no).map(|agent| agent.phone.clone()) else { return };
+        let Some(call) = self.calls.get_mut(call_id) else { return };
         connect_answering_agent(call, work_no, now);
         let info = call.event_info();
         let caller = call.info.caller.clone();
         self.set_state(work_no, AgentState::Talking { call: call_id.clone() }, now);
-        self.count_answer(&call_id, now);
-        self.tally_answer(work_no, &call_id);
-        Self::emit(&mut fx, work_no, AgentEvent::CustomerAlerting { call: call_id.clone(), other_phone: caller });
-        Self::emit(&mut fx, work_no, AgentEvent::Talking(info));
-        fx.push(Effect::Switch(SwitchAction::Connect { call: call_id, agent: work_no, phone }));
-        Ok(fx)
+        self.count_answer(call_id, now);
+        self.tally_answer(work_no, call_id);
+        Self::emit(fx, work_no, AgentEvent::CustomerAlerting { call: call_id.clone(), other_phone: caller });
+        Self::emit(fx, work_no, AgentEvent::Talking(info));
+        fx.push(Effect::Switch(SwitchAction::Connect { call: call_id.clone(), agent: work_no, phone }));
     }
 
     /// `release`: the agent hangs up its current call, or declines the call ringing.

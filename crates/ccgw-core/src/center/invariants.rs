@@ -34,8 +34,10 @@ impl Center {
                     if call.agent_leg(*agent) != Some(Leg::Alerting) {
                         return Err(format!("call {id} is offered to agent {agent}, who is not alerting in it"));
                     }
-                    // Auto-answer and pickup connect as soon as the phone is off-hook.
-                    if *phone == OfferPhone::OffHook && *answer != OfferAnswer::Ring {
+                    // Auto-answer and pickup connect as soon as the phone is off-hook, and
+                    // so does every offer where the phone's off-hook is the answer.
+                    let answers_at_phone = self.settings.phone_legs == PhoneLegs::AnsweredAtPhone;
+                    if *phone == OfferPhone::OffHook && (*answer != OfferAnswer::Ring || answers_at_phone) {
                         return Err(format!("call {id} is still offered ({answer:?}) with the phone off-hook"));
                     }
                     if self.settings.phone_legs == PhoneLegs::Assumed && *phone != OfferPhone::OffHook {

@@ -140,11 +140,13 @@ pub enum Timer {
 /// What the switch must do for a call.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum SwitchAction {
-    /// Ring the agent's phone with the call.
+    /// Ring the agent's phone with the call; `auto_answer`: the agent answers without a
+    /// hand (auto-answer, pickup), so a phone that can should answer by itself.
     Alert {
         call: CallId,
         agent: WorkNo,
         phone: PhoneNumber,
+        auto_answer: bool,
     },
     /// Stop ringing the agent's phone (the call stays with the switch, queued again).
     StopAlerting {
@@ -181,7 +183,8 @@ pub enum SwitchAction {
         agent: WorkNo,
         phone: PhoneNumber,
     },
-    /// The agent picked its ringing phone up by command (`phonepickup`).
+    /// The agent picked its ringing phone up by command (`phonepickup`, or `answer` of an
+    /// offer while the phone rings where the phone's off-hook is the answer).
     PickUp {
         call: CallId,
         agent: WorkNo,

@@ -48,6 +48,18 @@ pub enum PhoneLegs {
     Assumed,
     /// The switch reports the leg ([`PhoneReport`]); an offer waits for it.
     Reported,
+    /// As `Reported`, and the phone going off-hook for an offer is the agent answering
+    /// it — a real phone picked up, as on a SIP switch: `AgentEvent_Ringing` comes as the
+    /// phone rings, off-hook connects the call, and `answer` while the phone rings asks the
+    /// switch to take it off-hook (`PickUp`).
+    AnsweredAtPhone,
+}
+
+impl PhoneLegs {
+    /// Whether the switch reports the phone's leg (rather than the core assuming it).
+    pub fn reported(self) -> bool {
+        self != PhoneLegs::Assumed
+    }
 }
 
 /// What the switch reports about an agent's phone on a call.
@@ -126,8 +138,9 @@ impl Center {
         let Some(call) = self.calls.get(call_id) else { return };
         let CallState::Offered { offer, answer, .. } = call.state else { return };
         let Some(phone) = self.agents.get(&work_no).map(|agent| agent.phone.clone()) else { return };
-        fx.push(Effect::Switch(SwitchAction::Alert { call: call_id.clone(), agent: work_no, phone }));
-        let reported = self.settings.phone_legs == PhoneLegs::Reported;
+        let auto_answer = answer != OfferAnswer::Ring;
+        fx.push(Effect::Switch(SwitchAction::Alert { call: call_id.clone(), agent: work_no, phone, auto_answer }));
+        let reported = self.settings.phone_legs.reported();
         // An assumed phone connects an auto-answer or pickup offer at once: no deadline.
         if reported || answer == OfferAnswer::Ring {
             let at = now.plus(self.settings.ring_timeout);
@@ -169,10 +182,12 @@ impl Center {
             (PhoneReport::Alerting, OfferPhone::Dialling) => {
                 self.set_offer_phone(call_id, OfferPhone::Alerting);
                 Self::emit(fx, work_no, AgentEvent::PhoneAlerting);
+                self.ring_with_the_phone(call_id, work_no, fx);
             }
             (PhoneReport::Answered, OfferPhone::Dialling | OfferPhone::Alerting) => {
                 if phone == OfferPhone::Dialling {
                     Self::emit(fx, work_no, AgentEvent::PhoneAlerting);
+                    self.ring_with_the_phone(call_id, work_no, fx);
                 }
                 self.set_offer_phone(call_id, OfferPhone::OffHook);
                 Self::emit(fx, work_no, AgentEvent::PhoneOffhook);
@@ -228,13 +243,30 @@ impl Center {
         }
     }
 
+    /// Where the phone's off-hook is the answer, the call rings at the agent as the phone
+    /// does, so that the agent may answer it through the API as well.
+    fn ring_with_the_phone(&self, call_id: &CallId, work_no: WorkNo, fx: &mut Effects) {
+        if self.settings.phone_legs != PhoneLegs::AnsweredAtPhone {
+            return;
+        }
+        let Some(call) = self.calls.get(call_id) else { return };
+        if let CallState::Offered { answer: OfferAnswer::Ring, .. } = call.state {
+            Self::emit(fx, work_no, AgentEvent::Ringing(call.event_info()));
+        }
+    }
+
     /// The phone of an offer is off-hook: the call rings at the agent, or connects.
     fn offer_reaches_agent(&mut self, call_id: &CallId, work_no: WorkNo, now: Timestamp, fx: &mut Effects) {
         let Some(call) = self.calls.get_mut(call_id) else { return };
         let CallState::Offered { answer, .. } = call.state else { return };
         let info = call.event_info();
         if answer == OfferAnswer::Ring {
-            Self::emit(fx, work_no, AgentEvent::Ringing(info));
+            if self.settings.phone_legs == PhoneLegs::AnsweredAtPhone {
+                // The agent picked the phone up: that is the answer.
+                self.connect_offer(call_id, work_no, now, fx);
+            } else {
+                Self::emit(fx, work_no, AgentEvent::Ringing(info));
+            }
             return;
         }
         connect_answering_agent(call, work_no, now);

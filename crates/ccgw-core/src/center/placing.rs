@@ -20,7 +20,7 @@
 //! idle time and no busy penalty: unlike a queue offer, nobody else was waiting for it.
 
 use super::legs::Afterwards;
-use super::{Center, DialFailure, Effect, Effects, Party, PhoneLegs, SwitchAction, Timer};
+use super::{Center, DialFailure, Effect, Effects, Party, SwitchAction, Timer};
 use crate::agent::{AgentState, Pending};
 use crate::call::{
     AfterConsult, Call, CallOutcome, CallParty, CallState, CalledPhone, Consult, FailReason, Leg, NewCall, OfferPhone,
@@ -337,23 +337,26 @@ impl Center {
         now: Timestamp,
         fx: &mut Effects,
     ) {
-        let Some(phone) = self.agents.get(&callee).map(|agent| agent.phone.clone()) else { return };
+        let Some((phone, auto_answer)) = self.agents.get(&callee).map(|agent| (agent.phone.clone(), agent.auto_answer))
+        else {
+            return;
+        };
         let Some(call) = self.calls.get_mut(call_id) else { return };
         if let Some(party) = call.party_mut(&Party::Agent(callee)) {
             party.leg = Leg::Alerting;
         }
-        let reported = self.settings.phone_legs == PhoneLegs::Reported;
+        let reported = self.settings.phone_legs.reported();
         call.called_phone = reported.then_some(CalledPhone { callee, caller: placer, phone: OfferPhone::Dialling });
         self.set_state(callee, AgentState::Ringing { call: call_id.clone(), idle_since }, now);
         Self::emit(fx, callee, AgentEvent::Occupied);
         if reported {
             // The call rings at the agent once the switch reports its phone off-hook.
-            fx.push(Effect::Switch(SwitchAction::Alert { call: call_id.clone(), agent: callee, phone }));
+            fx.push(Effect::Switch(SwitchAction::Alert { call: call_id.clone(), agent: callee, phone, auto_answer }));
             return;
         }
         Self::emit(fx, callee, AgentEvent::PhoneAlerting);
         Self::emit(fx, callee, AgentEvent::PhoneOffhook);
-        fx.push(Effect::Switch(SwitchAction::Alert { call: call_id.clone(), agent: callee, phone }));
+        fx.push(Effect::Switch(SwitchAction::Alert { call: call_id.clone(), agent: callee, phone, auto_answer }));
         self.called_agent_rings(call_id, placer, callee, now, fx);
     }
 

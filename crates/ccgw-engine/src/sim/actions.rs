@@ -12,7 +12,7 @@ use crate::switch::TelephonyReport;
 impl SimState {
     pub(super) fn apply(&mut self, action: SwitchAction, now: Timestamp, out: &mut Outbox) {
         match action {
-            SwitchAction::Alert { call, agent, phone } => {
+            SwitchAction::Alert { call, agent, phone, .. } => {
                 if let Some(sim) = self.live(&call, "Alert") {
                     // The party stays alerting until the center connects the call.
                     sim.set_party(Party::Agent(agent), SimPartyState::Alerting);

@@ -75,6 +75,12 @@ struct Call {
 struct PhoneLeg {
     serial: u64,
     agent: WorkNo,
+    /// The number rung, to ring it again for `PickUp`.
+    phone: String,
+    /// The INVITE asked the phone to answer by itself.
+    auto_answer: bool,
+    /// Cancelled to be rung again with the auto-answer headers once its INVITE ended.
+    ring_again: bool,
     dialog: InviteDialog,
     alerting_reported: bool,
     /// The phone's SDP answer, once it is off-hook.
@@ -190,10 +196,17 @@ impl B2bua {
 
     // ── the agent phone's leg ────────────────────────────────────────────
 
-    fn alert(&mut self, call_id: CallId, agent: WorkNo, phone: &str) {
+    /// Rings the agent's phone for the call: an INVITE to its registered contact with the
+    /// customer's offer, asking the phone to answer by itself when `auto_answer`.
+    /// `sip_call_id` reuses the Call-ID of an earlier INVITE to the same phone for this
+    /// offer, so that the phone sees one call attempt.
+    fn alert(&mut self, call_id: CallId, agent: WorkNo, phone: &str, auto_answer: bool, sip_call_id: Option<String>) {
         let Some(call) = self.calls.get_mut(&call_id) else { return };
         let (caller_number, offer) = (call.caller.clone(), call.offer.clone());
+        let mut alerting_reported = false;
         if let Some(old) = call.phone.take() {
+            // A phone rung again (to answer by itself) has been told as alerting already.
+            alerting_reported = old.agent == agent && old.alerting_reported;
             self.hang_up_phone(old);
         }
         let Some(binding) = self.parts.registrar.contact_of(phone) else {
@@ -208,12 +221,15 @@ impl B2bua {
         let mut caller = self.parts.contact.clone();
         caller.auth = Some(rsipstack::sip::Auth { user: caller_user(&caller_number), password: None });
         caller.params.clear();
+        let headers = auto_answer.then(|| auto_answer_headers(&self.parts.contact));
         let option = InviteOption {
             caller,
             callee,
             contact: self.parts.contact.clone(),
             content_type: Some("application/sdp".into()),
             offer: Some(offer),
+            headers,
+            call_id: sip_call_id,
             ..Default::default()
         };
         self.leg_serials += 1;
@@ -229,7 +245,17 @@ impl B2bua {
         };
         self.watch_phone(call_id.clone(), serial, state_rx, dialog.clone(), finished);
         if let Some(call) = self.calls.get_mut(&call_id) {
-            call.phone = Some(PhoneLeg { serial, agent, dialog, alerting_reported: false, answer: None });
+            let phone = phone.to_owned();
+            call.phone = Some(PhoneLeg {
+                serial,
+                agent,
+                phone,
+                auto_answer,
+                ring_again: false,
+                dialog,
+                alerting_reported,
+                answer: None,
+            });
         }
     }
 
@@ -305,6 +331,10 @@ impl B2bua {
                         leg.answer = response.map(|response| response.body);
                         self.report(TelephonyReport::PhoneOffHook { call: call_id, agent });
                     }
+                    PhoneAnswer::Cancelled | PhoneAnswer::Failed(_) if leg.ring_again => {
+                        let (phone, sip_call_id) = (leg.phone.clone(), leg.dialog.id().call_id);
+                        self.alert(call_id, agent, &phone, true, Some(sip_call_id));
+                    }
                     PhoneAnswer::Cancelled => {}
                     PhoneAnswer::Failed(cause) => {
                         tracing::info!(call_id = %call_id, %agent, code, ?cause, "the agent's phone did not take the call");
@@ -326,7 +356,10 @@ impl B2bua {
 
     fn act(&mut self, action: SwitchAction) {
         match action {
-            SwitchAction::Alert { call, agent, phone } => self.alert(call, agent, phone.as_str()),
+            SwitchAction::Alert { call, agent, phone, auto_answer } => {
+                self.alert(call, agent, phone.as_str(), auto_answer, None);
+            }
+            SwitchAction::PickUp { call, agent } => self.pick_up(call, agent),
             SwitchAction::StopAlerting { call, agent } => {
                 let leg = self.calls.get_mut(&call).and_then(|call| call.phone.take_if(|leg| leg.agent == agent));
                 if let Some(leg) = leg {
@@ -337,6 +370,24 @@ impl B2bua {
             SwitchAction::Release { call } => self.release(call),
             other => self.not_carried(other),
         }
+    }
+
+    /// The agent answered through the API while its phone rings: the ringing INVITE is
+    /// cancelled and, once it has ended, the phone is rung again with the auto-answer
+    /// headers (same Call-ID); its answer connects the call. A phone that ignores them
+    /// rings until it is answered by hand or the offer times out.
+    fn pick_up(&mut self, call_id: CallId, agent: WorkNo) {
+        let Some(leg) = self.calls.get_mut(&call_id).and_then(|call| call.phone.as_mut()) else { return };
+        if leg.agent != agent || leg.answer.is_some() || leg.auto_answer || leg.ring_again {
+            return;
+        }
+        leg.ring_again = true;
+        let ringing = leg.dialog.clone();
+        tokio::spawn(async move {
+            if let Err(error) = ringing.cancel().await {
+                tracing::debug!(%error, "CANCEL to the phone for a pick-up failed");
+            }
+        });
     }
 
     /// Bridges the customer to the agent's phone, which is off-hook: the customer gets
@@ -400,6 +451,19 @@ impl B2bua {
             _ => {}
         }
     }
+}
+
+/// The ways phones are asked to answer by themselves: `Call-Info: answer-after=0`
+/// (Snom, Yealink, BroadSoft and most softphones), `Alert-Info: info=alert-autoanswer`
+/// (Grandstream, Unify, Cisco SPA), `Answer-Mode: Auto` (RFC 5373). A phone takes the one
+/// it knows; its own settings decide whether it obeys.
+fn auto_answer_headers(contact: &Uri) -> Vec<Header> {
+    let host = &contact.host_with_port;
+    vec![
+        Header::CallInfo(format!("<sip:{host}>;answer-after=0").into()),
+        Header::AlertInfo(format!("<sip:{host}>;info=alert-autoanswer").into()),
+        Header::Other("Answer-Mode".into(), "Auto".into()),
+    ]
 }
 
 /// Hangs a dialog up however far it got (CANCEL early, BYE confirmed) and forgets it.

@@ -42,7 +42,8 @@ impl Switch for SipSwitch {
         CallId::compose((self.now)(), self.numbers.next())
     }
 
+    /// A SIP phone picked up has answered: its 200 OK is the agent's answer.
     fn phone_legs(&self) -> PhoneLegs {
-        PhoneLegs::Reported
+        PhoneLegs::AnsweredAtPhone
     }
 }

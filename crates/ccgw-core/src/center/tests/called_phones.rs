@@ -40,7 +40,12 @@ fn the_called_agent_is_told_of_the_call_only_as_its_phone_reports() {
     assert_eq!(events_for(&fx, 102), vec![E::Occupied]);
     assert_eq!(events_for(&fx, 101), vec![E::PhoneOffhook, E::Occupied]);
     let phone = PhoneNumber::parse("70102").unwrap();
-    assert!(switch_actions(&fx).contains(&SwitchAction::Alert { call: id(1), agent: work(102), phone }));
+    assert!(switch_actions(&fx).contains(&SwitchAction::Alert {
+        call: id(1),
+        agent: work(102),
+        phone,
+        auto_answer: false
+    }));
     assert_eq!(c.answer(work(102), None, at(21)).unwrap_err(), Refusal::NoCallToAnswer, "its phone is not off-hook");
 
     let fx = c.phone_leg(&id(1), work(102), PhoneReport::Alerting, at(22));

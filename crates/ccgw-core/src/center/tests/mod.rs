@@ -3,6 +3,7 @@
 
 use std::time::Duration;
 
+mod answered_at_phone;
 mod call_data;
 mod called_phones;
 mod command;

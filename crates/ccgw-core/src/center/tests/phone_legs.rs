@@ -32,7 +32,7 @@ fn an_offer_tells_the_call_and_rings_the_phone_then_waits_for_it() {
     assert_eq!(events_for(&fx, 101), vec![E::IncomingCallInfo(incoming(1, &[])), E::Occupied]);
     assert_eq!(
         switch_actions(&fx),
-        vec![SwitchAction::Alert { call: info(1).call, agent: work(101), phone: phone(101) }]
+        vec![SwitchAction::Alert { call: info(1).call, agent: work(101), phone: phone(101), auto_answer: false }]
     );
     assert_eq!(timers(&fx), vec![(at(20_010), Timer::RingTimeout { call: info(1).call, offer: 1 })]);
     let expected = CallState::Offered {
@@ -111,7 +111,7 @@ fn a_failed_phone_takes_the_offer_back_for_the_next_agent() {
             switch_actions(&fx),
             vec![
                 SwitchAction::StopAlerting { call: info(1).call, agent: work(101) },
-                SwitchAction::Alert { call: info(1).call, agent: work(102), phone: phone(102) },
+                SwitchAction::Alert { call: info(1).call, agent: work(102), phone: phone(102), auto_answer: false },
             ]
         );
         assert_eq!(c.agent(work(101)).unwrap().state(), &AgentState::NotReady { reason });

@@ -48,7 +48,7 @@ fn pickup_withdraws_the_offer_and_connects_the_picking_agent() {
     assert_eq!(
         switch_actions(&fx),
         vec![
-            SwitchAction::Alert { call: info(1).call, agent: work(102), phone: phone(102) },
+            SwitchAction::Alert { call: info(1).call, agent: work(102), phone: phone(102), auto_answer: true },
             SwitchAction::StopAlerting { call: info(1).call, agent: work(101) },
             SwitchAction::Connect { call: info(1).call, agent: work(102), phone: phone(102) },
         ]

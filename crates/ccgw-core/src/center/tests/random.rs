@@ -69,6 +69,12 @@ fn random_interleavings_with_reported_phone_legs_keep_every_invariant() {
     walk(PhoneLegs::Reported);
 }
 
+/// And with the phone's off-hook being the answer (the SIP switch).
+#[test]
+fn random_interleavings_with_phones_that_answer_keep_every_invariant() {
+    walk(PhoneLegs::AnsweredAtPhone);
+}
+
 fn walk(phone_legs: PhoneLegs) {
     let mut outcomes_seen = HashSet::new();
     for seed in 0..60 {
@@ -128,7 +134,7 @@ fn walk(phone_legs: PhoneLegs) {
                     c.configure_skills(all);
                     Effects::new()
                 }
-                12 if phone_legs == PhoneLegs::Reported && !rung.is_empty() => {
+                12 if phone_legs.reported() && !rung.is_empty() => {
                     let (call_id, work_no) = rung.swap_remove(rng.next(rung.len() as u64) as usize);
                     let report = match rng.next(5) {
                         0 => PhoneReport::Alerting,

@@ -33,7 +33,12 @@ fn failed(call: &ccgw_core::CallId, agent: u32, cause: PhoneFailure) -> Telephon
 async fn an_unmatched_phone_rings_and_goes_off_hook_at_once() {
     let mut rig = rig(&[]);
     let call = rig.customer_call();
-    rig.sim.execute(SwitchAction::Alert { call: call.clone(), agent: work(101), phone: phone(101) });
+    rig.sim.execute(SwitchAction::Alert {
+        call: call.clone(),
+        agent: work(101),
+        phone: phone(101),
+        auto_answer: false,
+    });
     assert_eq!(rig.taken(), [alerting(&call, 101), off_hook(&call, 101)]);
     assert_eq!(rig.state_of(&call, &Party::Agent(work(101))), Some(SimPartyState::Alerting), "until Connect");
 }
@@ -42,10 +47,20 @@ async fn an_unmatched_phone_rings_and_goes_off_hook_at_once() {
 async fn busy_and_unreachable_phones_fail_without_ringing() {
     let mut rig = with_phones(&[("70101", "busy", None), ("70102", "unreachable", None)]);
     let call = rig.customer_call();
-    rig.sim.execute(SwitchAction::Alert { call: call.clone(), agent: work(101), phone: phone(101) });
+    rig.sim.execute(SwitchAction::Alert {
+        call: call.clone(),
+        agent: work(101),
+        phone: phone(101),
+        auto_answer: false,
+    });
     assert_eq!(rig.taken(), [failed(&call, 101, PhoneFailure::Busy)]);
     rig.sim.execute(SwitchAction::StopAlerting { call: call.clone(), agent: work(101) });
-    rig.sim.execute(SwitchAction::Alert { call: call.clone(), agent: work(102), phone: phone(102) });
+    rig.sim.execute(SwitchAction::Alert {
+        call: call.clone(),
+        agent: work(102),
+        phone: phone(102),
+        auto_answer: false,
+    });
     assert_eq!(rig.taken(), [failed(&call, 102, PhoneFailure::Unreachable)]);
 }
 
@@ -58,24 +73,40 @@ async fn scripted_phones_ring_then_answer_or_fail_when_their_time_is_up() {
         ("7010*", "ring", None),
     ]);
     let call = rig.customer_call();
-    let alert = |agent| SwitchAction::Alert { call: call.clone(), agent: work(agent), phone: phone(agent) };
+    let alert =
+        |agent| SwitchAction::Alert { call: call.clone(), agent: work(agent), phone: phone(agent), auto_answer: false };
     rig.sim.execute(alert(101));
     assert_eq!(rig.taken(), [alerting(&call, 101)]);
     assert_eq!(rig.advance(299).await, []);
     assert_eq!(rig.advance(1).await, [off_hook(&call, 101)]);
 
     let second = rig.customer_call();
-    rig.sim.execute(SwitchAction::Alert { call: second.clone(), agent: work(102), phone: phone(102) });
+    rig.sim.execute(SwitchAction::Alert {
+        call: second.clone(),
+        agent: work(102),
+        phone: phone(102),
+        auto_answer: false,
+    });
     assert_eq!(rig.taken(), [alerting(&second, 102)]);
     assert_eq!(rig.sim.fire_due(rig.clock.now().plus(std::time::Duration::from_millis(500))), 1);
     assert_eq!(rig.taken(), [failed(&second, 102, PhoneFailure::NoAnswer)]);
 
     let third = rig.customer_call();
-    rig.sim.execute(SwitchAction::Alert { call: third.clone(), agent: work(103), phone: phone(103) });
+    rig.sim.execute(SwitchAction::Alert {
+        call: third.clone(),
+        agent: work(103),
+        phone: phone(103),
+        auto_answer: false,
+    });
     assert_eq!(rig.taken(), [alerting(&third, 103), failed(&third, 103, PhoneFailure::Rejected)]);
 
     let fourth = rig.customer_call();
-    rig.sim.execute(SwitchAction::Alert { call: fourth.clone(), agent: work(104), phone: phone(104) });
+    rig.sim.execute(SwitchAction::Alert {
+        call: fourth.clone(),
+        agent: work(104),
+        phone: phone(104),
+        auto_answer: false,
+    });
     assert_eq!(rig.taken(), [alerting(&fourth, 104)]);
     assert_eq!(rig.advance(3_600_000).await, [], "rings until the center gives up");
 }
@@ -84,11 +115,21 @@ async fn scripted_phones_ring_then_answer_or_fail_when_their_time_is_up() {
 async fn an_outcome_is_off_once_the_center_stops_ringing_the_phone() {
     let mut rig = with_phones(&[("*", "answer", Some(300))]);
     let call = rig.customer_call();
-    rig.sim.execute(SwitchAction::Alert { call: call.clone(), agent: work(101), phone: phone(101) });
+    rig.sim.execute(SwitchAction::Alert {
+        call: call.clone(),
+        agent: work(101),
+        phone: phone(101),
+        auto_answer: false,
+    });
     rig.taken();
     rig.sim.execute(SwitchAction::StopAlerting { call: call.clone(), agent: work(101) });
     assert_eq!(rig.advance(300).await, []);
-    rig.sim.execute(SwitchAction::Alert { call: call.clone(), agent: work(101), phone: phone(101) });
+    rig.sim.execute(SwitchAction::Alert {
+        call: call.clone(),
+        agent: work(101),
+        phone: phone(101),
+        auto_answer: false,
+    });
     rig.sim.execute(SwitchAction::Release { call: call.clone() });
     rig.taken();
     assert_eq!(rig.advance(300).await, [], "the call is over");

@@ -176,7 +176,7 @@ async fn the_agent_party_follows_alert_stop_alerting_and_connect() {
     let mut rig = rig(&[]);
     let id = rig.customer_call();
     let agent = Party::Agent(work(101));
-    rig.sim.execute(SwitchAction::Alert { call: id.clone(), agent: work(101), phone: phone(101) });
+    rig.sim.execute(SwitchAction::Alert { call: id.clone(), agent: work(101), phone: phone(101), auto_answer: false });
     assert_eq!(rig.state_of(&id, &agent), Some(SimPartyState::Alerting));
     assert_eq!(rig.sim.call(&id).unwrap().state(), SimCallState::Ringing);
 
@@ -184,7 +184,7 @@ async fn the_agent_party_follows_alert_stop_alerting_and_connect() {
     let call = rig.sim.call(&id).unwrap();
     assert_eq!((call.state(), call.agent()), (SimCallState::Queued, None), "back in the queue");
 
-    rig.sim.execute(SwitchAction::Alert { call: id.clone(), agent: work(102), phone: phone(102) });
+    rig.sim.execute(SwitchAction::Alert { call: id.clone(), agent: work(102), phone: phone(102), auto_answer: false });
     rig.sim.execute(SwitchAction::Connect { call: id.clone(), agent: work(102), phone: phone(102) });
     let call = rig.sim.call(&id).unwrap();
     assert_eq!((call.state(), call.agent()), (SimCallState::Talking, Some(work(102))));

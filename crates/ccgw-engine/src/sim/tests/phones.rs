@@ -55,7 +55,12 @@ async fn pick_up_answers_only_a_phone_ringing_for_its_own_call() {
     let mut rig = rig(&[]);
     rig.sim.set_phone_mode(work(101), PhoneMode::Manual);
     let inbound = rig.customer_call();
-    rig.sim.execute(SwitchAction::Alert { call: inbound.clone(), agent: work(101), phone: phone(101) });
+    rig.sim.execute(SwitchAction::Alert {
+        call: inbound.clone(),
+        agent: work(101),
+        phone: phone(101),
+        auto_answer: false,
+    });
     rig.taken(); // The offer's phone reports (see agent_phones).
     rig.sim.execute(SwitchAction::PickUp { call: inbound.clone(), agent: work(101) });
     assert!(rig.taken().is_empty(), "an offer is answered with Connect, not PickUp");
