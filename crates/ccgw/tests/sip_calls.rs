@@ -54,7 +54,13 @@ impl Center {
 
     /// A customer calling 4000 (skill 1) from the trunk as 5550100.
     fn customer(&self, scenario: &str) -> Sipp {
-        let args = ["-s", "4000", "-key", "caller", "5550100"];
+        self.customer_with_media(scenario, free_udp_port())
+    }
+
+    /// [`Self::customer`] whose SDP asks for audio at 127.0.0.1:`rtp_port`.
+    fn customer_with_media(&self, scenario: &str, rtp_port: u16) -> Sipp {
+        let rtp_port = rtp_port.to_string();
+        let args = ["-s", "4000", "-key", "caller", "5550100", "-key", "rtp_port", &rtp_port];
         Sipp::start(&format!("customer ({scenario})"), scenario, Some(&self.sip), free_udp_port(), &args)
     }
 
@@ -342,4 +348,135 @@ async fn an_invite_from_an_address_that_is_no_trunk_is_refused() {
     center.customer("customer_refused.xml").passes();
     let body = admin(&reqwest::Client::new(), &center.gateway, "GET", "records", None).await;
     assert_eq!(body["records"], json!([]), "{body}");
+}
+
+/// baresip as it would run on an agent's desk: registered with the demo password as
+/// 70101's phone, answering by itself, sending a tone as RTP. Killed when dropped.
+struct Baresip {
+    child: Child,
+    output: std::path::PathBuf,
+    _config: tempfile::TempDir,
+}
+
+impl Baresip {
+    fn start(registrar: &str) -> Baresip {
+        let config = tempfile::tempdir().unwrap();
+        let tone = config.path().join("tone.wav");
+        std::fs::write(&tone, tone_wav()).unwrap();
+        let heard = config.path().join("heard.wav");
+        let settings = format!(
+            "sip_listen\t127.0.0.1:{sip_port}\n\
+             module_path\t/usr/lib/baresip/modules\n\
+             module\tg711.so\n\
+             module\taufile.so\n\
+             module_app\taccount.so\n\
+             audio_source\taufile,{tone}\n\
+             audio_player\taufile,{heard}\n\
+             audio_alert\taufile,{heard}\n\
+             rtp_ports\t25000-25999\n",
+            sip_port = free_udp_port(),
+            tone = tone.display(),
+            heard = heard.display(),
+        );
+        std::fs::write(config.path().join("config"), settings).unwrap();
+        let account = format!("<sip:70101@{registrar}>;auth_pass={PASSWORD};answermode=auto;regint=600\n");
+        std::fs::write(config.path().join("accounts"), account).unwrap();
+        let output = config.path().join("baresip.out");
+        let child = Command::new("baresip")
+            .args(["-n", "127.0.0.1", "-f"])
+            .arg(config.path())
+            .args(["-t", "120"])
+            .stdin(Stdio::null())
+            .stdout(std::fs::File::create(&output).unwrap())
+            .stderr(Stdio::null())
+            .spawn()
+            .expect("baresip runs");
+        let baresip = Baresip { child, output, _config: config };
+        baresip.wait_for("[1 binding]");
+        baresip
+    }
+
+    /// Waits until baresip has printed `text`.
+    fn wait_for(&self, text: &str) {
+        let deadline = Instant::now() + Duration::from_secs(15);
+        loop {
+            let printed = std::fs::read(&self.output).unwrap_or_default();
+            if String::from_utf8_lossy(&printed).contains(text) {
+                return;
+            }
+            assert!(
+                Instant::now() < deadline,
+                "baresip never printed {text:?}:\n{}",
+                String::from_utf8_lossy(&printed)
+            );
+            std::thread::sleep(Duration::from_millis(50));
+        }
+    }
+}
+
+impl Drop for Baresip {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+/// Ten seconds of a 440 Hz tone, 8 kHz 16-bit mono WAV, for baresip to send.
+fn tone_wav() -> Vec<u8> {
+    let samples: Vec<u8> = (0..80_000u32)
+        .flat_map(|n| {
+            let value = (8000.0 * (2.0 * std::f64::consts::PI * 440.0 * f64::from(n) / 8000.0).sin()) as i16;
+            value.to_le_bytes()
+        })
+        .collect();
+    let mut wav = Vec::with_capacity(44 + samples.len());
+    wav.extend_from_slice(b"RIFF");
+    wav.extend_from_slice(&(36 + samples.len() as u32).to_le_bytes());
+    wav.extend_from_slice(b"WAVEfmt ");
+    wav.extend_from_slice(&16u32.to_le_bytes());
+    wav.extend_from_slice(&1u16.to_le_bytes()); // PCM
+    wav.extend_from_slice(&1u16.to_le_bytes()); // mono
+    wav.extend_from_slice(&8000u32.to_le_bytes());
+    wav.extend_from_slice(&16_000u32.to_le_bytes()); // bytes per second
+    wav.extend_from_slice(&2u16.to_le_bytes()); // block align
+    wav.extend_from_slice(&16u16.to_le_bytes()); // bits per sample
+    wav.extend_from_slice(b"data");
+    wav.extend_from_slice(&(samples.len() as u32).to_le_bytes());
+    wav.extend_from_slice(&samples);
+    wav
+}
+
+/// An independent SIP phone works with ccgw's registrar and offers: baresip registers
+/// with digest as 70101, is offered the customer's call with the customer's SDP, answers
+/// by itself, and sends real RTP (PCMU) straight to the customer's media address — which
+/// it can only know through ccgw passing the SDP on. The agent's release ends both legs.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn baresip_as_the_agents_phone_answers_and_sends_rtp_to_the_customer() {
+    if !peer_present("baresip", "-h", "apt-get install baresip-core") {
+        return;
+    }
+    let Some(center) = Center::start(&[]) else { return };
+    let phone = Baresip::start(&center.sip);
+    let mut agent = center.agent(101).await;
+    let media = UdpSocket::bind("127.0.0.1:0").unwrap();
+    media.set_read_timeout(Some(Duration::from_secs(5))).unwrap();
+    let customer = center.customer_with_media("customer_call.xml", media.local_addr().unwrap().port());
+    agent.wait_for("AgentEvent_Talking").await;
+    let mut packets = 0;
+    let mut buffer = [0u8; 2048];
+    while packets < 25 {
+        let (length, from) = media.recv_from(&mut buffer).expect("RTP from baresip within 5 s");
+        assert!(from.ip().is_loopback(), "{from}");
+        assert!(length > 12, "an RTP header and payload: {length} bytes");
+        assert_eq!(buffer[0] >> 6, 2, "RTP version 2");
+        assert_eq!(buffer[1] & 0x7f, 0, "payload type 0 (PCMU), the one codec the customer offered");
+        packets += 1;
+    }
+    let released = agent.call("DELETE", "voicecall/{}/release").await;
+    assert_eq!(released["retcode"], "0", "{released}");
+    customer.passes();
+    // baresip says "session closed" when the BYE ends its call.
+    phone.wait_for("session closed");
+    let record = record_of_caller(&center.gateway, "5550100").await;
+    assert_eq!(record["outcome"], "answered", "{record}");
 }

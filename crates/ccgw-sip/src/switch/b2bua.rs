@@ -229,7 +229,7 @@ impl B2bua {
             content_type: Some("application/sdp".into()),
             offer: Some(offer),
             headers,
-            call_id: sip_call_id,
+            call_id: Some(sip_call_id.unwrap_or_else(|| fresh_sip_call_id(&call_id, &self.parts.contact))),
             ..Default::default()
         };
         self.leg_serials += 1;
@@ -464,6 +464,17 @@ fn auto_answer_headers(contact: &Uri) -> Vec<Header> {
         Header::AlertInfo(format!("<sip:{host}>;info=alert-autoanswer").into()),
         Header::Other("Answer-Mode".into(), "Auto".into()),
     ]
+}
+
+/// A Call-ID for a leg ccgw opens: the call's id (to find it in traces) and 64 random
+/// bits (so that nobody can guess it), at ccgw's host.
+fn fresh_sip_call_id(call: &CallId, contact: &Uri) -> String {
+    use ring::rand::SecureRandom;
+    let mut random = [0u8; 8];
+    // The system's random source does not fail on the systems ccgw runs on; zeros would
+    // still leave the id unique by the call id.
+    let _ = ring::rand::SystemRandom::new().fill(&mut random);
+    format!("{call}-{}@{}", crate::digest::hex(&random), contact.host_with_port.host)
 }
 
 /// Hangs a dialog up however far it got (CANCEL early, BYE confirmed) and forgets it.
