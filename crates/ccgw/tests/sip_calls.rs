@@ -480,3 +480,43 @@ async fn baresip_as_the_agents_phone_answers_and_sends_rtp_to_the_customer() {
     let record = record_of_caller(&center.gateway, "5550100").await;
     assert_eq!(record["outcome"], "answered", "{record}");
 }
+
+/// Hold and retrieve by re-INVITE: both legs are re-invited with `a=inactive`, then
+/// `a=sendrecv`, each under ccgw's own origin for that leg with a growing version (the
+/// scenarios check the direction and the version of each).
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn hold_and_retrieve_reinvite_both_legs() {
+    let Some(center) = Center::start(&[]) else { return };
+    let phone = center.phone("70101", "phone_held.xml");
+    let mut agent = center.agent(101).await;
+    let customer = center.customer("customer_held.xml");
+    let talking = agent.wait_for("AgentEvent_Talking").await;
+    let call_id = talking["content"]["callid"].as_str().expect("the call id").to_owned();
+    let held = agent.call("POST", "voicecall/{}/hold").await;
+    assert_eq!(held["retcode"], "0", "{held}");
+    agent.wait_for("AgentEvent_Hold").await;
+    let retrieved = agent.call("POST", &format!("voicecall/{{}}/gethold?callid={call_id}")).await;
+    assert_eq!(retrieved["retcode"], "0", "{retrieved}");
+    agent.wait_for("AgentEvent_Talking").await;
+    let released = agent.call("DELETE", "voicecall/{}/release").await;
+    assert_eq!(released["retcode"], "0", "{released}");
+    phone.passes();
+    customer.passes();
+}
+
+/// A re-INVITE from the customer (its own hold, with a new port) is carried to the phone
+/// under ccgw's origin there, and the phone's answer back to the customer; then the
+/// customer hangs up, which ends the phone's leg and tells the agent.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_customers_reinvite_is_carried_to_the_phone_and_its_answer_back() {
+    let Some(center) = Center::start(&[]) else { return };
+    let phone = center.phone("70101", "phone_answers_reinvite.xml");
+    let mut agent = center.agent(101).await;
+    let customer = center.customer("customer_reinvites.xml");
+    agent.wait_for("AgentEvent_Talking").await;
+    customer.passes();
+    phone.passes();
+    agent.wait_for("AgentEvent_Customer_Release").await;
+    let record = record_of_caller(&center.gateway, "5550100").await;
+    assert_eq!(record["outcome"], "answered", "{record}");
+}

@@ -12,7 +12,7 @@ use std::sync::Arc;
 use ccgw_core::{CallId, InboundCall, PhoneFailure, SwitchAction, WorkNo};
 use ccgw_engine::{ReportSender, TelephonyReport};
 use rsipstack::dialog::DialogId;
-use rsipstack::dialog::dialog::{DialogState, DialogStateReceiver};
+use rsipstack::dialog::dialog::{DialogState, DialogStateReceiver, TransactionHandle};
 use rsipstack::dialog::dialog_layer::DialogLayer;
 use rsipstack::dialog::invitation::InviteOption;
 use rsipstack::dialog::invite_dialog::InviteDialog;
@@ -22,6 +22,7 @@ use rsipstack::transaction::transaction::Transaction;
 use tokio::sync::mpsc;
 
 use super::phone_answer::PhoneAnswer;
+use super::sdp::LegOrigin;
 use super::trunks::Trunks;
 use crate::registrar::{Registrar, source_address};
 
@@ -38,6 +39,10 @@ pub(crate) enum Command {
     Customer { call: CallId, state: DialogState },
     /// An agent phone's dialog changed (`leg` tells an old leg of the call from the current one).
     Phone { call: CallId, leg: u64, event: PhoneEvent },
+    /// ccgw's re-INVITEs of a call's legs were answered (the new SDPs, where 2xx).
+    Renegotiated { call: CallId, customer: Option<Vec<u8>>, phone: Option<Vec<u8>> },
+    /// A re-INVITE from one leg was carried to the other, which answered `answer`.
+    Relayed { call: CallId, from_customer: bool, answer: Option<Response>, asked: TransactionHandle },
 }
 
 pub(crate) enum PhoneEvent {
@@ -62,40 +67,58 @@ pub(crate) struct B2buaParts {
     pub next_call_id: Box<dyn Fn() -> CallId + Send>,
 }
 
-struct Call {
-    customer: InviteDialog,
-    /// The customer's SDP offer, sent on to the agent's phone.
-    offer: Vec<u8>,
+pub(super) struct Call {
+    pub(super) customer: InviteDialog,
+    /// The customer's latest SDP (its offer, then its answers to re-INVITEs).
+    pub(super) customer_sdp: Vec<u8>,
+    /// ccgw's origin towards the customer.
+    pub(super) customer_origin: LegOrigin,
     caller: String,
     /// 200 OK sent to the customer.
-    answered: bool,
-    phone: Option<PhoneLeg>,
+    pub(super) answered: bool,
+    pub(super) phone: Option<PhoneLeg>,
+    /// Media held by the agent (both legs inactive) or the agent's microphone muted.
+    pub(super) held: bool,
+    pub(super) muted: bool,
+    /// One re-INVITE exchange at a time per call: a second waits for the first.
+    pub(super) renegotiating: Arc<tokio::sync::Mutex<()>>,
 }
 
-struct PhoneLeg {
+pub(super) struct PhoneLeg {
     serial: u64,
-    agent: WorkNo,
+    pub(super) agent: WorkNo,
     /// The number rung, to ring it again for `PickUp`.
     phone: String,
     /// The INVITE asked the phone to answer by itself.
     auto_answer: bool,
     /// Cancelled to be rung again with the auto-answer headers once its INVITE ended.
     ring_again: bool,
-    dialog: InviteDialog,
+    pub(super) dialog: InviteDialog,
     alerting_reported: bool,
-    /// The phone's SDP answer, once it is off-hook.
-    answer: Option<Vec<u8>>,
+    /// ccgw's origin towards the phone.
+    pub(super) origin: LegOrigin,
+    /// The phone's latest SDP, once it is off-hook.
+    pub(super) answer: Option<Vec<u8>>,
 }
 
 pub(crate) struct B2bua {
-    parts: B2buaParts,
-    calls: HashMap<CallId, Call>,
+    pub(super) parts: B2buaParts,
+    pub(super) calls: HashMap<CallId, Call>,
     leg_serials: u64,
+    /// The next SDP session id (RFC 4566 suggests an NTP-like start).
+    sdp_sessions: u64,
 }
 
 impl B2bua {
     pub(crate) fn new(parts: B2buaParts) -> Self {
-        Self { parts, calls: HashMap::new(), leg_serials: 0 }
+        let start =
+            std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map_or(1, |since| since.as_secs());
+        Self { parts, calls: HashMap::new(), leg_serials: 0, sdp_sessions: start }
+    }
+
+    fn next_origin(&mut self) -> LegOrigin {
+        self.sdp_sessions += 1;
+        LegOrigin::new(self.sdp_sessions)
     }
 
     pub(crate) async fn run(mut self, mut commands: mpsc::UnboundedReceiver<Command>) {
@@ -105,6 +128,10 @@ impl B2bua {
                 Command::Invite(tx) => self.customer_invites(*tx).await,
                 Command::Customer { call, state } => self.customer_changed(call, state),
                 Command::Phone { call, leg, event } => self.phone_changed(call, leg, event),
+                Command::Renegotiated { call, customer, phone } => self.renegotiated(&call, customer, phone),
+                Command::Relayed { call, from_customer, answer, asked } => {
+                    self.relayed(&call, from_customer, answer, asked);
+                }
             }
         }
     }
@@ -127,9 +154,9 @@ impl B2bua {
             reply(&mut tx, StatusCode::NotFound).await;
             return;
         };
-        if tx.original.body.is_empty() {
+        if LegOrigin::new(0).present(&tx.original.body, None).is_none() {
             // Without an offer the phone's offer would have to travel in the customer's
-            // ACK, which the stack does not relay: only early offers are taken.
+            // ACK, which the stack does not relay: only early offers (SDP) are taken.
             reply(&mut tx, StatusCode::NotAcceptableHere).await;
             return;
         }
@@ -158,8 +185,22 @@ impl B2bua {
             tracing::debug!(%error, "180 to the customer not sent");
         }
         tracing::info!(call_id = %call, %trunk, %called, "customer call from a trunk");
-        let offer = customer.initial_request().body.clone();
-        self.calls.insert(call.clone(), Call { customer, offer, caller: caller.clone(), answered: false, phone: None });
+        let customer_sdp = customer.initial_request().body.clone();
+        let customer_origin = self.next_origin();
+        self.calls.insert(
+            call.clone(),
+            Call {
+                customer,
+                customer_sdp,
+                customer_origin,
+                caller: caller.clone(),
+                answered: false,
+                phone: None,
+                held: false,
+                muted: false,
+                renegotiating: Arc::default(),
+            },
+        );
         self.report(TelephonyReport::Inbound(InboundCall {
             id: call,
             caller,
@@ -183,7 +224,10 @@ impl B2bua {
     }
 
     fn customer_changed(&mut self, call_id: CallId, state: DialogState) {
-        let DialogState::Terminated(id, reason) = state else { return };
+        let (id, reason) = match state {
+            DialogState::Terminated(id, reason) => (id, reason),
+            other => return self.in_dialog_request(&call_id, true, other),
+        };
         self.parts.dialogs.remove_dialog(&id);
         // A call ccgw ended itself is gone from the table already.
         let Some(call) = self.calls.remove(&call_id) else { return };
@@ -201,8 +245,11 @@ impl B2bua {
     /// `sip_call_id` reuses the Call-ID of an earlier INVITE to the same phone for this
     /// offer, so that the phone sees one call attempt.
     fn alert(&mut self, call_id: CallId, agent: WorkNo, phone: &str, auto_answer: bool, sip_call_id: Option<String>) {
+        let mut origin = self.next_origin();
         let Some(call) = self.calls.get_mut(&call_id) else { return };
-        let (caller_number, offer) = (call.caller.clone(), call.offer.clone());
+        let caller_number = call.caller.clone();
+        // Checked when the customer's INVITE was taken.
+        let offer = origin.present(&call.customer_sdp, None).unwrap_or_default();
         let mut alerting_reported = false;
         if let Some(old) = call.phone.take() {
             // A phone rung again (to answer by itself) has been told as alerting already.
@@ -254,6 +301,7 @@ impl B2bua {
                 ring_again: false,
                 dialog,
                 alerting_reported,
+                origin,
                 answer: None,
             });
         }
@@ -323,12 +371,23 @@ impl B2bua {
                 }
                 // Before an answer, the final response says how the INVITE ended.
             }
-            PhoneEvent::State(_) => {}
+            PhoneEvent::State(other) => self.in_dialog_request(&call_id, false, other),
             PhoneEvent::Final { response, .. } => {
                 let code = response.as_ref().map_or(408, |response| response.status_code.code());
                 match PhoneAnswer::from_status(code) {
                     PhoneAnswer::OffHook => {
-                        leg.answer = response.map(|response| response.body);
+                        let body = response.map(|response| response.body).unwrap_or_default();
+                        if LegOrigin::new(0).present(&body, None).is_none() {
+                            tracing::info!(call_id = %call_id, %agent, "the agent's phone answered without SDP: hung up");
+                            let leg = self.calls.get_mut(&call_id).and_then(|call| call.phone.take());
+                            if let Some(leg) = leg {
+                                self.hang_up_phone(leg);
+                            }
+                            let cause = PhoneFailure::Unreachable;
+                            self.report(TelephonyReport::PhoneFailed { call: call_id, agent, cause });
+                            return;
+                        }
+                        leg.answer = Some(body);
                         self.report(TelephonyReport::PhoneOffHook { call: call_id, agent });
                     }
                     PhoneAnswer::Cancelled | PhoneAnswer::Failed(_) if leg.ring_again => {
@@ -368,6 +427,9 @@ impl B2bua {
             }
             SwitchAction::Connect { call, agent, .. } => self.connect(call, agent),
             SwitchAction::Release { call } => self.release(call),
+            SwitchAction::Hold { call, agent } => self.set_media(&call, agent, |call| call.held = true),
+            SwitchAction::Retrieve { call, agent } => self.set_media(&call, agent, |call| call.held = false),
+            SwitchAction::Mute { call, agent, on } => self.set_media(&call, agent, |call| call.muted = on),
             other => self.not_carried(other),
         }
     }
@@ -395,6 +457,8 @@ impl B2bua {
     fn connect(&mut self, call_id: CallId, agent: WorkNo) {
         let Some(call) = self.calls.get_mut(&call_id) else { return };
         let answer = call.phone.as_ref().filter(|leg| leg.agent == agent).and_then(|leg| leg.answer.clone());
+        // Checked as the phone answered.
+        let answer = answer.and_then(|answer| call.customer_origin.present(&answer, None));
         let Some(answer) = answer else {
             tracing::warn!(call_id = %call_id, %agent, "connect without the agent's phone off-hook: not bridged");
             return;

@@ -4,7 +4,9 @@
 //! to the phone (SDP passed through: media flows between them, not through ccgw).
 
 mod b2bua;
+mod media;
 mod phone_answer;
+pub mod sdp;
 pub mod trunks;
 
 use std::sync::Arc;

@@ -1,0 +1,187 @@
+//! Changing a bridged call's media by re-INVITE: hold, retrieve and mute by ccgw (both
+//! legs re-invited with the direction the call's state asks for), and a re-INVITE from
+//! one leg carried to the other (its answer carried back).
+//!
+//! ccgw has no media of its own, so it changes only which way media flows between the
+//! customer and the phone:
+//!
+//! | call state | to the customer (the phone's SDP) | to the phone (the customer's SDP) |
+//! |---|---|---|
+//! | talking | `sendrecv` | `sendrecv` |
+//! | held | `inactive` | `inactive` |
+//! | agent muted | `recvonly`: the phone only receives | `sendonly`: the customer only sends |
+//!
+//! Held customers hear silence, not music; a muted agent still hears the customer.
+
+use ccgw_core::{CallId, WorkNo};
+use rsipstack::dialog::dialog::{DialogState, TransactionHandle};
+use rsipstack::sip::{Header, Method, Response, StatusCode, StatusCodeKind};
+
+use super::b2bua::{B2bua, Call, Command};
+use super::sdp::Direction;
+
+/// The directions of (the customer's leg, the phone's leg) for the call's state.
+fn directions(call: &Call) -> (Direction, Direction) {
+    if call.held {
+        (Direction::Inactive, Direction::Inactive)
+    } else if call.muted {
+        (Direction::RecvOnly, Direction::SendOnly)
+    } else {
+        (Direction::SendRecv, Direction::SendRecv)
+    }
+}
+
+fn sdp_headers() -> Option<Vec<Header>> {
+    Some(vec![Header::ContentType("application/sdp".into())])
+}
+
+/// The SDP of a 2xx answer.
+fn answered_sdp(response: Option<Response>) -> Option<Vec<u8>> {
+    response.filter(|response| response.status_code.kind() == StatusCodeKind::Successful).map(|response| response.body)
+}
+
+impl B2bua {
+    /// Applies `change` to the call's media state and re-invites both legs with it. Only
+    /// a bridged call with `agent` on its phone leg has media to change.
+    pub(super) fn set_media(&mut self, call_id: &CallId, agent: WorkNo, change: impl FnOnce(&mut Call)) {
+        let Some(call) = self.calls.get_mut(call_id) else { return };
+        let Some(leg) = call.phone.as_mut().filter(|leg| leg.agent == agent && call.answered) else {
+            tracing::warn!(call_id = %call_id, %agent, "media change for a call not bridged to the agent's phone");
+            return;
+        };
+        let (Some(phone_sdp), before) = (leg.answer.clone(), (call.held, call.muted)) else { return };
+        change(call);
+        if (call.held, call.muted) == before {
+            return;
+        }
+        let (towards_customer, towards_phone) = directions(call);
+        let Some(leg) = call.phone.as_mut() else { return };
+        let to_customer = call.customer_origin.present(&phone_sdp, Some(towards_customer));
+        let to_phone = leg.origin.present(&call.customer_sdp, Some(towards_phone));
+        let (customer, phone) = (call.customer.clone(), leg.dialog.clone());
+        let turn = call.renegotiating.clone();
+        let commands = self.parts.commands.clone();
+        let call = call_id.clone();
+        tokio::spawn(async move {
+            let _turn = turn.lock().await;
+            // The phone first: a held customer must stop hearing the agent at once.
+            let phone_answer = phone.reinvite(sdp_headers(), to_phone).await.unwrap_or_else(|error| {
+                tracing::warn!(call_id = %call, %error, "re-INVITE of the agent's phone failed");
+                None
+            });
+            let customer_answer = customer.reinvite(sdp_headers(), to_customer).await.unwrap_or_else(|error| {
+                tracing::warn!(call_id = %call, %error, "re-INVITE of the customer failed");
+                None
+            });
+            let (customer, phone) = (answered_sdp(customer_answer), answered_sdp(phone_answer));
+            let _ = commands.send(Command::Renegotiated { call, customer, phone });
+        });
+    }
+
+    /// Keeps the SDPs the legs answered ccgw's re-INVITEs with.
+    pub(super) fn renegotiated(&mut self, call_id: &CallId, customer: Option<Vec<u8>>, phone: Option<Vec<u8>>) {
+        let Some(call) = self.calls.get_mut(call_id) else { return };
+        if let Some(customer) = customer.filter(|sdp| !sdp.is_empty()) {
+            call.customer_sdp = customer;
+        }
+        if let (Some(leg), Some(phone)) = (call.phone.as_mut(), phone.filter(|sdp| !sdp.is_empty())) {
+            leg.answer = Some(phone);
+        }
+    }
+
+    /// A request inside a leg's dialog: a re-INVITE is carried to the other leg, OPTIONS
+    /// and INFO are answered 200, anything else (REFER, MESSAGE, …) 501.
+    pub(super) fn in_dialog_request(&mut self, call_id: &CallId, from_customer: bool, state: DialogState) {
+        let (request, asked) = match state {
+            DialogState::Updated(_, request, asked) => (request, asked),
+            DialogState::Options(_, _, asked) | DialogState::Info(_, _, asked) => {
+                return respond(asked, StatusCode::OK, None);
+            }
+            DialogState::Refer(_, _, asked)
+            | DialogState::Message(_, _, asked)
+            | DialogState::Notify(_, _, asked)
+            | DialogState::Publish(_, _, asked) => return respond(asked, StatusCode::NotImplemented, None),
+            _ => return,
+        };
+        if request.method != Method::Invite {
+            // UPDATE: the stack reports it as an update too; ccgw does not carry it.
+            return respond(asked, StatusCode::NotImplemented, None);
+        }
+        let Some(call) = self.calls.get_mut(call_id) else {
+            return respond(asked, StatusCode::CallTransactionDoesNotExist, None);
+        };
+        let (towards_customer, towards_phone) = directions(call);
+        let Some(leg) = call.phone.as_mut().filter(|leg| leg.answer.is_some() && call.answered) else {
+            // Nothing to carry it to yet: the session stays as it is.
+            return respond(asked, StatusCode::RequestPending, None);
+        };
+        // While ccgw holds or mutes the call, that direction stays; otherwise the leg's.
+        let forced = |direction| (direction != super::sdp::Direction::SendRecv).then_some(direction);
+        let carried = if from_customer {
+            leg.origin.present(&request.body, forced(towards_phone))
+        } else {
+            call.customer_origin.present(&request.body, forced(towards_customer))
+        };
+        let Some(carried) = carried else {
+            return respond(asked, StatusCode::NotAcceptableHere, None);
+        };
+        let other = if from_customer { leg.dialog.clone() } else { call.customer.clone() };
+        if from_customer {
+            call.customer_sdp = request.body.clone();
+        } else {
+            leg.answer = Some(request.body.clone());
+        }
+        let turn = call.renegotiating.clone();
+        let commands = self.parts.commands.clone();
+        let call = call_id.clone();
+        tokio::spawn(async move {
+            let _turn = turn.lock().await;
+            let answer = other.reinvite(sdp_headers(), Some(carried)).await.unwrap_or_else(|error| {
+                tracing::warn!(call_id = %call, %error, "a re-INVITE could not be carried to the other leg");
+                None
+            });
+            let _ = commands.send(Command::Relayed { call, from_customer, answer, asked });
+        });
+    }
+
+    /// The other leg answered a carried re-INVITE: its answer goes back to the asking
+    /// leg under ccgw's origin there, or its refusal does.
+    pub(super) fn relayed(
+        &mut self,
+        call_id: &CallId,
+        from_customer: bool,
+        answer: Option<Response>,
+        asked: TransactionHandle,
+    ) {
+        let Some(call) = self.calls.get_mut(call_id) else {
+            return respond(asked, StatusCode::CallTransactionDoesNotExist, None);
+        };
+        let Some(answer) = answer else { return respond(asked, StatusCode::RequestTimeout, None) };
+        if answer.status_code.kind() != StatusCodeKind::Successful {
+            return respond(asked, answer.status_code, None);
+        }
+        let Some(leg) = call.phone.as_mut() else {
+            return respond(asked, StatusCode::CallTransactionDoesNotExist, None);
+        };
+        let back = if from_customer {
+            leg.answer = Some(answer.body.clone());
+            call.customer_origin.present(&answer.body, None)
+        } else {
+            call.customer_sdp = answer.body.clone();
+            leg.origin.present(&answer.body, None)
+        };
+        match back {
+            Some(sdp) => respond(asked, StatusCode::OK, Some(sdp)),
+            None => respond(asked, StatusCode::NotAcceptableHere, None),
+        }
+    }
+}
+
+fn respond(asked: TransactionHandle, status: StatusCode, sdp: Option<Vec<u8>>) {
+    tokio::spawn(async move {
+        let headers = sdp.as_ref().and(sdp_headers());
+        if asked.respond(status, headers, sdp).await.is_err() {
+            tracing::debug!("an in-dialog request ended before its answer");
+        }
+    });
+}

@@ -1,0 +1,145 @@
+//! The SDP ccgw sends on a leg: the far leg's session description, passed through (media
+//! flows between the endpoints, not through ccgw), under ccgw's own origin line for that
+//! leg and with the media direction ccgw chooses.
+//!
+//! Each leg keeps one origin (`o=ccgw <session> <version> …`) for its whole life, and the
+//! version grows with every description sent on it (RFC 3264 §8). So a customer whose
+//! call is held, retrieved or moved to another phone sees one session changing, never a
+//! new one.
+
+/// Which way media may flow on a leg (the `a=` direction attribute).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Direction {
+    SendRecv,
+    SendOnly,
+    RecvOnly,
+    Inactive,
+}
+
+impl Direction {
+    fn attribute(self) -> &'static str {
+        match self {
+            Direction::SendRecv => "a=sendrecv",
+            Direction::SendOnly => "a=sendonly",
+            Direction::RecvOnly => "a=recvonly",
+            Direction::Inactive => "a=inactive",
+        }
+    }
+}
+
+const DIRECTIONS: [&str; 4] = ["a=sendrecv", "a=sendonly", "a=recvonly", "a=inactive"];
+
+/// ccgw's origin on one leg.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct LegOrigin {
+    session: u64,
+    /// The version of the last description sent; 0 before the first.
+    version: u64,
+}
+
+impl LegOrigin {
+    pub fn new(session: u64) -> Self {
+        Self { session, version: 0 }
+    }
+
+    /// `far` (the other leg's SDP) as ccgw sends it on this leg: its `o=` line replaced by
+    /// this leg's origin with the next version, and with `direction`, when given, as the
+    /// one direction of every media section. None when `far` is no SDP ccgw can carry.
+    pub fn present(&mut self, far: &[u8], direction: Option<Direction>) -> Option<Vec<u8>> {
+        let text = std::str::from_utf8(far).ok()?;
+        let lines: Vec<&str> = text.lines().map(str::trim_end).filter(|line| !line.is_empty()).collect();
+        if lines.first() != Some(&"v=0") {
+            return None;
+        }
+        let origin = lines.iter().find_map(|line| line.strip_prefix("o="))?;
+        // o=<username> <sess-id> <sess-version> <nettype> <addrtype> <address>
+        let address: Vec<&str> = origin.split_whitespace().skip(3).collect();
+        if address.len() != 3 {
+            return None;
+        }
+        self.version += 1;
+        let mut out = String::with_capacity(far.len() + 32);
+        let mut in_media = false;
+        for line in lines {
+            if line.starts_with("o=") {
+                out.push_str(&format!("o=ccgw {} {} {}\r\n", self.session, self.version, address.join(" ")));
+                continue;
+            }
+            if direction.is_some() && DIRECTIONS.contains(&line) {
+                continue;
+            }
+            if line.starts_with("m=") {
+                if in_media && let Some(direction) = direction {
+                    out.push_str(direction.attribute());
+                    out.push_str("\r\n");
+                }
+                in_media = true;
+            }
+            out.push_str(line);
+            out.push_str("\r\n");
+        }
+        if let Some(direction) = direction
+            && in_media
+        {
+            out.push_str(direction.attribute());
+            out.push_str("\r\n");
+        }
+        Some(out.into_bytes())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const PHONE: &str = "v=0\r\no=phone 8 8 IN IP4 192.0.2.7\r\ns=-\r\nc=IN IP4 192.0.2.7\r\nt=0 0\r\nm=audio 40000 RTP/AVP 0\r\na=rtpmap:0 PCMU/8000\r\na=sendrecv\r\n";
+
+    fn text(body: Option<Vec<u8>>) -> String {
+        String::from_utf8(body.expect("SDP")).unwrap()
+    }
+
+    #[test]
+    fn the_far_description_passes_under_the_legs_own_origin() {
+        let mut origin = LegOrigin::new(42);
+        let sent = text(origin.present(PHONE.as_bytes(), None));
+        assert_eq!(sent, PHONE.replace("o=phone 8 8 IN IP4 192.0.2.7", "o=ccgw 42 1 IN IP4 192.0.2.7"));
+    }
+
+    #[test]
+    fn every_description_sent_on_a_leg_has_the_next_version_of_the_same_session() {
+        let mut origin = LegOrigin::new(42);
+        origin.present(PHONE.as_bytes(), None);
+        let other_phone = PHONE.replace("o=phone 8 8 IN IP4 192.0.2.7", "o=- 1 1 IN IP4 198.51.100.3");
+        let sent = text(origin.present(other_phone.as_bytes(), None));
+        assert!(sent.contains("o=ccgw 42 2 IN IP4 198.51.100.3\r\n"), "{sent}");
+    }
+
+    #[test]
+    fn a_direction_replaces_every_direction_attribute_once_per_media_section() {
+        let two_streams = "v=0\r\no=x 1 1 IN IP4 192.0.2.7\r\ns=-\r\nc=IN IP4 192.0.2.7\r\nt=0 0\r\na=sendrecv\r\nm=audio 40000 RTP/AVP 0\r\na=recvonly\r\nm=audio 40002 RTP/AVP 8\r\n";
+        let sent = text(LegOrigin::new(1).present(two_streams.as_bytes(), Some(Direction::Inactive)));
+        assert_eq!(
+            sent,
+            "v=0\r\no=ccgw 1 1 IN IP4 192.0.2.7\r\ns=-\r\nc=IN IP4 192.0.2.7\r\nt=0 0\r\nm=audio 40000 RTP/AVP 0\r\na=inactive\r\nm=audio 40002 RTP/AVP 8\r\na=inactive\r\n"
+        );
+        let back = text(LegOrigin::new(1).present(PHONE.as_bytes(), Some(Direction::SendRecv)));
+        assert_eq!(back.matches("a=sendrecv").count(), 1, "{back}");
+    }
+
+    #[test]
+    fn bare_line_feeds_are_read_and_crlf_is_written() {
+        let sent = text(LegOrigin::new(3).present(PHONE.replace("\r\n", "\n").as_bytes(), None));
+        assert!(sent.starts_with("v=0\r\no=ccgw 3 1 IN IP4 192.0.2.7\r\ns=-\r\n"), "{sent}");
+    }
+
+    #[test]
+    fn what_is_no_sdp_is_refused_and_costs_no_version() {
+        let mut origin = LegOrigin::new(5);
+        assert!(origin.present(b"", None).is_none());
+        assert!(origin.present(b"hello", None).is_none());
+        assert!(origin.present(b"v=0\r\ns=-\r\n", None).is_none(), "no origin");
+        assert!(origin.present(b"v=0\r\no=x 1 1\r\n", None).is_none(), "a short origin");
+        assert!(origin.present(&[0xff, 0xfe], None).is_none());
+        assert!(text(origin.present(PHONE.as_bytes(), None)).contains("o=ccgw 5 1 "));
+    }
+}
