@@ -124,13 +124,15 @@ impl SipService {
     }
 
     /// Makes this endpoint the engine's switch: INVITEs from `trunks` become customer
-    /// calls, reported on `reports`, and the engine's actions ring the registered phones.
+    /// calls, reported on `reports`, and the engine's actions ring the registered phones;
+    /// bridged calls' legs are probed every `keepalive`.
     /// Once only; a second call is refused.
     pub fn attach_switch(
         &self,
         reports: ReportSender,
         numbers: Arc<CallNumbers>,
         trunks: Trunks,
+        keepalive: Option<Duration>,
     ) -> Result<Arc<SipSwitch>, SipError> {
         let (commands, inbox) = mpsc::unbounded_channel();
         self.calls.set(commands.clone()).map_err(|_| SipError::SwitchAttached)?;
@@ -148,6 +150,7 @@ impl SipService {
             contact,
             commands,
             next_call_id: Box::new(move || ccgw_engine::Switch::next_call_id(ids.as_ref())),
+            keepalive,
         });
         let stop = self.cancel.clone();
         tokio::spawn(async move {

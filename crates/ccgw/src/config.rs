@@ -209,6 +209,9 @@ pub struct SipConfig {
     /// Where customer calls may come from (`switch = "sip"`); an INVITE from any other
     /// address gets 403. With `--demo`, none configured means 127.0.0.1 and ::1.
     pub trunks: Vec<TrunkConfig>,
+    /// Seconds between the OPTIONS that probe each leg of a bridged call; a leg answering
+    /// 481 or 408, or not at all, ends the call as its hang-up. 0 = never.
+    pub keepalive_secs: u64,
 }
 
 /// One `[[sip.trunks]]` entry.
@@ -259,6 +262,7 @@ impl Default for SipConfig {
             lock_window_secs: 300,
             lock_secs: 300,
             trunks: Vec::new(),
+            keepalive_secs: 30,
         }
     }
 }

@@ -353,7 +353,8 @@ fn build_switch(
         }
         SwitchKind::Sip => {
             let sip = sip.context("the SIP switch needs the SIP listener")?;
-            let switch = sip.attach_switch(reports_tx, numbers, trunks(config))?;
+            let keepalive = (config.sip.keepalive_secs > 0).then(|| Duration::from_secs(config.sip.keepalive_secs));
+            let switch = sip.attach_switch(reports_tx, numbers, trunks(config), keepalive)?;
             Ok((Telephony { switch, reports }, None))
         }
     }

@@ -95,6 +95,8 @@ impl Sipp {
             .arg(&scenario)
             .args(args)
             .args(["-i", "127.0.0.1", "-p", &port.to_string(), "-t", "u1", "-m", "1", "-nostdin"])
+            // Keep-alive OPTIONS that a scenario does not expect are answered 200.
+            .arg("-aa")
             .args(["-timeout", "40s", "-timeout_error", "-trace_err", "-trace_msg"])
             .current_dir(work_dir.path())
             .stdin(Stdio::null())
@@ -517,6 +519,23 @@ async fn a_customers_reinvite_is_carried_to_the_phone_and_its_answer_back() {
     customer.passes();
     phone.passes();
     agent.wait_for("AgentEvent_Customer_Release").await;
+    let record = record_of_caller(&center.gateway, "5550100").await;
+    assert_eq!(record["outcome"], "answered", "{record}");
+}
+
+/// A phone that lost the call without a BYE: the keep-alive OPTIONS (every second here)
+/// gets 481, so the call ends as the agent's hang-up — the customer gets BYE, the agent
+/// the release events, the record its outcome — instead of lasting forever.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_phone_that_forgot_the_call_ends_it_at_the_next_keepalive() {
+    let Some(center) = Center::start(&[("CCGW_SIP__KEEPALIVE_SECS", "1")]) else { return };
+    let phone = center.phone("70101", "phone_forgets.xml");
+    let mut agent = center.agent(101).await;
+    let customer = center.customer("customer_call.xml");
+    agent.wait_for("AgentEvent_Talking").await;
+    phone.passes();
+    customer.passes();
+    agent.wait_for("AgentEvent_Call_Release").await;
     let record = record_of_caller(&center.gateway, "5550100").await;
     assert_eq!(record["outcome"], "answered", "{record}");
 }

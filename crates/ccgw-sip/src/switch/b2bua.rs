@@ -26,6 +26,9 @@ use super::sdp::LegOrigin;
 use super::trunks::Trunks;
 use crate::registrar::{Registrar, source_address};
 
+/// Longest a release waits for a re-INVITE exchange of the call to end before its BYEs.
+const RENEGOTIATION_WAIT: std::time::Duration = std::time::Duration::from_secs(5);
+
 /// The media type of a voice call in the Huawei API.
 const VOICE: u8 = 5;
 
@@ -41,6 +44,8 @@ pub(crate) enum Command {
     Phone { call: CallId, leg: u64, event: PhoneEvent },
     /// ccgw's re-INVITEs of a call's legs were answered (the new SDPs, where 2xx).
     Renegotiated { call: CallId, customer: Option<Vec<u8>>, phone: Option<Vec<u8>> },
+    /// A leg stopped answering the keep-alive OPTIONS.
+    LegVanished { call: CallId, customer: bool },
     /// A re-INVITE from one leg was carried to the other, which answered `answer`.
     Relayed { call: CallId, from_customer: bool, answer: Option<Response>, asked: TransactionHandle },
 }
@@ -65,6 +70,8 @@ pub(crate) struct B2buaParts {
     /// The sender of this task's own queue, for the tasks that watch dialogs.
     pub commands: mpsc::UnboundedSender<Command>,
     pub next_call_id: Box<dyn Fn() -> CallId + Send>,
+    /// How often bridged calls' legs are probed with OPTIONS; None: never.
+    pub keepalive: Option<std::time::Duration>,
 }
 
 pub(super) struct Call {
@@ -122,8 +129,22 @@ impl B2bua {
     }
 
     pub(crate) async fn run(mut self, mut commands: mpsc::UnboundedReceiver<Command>) {
-        while let Some(command) = commands.recv().await {
+        let period = self.parts.keepalive.unwrap_or(std::time::Duration::from_secs(3600));
+        let mut probes = tokio::time::interval_at(tokio::time::Instant::now() + period, period);
+        probes.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+        loop {
+            let command = tokio::select! {
+                command = commands.recv() => command,
+                _ = probes.tick() => {
+                    if self.parts.keepalive.is_some() {
+                        self.probe_legs();
+                    }
+                    continue;
+                }
+            };
+            let Some(command) = command else { return };
             match command {
+                Command::LegVanished { call, customer } => self.leg_vanished(call, customer),
                 Command::Action(action) => self.act(action),
                 Command::Invite(tx) => self.customer_invites(*tx).await,
                 Command::Customer { call, state } => self.customer_changed(call, state),
@@ -136,7 +157,7 @@ impl B2bua {
         }
     }
 
-    fn report(&self, report: TelephonyReport) {
+    pub(super) fn report(&self, report: TelephonyReport) {
         self.parts.reports.send(report);
     }
 
@@ -407,7 +428,7 @@ impl B2bua {
         }
     }
 
-    fn hang_up_phone(&self, leg: PhoneLeg) {
+    pub(super) fn hang_up_phone(&self, leg: PhoneLeg) {
         hang_up(self.parts.dialogs.clone(), leg.dialog);
     }
 
@@ -478,24 +499,32 @@ impl B2bua {
     /// 480 to a customer not answered yet.
     fn release(&mut self, call_id: CallId) {
         let Some(call) = self.calls.remove(&call_id) else { return };
-        if let Some(leg) = call.phone {
-            self.hang_up_phone(leg);
-        }
         let dialogs = self.parts.dialogs.clone();
         let customer = call.customer;
-        if call.answered {
-            tokio::spawn(async move {
-                if let Err(error) = customer.bye().await {
-                    tracing::debug!(%error, "BYE to the customer failed");
-                }
-                dialogs.remove_dialog(&customer.id());
-            });
-        } else {
+        if !call.answered {
+            if let Some(leg) = call.phone {
+                self.hang_up_phone(leg);
+            }
             if let Err(error) = customer.reject(Some(StatusCode::TemporarilyUnavailable), None) {
                 tracing::debug!(%error, "480 to the customer not sent");
             }
             dialogs.remove_dialog(&customer.id());
+            return;
         }
+        let phone = call.phone.map(|leg| leg.dialog);
+        let turn = call.renegotiating;
+        tokio::spawn(async move {
+            // After a re-INVITE under way (hold, retrieve), so that no leg sees the BYE
+            // overtake it; a leg that never answers it holds the BYE back only so long.
+            let _turn = tokio::time::timeout(RENEGOTIATION_WAIT, turn.lock()).await;
+            if let Some(phone) = phone {
+                hang_up(dialogs.clone(), phone);
+            }
+            if let Err(error) = customer.bye().await {
+                tracing::debug!(%error, "BYE to the customer failed");
+            }
+            dialogs.remove_dialog(&customer.id());
+        });
     }
 
     /// An action this switch does not carry yet: said so, and where the engine waits
@@ -542,7 +571,7 @@ fn fresh_sip_call_id(call: &CallId, contact: &Uri) -> String {
 }
 
 /// Hangs a dialog up however far it got (CANCEL early, BYE confirmed) and forgets it.
-fn hang_up(dialogs: Arc<DialogLayer>, dialog: InviteDialog) {
+pub(super) fn hang_up(dialogs: Arc<DialogLayer>, dialog: InviteDialog) {
     tokio::spawn(async move {
         if let Err(error) = dialog.hangup().await {
             tracing::debug!(%error, "hanging up a leg failed");

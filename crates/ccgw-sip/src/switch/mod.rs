@@ -4,6 +4,7 @@
 //! to the phone (SDP passed through: media flows between them, not through ccgw).
 
 mod b2bua;
+mod keepalive;
 mod media;
 mod phone_answer;
 pub mod sdp;
