@@ -36,8 +36,8 @@ pub use center::QueueChoice;
 pub use center::{
     BulletinTarget, CallRequest, Callee, Center, CenterSettings, Command, CommandKind, ConsultRequest, DialFailure,
     Effect, Effects, MAX_DIALLED_LEN, MAX_DIGITS, NoteDelivery, Outcome, Party, PhoneFailure, PhoneLegs, PhoneReport,
-    REJECTED_BUSY_REASON, Rule, SignIn, SignOut, SkillCounters, SkillSnapshot, StateCommand, SwitchAction, TRANSITIONS,
-    Timer, TransferMode, TransferRequest, TransferTarget, transition_rule,
+    REJECTED_BUSY_REASON, Rule, SignIn, SignOut, SkillCounters, SkillSnapshot, StateCommand, SwitchAction,
+    SwitchFeature, SwitchFeatures, TRANSITIONS, Timer, TransferMode, TransferRequest, TransferTarget, transition_rule,
 };
 pub use directory::{
     AgentProfile, GroupId, GroupProfile, Overflow, QueueLimits, RestReason, Role, RoutingPolicy, SkillGrant,

@@ -66,6 +66,8 @@ pub enum Refusal {
     NoCallForDigits,
     #[error("video is not supported: ccgw carries voice calls only")]
     MediaNotSupported,
+    #[error("not supported on this switch: {0}")]
+    NotOnThisSwitch(crate::center::SwitchFeature),
     #[error("no talking call to consult about")]
     NoCallToConsult,
     #[error("three-party: no talking call")]

@@ -62,7 +62,11 @@ impl Runtime {
     /// The runtime of `vdn`, with that VDN's skills and the whole routing table.
     pub(crate) fn new(vdn: Vdn, shared: Shared, skills: Vec<SkillProfile>, routing: RoutingTable) -> Self {
         let settings = &shared.settings;
-        let center_settings = CenterSettings { phone_legs: shared.switch.phone_legs(), ..settings.center.clone() };
+        let center_settings = CenterSettings {
+            phone_legs: shared.switch.phone_legs(),
+            switch_features: shared.switch.features(),
+            ..settings.center.clone()
+        };
         let mut center = Center::new(center_settings);
         center.configure_skills(skills);
         center.configure_ivr_flows(settings.ivr_flows.clone());

@@ -4,7 +4,9 @@
 use std::collections::VecDeque;
 use std::sync::{Arc, Mutex, Weak};
 
-use ccgw_core::{CallId, DialFailure, InboundCall, NewCall, PhoneFailure, PhoneLegs, SwitchAction, Timestamp, WorkNo};
+use ccgw_core::{
+    CallId, DialFailure, InboundCall, NewCall, PhoneFailure, PhoneLegs, SwitchAction, SwitchFeatures, Timestamp, WorkNo,
+};
 
 /// Where a switch sends its reports. Never blocks: once the engine runs, each report
 /// goes at once to the runtime of the VDN that owns its call, so that what a switch
@@ -168,5 +170,10 @@ pub trait Switch: Send + Sync + 'static {
     /// center to assume the phone rings and goes off-hook as the offer is made.
     fn phone_legs(&self) -> PhoneLegs {
         PhoneLegs::Assumed
+    }
+    /// What the switch can carry besides offers and bridging: commands needing more are
+    /// refused "not supported on this switch".
+    fn features(&self) -> SwitchFeatures {
+        SwitchFeatures::ALL
     }
 }

@@ -687,8 +687,9 @@ impl Config {
                 allow_force_login: engine.allow_force_login,
                 all_busy_notice: engine.all_busy_notice,
                 dial_timeout: Duration::from_millis(engine.dial_timeout_ms.max(1)),
-                // The engine sets it from the switch it is given.
+                // The engine sets these from the switch it is given.
                 phone_legs: ccgw_core::PhoneLegs::default(),
+                switch_features: ccgw_core::SwitchFeatures::ALL,
                 request_rate: ccgw_core::RequestRate {
                     per_second: engine.agent_requests_per_second,
                     burst: engine.agent_request_burst,

@@ -68,9 +68,10 @@ impl HuaweiReply {
             | Refusal::TransferTargetUnavailable(detail)
             | Refusal::NoCallToTake(detail) => Self::error_with(code, &format!("{}: {detail}", code.meaning)),
             Refusal::TransferNotPossible(detail) => Self::error_with(code, &format!("{}: {detail}", code.meaning)),
-            Refusal::AgentNotInVdn(_) | Refusal::ShuttingDown | Refusal::TooFrequent { .. } => {
-                Self::error_with(code, &refusal.to_string())
-            }
+            Refusal::AgentNotInVdn(_)
+            | Refusal::ShuttingDown
+            | Refusal::TooFrequent { .. }
+            | Refusal::NotOnThisSwitch(_) => Self::error_with(code, &refusal.to_string()),
             _ => Self::error(code),
         }
     }

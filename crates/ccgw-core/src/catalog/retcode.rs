@@ -40,6 +40,8 @@ retcodes! {
     SKILL_QUERY_PARAMETER = "100-019", "invalid parameter when querying skill queues";
     SIGN_IN_IN_PROGRESS = "100-021", "agent is signing in, do not call again";
     MULTIMEDIA_DISABLED = "106-001", "multimedia (text chat) is not enabled";
+    // ccgw's own: no Huawei code says "this switch cannot" (README, behaviour ccgw chose).
+    NOT_ON_THIS_SWITCH = "990-001", "not supported on this switch";
     PASSWORD_CHANGE_FAILED = "110-002", "password change failed";
     OLD_PASSWORD_WRONG = "110-003", "old password wrong";
     // Sign-in protection: too many wrong passwords (spec 07: account locked).
@@ -112,6 +114,7 @@ impl Refusal {
             // No retcode of its own is known (spec 04 §2.16).
             Refusal::NoCallForDigits => INVALID_PARAMETER,
             Refusal::MediaNotSupported => MULTIMEDIA_DISABLED,
+            Refusal::NotOnThisSwitch(_) => NOT_ON_THIS_SWITCH,
             Refusal::NoCallToConsult => CONSULT_NO_CALL,
             Refusal::ConferenceNoCall => THREE_PARTY_NO_CALL,
             Refusal::ConferenceNoHeldCall => THREE_PARTY_NO_HELD_CALL,

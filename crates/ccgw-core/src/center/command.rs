@@ -118,6 +118,9 @@ impl Center {
         now: Timestamp,
         new_call_id: &mut dyn FnMut() -> CallId,
     ) -> Result<(Outcome, Effects), Refusal> {
+        if let Some(missing) = self.settings.switch_features.missing_for(&command) {
+            return Err(Refusal::NotOnThisSwitch(missing));
+        }
         let done = |fx: Effects| (Outcome::Done, fx);
         match command {
             Command::Logout => self.sign_out(actor, SignOut::Logout, now).map(done),

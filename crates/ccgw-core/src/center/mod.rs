@@ -23,6 +23,7 @@ mod placing;
 mod pool;
 mod sessions;
 mod stats;
+mod switch_features;
 mod transferring;
 mod transitions;
 
@@ -53,6 +54,7 @@ pub use pickup::QueueChoice;
 pub use placing::{CallRequest, Callee, MAX_DIALLED_LEN};
 pub use sessions::{SignIn, SignOut};
 pub use stats::{SkillCounters, SkillSnapshot};
+pub use switch_features::{SwitchFeature, SwitchFeatures};
 pub use transferring::{TransferMode, TransferRequest, TransferTarget};
 pub use transitions::{CommandKind, Rule, StateCommand, TABLE as TRANSITIONS, rule as transition_rule};
 
@@ -79,6 +81,9 @@ pub struct CenterSettings {
     /// Whether the switch reports the agent's phone leg of an offer, or it is assumed to
     /// ring and go off-hook as the offer is made. The engine sets it from its switch.
     pub phone_legs: PhoneLegs,
+    /// What the switch can carry; commands needing more are refused. The engine sets it
+    /// from its switch.
+    pub switch_features: SwitchFeatures,
     /// How many requests (polls aside) a signed-in agent may make.
     pub request_rate: RequestRate,
 }
@@ -95,6 +100,7 @@ impl Default for CenterSettings {
             all_busy_notice: false,
             dial_timeout: Duration::from_secs(60),
             phone_legs: PhoneLegs::Assumed,
+            switch_features: SwitchFeatures::ALL,
             request_rate: RequestRate::DEFAULT,
         }
     }

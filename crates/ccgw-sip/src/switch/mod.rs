@@ -12,7 +12,7 @@ pub mod trunks;
 
 use std::sync::Arc;
 
-use ccgw_core::{CallId, PhoneLegs, SwitchAction};
+use ccgw_core::{CallId, PhoneLegs, SwitchAction, SwitchFeatures};
 use ccgw_engine::{CallNumbers, Switch};
 use tokio::sync::mpsc;
 
@@ -48,5 +48,10 @@ impl Switch for SipSwitch {
     /// A SIP phone picked up has answered: its 200 OK is the agent's answer.
     fn phone_legs(&self) -> PhoneLegs {
         PhoneLegs::AnsweredAtPhone
+    }
+
+    /// Calls placed by agents, transfers, conferences and DTMF are not carried yet.
+    fn features(&self) -> SwitchFeatures {
+        SwitchFeatures { placing: false, joining: false, digits: false }
     }
 }

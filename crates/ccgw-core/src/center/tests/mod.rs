@@ -17,6 +17,7 @@ mod pickup;
 mod placing;
 mod random;
 mod random_calls;
+mod switch_features;
 mod transferring;
 mod transitions;
 
