@@ -37,6 +37,8 @@ impl std::fmt::Display for SwitchFeature {
 
 impl SwitchFeatures {
     pub const ALL: SwitchFeatures = SwitchFeatures { placing: true, joining: true, digits: true };
+    /// Offers and bridging only.
+    pub const NONE: SwitchFeatures = SwitchFeatures { placing: false, joining: false, digits: false };
 
     /// What `command` needs that this switch lacks; None when the switch can carry it.
     pub fn missing_for(&self, command: &Command) -> Option<SwitchFeature> {

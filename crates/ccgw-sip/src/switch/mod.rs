@@ -52,6 +52,6 @@ impl Switch for SipSwitch {
 
     /// Calls placed by agents, transfers, conferences and DTMF are not carried yet.
     fn features(&self) -> SwitchFeatures {
-        SwitchFeatures { placing: false, joining: false, digits: false }
+        SwitchFeatures::NONE
     }
 }

@@ -12,8 +12,7 @@ fn no_ids() -> CallId {
 
 /// 101 talking with customer call 1 on a switch that can only offer and bridge.
 fn talking_on_a_bare_switch() -> Center {
-    let none = SwitchFeatures { placing: false, joining: false, digits: false };
-    let mut c = center_with(CenterSettings { switch_features: none, ..CenterSettings::default() });
+    let mut c = center_with(CenterSettings { switch_features: SwitchFeatures::NONE, ..CenterSettings::default() });
     customer_answered_at_101(&mut c);
     c
 }
