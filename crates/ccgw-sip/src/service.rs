@@ -10,6 +10,7 @@ use ccgw_store_traits::PhoneSecretStore;
 use rsipstack::EndpointBuilder;
 use rsipstack::dialog::dialog::Dialog;
 use rsipstack::dialog::dialog_layer::DialogLayer;
+use rsipstack::dialog::invite_dialog::InviteDialog;
 use rsipstack::platform::CancellationToken;
 use rsipstack::sip::{Header, Method, StatusCode};
 use rsipstack::transaction::endpoint::EndpointOption;
@@ -194,6 +195,11 @@ impl Dispatch {
         if let Some(Dialog::Invite(mut dialog)) = self.dialogs.match_dialog(&tx) {
             tokio::spawn(async move {
                 let mut tx = tx;
+                if tx.original.method == Method::Invite && !acked_soon(&dialog).await {
+                    // Still no ACK for ccgw's 200: the stack would drop the re-INVITE
+                    // unanswered; 491 tells the far end to try again (RFC 3261 §14.2).
+                    return answer_plainly(tx, StatusCode::RequestPending).await;
+                }
                 if let Err(error) = dialog.handle(&mut tx).await {
                     tracing::debug!(%error, "in-dialog request not handled");
                 }
@@ -222,6 +228,23 @@ impl Dispatch {
 fn has_to_tag(tx: &Transaction) -> bool {
     use rsipstack::sip::prelude::HeadersExt;
     tx.original.to_header().ok().and_then(|to| to.tag().ok().flatten()).is_some()
+}
+
+/// Longest a re-INVITE waits for the ACK of the dialog's first 200, which may be in flight
+/// or handled in another task: requests of one dialog are not serialized.
+const ACK_WAIT: Duration = Duration::from_secs(2);
+
+/// False when `dialog` waits for the ACK of its 200 and it does not come within
+/// [`ACK_WAIT`]; true as soon as it comes, or when the dialog waits for none.
+async fn acked_soon(dialog: &InviteDialog) -> bool {
+    let deadline = tokio::time::Instant::now() + ACK_WAIT;
+    while dialog.state().waiting_ack() {
+        if tokio::time::Instant::now() >= deadline {
+            return false;
+        }
+        tokio::time::sleep(Duration::from_millis(5)).await;
+    }
+    true
 }
 
 async fn answer_plainly(mut tx: Transaction, status: StatusCode) {
