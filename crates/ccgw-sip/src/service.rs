@@ -137,7 +137,8 @@ impl SipService {
     ) -> Result<Arc<SipSwitch>, SipError> {
         let (commands, inbox) = mpsc::unbounded_channel();
         self.calls.set(commands.clone()).map_err(|_| SipError::SwitchAttached)?;
-        let switch = Arc::new(SipSwitch::new(commands.clone(), numbers.clone(), self.now.clone()));
+        let dials_out = trunks.dialling().is_some();
+        let switch = Arc::new(SipSwitch::new(commands.clone(), numbers.clone(), self.now.clone(), dials_out));
         let ids = switch.clone();
         let contact = self
             .dialogs

@@ -221,6 +221,10 @@ pub struct TrunkConfig {
     pub name: String,
     /// The addresses its INVITEs come from.
     pub sources: Vec<IpAddr>,
+    /// Where agents' call-outs go through it (`"192.0.2.1:5060"`, UDP); the first trunk
+    /// with one carries them. Without any, call-outs are refused "not supported".
+    #[serde(default)]
+    pub dial: Option<SocketAddr>,
 }
 
 /// Where the SIP switch listens when `switch = "sip"` and no `sip.bind` is given.
@@ -243,6 +247,11 @@ impl SipConfig {
         for trunk in &self.trunks {
             if trunk.name.trim().is_empty() || trunk.sources.is_empty() {
                 bail!("every sip.trunks entry needs a name and at least one source address");
+            }
+            if let Some(dial) = trunk.dial
+                && (dial.ip().is_unspecified() || dial.port() == 0)
+            {
+                bail!("sip.trunks {:?}: dial must be an address and port to send INVITEs to, not {dial}", trunk.name);
             }
         }
         Ok(())
@@ -868,6 +877,24 @@ mod tests {
         assert!(format!("{error:#}").contains("pbx"), "{error:#}");
         let flag = Overrides { switch: Some(SwitchKind::Sip), ..Overrides::default() };
         assert_eq!(Config::load(None, &flag).unwrap().switch, SwitchKind::Sip);
+    }
+
+    #[test]
+    fn trunks_load_with_an_optional_dial_address_and_a_bad_one_stops_the_start() {
+        let dir = tempfile::tempdir().unwrap();
+        let file = dir.path().join("trunks.toml");
+        let text = "[[sip.trunks]]\nname = \"carrier\"\nsources = [\"192.0.2.10\"]\ndial = \"192.0.2.10:5060\"\n\n\
+                    [[sip.trunks]]\nname = \"pbx\"\nsources = [\"192.0.2.20\"]\n";
+        std::fs::write(&file, text).unwrap();
+        let sip = Config::load(Some(&file), &Overrides::default()).unwrap().sip;
+        assert_eq!(sip.trunks[0].dial, Some("192.0.2.10:5060".parse().unwrap()));
+        assert_eq!(sip.trunks[1].dial, None);
+        for bad in ["0.0.0.0:5060", "192.0.2.10:0"] {
+            let text = format!("[[sip.trunks]]\nname = \"carrier\"\nsources = [\"192.0.2.10\"]\ndial = \"{bad}\"\n");
+            std::fs::write(&file, text).unwrap();
+            let error = Config::load(Some(&file), &Overrides::default()).unwrap_err();
+            assert!(format!("{error:#}").contains("dial must be"), "{bad}: {error:#}");
+        }
     }
 
     #[test]

@@ -375,11 +375,11 @@ fn trunks(config: &Config) -> Trunks {
         .sip
         .trunks
         .iter()
-        .map(|trunk| Trunk { name: trunk.name.clone(), sources: trunk.sources.clone() })
+        .map(|trunk| Trunk { name: trunk.name.clone(), sources: trunk.sources.clone(), dial: trunk.dial })
         .collect();
     if trunks.is_empty() && config.demo {
         let loopback = vec![IpAddr::from([127, 0, 0, 1]), IpAddr::from(std::net::Ipv6Addr::LOCALHOST)];
-        trunks.push(Trunk { name: "demo".into(), sources: loopback });
+        trunks.push(Trunk { name: "demo".into(), sources: loopback, dial: None });
     }
     if trunks.is_empty() {
         tracing::warn!("no [[sip.trunks]] configured: every INVITE will be refused");

@@ -29,6 +29,11 @@ struct Center {
 impl Center {
     /// None when sipp is missing outside CI (the test is skipped).
     fn start(env: &[(&str, &str)]) -> Option<Center> {
+        Self::start_configured(env, None)
+    }
+
+    /// [`Self::start`] with a configuration file of `config` (TOML).
+    fn start_configured(env: &[(&str, &str)], config: Option<&str>) -> Option<Center> {
         if !sipp_present() {
             return None;
         }
@@ -36,7 +41,10 @@ impl Center {
         let data_dir = tempfile::tempdir().unwrap();
         let mut all_env = vec![("CCGW_ENGINE__AUTH_MODE", "static"), ("CCGW_API__POLL_HOLD_MS", "500")];
         all_env.extend_from_slice(env);
-        let args = ["--switch", "sip", "--sip-bind", "127.0.0.1:0"];
+        let config_file = data_dir.path().join("ccgw.toml");
+        std::fs::write(&config_file, config.unwrap_or_default()).unwrap();
+        let config_file = config_file.to_str().unwrap().to_owned();
+        let args = ["--switch", "sip", "--sip-bind", "127.0.0.1:0", "--config", &config_file];
         let gateway = start_with(data_dir.path(), Stdio::null(), &all_env, &args);
         let sip = gateway.sip_address();
         Some(Center { gateway, sip, _data_dir: data_dir })
@@ -67,6 +75,18 @@ impl Center {
     async fn agent(&self, work_no: u32) -> Agent {
         Agent::sign_in(&self.gateway, work_no).await
     }
+}
+
+/// A center whose trunk (this machine) dials call-outs to a sipp UAS running
+/// `scenario` as the called number.
+fn center_dialling_to(scenario: &str) -> Option<(Center, Sipp)> {
+    if !sipp_present() {
+        return None;
+    }
+    let port = free_udp_port();
+    let number = Sipp::start(&format!("called number ({scenario})"), scenario, None, port, &["-s", "5550123"]);
+    let config = format!("[[sip.trunks]]\nname = \"pstn\"\nsources = [\"127.0.0.1\"]\ndial = \"127.0.0.1:{port}\"\n");
+    Center::start_configured(&[], Some(&config)).map(|center| (center, number))
 }
 
 fn free_udp_port() -> u16 {
@@ -493,9 +513,93 @@ async fn baresip_as_the_agents_phone_answers_and_sends_rtp_to_the_customer() {
     assert_eq!(record["outcome"], "answered", "{record}");
 }
 
-/// What the SIP switch does not carry yet is refused with ccgw's "not supported on this
+/// A call-out by third-party call control: the agent's phone is taken off-hook first
+/// (no media yet, asked to answer by itself), its SDP offered to the number through the
+/// dialling trunk, and the number's answer given to the phone by re-INVITE (the
+/// scenarios check each SDP). The agent sees the documented events, sends DTMF (SIP INFO
+/// to the number), releases, and both legs get BYE; the record says answered.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_call_out_takes_the_phone_off_hook_dials_through_the_trunk_and_bridges_the_media() {
+    let Some((center, number)) = center_dialling_to("number_answers.xml") else { return };
+    let phone = center.phone("70101", "phone_calls_out.xml");
+    let mut agent = center.agent(101).await;
+    let callout = agent.call_with("PUT", "voicecall/{}/callout", Some(json!({"called": "5550123"}))).await;
+    assert_eq!(callout["retcode"], "0", "{callout}");
+    agent.wait_for("AgentEvent_Talking").await;
+    let steps =
+        ["AgentOther_PhoneAlerting", "AgentOther_PhoneOffhook", "AgentEvent_Customer_Alerting", "AgentEvent_Talking"];
+    assert_eq!(agent.seen_of(&steps), steps);
+    let digits = agent.call("POST", "voicecall/{}/seconddial/1%23").await;
+    assert_eq!(digits["retcode"], "0", "{digits}");
+    // The release's BYE waits for the INFOs under way (the scenario wants both first).
+    let released = agent.call("DELETE", "voicecall/{}/release").await;
+    assert_eq!(released["retcode"], "0", "{released}");
+    number.passes();
+    phone.passes();
+    let record = record_of_caller(&center.gateway, "5550123").await;
+    assert_eq!(record["outcome"], "answered", "{record}");
+}
+
+/// A busy number: its 486 fails the call-out with the documented events and cause 17
+/// (busy) in `OUTBOUND_DETECT_EVENT`; the phone, off-hook for it, gets BYE and the agent
+/// is idle again.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_busy_number_fails_the_call_out_and_hangs_the_phone_up() {
+    let Some((center, number)) = center_dialling_to("number_busy.xml") else { return };
+    let phone = center.phone("70101", "phone_calls_out_in_vain.xml");
+    let mut agent = center.agent(101).await;
+    let callout = agent.call_with("PUT", "voicecall/{}/callout", Some(json!({"called": "5550123"}))).await;
+    assert_eq!(callout["retcode"], "0", "{callout}");
+    let detect = agent.wait_for("OUTBOUND_DETECT_EVENT").await;
+    assert_eq!(detect["content"]["detect"], 17, "{detect}");
+    assert!(agent.seen.iter().any(|kind| kind == "AgentEvent_Call_Out_Fail"), "{:?}", agent.seen);
+    number.passes();
+    phone.passes();
+    agent.wait_for("AgentState_Ready").await;
+    let status = agent.call("GET", "onlineagent/{}/agentstatus").await;
+    assert_eq!(status["result"]["agentState"], 4, "idle again: {status}");
+}
+
+/// The agent gives up while the number rings: ccgw CANCELs the INVITE to the number and
+/// hangs the phone up; the record says the call-out failed, cancelled.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn releasing_a_ringing_call_out_cancels_the_number() {
+    let Some((center, number)) = center_dialling_to("number_rings_until_cancelled.xml") else { return };
+    let phone = center.phone("70101", "phone_calls_out_in_vain.xml");
+    let mut agent = center.agent(101).await;
+    let callout = agent.call_with("PUT", "voicecall/{}/callout", Some(json!({"called": "5550123"}))).await;
+    assert_eq!(callout["retcode"], "0", "{callout}");
+    agent.wait_for("AgentEvent_Customer_Alerting").await;
+    let released = agent.call("DELETE", "voicecall/{}/release").await;
+    assert_eq!(released["retcode"], "0", "{released}");
+    number.passes();
+    phone.passes();
+    let record = record_of_caller(&center.gateway, "5550123").await;
+    assert_eq!(record["outcome"], "failed", "{record}");
+    assert_eq!(record["failure"], "cancelled", "{record}");
+}
+
+/// The number hangs up a talking call-out (its BYE): the agent is told the customer left,
+/// and the phone gets BYE.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_number_hanging_up_ends_the_call_out_for_the_agent_and_the_phone() {
+    let Some((center, number)) = center_dialling_to("number_hangs_up.xml") else { return };
+    let phone = center.phone("70101", "phone_calls_out.xml");
+    let mut agent = center.agent(101).await;
+    let callout = agent.call_with("PUT", "voicecall/{}/callout", Some(json!({"called": "5550123"}))).await;
+    assert_eq!(callout["retcode"], "0", "{callout}");
+    agent.wait_for("AgentEvent_Talking").await;
+    let release = agent.wait_for("AgentEvent_Customer_Release").await;
+    assert_eq!(release["content"]["number"], "5550123", "{release}");
+    number.passes();
+    phone.passes();
+    let record = record_of_caller(&center.gateway, "5550123").await;
+    assert_eq!(record["outcome"], "answered", "{record}");
+}
+
+/// What the SIP switch does not carry is refused with ccgw's "not supported on this
 /// switch" retcode in an HTTP 200 envelope, the refusal naming what is missing; the agent
-/// is left as it was.
+/// is left as it was. Without a trunk that dials, that includes call-outs.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_call_out_on_the_sip_switch_is_refused_as_not_supported_here() {
     let Some(center) = Center::start(&[]) else { return };
@@ -519,9 +623,11 @@ async fn hold_and_retrieve_reinvite_both_legs() {
     let customer = center.customer("customer_held.xml");
     let talking = agent.wait_for("AgentEvent_Talking").await;
     let call_id = talking["content"]["callid"].as_str().expect("the call id").to_owned();
-    // DTMF needs media this switch does not have: refused, and the call goes on untouched.
-    let digits = agent.call("POST", "voicecall/{}/seconddial/123").await;
-    assert_eq!(digits["retcode"], "990-001", "{digits}");
+    // A second call needs what this switch does not carry: refused, and the call goes on
+    // untouched.
+    let second = agent.call_with("PUT", "voicecall/{}/callinner", Some(json!({"called": "102"}))).await;
+    assert_eq!(second["retcode"], "990-001", "{second}");
+    assert!(second["message"].as_str().unwrap_or_default().contains("internal calls"), "{second}");
     let held = agent.call("POST", "voicecall/{}/hold").await;
     assert_eq!(held["retcode"], "0", "{held}");
     agent.wait_for("AgentEvent_Hold").await;

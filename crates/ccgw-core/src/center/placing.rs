@@ -20,7 +20,7 @@
 //! idle time and no busy penalty: unlike a queue offer, nobody else was waiting for it.
 
 use super::legs::Afterwards;
-use super::{Center, DialFailure, Effect, Effects, Party, SwitchAction, Timer};
+use super::{Center, DialFailure, Effect, Effects, Party, SwitchAction, SwitchFeature, Timer};
 use crate::agent::{AgentState, Pending};
 use crate::call::{
     AfterConsult, Call, CallOutcome, CallParty, CallState, CalledPhone, Consult, FailReason, Leg, NewCall, OfferPhone,
@@ -125,6 +125,9 @@ impl Center {
             | AgentState::Rest { .. }
             | AgentState::WrapUp { .. } => true,
         };
+        if !phone_free && !self.settings.switch_features.second_calls {
+            return Err(Refusal::NotOnThisSwitch(SwitchFeature::SecondCalls));
+        }
         let vdn = agent.profile.vdn;
         let first_skill = agent.skills().next();
         let phone = agent.phone.clone();

@@ -2,13 +2,18 @@
 //! call to one of them. A command that needs more is refused `NotOnThisSwitch` before
 //! anything changes, so that a client is told the truth instead of the call pretending.
 
-use super::Command;
+use super::{Callee, Command};
 
 /// The switch's features; the simulated switch has them all.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct SwitchFeatures {
-    /// Calls the agent places: call-out, internal calls, consultations.
-    pub placing: bool,
+    /// Call-outs to numbers outside the center from an agent whose phone is free.
+    pub call_out: bool,
+    /// Calls to other agents: internal calls to an agent or to a skill's idle agent.
+    pub internal_calls: bool,
+    /// Calls placed while the agent holds another, its phone off-hook already:
+    /// consultations, and call-outs or internal calls made during a held call.
+    pub second_calls: bool,
     /// Moving parties between calls: transfers, conferences, connecting held calls,
     /// dropping one party of several.
     pub joining: bool,
@@ -20,7 +25,9 @@ pub struct SwitchFeatures {
 #[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum SwitchFeature {
-    Placing,
+    CallOut,
+    InternalCalls,
+    SecondCalls,
     Joining,
     Digits,
 }
@@ -28,7 +35,9 @@ pub enum SwitchFeature {
 impl std::fmt::Display for SwitchFeature {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(match self {
-            SwitchFeature::Placing => "calls placed by the agent (call-out, internal call, consultation)",
+            SwitchFeature::CallOut => "call-out to a number",
+            SwitchFeature::InternalCalls => "internal calls between agents",
+            SwitchFeature::SecondCalls => "a second call while one is held (consultation)",
             SwitchFeature::Joining => "transfer and conference",
             SwitchFeature::Digits => "DTMF digits",
         })
@@ -36,14 +45,23 @@ impl std::fmt::Display for SwitchFeature {
 }
 
 impl SwitchFeatures {
-    pub const ALL: SwitchFeatures = SwitchFeatures { placing: true, joining: true, digits: true };
+    pub const ALL: SwitchFeatures =
+        SwitchFeatures { call_out: true, internal_calls: true, second_calls: true, joining: true, digits: true };
     /// Offers and bridging only.
-    pub const NONE: SwitchFeatures = SwitchFeatures { placing: false, joining: false, digits: false };
+    pub const NONE: SwitchFeatures =
+        SwitchFeatures { call_out: false, internal_calls: false, second_calls: false, joining: false, digits: false };
 
     /// What `command` needs that this switch lacks; None when the switch can carry it.
+    /// Whether a call is placed during a held one depends on the agent's state: the
+    /// center checks [`Self::second_calls`] itself as it places the call.
     pub fn missing_for(&self, command: &Command) -> Option<SwitchFeature> {
         match command {
-            Command::PlaceCall(_) | Command::Consult(_) if !self.placing => Some(SwitchFeature::Placing),
+            Command::PlaceCall(request) => match request.callee {
+                Callee::Number(_) if !self.call_out => Some(SwitchFeature::CallOut),
+                Callee::Agent(_) | Callee::Skill(_) if !self.internal_calls => Some(SwitchFeature::InternalCalls),
+                _ => None,
+            },
+            Command::Consult(_) if !self.second_calls => Some(SwitchFeature::SecondCalls),
             Command::Transfer(_) | Command::Conference(_) | Command::ConnectHeld(_) | Command::Disconnect(_)
                 if !self.joining =>
             {

@@ -18,15 +18,18 @@ use rsipstack::dialog::invitation::InviteOption;
 use rsipstack::dialog::invite_dialog::InviteDialog;
 use rsipstack::sip::prelude::{HeadersExt, ToTypedHeader};
 use rsipstack::sip::{Header, Response, StatusCode, Uri};
+use rsipstack::transaction::key::TransactionRole;
 use rsipstack::transaction::transaction::Transaction;
 use tokio::sync::mpsc;
 
 use super::phone_answer::PhoneAnswer;
 use super::sdp::LegOrigin;
 use super::trunks::Trunks;
+use super::turns::Turns;
 use crate::registrar::{Registrar, source_address};
 
-/// Longest a release waits for a re-INVITE exchange of the call to end before its BYEs.
+/// Longest a release waits for the in-dialog exchanges under way (re-INVITEs, digits)
+/// to end before its BYEs.
 const RENEGOTIATION_WAIT: std::time::Duration = std::time::Duration::from_secs(5);
 
 /// The media type of a voice call in the Huawei API.
@@ -38,8 +41,10 @@ pub(crate) enum Command {
     Action(SwitchAction),
     /// An INVITE outside any dialog: a customer call from a trunk.
     Invite(Box<Transaction>),
-    /// The customer's dialog changed.
+    /// The customer's dialog changed (the called number's, for a call-out).
     Customer { call: CallId, state: DialogState },
+    /// The INVITE to a number an agent called got its final answer (None: none came).
+    Dialled { call: CallId, response: Option<Response> },
     /// An agent phone's dialog changed (`leg` tells an old leg of the call from the current one).
     Phone { call: CallId, leg: u64, event: PhoneEvent },
     /// ccgw's re-INVITEs of a call's legs were answered (the new SDPs, where 2xx).
@@ -74,21 +79,56 @@ pub(crate) struct B2buaParts {
     pub keepalive: Option<std::time::Duration>,
 }
 
+/// A call the B2BUA carries. Its customer is the party outside the center: the caller
+/// from a trunk, or the number an agent called out to.
 pub(super) struct Call {
-    pub(super) customer: InviteDialog,
-    /// The customer's latest SDP (its offer, then its answers to re-INVITEs).
+    /// None while a call-out's number is not dialled yet.
+    pub(super) customer: Option<InviteDialog>,
+    /// The customer's latest SDP (its offer, then its answers to re-INVITEs); for a
+    /// call-out, ccgw's placeholder until the called number answers.
     pub(super) customer_sdp: Vec<u8>,
     /// ccgw's origin towards the customer.
     pub(super) customer_origin: LegOrigin,
-    caller: String,
-    /// 200 OK sent to the customer.
+    pub(super) caller: String,
+    /// A call-out: the number dialled, once it is.
+    pub(super) dialled: Option<Dialled>,
+    /// The customer's leg is up: 200 OK sent to a caller, or received from a called number.
     pub(super) answered: bool,
     pub(super) phone: Option<PhoneLeg>,
     /// Media held by the agent (both legs inactive) or the agent's microphone muted.
     pub(super) held: bool,
     pub(super) muted: bool,
-    /// One re-INVITE exchange at a time per call: a second waits for the first.
-    pub(super) renegotiating: Arc<tokio::sync::Mutex<()>>,
+    /// One in-dialog exchange at a time per call, in the order they were started.
+    pub(super) turns: Turns,
+}
+
+/// The called number of a call-out.
+pub(super) struct Dialled {
+    pub(super) number: String,
+    pub(super) alerting_reported: bool,
+}
+
+impl Call {
+    /// A call with no phone leg yet.
+    pub(super) fn new(
+        customer: Option<InviteDialog>,
+        customer_sdp: Vec<u8>,
+        customer_origin: LegOrigin,
+        caller: String,
+    ) -> Self {
+        Call {
+            customer,
+            customer_sdp,
+            customer_origin,
+            caller,
+            dialled: None,
+            answered: false,
+            phone: None,
+            held: false,
+            muted: false,
+            turns: Turns::default(),
+        }
+    }
 }
 
 pub(super) struct PhoneLeg {
@@ -123,7 +163,7 @@ impl B2bua {
         Self { parts, calls: HashMap::new(), leg_serials: 0, sdp_sessions: start }
     }
 
-    fn next_origin(&mut self) -> LegOrigin {
+    pub(super) fn next_origin(&mut self) -> LegOrigin {
         self.sdp_sessions += 1;
         LegOrigin::new(self.sdp_sessions)
     }
@@ -148,6 +188,7 @@ impl B2bua {
                 Command::Action(action) => self.act(action),
                 Command::Invite(tx) => self.customer_invites(*tx).await,
                 Command::Customer { call, state } => self.customer_changed(call, state),
+                Command::Dialled { call, response } => self.dialled_answered(call, response),
                 Command::Phone { call, leg, event } => self.phone_changed(call, leg, event),
                 Command::Renegotiated { call, customer, phone } => self.renegotiated(&call, customer, phone),
                 Command::Relayed { call, from_customer, answer, asked } => {
@@ -207,21 +248,8 @@ impl B2bua {
         }
         tracing::info!(call_id = %call, %trunk, %called, "customer call from a trunk");
         let customer_sdp = customer.initial_request().body.clone();
-        let customer_origin = self.next_origin();
-        self.calls.insert(
-            call.clone(),
-            Call {
-                customer,
-                customer_sdp,
-                customer_origin,
-                caller: caller.clone(),
-                answered: false,
-                phone: None,
-                held: false,
-                muted: false,
-                renegotiating: Arc::default(),
-            },
-        );
+        let origin = self.next_origin();
+        self.calls.insert(call.clone(), Call::new(Some(customer), customer_sdp, origin, caller.clone()));
         self.report(TelephonyReport::Inbound(InboundCall {
             id: call,
             caller,
@@ -232,7 +260,7 @@ impl B2bua {
         }));
     }
 
-    fn watch_customer(&self, call: CallId, mut states: DialogStateReceiver) {
+    pub(super) fn watch_customer(&self, call: CallId, mut states: DialogStateReceiver) {
         let commands = self.parts.commands.clone();
         tokio::spawn(async move {
             while let Some(state) = states.recv().await {
@@ -247,16 +275,24 @@ impl B2bua {
     fn customer_changed(&mut self, call_id: CallId, state: DialogState) {
         let (id, reason) = match state {
             DialogState::Terminated(id, reason) => (id, reason),
+            DialogState::Early(_, response) => return self.dialled_alerting(&call_id, &response),
             other => return self.in_dialog_request(&call_id, true, other),
         };
         self.parts.dialogs.remove_dialog(&id);
+        // A call-out's number that never answered is told by its final response.
+        if self.calls.get(&call_id).is_some_and(|call| call.dialled.is_some() && !call.answered) {
+            return;
+        }
         // A call ccgw ended itself is gone from the table already.
         let Some(call) = self.calls.remove(&call_id) else { return };
         tracing::info!(call_id = %call_id, ?reason, "the customer left");
         if let Some(leg) = call.phone {
             self.hang_up_phone(leg);
         }
-        self.report(TelephonyReport::CustomerHungUp(call_id));
+        self.report(match call.dialled {
+            Some(dialled) => TelephonyReport::FarEndHungUp { call: call_id, number: dialled.number },
+            None => TelephonyReport::CustomerHungUp(call_id),
+        });
     }
 
     // ── the agent phone's leg ────────────────────────────────────────────
@@ -265,7 +301,14 @@ impl B2bua {
     /// customer's offer, asking the phone to answer by itself when `auto_answer`.
     /// `sip_call_id` reuses the Call-ID of an earlier INVITE to the same phone for this
     /// offer, so that the phone sees one call attempt.
-    fn alert(&mut self, call_id: CallId, agent: WorkNo, phone: &str, auto_answer: bool, sip_call_id: Option<String>) {
+    pub(super) fn alert(
+        &mut self,
+        call_id: CallId,
+        agent: WorkNo,
+        phone: &str,
+        auto_answer: bool,
+        sip_call_id: Option<String>,
+    ) {
         let mut origin = self.next_origin();
         let Some(call) = self.calls.get_mut(&call_id) else { return };
         let caller_number = call.caller.clone();
@@ -349,14 +392,7 @@ impl B2bua {
         });
         let commands = self.parts.commands.clone();
         tokio::spawn(async move {
-            let response = match finished.await {
-                Ok(Ok((_, response))) => response,
-                Ok(Err(error)) => {
-                    tracing::debug!(%error, "INVITE to an agent's phone failed");
-                    None
-                }
-                Err(_) => None,
-            };
+            let response = final_answer(finished, "an agent's phone").await;
             let _ = commands.send(Command::Phone { call, leg, event: PhoneEvent::Final { dialog, response } });
         });
     }
@@ -447,6 +483,9 @@ impl B2bua {
                 }
             }
             SwitchAction::Connect { call, agent, .. } => self.connect(call, agent),
+            SwitchAction::OffHook { call, agent, phone } => self.take_off_hook(call, agent, phone.as_str()),
+            SwitchAction::Dial { call, number, caller } => self.dial(call, number, &caller),
+            SwitchAction::Digits { call, agent, digits } => self.send_digits(&call, agent, digits),
             SwitchAction::Release { call } => self.release(call),
             SwitchAction::Hold { call, agent } => self.set_media(&call, agent, |call| call.held = true),
             SwitchAction::Retrieve { call, agent } => self.set_media(&call, agent, |call| call.held = false),
@@ -484,39 +523,46 @@ impl B2bua {
             tracing::warn!(call_id = %call_id, %agent, "connect without the agent's phone off-hook: not bridged");
             return;
         };
-        if call.answered {
+        let Some(customer) = call.customer.as_ref().filter(|_| !call.answered) else {
             tracing::warn!(call_id = %call_id, %agent, "connect of a call already answered: not carried on the SIP switch yet");
             return;
-        }
+        };
         let headers = vec![Header::ContentType("application/sdp".into())];
-        match call.customer.accept(Some(headers), Some(answer)) {
+        match customer.accept(Some(headers), Some(answer)) {
             Ok(()) => call.answered = true,
             Err(error) => tracing::warn!(call_id = %call_id, %error, "200 OK to the customer not sent"),
         }
     }
 
-    /// Ends the call for every party: BYE to a connected leg, CANCEL to a ringing phone,
-    /// 480 to a customer not answered yet.
+    /// Ends the call for every party: BYE to a connected leg, CANCEL to a ringing phone
+    /// or called number, 480 to a caller not answered yet.
     fn release(&mut self, call_id: CallId) {
         let Some(call) = self.calls.remove(&call_id) else { return };
         let dialogs = self.parts.dialogs.clone();
-        let customer = call.customer;
         if !call.answered {
             if let Some(leg) = call.phone {
                 self.hang_up_phone(leg);
             }
-            if let Err(error) = customer.reject(Some(StatusCode::TemporarilyUnavailable), None) {
-                tracing::debug!(%error, "480 to the customer not sent");
+            match call.customer {
+                Some(called) if called.role() == TransactionRole::Client => hang_up(dialogs, called),
+                Some(caller) => {
+                    if let Err(error) = caller.reject(Some(StatusCode::TemporarilyUnavailable), None) {
+                        tracing::debug!(%error, "480 to the customer not sent");
+                    }
+                    dialogs.remove_dialog(&caller.id());
+                }
+                None => {}
             }
-            dialogs.remove_dialog(&customer.id());
             return;
         }
+        let Some(customer) = call.customer else { return };
         let phone = call.phone.map(|leg| leg.dialog);
-        let turn = call.renegotiating;
+        let mut turns = call.turns;
+        let mut turn = turns.claim();
         tokio::spawn(async move {
-            // After a re-INVITE under way (hold, retrieve), so that no leg sees the BYE
-            // overtake it; a leg that never answers it holds the BYE back only so long.
-            let _turn = tokio::time::timeout(RENEGOTIATION_WAIT, turn.lock()).await;
+            // After a re-INVITE or digits under way, so that no leg sees the BYE overtake
+            // them; a leg that never answers holds the BYE back only so long.
+            let _ = tokio::time::timeout(RENEGOTIATION_WAIT, turn.start()).await;
             if let Some(phone) = phone {
                 hang_up(dialogs.clone(), phone);
             }
@@ -530,18 +576,11 @@ impl B2bua {
     /// An action this switch does not carry yet: said so, and where the engine waits
     /// for an answer, the answer is a failure rather than silence.
     fn not_carried(&self, action: SwitchAction) {
+        // `Originate` (a second call while one is held) is refused before it gets here;
+        // its `Dial` then finds no phone and fails the call.
         tracing::warn!(?action, "not carried on the SIP switch yet");
-        match action {
-            SwitchAction::OffHook { call, agent, .. } => {
-                self.report(TelephonyReport::PhoneFailed { call, agent, cause: PhoneFailure::Unreachable });
-            }
-            SwitchAction::Dial { call, number, .. } => self.report(TelephonyReport::FarEndFailed {
-                call,
-                number,
-                cause: ccgw_core::DialFailure::InvalidNumber,
-            }),
-            SwitchAction::ConnectIvr { call, .. } => self.report(TelephonyReport::IvrReturned(call)),
-            _ => {}
+        if let SwitchAction::ConnectIvr { call, .. } = action {
+            self.report(TelephonyReport::IvrReturned(call));
         }
     }
 }
@@ -561,13 +600,29 @@ fn auto_answer_headers(contact: &Uri) -> Vec<Header> {
 
 /// A Call-ID for a leg ccgw opens: the call's id (to find it in traces) and 64 random
 /// bits (so that nobody can guess it), at ccgw's host.
-fn fresh_sip_call_id(call: &CallId, contact: &Uri) -> String {
+pub(super) fn fresh_sip_call_id(call: &CallId, contact: &Uri) -> String {
     use ring::rand::SecureRandom;
     let mut random = [0u8; 8];
     // The system's random source does not fail on the systems ccgw runs on; zeros would
     // still leave the id unique by the call id.
     let _ = ring::rand::SystemRandom::new().fill(&mut random);
     format!("{call}-{}@{}", crate::digest::hex(&random), contact.host_with_port.host)
+}
+
+/// The final answer to an INVITE ccgw sent to `whom`; None when none came (the stack's
+/// timeout, a transport error).
+pub(super) async fn final_answer(
+    finished: tokio::task::JoinHandle<rsipstack::dialog::invitation::InviteAsyncResult>,
+    whom: &str,
+) -> Option<Response> {
+    match finished.await {
+        Ok(Ok((_, response))) => response,
+        Ok(Err(error)) => {
+            tracing::debug!(%error, "INVITE to {whom} failed");
+            None
+        }
+        Err(_) => None,
+    }
 }
 
 /// Hangs a dialog up however far it got (CANCEL early, BYE confirmed) and forgets it.
@@ -598,6 +653,6 @@ fn user_of_from(tx: &Transaction) -> Option<String> {
 }
 
 /// The caller's number as the user part of the From that the agent's phone shows.
-fn caller_user(caller: &str) -> String {
+pub(super) fn caller_user(caller: &str) -> String {
     if caller.is_empty() { "anonymous".into() } else { caller.to_owned() }
 }

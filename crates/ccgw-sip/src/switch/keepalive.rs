@@ -40,7 +40,8 @@ impl B2bua {
     pub(super) fn probe_legs(&self) {
         for (call_id, call) in &self.calls {
             let Some(phone) = call.phone.as_ref().filter(|leg| leg.answer.is_some() && call.answered) else { continue };
-            let (customer, phone) = (call.customer.clone(), phone.dialog.clone());
+            let Some(customer) = call.customer.clone() else { continue };
+            let phone = phone.dialog.clone();
             let commands = self.parts.commands.clone();
             let call = call_id.clone();
             tokio::spawn(async move {
@@ -63,8 +64,13 @@ impl B2bua {
             if let Some(leg) = call.phone {
                 self.hang_up_phone(leg);
             }
-            super::b2bua::hang_up(self.parts.dialogs.clone(), call.customer);
-            self.report(ccgw_engine::TelephonyReport::CustomerHungUp(call_id));
+            if let Some(customer) = call.customer {
+                super::b2bua::hang_up(self.parts.dialogs.clone(), customer);
+            }
+            self.report(match call.dialled {
+                Some(dialled) => ccgw_engine::TelephonyReport::FarEndHungUp { call: call_id, number: dialled.number },
+                None => ccgw_engine::TelephonyReport::CustomerHungUp(call_id),
+            });
             return;
         }
         let Some(leg) = self.calls.get_mut(&call_id).and_then(|call| call.phone.take()) else { return };

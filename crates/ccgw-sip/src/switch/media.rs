@@ -55,15 +55,15 @@ impl B2bua {
             return;
         }
         let (towards_customer, towards_phone) = directions(call);
-        let Some(leg) = call.phone.as_mut() else { return };
+        let (Some(leg), Some(customer)) = (call.phone.as_mut(), call.customer.clone()) else { return };
         let to_customer = call.customer_origin.present(&phone_sdp, Some(towards_customer));
         let to_phone = leg.origin.present(&call.customer_sdp, Some(towards_phone));
-        let (customer, phone) = (call.customer.clone(), leg.dialog.clone());
-        let turn = call.renegotiating.clone();
+        let phone = leg.dialog.clone();
+        let mut turn = call.turns.claim();
         let commands = self.parts.commands.clone();
         let call = call_id.clone();
         tokio::spawn(async move {
-            let _turn = turn.lock().await;
+            turn.start().await;
             // The phone first: a held customer must stop hearing the agent at once.
             let phone_answer = phone.reinvite(sdp_headers(), to_phone).await.unwrap_or_else(|error| {
                 tracing::warn!(call_id = %call, %error, "re-INVITE of the agent's phone failed");
@@ -125,17 +125,20 @@ impl B2bua {
         let Some(carried) = carried else {
             return respond(asked, StatusCode::NotAcceptableHere, None);
         };
-        let other = if from_customer { leg.dialog.clone() } else { call.customer.clone() };
+        let other = if from_customer { Some(leg.dialog.clone()) } else { call.customer.clone() };
+        let Some(other) = other else {
+            return respond(asked, StatusCode::RequestPending, None);
+        };
         if from_customer {
             call.customer_sdp = request.body.clone();
         } else {
             leg.answer = Some(request.body.clone());
         }
-        let turn = call.renegotiating.clone();
+        let mut turn = call.turns.claim();
         let commands = self.parts.commands.clone();
         let call = call_id.clone();
         tokio::spawn(async move {
-            let _turn = turn.lock().await;
+            turn.start().await;
             let answer = other.reinvite(sdp_headers(), Some(carried)).await.unwrap_or_else(|error| {
                 tracing::warn!(call_id = %call, %error, "a re-INVITE could not be carried to the other leg");
                 None

@@ -4,11 +4,14 @@
 //! to the phone (SDP passed through: media flows between them, not through ccgw).
 
 mod b2bua;
+mod call_out;
+mod digits;
 mod keepalive;
 mod media;
 mod phone_answer;
 pub mod sdp;
 pub mod trunks;
+mod turns;
 
 use std::sync::Arc;
 
@@ -26,11 +29,18 @@ pub struct SipSwitch {
     commands: mpsc::UnboundedSender<Command>,
     numbers: Arc<CallNumbers>,
     now: Now,
+    /// A trunk to send call-outs through is configured.
+    dials_out: bool,
 }
 
 impl SipSwitch {
-    pub(crate) fn new(commands: mpsc::UnboundedSender<Command>, numbers: Arc<CallNumbers>, now: Now) -> Self {
-        Self { commands, numbers, now }
+    pub(crate) fn new(
+        commands: mpsc::UnboundedSender<Command>,
+        numbers: Arc<CallNumbers>,
+        now: Now,
+        dials_out: bool,
+    ) -> Self {
+        Self { commands, numbers, now, dials_out }
     }
 }
 
@@ -50,8 +60,9 @@ impl Switch for SipSwitch {
         PhoneLegs::AnsweredAtPhone
     }
 
-    /// Calls placed by agents, transfers, conferences and DTMF are not carried yet.
+    /// Call-outs, where a trunk dials them, and DTMF (SIP INFO); internal calls, second
+    /// calls, transfers and conferences are not carried yet.
     fn features(&self) -> SwitchFeatures {
-        SwitchFeatures::NONE
+        SwitchFeatures { call_out: self.dials_out, digits: true, ..SwitchFeatures::NONE }
     }
 }

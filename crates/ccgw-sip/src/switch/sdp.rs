@@ -88,6 +88,23 @@ impl LegOrigin {
     }
 }
 
+/// The offer that takes an agent's phone off-hook for a call the agent places, before
+/// anyone's media is known (third-party call control, RFC 3725): no media yet (port 9,
+/// `inactive`), with the usual telephony codecs so that the phone's answer names the ones
+/// it has. That answer is then offered to the called number, and the called number's
+/// answer goes to the phone by re-INVITE.
+pub fn placeholder_offer(host: &str) -> Vec<u8> {
+    let family = if host.contains(':') { "IP6" } else { "IP4" };
+    let host = host.trim_start_matches('[').trim_end_matches(']');
+    format!(
+        "v=0\r\no=ccgw 0 0 IN {family} {host}\r\ns=ccgw\r\nc=IN {family} {host}\r\nt=0 0\r\n\
+         m=audio 9 RTP/AVP 0 8 9 18 101\r\na=rtpmap:0 PCMU/8000\r\na=rtpmap:8 PCMA/8000\r\n\
+         a=rtpmap:9 G722/8000\r\na=rtpmap:18 G729/8000\r\na=rtpmap:101 telephone-event/8000\r\n\
+         a=fmtp:101 0-16\r\na=inactive\r\n"
+    )
+    .into_bytes()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -141,5 +158,16 @@ mod tests {
         assert!(origin.present(b"v=0\r\no=x 1 1\r\n", None).is_none(), "a short origin");
         assert!(origin.present(&[0xff, 0xfe], None).is_none());
         assert!(text(origin.present(PHONE.as_bytes(), None)).contains("o=ccgw 5 1 "));
+    }
+
+    #[test]
+    fn the_placeholder_offer_is_sdp_a_leg_can_carry_with_no_media_yet() {
+        let offer = placeholder_offer("127.0.0.1");
+        let sent = text(LegOrigin::new(9).present(&offer, None));
+        assert!(sent.starts_with("v=0\r\no=ccgw 9 1 IN IP4 127.0.0.1\r\n"), "{sent}");
+        assert!(sent.contains("c=IN IP4 127.0.0.1\r\n") && sent.contains("m=audio 9 RTP/AVP 0 8 9 18 101\r\n"));
+        assert!(sent.ends_with("a=inactive\r\n"), "{sent}");
+        let v6 = String::from_utf8(placeholder_offer("[::1]")).unwrap();
+        assert!(v6.contains("c=IN IP6 ::1\r\n"), "{v6}");
     }
 }

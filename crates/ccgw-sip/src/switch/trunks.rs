@@ -1,6 +1,7 @@
-//! Which addresses may hand calls to the center: a trunk is known by its source address.
+//! The carriers and PBXs the center talks to: a trunk is known by the source addresses
+//! of its INVITEs, and the one with a dial address carries the calls agents place.
 
-use std::net::IpAddr;
+use std::net::{IpAddr, SocketAddr};
 
 /// One carrier or PBX that sends customer calls.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -8,6 +9,9 @@ pub struct Trunk {
     pub name: String,
     /// Addresses its INVITEs come from.
     pub sources: Vec<IpAddr>,
+    /// Where calls to numbers outside the center are sent through it
+    /// (`INVITE sip:<number>@<dial>`); None: it only brings calls in.
+    pub dial: Option<SocketAddr>,
 }
 
 /// Every trunk the switch takes calls from. INVITEs from anywhere else get 403.
@@ -25,6 +29,11 @@ impl Trunks {
     pub fn admitting(&self, source: IpAddr) -> Option<&Trunk> {
         let source = canonical(source);
         self.trunks.iter().find(|trunk| trunk.sources.iter().any(|allowed| canonical(*allowed) == source))
+    }
+
+    /// The trunk call-outs go through: the first with a dial address.
+    pub fn dialling(&self) -> Option<&Trunk> {
+        self.trunks.iter().find(|trunk| trunk.dial.is_some())
     }
 
     pub fn is_empty(&self) -> bool {
@@ -49,8 +58,13 @@ mod tests {
             Trunk {
                 name: "carrier".into(),
                 sources: vec!["192.0.2.10".parse().unwrap(), "2001:db8::1".parse().unwrap()],
+                dial: None,
             },
-            Trunk { name: "pbx".into(), sources: vec!["127.0.0.1".parse().unwrap()] },
+            Trunk {
+                name: "pbx".into(),
+                sources: vec!["127.0.0.1".parse().unwrap()],
+                dial: Some("127.0.0.1:5090".parse().unwrap()),
+            },
         ])
     }
 
@@ -66,6 +80,13 @@ mod tests {
         assert!(trunks().admitting("192.0.2.11".parse().unwrap()).is_none());
         assert!(trunks().admitting("::1".parse().unwrap()).is_none());
         assert!(Trunks::default().admitting("127.0.0.1".parse().unwrap()).is_none());
+    }
+
+    #[test]
+    fn call_outs_go_through_the_first_trunk_that_dials() {
+        assert_eq!(trunks().dialling().unwrap().name, "pbx");
+        let inbound_only = Trunks::new(vec![Trunk { name: "in".into(), sources: Vec::new(), dial: None }]);
+        assert!(inbound_only.dialling().is_none());
     }
 
     #[test]

@@ -29,8 +29,10 @@ fn commands_the_switch_cannot_carry_are_refused_and_change_nothing() {
         caller: None,
         call_data: None,
     };
+    let internal = CallRequest { callee: Callee::Agent(work(102)), ..call_out.clone() };
     let cases = [
-        (Command::PlaceCall(call_out), SwitchFeature::Placing),
+        (Command::PlaceCall(call_out), SwitchFeature::CallOut),
+        (Command::PlaceCall(internal), SwitchFeature::InternalCalls),
         (Command::Transfer(transfer), SwitchFeature::Joining),
         (Command::Disconnect("5550000".into()), SwitchFeature::Joining),
         (Command::Digits("123".into()), SwitchFeature::Digits),
@@ -55,11 +57,57 @@ fn the_rest_still_works_on_such_a_switch() {
 
 #[test]
 fn every_feature_names_what_it_refuses() {
-    for (feature, words) in
-        [(SwitchFeature::Placing, "call-out"), (SwitchFeature::Joining, "transfer"), (SwitchFeature::Digits, "DTMF")]
-    {
+    for (feature, words) in [
+        (SwitchFeature::CallOut, "call-out"),
+        (SwitchFeature::InternalCalls, "internal"),
+        (SwitchFeature::SecondCalls, "consultation"),
+        (SwitchFeature::Joining, "transfer"),
+        (SwitchFeature::Digits, "DTMF"),
+    ] {
         let text = Refusal::NotOnThisSwitch(feature).to_string();
         assert!(text.starts_with("not supported on this switch: "), "{text}");
         assert!(text.contains(words), "{text}");
     }
+}
+
+fn call_out_to(number: &str) -> Command {
+    Command::PlaceCall(CallRequest {
+        callee: Callee::Number(number.into()),
+        caller: None,
+        skill: None,
+        call_data: String::new(),
+    })
+}
+
+/// A switch that dials out but cannot give an agent a second call (the SIP switch).
+fn call_out_only() -> CenterSettings {
+    CenterSettings {
+        switch_features: SwitchFeatures { call_out: true, digits: true, ..SwitchFeatures::NONE },
+        ..CenterSettings::default()
+    }
+}
+
+#[test]
+fn a_switch_that_dials_out_takes_a_call_out_from_a_free_phone() {
+    let mut c = center_with(call_out_only());
+    c.sign_in(sign_in(101, false), at(0)).unwrap();
+    let mut ids = || placed(1);
+    let (_, fx) = c.apply(work(101), call_out_to("5550000"), at(10), &mut ids).unwrap();
+    let off_hook = switch_actions(&fx).into_iter().any(|action| matches!(action, SwitchAction::OffHook { .. }));
+    assert!(off_hook, "the placer's phone is taken off-hook first: {fx:?}");
+    c.check_invariants().unwrap();
+}
+
+#[test]
+fn a_call_out_during_a_held_call_needs_second_calls_and_changes_nothing() {
+    let mut c = center_with(call_out_only());
+    customer_answered_at_101(&mut c);
+    c.apply(work(101), Command::Hold, at(30), &mut no_ids).unwrap();
+    let before = c.agent(work(101)).unwrap().state().clone();
+    let mut ids = || placed(1);
+    let refused = c.apply(work(101), call_out_to("5550000"), at(40), &mut ids);
+    assert_eq!(refused, Err(Refusal::NotOnThisSwitch(SwitchFeature::SecondCalls)));
+    assert_eq!(c.agent(work(101)).unwrap().state(), &before);
+    assert_eq!(c.calls().count(), 1, "no call was opened");
+    c.check_invariants().unwrap();
 }
