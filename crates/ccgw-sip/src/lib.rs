@@ -12,5 +12,5 @@ mod service;
 pub mod switch;
 
 pub use service::{SipError, SipService, SipSettings};
-pub use switch::SipSwitch;
 pub use switch::trunks::{Trunk, Trunks};
+pub use switch::{SipSwitch, SwitchOptions};

@@ -23,7 +23,8 @@ use crate::bindings::Lifetimes;
 use crate::lockout::LockRule;
 use crate::registrar::{Now, Registrar};
 use crate::switch::trunks::Trunks;
-use crate::switch::{B2bua, B2buaParts, Command, SipSwitch};
+use crate::switch::{B2bua, B2buaParts, Command, SipSwitch, SwitchOptions};
+use ccgw_core::SwitchFeatures;
 
 /// What the SIP side is set up with.
 #[derive(Debug, Clone)]
@@ -133,12 +134,17 @@ impl SipService {
         reports: ReportSender,
         numbers: Arc<CallNumbers>,
         trunks: Trunks,
-        keepalive: Option<Duration>,
+        options: SwitchOptions,
     ) -> Result<Arc<SipSwitch>, SipError> {
         let (commands, inbox) = mpsc::unbounded_channel();
         self.calls.set(commands.clone()).map_err(|_| SipError::SwitchAttached)?;
-        let dials_out = trunks.dialling().is_some();
-        let switch = Arc::new(SipSwitch::new(commands.clone(), numbers.clone(), self.now.clone(), dials_out));
+        let features = SwitchFeatures {
+            call_out: trunks.dialling().is_some(),
+            blind_transfer: true,
+            digits: options.dtmf_info,
+            ..SwitchFeatures::NONE
+        };
+        let switch = Arc::new(SipSwitch::new(commands.clone(), numbers.clone(), self.now.clone(), features));
         let ids = switch.clone();
         let contact = self
             .dialogs
@@ -152,7 +158,7 @@ impl SipService {
             contact,
             commands,
             next_call_id: Box::new(move || ccgw_engine::Switch::next_call_id(ids.as_ref())),
-            keepalive,
+            keepalive: options.keepalive,
         });
         let stop = self.cancel.clone();
         tokio::spawn(async move {

@@ -212,6 +212,10 @@ pub struct SipConfig {
     /// Seconds between the OPTIONS that probe each leg of a bridged call; a leg answering
     /// 481 or 408, or not at all, ends the call as its hang-up. 0 = never.
     pub keepalive_secs: u64,
+    /// `seconddial` digits go to the customer's leg as SIP INFO (`application/dtmf-relay`).
+    /// Off: refused "not supported on this switch" (ccgw has no media to send tones in);
+    /// turn it on only where every trunk acts on such INFOs.
+    pub dtmf_info: bool,
 }
 
 /// One `[[sip.trunks]]` entry.
@@ -272,6 +276,7 @@ impl Default for SipConfig {
             lock_secs: 300,
             trunks: Vec::new(),
             keepalive_secs: 30,
+            dtmf_info: false,
         }
     }
 }

@@ -78,7 +78,7 @@ impl Center {
 }
 
 /// A center whose trunk (this machine) dials call-outs to a sipp UAS running
-/// `scenario` as the called number.
+/// `scenario` as the called number; DTMF goes as SIP INFO.
 fn center_dialling_to(scenario: &str) -> Option<(Center, Sipp)> {
     if !sipp_present() {
         return None;
@@ -86,7 +86,7 @@ fn center_dialling_to(scenario: &str) -> Option<(Center, Sipp)> {
     let port = free_udp_port();
     let number = Sipp::start(&format!("called number ({scenario})"), scenario, None, port, &["-s", "5550123"]);
     let config = format!("[[sip.trunks]]\nname = \"pstn\"\nsources = [\"127.0.0.1\"]\ndial = \"127.0.0.1:{port}\"\n");
-    Center::start_configured(&[], Some(&config)).map(|center| (center, number))
+    Center::start_configured(&[("CCGW_SIP__DTMF_INFO", "true")], Some(&config)).map(|center| (center, number))
 }
 
 fn free_udp_port() -> u16 {
@@ -597,6 +597,34 @@ async fn the_number_hanging_up_ends_the_call_out_for_the_agent_and_the_phone() {
     assert_eq!(record["outcome"], "answered", "{record}");
 }
 
+/// A blind transfer to another agent: the first phone gets BYE and the customer is held
+/// (re-INVITE with `a=inactive`) while agent 102's phone rings with the customer's media;
+/// once it answers, the customer is re-invited with the new phone's SDP — same dialog,
+/// same origin, next version. 102 talks and releases: BYE to both.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_blind_transfer_moves_the_customer_to_the_next_agents_phone_by_reinvite() {
+    let Some(center) = Center::start(&[]) else { return };
+    let first_phone = center.phone("70101", "phone_answers.xml");
+    let second_phone = center.phone("70102", "phone_takes_transfer.xml");
+    let mut first = center.agent(101).await;
+    let customer = center.customer("customer_transferred.xml");
+    first.wait_for("AgentEvent_Talking").await;
+    let mut second = center.agent(102).await;
+    let transfer = json!({"devicetype": 2, "address": "102", "mode": 0});
+    let transferred = first.call_with("POST", "voicecall/{}/transfer", Some(transfer)).await;
+    assert_eq!(transferred["retcode"], "0", "{transferred}");
+    first.wait_for("AgentEvent_Call_Release").await;
+    let talking = second.wait_for("AgentEvent_Talking").await;
+    assert_eq!(talking["content"]["caller"], "5550100", "{talking}");
+    first_phone.passes();
+    let released = second.call("DELETE", "voicecall/{}/release").await;
+    assert_eq!(released["retcode"], "0", "{released}");
+    customer.passes();
+    second_phone.passes();
+    let record = record_of_caller(&center.gateway, "5550100").await;
+    assert_eq!(record["outcome"], "answered", "{record}");
+}
+
 /// What the SIP switch does not carry is refused with ccgw's "not supported on this
 /// switch" retcode in an HTTP 200 envelope, the refusal naming what is missing; the agent
 /// is left as it was. Without a trunk that dials, that includes call-outs.
@@ -623,8 +651,11 @@ async fn hold_and_retrieve_reinvite_both_legs() {
     let customer = center.customer("customer_held.xml");
     let talking = agent.wait_for("AgentEvent_Talking").await;
     let call_id = talking["content"]["callid"].as_str().expect("the call id").to_owned();
-    // A second call needs what this switch does not carry: refused, and the call goes on
-    // untouched.
+    // DTMF needs media this switch does not have (SIP INFO is off by default), and a
+    // second call what it does not carry: refused, and the call goes on untouched.
+    let digits = agent.call("POST", "voicecall/{}/seconddial/123").await;
+    assert_eq!(digits["retcode"], "990-001", "{digits}");
+    assert!(digits["message"].as_str().unwrap_or_default().contains("DTMF"), "{digits}");
     let second = agent.call_with("PUT", "voicecall/{}/callinner", Some(json!({"called": "102"}))).await;
     assert_eq!(second["retcode"], "990-001", "{second}");
     assert!(second["message"].as_str().unwrap_or_default().contains("internal calls"), "{second}");

@@ -2,7 +2,7 @@
 //! call to one of them. A command that needs more is refused `NotOnThisSwitch` before
 //! anything changes, so that a client is told the truth instead of the call pretending.
 
-use super::{Callee, Command};
+use super::{Callee, Command, TransferMode, TransferTarget};
 
 /// The switch's features; the simulated switch has them all.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -14,8 +14,11 @@ pub struct SwitchFeatures {
     /// Calls placed while the agent holds another, its phone off-hook already:
     /// consultations, and call-outs or internal calls made during a held call.
     pub second_calls: bool,
-    /// Moving parties between calls: transfers, conferences, connecting held calls,
-    /// dropping one party of several.
+    /// Blind transfers to an agent or a skill: the agent leaves, and the call is offered
+    /// to the next agent as a queue call is.
+    pub blind_transfer: bool,
+    /// Moving parties between calls: the other transfers, conferences, connecting held
+    /// calls, dropping one party of several.
     pub joining: bool,
     /// DTMF digits sent into a call.
     pub digits: bool,
@@ -28,6 +31,7 @@ pub enum SwitchFeature {
     CallOut,
     InternalCalls,
     SecondCalls,
+    BlindTransfer,
     Joining,
     Digits,
 }
@@ -38,18 +42,31 @@ impl std::fmt::Display for SwitchFeature {
             SwitchFeature::CallOut => "call-out to a number",
             SwitchFeature::InternalCalls => "internal calls between agents",
             SwitchFeature::SecondCalls => "a second call while one is held (consultation)",
-            SwitchFeature::Joining => "transfer and conference",
+            SwitchFeature::BlindTransfer => "blind transfer",
+            SwitchFeature::Joining => "transfer other than blind to an agent or a skill, and conference",
             SwitchFeature::Digits => "DTMF digits",
         })
     }
 }
 
 impl SwitchFeatures {
-    pub const ALL: SwitchFeatures =
-        SwitchFeatures { call_out: true, internal_calls: true, second_calls: true, joining: true, digits: true };
+    pub const ALL: SwitchFeatures = SwitchFeatures {
+        call_out: true,
+        internal_calls: true,
+        second_calls: true,
+        blind_transfer: true,
+        joining: true,
+        digits: true,
+    };
     /// Offers and bridging only.
-    pub const NONE: SwitchFeatures =
-        SwitchFeatures { call_out: false, internal_calls: false, second_calls: false, joining: false, digits: false };
+    pub const NONE: SwitchFeatures = SwitchFeatures {
+        call_out: false,
+        internal_calls: false,
+        second_calls: false,
+        blind_transfer: false,
+        joining: false,
+        digits: false,
+    };
 
     /// What `command` needs that this switch lacks; None when the switch can carry it.
     /// Whether a call is placed during a held one depends on the agent's state: the
@@ -62,6 +79,9 @@ impl SwitchFeatures {
                 _ => None,
             },
             Command::Consult(_) if !self.second_calls => Some(SwitchFeature::SecondCalls),
+            Command::Transfer(request) if is_blind_to_an_agent(request) => {
+                (!self.blind_transfer).then_some(SwitchFeature::BlindTransfer)
+            }
             Command::Transfer(_) | Command::Conference(_) | Command::ConnectHeld(_) | Command::Disconnect(_)
                 if !self.joining =>
             {
@@ -71,6 +91,11 @@ impl SwitchFeatures {
             _ => None,
         }
     }
+}
+
+/// A blind transfer that hands the call to an agent, directly or through a skill queue.
+fn is_blind_to_an_agent(request: &super::TransferRequest) -> bool {
+    request.mode == TransferMode::Blind && matches!(request.target, TransferTarget::Skill(_) | TransferTarget::Agent(_))
 }
 
 impl Default for SwitchFeatures {

@@ -313,7 +313,10 @@ impl B2bua {
         let Some(call) = self.calls.get_mut(&call_id) else { return };
         let caller_number = call.caller.clone();
         // Checked when the customer's INVITE was taken.
-        let offer = origin.present(&call.customer_sdp, None).unwrap_or_default();
+        // A customer handed over from another phone was put on hold: this one gets its
+        // media two-way.
+        let direction = call.answered.then_some(super::sdp::Direction::SendRecv);
+        let offer = origin.present(&call.customer_sdp, direction).unwrap_or_default();
         let mut alerting_reported = false;
         if let Some(old) = call.phone.take() {
             // A phone rung again (to answer by itself) has been told as alerting already.
@@ -486,6 +489,7 @@ impl B2bua {
             SwitchAction::OffHook { call, agent, phone } => self.take_off_hook(call, agent, phone.as_str()),
             SwitchAction::Dial { call, number, caller } => self.dial(call, number, &caller),
             SwitchAction::Digits { call, agent, digits } => self.send_digits(&call, agent, digits),
+            SwitchAction::Drop { call, party } => self.drop_party(&call, party),
             SwitchAction::Release { call } => self.release(call),
             SwitchAction::Hold { call, agent } => self.set_media(&call, agent, |call| call.held = true),
             SwitchAction::Retrieve { call, agent } => self.set_media(&call, agent, |call| call.held = false),
@@ -516,15 +520,15 @@ impl B2bua {
     /// 200 OK with the phone's SDP, so media flows end to end.
     fn connect(&mut self, call_id: CallId, agent: WorkNo) {
         let Some(call) = self.calls.get_mut(&call_id) else { return };
+        if call.answered {
+            // Handed over (a blind transfer): the customer moves to this phone.
+            return self.move_customer(&call_id, agent);
+        }
         let answer = call.phone.as_ref().filter(|leg| leg.agent == agent).and_then(|leg| leg.answer.clone());
         // Checked as the phone answered.
         let answer = answer.and_then(|answer| call.customer_origin.present(&answer, None));
-        let Some(answer) = answer else {
+        let (Some(answer), Some(customer)) = (answer, call.customer.as_ref()) else {
             tracing::warn!(call_id = %call_id, %agent, "connect without the agent's phone off-hook: not bridged");
-            return;
-        };
-        let Some(customer) = call.customer.as_ref().filter(|_| !call.answered) else {
-            tracing::warn!(call_id = %call_id, %agent, "connect of a call already answered: not carried on the SIP switch yet");
             return;
         };
         let headers = vec![Header::ContentType("application/sdp".into())];

@@ -14,9 +14,10 @@ use std::net::SocketAddr;
 use ccgw_core::{CallId, DialFailure, WorkNo};
 use ccgw_engine::TelephonyReport;
 use rsipstack::dialog::invitation::InviteOption;
-use rsipstack::sip::{Header, Response, StatusCodeKind, Uri};
+use rsipstack::sip::{Response, StatusCodeKind, Uri};
 
 use super::b2bua::{B2bua, Call, Command, Dialled, caller_user, final_answer, fresh_sip_call_id};
+use super::media::Side;
 use super::sdp::{Direction, placeholder_offer};
 
 impl B2bua {
@@ -118,21 +119,7 @@ impl B2bua {
         };
         call.answered = true;
         call.customer_sdp = answer.body;
-        let phone = leg.dialog.clone();
-        let mut turn = call.turns.claim();
-        let commands = self.parts.commands.clone();
-        let renegotiated = call_id.clone();
-        tokio::spawn(async move {
-            turn.start().await;
-            let headers = Some(vec![Header::ContentType("application/sdp".into())]);
-            let answer = phone.reinvite(headers, Some(to_phone)).await.unwrap_or_else(|error| {
-                tracing::warn!(call_id = %renegotiated, %error, "re-INVITE of the agent's phone with the called number's SDP failed");
-                None
-            });
-            let phone = answer.filter(|answer| answer.status_code.kind() == StatusCodeKind::Successful);
-            let phone = phone.map(|answer| answer.body);
-            let _ = commands.send(Command::Renegotiated { call: renegotiated, customer: None, phone });
-        });
+        self.reinvite_leg(&call_id, Side::Phone, to_phone);
         self.report(TelephonyReport::FarEndAnswered { call: call_id, number });
     }
 

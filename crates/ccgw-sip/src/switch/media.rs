@@ -21,7 +21,7 @@ use super::b2bua::{B2bua, Call, Command};
 use super::sdp::Direction;
 
 /// The directions of (the customer's leg, the phone's leg) for the call's state.
-fn directions(call: &Call) -> (Direction, Direction) {
+pub(super) fn directions(call: &Call) -> (Direction, Direction) {
     if call.held {
         (Direction::Inactive, Direction::Inactive)
     } else if call.muted {
@@ -40,7 +40,38 @@ fn answered_sdp(response: Option<Response>) -> Option<Vec<u8>> {
     response.filter(|response| response.status_code.kind() == StatusCodeKind::Successful).map(|response| response.body)
 }
 
+/// Which leg of a call.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(super) enum Side {
+    Customer,
+    Phone,
+}
+
 impl B2bua {
+    /// Re-invites one leg of the call with `sdp` in the call's next turn; the SDP it
+    /// answers is kept (`Renegotiated`).
+    pub(super) fn reinvite_leg(&mut self, call_id: &CallId, side: Side, sdp: Vec<u8>) {
+        let Some(call) = self.calls.get_mut(call_id) else { return };
+        let dialog = match side {
+            Side::Customer => call.customer.clone(),
+            Side::Phone => call.phone.as_ref().map(|leg| leg.dialog.clone()),
+        };
+        let Some(dialog) = dialog else { return };
+        let mut turn = call.turns.claim();
+        let commands = self.parts.commands.clone();
+        let call = call_id.clone();
+        tokio::spawn(async move {
+            turn.start().await;
+            let answer = dialog.reinvite(sdp_headers(), Some(sdp)).await.unwrap_or_else(|error| {
+                tracing::warn!(call_id = %call, ?side, %error, "re-INVITE of a leg failed");
+                None
+            });
+            let answer = answered_sdp(answer);
+            let (customer, phone) = if side == Side::Customer { (answer, None) } else { (None, answer) };
+            let _ = commands.send(Command::Renegotiated { call, customer, phone });
+        });
+    }
+
     /// Applies `change` to the call's media state and re-invites both legs with it. Only
     /// a bridged call with `agent` on its phone leg has media to change.
     pub(super) fn set_media(&mut self, call_id: &CallId, agent: WorkNo, change: impl FnOnce(&mut Call)) {

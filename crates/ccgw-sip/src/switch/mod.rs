@@ -10,6 +10,7 @@ mod keepalive;
 mod media;
 mod phone_answer;
 pub mod sdp;
+mod transfer;
 pub mod trunks;
 mod turns;
 
@@ -29,8 +30,17 @@ pub struct SipSwitch {
     commands: mpsc::UnboundedSender<Command>,
     numbers: Arc<CallNumbers>,
     now: Now,
-    /// A trunk to send call-outs through is configured.
-    dials_out: bool,
+    /// What it carries, from its configuration.
+    features: SwitchFeatures,
+}
+
+/// How the SIP switch runs.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct SwitchOptions {
+    /// How often bridged calls' legs are probed with OPTIONS; None: never.
+    pub keepalive: Option<std::time::Duration>,
+    /// `seconddial` is sent as SIP INFO; otherwise refused.
+    pub dtmf_info: bool,
 }
 
 impl SipSwitch {
@@ -38,9 +48,9 @@ impl SipSwitch {
         commands: mpsc::UnboundedSender<Command>,
         numbers: Arc<CallNumbers>,
         now: Now,
-        dials_out: bool,
+        features: SwitchFeatures,
     ) -> Self {
-        Self { commands, numbers, now, dials_out }
+        Self { commands, numbers, now, features }
     }
 }
 
@@ -60,9 +70,9 @@ impl Switch for SipSwitch {
         PhoneLegs::AnsweredAtPhone
     }
 
-    /// Call-outs, where a trunk dials them, and DTMF (SIP INFO); internal calls, second
-    /// calls, transfers and conferences are not carried yet.
+    /// Blind transfers to agents and skills, call-outs where a trunk dials them, DTMF
+    /// where SIP INFO is on; not yet internal calls, second calls, the other transfers.
     fn features(&self) -> SwitchFeatures {
-        SwitchFeatures { call_out: self.dials_out, digits: true, ..SwitchFeatures::NONE }
+        self.features
     }
 }

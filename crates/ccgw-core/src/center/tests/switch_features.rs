@@ -30,10 +30,17 @@ fn commands_the_switch_cannot_carry_are_refused_and_change_nothing() {
         call_data: None,
     };
     let internal = CallRequest { callee: Callee::Agent(work(102)), ..call_out.clone() };
+    let to_a_number = TransferRequest {
+        target: TransferTarget::Number("5550000".into()),
+        mode: TransferMode::Blind,
+        caller: None,
+        call_data: None,
+    };
     let cases = [
         (Command::PlaceCall(call_out), SwitchFeature::CallOut),
         (Command::PlaceCall(internal), SwitchFeature::InternalCalls),
-        (Command::Transfer(transfer), SwitchFeature::Joining),
+        (Command::Transfer(transfer), SwitchFeature::BlindTransfer),
+        (Command::Transfer(to_a_number), SwitchFeature::Joining),
         (Command::Disconnect("5550000".into()), SwitchFeature::Joining),
         (Command::Digits("123".into()), SwitchFeature::Digits),
     ];
@@ -61,6 +68,7 @@ fn every_feature_names_what_it_refuses() {
         (SwitchFeature::CallOut, "call-out"),
         (SwitchFeature::InternalCalls, "internal"),
         (SwitchFeature::SecondCalls, "consultation"),
+        (SwitchFeature::BlindTransfer, "blind transfer"),
         (SwitchFeature::Joining, "transfer"),
         (SwitchFeature::Digits, "DTMF"),
     ] {

@@ -1,0 +1,46 @@
+//! Blind transfers on the SIP switch (to an agent, or to a skill whose next agent takes
+//! the call): the transferring agent's phone leg is hung up and the customer's media put
+//! on hold (`a=inactive`) while the call waits and rings at the next agent; when that
+//! agent's phone answers, the customer is re-invited with the new phone's SDP. The
+//! customer's dialog and ccgw's origin on it stay the same, so for the customer one
+//! session goes on, now with another phone.
+
+use ccgw_core::{CallId, Party, WorkNo};
+
+use super::b2bua::{B2bua, hang_up};
+use super::media::{Side, directions};
+use super::sdp::Direction;
+
+impl B2bua {
+    /// `Drop`: one party leaves a call that goes on. On this switch that is the agent of
+    /// the phone leg, in a blind transfer.
+    pub(super) fn drop_party(&mut self, call_id: &CallId, party: Party) {
+        let Party::Agent(agent) = party else {
+            tracing::warn!(call_id = %call_id, ?party, "drop of a party the SIP switch does not carry");
+            return;
+        };
+        let Some(call) = self.calls.get_mut(call_id) else { return };
+        let Some(leg) = call.phone.take_if(|leg| leg.agent == agent) else { return };
+        // The next agent starts with the call neither held nor muted.
+        (call.held, call.muted) = (false, false);
+        let on_hold = leg.answer.as_ref().filter(|_| call.answered && call.customer.is_some());
+        let on_hold = on_hold.and_then(|sdp| call.customer_origin.present(sdp, Some(Direction::Inactive)));
+        hang_up(self.parts.dialogs.clone(), leg.dialog);
+        if let Some(on_hold) = on_hold {
+            self.reinvite_leg(call_id, Side::Customer, on_hold);
+        }
+    }
+
+    /// `Connect` of a call whose customer is connected already: it moves to the agent's
+    /// phone, now off-hook, by re-INVITE with that phone's SDP.
+    pub(super) fn move_customer(&mut self, call_id: &CallId, agent: WorkNo) {
+        let Some(call) = self.calls.get_mut(call_id) else { return };
+        let answer = call.phone.as_ref().filter(|leg| leg.agent == agent).and_then(|leg| leg.answer.clone());
+        let (towards_customer, _) = directions(call);
+        let Some(sdp) = answer.and_then(|answer| call.customer_origin.present(&answer, Some(towards_customer))) else {
+            tracing::warn!(call_id = %call_id, %agent, "connect without the agent's phone off-hook: not bridged");
+            return;
+        };
+        self.reinvite_leg(call_id, Side::Customer, sdp);
+    }
+}
