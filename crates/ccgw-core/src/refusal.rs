@@ -28,6 +28,9 @@ pub enum Refusal {
     SignInParameter(String),
     #[error("phone number invalid")]
     PhoneInvalid,
+    /// The switch needs the agent's phone reachable at sign-in and it is not.
+    #[error("phone number invalid: {0} is not registered")]
+    PhoneNotRegistered(String),
     #[error("sign-out parameter invalid: {0}")]
     SignOutParameter(String),
     #[error("parameter invalid: {0}")]

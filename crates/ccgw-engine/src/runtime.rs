@@ -143,6 +143,9 @@ impl Runtime {
         let now = self.shared.clock.now();
         match request {
             Request::SignIn(request) => {
+                if !self.shared.switch.admits_phone(&request.phone) {
+                    return Err(Refusal::PhoneNotRegistered(request.phone.to_string()));
+                }
                 let guid = self.fresh_guid();
                 let work_no = request.profile.work_no;
                 let fx = self.center.sign_in(

@@ -5,7 +5,8 @@ use std::collections::VecDeque;
 use std::sync::{Arc, Mutex, Weak};
 
 use ccgw_core::{
-    CallId, DialFailure, InboundCall, NewCall, PhoneFailure, PhoneLegs, SwitchAction, SwitchFeatures, Timestamp, WorkNo,
+    CallId, DialFailure, InboundCall, NewCall, PhoneFailure, PhoneLegs, PhoneNumber, SwitchAction, SwitchFeatures,
+    Timestamp, WorkNo,
 };
 
 /// Where a switch sends its reports. Never blocks: once the engine runs, each report
@@ -175,5 +176,10 @@ pub trait Switch: Send + Sync + 'static {
     /// refused "not supported on this switch".
     fn features(&self) -> SwitchFeatures {
         SwitchFeatures::ALL
+    }
+    /// Whether an agent may sign in with `phone`: a switch that requires the phone to be
+    /// reachable at sign-in (a registered SIP phone) says no when it is not.
+    fn admits_phone(&self, _phone: &PhoneNumber) -> bool {
+        true
     }
 }

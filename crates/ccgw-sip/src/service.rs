@@ -144,7 +144,9 @@ impl SipService {
             digits: options.dtmf_info,
             ..SwitchFeatures::NONE
         };
-        let switch = Arc::new(SipSwitch::new(commands.clone(), numbers.clone(), self.now.clone(), features));
+        let registered_phones = options.require_registered_phone.then(|| self.registrar.clone());
+        let switch =
+            Arc::new(SipSwitch::new(commands.clone(), numbers.clone(), self.now.clone(), features, registered_phones));
         let ids = switch.clone();
         let contact = self
             .dialogs

@@ -216,6 +216,9 @@ pub struct SipConfig {
     /// Off: refused "not supported on this switch" (ccgw has no media to send tones in);
     /// turn it on only where every trunk acts on such INFOs.
     pub dtmf_info: bool,
+    /// With `switch = "sip"`: sign-in is refused (`100-013`, "… is not registered") while
+    /// the agent's phone has no registration. Off: sign-in checks nothing about the phone.
+    pub require_registered_phone: bool,
 }
 
 /// One `[[sip.trunks]]` entry.
@@ -277,6 +280,7 @@ impl Default for SipConfig {
             trunks: Vec::new(),
             keepalive_secs: 30,
             dtmf_info: false,
+            require_registered_phone: false,
         }
     }
 }

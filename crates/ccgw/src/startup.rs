@@ -354,7 +354,11 @@ fn build_switch(
         SwitchKind::Sip => {
             let sip = sip.context("the SIP switch needs the SIP listener")?;
             let keepalive = (config.sip.keepalive_secs > 0).then(|| Duration::from_secs(config.sip.keepalive_secs));
-            let options = ccgw_sip::SwitchOptions { keepalive, dtmf_info: config.sip.dtmf_info };
+            let options = ccgw_sip::SwitchOptions {
+                keepalive,
+                dtmf_info: config.sip.dtmf_info,
+                require_registered_phone: config.sip.require_registered_phone,
+            };
             let switch = sip.attach_switch(reports_tx, numbers, trunks(config), options)?;
             Ok((Telephony { switch, reports }, None))
         }

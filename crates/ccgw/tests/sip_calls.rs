@@ -625,6 +625,24 @@ async fn a_blind_transfer_moves_the_customer_to_the_next_agents_phone_by_reinvit
     assert_eq!(record["outcome"], "answered", "{record}");
 }
 
+/// With `sip.require_registered_phone`, an agent whose phone has not registered is
+/// refused at sign-in (`100-013`, saying so); once the phone registers, the same
+/// sign-in passes.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn sign_in_can_require_the_agents_phone_to_be_registered() {
+    let Some(center) = Center::start(&[("CCGW_SIP__REQUIRE_REGISTERED_PHONE", "true")]) else { return };
+    let client = reqwest::Client::new();
+    let body = json!({"password": PASSWORD, "phonenum": "70101", "status": "4"});
+    let url = format!("{}/onlineagent/101", center.gateway.base);
+    let refused: Value = client.put(&url).json(&body).send().await.unwrap().json().await.unwrap();
+    assert_eq!(refused["retcode"], "100-013", "{refused}");
+    assert!(refused["message"].as_str().unwrap_or_default().contains("70101 is not registered"), "{refused}");
+    let _phone = center.phone("70101", "phone_answers.xml");
+    let agent = center.agent(101).await;
+    let status = agent.call("GET", "onlineagent/{}/agentstatus").await;
+    assert_eq!(status["result"]["agentState"], 4, "signed in and idle: {status}");
+}
+
 /// What the SIP switch does not carry is refused with ccgw's "not supported on this
 /// switch" retcode in an HTTP 200 envelope, the refusal naming what is missing; the agent
 /// is left as it was. Without a trunk that dials, that includes call-outs.

@@ -71,7 +71,8 @@ impl HuaweiReply {
             Refusal::AgentNotInVdn(_)
             | Refusal::ShuttingDown
             | Refusal::TooFrequent { .. }
-            | Refusal::NotOnThisSwitch(_) => Self::error_with(code, &refusal.to_string()),
+            | Refusal::NotOnThisSwitch(_)
+            | Refusal::PhoneNotRegistered(_) => Self::error_with(code, &refusal.to_string()),
             _ => Self::error(code),
         }
     }

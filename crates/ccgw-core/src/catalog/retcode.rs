@@ -93,7 +93,7 @@ impl Refusal {
             Refusal::ShuttingDown => INTERNAL,
             Refusal::TooFrequent { .. } => REPEATED_INVOCATION,
             Refusal::SignInParameter(_) => SIGN_IN_PARAMETER,
-            Refusal::PhoneInvalid => PHONE_INVALID,
+            Refusal::PhoneInvalid | Refusal::PhoneNotRegistered(_) => PHONE_INVALID,
             Refusal::SignOutParameter(_) => SIGN_OUT_PARAMETER,
             Refusal::InvalidParameter(_) => INVALID_PARAMETER,
             Refusal::SignOutInCall => SIGN_OUT_IN_CALL,

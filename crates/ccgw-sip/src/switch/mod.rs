@@ -16,14 +16,14 @@ mod turns;
 
 use std::sync::Arc;
 
-use ccgw_core::{CallId, PhoneLegs, SwitchAction, SwitchFeatures};
+use ccgw_core::{CallId, PhoneLegs, PhoneNumber, SwitchAction, SwitchFeatures};
 use ccgw_engine::{CallNumbers, Switch};
 use tokio::sync::mpsc;
 
 pub(crate) use b2bua::{B2bua, B2buaParts, Command};
 pub use phone_answer::PhoneAnswer;
 
-use crate::registrar::Now;
+use crate::registrar::{Now, Registrar};
 
 /// The engine's handle on the B2BUA: actions go to its queue, never blocking.
 pub struct SipSwitch {
@@ -32,6 +32,8 @@ pub struct SipSwitch {
     now: Now,
     /// What it carries, from its configuration.
     features: SwitchFeatures,
+    /// Set when sign-in needs the agent's phone registered.
+    registered_phones: Option<Arc<Registrar>>,
 }
 
 /// How the SIP switch runs.
@@ -41,6 +43,8 @@ pub struct SwitchOptions {
     pub keepalive: Option<std::time::Duration>,
     /// `seconddial` is sent as SIP INFO; otherwise refused.
     pub dtmf_info: bool,
+    /// Sign-in is refused (`100-013`) while the agent's phone is not registered.
+    pub require_registered_phone: bool,
 }
 
 impl SipSwitch {
@@ -49,8 +53,9 @@ impl SipSwitch {
         numbers: Arc<CallNumbers>,
         now: Now,
         features: SwitchFeatures,
+        registered_phones: Option<Arc<Registrar>>,
     ) -> Self {
-        Self { commands, numbers, now, features }
+        Self { commands, numbers, now, features, registered_phones }
     }
 }
 
@@ -74,5 +79,9 @@ impl Switch for SipSwitch {
     /// where SIP INFO is on; not yet internal calls, second calls, the other transfers.
     fn features(&self) -> SwitchFeatures {
         self.features
+    }
+
+    fn admits_phone(&self, phone: &PhoneNumber) -> bool {
+        self.registered_phones.as_ref().is_none_or(|registrar| registrar.contact_of(phone.as_str()).is_some())
     }
 }
