@@ -140,6 +140,7 @@ impl SipService {
         self.calls.set(commands.clone()).map_err(|_| SipError::SwitchAttached)?;
         let features = SwitchFeatures {
             call_out: trunks.dialling().is_some(),
+            internal_calls: true,
             blind_transfer: true,
             digits: options.dtmf_info,
             ..SwitchFeatures::NONE

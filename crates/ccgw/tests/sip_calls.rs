@@ -625,6 +625,30 @@ async fn a_blind_transfer_moves_the_customer_to_the_next_agents_phone_by_reinvit
     assert_eq!(record["outcome"], "answered", "{record}");
 }
 
+/// An internal call: agent 101's phone is taken off-hook first (as for a call-out), then
+/// agent 102's phone rings with 101's media, from 70101; when it answers, 101's phone is
+/// re-invited with 102's SDP. Both agents talk; 101's release sends BYE to both phones.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_internal_call_bridges_the_placing_phone_to_the_called_agents_phone() {
+    let Some(center) = Center::start(&[]) else { return };
+    let placing_phone = center.phone("70101", "phone_calls_out.xml");
+    let called_phone = center.phone("70102", "phone_takes_internal_call.xml");
+    let mut placer = center.agent(101).await;
+    let mut called = center.agent(102).await;
+    let call = placer.call_with("PUT", "voicecall/{}/callinner", Some(json!({"called": "102"}))).await;
+    assert_eq!(call["retcode"], "0", "{call}");
+    placer.wait_for("AgentEvent_Talking").await;
+    called.wait_for("AgentEvent_Talking").await;
+    let steps =
+        ["AgentOther_PhoneAlerting", "AgentOther_PhoneOffhook", "AgentEvent_Customer_Alerting", "AgentEvent_Talking"];
+    assert_eq!(placer.seen_of(&steps), steps);
+    let released = placer.call("DELETE", "voicecall/{}/release").await;
+    assert_eq!(released["retcode"], "0", "{released}");
+    placing_phone.passes();
+    called_phone.passes();
+    called.wait_for("AgentEvent_Call_Release").await;
+}
+
 /// With `sip.require_registered_phone`, an agent whose phone has not registered is
 /// refused at sign-in (`100-013`, saying so); once the phone registers, the same
 /// sign-in passes.
@@ -670,13 +694,15 @@ async fn hold_and_retrieve_reinvite_both_legs() {
     let talking = agent.wait_for("AgentEvent_Talking").await;
     let call_id = talking["content"]["callid"].as_str().expect("the call id").to_owned();
     // DTMF needs media this switch does not have (SIP INFO is off by default), and a
-    // second call what it does not carry: refused, and the call goes on untouched.
+    // transfer to a number a second outside leg it does not carry: refused, and the call
+    // goes on untouched.
     let digits = agent.call("POST", "voicecall/{}/seconddial/123").await;
     assert_eq!(digits["retcode"], "990-001", "{digits}");
     assert!(digits["message"].as_str().unwrap_or_default().contains("DTMF"), "{digits}");
-    let second = agent.call_with("PUT", "voicecall/{}/callinner", Some(json!({"called": "102"}))).await;
-    assert_eq!(second["retcode"], "990-001", "{second}");
-    assert!(second["message"].as_str().unwrap_or_default().contains("internal calls"), "{second}");
+    let to_a_number = json!({"devicetype": 5, "address": "5550000", "mode": 1});
+    let transfer = agent.call_with("POST", "voicecall/{}/transfer", Some(to_a_number)).await;
+    assert_eq!(transfer["retcode"], "990-001", "{transfer}");
+    assert!(transfer["message"].as_str().unwrap_or_default().contains("transfer other than blind"), "{transfer}");
     let held = agent.call("POST", "voicecall/{}/hold").await;
     assert_eq!(held["retcode"], "0", "{held}");
     agent.wait_for("AgentEvent_Hold").await;

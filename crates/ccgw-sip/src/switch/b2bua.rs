@@ -22,6 +22,7 @@ use rsipstack::transaction::key::TransactionRole;
 use rsipstack::transaction::transaction::Transaction;
 use tokio::sync::mpsc;
 
+use super::internal::Placer;
 use super::phone_answer::PhoneAnswer;
 use super::sdp::LegOrigin;
 use super::trunks::Trunks;
@@ -92,6 +93,10 @@ pub(super) struct Call {
     pub(super) caller: String,
     /// A call-out: the number dialled, once it is.
     pub(super) dialled: Option<Dialled>,
+    /// An internal call: the placing agent's phone is the first leg.
+    pub(super) placer: Option<Placer>,
+    /// The agent muted is the placer (on the first leg), not the phone leg's agent.
+    pub(super) placer_muted: bool,
     /// The customer's leg is up: 200 OK sent to a caller, or received from a called number.
     pub(super) answered: bool,
     pub(super) phone: Option<PhoneLeg>,
@@ -122,6 +127,8 @@ impl Call {
             customer_origin,
             caller,
             dialled: None,
+            placer: None,
+            placer_muted: false,
             answered: false,
             phone: None,
             held: false,
@@ -132,10 +139,10 @@ impl Call {
 }
 
 pub(super) struct PhoneLeg {
-    serial: u64,
+    pub(super) serial: u64,
     pub(super) agent: WorkNo,
     /// The number rung, to ring it again for `PickUp`.
-    phone: String,
+    pub(super) phone: String,
     /// The INVITE asked the phone to answer by itself.
     auto_answer: bool,
     /// Cancelled to be rung again with the auto-answer headers once its INVITE ended.
@@ -311,6 +318,7 @@ impl B2bua {
     ) {
         let mut origin = self.next_origin();
         let Some(call) = self.calls.get_mut(&call_id) else { return };
+        call.seat_placer(agent);
         let caller_number = call.caller.clone();
         // Checked when the customer's INVITE was taken.
         // A customer handed over from another phone was put on hold: this one gets its
@@ -401,6 +409,7 @@ impl B2bua {
     }
 
     fn phone_changed(&mut self, call_id: CallId, serial: u64, event: PhoneEvent) {
+        let Some(event) = self.placer_changed(&call_id, serial, event) else { return };
         let current =
             self.calls.get_mut(&call_id).and_then(|call| call.phone.as_mut()).filter(|leg| leg.serial == serial);
         let Some(leg) = current else {
@@ -493,7 +502,10 @@ impl B2bua {
             SwitchAction::Release { call } => self.release(call),
             SwitchAction::Hold { call, agent } => self.set_media(&call, agent, |call| call.held = true),
             SwitchAction::Retrieve { call, agent } => self.set_media(&call, agent, |call| call.held = false),
-            SwitchAction::Mute { call, agent, on } => self.set_media(&call, agent, |call| call.muted = on),
+            SwitchAction::Mute { call, agent, on } => self.set_media(&call, agent, |call| {
+                call.placer_muted = on && call.placed_by(agent);
+                call.muted = on;
+            }),
             other => self.not_carried(other),
         }
     }

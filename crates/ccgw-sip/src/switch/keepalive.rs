@@ -67,9 +67,14 @@ impl B2bua {
             if let Some(customer) = call.customer {
                 super::b2bua::hang_up(self.parts.dialogs.clone(), customer);
             }
-            self.report(match call.dialled {
-                Some(dialled) => ccgw_engine::TelephonyReport::FarEndHungUp { call: call_id, number: dialled.number },
-                None => ccgw_engine::TelephonyReport::CustomerHungUp(call_id),
+            self.report(match (call.dialled, call.placer) {
+                (Some(dialled), _) => {
+                    ccgw_engine::TelephonyReport::FarEndHungUp { call: call_id, number: dialled.number }
+                }
+                (None, Some(placer)) => {
+                    ccgw_engine::TelephonyReport::PhoneHungUp { call: call_id, agent: placer.agent }
+                }
+                (None, None) => ccgw_engine::TelephonyReport::CustomerHungUp(call_id),
             });
             return;
         }

@@ -24,6 +24,9 @@ use super::sdp::Direction;
 pub(super) fn directions(call: &Call) -> (Direction, Direction) {
     if call.held {
         (Direction::Inactive, Direction::Inactive)
+    } else if call.muted && call.placer_muted {
+        // The agent on the first leg (an internal call's placer) only hears.
+        (Direction::SendOnly, Direction::RecvOnly)
     } else if call.muted {
         (Direction::RecvOnly, Direction::SendOnly)
     } else {
@@ -76,7 +79,8 @@ impl B2bua {
     /// a bridged call with `agent` on its phone leg has media to change.
     pub(super) fn set_media(&mut self, call_id: &CallId, agent: WorkNo, change: impl FnOnce(&mut Call)) {
         let Some(call) = self.calls.get_mut(call_id) else { return };
-        let Some(leg) = call.phone.as_mut().filter(|leg| leg.agent == agent && call.answered) else {
+        let on_call = call.placed_by(agent);
+        let Some(leg) = call.phone.as_mut().filter(|leg| (leg.agent == agent || on_call) && call.answered) else {
             tracing::warn!(call_id = %call_id, %agent, "media change for a call not bridged to the agent's phone");
             return;
         };

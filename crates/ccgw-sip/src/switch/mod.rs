@@ -6,6 +6,7 @@
 mod b2bua;
 mod call_out;
 mod digits;
+mod internal;
 mod keepalive;
 mod media;
 mod phone_answer;
