@@ -5,6 +5,7 @@
 
 pub mod bindings;
 pub mod digest;
+pub mod fuzz_support;
 pub mod lockout;
 pub mod nonce;
 pub mod registrar;

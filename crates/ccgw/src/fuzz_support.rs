@@ -47,14 +47,17 @@ pub type Entry = fn(&[u8]);
 /// Every fuzz target: its name (a `[[bin]]` in `fuzz/Cargo.toml`, a directory of
 /// `fuzz/corpus/`) and its entry function. The corpus replay and bounded-run tests go
 /// through this one list.
-pub const TARGETS: [(&str, Entry); 6] = [
+pub const TARGETS: [(&str, Entry); 7] = [
     ("app_request", app_request),
     ("lenient_fields", ccgw_api::fuzz_support::lenient_fields),
     ("query_string", ccgw_api::fuzz_support::query_string),
     ("request_path", ccgw_api::fuzz_support::request_path),
     ("domain_ids", ccgw_api::fuzz_support::domain_ids),
     ("sip_credentials", sip_credentials),
+    ("sip_message", sip_message),
 ];
+
+pub use ccgw_sip::fuzz_support::sip_message;
 
 /// A SIP `Authorization` header as the registrar reads it: a credential that parses is
 /// checked against an HA1 without a panic, and keeps the parameters a registrar needs.

@@ -219,7 +219,7 @@ impl B2bua {
             return;
         };
         let trunk = trunk.name.clone();
-        let Some(called) = user_of_to(&tx) else {
+        let Some(called) = user_of_to(&tx.original) else {
             reply(&mut tx, StatusCode::NotFound).await;
             return;
         };
@@ -229,7 +229,7 @@ impl B2bua {
             reply(&mut tx, StatusCode::NotAcceptableHere).await;
             return;
         }
-        let caller = user_of_from(&tx).unwrap_or_default();
+        let caller = user_of_from(&tx.original).unwrap_or_default();
         let call = (self.parts.next_call_id)();
         let (state_tx, state_rx) = self.parts.dialogs.new_dialog_state_channel();
         let customer =
@@ -658,13 +658,15 @@ async fn reply(tx: &mut Transaction, status: StatusCode) {
     }
 }
 
-fn user_of_to(tx: &Transaction) -> Option<String> {
-    let to = tx.original.to_header().ok()?.typed().ok()?;
+/// The dialled number: the user part of the To URI.
+pub(crate) fn user_of_to(request: &rsipstack::sip::Request) -> Option<String> {
+    let to = request.to_header().ok()?.typed().ok()?;
     to.uri.user().map(str::to_owned).filter(|user| !user.is_empty())
 }
 
-fn user_of_from(tx: &Transaction) -> Option<String> {
-    let from = tx.original.from_header().ok()?.typed().ok()?;
+/// The caller's number: the user part of the From URI.
+pub(crate) fn user_of_from(request: &rsipstack::sip::Request) -> Option<String> {
+    let from = request.from_header().ok()?.typed().ok()?;
     from.uri.user().map(str::to_owned)
 }
 

@@ -3,7 +3,7 @@
 //! registered phones ccgw rings; once the agent takes the call, the customer is bridged
 //! to the phone (SDP passed through: media flows between them, not through ccgw).
 
-mod b2bua;
+pub(crate) mod b2bua;
 mod call_out;
 mod digits;
 mod internal;

@@ -48,7 +48,8 @@ impl LegOrigin {
     pub fn present(&mut self, far: &[u8], direction: Option<Direction>) -> Option<Vec<u8>> {
         let text = std::str::from_utf8(far).ok()?;
         let lines: Vec<&str> = text.lines().map(str::trim_end).filter(|line| !line.is_empty()).collect();
-        if lines.first() != Some(&"v=0") {
+        // A carriage return inside a line would end it early at the other leg's parser.
+        if lines.first() != Some(&"v=0") || lines.iter().any(|line| line.contains('\r')) {
             return None;
         }
         let origin = lines.iter().find_map(|line| line.strip_prefix("o="))?;
@@ -157,6 +158,7 @@ mod tests {
         assert!(origin.present(b"v=0\r\ns=-\r\n", None).is_none(), "no origin");
         assert!(origin.present(b"v=0\r\no=x 1 1\r\n", None).is_none(), "a short origin");
         assert!(origin.present(&[0xff, 0xfe], None).is_none());
+        assert!(origin.present(PHONE.replace("s=-", "s=a\rb").as_bytes(), None).is_none(), "a bare CR");
         assert!(text(origin.present(PHONE.as_bytes(), None)).contains("o=ccgw 5 1 "));
     }
 
