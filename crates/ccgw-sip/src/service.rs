@@ -30,6 +30,9 @@ use ccgw_core::SwitchFeatures;
 #[derive(Debug, Clone)]
 pub struct SipSettings {
     pub bind: SocketAddr,
+    /// The address peers reach ccgw at, when it is not the bound one (NAT, a 0.0.0.0
+    /// bind on a host with several addresses): it goes in Via, Contact and SDP.
+    pub public_address: Option<SocketAddr>,
     pub realm: String,
     pub nonce_lifetime_secs: u64,
     pub lifetimes: Lifetimes,
@@ -65,11 +68,17 @@ impl SipService {
         let bind_error = |reason: String| SipError::Bind { addr: settings.bind, reason };
         let cancel = CancellationToken::new();
         let transports = TransportLayer::new(cancel.child_token());
-        let udp = UdpConnection::create_connection(settings.bind, None, Some(cancel.child_token()))
+        // Bound here, not by the stack, so that the bound port is known even when peers
+        // are told another address.
+        let socket = tokio::net::UdpSocket::bind(settings.bind).await.map_err(|error| bind_error(error.to_string()))?;
+        let local_addr = socket.local_addr().map_err(|error| bind_error(error.to_string()))?;
+        let socket: Arc<dyn rsipstack::platform::net::UdpSocket> = Arc::new(socket);
+        let udp = UdpConnection::from_socket(socket, settings.public_address, Some(cancel.child_token()))
             .await
             .map_err(|error| bind_error(error.to_string()))?;
-        let local_addr = udp.get_addr().get_socketaddr().map_err(|error| bind_error(error.to_string()))?;
-        let tcp = TcpListenerConnection::new(local_addr, None).await.map_err(|error| bind_error(error.to_string()))?;
+        let tcp = TcpListenerConnection::new(local_addr, settings.public_address)
+            .await
+            .map_err(|error| bind_error(error.to_string()))?;
         transports.add_transport(udp.into());
         transports.add_transport(tcp.into());
         let endpoint = EndpointBuilder::new()
@@ -149,10 +158,7 @@ impl SipService {
         let switch =
             Arc::new(SipSwitch::new(commands.clone(), numbers.clone(), self.now.clone(), features, registered_phones));
         let ids = switch.clone();
-        let contact = self
-            .dialogs
-            .build_local_contact(None, None)
-            .map_err(|error| SipError::Bind { addr: self.local_addr, reason: error.to_string() })?;
+        let contact = self.contact()?;
         let b2bua = B2bua::new(B2buaParts {
             dialogs: self.dialogs.clone(),
             registrar: self.registrar.clone(),
@@ -171,6 +177,13 @@ impl SipService {
             }
         });
         Ok(switch)
+    }
+
+    /// ccgw's own SIP URI, as peers are told to reach it (Contact).
+    pub fn contact(&self) -> Result<rsipstack::sip::Uri, SipError> {
+        self.dialogs
+            .build_local_contact(None, None)
+            .map_err(|error| SipError::Bind { addr: self.local_addr, reason: error.to_string() })
     }
 
     pub fn local_addr(&self) -> SocketAddr {
@@ -286,5 +299,60 @@ async fn answer(registrar: Arc<Registrar>, mut tx: Transaction) {
     };
     if let Err(error) = sent {
         tracing::debug!(%method, %error, "SIP answer not sent");
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use ccgw_core::PhoneNumber;
+    use ccgw_store_traits::StoreFuture;
+
+    /// No phone has a secret.
+    struct NoSecrets;
+
+    impl PhoneSecretStore for NoSecrets {
+        fn set_phone_secret<'a>(&'a self, _: &'a PhoneNumber, _: &'a str, _: &'a str) -> StoreFuture<'a, ()> {
+            Box::pin(async { Ok(()) })
+        }
+        fn phone_ha1<'a>(&'a self, _: &'a PhoneNumber, _: &'a str) -> StoreFuture<'a, Option<String>> {
+            Box::pin(async { Ok(None) })
+        }
+        fn delete_phone_secret<'a>(&'a self, _: &'a PhoneNumber) -> StoreFuture<'a, bool> {
+            Box::pin(async { Ok(false) })
+        }
+        fn list_phone_secrets(&self) -> StoreFuture<'_, Vec<(PhoneNumber, String)>> {
+            Box::pin(async { Ok(Vec::new()) })
+        }
+    }
+
+    fn settings(public_address: Option<SocketAddr>) -> SipSettings {
+        SipSettings {
+            bind: "127.0.0.1:0".parse().unwrap(),
+            public_address,
+            realm: "ccgw".into(),
+            nonce_lifetime_secs: 300,
+            lifetimes: Lifetimes { default: 3600, min: 60, max: 3600 },
+            lock: LockRule::default(),
+        }
+    }
+
+    #[tokio::test]
+    async fn peers_are_told_the_public_address_and_the_listener_stays_on_the_bound_one() {
+        let now: Now = Arc::new(|| 0);
+        let public = "192.0.2.1:5060".parse().unwrap();
+        let service = SipService::start(settings(Some(public)), Arc::new(NoSecrets), now.clone()).await.unwrap();
+        assert_eq!(service.contact().unwrap().to_string(), "sip:192.0.2.1:5060");
+        let bound = service.local_addr();
+        assert!(bound.ip().is_loopback() && bound.port() != 0, "{bound}");
+        // TCP listens on the bound port too (the stack binds it in its serving task).
+        let mut tries = 0;
+        while tokio::net::TcpStream::connect(bound).await.is_err() {
+            tries += 1;
+            assert!(tries < 200, "no TCP listener on the bound address {bound}");
+            tokio::time::sleep(std::time::Duration::from_millis(10)).await;
+        }
+        let plain = SipService::start(settings(None), Arc::new(NoSecrets), now).await.unwrap();
+        assert_eq!(plain.contact().unwrap().to_string(), format!("sip:{}", plain.local_addr()));
     }
 }

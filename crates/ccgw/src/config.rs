@@ -191,6 +191,11 @@ pub struct SipConfig {
     /// UDP and TCP address of the registrar and the SIP switch; absent: no SIP listener
     /// (with `switch = "sip"`: 127.0.0.1:5060).
     pub bind: Option<SocketAddr>,
+    /// The address phones and trunks reach ccgw's SIP at, when it is not `bind` (behind
+    /// NAT, or a 0.0.0.0 bind on a host with several addresses); it goes in Via, Contact
+    /// and the SDP of call-outs. Absent: the bound address (0.0.0.0: the host's first
+    /// address that is not loopback).
+    pub public_address: Option<SocketAddr>,
     /// Digest realm; a phone's secret is stored as its hash for this realm, so changing it
     /// needs every secret set again.
     pub realm: String,
@@ -251,6 +256,11 @@ impl SipConfig {
                 "sip registration lifetimes must be 0 < register_min_secs <= register_default_secs <= register_max_secs"
             );
         }
+        if let Some(public) = self.public_address
+            && (public.ip().is_unspecified() || public.port() == 0)
+        {
+            bail!("sip.public_address must be an address and port peers can reach, not {public}");
+        }
         for trunk in &self.trunks {
             if trunk.name.trim().is_empty() || trunk.sources.is_empty() {
                 bail!("every sip.trunks entry needs a name and at least one source address");
@@ -269,6 +279,7 @@ impl Default for SipConfig {
     fn default() -> Self {
         Self {
             bind: None,
+            public_address: None,
             realm: "ccgw".into(),
             nonce_lifetime_secs: 300,
             register_default_secs: 3600,

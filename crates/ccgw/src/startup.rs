@@ -485,6 +485,7 @@ async fn start_sip(
     let sip = &config.sip;
     let settings = SipSettings {
         bind,
+        public_address: sip.public_address,
         realm: sip.realm.clone(),
         nonce_lifetime_secs: sip.nonce_lifetime_secs,
         lifetimes: Lifetimes {
