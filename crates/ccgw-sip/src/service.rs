@@ -150,7 +150,7 @@ impl SipService {
         let features = SwitchFeatures {
             call_out: trunks.dialling().is_some(),
             internal_calls: true,
-            blind_transfer: true,
+            transfer_to_agents: true,
             digits: options.dtmf_info,
             ..SwitchFeatures::NONE
         };

@@ -597,32 +597,92 @@ async fn the_number_hanging_up_ends_the_call_out_for_the_agent_and_the_phone() {
     assert_eq!(record["outcome"], "answered", "{record}");
 }
 
+/// Agent 101 talking with a customer call who has just asked to transfer it to agent 102
+/// (idle, signed in after 101 took the call), each party a sipp scenario.
+struct Transferring {
+    center: Center,
+    first_phone: Sipp,
+    second_phone: Sipp,
+    customer: Sipp,
+    first: Agent,
+    second: Agent,
+}
+
+impl Transferring {
+    /// `scenarios`: 101's phone, 102's phone, the customer; `mode` of the transfer.
+    async fn start(scenarios: [&str; 3], mode: u8) -> Option<Transferring> {
+        let center = Center::start(&[])?;
+        let first_phone = center.phone("70101", scenarios[0]);
+        let second_phone = center.phone("70102", scenarios[1]);
+        let mut first = center.agent(101).await;
+        let customer = center.customer(scenarios[2]);
+        first.wait_for("AgentEvent_Talking").await;
+        let second = center.agent(102).await;
+        let transfer = json!({"devicetype": 2, "address": "102", "mode": mode});
+        let transferred = first.call_with("POST", "voicecall/{}/transfer", Some(transfer)).await;
+        assert_eq!(transferred["retcode"], "0", "{transferred}");
+        Some(Transferring { center, first_phone, second_phone, customer, first, second })
+    }
+
+    /// 102 has the customer (101's phone is done), talks and releases: BYE to the
+    /// customer and 102's phone, and the record says answered.
+    async fn ends_talking_at_102(mut self) {
+        let talking = self.second.wait_for("AgentEvent_Talking").await;
+        assert_eq!(talking["content"]["caller"], "5550100", "{talking}");
+        self.first_phone.passes();
+        let released = self.second.call("DELETE", "voicecall/{}/release").await;
+        assert_eq!(released["retcode"], "0", "{released}");
+        self.customer.passes();
+        self.second_phone.passes();
+        let record = record_of_caller(&self.center.gateway, "5550100").await;
+        assert_eq!(record["outcome"], "answered", "{record}");
+    }
+}
+
 /// A blind transfer to another agent: the first phone gets BYE and the customer is held
 /// (re-INVITE with `a=inactive`) while agent 102's phone rings with the customer's media;
 /// once it answers, the customer is re-invited with the new phone's SDP — same dialog,
 /// same origin, next version. 102 talks and releases: BYE to both.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_blind_transfer_moves_the_customer_to_the_next_agents_phone_by_reinvite() {
-    let Some(center) = Center::start(&[]) else { return };
-    let first_phone = center.phone("70101", "phone_answers.xml");
-    let second_phone = center.phone("70102", "phone_takes_transfer.xml");
-    let mut first = center.agent(101).await;
-    let customer = center.customer("customer_transferred.xml");
+    let scenarios = ["phone_answers.xml", "phone_takes_transfer.xml", "customer_transferred.xml"];
+    let Some(mut scene) = Transferring::start(scenarios, 0).await else { return };
+    scene.first.wait_for("AgentEvent_Call_Release").await;
+    scene.ends_talking_at_102().await;
+}
+
+/// A transfer that waits for the target (mode 2): the call is held (both legs
+/// `a=inactive`) while agent 102's phone rings within it; when 102's phone answers, 102
+/// has the call, 101's phone gets BYE and the customer is re-invited with 102's SDP;
+/// 101 hears the transfer succeeded.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_transfer_waiting_for_the_target_moves_the_customer_once_it_answers() {
+    let scenarios = ["phone_held_for_transfer.xml", "phone_takes_transfer.xml", "customer_transferred.xml"];
+    let Some(mut scene) = Transferring::start(scenarios, 2).await else { return };
+    let result = scene.first.wait_for("AgentEvent_SuccTransResult").await;
+    assert_eq!(result["content"]["result"], 0, "the transfer succeeded: {result}");
+    scene.ends_talking_at_102().await;
+}
+
+/// The target's phone is busy (486): the transfer fails, agent 101 is told so and has
+/// the customer back — both legs re-invited `a=sendrecv` — and releases it.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_transfer_to_a_busy_phone_fails_and_the_agent_retrieves_the_customer() {
+    let scenarios = ["phone_held.xml", "phone_busy.xml", "customer_held.xml"];
+    // The gateway and agent 102 must live to the end: bound, not dropped.
+    let Some(Transferring { center: _center, first_phone, second_phone, customer, mut first, second: _second }) =
+        Transferring::start(scenarios, 2).await
+    else {
+        return;
+    };
+    let result = first.wait_for("AgentEvent_SuccTransResult").await;
+    assert_eq!(result["content"]["result"], 1, "the transfer failed: {result}");
     first.wait_for("AgentEvent_Talking").await;
-    let mut second = center.agent(102).await;
-    let transfer = json!({"devicetype": 2, "address": "102", "mode": 0});
-    let transferred = first.call_with("POST", "voicecall/{}/transfer", Some(transfer)).await;
-    assert_eq!(transferred["retcode"], "0", "{transferred}");
-    first.wait_for("AgentEvent_Call_Release").await;
-    let talking = second.wait_for("AgentEvent_Talking").await;
-    assert_eq!(talking["content"]["caller"], "5550100", "{talking}");
-    first_phone.passes();
-    let released = second.call("DELETE", "voicecall/{}/release").await;
-    assert_eq!(released["retcode"], "0", "{released}");
-    customer.passes();
     second_phone.passes();
-    let record = record_of_caller(&center.gateway, "5550100").await;
-    assert_eq!(record["outcome"], "answered", "{record}");
+    let released = first.call("DELETE", "voicecall/{}/release").await;
+    assert_eq!(released["retcode"], "0", "{released}");
+    first_phone.passes();
+    customer.passes();
 }
 
 /// An internal call: agent 101's phone is taken off-hook first (as for a call-out), then
@@ -702,7 +762,7 @@ async fn hold_and_retrieve_reinvite_both_legs() {
     let to_a_number = json!({"devicetype": 5, "address": "5550000", "mode": 1});
     let transfer = agent.call_with("POST", "voicecall/{}/transfer", Some(to_a_number)).await;
     assert_eq!(transfer["retcode"], "990-001", "{transfer}");
-    assert!(transfer["message"].as_str().unwrap_or_default().contains("transfer other than blind"), "{transfer}");
+    assert!(transfer["message"].as_str().unwrap_or_default().contains("transfer to a number"), "{transfer}");
     let held = agent.call("POST", "voicecall/{}/hold").await;
     assert_eq!(held["retcode"], "0", "{held}");
     agent.wait_for("AgentEvent_Hold").await;

@@ -14,9 +14,9 @@ pub struct SwitchFeatures {
     /// Calls placed while the agent holds another, its phone off-hook already:
     /// consultations, and call-outs or internal calls made during a held call.
     pub second_calls: bool,
-    /// Blind transfers to an agent or a skill: the agent leaves, and the call is offered
-    /// to the next agent as a queue call is.
-    pub blind_transfer: bool,
+    /// Transfers to an agent or a skill, blind (the agent leaves, and the call is offered
+    /// to the next agent as a queue call is) or waiting for the target (mode 2).
+    pub transfer_to_agents: bool,
     /// Moving parties between calls: the other transfers, conferences, connecting held
     /// calls, dropping one party of several.
     pub joining: bool,
@@ -31,7 +31,7 @@ pub enum SwitchFeature {
     CallOut,
     InternalCalls,
     SecondCalls,
-    BlindTransfer,
+    TransferToAgents,
     Joining,
     Digits,
 }
@@ -42,8 +42,8 @@ impl std::fmt::Display for SwitchFeature {
             SwitchFeature::CallOut => "call-out to a number",
             SwitchFeature::InternalCalls => "internal calls between agents",
             SwitchFeature::SecondCalls => "a second call while one is held (consultation)",
-            SwitchFeature::BlindTransfer => "blind transfer",
-            SwitchFeature::Joining => "transfer other than blind to an agent or a skill, and conference",
+            SwitchFeature::TransferToAgents => "transfer to an agent or a skill",
+            SwitchFeature::Joining => "transfer to a number or an IVR flow, and conference",
             SwitchFeature::Digits => "DTMF digits",
         })
     }
@@ -54,7 +54,7 @@ impl SwitchFeatures {
         call_out: true,
         internal_calls: true,
         second_calls: true,
-        blind_transfer: true,
+        transfer_to_agents: true,
         joining: true,
         digits: true,
     };
@@ -63,7 +63,7 @@ impl SwitchFeatures {
         call_out: false,
         internal_calls: false,
         second_calls: false,
-        blind_transfer: false,
+        transfer_to_agents: false,
         joining: false,
         digits: false,
     };
@@ -79,8 +79,8 @@ impl SwitchFeatures {
                 _ => None,
             },
             Command::Consult(_) if !self.second_calls => Some(SwitchFeature::SecondCalls),
-            Command::Transfer(request) if is_blind_to_an_agent(request) => {
-                (!self.blind_transfer).then_some(SwitchFeature::BlindTransfer)
+            Command::Transfer(request) if is_to_an_agent(request) => {
+                (!self.transfer_to_agents).then_some(SwitchFeature::TransferToAgents)
             }
             Command::Transfer(_) | Command::Conference(_) | Command::ConnectHeld(_) | Command::Disconnect(_)
                 if !self.joining =>
@@ -93,9 +93,11 @@ impl SwitchFeatures {
     }
 }
 
-/// A blind transfer that hands the call to an agent, directly or through a skill queue.
-fn is_blind_to_an_agent(request: &super::TransferRequest) -> bool {
-    request.mode == TransferMode::Blind && matches!(request.target, TransferTarget::Skill(_) | TransferTarget::Agent(_))
+/// A transfer that hands the call to an agent, directly or through a skill, blind or
+/// waiting for the answer (the other modes go to numbers and IVR flows).
+fn is_to_an_agent(request: &super::TransferRequest) -> bool {
+    matches!(request.mode, TransferMode::Blind | TransferMode::Success)
+        && matches!(request.target, TransferTarget::Skill(_) | TransferTarget::Agent(_))
 }
 
 impl Default for SwitchFeatures {

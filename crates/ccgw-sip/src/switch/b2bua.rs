@@ -100,6 +100,9 @@ pub(super) struct Call {
     /// The customer's leg is up: 200 OK sent to a caller, or received from a called number.
     pub(super) answered: bool,
     pub(super) phone: Option<PhoneLeg>,
+    /// A phone rung within the bridged call while the agent's phone stays on it: the
+    /// target of a transfer that waits for its answer (mode 2).
+    pub(super) ringing_within: Option<PhoneLeg>,
     /// Media held by the agent (both legs inactive) or the agent's microphone muted.
     pub(super) held: bool,
     pub(super) muted: bool,
@@ -131,6 +134,7 @@ impl Call {
             placer_muted: false,
             answered: false,
             phone: None,
+            ringing_within: None,
             held: false,
             muted: false,
             turns: Turns::default(),
@@ -293,7 +297,7 @@ impl B2bua {
         // A call ccgw ended itself is gone from the table already.
         let Some(call) = self.calls.remove(&call_id) else { return };
         tracing::info!(call_id = %call_id, ?reason, "the customer left");
-        if let Some(leg) = call.phone {
+        for leg in [call.phone, call.ringing_within].into_iter().flatten() {
             self.hang_up_phone(leg);
         }
         self.report(match call.dialled {
@@ -326,7 +330,10 @@ impl B2bua {
         let direction = call.answered.then_some(super::sdp::Direction::SendRecv);
         let offer = origin.present(&call.customer_sdp, direction).unwrap_or_default();
         let mut alerting_reported = false;
-        if let Some(old) = call.phone.take() {
+        // Another agent's phone bridged to the call stays on it while this one rings.
+        let within = call.answered && call.phone.as_ref().is_some_and(|leg| leg.agent != agent && leg.answer.is_some());
+        let previous = if within { call.ringing_within.take() } else { call.phone.take() };
+        if let Some(old) = previous {
             // A phone rung again (to answer by itself) has been told as alerting already.
             alerting_reported = old.agent == agent && old.alerting_reported;
             self.hang_up_phone(old);
@@ -368,7 +375,8 @@ impl B2bua {
         self.watch_phone(call_id.clone(), serial, state_rx, dialog.clone(), finished);
         if let Some(call) = self.calls.get_mut(&call_id) {
             let phone = phone.to_owned();
-            call.phone = Some(PhoneLeg {
+            let slot = if within { &mut call.ringing_within } else { &mut call.phone };
+            *slot = Some(PhoneLeg {
                 serial,
                 agent,
                 phone,
@@ -410,6 +418,20 @@ impl B2bua {
 
     fn phone_changed(&mut self, call_id: CallId, serial: u64, event: PhoneEvent) {
         let Some(event) = self.placer_changed(&call_id, serial, event) else { return };
+        let call = self.calls.get_mut(&call_id);
+        if let Some(call) = call.filter(|call| call.ringing_within.as_ref().is_some_and(|leg| leg.serial == serial)) {
+            // Handled as the call's phone leg, the agent's phone set aside meanwhile.
+            std::mem::swap(&mut call.phone, &mut call.ringing_within);
+            self.phone_leg_changed(call_id.clone(), serial, event);
+            if let Some(call) = self.calls.get_mut(&call_id) {
+                std::mem::swap(&mut call.phone, &mut call.ringing_within);
+            }
+            return;
+        }
+        self.phone_leg_changed(call_id, serial, event);
+    }
+
+    fn phone_leg_changed(&mut self, call_id: CallId, serial: u64, event: PhoneEvent) {
         let current =
             self.calls.get_mut(&call_id).and_then(|call| call.phone.as_mut()).filter(|leg| leg.serial == serial);
         let Some(leg) = current else {
@@ -489,7 +511,7 @@ impl B2bua {
             }
             SwitchAction::PickUp { call, agent } => self.pick_up(call, agent),
             SwitchAction::StopAlerting { call, agent } => {
-                let leg = self.calls.get_mut(&call).and_then(|call| call.phone.take_if(|leg| leg.agent == agent));
+                let leg = self.calls.get_mut(&call).and_then(|call| call.take_leg_of(agent));
                 if let Some(leg) = leg {
                     self.hang_up_phone(leg);
                 }
@@ -532,6 +554,15 @@ impl B2bua {
     /// 200 OK with the phone's SDP, so media flows end to end.
     fn connect(&mut self, call_id: CallId, agent: WorkNo) {
         let Some(call) = self.calls.get_mut(&call_id) else { return };
+        if let Some(previous) = call.take_over_by(agent) {
+            // After the hold of the transfer, so that the phone never sees its BYE first.
+            let mut turn = call.turns.claim();
+            let dialogs = self.parts.dialogs.clone();
+            tokio::spawn(async move {
+                let _ = tokio::time::timeout(RENEGOTIATION_WAIT, turn.start()).await;
+                hang_up(dialogs, previous.dialog);
+            });
+        }
         if call.answered {
             // Handed over (a blind transfer): the customer moves to this phone.
             return self.move_customer(&call_id, agent);
@@ -553,8 +584,11 @@ impl B2bua {
     /// Ends the call for every party: BYE to a connected leg, CANCEL to a ringing phone
     /// or called number, 480 to a caller not answered yet.
     fn release(&mut self, call_id: CallId) {
-        let Some(call) = self.calls.remove(&call_id) else { return };
+        let Some(mut call) = self.calls.remove(&call_id) else { return };
         let dialogs = self.parts.dialogs.clone();
+        if let Some(leg) = call.ringing_within.take() {
+            self.hang_up_phone(leg);
+        }
         if !call.answered {
             if let Some(leg) = call.phone {
                 self.hang_up_phone(leg);

@@ -61,7 +61,7 @@ impl B2bua {
         if customer {
             let Some(call) = self.calls.remove(&call_id) else { return };
             tracing::warn!(call_id = %call_id, "the customer's leg stopped answering: the call ends as a customer hang-up");
-            if let Some(leg) = call.phone {
+            for leg in [call.phone, call.ringing_within].into_iter().flatten() {
                 self.hang_up_phone(leg);
             }
             if let Some(customer) = call.customer {

@@ -1,15 +1,40 @@
-//! Blind transfers on the SIP switch (to an agent, or to a skill whose next agent takes
-//! the call): the transferring agent's phone leg is hung up and the customer's media put
-//! on hold (`a=inactive`) while the call waits and rings at the next agent; when that
-//! agent's phone answers, the customer is re-invited with the new phone's SDP. The
-//! customer's dialog and ccgw's origin on it stay the same, so for the customer one
-//! session goes on, now with another phone.
+//! Transfers to an agent or a skill on the SIP switch.
+//!
+//! - Blind: the transferring agent's phone leg is hung up and the customer's media put on
+//!   hold (`a=inactive`) while the call waits and rings at the next agent.
+//! - Success (mode 2): the agent holds the call (both legs `a=inactive`) and the target's
+//!   phone rings within it, beside the agent's; if it fails or the transfer is cancelled,
+//!   it is hung up and the agent retrieves the call.
+//!
+//! When the next agent's phone answers and the center connects it, that phone takes the
+//! call's phone leg (the agent's, if still there, is hung up) and the customer is
+//! re-invited with its SDP. The customer's dialog and ccgw's origin on it stay the same,
+//! so for the customer one session goes on, now with another phone.
 
 use ccgw_core::{CallId, Party, WorkNo};
 
-use super::b2bua::{B2bua, hang_up};
+use super::b2bua::{B2bua, Call, PhoneLeg, hang_up};
 use super::media::{Side, directions};
 use super::sdp::Direction;
+
+impl Call {
+    /// The phone leg of `agent`, taken from the call: its bridged phone or the one ringing
+    /// within it.
+    pub(super) fn take_leg_of(&mut self, agent: WorkNo) -> Option<PhoneLeg> {
+        match self.phone.take_if(|leg| leg.agent == agent) {
+            Some(leg) => Some(leg),
+            None => self.ringing_within.take_if(|leg| leg.agent == agent),
+        }
+    }
+
+    /// When `agent`'s phone rang within the call (a success transfer's target), it takes
+    /// the phone leg over, neither held nor muted; the leg it replaces is given back.
+    pub(super) fn take_over_by(&mut self, agent: WorkNo) -> Option<PhoneLeg> {
+        let target = self.ringing_within.take_if(|leg| leg.agent == agent)?;
+        (self.held, self.muted, self.placer_muted) = (false, false, false);
+        self.phone.replace(target)
+    }
+}
 
 impl B2bua {
     /// `Drop`: one party leaves a call that goes on. On this switch that is the agent of
@@ -20,6 +45,10 @@ impl B2bua {
             return;
         };
         let Some(call) = self.calls.get_mut(call_id) else { return };
+        if let Some(target) = call.ringing_within.take_if(|leg| leg.agent == agent) {
+            // A success transfer's target, cancelled or given up.
+            return hang_up(self.parts.dialogs.clone(), target.dialog);
+        }
         let Some(leg) = call.phone.take_if(|leg| leg.agent == agent) else { return };
         // The next agent starts with the call neither held nor muted.
         (call.held, call.muted) = (false, false);

@@ -39,7 +39,7 @@ fn commands_the_switch_cannot_carry_are_refused_and_change_nothing() {
     let cases = [
         (Command::PlaceCall(call_out), SwitchFeature::CallOut),
         (Command::PlaceCall(internal), SwitchFeature::InternalCalls),
-        (Command::Transfer(transfer), SwitchFeature::BlindTransfer),
+        (Command::Transfer(transfer), SwitchFeature::TransferToAgents),
         (Command::Transfer(to_a_number), SwitchFeature::Joining),
         (Command::Disconnect("5550000".into()), SwitchFeature::Joining),
         (Command::Digits("123".into()), SwitchFeature::Digits),
@@ -68,7 +68,7 @@ fn every_feature_names_what_it_refuses() {
         (SwitchFeature::CallOut, "call-out"),
         (SwitchFeature::InternalCalls, "internal"),
         (SwitchFeature::SecondCalls, "consultation"),
-        (SwitchFeature::BlindTransfer, "blind transfer"),
+        (SwitchFeature::TransferToAgents, "transfer to an agent"),
         (SwitchFeature::Joining, "transfer"),
         (SwitchFeature::Digits, "DTMF"),
     ] {
