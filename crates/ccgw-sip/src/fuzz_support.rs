@@ -37,8 +37,10 @@ fn sdp(data: &[u8]) {
         if direction.is_some() {
             let sections: Vec<&str> = text.split("\r\nm=").skip(1).collect();
             for section in sections {
+                // The section's first line is its m= line (without "m=" after the split).
                 let directions = section
                     .split("\r\n")
+                    .skip(1)
                     .filter(|line| ["a=sendrecv", "a=sendonly", "a=recvonly", "a=inactive"].contains(line))
                     .count();
                 assert_eq!(directions, 1, "{text:?}");

@@ -52,7 +52,12 @@ impl LegOrigin {
         if lines.first() != Some(&"v=0") || lines.iter().any(|line| line.contains('\r')) {
             return None;
         }
-        let origin = lines.iter().find_map(|line| line.strip_prefix("o="))?;
+        let mut origins = lines.iter().filter_map(|line| line.strip_prefix("o="));
+        let origin = origins.next()?;
+        if origins.next().is_some() {
+            // One session has one origin (RFC 4566 §5).
+            return None;
+        }
         // o=<username> <sess-id> <sess-version> <nettype> <addrtype> <address>
         let address: Vec<&str> = origin.split_whitespace().skip(3).collect();
         if address.len() != 3 {
@@ -159,6 +164,8 @@ mod tests {
         assert!(origin.present(b"v=0\r\no=x 1 1\r\n", None).is_none(), "a short origin");
         assert!(origin.present(&[0xff, 0xfe], None).is_none());
         assert!(origin.present(PHONE.replace("s=-", "s=a\rb").as_bytes(), None).is_none(), "a bare CR");
+        let two_origins = PHONE.replace("s=-", "o=x 2 2 IN IP4 192.0.2.8\r\ns=-");
+        assert!(origin.present(two_origins.as_bytes(), None).is_none(), "two origins");
         assert!(text(origin.present(PHONE.as_bytes(), None)).contains("o=ccgw 5 1 "));
     }
 
