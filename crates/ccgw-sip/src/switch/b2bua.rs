@@ -564,7 +564,8 @@ impl B2bua {
             });
         }
         if call.answered {
-            // Handed over (a blind transfer): the customer moves to this phone.
+            // The first leg is up already (a transfer, an internal call): it moves to
+            // this phone.
             return self.move_customer(&call_id, agent);
         }
         let answer = call.phone.as_ref().filter(|leg| leg.agent == agent).and_then(|leg| leg.answer.clone());
