@@ -5,7 +5,7 @@
 
 use rsipstack::sip::SipMessage;
 
-use crate::switch::sdp::{Direction, LegOrigin};
+use crate::switch::sdp::{DIRECTIONS, Direction, LegOrigin};
 
 /// A SIP message as it arrives on the wire, and the same bytes as an SDP body.
 pub fn sip_message(data: &[u8]) {
@@ -38,11 +38,7 @@ fn sdp(data: &[u8]) {
             let sections: Vec<&str> = text.split("\r\nm=").skip(1).collect();
             for section in sections {
                 // The section's first line is its m= line (without "m=" after the split).
-                let directions = section
-                    .split("\r\n")
-                    .skip(1)
-                    .filter(|line| ["a=sendrecv", "a=sendonly", "a=recvonly", "a=inactive"].contains(line))
-                    .count();
+                let directions = section.split("\r\n").skip(1).filter(|line| DIRECTIONS.contains(line)).count();
                 assert_eq!(directions, 1, "{text:?}");
             }
         }

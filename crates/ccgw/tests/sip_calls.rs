@@ -89,6 +89,26 @@ fn center_dialling_to(scenario: &str) -> Option<(Center, Sipp)> {
     Center::start_configured(&[("CCGW_SIP__DTMF_INFO", "true")], Some(&config)).map(|center| (center, number))
 }
 
+/// Agent 101 who has just called out to 5550123: the called number and 101's phone are
+/// sipp scenarios.
+struct CallingOut {
+    center: Center,
+    number: Sipp,
+    phone: Sipp,
+    agent: Agent,
+}
+
+impl CallingOut {
+    async fn start(number_scenario: &str, phone_scenario: &str) -> Option<CallingOut> {
+        let (center, number) = center_dialling_to(number_scenario)?;
+        let phone = center.phone("70101", phone_scenario);
+        let agent = center.agent(101).await;
+        let callout = agent.call_with("PUT", "voicecall/{}/callout", Some(json!({"called": "5550123"}))).await;
+        assert_eq!(callout["retcode"], "0", "{callout}");
+        Some(CallingOut { center, number, phone, agent })
+    }
+}
+
 fn free_udp_port() -> u16 {
     UdpSocket::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port()
 }
@@ -520,11 +540,11 @@ async fn baresip_as_the_agents_phone_answers_and_sends_rtp_to_the_customer() {
 /// to the number), releases, and both legs get BYE; the record says answered.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_call_out_takes_the_phone_off_hook_dials_through_the_trunk_and_bridges_the_media() {
-    let Some((center, number)) = center_dialling_to("number_answers.xml") else { return };
-    let phone = center.phone("70101", "phone_calls_out.xml");
-    let mut agent = center.agent(101).await;
-    let callout = agent.call_with("PUT", "voicecall/{}/callout", Some(json!({"called": "5550123"}))).await;
-    assert_eq!(callout["retcode"], "0", "{callout}");
+    let Some(CallingOut { center, number, phone, mut agent }) =
+        CallingOut::start("number_answers.xml", "phone_calls_out.xml").await
+    else {
+        return;
+    };
     agent.wait_for("AgentEvent_Talking").await;
     let steps =
         ["AgentOther_PhoneAlerting", "AgentOther_PhoneOffhook", "AgentEvent_Customer_Alerting", "AgentEvent_Talking"];
@@ -545,11 +565,11 @@ async fn a_call_out_takes_the_phone_off_hook_dials_through_the_trunk_and_bridges
 /// is idle again.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_busy_number_fails_the_call_out_and_hangs_the_phone_up() {
-    let Some((center, number)) = center_dialling_to("number_busy.xml") else { return };
-    let phone = center.phone("70101", "phone_calls_out_in_vain.xml");
-    let mut agent = center.agent(101).await;
-    let callout = agent.call_with("PUT", "voicecall/{}/callout", Some(json!({"called": "5550123"}))).await;
-    assert_eq!(callout["retcode"], "0", "{callout}");
+    let Some(CallingOut { center: _center, number, phone, mut agent }) =
+        CallingOut::start("number_busy.xml", "phone_calls_out_in_vain.xml").await
+    else {
+        return;
+    };
     let detect = agent.wait_for("OUTBOUND_DETECT_EVENT").await;
     assert_eq!(detect["content"]["detect"], 17, "{detect}");
     assert!(agent.seen.iter().any(|kind| kind == "AgentEvent_Call_Out_Fail"), "{:?}", agent.seen);
@@ -564,11 +584,11 @@ async fn a_busy_number_fails_the_call_out_and_hangs_the_phone_up() {
 /// hangs the phone up; the record says the call-out failed, cancelled.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn releasing_a_ringing_call_out_cancels_the_number() {
-    let Some((center, number)) = center_dialling_to("number_rings_until_cancelled.xml") else { return };
-    let phone = center.phone("70101", "phone_calls_out_in_vain.xml");
-    let mut agent = center.agent(101).await;
-    let callout = agent.call_with("PUT", "voicecall/{}/callout", Some(json!({"called": "5550123"}))).await;
-    assert_eq!(callout["retcode"], "0", "{callout}");
+    let Some(CallingOut { center, number, phone, mut agent }) =
+        CallingOut::start("number_rings_until_cancelled.xml", "phone_calls_out_in_vain.xml").await
+    else {
+        return;
+    };
     agent.wait_for("AgentEvent_Customer_Alerting").await;
     let released = agent.call("DELETE", "voicecall/{}/release").await;
     assert_eq!(released["retcode"], "0", "{released}");
@@ -583,11 +603,11 @@ async fn releasing_a_ringing_call_out_cancels_the_number() {
 /// and the phone gets BYE.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn the_number_hanging_up_ends_the_call_out_for_the_agent_and_the_phone() {
-    let Some((center, number)) = center_dialling_to("number_hangs_up.xml") else { return };
-    let phone = center.phone("70101", "phone_calls_out.xml");
-    let mut agent = center.agent(101).await;
-    let callout = agent.call_with("PUT", "voicecall/{}/callout", Some(json!({"called": "5550123"}))).await;
-    assert_eq!(callout["retcode"], "0", "{callout}");
+    let Some(CallingOut { center, number, phone, mut agent }) =
+        CallingOut::start("number_hangs_up.xml", "phone_calls_out.xml").await
+    else {
+        return;
+    };
     agent.wait_for("AgentEvent_Talking").await;
     let release = agent.wait_for("AgentEvent_Customer_Release").await;
     assert_eq!(release["content"]["number"], "5550123", "{release}");

@@ -295,14 +295,28 @@ impl B2bua {
             return;
         }
         // A call ccgw ended itself is gone from the table already.
+        if self.calls.contains_key(&call_id) {
+            tracing::info!(call_id = %call_id, ?reason, "the customer left");
+            self.first_leg_gone(call_id, false);
+        }
+    }
+
+    /// The call's first leg is gone (the customer or called number hung up or vanished,
+    /// an internal call's placer put the handset down): the call ends for the phones, and
+    /// the engine hears it as that party's hang-up. `hang_up_first`: the leg's dialog may
+    /// still be up on ccgw's side and is ended too.
+    pub(super) fn first_leg_gone(&mut self, call_id: CallId, hang_up_first: bool) {
         let Some(call) = self.calls.remove(&call_id) else { return };
-        tracing::info!(call_id = %call_id, ?reason, "the customer left");
         for leg in [call.phone, call.ringing_within].into_iter().flatten() {
             self.hang_up_phone(leg);
         }
-        self.report(match call.dialled {
-            Some(dialled) => TelephonyReport::FarEndHungUp { call: call_id, number: dialled.number },
-            None => TelephonyReport::CustomerHungUp(call_id),
+        if let Some(first) = call.customer.filter(|_| hang_up_first) {
+            hang_up(self.parts.dialogs.clone(), first);
+        }
+        self.report(match (call.dialled, call.placer) {
+            (Some(dialled), _) => TelephonyReport::FarEndHungUp { call: call_id, number: dialled.number },
+            (None, Some(placer)) => TelephonyReport::PhoneHungUp { call: call_id, agent: placer.agent },
+            (None, None) => TelephonyReport::CustomerHungUp(call_id),
         });
     }
 

@@ -7,7 +7,6 @@
 //! does is reported as that agent's phone.
 
 use ccgw_core::{CallId, WorkNo};
-use ccgw_engine::TelephonyReport;
 use rsipstack::dialog::dialog::DialogState;
 
 use super::b2bua::{B2bua, Call, PhoneEvent};
@@ -54,21 +53,12 @@ impl B2bua {
             PhoneEvent::State(DialogState::Terminated(id, reason)) => {
                 self.parts.dialogs.remove_dialog(&id);
                 tracing::info!(call_id = %call_id, agent = %placer.agent, ?reason, "the placing agent's phone hung up");
-                self.placer_hung_up(call_id, placer.agent);
+                self.first_leg_gone(call_id.clone(), false);
             }
             PhoneEvent::State(other) => self.in_dialog_request(call_id, true, other),
             // Its INVITE ended before it took this place.
             PhoneEvent::Final { .. } => {}
         }
         None
-    }
-
-    /// The placer put its handset down: the call ends as that agent's hang-up.
-    fn placer_hung_up(&mut self, call_id: &CallId, agent: WorkNo) {
-        let Some(call) = self.calls.remove(call_id) else { return };
-        if let Some(leg) = call.phone {
-            self.hang_up_phone(leg);
-        }
-        self.report(TelephonyReport::PhoneHungUp { call: call_id.clone(), agent });
     }
 }

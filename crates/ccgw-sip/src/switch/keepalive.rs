@@ -59,24 +59,8 @@ impl B2bua {
     /// A leg stopped answering: the call goes on as after that party's hang-up.
     pub(super) fn leg_vanished(&mut self, call_id: CallId, customer: bool) {
         if customer {
-            let Some(call) = self.calls.remove(&call_id) else { return };
-            tracing::warn!(call_id = %call_id, "the customer's leg stopped answering: the call ends as a customer hang-up");
-            for leg in [call.phone, call.ringing_within].into_iter().flatten() {
-                self.hang_up_phone(leg);
-            }
-            if let Some(customer) = call.customer {
-                super::b2bua::hang_up(self.parts.dialogs.clone(), customer);
-            }
-            self.report(match (call.dialled, call.placer) {
-                (Some(dialled), _) => {
-                    ccgw_engine::TelephonyReport::FarEndHungUp { call: call_id, number: dialled.number }
-                }
-                (None, Some(placer)) => {
-                    ccgw_engine::TelephonyReport::PhoneHungUp { call: call_id, agent: placer.agent }
-                }
-                (None, None) => ccgw_engine::TelephonyReport::CustomerHungUp(call_id),
-            });
-            return;
+            tracing::warn!(call_id = %call_id, "the first leg stopped answering: the call ends as that party's hang-up");
+            return self.first_leg_gone(call_id, true);
         }
         let Some(leg) = self.calls.get_mut(&call_id).and_then(|call| call.phone.take()) else { return };
         let agent = leg.agent;

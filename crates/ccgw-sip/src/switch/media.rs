@@ -90,27 +90,17 @@ impl B2bua {
             return;
         }
         let (towards_customer, towards_phone) = directions(call);
-        let (Some(leg), Some(customer)) = (call.phone.as_mut(), call.customer.clone()) else { return };
+        let (Some(leg), true) = (call.phone.as_mut(), call.customer.is_some()) else { return };
         let to_customer = call.customer_origin.present(&phone_sdp, Some(towards_customer));
         let to_phone = leg.origin.present(&call.customer_sdp, Some(towards_phone));
-        let phone = leg.dialog.clone();
-        let mut turn = call.turns.claim();
-        let commands = self.parts.commands.clone();
-        let call = call_id.clone();
-        tokio::spawn(async move {
-            turn.start().await;
-            // The phone first: a held customer must stop hearing the agent at once.
-            let phone_answer = phone.reinvite(sdp_headers(), to_phone).await.unwrap_or_else(|error| {
-                tracing::warn!(call_id = %call, %error, "re-INVITE of the agent's phone failed");
-                None
-            });
-            let customer_answer = customer.reinvite(sdp_headers(), to_customer).await.unwrap_or_else(|error| {
-                tracing::warn!(call_id = %call, %error, "re-INVITE of the customer failed");
-                None
-            });
-            let (customer, phone) = (answered_sdp(customer_answer), answered_sdp(phone_answer));
-            let _ = commands.send(Command::Renegotiated { call, customer, phone });
-        });
+        // The phone first (its turn comes first): a held customer must stop hearing the
+        // agent at once.
+        if let Some(to_phone) = to_phone {
+            self.reinvite_leg(call_id, Side::Phone, to_phone);
+        }
+        if let Some(to_customer) = to_customer {
+            self.reinvite_leg(call_id, Side::Customer, to_customer);
+        }
     }
 
     /// Keeps the SDPs the legs answered ccgw's re-INVITEs with.

@@ -27,7 +27,7 @@ impl Direction {
     }
 }
 
-const DIRECTIONS: [&str; 4] = ["a=sendrecv", "a=sendonly", "a=recvonly", "a=inactive"];
+pub(crate) const DIRECTIONS: [&str; 4] = ["a=sendrecv", "a=sendonly", "a=recvonly", "a=inactive"];
 
 /// ccgw's origin on one leg.
 #[derive(Debug, Clone, PartialEq, Eq)]
