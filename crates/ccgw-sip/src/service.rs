@@ -150,7 +150,9 @@ impl SipService {
         let features = SwitchFeatures {
             call_out: trunks.dialling().is_some(),
             internal_calls: true,
+            second_calls: true,
             transfer_to_agents: true,
+            connecting_held: true,
             digits: options.dtmf_info,
             ..SwitchFeatures::NONE
         };

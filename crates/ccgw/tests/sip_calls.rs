@@ -729,6 +729,71 @@ async fn an_internal_call_bridges_the_placing_phone_to_the_called_agents_phone()
     called.wait_for("AgentEvent_Call_Release").await;
 }
 
+/// Consultation, then connecthold: agent 101 holds its customer (both legs
+/// `a=inactive`) and consults agent 102, whose phone is offered 101's phone's media from
+/// 70101; when it answers, 101's phone — the same dialog, lent to the consultation — is
+/// re-invited with 102's SDP. `connecthold` then gives 102's phone the customer's media
+/// and the customer 102's (each on its own dialog and origin, next version), and 101's
+/// phone gets BYE. 102 talks with the customer and releases: BYE to both.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_consultation_then_connecthold_hands_the_customer_to_the_helpers_phone() {
+    let Some(center) = Center::start(&[]) else { return };
+    let first_phone = center.phone("70101", "phone_consults.xml");
+    let helper_phone = center.phone("70102", "phone_helps.xml");
+    let mut first = center.agent(101).await;
+    let customer = center.customer("customer_transferred.xml");
+    let talking = first.wait_for("AgentEvent_Talking").await;
+    let held = talking["content"]["callid"].as_str().expect("the customer call's id").to_owned();
+    let mut helper = center.agent(102).await;
+    let help = json!({"dstaddress": "102", "devicetype": 2, "mode": 1});
+    let consulted = first.call_with("POST", "voicecall/{}/innerhelp", Some(help)).await;
+    assert_eq!(consulted["retcode"], "0", "{consulted}");
+    first.wait_for("AgentEvent_Hold").await;
+    helper.wait_for("AgentEvent_Talking").await;
+    first.wait_for("AgentEvent_Talking").await;
+    let connected = first.call("POST", &format!("voicecall/{{}}/connecthold/{held}")).await;
+    assert_eq!(connected["retcode"], "0", "{connected}");
+    first.wait_for("AgentOther_PhoneRelease").await;
+    first_phone.passes();
+    let moved = helper.wait_for("AgentEvent_Talking").await;
+    assert_eq!(moved["content"]["callid"], held.as_str(), "{moved}");
+    assert_eq!(moved["content"]["caller"], "5550100", "{moved}");
+    let released = helper.call("DELETE", "voicecall/{}/release").await;
+    assert_eq!(released["retcode"], "0", "{released}");
+    customer.passes();
+    helper_phone.passes();
+    let record = record_of_caller(&center.gateway, "5550100").await;
+    assert_eq!(record["outcome"], "answered", "{record}");
+}
+
+/// A consultation whose helper's phone is busy: agent 101 hears the consultation
+/// failed, its phone — lent to the consultation — comes back to the held customer call
+/// (re-invited `a=inactive`), and retrieving the customer re-invites both legs
+/// `a=sendrecv`.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_failed_consultation_gives_the_phone_back_to_the_held_customer() {
+    let Some(center) = Center::start(&[]) else { return };
+    let first_phone = center.phone("70101", "phone_consults_in_vain.xml");
+    let helper_phone = center.phone("70102", "phone_busy.xml");
+    let mut first = center.agent(101).await;
+    let customer = center.customer("customer_held.xml");
+    let talking = first.wait_for("AgentEvent_Talking").await;
+    let held = talking["content"]["callid"].as_str().expect("the customer call's id").to_owned();
+    let _helper = center.agent(102).await;
+    let help = json!({"dstaddress": "102", "devicetype": 2, "mode": 1});
+    let consulted = first.call_with("POST", "voicecall/{}/innerhelp", Some(help)).await;
+    assert_eq!(consulted["retcode"], "0", "{consulted}");
+    first.wait_for("AgentEvent_Consult_Fail").await;
+    helper_phone.passes();
+    let retrieved = first.call("POST", &format!("voicecall/{{}}/gethold?callid={held}")).await;
+    assert_eq!(retrieved["retcode"], "0", "{retrieved}");
+    first.wait_for("AgentEvent_Talking").await;
+    let released = first.call("DELETE", "voicecall/{}/release").await;
+    assert_eq!(released["retcode"], "0", "{released}");
+    first_phone.passes();
+    customer.passes();
+}
+
 /// With `sip.require_registered_phone`, an agent whose phone has not registered is
 /// refused at sign-in (`100-013`, saying so); once the phone registers, the same
 /// sign-in passes.

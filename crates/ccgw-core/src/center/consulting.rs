@@ -75,6 +75,13 @@ impl Center {
     /// the agent leaves both.
     pub fn connect_held(&mut self, work_no: WorkNo, held: &CallId, now: Timestamp) -> Result<Effects, Refusal> {
         let current = self.joinable(work_no, held, Refusal::ConnectHoldNoCall, Refusal::ConnectHoldNoHeldCall)?;
+        // A switch that connects only agents' phones cannot move a number into the call.
+        let moves_others = self.calls.get(&current).is_some_and(|call| {
+            call.parties.iter().any(|p| p.party != Party::Agent(work_no) && !matches!(p.party, Party::Agent(_)))
+        });
+        if moves_others && !self.settings.switch_features.joining {
+            return Err(Refusal::NotOnThisSwitch(super::SwitchFeature::Joining));
+        }
         let mut fx = Effects::new();
         self.join(work_no, &current, held, false, now, &mut fx);
         Ok(fx)

@@ -17,8 +17,11 @@ pub struct SwitchFeatures {
     /// Transfers to an agent or a skill, blind (the agent leaves, and the call is offered
     /// to the next agent as a queue call is) or waiting for the target (mode 2).
     pub transfer_to_agents: bool,
-    /// Moving parties between calls: the other transfers, conferences, connecting held
-    /// calls, dropping one party of several.
+    /// `connecthold` of a consultation with an agent: the helper takes the held call
+    /// over and the consulting agent leaves both calls.
+    pub connecting_held: bool,
+    /// Moving parties between calls beyond that: the other transfers, conferences,
+    /// connecting a held call with a number, dropping one party of several.
     pub joining: bool,
     /// DTMF digits sent into a call.
     pub digits: bool,
@@ -32,6 +35,7 @@ pub enum SwitchFeature {
     InternalCalls,
     SecondCalls,
     TransferToAgents,
+    ConnectingHeld,
     Joining,
     Digits,
 }
@@ -43,6 +47,7 @@ impl std::fmt::Display for SwitchFeature {
             SwitchFeature::InternalCalls => "internal calls between agents",
             SwitchFeature::SecondCalls => "a second call while one is held (consultation)",
             SwitchFeature::TransferToAgents => "transfer to an agent or a skill",
+            SwitchFeature::ConnectingHeld => "connecting a held call with a consultation",
             SwitchFeature::Joining => "transfer to a number or an IVR flow, and conference",
             SwitchFeature::Digits => "DTMF digits",
         })
@@ -55,6 +60,7 @@ impl SwitchFeatures {
         internal_calls: true,
         second_calls: true,
         transfer_to_agents: true,
+        connecting_held: true,
         joining: true,
         digits: true,
     };
@@ -64,13 +70,15 @@ impl SwitchFeatures {
         internal_calls: false,
         second_calls: false,
         transfer_to_agents: false,
+        connecting_held: false,
         joining: false,
         digits: false,
     };
 
     /// What `command` needs that this switch lacks; None when the switch can carry it.
-    /// Whether a call is placed during a held one depends on the agent's state: the
-    /// center checks [`Self::second_calls`] itself as it places the call.
+    /// Whether a call is placed during a held one depends on the agent's state, and who
+    /// `connecthold` moves on the calls: the center checks [`Self::second_calls`] as it
+    /// places the call and [`Self::joining`] as it connects a held call with a number.
     pub fn missing_for(&self, command: &Command) -> Option<SwitchFeature> {
         match command {
             Command::PlaceCall(request) => match request.callee {
@@ -79,12 +87,13 @@ impl SwitchFeatures {
                 _ => None,
             },
             Command::Consult(_) if !self.second_calls => Some(SwitchFeature::SecondCalls),
+            // Three-party help becomes a conference as the helper answers.
+            Command::Consult(request) if request.three_party && !self.joining => Some(SwitchFeature::Joining),
+            Command::ConnectHeld(_) if !self.connecting_held => Some(SwitchFeature::ConnectingHeld),
             Command::Transfer(request) if is_to_an_agent(request) => {
                 (!self.transfer_to_agents).then_some(SwitchFeature::TransferToAgents)
             }
-            Command::Transfer(_) | Command::Conference(_) | Command::ConnectHeld(_) | Command::Disconnect(_)
-                if !self.joining =>
-            {
+            Command::Transfer(_) | Command::Conference(_) | Command::Disconnect(_) if !self.joining => {
                 Some(SwitchFeature::Joining)
             }
             Command::Digits(_) | Command::ConferenceDigits(_) if !self.digits => Some(SwitchFeature::Digits),

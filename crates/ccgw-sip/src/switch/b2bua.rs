@@ -108,6 +108,11 @@ pub(super) struct Call {
     pub(super) muted: bool,
     /// One in-dialog exchange at a time per call, in the order they were started.
     pub(super) turns: Turns,
+    /// A second call of an agent: the held call its line was lent from (see `lines`).
+    pub(super) lent_from: Option<CallId>,
+    /// The agent whose line this call waits for: lent to its second call, or the
+    /// agent's other call retrieved meanwhile.
+    pub(super) line_away: Option<WorkNo>,
 }
 
 /// The called number of a call-out.
@@ -138,6 +143,8 @@ impl Call {
             held: false,
             muted: false,
             turns: Turns::default(),
+            lent_from: None,
+            line_away: None,
         }
     }
 }
@@ -159,9 +166,36 @@ pub(super) struct PhoneLeg {
     pub(super) answer: Option<Vec<u8>>,
 }
 
+impl PhoneLeg {
+    /// The leg of a phone that is off-hook already, with its latest SDP.
+    pub(super) fn off_hook(
+        serial: u64,
+        agent: WorkNo,
+        phone: String,
+        dialog: InviteDialog,
+        origin: LegOrigin,
+        answer: Vec<u8>,
+    ) -> Self {
+        PhoneLeg {
+            serial,
+            agent,
+            phone,
+            auto_answer: true,
+            ring_again: false,
+            dialog,
+            alerting_reported: true,
+            origin,
+            answer: Some(answer),
+        }
+    }
+}
+
 pub(crate) struct B2bua {
     pub(super) parts: B2buaParts,
     pub(super) calls: HashMap<CallId, Call>,
+    /// Phone dialogs that moved to another call than the one they were opened for, by
+    /// leg serial: their events go to that call.
+    pub(super) leg_homes: HashMap<u64, CallId>,
     leg_serials: u64,
     /// The next SDP session id (RFC 4566 suggests an NTP-like start).
     sdp_sessions: u64,
@@ -171,7 +205,7 @@ impl B2bua {
     pub(crate) fn new(parts: B2buaParts) -> Self {
         let start =
             std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map_or(1, |since| since.as_secs());
-        Self { parts, calls: HashMap::new(), leg_serials: 0, sdp_sessions: start }
+        Self { parts, calls: HashMap::new(), leg_homes: HashMap::new(), leg_serials: 0, sdp_sessions: start }
     }
 
     pub(super) fn next_origin(&mut self) -> LegOrigin {
@@ -306,18 +340,27 @@ impl B2bua {
     /// the engine hears it as that party's hang-up. `hang_up_first`: the leg's dialog may
     /// still be up on ccgw's side and is ended too.
     pub(super) fn first_leg_gone(&mut self, call_id: CallId, hang_up_first: bool) {
-        let Some(call) = self.calls.remove(&call_id) else { return };
+        let Some(mut call) = self.calls.remove(&call_id) else { return };
+        if call.placer.is_some() {
+            // The placer's line is this leg: it cannot go back to a held call.
+            call.lent_from = None;
+        }
+        self.return_lent_line(&mut call);
         for leg in [call.phone, call.ringing_within].into_iter().flatten() {
             self.hang_up_phone(leg);
         }
         if let Some(first) = call.customer.filter(|_| hang_up_first) {
             hang_up(self.parts.dialogs.clone(), first);
         }
+        let dead_line = call.placer.filter(|_| call.dialled.is_none());
         self.report(match (call.dialled, call.placer) {
             (Some(dialled), _) => TelephonyReport::FarEndHungUp { call: call_id, number: dialled.number },
             (None, Some(placer)) => TelephonyReport::PhoneHungUp { call: call_id, agent: placer.agent },
             (None, None) => TelephonyReport::CustomerHungUp(call_id),
         });
+        if let Some(placer) = dead_line {
+            self.line_died(placer.agent, placer.serial);
+        }
     }
 
     // ── the agent phone's leg ────────────────────────────────────────────
@@ -431,6 +474,7 @@ impl B2bua {
     }
 
     fn phone_changed(&mut self, call_id: CallId, serial: u64, event: PhoneEvent) {
+        let call_id = self.leg_homes.get(&serial).cloned().unwrap_or(call_id);
         let Some(event) = self.placer_changed(&call_id, serial, event) else { return };
         let call = self.calls.get_mut(&call_id);
         if let Some(call) = call.filter(|call| call.ringing_within.as_ref().is_some_and(|leg| leg.serial == serial)) {
@@ -473,6 +517,7 @@ impl B2bua {
                         call.phone = None;
                     }
                     self.report(TelephonyReport::PhoneHungUp { call: call_id, agent });
+                    self.line_died(agent, serial);
                 }
                 // Before an answer, the final response says how the INVITE ended.
             }
@@ -537,7 +582,12 @@ impl B2bua {
             SwitchAction::Drop { call, party } => self.drop_party(&call, party),
             SwitchAction::Release { call } => self.release(call),
             SwitchAction::Hold { call, agent } => self.set_media(&call, agent, |call| call.held = true),
-            SwitchAction::Retrieve { call, agent } => self.set_media(&call, agent, |call| call.held = false),
+            SwitchAction::Retrieve { call, agent } => {
+                self.fetch_line(&call, agent);
+                self.set_media(&call, agent, |call| call.held = false);
+            }
+            SwitchAction::Originate { call, agent, .. } => self.originate(call, agent),
+            SwitchAction::Join { from, into, leaving } => self.join(from, into, leaving),
             SwitchAction::Mute { call, agent, on } => self.set_media(&call, agent, |call| {
                 call.placer_muted = on && call.placed_by(agent);
                 call.muted = on;
@@ -600,6 +650,7 @@ impl B2bua {
     /// or called number, 480 to a caller not answered yet.
     fn release(&mut self, call_id: CallId) {
         let Some(mut call) = self.calls.remove(&call_id) else { return };
+        self.return_lent_line(&mut call);
         let dialogs = self.parts.dialogs.clone();
         if let Some(leg) = call.ringing_within.take() {
             self.hang_up_phone(leg);
@@ -620,7 +671,8 @@ impl B2bua {
             }
             return;
         }
-        let Some(customer) = call.customer else { return };
+        // The first leg is away when it was an agent's line, lent or fetched elsewhere.
+        let customer = call.customer;
         let phone = call.phone.map(|leg| leg.dialog);
         let mut turns = call.turns;
         let mut turn = turns.claim();
@@ -631,6 +683,7 @@ impl B2bua {
             if let Some(phone) = phone {
                 hang_up(dialogs.clone(), phone);
             }
+            let Some(customer) = customer else { return };
             if let Err(error) = customer.bye().await {
                 tracing::debug!(%error, "BYE to the customer failed");
             }
@@ -641,8 +694,7 @@ impl B2bua {
     /// An action this switch does not carry yet: said so, and where the engine waits
     /// for an answer, the answer is a failure rather than silence.
     fn not_carried(&self, action: SwitchAction) {
-        // `Originate` (a second call while one is held) is refused before it gets here;
-        // its `Dial` then finds no phone and fails the call.
+        // `ConnectIvr`: IVR flows need media this switch does not have.
         tracing::warn!(?action, "not carried on the SIP switch yet");
         if let SwitchAction::ConnectIvr { call, .. } = action {
             self.report(TelephonyReport::IvrReturned(call));

@@ -65,8 +65,10 @@ impl B2bua {
         let Some(leg) = self.calls.get_mut(&call_id).and_then(|call| call.phone.take()) else { return };
         let agent = leg.agent;
         tracing::warn!(call_id = %call_id, %agent, "the agent's phone stopped answering: the call ends as a hang-up");
+        let serial = leg.serial;
         self.hang_up_phone(leg);
         self.report(ccgw_engine::TelephonyReport::PhoneHungUp { call: call_id, agent });
+        self.line_died(agent, serial);
     }
 }
 

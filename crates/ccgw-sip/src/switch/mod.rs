@@ -8,6 +8,7 @@ mod call_out;
 mod digits;
 mod internal;
 mod keepalive;
+mod lines;
 mod media;
 mod phone_answer;
 pub mod sdp;
@@ -76,8 +77,9 @@ impl Switch for SipSwitch {
         PhoneLegs::AnsweredAtPhone
     }
 
-    /// Blind transfers to agents and skills, call-outs where a trunk dials them, DTMF
-    /// where SIP INFO is on; not yet internal calls, second calls, the other transfers.
+    /// Internal calls, second calls (consultations), `connecthold` with a helper agent,
+    /// transfers to agents and skills, call-outs where a trunk dials them, DTMF where SIP
+    /// INFO is on; not conferences, transfers to numbers or IVR flows.
     fn features(&self) -> SwitchFeatures {
         self.features
     }

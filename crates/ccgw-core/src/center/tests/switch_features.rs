@@ -3,7 +3,7 @@
 
 use super::*;
 use crate::center::{
-    CallRequest, Callee, SwitchFeature, SwitchFeatures, TransferMode, TransferRequest, TransferTarget,
+    CallRequest, Callee, ConsultRequest, SwitchFeature, SwitchFeatures, TransferMode, TransferRequest, TransferTarget,
 };
 
 fn no_ids() -> CallId {
@@ -69,6 +69,7 @@ fn every_feature_names_what_it_refuses() {
         (SwitchFeature::InternalCalls, "internal"),
         (SwitchFeature::SecondCalls, "consultation"),
         (SwitchFeature::TransferToAgents, "transfer to an agent"),
+        (SwitchFeature::ConnectingHeld, "connecting a held call"),
         (SwitchFeature::Joining, "transfer"),
         (SwitchFeature::Digits, "DTMF"),
     ] {
@@ -117,5 +118,55 @@ fn a_call_out_during_a_held_call_needs_second_calls_and_changes_nothing() {
     assert_eq!(refused, Err(Refusal::NotOnThisSwitch(SwitchFeature::SecondCalls)));
     assert_eq!(c.agent(work(101)).unwrap().state(), &before);
     assert_eq!(c.calls().count(), 1, "no call was opened");
+    c.check_invariants().unwrap();
+}
+
+/// A switch that gives an agent a second call and connects a held call with a helper
+/// agent, but neither mixes conferences nor moves numbers between calls (the SIP switch).
+fn consulting_switch() -> Center {
+    let features = SwitchFeatures {
+        call_out: true,
+        internal_calls: true,
+        second_calls: true,
+        connecting_held: true,
+        ..SwitchFeatures::NONE
+    };
+    let mut c = center_with(CenterSettings { switch_features: features, ..CenterSettings::default() });
+    customer_answered_at_101(&mut c);
+    c.sign_in(sign_in(102, false), at(25)).unwrap();
+    c
+}
+
+fn consult_102(three_party: bool) -> Command {
+    Command::Consult(ConsultRequest { helper: Callee::Agent(work(102)), three_party, call_data: String::new() })
+}
+
+#[test]
+fn two_party_help_then_connecthold_hands_the_customer_to_the_helper_on_such_a_switch() {
+    let mut c = consulting_switch();
+    let mut ids = || placed(1);
+    c.apply(work(101), consult_102(false), at(30), &mut ids).unwrap();
+    c.answer(work(102), None, at(40)).unwrap();
+    let (_, fx) = c.apply(work(101), Command::ConnectHeld(customer_call()), at(50), &mut no_ids).unwrap();
+    let join = SwitchAction::Join { from: placed(1), into: customer_call(), leaving: vec![Party::Agent(work(101))] };
+    assert!(switch_actions(&fx).contains(&join), "{fx:?}");
+    assert_eq!(c.agent(work(102)).unwrap().state(), &AgentState::Talking { call: customer_call() });
+    c.check_invariants().unwrap();
+}
+
+#[test]
+fn three_party_help_and_connecting_a_held_call_with_a_number_need_joining() {
+    let mut c = consulting_switch();
+    let mut ids = || placed(1);
+    let refused = c.apply(work(101), consult_102(true), at(30), &mut ids);
+    assert_eq!(refused, Err(Refusal::NotOnThisSwitch(SwitchFeature::Joining)));
+    c.apply(work(101), Command::Hold, at(31), &mut no_ids).unwrap();
+    c.apply(work(101), call_out_to("5550000"), at(32), &mut ids).unwrap();
+    c.far_end_answered(&placed(1), "5550000", at(33));
+    let before = c.agent(work(101)).unwrap().state().clone();
+    let refused = c.apply(work(101), Command::ConnectHeld(customer_call()), at(40), &mut no_ids);
+    assert_eq!(refused, Err(Refusal::NotOnThisSwitch(SwitchFeature::Joining)));
+    assert_eq!(c.agent(work(101)).unwrap().state(), &before);
+    assert_eq!(c.calls().count(), 2, "both calls go on");
     c.check_invariants().unwrap();
 }
