@@ -153,6 +153,7 @@ impl SipService {
             second_calls: true,
             transfer_to_agents: true,
             connecting_held: true,
+            transfer_to_numbers: trunks.dialling().is_some(),
             digits: options.dtmf_info,
             ..SwitchFeatures::NONE
         };

@@ -794,6 +794,83 @@ async fn a_failed_consultation_gives_the_phone_back_to_the_held_customer() {
     customer.passes();
 }
 
+/// Agent 101 talking with a customer call, on a center whose trunk dials the number
+/// 5550123 (a sipp UAS running `number_scenario`), has just asked to transfer the call
+/// to that number in `mode`.
+async fn transferring_to_the_number(
+    number_scenario: &str,
+    phone_scenario: &str,
+    mode: u8,
+) -> Option<(Center, Sipp, Sipp, Sipp, Agent)> {
+    let (center, number) = center_dialling_to(number_scenario)?;
+    let phone = center.phone("70101", phone_scenario);
+    let mut agent = center.agent(101).await;
+    let customer = center.customer("customer_transferred_to_number.xml");
+    agent.wait_for("AgentEvent_Talking").await;
+    let to_the_number = json!({"devicetype": 5, "address": "5550123", "mode": mode});
+    let transferred = agent.call_with("POST", "voicecall/{}/transfer", Some(to_the_number)).await;
+    assert_eq!(transferred["retcode"], "0", "{transferred}");
+    Some((center, number, phone, customer, agent))
+}
+
+/// A blind transfer to a number: the agent's phone gets BYE and the customer is held
+/// while the number, invited through the dialling trunk from the customer's number, is
+/// offered the customer's media two-way; when it answers, the customer is re-invited with
+/// the number's SDP. The number hangs up later: BYE to the customer, and the call's
+/// record is written.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_blind_transfer_to_a_number_connects_the_customer_with_it() {
+    let Some((center, number, phone, customer, mut agent)) =
+        transferring_to_the_number("number_takes_transfer.xml", "phone_answers.xml", 1).await
+    else {
+        return;
+    };
+    agent.wait_for("AgentEvent_Call_Release").await;
+    phone.passes();
+    number.passes();
+    customer.passes();
+    let record = record_of_caller(&center.gateway, "5550100").await;
+    assert_eq!(record["outcome"], "answered", "{record}");
+}
+
+/// A transfer to a number that waits for its answer (mode 2): the call is held (both
+/// legs `a=inactive`) while the number rings; when it answers, the customer is re-invited
+/// with its SDP, the agent hears the transfer succeeded and its phone gets BYE.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_transfer_to_a_number_waiting_for_its_answer_hands_the_customer_over() {
+    let Some((_center, number, phone, customer, mut agent)) =
+        transferring_to_the_number("number_takes_transfer.xml", "phone_held_for_transfer.xml", 2).await
+    else {
+        return;
+    };
+    let result = agent.wait_for("AgentEvent_SuccTransResult").await;
+    assert_eq!(result["content"]["result"], 0, "the transfer succeeded: {result}");
+    phone.passes();
+    number.passes();
+    customer.passes();
+}
+
+/// A talk transfer to a number (mode 3): the customer is held and the agent's phone —
+/// lent to a call of its own — talks with the number, which was offered the phone's media;
+/// when the agent hangs up, the number's dialog joins the customer's call: the number is
+/// re-invited with the customer's SDP and the customer with the number's, and the phone
+/// gets BYE. The number hangs up later: BYE to the customer.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_talk_transfer_to_a_number_connects_it_with_the_customer_when_the_agent_hangs_up() {
+    let Some((_center, number, phone, customer, mut agent)) =
+        transferring_to_the_number("number_consulted.xml", "phone_talks_to_number.xml", 3).await
+    else {
+        return;
+    };
+    agent.wait_for("AgentEvent_Hold").await;
+    agent.wait_for("AgentEvent_Talking").await;
+    let released = agent.call("DELETE", "voicecall/{}/release").await;
+    assert_eq!(released["retcode"], "0", "{released}");
+    phone.passes();
+    number.passes();
+    customer.passes();
+}
+
 /// With `sip.require_registered_phone`, an agent whose phone has not registered is
 /// refused at sign-in (`100-013`, saying so); once the phone registers, the same
 /// sign-in passes.
@@ -839,15 +916,15 @@ async fn hold_and_retrieve_reinvite_both_legs() {
     let talking = agent.wait_for("AgentEvent_Talking").await;
     let call_id = talking["content"]["callid"].as_str().expect("the call id").to_owned();
     // DTMF needs media this switch does not have (SIP INFO is off by default), and a
-    // transfer to a number a second outside leg it does not carry: refused, and the call
-    // goes on untouched.
+    // three-party transfer a conference it cannot mix: refused, and the call goes on
+    // untouched.
     let digits = agent.call("POST", "voicecall/{}/seconddial/123").await;
     assert_eq!(digits["retcode"], "990-001", "{digits}");
     assert!(digits["message"].as_str().unwrap_or_default().contains("DTMF"), "{digits}");
-    let to_a_number = json!({"devicetype": 5, "address": "5550000", "mode": 1});
-    let transfer = agent.call_with("POST", "voicecall/{}/transfer", Some(to_a_number)).await;
+    let three_party = json!({"devicetype": 5, "address": "5550000", "mode": 4});
+    let transfer = agent.call_with("POST", "voicecall/{}/transfer", Some(three_party)).await;
     assert_eq!(transfer["retcode"], "990-001", "{transfer}");
-    assert!(transfer["message"].as_str().unwrap_or_default().contains("transfer to a number"), "{transfer}");
+    assert!(transfer["message"].as_str().unwrap_or_default().contains("conference"), "{transfer}");
     let held = agent.call("POST", "voicecall/{}/hold").await;
     assert_eq!(held["retcode"], "0", "{held}");
     agent.wait_for("AgentEvent_Hold").await;

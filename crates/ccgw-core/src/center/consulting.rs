@@ -79,8 +79,8 @@ impl Center {
         let moves_others = self.calls.get(&current).is_some_and(|call| {
             call.parties.iter().any(|p| p.party != Party::Agent(work_no) && !matches!(p.party, Party::Agent(_)))
         });
-        if moves_others && !self.settings.switch_features.joining {
-            return Err(Refusal::NotOnThisSwitch(super::SwitchFeature::Joining));
+        if moves_others && !self.settings.switch_features.transfer_to_numbers {
+            return Err(Refusal::NotOnThisSwitch(super::SwitchFeature::TransferToNumbers));
         }
         let mut fx = Effects::new();
         self.join(work_no, &current, held, false, now, &mut fx);

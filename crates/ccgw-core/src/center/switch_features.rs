@@ -20,8 +20,11 @@ pub struct SwitchFeatures {
     /// `connecthold` of a consultation with an agent: the helper takes the held call
     /// over and the consulting agent leaves both calls.
     pub connecting_held: bool,
-    /// Moving parties between calls beyond that: the other transfers, conferences,
-    /// connecting a held call with a number, dropping one party of several.
+    /// Transfers to a number outside the center (blind, success and talk) and
+    /// `connecthold` of a call with a number: the number is connected with the customer.
+    pub transfer_to_numbers: bool,
+    /// The rest: conferences (three-party help and transfers), transfers to IVR flows,
+    /// dropping one party of several.
     pub joining: bool,
     /// DTMF digits sent into a call.
     pub digits: bool,
@@ -36,6 +39,7 @@ pub enum SwitchFeature {
     SecondCalls,
     TransferToAgents,
     ConnectingHeld,
+    TransferToNumbers,
     Joining,
     Digits,
 }
@@ -48,7 +52,8 @@ impl std::fmt::Display for SwitchFeature {
             SwitchFeature::SecondCalls => "a second call while one is held (consultation)",
             SwitchFeature::TransferToAgents => "transfer to an agent or a skill",
             SwitchFeature::ConnectingHeld => "connecting a held call with a consultation",
-            SwitchFeature::Joining => "transfer to a number or an IVR flow, and conference",
+            SwitchFeature::TransferToNumbers => "transfer to a number",
+            SwitchFeature::Joining => "conference, transfer to an IVR flow, and releasing one party of several",
             SwitchFeature::Digits => "DTMF digits",
         })
     }
@@ -61,6 +66,7 @@ impl SwitchFeatures {
         second_calls: true,
         transfer_to_agents: true,
         connecting_held: true,
+        transfer_to_numbers: true,
         joining: true,
         digits: true,
     };
@@ -71,6 +77,7 @@ impl SwitchFeatures {
         second_calls: false,
         transfer_to_agents: false,
         connecting_held: false,
+        transfer_to_numbers: false,
         joining: false,
         digits: false,
     };
@@ -78,7 +85,8 @@ impl SwitchFeatures {
     /// What `command` needs that this switch lacks; None when the switch can carry it.
     /// Whether a call is placed during a held one depends on the agent's state, and who
     /// `connecthold` moves on the calls: the center checks [`Self::second_calls`] as it
-    /// places the call and [`Self::joining`] as it connects a held call with a number.
+    /// places the call and [`Self::transfer_to_numbers`] as it connects a held call with
+    /// a number.
     pub fn missing_for(&self, command: &Command) -> Option<SwitchFeature> {
         match command {
             Command::PlaceCall(request) => match request.callee {
@@ -93,6 +101,9 @@ impl SwitchFeatures {
             Command::Transfer(request) if is_to_an_agent(request) => {
                 (!self.transfer_to_agents).then_some(SwitchFeature::TransferToAgents)
             }
+            Command::Transfer(request) if is_to_a_number(request) => {
+                (!self.transfer_to_numbers).then_some(SwitchFeature::TransferToNumbers)
+            }
             Command::Transfer(_) | Command::Conference(_) | Command::Disconnect(_) if !self.joining => {
                 Some(SwitchFeature::Joining)
             }
@@ -100,6 +111,13 @@ impl SwitchFeatures {
             _ => None,
         }
     }
+}
+
+/// A transfer that connects the customer with a number, the agent leaving at once, when
+/// the number answers, or when it hangs up (talk); three-party makes a conference.
+fn is_to_a_number(request: &super::TransferRequest) -> bool {
+    matches!(request.mode, TransferMode::Blind | TransferMode::Success | TransferMode::Talk)
+        && matches!(request.target, TransferTarget::Number(_))
 }
 
 /// A transfer that hands the call to an agent, directly or through a skill, blind or

@@ -22,7 +22,9 @@ use rsipstack::transaction::key::TransactionRole;
 use rsipstack::transaction::transaction::Transaction;
 use tokio::sync::mpsc;
 
+use super::far_leg::FarLeg;
 use super::internal::Placer;
+use super::media::Side;
 use super::phone_answer::PhoneAnswer;
 use super::sdp::LegOrigin;
 use super::trunks::Trunks;
@@ -48,10 +50,12 @@ pub(crate) enum Command {
     Dialled { call: CallId, response: Option<Response> },
     /// An agent phone's dialog changed (`leg` tells an old leg of the call from the current one).
     Phone { call: CallId, leg: u64, event: PhoneEvent },
+    /// The dialog of a number dialled into a connected call changed (see `far_leg`).
+    Far { call: CallId, leg: u64, event: PhoneEvent },
     /// ccgw's re-INVITEs of a call's legs were answered (the new SDPs, where 2xx).
-    Renegotiated { call: CallId, customer: Option<Vec<u8>>, phone: Option<Vec<u8>> },
+    Renegotiated { call: CallId, side: Side, sdp: Option<Vec<u8>> },
     /// A leg stopped answering the keep-alive OPTIONS.
-    LegVanished { call: CallId, customer: bool },
+    LegVanished { call: CallId, side: Side },
     /// A re-INVITE from one leg was carried to the other, which answered `answer`.
     Relayed { call: CallId, from_customer: bool, answer: Option<Response>, asked: TransactionHandle },
 }
@@ -113,6 +117,8 @@ pub(super) struct Call {
     /// The agent whose line this call waits for: lent to its second call, or the
     /// agent's other call retrieved meanwhile.
     pub(super) line_away: Option<WorkNo>,
+    /// A number dialled into the connected call, to be connected with the customer.
+    pub(super) far: Option<FarLeg>,
 }
 
 /// The called number of a call-out.
@@ -145,6 +151,7 @@ impl Call {
             turns: Turns::default(),
             lent_from: None,
             line_away: None,
+            far: None,
         }
     }
 }
@@ -196,7 +203,10 @@ pub(crate) struct B2bua {
     /// Phone dialogs that moved to another call than the one they were opened for, by
     /// leg serial: their events go to that call.
     pub(super) leg_homes: HashMap<u64, CallId>,
-    leg_serials: u64,
+    /// Called numbers' dialogs that moved into another call as its far leg, by the call
+    /// they were dialled for: their events go to that call.
+    pub(super) far_homes: HashMap<CallId, CallId>,
+    pub(super) leg_serials: u64,
     /// The next SDP session id (RFC 4566 suggests an NTP-like start).
     sdp_sessions: u64,
 }
@@ -205,7 +215,14 @@ impl B2bua {
     pub(crate) fn new(parts: B2buaParts) -> Self {
         let start =
             std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map_or(1, |since| since.as_secs());
-        Self { parts, calls: HashMap::new(), leg_homes: HashMap::new(), leg_serials: 0, sdp_sessions: start }
+        Self {
+            parts,
+            calls: HashMap::new(),
+            leg_homes: HashMap::new(),
+            far_homes: HashMap::new(),
+            leg_serials: 0,
+            sdp_sessions: start,
+        }
     }
 
     pub(super) fn next_origin(&mut self) -> LegOrigin {
@@ -229,13 +246,14 @@ impl B2bua {
             };
             let Some(command) = command else { return };
             match command {
-                Command::LegVanished { call, customer } => self.leg_vanished(call, customer),
+                Command::LegVanished { call, side } => self.leg_vanished(call, side),
                 Command::Action(action) => self.act(action),
                 Command::Invite(tx) => self.customer_invites(*tx).await,
                 Command::Customer { call, state } => self.customer_changed(call, state),
                 Command::Dialled { call, response } => self.dialled_answered(call, response),
                 Command::Phone { call, leg, event } => self.phone_changed(call, leg, event),
-                Command::Renegotiated { call, customer, phone } => self.renegotiated(&call, customer, phone),
+                Command::Far { call, leg, event } => self.far_changed(call, leg, event),
+                Command::Renegotiated { call, side, sdp } => self.renegotiated(&call, side, sdp),
                 Command::Relayed { call, from_customer, answer, asked } => {
                     self.relayed(&call, from_customer, answer, asked);
                 }
@@ -318,6 +336,12 @@ impl B2bua {
     }
 
     fn customer_changed(&mut self, call_id: CallId, state: DialogState) {
+        if let Some(home) = self.far_homes.get(&call_id).cloned() {
+            if matches!(state, DialogState::Terminated(..)) {
+                self.far_homes.remove(&call_id);
+            }
+            return self.far_event(home, PhoneEvent::State(state));
+        }
         let (id, reason) = match state {
             DialogState::Terminated(id, reason) => (id, reason),
             DialogState::Early(_, response) => return self.dialled_alerting(&call_id, &response),
@@ -348,6 +372,9 @@ impl B2bua {
         self.return_lent_line(&mut call);
         for leg in [call.phone, call.ringing_within].into_iter().flatten() {
             self.hang_up_phone(leg);
+        }
+        if let Some(far) = call.far {
+            hang_up(self.parts.dialogs.clone(), far.dialog);
         }
         if let Some(first) = call.customer.filter(|_| hang_up_first) {
             hang_up(self.parts.dialogs.clone(), first);
@@ -429,7 +456,8 @@ impl B2bua {
                 return;
             }
         };
-        self.watch_phone(call_id.clone(), serial, state_rx, dialog.clone(), finished);
+        let to_command = |call, leg, event| Command::Phone { call, leg, event };
+        self.watch_leg(call_id.clone(), serial, state_rx, dialog.clone(), finished, to_command);
         if let Some(call) = self.calls.get_mut(&call_id) {
             let phone = phone.to_owned();
             let slot = if within { &mut call.ringing_within } else { &mut call.phone };
@@ -447,29 +475,31 @@ impl B2bua {
         }
     }
 
-    fn watch_phone(
+    /// Sends what a leg ccgw invited does (its dialog's states, then its INVITE's final
+    /// answer) to this task's queue, as `to_command` makes of it.
+    pub(super) fn watch_leg(
         &self,
         call: CallId,
         leg: u64,
         mut states: DialogStateReceiver,
         dialog: InviteDialog,
         finished: tokio::task::JoinHandle<rsipstack::dialog::invitation::InviteAsyncResult>,
+        to_command: fn(CallId, u64, PhoneEvent) -> Command,
     ) {
         let commands = self.parts.commands.clone();
         let watching = call.clone();
         tokio::spawn(async move {
             while let Some(state) = states.recv().await {
                 let ended = matches!(state, DialogState::Terminated(..));
-                let event = PhoneEvent::State(state);
-                if commands.send(Command::Phone { call: watching.clone(), leg, event }).is_err() || ended {
+                if commands.send(to_command(watching.clone(), leg, PhoneEvent::State(state))).is_err() || ended {
                     return;
                 }
             }
         });
         let commands = self.parts.commands.clone();
         tokio::spawn(async move {
-            let response = final_answer(finished, "an agent's phone").await;
-            let _ = commands.send(Command::Phone { call, leg, event: PhoneEvent::Final { dialog, response } });
+            let response = final_answer(finished, "a leg ccgw invited").await;
+            let _ = commands.send(to_command(call, leg, PhoneEvent::Final { dialog, response }));
         });
     }
 
@@ -655,6 +685,14 @@ impl B2bua {
         if let Some(leg) = call.ringing_within.take() {
             self.hang_up_phone(leg);
         }
+        // A number still ringing is cancelled at once; one connected gets BYE in turn.
+        let far = match call.far.take() {
+            Some(far) if far.answer.is_none() => {
+                hang_up(dialogs.clone(), far.dialog);
+                None
+            }
+            far => far.map(|far| far.dialog),
+        };
         if !call.answered {
             if let Some(leg) = call.phone {
                 self.hang_up_phone(leg);
@@ -680,8 +718,8 @@ impl B2bua {
             // After a re-INVITE or digits under way, so that no leg sees the BYE overtake
             // them; a leg that never answers holds the BYE back only so long.
             let _ = tokio::time::timeout(RENEGOTIATION_WAIT, turn.start()).await;
-            if let Some(phone) = phone {
-                hang_up(dialogs.clone(), phone);
+            for leg in [phone, far].into_iter().flatten() {
+                hang_up(dialogs.clone(), leg);
             }
             let Some(customer) = customer else { return };
             if let Err(error) = customer.bye().await {

@@ -34,8 +34,10 @@ impl B2bua {
         self.alert(call_id, agent, phone, true, None);
     }
 
-    /// `Dial`: the number is invited through the dialling trunk with the phone's SDP,
-    /// showing `caller`.
+    /// `Dial`: the number is invited through the dialling trunk, showing `caller`. In a
+    /// call whose customer is connected (a transfer to the number) it is offered the
+    /// customer's SDP (see `far_leg`); otherwise it is the call-out's number, offered the
+    /// phone's SDP.
     pub(super) fn dial(&mut self, call_id: CallId, number: String, caller: &str) {
         let Some(trunk) = self.parts.trunks.dialling().and_then(|trunk| trunk.dial) else {
             tracing::warn!(call_id = %call_id, "call-out without a trunk to dial through");
@@ -44,6 +46,9 @@ impl B2bua {
         let Some(call) = self.calls.get_mut(&call_id) else {
             return self.report_dial_failure(call_id, number, DialFailure::Rejected);
         };
+        if call.answered && call.customer.is_some() {
+            return self.dial_far(call_id, number, caller, trunk);
+        }
         let phone_sdp = call.phone.as_ref().and_then(|leg| leg.answer.clone());
         // The phone answered an inactive placeholder: the number is offered two-way media.
         let offer = phone_sdp.and_then(|sdp| call.customer_origin.present(&sdp, Some(Direction::SendRecv)));
@@ -51,21 +56,9 @@ impl B2bua {
             tracing::warn!(call_id = %call_id, "dial without the agent's phone off-hook, or dialled already");
             return self.report_dial_failure(call_id, number, DialFailure::Rejected);
         };
-        let Ok(callee) = called_uri(&number, trunk) else {
-            return self.report_dial_failure(call_id, number, DialFailure::InvalidNumber);
-        };
-        let mut from = self.parts.contact.clone();
-        from.auth = Some(rsipstack::sip::Auth { user: caller_user(caller), password: None });
-        from.params.clear();
-        let option = InviteOption {
-            caller: from,
-            callee,
-            destination: Some(rsipstack::transport::SipAddr::from(trunk)),
-            contact: self.parts.contact.clone(),
-            content_type: Some("application/sdp".into()),
-            offer: Some(offer),
-            call_id: Some(fresh_sip_call_id(&call_id, &self.parts.contact)),
-            ..Default::default()
+        let option = match self.dialling(&call_id, &number, caller, trunk, offer) {
+            Ok(option) => option,
+            Err(cause) => return self.report_dial_failure(call_id, number, cause),
         };
         let (state_tx, state_rx) = self.parts.dialogs.new_dialog_state_channel();
         let (dialog, finished) = match self.parts.dialogs.do_invite_async(option, state_tx) {
@@ -76,6 +69,7 @@ impl B2bua {
             }
         };
         tracing::info!(call_id = %call_id, %trunk, "call-out dialled");
+        let Some(call) = self.calls.get_mut(&call_id) else { return };
         call.customer = Some(dialog);
         call.caller = caller.to_owned();
         call.dialled = Some(Dialled { number, alerting_reported: false });
@@ -85,6 +79,31 @@ impl B2bua {
             let response = final_answer(finished, "a called number").await;
             let _ = commands.send(Command::Dialled { call: call_id, response });
         });
+    }
+
+    /// The INVITE to `number` through the dialling trunk at `trunk`, From `caller`.
+    pub(super) fn dialling(
+        &self,
+        call_id: &CallId,
+        number: &str,
+        caller: &str,
+        trunk: SocketAddr,
+        offer: Vec<u8>,
+    ) -> Result<InviteOption, DialFailure> {
+        let callee = called_uri(number, trunk).map_err(|_| DialFailure::InvalidNumber)?;
+        let mut from = self.parts.contact.clone();
+        from.auth = Some(rsipstack::sip::Auth { user: caller_user(caller), password: None });
+        from.params.clear();
+        Ok(InviteOption {
+            caller: from,
+            callee,
+            destination: Some(rsipstack::transport::SipAddr::from(trunk)),
+            contact: self.parts.contact.clone(),
+            content_type: Some("application/sdp".into()),
+            offer: Some(offer),
+            call_id: Some(fresh_sip_call_id(call_id, &self.parts.contact)),
+            ..Default::default()
+        })
     }
 
     /// The called number rings (180, or 183 with early media ccgw does not carry).
@@ -109,8 +128,10 @@ impl B2bua {
             call.customer = None;
             return self.report_dial_failure(call_id, number, dial_failure(code));
         };
+        // Explicitly two-way: the phone answered an inactive placeholder, or was held.
+        let towards_phone = super::media::directions(call).1;
         let Some(leg) = call.phone.as_mut() else { return };
-        let Some(to_phone) = leg.origin.present(&answer.body, None) else {
+        let Some(to_phone) = leg.origin.present(&answer.body, Some(towards_phone)) else {
             tracing::info!(call_id = %call_id, "the called number answered without SDP: hung up");
             if let Some(called) = call.customer.take() {
                 super::b2bua::hang_up(self.parts.dialogs.clone(), called);
@@ -123,7 +144,7 @@ impl B2bua {
         self.report(TelephonyReport::FarEndAnswered { call: call_id, number });
     }
 
-    fn report_dial_failure(&self, call: CallId, number: String, cause: DialFailure) {
+    pub(super) fn report_dial_failure(&self, call: CallId, number: String, cause: DialFailure) {
         tracing::info!(call_id = %call, ?cause, "call-out failed");
         self.report(TelephonyReport::FarEndFailed { call, number, cause });
     }

@@ -8,6 +8,7 @@ use rsipstack::dialog::invite_dialog::InviteDialog;
 use rsipstack::sip::Method;
 
 use super::b2bua::{B2bua, Command};
+use super::media::Side;
 
 /// What an OPTIONS inside a dialog found.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -39,28 +40,38 @@ impl B2bua {
     /// Sends the OPTIONS of one period to every bridged call's legs.
     pub(super) fn probe_legs(&self) {
         for (call_id, call) in &self.calls {
-            let Some(phone) = call.phone.as_ref().filter(|leg| leg.answer.is_some() && call.answered) else { continue };
+            // The customer and what it is bridged to: a number it was transferred to, or a phone.
+            let far = call.far.as_ref().filter(|far| far.answer.is_some()).map(|far| (Side::Far, far.dialog.clone()));
+            let phone =
+                call.phone.as_ref().filter(|leg| leg.answer.is_some()).map(|leg| (Side::Phone, leg.dialog.clone()));
+            let Some((side, second)) = far.or(phone).filter(|_| call.answered) else { continue };
             let Some(customer) = call.customer.clone() else { continue };
-            let phone = phone.dialog.clone();
             let commands = self.parts.commands.clone();
             let call = call_id.clone();
             tokio::spawn(async move {
-                let (customer, phone) = tokio::join!(probe(&customer), probe(&phone));
+                let (customer, second) = tokio::join!(probe(&customer), probe(&second));
                 if customer == Liveness::Gone {
-                    let _ = commands.send(Command::LegVanished { call: call.clone(), customer: true });
+                    let _ = commands.send(Command::LegVanished { call: call.clone(), side: Side::Customer });
                 }
-                if phone == Liveness::Gone {
-                    let _ = commands.send(Command::LegVanished { call, customer: false });
+                if second == Liveness::Gone {
+                    let _ = commands.send(Command::LegVanished { call, side });
                 }
             });
         }
     }
 
     /// A leg stopped answering: the call goes on as after that party's hang-up.
-    pub(super) fn leg_vanished(&mut self, call_id: CallId, customer: bool) {
-        if customer {
+    pub(super) fn leg_vanished(&mut self, call_id: CallId, side: Side) {
+        if side == Side::Customer {
             tracing::warn!(call_id = %call_id, "the first leg stopped answering: the call ends as that party's hang-up");
             return self.first_leg_gone(call_id, true);
+        }
+        if side == Side::Far {
+            let Some(far) = self.calls.get_mut(&call_id).and_then(|call| call.far.take()) else { return };
+            tracing::warn!(call_id = %call_id, "the number connected with the customer stopped answering");
+            super::b2bua::hang_up(self.parts.dialogs.clone(), far.dialog);
+            let number = far.number;
+            return self.report(ccgw_engine::TelephonyReport::FarEndHungUp { call: call_id, number });
         }
         let Some(leg) = self.calls.get_mut(&call_id).and_then(|call| call.phone.take()) else { return };
         let agent = leg.agent;

@@ -13,8 +13,9 @@
 //!   is still held: it is re-invited with that call's SDP, `a=inactive`.
 //! - Retrieving a call whose line is away fetches it from the call that has it.
 //! - `connecthold` (`Join`, the agent leaving): the helper's phone takes the held call's
-//!   phone leg; the customer is re-invited with its SDP and it with the customer's, both
-//!   two-way, on the dialogs and origins they had; the agent's line gets BYE.
+//!   phone leg, or a number the agent called takes it as the far leg; the customer is
+//!   re-invited with its SDP and it with the customer's, both two-way, on the dialogs and
+//!   origins they had; the agent's line gets BYE.
 //! - The line hanging up (BYE from the phone, or keep-alives lost) is the agent hanging
 //!   up: reported for the call it is in and for every call waiting for it.
 //!
@@ -25,8 +26,9 @@ use ccgw_core::{CallId, Party, WorkNo};
 use ccgw_engine::TelephonyReport;
 
 use super::b2bua::{B2bua, Call, PhoneLeg, hang_up};
+use super::far_leg::FarLeg;
 use super::internal::Placer;
-use super::media::{Side, directions};
+use super::media::{Side, directions, second_leg};
 use super::sdp::{LegOrigin, placeholder_offer};
 
 impl Call {
@@ -147,16 +149,17 @@ impl B2bua {
     }
 
     /// Re-invites one side of a bridged call with the other side's SDP, in the directions
-    /// the call's state asks for.
+    /// the call's state asks for: the customer, or what it is bridged to (`Side::Phone`
+    /// stands for either second leg).
     pub(super) fn refresh_media(&mut self, call_id: &CallId, side: Side) {
         let Some(call) = self.calls.get_mut(call_id) else { return };
         let (towards_customer, towards_phone) = directions(call);
-        let Some(leg) = call.phone.as_mut() else { return };
-        let sdp = match side {
-            Side::Phone => leg.origin.present(&call.customer_sdp, Some(towards_phone)),
+        let Some(leg) = second_leg(&mut call.phone, &mut call.far) else { return };
+        let (side, sdp) = match side {
+            Side::Phone | Side::Far => (leg.side, leg.origin.present(&call.customer_sdp, Some(towards_phone))),
             Side::Customer => {
-                let phone_sdp = leg.answer.clone().unwrap_or_default();
-                call.customer_origin.present(&phone_sdp, Some(towards_customer))
+                let far_sdp = leg.answer.clone().unwrap_or_default();
+                (Side::Customer, call.customer_origin.present(&far_sdp, Some(towards_customer)))
             }
         };
         if let Some(sdp) = sdp {
@@ -165,30 +168,50 @@ impl B2bua {
     }
 
     /// `Join` of a consultation into the held call it was about, its placer leaving
-    /// (`connecthold`): the helper's phone takes the held call's phone leg.
+    /// (`connecthold`, or a talk transfer completed): the helper's phone takes the held
+    /// call's phone leg, or the number called takes it as the call's far leg.
     pub(super) fn join(&mut self, from: CallId, into: CallId, leaving: Vec<Party>) {
-        let placer = self.calls.get(&from).and_then(|call| call.placer).map(|placer| placer.agent);
-        let helper = self.calls.get(&from).and_then(|call| call.phone.as_ref()).map(|leg| leg.agent);
-        let (Some(placer), Some(_), true) = (placer, helper, self.calls.contains_key(&into)) else {
-            tracing::warn!(%from, %into, "a join the SIP switch does not carry: only a consultation with an agent");
-            return;
+        let Some(consultation) = self.calls.get(&from) else { return };
+        let placer = match (consultation.placer, consultation.phone.as_ref()) {
+            (Some(placer), _) => placer.agent,
+            (None, Some(line)) if consultation.dialled.is_some() => line.agent,
+            _ => return tracing::warn!(%from, %into, "a join the SIP switch does not carry"),
         };
-        if !leaving.contains(&Party::Agent(placer)) {
-            tracing::warn!(%from, %into, "a conference needs a mixer the SIP switch does not have");
-            return;
+        let into_ok = self.calls.get(&into).is_some_and(|call| call.placer.is_none() && call.far.is_none());
+        if !leaving.contains(&Party::Agent(placer)) || !into_ok {
+            // Refused by the center before it gets here: conferences need a mixer.
+            return tracing::warn!(%from, %into, "a join the SIP switch does not carry");
         }
         let Some(mut consultation) = self.calls.remove(&from) else { return };
         if let Some(line) = consultation.take_line_of(placer) {
             self.hang_up_phone(line);
         }
-        let Some(helper) = consultation.phone.take() else { return };
-        let Some(call) = self.calls.get_mut(&into) else { return self.hang_up_phone(helper) };
-        self.leg_homes.insert(helper.serial, into.clone());
-        if let Some(line) = call.phone.replace(helper) {
+        let Some(call) = self.calls.get_mut(&into) else { return };
+        (call.line_away, call.held, call.muted, call.placer_muted) = (None, false, false, false);
+        if let Some(line) = call.phone.take() {
             // The agent's own line, if it came back meanwhile, leaves with the agent.
             hang_up(self.parts.dialogs.clone(), line.dialog);
         }
-        (call.line_away, call.held, call.muted, call.placer_muted) = (None, false, false, false);
+        match (consultation.phone.take(), consultation.customer.take(), consultation.dialled.take()) {
+            (Some(helper), _, _) => {
+                self.leg_homes.insert(helper.serial, into.clone());
+                call.phone = Some(helper);
+            }
+            (None, Some(dialog), Some(dialled)) => {
+                // The number's dialog keeps reporting as the consultation's first leg.
+                self.far_homes.insert(from, into.clone());
+                self.leg_serials += 1;
+                call.far = Some(FarLeg {
+                    serial: self.leg_serials,
+                    number: dialled.number,
+                    dialog,
+                    origin: consultation.customer_origin,
+                    answer: Some(consultation.customer_sdp),
+                    alerting_reported: true,
+                });
+            }
+            _ => return,
+        }
         self.refresh_media(&into, Side::Phone);
         self.refresh_media(&into, Side::Customer);
     }

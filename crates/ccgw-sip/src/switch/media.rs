@@ -17,8 +17,10 @@ use ccgw_core::{CallId, WorkNo};
 use rsipstack::dialog::dialog::{DialogState, TransactionHandle};
 use rsipstack::sip::{Header, Method, Response, StatusCode, StatusCodeKind};
 
-use super::b2bua::{B2bua, Call, Command};
-use super::sdp::Direction;
+use super::b2bua::{B2bua, Call, Command, PhoneLeg};
+use super::far_leg::FarLeg;
+use super::sdp::{Direction, LegOrigin};
+use rsipstack::dialog::invite_dialog::InviteDialog;
 
 /// The directions of (the customer's leg, the phone's leg) for the call's state.
 pub(super) fn directions(call: &Call) -> (Direction, Direction) {
@@ -45,9 +47,29 @@ fn answered_sdp(response: Option<Response>) -> Option<Vec<u8>> {
 
 /// Which leg of a call.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub(super) enum Side {
+pub(crate) enum Side {
     Customer,
     Phone,
+    /// A number dialled into the call (see `far_leg`).
+    Far,
+}
+
+/// The leg the customer's media is bridged to: the number the call was transferred to,
+/// once it answered, else the agent's phone, once off-hook.
+pub(super) struct SecondLeg<'a> {
+    pub(super) side: Side,
+    pub(super) origin: &'a mut LegOrigin,
+    pub(super) answer: &'a mut Option<Vec<u8>>,
+    pub(super) dialog: &'a InviteDialog,
+}
+
+pub(super) fn second_leg<'a>(phone: &'a mut Option<PhoneLeg>, far: &'a mut Option<FarLeg>) -> Option<SecondLeg<'a>> {
+    if let Some(far) = far.as_mut().filter(|far| far.answer.is_some()) {
+        let FarLeg { origin, answer, dialog, .. } = far;
+        return Some(SecondLeg { side: Side::Far, origin, answer, dialog });
+    }
+    let leg = phone.as_mut().filter(|leg| leg.answer.is_some())?;
+    Some(SecondLeg { side: Side::Phone, origin: &mut leg.origin, answer: &mut leg.answer, dialog: &leg.dialog })
 }
 
 impl B2bua {
@@ -58,6 +80,7 @@ impl B2bua {
         let dialog = match side {
             Side::Customer => call.customer.clone(),
             Side::Phone => call.phone.as_ref().map(|leg| leg.dialog.clone()),
+            Side::Far => call.far.as_ref().map(|far| far.dialog.clone()),
         };
         let Some(dialog) = dialog else { return };
         let mut turn = call.turns.claim();
@@ -69,9 +92,7 @@ impl B2bua {
                 tracing::warn!(call_id = %call, ?side, %error, "re-INVITE of a leg failed");
                 None
             });
-            let answer = answered_sdp(answer);
-            let (customer, phone) = if side == Side::Customer { (answer, None) } else { (None, answer) };
-            let _ = commands.send(Command::Renegotiated { call, customer, phone });
+            let _ = commands.send(Command::Renegotiated { call, side, sdp: answered_sdp(answer) });
         });
     }
 
@@ -104,13 +125,21 @@ impl B2bua {
     }
 
     /// Keeps the SDPs the legs answered ccgw's re-INVITEs with.
-    pub(super) fn renegotiated(&mut self, call_id: &CallId, customer: Option<Vec<u8>>, phone: Option<Vec<u8>>) {
+    pub(super) fn renegotiated(&mut self, call_id: &CallId, side: Side, sdp: Option<Vec<u8>>) {
         let Some(call) = self.calls.get_mut(call_id) else { return };
-        if let Some(customer) = customer.filter(|sdp| !sdp.is_empty()) {
-            call.customer_sdp = customer;
-        }
-        if let (Some(leg), Some(phone)) = (call.phone.as_mut(), phone.filter(|sdp| !sdp.is_empty())) {
-            leg.answer = Some(phone);
+        let Some(sdp) = sdp.filter(|sdp| !sdp.is_empty()) else { return };
+        match side {
+            Side::Customer => call.customer_sdp = sdp,
+            Side::Phone => {
+                if let Some(leg) = call.phone.as_mut() {
+                    leg.answer = Some(sdp);
+                }
+            }
+            Side::Far => {
+                if let Some(far) = call.far.as_mut() {
+                    far.answer = Some(sdp);
+                }
+            }
         }
     }
 
@@ -136,7 +165,7 @@ impl B2bua {
             return respond(asked, StatusCode::CallTransactionDoesNotExist, None);
         };
         let (towards_customer, towards_phone) = directions(call);
-        let Some(leg) = call.phone.as_mut().filter(|leg| leg.answer.is_some() && call.answered) else {
+        let Some(leg) = second_leg(&mut call.phone, &mut call.far).filter(|_| call.answered) else {
             // Nothing to carry it to yet: the session stays as it is.
             return respond(asked, StatusCode::RequestPending, None);
         };
@@ -157,7 +186,7 @@ impl B2bua {
         if from_customer {
             call.customer_sdp = request.body.clone();
         } else {
-            leg.answer = Some(request.body.clone());
+            *leg.answer = Some(request.body.clone());
         }
         let mut turn = call.turns.claim();
         let commands = self.parts.commands.clone();
@@ -188,11 +217,11 @@ impl B2bua {
         if answer.status_code.kind() != StatusCodeKind::Successful {
             return respond(asked, answer.status_code, None);
         }
-        let Some(leg) = call.phone.as_mut() else {
+        let Some(leg) = second_leg(&mut call.phone, &mut call.far) else {
             return respond(asked, StatusCode::CallTransactionDoesNotExist, None);
         };
         let back = if from_customer {
-            leg.answer = Some(answer.body.clone());
+            *leg.answer = Some(answer.body.clone());
             call.customer_origin.present(&answer.body, None)
         } else {
             call.customer_sdp = answer.body.clone();

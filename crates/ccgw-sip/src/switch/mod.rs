@@ -6,6 +6,7 @@
 pub(crate) mod b2bua;
 mod call_out;
 mod digits;
+mod far_leg;
 mod internal;
 mod keepalive;
 mod lines;
@@ -77,9 +78,9 @@ impl Switch for SipSwitch {
         PhoneLegs::AnsweredAtPhone
     }
 
-    /// Internal calls, second calls (consultations), `connecthold` with a helper agent,
-    /// transfers to agents and skills, call-outs where a trunk dials them, DTMF where SIP
-    /// INFO is on; not conferences, transfers to numbers or IVR flows.
+    /// Internal calls, second calls (consultations), `connecthold`, transfers to agents
+    /// and skills, call-outs and transfers to numbers where a trunk dials them, DTMF
+    /// where SIP INFO is on; not conferences or transfers to IVR flows.
     fn features(&self) -> SwitchFeatures {
         self.features
     }

@@ -37,12 +37,16 @@ impl Call {
 }
 
 impl B2bua {
-    /// `Drop`: one party leaves a call that goes on. On this switch that is the agent of
-    /// the phone leg, in a blind transfer.
+    /// `Drop`: one party leaves a call that goes on: the agent of the phone leg (a
+    /// transfer), or a number dialled into the call (its transfer failed or was called off).
     pub(super) fn drop_party(&mut self, call_id: &CallId, party: Party) {
-        let Party::Agent(agent) = party else {
-            tracing::warn!(call_id = %call_id, ?party, "drop of a party the SIP switch does not carry");
-            return;
+        let agent = match party {
+            Party::Agent(agent) => agent,
+            Party::Number(number) => return self.drop_far(call_id, &number),
+            Party::Ivr(_) => {
+                tracing::warn!(call_id = %call_id, ?party, "drop of a party the SIP switch does not carry");
+                return;
+            }
         };
         let Some(call) = self.calls.get_mut(call_id) else { return };
         if let Some(target) = call.ringing_within.take_if(|leg| leg.agent == agent) {
@@ -52,7 +56,9 @@ impl B2bua {
         let Some(leg) = call.phone.take_if(|leg| leg.agent == agent) else { return };
         // The next agent starts with the call neither held nor muted.
         (call.held, call.muted) = (false, false);
-        let on_hold = leg.answer.as_ref().filter(|_| call.answered && call.customer.is_some());
+        // Unless a number took the customer over: then the customer talks with it.
+        let far_connected = call.far.as_ref().is_some_and(|far| far.answer.is_some());
+        let on_hold = leg.answer.as_ref().filter(|_| call.answered && call.customer.is_some() && !far_connected);
         let on_hold = on_hold.and_then(|sdp| call.customer_origin.present(sdp, Some(Direction::Inactive)));
         hang_up(self.parts.dialogs.clone(), leg.dialog);
         if let Some(on_hold) = on_hold {

@@ -40,7 +40,7 @@ fn commands_the_switch_cannot_carry_are_refused_and_change_nothing() {
         (Command::PlaceCall(call_out), SwitchFeature::CallOut),
         (Command::PlaceCall(internal), SwitchFeature::InternalCalls),
         (Command::Transfer(transfer), SwitchFeature::TransferToAgents),
-        (Command::Transfer(to_a_number), SwitchFeature::Joining),
+        (Command::Transfer(to_a_number), SwitchFeature::TransferToNumbers),
         (Command::Disconnect("5550000".into()), SwitchFeature::Joining),
         (Command::Digits("123".into()), SwitchFeature::Digits),
     ];
@@ -70,7 +70,8 @@ fn every_feature_names_what_it_refuses() {
         (SwitchFeature::SecondCalls, "consultation"),
         (SwitchFeature::TransferToAgents, "transfer to an agent"),
         (SwitchFeature::ConnectingHeld, "connecting a held call"),
-        (SwitchFeature::Joining, "transfer"),
+        (SwitchFeature::TransferToNumbers, "transfer to a number"),
+        (SwitchFeature::Joining, "conference"),
         (SwitchFeature::Digits, "DTMF"),
     ] {
         let text = Refusal::NotOnThisSwitch(feature).to_string();
@@ -155,7 +156,7 @@ fn two_party_help_then_connecthold_hands_the_customer_to_the_helper_on_such_a_sw
 }
 
 #[test]
-fn three_party_help_and_connecting_a_held_call_with_a_number_need_joining() {
+fn three_party_help_needs_joining_and_connecting_a_held_call_with_a_number_transfers_to_numbers() {
     let mut c = consulting_switch();
     let mut ids = || placed(1);
     let refused = c.apply(work(101), consult_102(true), at(30), &mut ids);
@@ -165,7 +166,7 @@ fn three_party_help_and_connecting_a_held_call_with_a_number_need_joining() {
     c.far_end_answered(&placed(1), "5550000", at(33));
     let before = c.agent(work(101)).unwrap().state().clone();
     let refused = c.apply(work(101), Command::ConnectHeld(customer_call()), at(40), &mut no_ids);
-    assert_eq!(refused, Err(Refusal::NotOnThisSwitch(SwitchFeature::Joining)));
+    assert_eq!(refused, Err(Refusal::NotOnThisSwitch(SwitchFeature::TransferToNumbers)));
     assert_eq!(c.agent(work(101)).unwrap().state(), &before);
     assert_eq!(c.calls().count(), 2, "both calls go on");
     c.check_invariants().unwrap();
