@@ -871,6 +871,25 @@ async fn a_talk_transfer_to_a_number_connects_it_with_the_customer_when_the_agen
     customer.passes();
 }
 
+/// A queue that overflows to a number (here: skill 1, nobody signed in to answer):
+/// the waiting customer's offer goes to the number through the dialling trunk, and the
+/// number's answer is the customer's 200 OK with the number's SDP. The center is done
+/// with the call (its record says overflowed); when the number hangs up, ccgw ends the
+/// customer's leg by itself.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_queue_overflowing_to_a_number_connects_the_waiting_customer_with_it() {
+    let Some((center, number)) = center_dialling_to("number_takes_transfer.xml") else { return };
+    let client = reqwest::Client::new();
+    let overflow = json!({"overflow": {"number": "5550123"}, "refuseWhenUnstaffed": true});
+    let patched = admin(&client, &center.gateway, "PATCH", "skills/1/1", Some(overflow)).await;
+    assert_eq!(patched["overflow"], json!({"number": "5550123"}), "{patched}");
+    let customer = center.customer("customer_redirected.xml");
+    number.passes();
+    customer.passes();
+    let record = record_of_caller(&center.gateway, "5550100").await;
+    assert_eq!(record["outcome"], "overflowed", "{record}");
+}
+
 /// With `sip.require_registered_phone`, an agent whose phone has not registered is
 /// refused at sign-in (`100-013`, saying so); once the phone registers, the same
 /// sign-in passes.

@@ -119,6 +119,9 @@ pub(super) struct Call {
     pub(super) line_away: Option<WorkNo>,
     /// A number dialled into the connected call, to be connected with the customer.
     pub(super) far: Option<FarLeg>,
+    /// Sent out of the center (a queue's overflow to a number): the center is done with
+    /// it, so the switch ends it by itself when either leg leaves.
+    pub(super) redirected: bool,
 }
 
 /// The called number of a call-out.
@@ -152,6 +155,7 @@ impl Call {
             lent_from: None,
             line_away: None,
             far: None,
+            redirected: false,
         }
     }
 }
@@ -618,6 +622,7 @@ impl B2bua {
             }
             SwitchAction::Originate { call, agent, .. } => self.originate(call, agent),
             SwitchAction::Join { from, into, leaving } => self.join(from, into, leaving),
+            SwitchAction::Redirect { call, to } => self.redirect(call, to.as_str()),
             SwitchAction::Mute { call, agent, on } => self.set_media(&call, agent, |call| {
                 call.placer_muted = on && call.placed_by(agent);
                 call.muted = on;
@@ -678,7 +683,7 @@ impl B2bua {
 
     /// Ends the call for every party: BYE to a connected leg, CANCEL to a ringing phone
     /// or called number, 480 to a caller not answered yet.
-    fn release(&mut self, call_id: CallId) {
+    pub(super) fn release(&mut self, call_id: CallId) {
         let Some(mut call) = self.calls.remove(&call_id) else { return };
         self.return_lent_line(&mut call);
         let dialogs = self.parts.dialogs.clone();

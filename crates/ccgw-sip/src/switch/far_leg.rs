@@ -13,6 +13,11 @@
 //!   customer's call as its far leg (`Join`).
 //! - Once connected, re-INVITEs between customer and number are carried as between
 //!   customer and phone; the number's BYE is `FarEndHungUp`; a release sends BYE to both.
+//! - A queue's overflow to a number (`Redirect`) dials it the same way for a customer
+//!   still waiting: its answer is the customer's 200 OK (with the number's SDP), its
+//!   failure the customer's final answer (486 busy, 404 for an invalid number, else 480).
+//!   The center is done with such a call, so whichever leg hangs up, the switch ends the
+//!   other.
 
 use std::net::SocketAddr;
 
@@ -20,7 +25,7 @@ use ccgw_core::{CallId, DialFailure};
 use ccgw_engine::TelephonyReport;
 use rsipstack::dialog::dialog::DialogState;
 use rsipstack::dialog::invite_dialog::InviteDialog;
-use rsipstack::sip::StatusCodeKind;
+use rsipstack::sip::{StatusCode, StatusCodeKind};
 
 use super::b2bua::{B2bua, Command, PhoneEvent, hang_up};
 use super::call_out::dial_failure;
@@ -107,8 +112,12 @@ impl B2bua {
                 // Before an answer, the final response says how the INVITE ended.
                 if far.answer.is_some() {
                     tracing::info!(call_id = %call_id, ?reason, "the number connected with the customer hung up");
-                    if let Some(call) = self.calls.get_mut(&call_id) {
+                    let redirected = self.calls.get_mut(&call_id).is_some_and(|call| {
                         call.far = None;
+                        call.redirected
+                    });
+                    if redirected {
+                        self.release(call_id.clone());
                     }
                     self.report(TelephonyReport::FarEndHungUp { call: call_id, number });
                 }
@@ -121,6 +130,7 @@ impl B2bua {
                     if let Some(call) = self.calls.get_mut(&call_id) {
                         call.far = None;
                     }
+                    self.refuse_redirected(&call_id, dial_failure(code));
                     return self.report_dial_failure(call_id, number, dial_failure(code));
                 };
                 if LegOrigin::new(0).present(&answer.body, None).is_none() {
@@ -128,6 +138,7 @@ impl B2bua {
                     if let Some(far) = self.calls.get_mut(&call_id).and_then(|call| call.far.take()) {
                         hang_up(self.parts.dialogs.clone(), far.dialog);
                     }
+                    self.refuse_redirected(&call_id, DialFailure::Rejected);
                     return self.report_dial_failure(call_id, number, DialFailure::Rejected);
                 }
                 far.answer = Some(answer.body);
@@ -137,11 +148,66 @@ impl B2bua {
         }
     }
 
-    /// The far leg is up: the customer talks with it, neither held nor muted.
+    /// The far leg is up: the customer talks with it, neither held nor muted. A customer
+    /// still waiting (a redirected call) is answered with the number's SDP.
     pub(super) fn connect_far(&mut self, call_id: &CallId) {
         let Some(call) = self.calls.get_mut(call_id) else { return };
         (call.held, call.muted, call.placer_muted) = (false, false, false);
-        self.refresh_media(call_id, Side::Customer);
+        if call.answered {
+            return self.refresh_media(call_id, Side::Customer);
+        }
+        let far_sdp = call.far.as_ref().and_then(|far| far.answer.clone()).unwrap_or_default();
+        let (Some(answer), Some(customer)) = (call.customer_origin.present(&far_sdp, None), call.customer.as_ref())
+        else {
+            return;
+        };
+        let headers = vec![rsipstack::sip::Header::ContentType("application/sdp".into())];
+        match customer.accept(Some(headers), Some(answer)) {
+            Ok(()) => call.answered = true,
+            Err(error) => tracing::warn!(call_id = %call_id, %error, "200 OK to the redirected customer not sent"),
+        }
+    }
+
+    /// `Redirect`: a waiting customer is sent out of the center to `number` through the
+    /// dialling trunk; without one it is refused 480, logged.
+    pub(super) fn redirect(&mut self, call_id: CallId, number: &str) {
+        let Some(call) = self.calls.get_mut(&call_id) else { return };
+        call.redirected = true;
+        let caller = call.caller.clone();
+        match self.parts.trunks.dialling().and_then(|trunk| trunk.dial) {
+            Some(trunk) => {
+                self.dial_far(call_id.clone(), number.to_owned(), &caller, trunk);
+                if self.calls.get(&call_id).is_some_and(|call| call.far.is_none()) {
+                    // Not dialled (reported as a dial failure, to a center done with it).
+                    self.refuse_redirected(&call_id, DialFailure::Rejected);
+                }
+            }
+            None => {
+                tracing::warn!(call_id = %call_id, "overflow to a number without a trunk to dial it: the customer is refused");
+                self.refuse_redirected(&call_id, DialFailure::Rejected);
+            }
+        }
+    }
+
+    /// A redirected customer whose number could not be reached gets the final answer
+    /// that says why; the call is over.
+    fn refuse_redirected(&mut self, call_id: &CallId, cause: DialFailure) {
+        let unanswered = self.calls.get(call_id).is_some_and(|call| call.redirected && !call.answered);
+        if !unanswered {
+            return;
+        }
+        let Some(call) = self.calls.remove(call_id) else { return };
+        let status = match cause {
+            DialFailure::Busy => StatusCode::BusyHere,
+            DialFailure::InvalidNumber => StatusCode::NotFound,
+            DialFailure::Rejected | DialFailure::NoAnswer => StatusCode::TemporarilyUnavailable,
+        };
+        if let Some(customer) = call.customer {
+            if let Err(error) = customer.reject(Some(status), None) {
+                tracing::debug!(%error, "final answer to the redirected customer not sent");
+            }
+            self.parts.dialogs.remove_dialog(&customer.id());
+        }
     }
 
     /// `Drop` of the number dialled into the call (the transfer failed or was called off).
