@@ -89,6 +89,7 @@ fn sign_in(index: u32, every_skill: bool, initial: InitialState) -> SignIn {
         phone,
         auto_answer: false,
         auto_enter_idle: true,
+        always_off_hook: false,
         initial,
         force: false,
         guid: Guid::new(guid(index)),

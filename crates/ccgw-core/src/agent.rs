@@ -130,6 +130,9 @@ pub struct Agent {
     pub(crate) phone: PhoneNumber,
     pub(crate) auto_answer: bool,
     pub(crate) auto_enter_idle: bool,
+    /// The phone stays connected between calls (`releasephone: false`), until
+    /// `releasephone` or sign-out.
+    pub(crate) always_off_hook: bool,
     /// `settalkright`: whether inbound calls are offered to the agent.
     pub(crate) talk_right: bool,
     pub(crate) login_time: Timestamp,

@@ -20,6 +20,8 @@ pub struct SignInRequest {
     pub phone: PhoneNumber,
     pub auto_answer: bool,
     pub auto_enter_idle: bool,
+    /// `releasephone: false`: the phone stays connected between calls.
+    pub always_off_hook: bool,
     pub initial: InitialState,
     pub force: bool,
 }

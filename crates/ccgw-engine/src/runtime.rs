@@ -154,6 +154,7 @@ impl Runtime {
                         phone: request.phone,
                         auto_answer: request.auto_answer,
                         auto_enter_idle: request.auto_enter_idle,
+                        always_off_hook: request.always_off_hook,
                         initial: request.initial,
                         force: request.force,
                         guid: guid.clone(),
@@ -446,7 +447,9 @@ impl Runtime {
                 }
                 Effect::Switch(action) => {
                     // Claimed first: the switch may report on the call before `execute` returns.
-                    self.shared.owners.claim(action.call(), self.vdn);
+                    if let Some(call) = action.call() {
+                        self.shared.owners.claim(call, self.vdn);
+                    }
                     self.shared.switch.execute(action);
                 }
                 Effect::Timer { at, timer } => {

@@ -50,6 +50,7 @@ struct SignInForm {
     phone: Option<PhoneNumber>,
     auto_answer: bool,
     auto_enter_idle: bool,
+    always_off_hook: bool,
     initial: InitialState,
 }
 
@@ -90,6 +91,9 @@ impl SignInForm {
             phone,
             auto_answer: lenient::boolean(object, "autoanswer").map_err(field)?.unwrap_or(true),
             auto_enter_idle: lenient::boolean(object, "autoenteridle").map_err(field)?.unwrap_or(true),
+            // `releasephone` defaults to true (the login pages; the forcelogin page says
+            // false): the phone is released after each call unless the client asks.
+            always_off_hook: !lenient::boolean(object, "releasephone").map_err(field)?.unwrap_or(true),
             initial,
         })
     }
@@ -134,6 +138,7 @@ async fn sign_in_as(state: ApiState, client: Client, call: AgentCall, body: Byte
         profile,
         auto_answer: form.auto_answer,
         auto_enter_idle: form.auto_enter_idle,
+        always_off_hook: form.always_off_hook,
         initial: form.initial,
         force,
     };

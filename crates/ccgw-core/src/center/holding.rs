@@ -140,14 +140,19 @@ impl Center {
         }
     }
 
-    /// `releasephone`: the agent hangs up every call it is in.
+    /// `releasephone`: the agent hangs up every call it is in, and an always-off-hook
+    /// phone's line is released (the phone rings for each call from now on).
     pub fn release_phone(&mut self, work_no: WorkNo, now: Timestamp) -> Result<Effects, Refusal> {
-        let agent = self.agents.get(&work_no).ok_or(Refusal::NotSignedIn)?;
+        let agent = self.agents.get_mut(&work_no).ok_or(Refusal::NotSignedIn)?;
         let calls: Vec<CallId> = agent.calls().cloned().collect();
-        if calls.is_empty() {
+        let line = std::mem::take(&mut agent.always_off_hook);
+        if calls.is_empty() && !line {
             return Err(Refusal::NoCallToRelease);
         }
         let mut fx = Effects::new();
+        if line {
+            fx.push(Effect::Switch(SwitchAction::DropLine { agent: work_no }));
+        }
         for call_id in calls.iter().rev() {
             fx.extend(self.drop_call(work_no, call_id, now)?);
         }

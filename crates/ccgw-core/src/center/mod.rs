@@ -241,12 +241,25 @@ pub enum SwitchAction {
         vdn: Vdn,
         access_code: String,
     },
+    /// The agent signed in with its phone always off-hook: the switch connects the phone
+    /// now and keeps it connected between calls, bridging calls onto that line. Nothing
+    /// is reported back; a switch that cannot keep a line rings the phone for each call
+    /// as usual.
+    KeepLine {
+        agent: WorkNo,
+        phone: PhoneNumber,
+    },
+    /// The agent's always-off-hook line is released (`releasephone`, sign-out).
+    DropLine {
+        agent: WorkNo,
+    },
 }
 
 impl SwitchAction {
-    /// The call the action is for (for `Join`, the call that goes on).
-    pub fn call(&self) -> &CallId {
-        match self {
+    /// The call the action is for (for `Join`, the call that goes on); None for the
+    /// actions on an agent's line.
+    pub fn call(&self) -> Option<&CallId> {
+        Some(match self {
             SwitchAction::Alert { call, .. }
             | SwitchAction::StopAlerting { call, .. }
             | SwitchAction::Connect { call, .. }
@@ -263,7 +276,8 @@ impl SwitchAction {
             | SwitchAction::Digits { call, .. }
             | SwitchAction::ConnectIvr { call, .. } => call,
             SwitchAction::Join { into, .. } => into,
-        }
+            SwitchAction::KeepLine { .. } | SwitchAction::DropLine { .. } => return None,
+        })
     }
 }
 

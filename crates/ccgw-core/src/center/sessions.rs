@@ -3,7 +3,7 @@
 use std::collections::VecDeque;
 
 use super::legs::Leave;
-use super::{Center, Effect, Effects, Party, Timer};
+use super::{Center, Effect, Effects, Party, SwitchAction, Timer};
 use crate::agent::{Agent, AgentState, InitialState};
 use crate::agent_stats::AgentStats;
 use crate::directory::AgentProfile;
@@ -21,6 +21,9 @@ pub struct SignIn {
     pub phone: PhoneNumber,
     pub auto_answer: bool,
     pub auto_enter_idle: bool,
+    /// The phone stays connected between calls (`releasephone: false`, Huawei's "always
+    /// off-hook" mode): the switch is asked to keep a line to it from now on.
+    pub always_off_hook: bool,
     pub initial: InitialState,
     /// `forcelogin`: take over an existing sign-in of the same work number.
     pub force: bool,
@@ -66,6 +69,7 @@ impl Center {
             phone: request.phone,
             auto_answer: request.auto_answer,
             auto_enter_idle: request.auto_enter_idle,
+            always_off_hook: request.always_off_hook,
             talk_right: true,
             login_time: now,
             state: AgentState::NotReady { reason: 0 },
@@ -79,9 +83,13 @@ impl Center {
             last_call: None,
             requests: RequestBudget::full(self.settings.request_rate, now),
         };
+        let line = request.always_off_hook.then(|| agent.phone.clone());
         self.agents.insert(work_no, agent);
         self.staff(work_no, true);
         fx.push(Effect::SessionStarted { work_no, guid: request.guid, login_time: now });
+        if let Some(phone) = line {
+            fx.push(Effect::Switch(SwitchAction::KeepLine { agent: work_no, phone }));
+        }
         Self::emit(&mut fx, work_no, AgentEvent::InService);
         Self::emit(&mut fx, work_no, AgentEvent::Ready);
         match request.initial {
@@ -136,7 +144,9 @@ impl Center {
         }
         self.set_state(work_no, AgentState::NotReady { reason: 0 }, now);
         self.staff(work_no, false);
-        self.agents.remove(&work_no);
+        if self.agents.remove(&work_no).is_some_and(|agent| agent.always_off_hook) {
+            fx.push(Effect::Switch(SwitchAction::DropLine { agent: work_no }));
+        }
         fx.push(Effect::SessionEnded { work_no, login_time, guids });
         Ok(fx)
     }

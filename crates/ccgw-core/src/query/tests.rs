@@ -40,6 +40,7 @@ fn sign_in(n: u32, in_vdn: u16) -> SignIn {
         phone,
         auto_answer: false,
         auto_enter_idle: true,
+        always_off_hook: false,
         initial: InitialState::Idle,
         force: false,
         guid: Guid::new(format!("guid-{n}")),

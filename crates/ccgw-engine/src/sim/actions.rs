@@ -73,6 +73,8 @@ impl SimState {
             }
             SwitchAction::Join { from, into, leaving } => self.join(&from, &into, &leaving),
             SwitchAction::ConnectIvr { call, vdn, access_code } => self.connect_ivr(&call, vdn, access_code, now, out),
+            // Simulated phones need no line: every call reaches them as it is.
+            SwitchAction::KeepLine { .. } | SwitchAction::DropLine { .. } => {}
         }
     }
 

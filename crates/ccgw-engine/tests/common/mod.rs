@@ -40,6 +40,7 @@ pub(crate) fn sign_in_request(n: u32, in_vdn: u16, force: bool) -> SignInRequest
         phone,
         auto_answer: false,
         auto_enter_idle: true,
+        always_off_hook: false,
         initial: InitialState::Idle,
         force,
     }

@@ -62,6 +62,7 @@ fn sign_in(n: u32, auto_answer: bool) -> SignIn {
         phone: PhoneNumber::parse(&format!("70{n}")).unwrap(),
         auto_answer,
         auto_enter_idle: true,
+        always_off_hook: false,
         initial: InitialState::Idle,
         force: false,
         guid: Guid::new(format!("guid-{n}")),
@@ -238,6 +239,27 @@ fn second_sign_in_is_refused_and_forcelogin_takes_over() {
     assert!(ended < started, "the old session must end before the new one starts");
     assert!(c.authorize(work(101), Some("guid-101"), false, at(3), || unreachable!()).is_err());
     assert!(c.authorize(work(101), Some("new"), false, at(3), || unreachable!()).is_ok());
+}
+
+#[test]
+fn an_always_off_hook_phone_has_its_line_kept_until_releasephone_or_sign_out() {
+    let mut c = center();
+    let off_hook = SignIn { always_off_hook: true, ..sign_in(101, false) };
+    let fx = c.sign_in(off_hook, at(0)).unwrap();
+    let phone = PhoneNumber::parse("70101").unwrap();
+    assert_eq!(switch_actions(&fx), vec![SwitchAction::KeepLine { agent: work(101), phone }]);
+    let fx = c.release_phone(work(101), at(1)).unwrap();
+    assert_eq!(switch_actions(&fx), vec![SwitchAction::DropLine { agent: work(101) }]);
+    assert_eq!(c.release_phone(work(101), at(2)).unwrap_err(), Refusal::NoCallToRelease, "no line left");
+    let fx = c.sign_out(work(101), SignOut::Logout, at(3)).unwrap();
+    assert!(switch_actions(&fx).is_empty(), "the line is gone already: {fx:?}");
+
+    c.sign_in(SignIn { always_off_hook: true, ..sign_in(102, false) }, at(4)).unwrap();
+    let fx = c.sign_out(work(102), SignOut::Forced { reason: 0 }, at(5)).unwrap();
+    assert_eq!(switch_actions(&fx), vec![SwitchAction::DropLine { agent: work(102) }]);
+    let fx = c.sign_in(sign_in(103, false), at(6)).unwrap();
+    assert!(switch_actions(&fx).is_empty(), "a phone released after each call needs no line");
+    c.check_invariants().unwrap();
 }
 
 #[test]
