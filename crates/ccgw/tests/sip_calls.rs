@@ -195,8 +195,16 @@ struct Agent {
 
 impl Agent {
     async fn sign_in(gateway: &Gateway, work_no: u32) -> Agent {
+        Agent::sign_in_with(gateway, work_no, json!({})).await
+    }
+
+    /// [`Self::sign_in`] with more fields in the sign-in body.
+    async fn sign_in_with(gateway: &Gateway, work_no: u32, more: Value) -> Agent {
         let client = reqwest::Client::new();
-        let body = json!({"password": PASSWORD, "phonenum": format!("70{work_no}"), "status": "4"});
+        let mut body = json!({"password": PASSWORD, "phonenum": format!("70{work_no}"), "status": "4"});
+        if let (Some(body), Some(more)) = (body.as_object_mut(), more.as_object()) {
+            body.extend(more.clone());
+        }
         let response = client.put(format!("{}/onlineagent/{work_no}", gateway.base)).json(&body).send().await.unwrap();
         let guid = response.headers()["Set-GUID"].to_str().unwrap().trim_start_matches("JSESSIONID=").to_owned();
         let answer: Value = response.json().await.unwrap();
@@ -888,6 +896,33 @@ async fn a_queue_overflowing_to_a_number_connects_the_waiting_customer_with_it()
     customer.passes();
     let record = record_of_caller(&center.gateway, "5550100").await;
     assert_eq!(record["outcome"], "overflowed", "{record}");
+}
+
+/// Always off-hook (`releasephone: false`): ccgw calls the agent's phone at sign-in and
+/// keeps the line. A customer's offer does not ring the phone; the agent answers through
+/// the API, which bridges the line to the customer by re-INVITE (the customer gets 200
+/// with the phone's SDP). After the release the line is parked without media, and sign-out
+/// hangs it up.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_always_off_hook_phone_keeps_its_line_and_calls_are_bridged_onto_it() {
+    let Some(center) = Center::start(&[]) else { return };
+    let phone = center.phone("70101", "phone_always_off_hook.xml");
+    let off_hook = json!({"releasephone": "false", "autoanswer": "false"});
+    let mut agent = Agent::sign_in_with(&center.gateway, 101, off_hook).await;
+    let customer = center.customer("customer_call.xml");
+    agent.wait_for("AgentEvent_Ringing").await;
+    let answered = agent.call("PUT", "voicecall/{}/answer").await;
+    assert_eq!(answered["retcode"], "0", "{answered}");
+    agent.wait_for("AgentEvent_Talking").await;
+    let released = agent.call("DELETE", "voicecall/{}/release").await;
+    assert_eq!(released["retcode"], "0", "{released}");
+    customer.passes();
+    agent.wait_for("AgentOther_PhoneRelease").await;
+    let signed_out = agent.call("DELETE", "onlineagent/{}/logout").await;
+    assert_eq!(signed_out["retcode"], "0", "{signed_out}");
+    phone.passes();
+    let record = record_of_caller(&center.gateway, "5550100").await;
+    assert_eq!(record["outcome"], "answered", "{record}");
 }
 
 /// With `sip.require_registered_phone`, an agent whose phone has not registered is

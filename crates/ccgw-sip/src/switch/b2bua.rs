@@ -27,13 +27,14 @@ use super::internal::Placer;
 use super::media::Side;
 use super::phone_answer::PhoneAnswer;
 use super::sdp::LegOrigin;
+use super::standing_lines::{AwaitingLine, Line};
 use super::trunks::Trunks;
 use super::turns::Turns;
 use crate::registrar::{Registrar, source_address};
 
 /// Longest a release waits for the in-dialog exchanges under way (re-INVITEs, digits)
 /// to end before its BYEs.
-const RENEGOTIATION_WAIT: std::time::Duration = std::time::Duration::from_secs(5);
+pub(super) const RENEGOTIATION_WAIT: std::time::Duration = std::time::Duration::from_secs(5);
 
 /// The media type of a voice call in the Huawei API.
 const VOICE: u8 = 5;
@@ -52,12 +53,26 @@ pub(crate) enum Command {
     Phone { call: CallId, leg: u64, event: PhoneEvent },
     /// The dialog of a number dialled into a connected call changed (see `far_leg`).
     Far { call: CallId, leg: u64, event: PhoneEvent },
+    /// An agent's standing line changed (see `standing_lines`).
+    Line { agent: WorkNo, leg: u64, event: PhoneEvent },
+    /// A standing line answered the re-INVITE that bridges it to the call.
+    LineBridged { call: CallId, serial: u64, answer: Option<Response> },
+    /// A standing line answered the re-INVITE that parks it (`parked`: with 2xx).
+    LineParked { agent: WorkNo, serial: u64, parked: bool },
     /// ccgw's re-INVITEs of a call's legs were answered (the new SDPs, where 2xx).
     Renegotiated { call: CallId, side: Side, sdp: Option<Vec<u8>> },
     /// A leg stopped answering the keep-alive OPTIONS.
     LegVanished { call: CallId, side: Side },
     /// A re-INVITE from one leg was carried to the other, which answered `answer`.
     Relayed { call: CallId, from_customer: bool, answer: Option<Response>, asked: TransactionHandle },
+}
+
+/// An INVITE ccgw sent, to be watched.
+pub(super) struct Invited {
+    pub(super) serial: u64,
+    pub(super) dialog: InviteDialog,
+    pub(super) states: DialogStateReceiver,
+    pub(super) finished: tokio::task::JoinHandle<rsipstack::dialog::invitation::InviteAsyncResult>,
 }
 
 pub(crate) enum PhoneEvent {
@@ -122,6 +137,9 @@ pub(super) struct Call {
     /// Sent out of the center (a queue's overflow to a number): the center is done with
     /// it, so the switch ends it by itself when either leg leaves.
     pub(super) redirected: bool,
+    /// Waiting for this agent's standing line: to bridge it when the agent answers, or
+    /// until it is up.
+    pub(super) awaiting_line: Option<AwaitingLine>,
 }
 
 /// The called number of a call-out.
@@ -156,6 +174,7 @@ impl Call {
             line_away: None,
             far: None,
             redirected: false,
+            awaiting_line: None,
         }
     }
 }
@@ -175,6 +194,8 @@ pub(super) struct PhoneLeg {
     pub(super) origin: LegOrigin,
     /// The phone's latest SDP, once it is off-hook.
     pub(super) answer: Option<Vec<u8>>,
+    /// The agent's standing line (always off-hook): parked, not hung up, when done.
+    pub(super) standing: bool,
 }
 
 impl PhoneLeg {
@@ -197,6 +218,7 @@ impl PhoneLeg {
             alerting_reported: true,
             origin,
             answer: Some(answer),
+            standing: false,
         }
     }
 }
@@ -210,6 +232,10 @@ pub(crate) struct B2bua {
     /// Called numbers' dialogs that moved into another call as its far leg, by the call
     /// they were dialled for: their events go to that call.
     pub(super) far_homes: HashMap<CallId, CallId>,
+    /// Agents' standing lines (always off-hook), by agent.
+    pub(super) lines: HashMap<WorkNo, Line>,
+    /// The exchanges on each agent's standing line, one at a time.
+    pub(super) line_turns: HashMap<WorkNo, super::turns::Turns>,
     pub(super) leg_serials: u64,
     /// The next SDP session id (RFC 4566 suggests an NTP-like start).
     sdp_sessions: u64,
@@ -224,6 +250,8 @@ impl B2bua {
             calls: HashMap::new(),
             leg_homes: HashMap::new(),
             far_homes: HashMap::new(),
+            lines: HashMap::new(),
+            line_turns: HashMap::new(),
             leg_serials: 0,
             sdp_sessions: start,
         }
@@ -257,6 +285,9 @@ impl B2bua {
                 Command::Dialled { call, response } => self.dialled_answered(call, response),
                 Command::Phone { call, leg, event } => self.phone_changed(call, leg, event),
                 Command::Far { call, leg, event } => self.far_changed(call, leg, event),
+                Command::Line { agent, leg, event } => self.line_changed(agent, leg, event),
+                Command::LineBridged { call, serial, answer } => self.line_bridged(call, serial, answer),
+                Command::LineParked { agent, serial, parked } => self.line_parked(agent, serial, parked),
                 Command::Renegotiated { call, side, sdp } => self.renegotiated(&call, side, sdp),
                 Command::Relayed { call, from_customer, answer, asked } => {
                     self.relayed(&call, from_customer, answer, asked);
@@ -409,6 +440,7 @@ impl B2bua {
         sip_call_id: Option<String>,
     ) {
         let mut origin = self.next_origin();
+        let line = self.has_line(agent);
         let Some(call) = self.calls.get_mut(&call_id) else { return };
         call.seat_placer(agent);
         let caller_number = call.caller.clone();
@@ -426,42 +458,18 @@ impl B2bua {
             alerting_reported = old.agent == agent && old.alerting_reported;
             self.hang_up_phone(old);
         }
-        let Some(binding) = self.parts.registrar.contact_of(phone) else {
-            tracing::info!(call_id = %call_id, %agent, %phone, "offer to a phone that is not registered");
+        if line && !within {
+            return self.offer_on_line(call_id, agent, auto_answer);
+        }
+        let sip_call_id = sip_call_id.unwrap_or_else(|| fresh_sip_call_id(&call_id, &self.parts.contact));
+        let Some(invited) = self.invite_phone(phone, &caller_number, offer, auto_answer, sip_call_id) else {
+            tracing::info!(call_id = %call_id, %agent, %phone, "offer to a phone that is not registered or not reachable");
             self.report(TelephonyReport::PhoneFailed { call: call_id, agent, cause: PhoneFailure::Unreachable });
             return;
         };
-        let Ok(callee) = Uri::try_from(binding.contact.as_str()) else {
-            self.report(TelephonyReport::PhoneFailed { call: call_id, agent, cause: PhoneFailure::Unreachable });
-            return;
-        };
-        let mut caller = self.parts.contact.clone();
-        caller.auth = Some(rsipstack::sip::Auth { user: caller_user(&caller_number), password: None });
-        caller.params.clear();
-        let headers = auto_answer.then(|| auto_answer_headers(&self.parts.contact));
-        let option = InviteOption {
-            caller,
-            callee,
-            contact: self.parts.contact.clone(),
-            content_type: Some("application/sdp".into()),
-            offer: Some(offer),
-            headers,
-            call_id: Some(sip_call_id.unwrap_or_else(|| fresh_sip_call_id(&call_id, &self.parts.contact))),
-            ..Default::default()
-        };
-        self.leg_serials += 1;
-        let serial = self.leg_serials;
-        let (state_tx, state_rx) = self.parts.dialogs.new_dialog_state_channel();
-        let (dialog, finished) = match self.parts.dialogs.do_invite_async(option, state_tx) {
-            Ok(started) => started,
-            Err(error) => {
-                tracing::warn!(call_id = %call_id, %agent, %error, "INVITE to the agent's phone not sent");
-                self.report(TelephonyReport::PhoneFailed { call: call_id, agent, cause: PhoneFailure::Unreachable });
-                return;
-            }
-        };
-        let to_command = |call, leg, event| Command::Phone { call, leg, event };
-        self.watch_leg(call_id.clone(), serial, state_rx, dialog.clone(), finished, to_command);
+        let (serial, dialog) = (invited.serial, invited.dialog.clone());
+        let watching = call_id.clone();
+        self.watch_leg(invited, move |leg, event| Command::Phone { call: watching.clone(), leg, event });
         if let Some(call) = self.calls.get_mut(&call_id) {
             let phone = phone.to_owned();
             let slot = if within { &mut call.ringing_within } else { &mut call.phone };
@@ -475,27 +483,65 @@ impl B2bua {
                 alerting_reported,
                 origin,
                 answer: None,
+                standing: false,
             });
         }
     }
 
+    /// An INVITE to the agent phone `phone` at its registered contact, From
+    /// `caller_number`, offering `offer`, asking the phone to answer by itself when
+    /// `auto_answer`; None when the phone has no usable registration or the INVITE could
+    /// not be sent.
+    pub(super) fn invite_phone(
+        &mut self,
+        phone: &str,
+        caller_number: &str,
+        offer: Vec<u8>,
+        auto_answer: bool,
+        sip_call_id: String,
+    ) -> Option<Invited> {
+        let binding = self.parts.registrar.contact_of(phone)?;
+        let callee = Uri::try_from(binding.contact.as_str()).ok()?;
+        let mut caller = self.parts.contact.clone();
+        caller.auth = Some(rsipstack::sip::Auth { user: caller_user(caller_number), password: None });
+        caller.params.clear();
+        let headers = auto_answer.then(|| auto_answer_headers(&self.parts.contact));
+        let option = InviteOption {
+            caller,
+            callee,
+            contact: self.parts.contact.clone(),
+            content_type: Some("application/sdp".into()),
+            offer: Some(offer),
+            headers,
+            call_id: Some(sip_call_id),
+            ..Default::default()
+        };
+        let (state_tx, states) = self.parts.dialogs.new_dialog_state_channel();
+        let (dialog, finished) = match self.parts.dialogs.do_invite_async(option, state_tx) {
+            Ok(started) => started,
+            Err(error) => {
+                tracing::warn!(%error, "INVITE to an agent's phone not sent");
+                return None;
+            }
+        };
+        self.leg_serials += 1;
+        Some(Invited { serial: self.leg_serials, dialog, states, finished })
+    }
+
     /// Sends what a leg ccgw invited does (its dialog's states, then its INVITE's final
-    /// answer) to this task's queue, as `to_command` makes of it.
+    /// answer) to this task's queue, as `to_command` makes of it with the leg's serial.
     pub(super) fn watch_leg(
         &self,
-        call: CallId,
-        leg: u64,
-        mut states: DialogStateReceiver,
-        dialog: InviteDialog,
-        finished: tokio::task::JoinHandle<rsipstack::dialog::invitation::InviteAsyncResult>,
-        to_command: fn(CallId, u64, PhoneEvent) -> Command,
+        invited: Invited,
+        to_command: impl Fn(u64, PhoneEvent) -> Command + Clone + Send + 'static,
     ) {
+        let Invited { serial, dialog, mut states, finished } = invited;
         let commands = self.parts.commands.clone();
-        let watching = call.clone();
+        let make = to_command.clone();
         tokio::spawn(async move {
             while let Some(state) = states.recv().await {
                 let ended = matches!(state, DialogState::Terminated(..));
-                if commands.send(to_command(watching.clone(), leg, PhoneEvent::State(state))).is_err() || ended {
+                if commands.send(make(serial, PhoneEvent::State(state))).is_err() || ended {
                     return;
                 }
             }
@@ -503,11 +549,11 @@ impl B2bua {
         let commands = self.parts.commands.clone();
         tokio::spawn(async move {
             let response = final_answer(finished, "a leg ccgw invited").await;
-            let _ = commands.send(to_command(call, leg, PhoneEvent::Final { dialog, response }));
+            let _ = commands.send(to_command(serial, PhoneEvent::Final { dialog, response }));
         });
     }
 
-    fn phone_changed(&mut self, call_id: CallId, serial: u64, event: PhoneEvent) {
+    pub(super) fn phone_changed(&mut self, call_id: CallId, serial: u64, event: PhoneEvent) {
         let call_id = self.leg_homes.get(&serial).cloned().unwrap_or(call_id);
         let Some(event) = self.placer_changed(&call_id, serial, event) else { return };
         let call = self.calls.get_mut(&call_id);
@@ -547,8 +593,12 @@ impl B2bua {
                 self.parts.dialogs.remove_dialog(&id);
                 if leg.answer.is_some() {
                     tracing::info!(call_id = %call_id, %agent, ?reason, "the agent's phone hung up");
+                    let standing = leg.standing;
                     if let Some(call) = self.calls.get_mut(&call_id) {
                         call.phone = None;
+                    }
+                    if standing {
+                        self.lines.remove(&agent);
                     }
                     self.report(TelephonyReport::PhoneHungUp { call: call_id, agent });
                     self.line_died(agent, serial);
@@ -591,8 +641,9 @@ impl B2bua {
         }
     }
 
-    pub(super) fn hang_up_phone(&self, leg: PhoneLeg) {
-        hang_up(self.parts.dialogs.clone(), leg.dialog);
+    /// Done with a phone leg: hung up, or parked if it is the agent's standing line.
+    pub(super) fn hang_up_phone(&mut self, leg: PhoneLeg) {
+        self.let_go(leg, None);
     }
 
     // ── the engine's actions ─────────────────────────────────────────────
@@ -602,8 +653,15 @@ impl B2bua {
             SwitchAction::Alert { call, agent, phone, auto_answer } => {
                 self.alert(call, agent, phone.as_str(), auto_answer, None);
             }
-            SwitchAction::PickUp { call, agent } => self.pick_up(call, agent),
+            SwitchAction::PickUp { call, agent } => {
+                self.bridge_line(call.clone(), agent);
+                self.pick_up(call, agent);
+            }
             SwitchAction::StopAlerting { call, agent } => {
+                let waiting = self.calls.get_mut(&call).filter(|call| call.awaits_line_of(agent));
+                if let Some(waiting) = waiting {
+                    waiting.awaiting_line = None;
+                }
                 let leg = self.calls.get_mut(&call).and_then(|call| call.take_leg_of(agent));
                 if let Some(leg) = leg {
                     self.hang_up_phone(leg);
@@ -623,6 +681,8 @@ impl B2bua {
             SwitchAction::Originate { call, agent, .. } => self.originate(call, agent),
             SwitchAction::Join { from, into, leaving } => self.join(from, into, leaving),
             SwitchAction::Redirect { call, to } => self.redirect(call, to.as_str()),
+            SwitchAction::KeepLine { agent, phone } => self.keep_line(agent, phone.as_str()),
+            SwitchAction::DropLine { agent } => self.drop_line(agent),
             SwitchAction::Mute { call, agent, on } => self.set_media(&call, agent, |call| {
                 call.placer_muted = on && call.placed_by(agent);
                 call.muted = on;
@@ -655,13 +715,10 @@ impl B2bua {
         let Some(call) = self.calls.get_mut(&call_id) else { return };
         if let Some(previous) = call.take_over_by(agent) {
             // After the hold of the transfer, so that the phone never sees its BYE first.
-            let mut turn = call.turns.claim();
-            let dialogs = self.parts.dialogs.clone();
-            tokio::spawn(async move {
-                let _ = tokio::time::timeout(RENEGOTIATION_WAIT, turn.start()).await;
-                hang_up(dialogs, previous.dialog);
-            });
+            let turn = call.turns.claim();
+            self.let_go(previous, Some(turn));
         }
+        let Some(call) = self.calls.get_mut(&call_id) else { return };
         if call.answered {
             // The first leg is up already (a transfer, an internal call): it moves to
             // this phone.
@@ -714,11 +771,24 @@ impl B2bua {
             }
             return;
         }
+        let mut turns = std::mem::take(&mut call.turns);
+        let mut turn = turns.claim();
+        // Standing lines are parked once the BYEs are out: the phone leg's, and an
+        // internal call placer's (its first leg).
+        let placer_line =
+            call.placer.filter(|placer| placer.standing).and_then(|placer| call.take_line_of(placer.agent));
+        let phone = match call.phone.take() {
+            Some(leg) if leg.standing => {
+                self.let_go(leg, Some(turns.claim()));
+                None
+            }
+            other => other.map(|leg| leg.dialog),
+        };
+        if let Some(line) = placer_line {
+            self.let_go(line, Some(turns.claim()));
+        }
         // The first leg is away when it was an agent's line, lent or fetched elsewhere.
         let customer = call.customer;
-        let phone = call.phone.map(|leg| leg.dialog);
-        let mut turns = call.turns;
-        let mut turn = turns.claim();
         tokio::spawn(async move {
             // After a re-INVITE or digits under way, so that no leg sees the BYE overtake
             // them; a leg that never answers holds the BYE back only so long.
@@ -760,7 +830,7 @@ fn auto_answer_headers(contact: &Uri) -> Vec<Header> {
 
 /// A Call-ID for a leg ccgw opens: the call's id (to find it in traces) and 64 random
 /// bits (so that nobody can guess it), at ccgw's host.
-pub(super) fn fresh_sip_call_id(call: &CallId, contact: &Uri) -> String {
+pub(super) fn fresh_sip_call_id(call: &impl std::fmt::Display, contact: &Uri) -> String {
     use ring::rand::SecureRandom;
     let mut random = [0u8; 8];
     // The system's random source does not fail on the systems ccgw runs on; zeros would

@@ -31,6 +31,9 @@ impl B2bua {
         let host = self.parts.contact.host_with_port.host.to_string();
         let origin = self.next_origin();
         self.calls.insert(call_id.clone(), Call::new(None, placeholder_offer(&host), origin, String::new()));
+        if self.has_line(agent) {
+            return self.place_on_line(call_id, agent);
+        }
         self.alert(call_id, agent, phone, true, None);
     }
 

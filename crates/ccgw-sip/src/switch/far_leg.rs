@@ -27,7 +27,7 @@ use rsipstack::dialog::dialog::DialogState;
 use rsipstack::dialog::invite_dialog::InviteDialog;
 use rsipstack::sip::{StatusCode, StatusCodeKind};
 
-use super::b2bua::{B2bua, Command, PhoneEvent, hang_up};
+use super::b2bua::{B2bua, Command, Invited, PhoneEvent, hang_up};
 use super::call_out::dial_failure;
 use super::media::Side;
 use super::sdp::{Direction, LegOrigin};
@@ -62,7 +62,7 @@ impl B2bua {
             Ok(option) => option,
             Err(cause) => return self.report_dial_failure(call_id, number, cause),
         };
-        let (state_tx, state_rx) = self.parts.dialogs.new_dialog_state_channel();
+        let (state_tx, states) = self.parts.dialogs.new_dialog_state_channel();
         let (dialog, finished) = match self.parts.dialogs.do_invite_async(option, state_tx) {
             Ok(started) => started,
             Err(error) => {
@@ -73,8 +73,9 @@ impl B2bua {
         tracing::info!(call_id = %call_id, %trunk, "number dialled into the call");
         self.leg_serials += 1;
         let serial = self.leg_serials;
-        let to_command = |call, leg, event| Command::Far { call, leg, event };
-        self.watch_leg(call_id.clone(), serial, state_rx, dialog.clone(), finished, to_command);
+        let watching = call_id.clone();
+        let invited = Invited { serial, dialog: dialog.clone(), states, finished };
+        self.watch_leg(invited, move |leg, event| Command::Far { call: watching.clone(), leg, event });
         if let Some(call) = self.calls.get_mut(&call_id) {
             call.far = Some(FarLeg { serial, number, dialog, origin, answer: None, alerting_reported: false });
         }

@@ -17,6 +17,8 @@ pub(super) struct Placer {
     /// The serial of its leg, by which its dialog's events are known.
     pub(super) serial: u64,
     pub(super) agent: WorkNo,
+    /// Its leg is the agent's standing line (always off-hook).
+    pub(super) standing: bool,
 }
 
 impl Call {
@@ -29,7 +31,7 @@ impl Call {
             return;
         }
         let Some(leg) = self.phone.take() else { return };
-        self.placer = Some(Placer { serial: leg.serial, agent: leg.agent });
+        self.placer = Some(Placer { serial: leg.serial, agent: leg.agent, standing: leg.standing });
         self.caller = leg.phone;
         self.customer_sdp = leg.answer.unwrap_or_default();
         self.customer_origin = leg.origin;
@@ -53,6 +55,9 @@ impl B2bua {
             PhoneEvent::State(DialogState::Terminated(id, reason)) => {
                 self.parts.dialogs.remove_dialog(&id);
                 tracing::info!(call_id = %call_id, agent = %placer.agent, ?reason, "the placing agent's phone hung up");
+                if placer.standing {
+                    self.line_lost(placer.agent);
+                }
                 self.first_leg_gone(call_id.clone(), false);
             }
             PhoneEvent::State(other) => self.in_dialog_request(call_id, true, other),

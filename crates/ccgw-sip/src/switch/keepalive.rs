@@ -77,7 +77,8 @@ impl B2bua {
         let agent = leg.agent;
         tracing::warn!(call_id = %call_id, %agent, "the agent's phone stopped answering: the call ends as a hang-up");
         let serial = leg.serial;
-        self.hang_up_phone(leg);
+        self.line_lost(agent);
+        super::b2bua::hang_up(self.parts.dialogs.clone(), leg.dialog);
         self.report(ccgw_engine::TelephonyReport::PhoneHungUp { call: call_id, agent });
         self.line_died(agent, serial);
     }

@@ -25,7 +25,7 @@
 use ccgw_core::{CallId, Party, WorkNo};
 use ccgw_engine::TelephonyReport;
 
-use super::b2bua::{B2bua, Call, PhoneLeg, hang_up};
+use super::b2bua::{B2bua, Call, PhoneLeg};
 use super::far_leg::FarLeg;
 use super::internal::Placer;
 use super::media::{Side, directions, second_leg};
@@ -46,14 +46,10 @@ impl Call {
             let dialog = self.customer.take()?;
             self.line_away = Some(agent);
             let origin = std::mem::replace(&mut self.customer_origin, LegOrigin::new(0));
-            return Some(PhoneLeg::off_hook(
-                placer.serial,
-                agent,
-                self.caller.clone(),
-                dialog,
-                origin,
-                self.customer_sdp.clone(),
-            ));
+            let answer = self.customer_sdp.clone();
+            let mut leg = PhoneLeg::off_hook(placer.serial, agent, self.caller.clone(), dialog, origin, answer);
+            leg.standing = placer.standing;
+            return Some(leg);
         }
         let leg = self.phone.take_if(|leg| leg.agent == agent && leg.answer.is_some())?;
         self.line_away = Some(agent);
@@ -64,7 +60,7 @@ impl Call {
     fn attach_line(&mut self, leg: PhoneLeg) {
         self.line_away = None;
         if self.placed_by(leg.agent) && self.customer.is_none() {
-            self.placer = Some(Placer { serial: leg.serial, agent: leg.agent });
+            self.placer = Some(Placer { serial: leg.serial, agent: leg.agent, standing: leg.standing });
             self.customer_origin = leg.origin;
             self.customer_sdp = leg.answer.unwrap_or_default();
             self.customer = Some(leg.dialog);
@@ -74,7 +70,7 @@ impl Call {
     }
 
     /// The agent's line, wherever it sits in the call, to be hung up or moved.
-    fn take_line_of(&mut self, agent: WorkNo) -> Option<PhoneLeg> {
+    pub(super) fn take_line_of(&mut self, agent: WorkNo) -> Option<PhoneLeg> {
         let leg = self.detach_line(agent);
         self.line_away = None;
         leg
@@ -188,10 +184,12 @@ impl B2bua {
         }
         let Some(call) = self.calls.get_mut(&into) else { return };
         (call.line_away, call.held, call.muted, call.placer_muted) = (None, false, false, false);
-        if let Some(line) = call.phone.take() {
+        let own_line = call.phone.take();
+        if let Some(line) = own_line {
             // The agent's own line, if it came back meanwhile, leaves with the agent.
-            hang_up(self.parts.dialogs.clone(), line.dialog);
+            self.hang_up_phone(line);
         }
+        let Some(call) = self.calls.get_mut(&into) else { return };
         match (consultation.phone.take(), consultation.customer.take(), consultation.dialled.take()) {
             (Some(helper), _, _) => {
                 self.leg_homes.insert(helper.serial, into.clone());

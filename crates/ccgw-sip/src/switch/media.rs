@@ -234,7 +234,7 @@ impl B2bua {
     }
 }
 
-fn respond(asked: TransactionHandle, status: StatusCode, sdp: Option<Vec<u8>>) {
+pub(super) fn respond(asked: TransactionHandle, status: StatusCode, sdp: Option<Vec<u8>>) {
     tokio::spawn(async move {
         let headers = sdp.as_ref().and(sdp_headers());
         if asked.respond(status, headers, sdp).await.is_err() {

@@ -13,6 +13,7 @@ mod lines;
 mod media;
 mod phone_answer;
 pub mod sdp;
+mod standing_lines;
 mod transfer;
 pub mod trunks;
 mod turns;

@@ -60,7 +60,7 @@ impl B2bua {
         let far_connected = call.far.as_ref().is_some_and(|far| far.answer.is_some());
         let on_hold = leg.answer.as_ref().filter(|_| call.answered && call.customer.is_some() && !far_connected);
         let on_hold = on_hold.and_then(|sdp| call.customer_origin.present(sdp, Some(Direction::Inactive)));
-        hang_up(self.parts.dialogs.clone(), leg.dialog);
+        self.hang_up_phone(leg);
         if let Some(on_hold) = on_hold {
             self.reinvite_leg(call_id, Side::Customer, on_hold);
         }
