@@ -925,6 +925,30 @@ async fn an_always_off_hook_phone_keeps_its_line_and_calls_are_bridged_onto_it()
     assert_eq!(record["outcome"], "answered", "{record}");
 }
 
+/// An always-off-hook agent calls out: its line is the call's phone as it is — no
+/// `AgentOther_PhoneAlerting` (spec S11) — the number is offered the line's SDP, and the
+/// line is re-invited with the number's once it answers. The number hangs up: the line is
+/// parked, and sign-out hangs it up.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_always_off_hook_phone_calls_out_on_its_line() {
+    let Some((center, number)) = center_dialling_to("number_hangs_up.xml") else { return };
+    let phone = center.phone("70101", "phone_off_hook_calls_out.xml");
+    let mut agent = Agent::sign_in_with(&center.gateway, 101, json!({"releasephone": false})).await;
+    let callout = agent.call_with("PUT", "voicecall/{}/callout", Some(json!({"called": "5550123"}))).await;
+    assert_eq!(callout["retcode"], "0", "{callout}");
+    agent.wait_for("AgentEvent_Talking").await;
+    agent.wait_for("AgentEvent_Customer_Release").await;
+    number.passes();
+    agent.wait_for("AgentOther_PhoneRelease").await;
+    let steps = ["AgentOther_PhoneAlerting", "AgentOther_PhoneOffhook", "AgentEvent_Talking"];
+    assert_eq!(agent.seen_of(&steps), ["AgentOther_PhoneOffhook", "AgentEvent_Talking"]);
+    let signed_out = agent.call("DELETE", "onlineagent/{}/logout").await;
+    assert_eq!(signed_out["retcode"], "0", "{signed_out}");
+    phone.passes();
+    let record = record_of_caller(&center.gateway, "5550123").await;
+    assert_eq!(record["outcome"], "answered", "{record}");
+}
+
 /// With `sip.require_registered_phone`, an agent whose phone has not registered is
 /// refused at sign-in (`100-013`, saying so); once the phone registers, the same
 /// sign-in passes.

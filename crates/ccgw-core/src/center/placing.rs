@@ -2,8 +2,8 @@
 //! to an agent or to an idle agent of a skill (S14).
 //!
 //! Set-up runs in steps, each reported by the switch: the placer's phone goes off-hook
-//! (`AgentOther_PhoneAlerting` first when it has to ring; no step at all when the phone
-//! is already off-hook for a held call), then the called party rings
+//! (`AgentOther_PhoneAlerting` first when it has to ring — not when it is always
+//! off-hook; no step at all when the phone is already off-hook for a held call), then the called party rings
 //! (`AgentEvent_Customer_Alerting`) and answers (`AgentEvent_Talking` to both agents of an
 //! internal call). Every step has a deadline (`Timer::Setup`): the placer's phone and a
 //! called agent have the ring timeout, a dialled number `dial_timeout`.
@@ -224,7 +224,10 @@ impl Center {
         }
         self.set_state(work_no, AgentState::Talking { call: id.clone() }, now);
         if phone_free {
-            Self::emit(&mut fx, work_no, AgentEvent::PhoneAlerting);
+            // An always-off-hook phone is connected already: it does not ring (S11).
+            if !self.agents.get(&work_no).is_some_and(|agent| agent.always_off_hook) {
+                Self::emit(&mut fx, work_no, AgentEvent::PhoneAlerting);
+            }
             fx.push(Effect::Switch(SwitchAction::OffHook { call: id.clone(), agent: work_no, phone }));
             let ring_timeout = self.settings.ring_timeout;
             self.start_setup_step(&id, ring_timeout, now, &mut fx);

@@ -263,6 +263,26 @@ fn an_always_off_hook_phone_has_its_line_kept_until_releasephone_or_sign_out() {
 }
 
 #[test]
+fn an_always_off_hook_phone_does_not_ring_for_a_call_out() {
+    let mut c = center();
+    c.sign_in(SignIn { always_off_hook: true, ..sign_in(101, false) }, at(0)).unwrap();
+    c.sign_in(sign_in(102, false), at(0)).unwrap();
+    let call_out = |number: &str| {
+        Command::PlaceCall(crate::center::CallRequest {
+            callee: crate::center::Callee::Number(number.into()),
+            caller: None,
+            skill: None,
+            call_data: String::new(),
+        })
+    };
+    let (_, fx) = c.apply(work(101), call_out("5550000"), at(10), &mut || placed(1)).unwrap();
+    assert!(!events_for(&fx, 101).contains(&E::PhoneAlerting), "S11: no ringing on an off-hook line: {fx:?}");
+    let (_, fx) = c.apply(work(102), call_out("5550001"), at(10), &mut || placed(2)).unwrap();
+    assert!(events_for(&fx, 102).contains(&E::PhoneAlerting), "a phone released after calls rings: {fx:?}");
+    c.check_invariants().unwrap();
+}
+
+#[test]
 fn forcelogin_can_be_disabled() {
     let mut c = center_with(CenterSettings { allow_force_login: false, ..CenterSettings::default() });
     c.sign_in(sign_in(101, false), at(0)).unwrap();
