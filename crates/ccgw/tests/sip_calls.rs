@@ -949,6 +949,22 @@ async fn an_always_off_hook_phone_calls_out_on_its_line() {
     assert_eq!(record["outcome"], "answered", "{record}");
 }
 
+/// `disconnect` of the customer's number in a two-party call releases it: BYE to the
+/// customer and to the agent's phone.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn disconnecting_the_customer_ends_the_call_on_both_legs() {
+    let Some(center) = Center::start(&[]) else { return };
+    let phone = center.phone("70101", "phone_answers.xml");
+    let mut agent = center.agent(101).await;
+    let customer = center.customer("customer_call.xml");
+    agent.wait_for("AgentEvent_Talking").await;
+    let disconnected = agent.call("POST", "voicecall/{}/disconnect/5550100").await;
+    assert_eq!(disconnected["retcode"], "0", "{disconnected}");
+    customer.passes();
+    phone.passes();
+    agent.wait_for("AgentEvent_Call_Release").await;
+}
+
 /// With `sip.require_registered_phone`, an agent whose phone has not registered is
 /// refused at sign-in (`100-013`, saying so); once the phone registers, the same
 /// sign-in passes.

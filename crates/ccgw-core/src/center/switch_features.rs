@@ -23,8 +23,10 @@ pub struct SwitchFeatures {
     /// Transfers to a number outside the center (blind, success and talk) and
     /// `connecthold` of a call with a number: the number is connected with the customer.
     pub transfer_to_numbers: bool,
-    /// The rest: conferences (three-party help and transfers), transfers to IVR flows,
-    /// dropping one party of several.
+    /// The rest: conferences (three-party help and transfers) and transfers to IVR
+    /// flows. (`disconnect` needs nothing more: without conferences a call never has
+    /// more than two parties talking, and dropping one is a release, or the end of a
+    /// transfer under way.)
     pub joining: bool,
     /// DTMF digits sent into a call.
     pub digits: bool,
@@ -53,7 +55,7 @@ impl std::fmt::Display for SwitchFeature {
             SwitchFeature::TransferToAgents => "transfer to an agent or a skill",
             SwitchFeature::ConnectingHeld => "connecting a held call with a consultation",
             SwitchFeature::TransferToNumbers => "transfer to a number",
-            SwitchFeature::Joining => "conference, transfer to an IVR flow, and releasing one party of several",
+            SwitchFeature::Joining => "conference, and transfer to an IVR flow",
             SwitchFeature::Digits => "DTMF digits",
         })
     }
@@ -104,9 +106,7 @@ impl SwitchFeatures {
             Command::Transfer(request) if is_to_a_number(request) => {
                 (!self.transfer_to_numbers).then_some(SwitchFeature::TransferToNumbers)
             }
-            Command::Transfer(_) | Command::Conference(_) | Command::Disconnect(_) if !self.joining => {
-                Some(SwitchFeature::Joining)
-            }
+            Command::Transfer(_) | Command::Conference(_) if !self.joining => Some(SwitchFeature::Joining),
             Command::Digits(_) | Command::ConferenceDigits(_) if !self.digits => Some(SwitchFeature::Digits),
             _ => None,
         }

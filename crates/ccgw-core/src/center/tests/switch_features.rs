@@ -41,7 +41,6 @@ fn commands_the_switch_cannot_carry_are_refused_and_change_nothing() {
         (Command::PlaceCall(internal), SwitchFeature::InternalCalls),
         (Command::Transfer(transfer), SwitchFeature::TransferToAgents),
         (Command::Transfer(to_a_number), SwitchFeature::TransferToNumbers),
-        (Command::Disconnect("5550000".into()), SwitchFeature::Joining),
         (Command::Digits("123".into()), SwitchFeature::Digits),
     ];
     for (command, missing) in cases {
