@@ -100,6 +100,10 @@ pub struct ServeArgs {
     /// The switch that carries calls: the embedded simulated one, or real SIP calls.
     #[arg(long, value_enum)]
     pub switch: Option<crate::config::SwitchKind>,
+    /// Guid handling (engine.auth_mode): dynamic (default, as Huawei's gateway) or static
+    /// (one Guid per sign-in, for clients that read Set-GUID only from the sign-in answer).
+    #[arg(long, value_enum)]
+    pub auth_mode: Option<crate::config::AuthModeArg>,
     /// Seed a demo center into an empty directory.
     #[arg(long)]
     pub demo: bool,
@@ -122,6 +126,7 @@ impl Cli {
                 overrides.demo_password = serve.demo_password.clone();
                 overrides.sip = serve.sip_bind.map(|bind| crate::config::SipOverrides { bind });
                 overrides.switch = serve.switch;
+                overrides.engine = serve.auth_mode.map(|auth_mode| crate::config::EngineOverrides { auth_mode });
             }
             Command::Call(call) => overrides.admin_token = call.admin_token.clone(),
             Command::Agent(_)

@@ -573,6 +573,24 @@ pub struct Overrides {
     pub sip: Option<SipOverrides>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub switch: Option<SwitchKind>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub engine: Option<EngineOverrides>,
+}
+
+/// `--auth-mode`.
+#[derive(Debug, Clone, Serialize)]
+pub struct EngineOverrides {
+    pub auth_mode: AuthModeArg,
+}
+
+/// How Guids are handed out (`engine.auth_mode`, `--auth-mode`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, clap::ValueEnum)]
+#[serde(rename_all = "lowercase")]
+pub enum AuthModeArg {
+    /// A new Guid on many answers, as on Huawei's gateway (the default).
+    Dynamic,
+    /// One Guid per sign-in: for clients that read `Set-GUID` only from the sign-in answer.
+    Static,
 }
 
 /// `--sip-bind`.
@@ -897,6 +915,19 @@ mod tests {
         assert!(format!("{error:#}").contains("pbx"), "{error:#}");
         let flag = Overrides { switch: Some(SwitchKind::Sip), ..Overrides::default() };
         assert_eq!(Config::load(None, &flag).unwrap().switch, SwitchKind::Sip);
+    }
+
+    #[test]
+    fn the_auth_mode_flag_overrides_the_file_and_keeps_its_other_engine_keys() {
+        assert_eq!(Config::load(None, &Overrides::default()).unwrap().engine.auth_mode, "dynamic");
+        let dir = tempfile::tempdir().unwrap();
+        let file = dir.path().join("engine.toml");
+        std::fs::write(&file, "[engine]\nauth_mode = \"dynamic\"\nring_timeout_ms = 7000\n").unwrap();
+        let flag =
+            Overrides { engine: Some(EngineOverrides { auth_mode: AuthModeArg::Static }), ..Overrides::default() };
+        let config = Config::load(Some(&file), &flag).unwrap();
+        assert_eq!(config.engine.auth_mode, "static");
+        assert_eq!(config.engine.ring_timeout_ms, 7000);
     }
 
     #[test]

@@ -72,6 +72,7 @@ impl HuaweiReply {
             | Refusal::ShuttingDown
             | Refusal::TooFrequent { .. }
             | Refusal::NotOnThisSwitch(_)
+            | Refusal::MediaNotSupported
             | Refusal::PhoneNotRegistered(_) => Self::error_with(code, &refusal.to_string()),
             _ => Self::error(code),
         }

@@ -254,6 +254,10 @@ async fn every_command_without_its_call_or_with_bad_input_gets_its_retcode() {
         assert_eq!(answer.status, 200);
         assert_eq!(answer.retcode(), expected, "{method} {path}: {}", answer.body);
     }
+    // Says what is unsupported: video, not the text chat the code's page names.
+    let video = app.call("POST", "voicecall/101/endmutevideo", Some(&guid), None).await;
+    assert_eq!(video.retcode(), "106-001");
+    assert_eq!(video.body["message"], "video is not supported: ccgw carries voice calls only", "{}", video.body);
     let stranger = app.agent(101, "not-the-guid").hold().await;
     assert_eq!(stranger.retcode(), "000-003");
     let other_agent = app.agent(102, &guid).call_out(NUMBER).await;
