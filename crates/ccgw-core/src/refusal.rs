@@ -69,6 +69,11 @@ pub enum Refusal {
     NoCallForDigits,
     #[error("video is not supported: ccgw carries voice calls only")]
     MediaNotSupported,
+    #[error("no text channel: ccgw carries voice calls only")]
+    NoTextChannel,
+    /// An interface of the Huawei API that ccgw does not provide (yet): what, and why.
+    #[error("not supported by ccgw: {0}")]
+    NotProvided(String),
     #[error("not supported on this switch: {0}")]
     NotOnThisSwitch(crate::center::SwitchFeature),
     #[error("no talking call to consult about")]

@@ -20,6 +20,7 @@ mod queuedevice;
 mod reads;
 mod sign_in_check;
 mod transfer;
+mod unsupported;
 mod voicecall;
 
 use ccgw_core::catalog::retcode;
@@ -46,6 +47,7 @@ pub(crate) fn routes() -> Routes {
         .merge(calldata::routes(base))
         .merge(ivr::routes(base))
         .merge(voicecall::routes(base))
+        .merge(unsupported::routes(base))
         .get(&format!("{base}/agentevent/{{agentid}}"), agentevent::poll)
 }
 

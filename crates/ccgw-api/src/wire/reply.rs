@@ -73,6 +73,8 @@ impl HuaweiReply {
             | Refusal::TooFrequent { .. }
             | Refusal::NotOnThisSwitch(_)
             | Refusal::MediaNotSupported
+            | Refusal::NoTextChannel
+            | Refusal::NotProvided(_)
             | Refusal::PhoneNotRegistered(_) => Self::error_with(code, &refusal.to_string()),
             _ => Self::error(code),
         }

@@ -42,6 +42,7 @@ retcodes! {
     MULTIMEDIA_DISABLED = "106-001", "multimedia (text chat) is not enabled";
     // ccgw's own: no Huawei code says "this switch cannot" (README, behaviour ccgw chose).
     NOT_ON_THIS_SWITCH = "990-001", "not supported on this switch";
+    NOT_PROVIDED = "990-002", "not supported by ccgw";
     PASSWORD_CHANGE_FAILED = "110-002", "password change failed";
     OLD_PASSWORD_WRONG = "110-003", "old password wrong";
     // Sign-in protection: too many wrong passwords (spec 07: account locked).
@@ -113,7 +114,8 @@ impl Refusal {
             Refusal::UnmuteNotPossible => UNMUTE_WRONG_STATE,
             // No retcode of its own is known (spec 04 §2.16).
             Refusal::NoCallForDigits => INVALID_PARAMETER,
-            Refusal::MediaNotSupported => MULTIMEDIA_DISABLED,
+            Refusal::MediaNotSupported | Refusal::NoTextChannel => MULTIMEDIA_DISABLED,
+            Refusal::NotProvided(_) => NOT_PROVIDED,
             Refusal::NotOnThisSwitch(_) => NOT_ON_THIS_SWITCH,
             Refusal::NoCallToConsult => CONSULT_NO_CALL,
             Refusal::ConferenceNoCall => THREE_PARTY_NO_CALL,

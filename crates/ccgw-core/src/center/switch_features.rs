@@ -44,6 +44,8 @@ pub enum SwitchFeature {
     TransferToNumbers,
     Joining,
     Digits,
+    /// Recording and playing recordings back (`recordplay`): no switch under ccgw records.
+    Recording,
 }
 
 impl std::fmt::Display for SwitchFeature {
@@ -57,6 +59,7 @@ impl std::fmt::Display for SwitchFeature {
             SwitchFeature::TransferToNumbers => "transfer to a number",
             SwitchFeature::Joining => "conference, and transfer to an IVR flow",
             SwitchFeature::Digits => "DTMF digits",
+            SwitchFeature::Recording => "recording and playback",
         })
     }
 }

@@ -7,6 +7,7 @@ mod calls;
 mod crash_restart;
 mod crossing;
 mod distribution;
+mod endpoint_sweep;
 mod error_shapes;
 mod event_delivery;
 mod families;

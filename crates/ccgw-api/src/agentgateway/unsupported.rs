@@ -1,0 +1,126 @@
+//! Interfaces of the Huawei API that ccgw does not provide, answered as every other one
+//! is — HTTP 200 with the envelope — once the Guid is checked, with a retcode and a
+//! message that says why (spec 08 C7: a Java client takes any other status for a null
+//! answer). None of them answers 404.
+//!
+//! - `recordplay` (recording and playback): `990-001` "not supported on this switch:
+//!   recording and playback" — neither the simulated switch nor the SIP switch records.
+//! - `textchat`: `106-001` "no text channel: ccgw carries voice calls only".
+//! - `agentconf` (agent conferences of newer gateways): `990-002` "not supported by ccgw".
+//! - `qualitycontrol` (supervisors), `onlineagent/{id}/setselfrecord/…` and
+//!   `onlineagent/{id}/bindphone`: `990-002` "not supported by ccgw" until they are built.
+
+use axum::extract::State;
+use ccgw_core::{Refusal, SwitchFeature};
+use ccgw_engine::AgentAction;
+
+use super::context::AgentCall;
+use super::engine_failure;
+use crate::route_table::Routes;
+use crate::state::ApiState;
+use crate::wire::reply::HuaweiReply;
+
+pub(crate) fn routes(base: &str) -> Routes {
+    Routes::new()
+        // /recordplay
+        .put(&format!("{base}/recordplay/{{agentid}}/record"), recording)
+        .put(&format!("{base}/recordplay/{{agentid}}/recordwithoutfilename"), recording)
+        .delete(&format!("{base}/recordplay/{{agentid}}/stoprecord"), recording)
+        .post(&format!("{base}/recordplay/{{agentid}}/pauserecord"), recording)
+        .post(&format!("{base}/recordplay/{{agentid}}/resumerecord"), recording)
+        .put(&format!("{base}/recordplay/{{agentid}}/play"), recording)
+        .delete(&format!("{base}/recordplay/{{agentid}}/stopplay"), recording)
+        .post(&format!("{base}/recordplay/{{agentid}}/pauseplay"), recording)
+        .post(&format!("{base}/recordplay/{{agentid}}/resumeplay"), recording)
+        .post(&format!("{base}/recordplay/{{agentid}}/forefast/{{time}}"), recording)
+        .post(&format!("{base}/recordplay/{{agentid}}/backfast/{{time}}"), recording)
+        .get(&format!("{base}/recordplay/{{agentid}}/recordfile"), recording)
+        .get(&format!("{base}/recordplay/{{agentid}}/recordfileurl"), recording)
+        .get(&format!("{base}/recordplay/{{agentid}}/recordzipfileurl"), recording)
+        .get(&format!("{base}/recordplay/{{agentid}}/batchrecordzipfileurl"), recording)
+        .get(&format!("{base}/recordplay/{{agentid}}/recordfilefromrecordid"), recording)
+        .get(&format!("{base}/recordplay/{{agentid}}/queryrecordfilebycallid"), recording)
+        .get(&format!("{base}/recordplay/{{agentid}}/queryselfrecordfile"), recording)
+        .get(&format!("{base}/recordplay/{{agentid}}/queryrecordscore"), recording)
+        // /textchat
+        .put(&format!("{base}/textchat/{{agentid}}/internalcall/{{destno}}"), text_chat)
+        .put(&format!("{base}/textchat/{{agentid}}/answer/{{callid}}"), text_chat)
+        .delete(&format!("{base}/textchat/{{agentid}}/reject/{{callid}}"), text_chat)
+        .delete(&format!("{base}/textchat/{{agentid}}/drop/{{callid}}"), text_chat)
+        .put(&format!("{base}/textchat/{{agentid}}/chatmessage"), text_chat)
+        .post(&format!("{base}/textchat/{{agentid}}/transfer"), text_chat)
+        // /agentconf
+        .post(&format!("{base}/agentconf/{{agentid}}/answeragentconf"), agent_conference)
+        .post(&format!("{base}/agentconf/{{agentid}}/holdparticipant"), agent_conference)
+        // /qualitycontrol
+        .put(&format!("{base}/qualitycontrol/{{agentid}}/addsupervise/{{workNo}}"), quality_control)
+        .put(&format!("{base}/qualitycontrol/{{agentid}}/addinsert/{{workNo}}"), quality_control)
+        .put(&format!("{base}/qualitycontrol/{{agentid}}/intercept/{{workNo}}"), quality_control)
+        .post(&format!("{base}/qualitycontrol/{{agentid}}/switch/{{workNo}}"), quality_control)
+        .delete(&format!("{base}/qualitycontrol/{{agentid}}/{{workNo}}"), quality_control)
+        .post(&format!("{base}/qualitycontrol/{{agentid}}/requestwhisperagent"), quality_control)
+        .post(&format!("{base}/qualitycontrol/{{agentid}}/requeststopwhisperagent"), quality_control)
+        .post(&format!("{base}/qualitycontrol/{{agentid}}/requestswitchinsertwhisperagent"), quality_control)
+        .post(&format!("{base}/qualitycontrol/{{agentid}}/forcebusy/{{workNo}}"), quality_control)
+        .post(&format!("{base}/qualitycontrol/{{agentid}}/forceidle/{{workNo}}"), quality_control)
+        .post(&format!("{base}/qualitycontrol/{{agentid}}/forcerest/{{workNo}}/{{time}}/{{reason}}"), quality_control)
+        .post(&format!("{base}/qualitycontrol/{{agentid}}/forcelogout/{{workNo}}"), quality_control)
+        .post(&format!("{base}/qualitycontrol/{{agentid}}/forcedropcall/{{callid}}"), quality_control)
+        .post(&format!("{base}/qualitycontrol/{{agentid}}/beginmonitor"), quality_control)
+        .post(&format!("{base}/qualitycontrol/{{agentid}}/endmonitor"), quality_control)
+        .get(&format!("{base}/qualitycontrol/{{agentid}}/allagent"), quality_control)
+        .post(
+            &format!("{base}/qualitycontrol/{{agentid}}/setselfrecord/{{recordflag}}/{{recordbeforetalking}}"),
+            quality_control,
+        )
+        .post(&format!("{base}/qualitycontrol/{{agentid}}/cancelselfrecord"), quality_control)
+        .get(&format!("{base}/qualitycontrol/{{agentid}}/queryqctasks"), quality_control)
+        .delete(&format!("{base}/qualitycontrol/{{agentid}}/deleteqctask"), quality_control)
+        .get(&format!("{base}/qualitycontrol/{{agentid}}/queryurlinfo"), quality_control)
+        .post(&format!("{base}/qualitycontrol/{{agentid}}/registerDataToServer"), quality_control)
+        .post(&format!("{base}/qualitycontrol/{{agentid}}/startVideoMonitor"), quality_control)
+        .post(&format!("{base}/qualitycontrol/{{agentid}}/stopVideoMonitor"), quality_control)
+        .post(&format!("{base}/qualitycontrol/{{agentid}}/startVideoOperation"), quality_control)
+        .post(&format!("{base}/qualitycontrol/{{agentid}}/startOrStopVideoPlay"), quality_control)
+        .post(&format!("{base}/qualitycontrol/{{agentid}}/deleteVideoTask"), quality_control)
+        .get(&format!("{base}/qualitycontrol/{{agentid}}/queryvideorecordfile"), quality_control)
+        .put(&format!("{base}/qualitycontrol/{{agentid}}/intercept/{{workNo}}/{{callId}}"), quality_control)
+        .post(
+            &format!("{base}/onlineagent/{{agentid}}/setselfrecord/{{recordflag}}/{{recordbeforetalking}}"),
+            self_recording,
+        )
+        .post(&format!("{base}/onlineagent/{{agentid}}/bindphone"), phone_binding)
+}
+
+/// The refusal, to an agent signed in with a valid Guid (anyone else hears why not).
+async fn refuse_signed_in(state: &ApiState, call: AgentCall, refusal: Refusal) -> HuaweiReply {
+    match state.engine.act(call.work_no, call.guid, AgentAction::Status).await {
+        Ok(_) => HuaweiReply::refused(&refusal),
+        Err(error) => engine_failure(error),
+    }
+}
+
+async fn recording(State(state): State<ApiState>, call: AgentCall) -> HuaweiReply {
+    refuse_signed_in(&state, call, Refusal::NotOnThisSwitch(SwitchFeature::Recording)).await
+}
+
+async fn text_chat(State(state): State<ApiState>, call: AgentCall) -> HuaweiReply {
+    refuse_signed_in(&state, call, Refusal::NoTextChannel).await
+}
+
+async fn agent_conference(State(state): State<ApiState>, call: AgentCall) -> HuaweiReply {
+    refuse_signed_in(&state, call, Refusal::NotProvided("agent conferences (agentconf)".into())).await
+}
+
+async fn quality_control(State(state): State<ApiState>, call: AgentCall) -> HuaweiReply {
+    let refusal = Refusal::NotProvided("quality control (supervisor) interfaces, not yet".into());
+    refuse_signed_in(&state, call, refusal).await
+}
+
+async fn self_recording(State(state): State<ApiState>, call: AgentCall) -> HuaweiReply {
+    refuse_signed_in(&state, call, Refusal::NotProvided("self-recording flags, not yet".into())).await
+}
+
+async fn phone_binding(State(state): State<ApiState>, call: AgentCall) -> HuaweiReply {
+    refuse_signed_in(&state, call, Refusal::NotProvided("binding a phone (bindphone), not yet".into())).await
+}
