@@ -196,6 +196,9 @@ pub(super) struct PhoneLeg {
     pub(super) answer: Option<Vec<u8>>,
     /// The agent's standing line (always off-hook): parked, not hung up, when done.
     pub(super) standing: bool,
+    /// The exchanges on this dialog, one at a time, whichever call it sits in (it moves
+    /// between an agent's calls, and a standing line also has exchanges of its own).
+    pub(super) turns: Turns,
 }
 
 impl PhoneLeg {
@@ -219,6 +222,7 @@ impl PhoneLeg {
             origin,
             answer: Some(answer),
             standing: false,
+            turns: Turns::default(),
         }
     }
 }
@@ -234,8 +238,6 @@ pub(crate) struct B2bua {
     pub(super) far_homes: HashMap<CallId, CallId>,
     /// Agents' standing lines (always off-hook), by agent.
     pub(super) lines: HashMap<WorkNo, Line>,
-    /// The exchanges on each agent's standing line, one at a time.
-    pub(super) line_turns: HashMap<WorkNo, super::turns::Turns>,
     pub(super) leg_serials: u64,
     /// The next SDP session id (RFC 4566 suggests an NTP-like start).
     sdp_sessions: u64,
@@ -251,7 +253,6 @@ impl B2bua {
             leg_homes: HashMap::new(),
             far_homes: HashMap::new(),
             lines: HashMap::new(),
-            line_turns: HashMap::new(),
             leg_serials: 0,
             sdp_sessions: start,
         }
@@ -484,6 +485,7 @@ impl B2bua {
                 origin,
                 answer: None,
                 standing: false,
+                turns: Turns::default(),
             });
         }
     }
@@ -555,6 +557,9 @@ impl B2bua {
 
     pub(super) fn phone_changed(&mut self, call_id: CallId, serial: u64, event: PhoneEvent) {
         let call_id = self.leg_homes.get(&serial).cloned().unwrap_or(call_id);
+        if matches!(event, PhoneEvent::State(DialogState::Terminated(..))) {
+            self.leg_homes.remove(&serial);
+        }
         let Some(event) = self.placer_changed(&call_id, serial, event) else { return };
         let call = self.calls.get_mut(&call_id);
         if let Some(call) = call.filter(|call| call.ringing_within.as_ref().is_some_and(|leg| leg.serial == serial)) {
@@ -775,17 +780,16 @@ impl B2bua {
         let mut turn = turns.claim();
         // Standing lines are parked once the BYEs are out: the phone leg's, and an
         // internal call placer's (its first leg).
-        let placer_line =
-            call.placer.filter(|placer| placer.standing).and_then(|placer| call.take_line_of(placer.agent));
-        let phone = match call.phone.take() {
-            Some(leg) if leg.standing => {
-                self.let_go(leg, Some(turns.claim()));
-                None
-            }
-            other => other.map(|leg| leg.dialog),
-        };
-        if let Some(line) = placer_line {
-            self.let_go(line, Some(turns.claim()));
+        // The phones are let go in their turn: hung up, parked (a standing line), or given
+        // back to another call of the agent waiting for its line; so is an agent's line
+        // that is the first leg (an internal call's placer) if it is to be kept.
+        let kept = |agent: WorkNo, standing: bool| standing || self.call_waiting_for_line(agent).is_some();
+        let placer_line = call
+            .placer
+            .filter(|placer| kept(placer.agent, placer.standing))
+            .and_then(|placer| call.take_line_of(placer.agent));
+        for leg in [call.phone.take(), placer_line].into_iter().flatten() {
+            self.let_go(leg, Some(turns.claim()));
         }
         // The first leg is away when it was an agent's line, lent or fetched elsewhere.
         let customer = call.customer;
@@ -793,8 +797,8 @@ impl B2bua {
             // After a re-INVITE or digits under way, so that no leg sees the BYE overtake
             // them; a leg that never answers holds the BYE back only so long.
             let _ = tokio::time::timeout(RENEGOTIATION_WAIT, turn.start()).await;
-            for leg in [phone, far].into_iter().flatten() {
-                hang_up(dialogs.clone(), leg);
+            if let Some(far) = far {
+                hang_up(dialogs.clone(), far);
             }
             let Some(customer) = customer else { return };
             if let Err(error) = customer.bye().await {

@@ -71,6 +71,10 @@ impl B2bua {
             tracing::warn!(call_id = %call_id, "the number connected with the customer stopped answering");
             super::b2bua::hang_up(self.parts.dialogs.clone(), far.dialog);
             let number = far.number;
+            if self.calls.get(&call_id).is_some_and(|call| call.redirected) {
+                // The center is done with a redirected call: the switch ends it.
+                self.release(call_id.clone());
+            }
             return self.report(ccgw_engine::TelephonyReport::FarEndHungUp { call: call_id, number });
         }
         let Some(leg) = self.calls.get_mut(&call_id).and_then(|call| call.phone.take()) else { return };

@@ -100,6 +100,11 @@ impl B2bua {
         self.calls.insert(call_id, call);
     }
 
+    /// The call that keeps `agent`'s line's place while the line is elsewhere.
+    pub(super) fn call_waiting_for_line(&self, agent: WorkNo) -> Option<CallId> {
+        self.calls.iter().find(|(_, call)| call.line_away == Some(agent)).map(|(id, _)| id.clone())
+    }
+
     /// The call `agent`'s line sits in.
     fn call_with_line_of(&self, agent: WorkNo) -> Option<CallId> {
         self.calls.iter().find(|(_, call)| call.has_line_of(agent)).map(|(id, _)| id.clone())
@@ -135,7 +140,7 @@ impl B2bua {
     }
 
     /// The line takes its place in `call_id` and is given that call's media as it stands.
-    fn settle_line(&mut self, call_id: &CallId, leg: PhoneLeg) {
+    pub(super) fn settle_line(&mut self, call_id: &CallId, leg: PhoneLeg) {
         let Some(call) = self.calls.get_mut(call_id) else { return self.hang_up_phone(leg) };
         self.leg_homes.insert(leg.serial, call_id.clone());
         let first_leg = call.placed_by(leg.agent);
@@ -165,32 +170,53 @@ impl B2bua {
 
     /// `Join` of a consultation into the held call it was about, its placer leaving
     /// (`connecthold`, or a talk transfer completed): the helper's phone takes the held
-    /// call's phone leg, or the number called takes it as the call's far leg.
+    /// call's place of the agent — its phone leg, or its first leg if the agent placed
+    /// that call — or the number called becomes the held call's far leg.
     pub(super) fn join(&mut self, from: CallId, into: CallId, leaving: Vec<Party>) {
-        let Some(consultation) = self.calls.get(&from) else { return };
-        let placer = match (consultation.placer, consultation.phone.as_ref()) {
-            (Some(placer), _) => placer.agent,
-            (None, Some(line)) if consultation.dialled.is_some() => line.agent,
-            _ => return tracing::warn!(%from, %into, "a join the SIP switch does not carry"),
-        };
-        let into_ok = self.calls.get(&into).is_some_and(|call| call.placer.is_none() && call.far.is_none());
-        if !leaving.contains(&Party::Agent(placer)) || !into_ok {
-            // Refused by the center before it gets here: conferences need a mixer.
+        // The agent leaving both calls (its line may be gone already: a handset put down
+        // to complete a talk transfer).
+        let placer = leaving.iter().find_map(|party| match party {
+            Party::Agent(agent) => Some(*agent),
+            _ => None,
+        });
+        let helper = self.calls.get(&from).and_then(|call| {
+            let to_agent = call.placer.is_some_and(|p| Some(p.agent) == placer) && call.phone.is_some();
+            let to_number = call.placer.is_none() && call.dialled.is_some() && call.customer.is_some();
+            (to_agent || to_number).then_some(to_agent)
+        });
+        let held_placer = self.calls.get(&into).filter(|call| call.far.is_none()).map(|call| call.placer);
+        let (Some(placer), Some(to_agent), Some(held_placer)) = (placer, helper, held_placer) else {
+            // The center refuses conferences on this switch before they get here.
             return tracing::warn!(%from, %into, "a join the SIP switch does not carry");
+        };
+        // A call the agent placed holds its place as the first leg: an agent can take it.
+        let as_first_leg = held_placer.is_some_and(|p| p.agent == placer);
+        if as_first_leg && !to_agent {
+            return tracing::warn!(%from, %into, "a join the SIP switch does not carry: a number as a call's first leg");
         }
         let Some(mut consultation) = self.calls.remove(&from) else { return };
+        if let Some(call) = self.calls.get_mut(&into) {
+            // The agent leaves both calls: its line goes nowhere back.
+            (call.line_away, call.held, call.muted, call.placer_muted) = (None, false, false, false);
+        }
         if let Some(line) = consultation.take_line_of(placer) {
             self.hang_up_phone(line);
         }
-        let Some(call) = self.calls.get_mut(&into) else { return };
-        (call.line_away, call.held, call.muted, call.placer_muted) = (None, false, false, false);
-        let own_line = call.phone.take();
+        let own_line = self.calls.get_mut(&into).and_then(|call| call.take_line_of(placer));
         if let Some(line) = own_line {
             // The agent's own line, if it came back meanwhile, leaves with the agent.
             self.hang_up_phone(line);
         }
         let Some(call) = self.calls.get_mut(&into) else { return };
         match (consultation.phone.take(), consultation.customer.take(), consultation.dialled.take()) {
+            (Some(helper), _, _) if as_first_leg => {
+                self.leg_homes.insert(helper.serial, into.clone());
+                call.placer = Some(Placer { serial: helper.serial, agent: helper.agent, standing: helper.standing });
+                call.caller = helper.phone;
+                call.customer_origin = helper.origin;
+                call.customer_sdp = helper.answer.unwrap_or_default();
+                call.customer = Some(helper.dialog);
+            }
             (Some(helper), _, _) => {
                 self.leg_homes.insert(helper.serial, into.clone());
                 call.phone = Some(helper);

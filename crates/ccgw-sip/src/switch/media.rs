@@ -84,10 +84,15 @@ impl B2bua {
         };
         let Some(dialog) = dialog else { return };
         let mut turn = call.turns.claim();
+        // A phone's dialog moves between calls: its own line of turns too.
+        let mut leg_turn = call.phone.as_mut().filter(|_| side == Side::Phone).map(|leg| leg.turns.claim());
         let commands = self.parts.commands.clone();
         let call = call_id.clone();
         tokio::spawn(async move {
             turn.start().await;
+            if let Some(leg_turn) = leg_turn.as_mut() {
+                leg_turn.start().await;
+            }
             let answer = dialog.reinvite(sdp_headers(), Some(sdp)).await.unwrap_or_else(|error| {
                 tracing::warn!(call_id = %call, ?side, %error, "re-INVITE of a leg failed");
                 None

@@ -24,7 +24,7 @@ use rsipstack::sip::{Header, Response, StatusCode, StatusCodeKind};
 
 use super::b2bua::{B2bua, Command, PhoneEvent, PhoneLeg, fresh_sip_call_id, hang_up};
 use super::sdp::{Direction, LegOrigin, placeholder_offer};
-use super::turns::{Turn, Turns};
+use super::turns::Turn;
 
 /// A call waiting for an agent's standing line.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -69,27 +69,22 @@ impl B2bua {
         let (serial, dialog) = (invited.serial, invited.dialog.clone());
         self.watch_leg(invited, move |leg, event| Command::Line { agent, leg, event });
         self.lines.insert(agent, Line::Connecting { serial, phone: phone.to_owned(), dialog, origin });
-        self.line_turns.insert(agent, Turns::default());
         tracing::info!(%agent, "standing line to the agent's phone being set up");
     }
 
     /// `DropLine`: the line is hung up; a call that has it hangs it up when it ends.
     pub(super) fn drop_line(&mut self, agent: WorkNo) {
-        let line = self.lines.remove(&agent);
-        let turn = self.line_turn(agent);
-        self.line_turns.remove(&agent);
-        match line {
+        match self.lines.remove(&agent) {
             Some(Line::Connecting { dialog, phone, .. }) => {
                 hang_up(self.parts.dialogs.clone(), dialog);
                 self.ring_instead(agent, &phone);
             }
-            Some(Line::Idle(leg)) => {
+            Some(Line::Idle(mut leg)) => {
+                let mut turn = leg.turns.claim();
                 let dialogs = self.parts.dialogs.clone();
                 tokio::spawn(async move {
                     // After the parking re-INVITE, if one is under way.
-                    if let Some(mut turn) = turn {
-                        let _ = tokio::time::timeout(super::b2bua::RENEGOTIATION_WAIT, turn.start()).await;
-                    }
+                    let _ = tokio::time::timeout(super::b2bua::RENEGOTIATION_WAIT, turn.start()).await;
                     hang_up(dialogs, leg.dialog);
                 });
             }
@@ -119,7 +114,9 @@ impl B2bua {
                 PhoneEvent::State(DialogState::Terminated(id, reason)) => {
                     self.parts.dialogs.remove_dialog(&id);
                     tracing::info!(%agent, ?reason, "the agent's phone hung its standing line up");
-                    self.lines.remove(&agent);
+                    if let Some(Line::Idle(leg)) = self.lines.remove(&agent) {
+                        self.ring_instead(agent, &leg.phone);
+                    }
                 }
                 PhoneEvent::State(DialogState::Updated(_, _, asked)) => {
                     // The phone renews the session while parked: it stays without media.
@@ -221,16 +218,14 @@ impl B2bua {
         let offer = leg.origin.present(&call.customer_sdp, Some(Direction::SendRecv)).unwrap_or_default();
         leg.answer = None;
         let (serial, dialog) = (leg.serial, leg.dialog.clone());
+        let mut line_turn = leg.turns.claim();
         call.phone = Some(leg);
         let mut turn = call.turns.claim();
-        let line_turn = self.line_turn(agent);
         let commands = self.parts.commands.clone();
         tokio::spawn(async move {
             // After the call's exchanges and the line's parking.
             turn.start().await;
-            if let Some(mut line_turn) = line_turn {
-                line_turn.start().await;
-            }
+            line_turn.start().await;
             let headers = Some(vec![Header::ContentType("application/sdp".into())]);
             let answer = dialog.reinvite(headers, Some(offer)).await.unwrap_or_else(|error| {
                 tracing::warn!(call_id = %call_id, %error, "re-INVITE of a standing line failed");
@@ -280,15 +275,23 @@ impl B2bua {
 
     /// A phone leg the call is done with: a standing line is parked, any other leg hung
     /// up — after `after`, the call's exchanges under way, when given.
-    pub(super) fn let_go(&mut self, leg: PhoneLeg, after: Option<Turn>) {
+    pub(super) fn let_go(&mut self, mut leg: PhoneLeg, after: Option<Turn>) {
+        // Another call of the agent holds the line's place: it goes back there.
+        if let Some(home) = self.call_waiting_for_line(leg.agent) {
+            return self.settle_line(&home, leg);
+        }
         let ours = leg.standing && matches!(self.lines.get(&leg.agent), Some(Line::InCall(_)));
         if ours {
             return self.park(leg, after);
         }
         let dialogs = self.parts.dialogs.clone();
-        let Some(mut turn) = after else { return hang_up(dialogs, leg.dialog) };
+        // Never before the dialog's own exchanges under way (a re-INVITE's ACK included).
+        let mut own = leg.turns.claim();
         tokio::spawn(async move {
-            let _ = tokio::time::timeout(super::b2bua::RENEGOTIATION_WAIT, turn.start()).await;
+            if let Some(mut turn) = after {
+                let _ = tokio::time::timeout(super::b2bua::RENEGOTIATION_WAIT, turn.start()).await;
+            }
+            let _ = tokio::time::timeout(super::b2bua::RENEGOTIATION_WAIT, own.start()).await;
             hang_up(dialogs, leg.dialog);
         });
     }
@@ -305,29 +308,21 @@ impl B2bua {
         let host = self.parts.contact.host_with_port.host.to_string();
         let Some(offer) = leg.origin.present(&placeholder_offer(&host), Some(Direction::Inactive)) else { return };
         let (agent, serial, dialog) = (leg.agent, leg.serial, leg.dialog.clone());
+        let mut line_turn = leg.turns.claim();
         self.leg_homes.remove(&serial);
         self.lines.insert(agent, Line::Idle(leg));
-        let mut line_turn = self.line_turn(agent);
         let commands = self.parts.commands.clone();
         tokio::spawn(async move {
             // Held by `line_turn`: the line's next exchange waits for this one.
             if let Some(mut turn) = after {
                 let _ = tokio::time::timeout(super::b2bua::RENEGOTIATION_WAIT, turn.start()).await;
             }
-            if let Some(line_turn) = line_turn.as_mut() {
-                line_turn.start().await;
-            }
+            line_turn.start().await;
             let headers = Some(vec![Header::ContentType("application/sdp".into())]);
             let answered = dialog.reinvite(headers, Some(offer)).await.ok().flatten();
             let parked = answered.is_some_and(|answer| answer.status_code.kind() == StatusCodeKind::Successful);
             let _ = commands.send(Command::LineParked { agent, serial, parked });
         });
-    }
-
-    /// The next turn on the agent's line: bridging, parking and hanging up run one at a
-    /// time, in order.
-    fn line_turn(&mut self, agent: WorkNo) -> Option<Turn> {
-        self.line_turns.get_mut(&agent).map(Turns::claim)
     }
 
     /// A line that could not be parked is broken: hung up.
@@ -340,6 +335,7 @@ impl B2bua {
         }
         if let Some(Line::Idle(leg)) = self.lines.remove(&agent) {
             tracing::warn!(%agent, "the standing line could not be parked: hung up");
+            self.ring_instead(agent, &leg.phone);
             hang_up(self.parts.dialogs.clone(), leg.dialog);
         }
     }
