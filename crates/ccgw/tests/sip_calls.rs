@@ -879,6 +879,23 @@ async fn a_talk_transfer_to_a_number_connects_it_with_the_customer_when_the_agen
     customer.passes();
 }
 
+/// A talk transfer completed by putting the handset down: the phone's BYE is the agent
+/// hanging up, so the number joins the customer's call as when the agent releases.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_talk_transfer_completes_when_the_agent_puts_the_handset_down() {
+    let Some((_center, number, phone, customer, mut agent)) =
+        transferring_to_the_number("number_consulted.xml", "phone_hangs_up_to_transfer.xml", 3).await
+    else {
+        return;
+    };
+    agent.wait_for("AgentEvent_Hold").await;
+    agent.wait_for("AgentEvent_Talking").await;
+    phone.passes();
+    number.passes();
+    customer.passes();
+    agent.wait_for("AgentOther_PhoneRelease").await;
+}
+
 /// A queue that overflows to a number (here: skill 1, nobody signed in to answer):
 /// the waiting customer's offer goes to the number through the dialling trunk, and the
 /// number's answer is the customer's 200 OK with the number's SDP. The center is done
