@@ -58,9 +58,11 @@ pub mod fuzz_support;
 pub fn app(
     state: ApiState,
 ) -> impl tower::Service<Request, Response = Response, Error = Infallible, Future: Send> + Clone + Send {
+    let cors = wire::cors::layer(&state.settings.cors_origins);
     let router = Router::new()
         .merge(agentgateway::routes().into_router())
         .merge(ext::router(state.clone()))
+        .route(agentgateway::js_client::PATH, axum::routing::get(agentgateway::js_client::serve))
         .fallback(unknown_path)
         .method_not_allowed_fallback(wrong_method)
         .layer(axum::middleware::from_fn_with_state(state.clone(), audit_trail::record_command))
@@ -71,7 +73,8 @@ pub fn app(
         // own 2 MB default would refuse bodies a configured larger limit allows.
         .layer(axum::extract::DefaultBodyLimit::disable())
         .layer(axum::middleware::from_fn_with_state(state.clone(), wire::body_limits::read_whole_body))
-        .with_state(state);
+        .with_state(state)
+        .layer(tower::util::option_layer(cors));
     MapRequestLayer::new(wire::normalize::collapse_slashes).layer(router).map_response(|r| r)
 }
 

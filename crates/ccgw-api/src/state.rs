@@ -32,6 +32,9 @@ pub struct ApiSettings {
     pub body: BodyLimits,
     /// Lockouts after wrong passwords and admin tokens, and the password-check gate.
     pub sign_in: SignInProtection,
+    /// Origins of browser pages allowed to call the gateway cross-origin (CORS); none by
+    /// default.
+    pub cors_origins: Vec<http::HeaderValue>,
 }
 
 impl Default for ApiSettings {
@@ -44,6 +47,7 @@ impl Default for ApiSettings {
             idempotency: IdempotencySettings::default(),
             body: BodyLimits::default(),
             sign_in: SignInProtection::default(),
+            cors_origins: Vec::new(),
         }
     }
 }

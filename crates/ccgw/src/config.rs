@@ -315,6 +315,9 @@ pub struct ServerConfig {
     /// On SIGTERM or SIGINT: how long signed-out agents' polls and requests in flight are
     /// given before the remaining connections are closed.
     pub shutdown_grace_ms: u64,
+    /// Origins (`https://crm.example.com`, with a port where not the default) of browser
+    /// pages allowed to call the gateway cross-origin; none by default.
+    pub cors_origins: Vec<String>,
 }
 
 impl Default for ServerConfig {
@@ -328,6 +331,7 @@ impl Default for ServerConfig {
             body_timeout_ms: body.timeout.as_millis() as u64,
             body_memory_bytes: body.memory_budget,
             shutdown_grace_ms: 10_000,
+            cors_origins: Vec::new(),
         }
     }
 }
@@ -662,6 +666,7 @@ impl Config {
 
     fn validate(&self) -> anyhow::Result<()> {
         self.sip.validate()?;
+        self.cors_origins()?;
         let engine = &self.engine;
         if !matches!(engine.auth_mode.as_str(), "dynamic" | "static") {
             bail!("engine.auth_mode must be \"dynamic\" or \"static\"");
@@ -769,7 +774,28 @@ impl Config {
                 memory_budget: self.server.body_memory_bytes,
             },
             sign_in: self.sign_in.protection(),
+            // Checked as the configuration was read.
+            cors_origins: self.cors_origins().unwrap_or_default(),
         }
+    }
+
+    /// `server.cors_origins` as header values: each an origin, scheme and host (and port),
+    /// with nothing after; `*` is not taken (name the pages' origins).
+    fn cors_origins(&self) -> anyhow::Result<Vec<http::HeaderValue>> {
+        self.server
+            .cors_origins
+            .iter()
+            .map(|origin| {
+                let host = origin.strip_prefix("https://").or_else(|| origin.strip_prefix("http://"));
+                let valid = host.is_some_and(|host| !host.is_empty() && !host.contains(['/', '?', '#', ' ']));
+                match http::HeaderValue::from_str(origin) {
+                    Ok(value) if valid => Ok(value),
+                    _ => {
+                        bail!("server.cors_origins: {origin:?} is not an origin like \"https://crm.example.com:8443\"")
+                    }
+                }
+            })
+            .collect()
     }
 
     /// The listener's limits; a cap of 0 connections would refuse every client.
@@ -928,6 +954,22 @@ mod tests {
         let config = Config::load(Some(&file), &flag).unwrap();
         assert_eq!(config.engine.auth_mode, "static");
         assert_eq!(config.engine.ring_timeout_ms, 7000);
+    }
+
+    #[test]
+    fn cors_origins_are_origins_and_anything_else_stops_the_start() {
+        let dir = tempfile::tempdir().unwrap();
+        let file = dir.path().join("cors.toml");
+        std::fs::write(&file, "[server]\ncors_origins = [\"https://crm.example.com\", \"http://127.0.0.1:8080\"]\n")
+            .unwrap();
+        let config = Config::load(Some(&file), &Overrides::default()).unwrap();
+        assert_eq!(config.api_settings(String::new()).cors_origins.len(), 2);
+        assert!(Config::load(None, &Overrides::default()).unwrap().api_settings(String::new()).cors_origins.is_empty());
+        for bad in ["*", "crm.example.com", "https://crm.example.com/page", "https://"] {
+            std::fs::write(&file, format!("[server]\ncors_origins = [{bad:?}]\n")).unwrap();
+            let error = Config::load(Some(&file), &Overrides::default()).unwrap_err();
+            assert!(format!("{error:#}").contains("server.cors_origins"), "{bad}: {error:#}");
+        }
     }
 
     #[test]

@@ -11,6 +11,7 @@ mod calldata_writes;
 mod context;
 mod event_json;
 mod ivr;
+pub(crate) mod js_client;
 mod notes;
 mod onlineagent;
 mod pickup;

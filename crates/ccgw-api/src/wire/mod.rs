@@ -2,6 +2,7 @@
 //! handlers cannot get them wrong one by one.
 
 pub(crate) mod body_limits;
+pub(crate) mod cors;
 pub(crate) mod error_shape;
 pub(crate) mod lenient;
 pub(crate) mod normalize;

@@ -82,3 +82,19 @@ async fn interfaces_ccgw_does_not_provide_say_why_after_the_guid_check() {
         assert_eq!((stranger.status, stranger.retcode()), (200, "000-003"), "{method} {path}: {}", stranger.body);
     }
 }
+
+#[tokio::test]
+async fn resource_js_serves_the_client_with_every_group_object() {
+    let app = spawn_app(TestOpts::default()).await;
+    let script = app.client.get(format!("{}/agentgateway/resource-js", app.base)).send().await.unwrap();
+    assert_eq!(script.status(), 200);
+    assert_eq!(script.headers()["content-type"], "application/javascript; charset=utf-8");
+    let text = script.text().await.unwrap();
+    for group in ["OnlineAgent", "VoiceCall", "CallData", "AgentGroup", "QueueDevice", "QualityControl"] {
+        assert!(text.contains(&format!("define(\"{group}\", ")), "{group}");
+    }
+    for group in ["AgentEventDispatcher", "RecordPlayVoice", "QueryMonitor", "TextChat"] {
+        assert!(text.contains(&format!("define(\"{group}\", ")), "{group}");
+    }
+    assert!(text.contains("REST.apiURL"));
+}

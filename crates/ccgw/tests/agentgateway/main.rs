@@ -4,6 +4,7 @@
 mod audit;
 mod calldata;
 mod calls;
+mod cors;
 mod crash_restart;
 mod crossing;
 mod distribution;

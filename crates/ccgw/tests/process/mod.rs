@@ -127,3 +127,13 @@ pub(crate) fn peer_present(command: &str, argument: &str, install: &str) -> bool
         }
     }
 }
+
+/// A child process killed (and waited for) when dropped.
+pub(crate) struct Killed(pub(crate) Child);
+
+impl Drop for Killed {
+    fn drop(&mut self) {
+        let _ = self.0.kill();
+        let _ = self.0.wait();
+    }
+}
