@@ -85,6 +85,9 @@ pub enum AgentEvent {
     InService,
     /// `AgentOther_ShutdownService`: the sign-in that began at `login_time` has ended by force.
     ShutdownService { login_time: Timestamp },
+    /// `QC_AgentState_Notify`, to an inspector: an agent it monitors signed in or out
+    /// (`QC_AgentState_Login`, `…_Logout`) or changed state (see `qc_subtype`).
+    QcAgentStateNotify { agent: WorkNo, subtype: &'static str },
     /// `AgentState_Ready`: the agent is idle.
     Ready,
     /// `AgentState_Busy`: the agent is occupied by a call (not the `saybusy` state).

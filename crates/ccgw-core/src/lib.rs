@@ -39,6 +39,7 @@ pub use center::{
     REJECTED_BUSY_REASON, Rule, SignIn, SignOut, SkillCounters, SkillSnapshot, StateCommand, SwitchAction,
     SwitchFeature, SwitchFeatures, TRANSITIONS, Timer, TransferMode, TransferRequest, TransferTarget, transition_rule,
 };
+pub use center::{FORCED_BUSY_REASON, FORCED_OUT_REASON, MAX_MONITORED, QcCommand, qc_subtype};
 pub use directory::{
     AgentProfile, GroupId, GroupProfile, Overflow, QueueLimits, RestReason, Role, RoutingPolicy, SkillGrant,
     SkillLevel, SkillProfile,

@@ -71,6 +71,14 @@ pub enum Refusal {
     MediaNotSupported,
     #[error("no text channel: ccgw carries voice calls only")]
     NoTextChannel,
+    #[error("QC: no right (only an inspector supervises agents)")]
+    QcNoRight,
+    #[error("QC: agent {0} is not signed in to the inspector's VDN")]
+    QcNoAgent(crate::ids::WorkNo),
+    #[error("QC: the agent to inspect is the inspector itself")]
+    QcSelf,
+    #[error("QC: the agent's state does not allow this")]
+    QcStateError,
     /// An interface of the Huawei API that ccgw does not provide (yet): what, and why.
     #[error("not supported by ccgw: {0}")]
     NotProvided(String),

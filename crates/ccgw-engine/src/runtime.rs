@@ -436,14 +436,20 @@ impl Runtime {
                     self.audit_session(work_no, "signed-in", now);
                     let session = self.shared.book.log(work_no).start_session();
                     self.sessions.insert(work_no, session);
+                    self.tell_monitors(work_no, "QC_AgentState_Login", now);
                 }
                 Effect::Event { work_no, event } => {
                     self.audit_state_change(work_no, &event, now);
+                    let subtype = ccgw_core::qc_subtype(&event);
                     self.shared.book.append(work_no, event, now);
+                    if let Some(subtype) = subtype {
+                        self.tell_monitors(work_no, subtype, now);
+                    }
                 }
                 Effect::SessionEnded { work_no, guids, .. } => {
                     self.audit_session(work_no, "signed-out", now);
                     self.retire(work_no, guids, now);
+                    self.tell_monitors(work_no, "QC_AgentState_Logout", now);
                 }
                 Effect::Switch(action) => {
                     // Claimed first: the switch may report on the call before `execute` returns.
@@ -464,6 +470,17 @@ impl Runtime {
                     self.shared.recorder.record(*end);
                 }
             }
+        }
+    }
+
+    /// `QC_AgentState_Notify` to each inspector monitoring `agent` (spec 06 §3).
+    fn tell_monitors(&self, agent: WorkNo, subtype: &'static str, now: Timestamp) {
+        if !self.center.anyone_monitored() {
+            return;
+        }
+        for inspector in self.center.monitors_of(agent) {
+            let event = ccgw_core::AgentEvent::QcAgentStateNotify { agent, subtype };
+            self.shared.book.append(inspector, event, now);
         }
     }
 

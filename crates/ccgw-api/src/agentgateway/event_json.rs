@@ -47,6 +47,14 @@ enum Content<'a> {
         #[serde(rename = "loginTime")]
         login_time: String,
     },
+    /// `QC_AgentState_Notify` (spec 06 §3): `agentname` is the work number, as in the
+    /// official example; `mediaserver` names ccgw.
+    QcNotify {
+        subtype: &'a str,
+        monitoredagent: String,
+        agentname: String,
+        mediaserver: &'a str,
+    },
     Reason {
         reason: String,
     },
@@ -189,6 +197,12 @@ fn content(event: &AgentEvent) -> Option<Content<'_>> {
         AgentEvent::ShutdownService { login_time } => {
             Some(Content::Shutdown { login_time: login_time.as_millis().to_string() })
         }
+        AgentEvent::QcAgentStateNotify { agent, subtype } => Some(Content::QcNotify {
+            subtype,
+            monitoredagent: agent.to_string(),
+            agentname: agent.to_string(),
+            mediaserver: "ccgw",
+        }),
         AgentEvent::NotReady { reason } => Some(Content::Reason { reason: reason.to_string() }),
         AgentEvent::PhoneOffhook => Some(Content::PhoneOffhook { kind: MAIN }),
         AgentEvent::PhoneRelease(by) => Some(Content::PhoneRelease {

@@ -16,6 +16,7 @@ mod notes;
 mod onlineagent;
 mod pickup;
 mod poll_body;
+mod qualitycontrol;
 mod querymonitor;
 mod queuedevice;
 mod reads;
@@ -48,6 +49,7 @@ pub(crate) fn routes() -> Routes {
         .merge(calldata::routes(base))
         .merge(ivr::routes(base))
         .merge(voicecall::routes(base))
+        .merge(qualitycontrol::routes(base))
         .merge(unsupported::routes(base))
         .get(&format!("{base}/agentevent/{{agentid}}"), agentevent::poll)
 }

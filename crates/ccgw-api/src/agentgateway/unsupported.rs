@@ -7,8 +7,10 @@
 //!   recording and playback" — neither the simulated switch nor the SIP switch records.
 //! - `textchat`: `106-001` "no text channel: ccgw carries voice calls only".
 //! - `agentconf` (agent conferences of newer gateways): `990-002` "not supported by ccgw".
-//! - `qualitycontrol` (supervisors), `onlineagent/{id}/setselfrecord/…` and
-//!   `onlineagent/{id}/bindphone`: `990-002` "not supported by ccgw" until they are built.
+//! - the rest of `qualitycontrol` (listening, barge-in, whisper, intercept, self-recording
+//!   flags, QC tasks, video QC), `onlineagent/{id}/setselfrecord/…` and
+//!   `onlineagent/{id}/bindphone`: `990-002` "not supported by ccgw" until they are built
+//!   (forced operations and monitoring are in `agentgateway::qualitycontrol`).
 
 use axum::extract::State;
 use ccgw_core::{Refusal, SwitchFeature};
@@ -61,14 +63,6 @@ pub(crate) fn routes(base: &str) -> Routes {
         .post(&format!("{base}/qualitycontrol/{{agentid}}/requestwhisperagent"), quality_control)
         .post(&format!("{base}/qualitycontrol/{{agentid}}/requeststopwhisperagent"), quality_control)
         .post(&format!("{base}/qualitycontrol/{{agentid}}/requestswitchinsertwhisperagent"), quality_control)
-        .post(&format!("{base}/qualitycontrol/{{agentid}}/forcebusy/{{workNo}}"), quality_control)
-        .post(&format!("{base}/qualitycontrol/{{agentid}}/forceidle/{{workNo}}"), quality_control)
-        .post(&format!("{base}/qualitycontrol/{{agentid}}/forcerest/{{workNo}}/{{time}}/{{reason}}"), quality_control)
-        .post(&format!("{base}/qualitycontrol/{{agentid}}/forcelogout/{{workNo}}"), quality_control)
-        .post(&format!("{base}/qualitycontrol/{{agentid}}/forcedropcall/{{callid}}"), quality_control)
-        .post(&format!("{base}/qualitycontrol/{{agentid}}/beginmonitor"), quality_control)
-        .post(&format!("{base}/qualitycontrol/{{agentid}}/endmonitor"), quality_control)
-        .get(&format!("{base}/qualitycontrol/{{agentid}}/allagent"), quality_control)
         .post(
             &format!("{base}/qualitycontrol/{{agentid}}/setselfrecord/{{recordflag}}/{{recordbeforetalking}}"),
             quality_control,
@@ -113,7 +107,7 @@ async fn agent_conference(State(state): State<ApiState>, call: AgentCall) -> Hua
 }
 
 async fn quality_control(State(state): State<ApiState>, call: AgentCall) -> HuaweiReply {
-    let refusal = Refusal::NotProvided("quality control (supervisor) interfaces, not yet".into());
+    let refusal = Refusal::NotProvided("this quality-control interface, not yet".into());
     refuse_signed_in(&state, call, refusal).await
 }
 

@@ -75,6 +75,7 @@ impl HuaweiReply {
             | Refusal::MediaNotSupported
             | Refusal::NoTextChannel
             | Refusal::NotProvided(_)
+            | Refusal::QcNoAgent(_)
             | Refusal::PhoneNotRegistered(_) => Self::error_with(code, &refusal.to_string()),
             _ => Self::error(code),
         }

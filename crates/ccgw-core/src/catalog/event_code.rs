@@ -6,6 +6,7 @@ pub fn event_type(event: &AgentEvent) -> &'static str {
     match event {
         AgentEvent::InService => "AgentOther_InService",
         AgentEvent::ShutdownService { .. } => "AgentOther_ShutdownService",
+        AgentEvent::QcAgentStateNotify { .. } => "QC_AgentState_Notify",
         AgentEvent::Ready => "AgentState_Ready",
         AgentEvent::Occupied => "AgentState_Busy",
         AgentEvent::NotReady { .. } => "AgentState_SetNotReady_Success",

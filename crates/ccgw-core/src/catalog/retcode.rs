@@ -43,6 +43,10 @@ retcodes! {
     // ccgw's own: no Huawei code says "this switch cannot" (README, behaviour ccgw chose).
     NOT_ON_THIS_SWITCH = "990-001", "not supported on this switch";
     NOT_PROVIDED = "990-002", "not supported by ccgw";
+    QC_SELF = "000-005", "the agent to inspect is the inspector himself";
+    QC_NO_RIGHT = "900-002", "QC: no right";
+    QC_NO_AGENT = "900-004", "QC monitor: no agent information";
+    QC_STATE_ERROR = "900-005", "QC: state error";
     PASSWORD_CHANGE_FAILED = "110-002", "password change failed";
     OLD_PASSWORD_WRONG = "110-003", "old password wrong";
     // Sign-in protection: too many wrong passwords (spec 07: account locked).
@@ -116,6 +120,10 @@ impl Refusal {
             Refusal::NoCallForDigits => INVALID_PARAMETER,
             Refusal::MediaNotSupported | Refusal::NoTextChannel => MULTIMEDIA_DISABLED,
             Refusal::NotProvided(_) => NOT_PROVIDED,
+            Refusal::QcSelf => QC_SELF,
+            Refusal::QcNoRight => QC_NO_RIGHT,
+            Refusal::QcNoAgent(_) => QC_NO_AGENT,
+            Refusal::QcStateError => QC_STATE_ERROR,
             Refusal::NotOnThisSwitch(_) => NOT_ON_THIS_SWITCH,
             Refusal::NoCallToConsult => CONSULT_NO_CALL,
             Refusal::ConferenceNoCall => THREE_PARTY_NO_CALL,

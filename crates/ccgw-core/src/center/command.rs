@@ -84,6 +84,8 @@ pub enum Command {
     },
     /// `thirdPartyConfTransmitNum`: DTMF digits, if any, into the agent's three-party call.
     ConferenceDigits(Option<String>),
+    /// An inspector's quality-control command (`qualitycontrol/…`).
+    Supervise(super::QcCommand),
     /// `PUT calldata`, `setcalldataex`, `setcallbusinessdata`: writes on one of the
     /// agent's calls (its current call when `call` is `None`).
     SetCallData {
@@ -168,6 +170,7 @@ impl Center {
             Command::SnatchPickup(target) => self.snatch_pickup(actor, target, now).map(done),
             Command::RequestCall { call, queue } => self.request_call(actor, &call, queue, now).map(done),
             Command::ConferenceDigits(digits) => self.conference_digits(actor, digits.as_deref(), now).map(done),
+            Command::Supervise(command) => self.supervise(actor, command, now).map(done),
             Command::SetCallData { call, field, value } => {
                 self.set_call_data(actor, call.as_ref(), field, value).map(|()| done(Effects::new()))
             }

@@ -23,6 +23,7 @@ mod placing;
 mod pool;
 mod sessions;
 mod stats;
+mod supervision;
 mod switch_features;
 mod transferring;
 mod transitions;
@@ -54,6 +55,7 @@ pub use pickup::QueueChoice;
 pub use placing::{CallRequest, Callee, MAX_DIALLED_LEN};
 pub use sessions::{SignIn, SignOut};
 pub use stats::{SkillCounters, SkillSnapshot};
+pub use supervision::{FORCED_BUSY_REASON, FORCED_OUT_REASON, MAX_MONITORED, QcCommand, qc_subtype};
 pub use switch_features::{SwitchFeature, SwitchFeatures};
 pub use transferring::{TransferMode, TransferRequest, TransferTarget};
 pub use transitions::{CommandKind, Rule, StateCommand, TABLE as TRANSITIONS, rule as transition_rule};
@@ -381,6 +383,8 @@ pub struct Center {
     closing: bool,
     /// Requests refused for going over an agent's request rate.
     requests_refused: u64,
+    /// Which inspectors monitor which agents.
+    monitors: supervision::Monitors,
 }
 
 impl Center {

@@ -144,6 +144,7 @@ impl Center {
         }
         self.set_state(work_no, AgentState::NotReady { reason: 0 }, now);
         self.staff(work_no, false);
+        self.monitors.forget_inspector(work_no);
         if self.agents.remove(&work_no).is_some_and(|agent| agent.always_off_hook) {
             fx.push(Effect::Switch(SwitchAction::DropLine { agent: work_no }));
         }

@@ -59,6 +59,8 @@ pub enum Query {
     SoundReportCall,
     /// The asker's counters since sign-in: [`QueryAnswer::Statistics`].
     Statistics,
+    /// The agents an inspector monitors: [`QueryAnswer::WorkNos`].
+    Monitored,
 }
 
 /// The answer to a [`Query`]; each query names the variant it gets.
@@ -73,6 +75,7 @@ pub enum QueryAnswer {
     Text(String),
     Call(CallId),
     Statistics(Box<AgentStats>),
+    WorkNos(Vec<WorkNo>),
 }
 
 /// Calls of the asker's VDN.
@@ -160,6 +163,12 @@ impl Center {
             }
             Query::SoundReportCall => QueryAnswer::Call(self.sound_report_call(asker)?),
             Query::Statistics => QueryAnswer::Statistics(Box::new(me.statistics(now))),
+            Query::Monitored => {
+                if me.profile().role != crate::directory::Role::Inspector {
+                    return Err(Refusal::QcNoRight);
+                }
+                QueryAnswer::WorkNos(self.monitored_by(asker))
+            }
         })
     }
 

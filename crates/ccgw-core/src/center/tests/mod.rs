@@ -17,6 +17,7 @@ mod pickup;
 mod placing;
 mod random;
 mod random_calls;
+mod supervision;
 mod switch_features;
 mod transferring;
 mod transitions;

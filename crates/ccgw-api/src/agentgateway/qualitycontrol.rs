@@ -1,0 +1,116 @@
+//! `/qualitycontrol/{agentid}/…` (spec 06) that ccgw carries: forced state changes and
+//! sign-out, forced call drops, monitoring subscriptions. Rules in
+//! `ccgw_core::center::supervision` and `docs/quality-control.md`; the other
+//! `qualitycontrol` interfaces answer "not supported" (`agentgateway::unsupported`).
+
+use std::time::Duration;
+
+use axum::extract::State;
+use ccgw_core::{CallId, Command, QcCommand, Query, QueryAnswer, Refusal, WorkNo};
+use serde_json::json;
+
+use super::context::AgentCall;
+use super::reads::ask;
+use super::voicecall::{act, invalid};
+use crate::route_table::Routes;
+use crate::state::ApiState;
+use crate::wire::reply::HuaweiReply;
+
+pub(crate) fn routes(base: &str) -> Routes {
+    let at = |tail: &str| format!("{base}/qualitycontrol/{{agentid}}{tail}");
+    Routes::new()
+        .post(&at("/forcebusy/{workNo}"), force_busy)
+        .post(&at("/forceidle/{workNo}"), force_idle)
+        .post(&at("/forcerest/{workNo}/{time}/{reason}"), force_rest)
+        .post(&at("/forcelogout/{workNo}"), force_logout)
+        .post(&at("/forcedropcall/{callid}"), force_drop_call)
+        .post(&at("/beginmonitor"), begin_monitor)
+        .post(&at("/endmonitor"), end_monitor)
+        .get(&at("/allagent"), all_monitored)
+}
+
+/// The inspected agent of the path; one that cannot be a work number is no agent there.
+fn inspected(call: &AgentCall) -> Result<WorkNo, HuaweiReply> {
+    let text = call.param("workNo").unwrap_or_default();
+    text.parse::<WorkNo>().map_err(|_| invalid("workNo must be a work number"))
+}
+
+async fn supervise(state: &ApiState, call: AgentCall, command: Result<QcCommand, HuaweiReply>) -> HuaweiReply {
+    match command {
+        Ok(command) => act(state, call, Command::Supervise(command)).await,
+        Err(reply) => reply,
+    }
+}
+
+async fn force_busy(State(state): State<ApiState>, call: AgentCall) -> HuaweiReply {
+    let command = inspected(&call).map(QcCommand::ForceBusy);
+    supervise(&state, call, command).await
+}
+
+async fn force_idle(State(state): State<ApiState>, call: AgentCall) -> HuaweiReply {
+    let command = inspected(&call).map(QcCommand::ForceIdle);
+    supervise(&state, call, command).await
+}
+
+/// `forcerest/{workNo}/{time}/{reason}`: 1–86399 s, reason 1–255 (spec 06 §2).
+async fn force_rest(State(state): State<ApiState>, call: AgentCall) -> HuaweiReply {
+    let command = inspected(&call).and_then(|agent| {
+        let seconds = call.param("time").and_then(|t| t.parse::<u64>().ok()).filter(|s| (1..=86_399).contains(s));
+        let reason = call.param("reason").and_then(|r| r.parse::<u8>().ok()).filter(|r| *r >= 1);
+        match (seconds, reason) {
+            (Some(seconds), Some(reason)) => {
+                Ok(QcCommand::ForceRest { agent, length: Duration::from_secs(seconds), reason })
+            }
+            _ => Err(invalid("time must be 1-86399 seconds and reason 1-255")),
+        }
+    });
+    supervise(&state, call, command).await
+}
+
+async fn force_logout(State(state): State<ApiState>, call: AgentCall) -> HuaweiReply {
+    let command = inspected(&call).map(QcCommand::ForceLogout);
+    supervise(&state, call, command).await
+}
+
+async fn force_drop_call(State(state): State<ApiState>, call: AgentCall) -> HuaweiReply {
+    let id = CallId::parse(call.param("callid").unwrap_or_default());
+    let command = id.map(QcCommand::ForceDropCall).map_err(|_| HuaweiReply::refused(&Refusal::NoCallToRelease));
+    supervise(&state, call, command).await
+}
+
+/// `?agents=`: work numbers separated by `;` (Huawei's ICP bridge) or `,`.
+fn agents(call: &AgentCall) -> Result<Vec<WorkNo>, HuaweiReply> {
+    let text = call.query.get("agents").map(String::as_str).unwrap_or_default();
+    let agents: Result<Vec<WorkNo>, _> =
+        text.split([';', ',']).map(str::trim).filter(|agent| !agent.is_empty()).map(str::parse::<WorkNo>).collect();
+    match agents {
+        Ok(agents) if !agents.is_empty() => Ok(agents),
+        _ => Err(invalid("agents must list work numbers separated by ; or ,")),
+    }
+}
+
+async fn begin_monitor(State(state): State<ApiState>, call: AgentCall) -> HuaweiReply {
+    let command = agents(&call).map(QcCommand::BeginMonitor);
+    supervise(&state, call, command).await
+}
+
+async fn end_monitor(State(state): State<ApiState>, call: AgentCall) -> HuaweiReply {
+    let command = agents(&call).map(QcCommand::EndMonitor);
+    supervise(&state, call, command).await
+}
+
+/// `GET allagent`: the work numbers the inspector monitors, as strings.
+async fn all_monitored(State(state): State<ApiState>, call: AgentCall) -> HuaweiReply {
+    let monitored = ask(&state, &call, Query::Monitored, |answer| match answer {
+        QueryAnswer::WorkNos(agents) => Some(agents),
+        _ => None,
+    })
+    .await;
+    match monitored {
+        Ok(agents) => {
+            let agents: Vec<String> = agents.iter().map(ToString::to_string).collect();
+            HuaweiReply::success("success", json!(agents))
+        }
+        Err(reply) => reply,
+    }
+}
