@@ -4,12 +4,17 @@
 use super::*;
 use crate::center::{MAX_MONITORED, QcCommand};
 
+/// Signs inspector 120 in, in `initial` state.
+fn inspector_in(c: &mut Center, initial: InitialState) {
+    let mut inspector = SignIn { initial, ..sign_in(120, false) };
+    inspector.profile.role = Role::Inspector;
+    c.sign_in(inspector, at(0)).unwrap();
+}
+
 /// Inspector 120 and agent 101, both idle, in the same VDN.
 fn inspector_and_agent() -> Center {
     let mut c = center();
-    let mut inspector = sign_in(120, false);
-    inspector.profile.role = Role::Inspector;
-    c.sign_in(inspector, at(0)).unwrap();
+    inspector_in(&mut c, InitialState::Idle);
     c.sign_in(sign_in(101, false), at(0)).unwrap();
     c
 }
@@ -52,9 +57,7 @@ fn forced_busy_rest_and_idle_take_effect_with_the_agents_own_events() {
 #[test]
 fn forced_busy_during_a_call_waits_for_its_end() {
     let mut c = center();
-    let mut inspector = sign_in(120, false);
-    inspector.profile.role = Role::Inspector;
-    c.sign_in(inspector, at(0)).unwrap();
+    inspector_in(&mut c, InitialState::Idle);
     customer_answered_at_101(&mut c);
     let fx = qc(&mut c, 120, QcCommand::ForceBusy(work(101)), 30).unwrap();
     assert!(events_for(&fx, 101).is_empty(), "deferred: {fx:?}");
@@ -66,9 +69,7 @@ fn forced_busy_during_a_call_waits_for_its_end() {
 #[test]
 fn forced_sign_out_and_call_drop() {
     let mut c = center();
-    let mut inspector = sign_in(120, false);
-    inspector.profile.role = Role::Inspector;
-    c.sign_in(inspector, at(0)).unwrap();
+    inspector_in(&mut c, InitialState::Idle);
     customer_answered_at_101(&mut c);
     assert_eq!(
         qc(&mut c, 120, QcCommand::ForceDropCall(placed(9)), 30).unwrap_err(),
@@ -88,9 +89,7 @@ fn forced_sign_out_and_call_drop() {
 fn a_queued_call_cannot_be_force_dropped() {
     let mut c = center();
     // Busy: the call waits in its queue instead of ringing at the inspector.
-    let mut inspector = SignIn { initial: InitialState::Busy, ..sign_in(120, false) };
-    inspector.profile.role = Role::Inspector;
-    c.sign_in(inspector, at(0)).unwrap();
+    inspector_in(&mut c, InitialState::Busy);
     c.call_arrived(call(1), at(10));
     assert_eq!(qc(&mut c, 120, QcCommand::ForceDropCall(customer_call()), 20).unwrap_err(), Refusal::QcStateError);
 }
