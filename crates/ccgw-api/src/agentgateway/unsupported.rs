@@ -7,8 +7,11 @@
 //!   recording and playback" — neither the simulated switch nor the SIP switch records.
 //! - `textchat`: `106-001` "no text channel: ccgw carries voice calls only".
 //! - `agentconf` (agent conferences of newer gateways): `990-002` "not supported by ccgw".
-//! - the rest of `qualitycontrol` (listening, barge-in, whisper, intercept, self-recording
-//!   flags, QC tasks, video QC), `onlineagent/{id}/setselfrecord/…` and
+//! - self-recording flags (`qualitycontrol/…/setselfrecord`, `cancelselfrecord`,
+//!   `onlineagent/{id}/setselfrecord/…`): `990-001`, as recording; video quality control:
+//!   `106-001` "video is not supported".
+//! - `agentevent/allagentevent`: `990-002`; each agent polls `agentevent/{agentid}`.
+//! - the rest of `qualitycontrol` (listening, barge-in, whisper, intercept, QC tasks) and
 //!   `onlineagent/{id}/bindphone`: `990-002` "not supported by ccgw" until they are built
 //!   (forced operations and monitoring are in `agentgateway::qualitycontrol`).
 
@@ -24,6 +27,7 @@ use crate::wire::reply::HuaweiReply;
 
 pub(crate) fn routes(base: &str) -> Routes {
     Routes::new()
+        .get(&format!("{base}/agentevent/allagentevent"), all_agent_events)
         // /recordplay
         .put(&format!("{base}/recordplay/{{agentid}}/record"), recording)
         .put(&format!("{base}/recordplay/{{agentid}}/recordwithoutfilename"), recording)
@@ -65,19 +69,19 @@ pub(crate) fn routes(base: &str) -> Routes {
         .post(&format!("{base}/qualitycontrol/{{agentid}}/requestswitchinsertwhisperagent"), quality_control)
         .post(
             &format!("{base}/qualitycontrol/{{agentid}}/setselfrecord/{{recordflag}}/{{recordbeforetalking}}"),
-            quality_control,
+            self_recording,
         )
-        .post(&format!("{base}/qualitycontrol/{{agentid}}/cancelselfrecord"), quality_control)
+        .post(&format!("{base}/qualitycontrol/{{agentid}}/cancelselfrecord"), self_recording)
         .get(&format!("{base}/qualitycontrol/{{agentid}}/queryqctasks"), quality_control)
         .delete(&format!("{base}/qualitycontrol/{{agentid}}/deleteqctask"), quality_control)
         .get(&format!("{base}/qualitycontrol/{{agentid}}/queryurlinfo"), quality_control)
         .post(&format!("{base}/qualitycontrol/{{agentid}}/registerDataToServer"), quality_control)
-        .post(&format!("{base}/qualitycontrol/{{agentid}}/startVideoMonitor"), quality_control)
-        .post(&format!("{base}/qualitycontrol/{{agentid}}/stopVideoMonitor"), quality_control)
-        .post(&format!("{base}/qualitycontrol/{{agentid}}/startVideoOperation"), quality_control)
-        .post(&format!("{base}/qualitycontrol/{{agentid}}/startOrStopVideoPlay"), quality_control)
-        .post(&format!("{base}/qualitycontrol/{{agentid}}/deleteVideoTask"), quality_control)
-        .get(&format!("{base}/qualitycontrol/{{agentid}}/queryvideorecordfile"), quality_control)
+        .post(&format!("{base}/qualitycontrol/{{agentid}}/startVideoMonitor"), video)
+        .post(&format!("{base}/qualitycontrol/{{agentid}}/stopVideoMonitor"), video)
+        .post(&format!("{base}/qualitycontrol/{{agentid}}/startVideoOperation"), video)
+        .post(&format!("{base}/qualitycontrol/{{agentid}}/startOrStopVideoPlay"), video)
+        .post(&format!("{base}/qualitycontrol/{{agentid}}/deleteVideoTask"), video)
+        .get(&format!("{base}/qualitycontrol/{{agentid}}/queryvideorecordfile"), video)
         .put(&format!("{base}/qualitycontrol/{{agentid}}/intercept/{{workNo}}/{{callId}}"), quality_control)
         .post(
             &format!("{base}/onlineagent/{{agentid}}/setselfrecord/{{recordflag}}/{{recordbeforetalking}}"),
@@ -111,8 +115,20 @@ async fn quality_control(State(state): State<ApiState>, call: AgentCall) -> Huaw
     refuse_signed_in(&state, call, refusal).await
 }
 
+/// Self-recording flags would ask for recording, which no switch under ccgw does.
 async fn self_recording(State(state): State<ApiState>, call: AgentCall) -> HuaweiReply {
-    refuse_signed_in(&state, call, Refusal::NotProvided("self-recording flags, not yet".into())).await
+    refuse_signed_in(&state, call, Refusal::NotOnThisSwitch(SwitchFeature::Recording)).await
+}
+
+/// Video quality control: ccgw carries voice calls only.
+async fn video(State(state): State<ApiState>, call: AgentCall) -> HuaweiReply {
+    refuse_signed_in(&state, call, Refusal::MediaNotSupported).await
+}
+
+/// `GET agentevent/allagentevent` (spec 01 §10.5, undocumented): ccgw has no all-agent
+/// poll; each agent polls its own events. No agent is named, so no Guid is checked.
+pub(crate) async fn all_agent_events() -> HuaweiReply {
+    HuaweiReply::refused(&Refusal::NotProvided("the all-agent poll; poll agentevent/{agentid}".into()))
 }
 
 async fn phone_binding(State(state): State<ApiState>, call: AgentCall) -> HuaweiReply {

@@ -92,6 +92,7 @@ pub(super) const OPERATIONS: &[HuaweiOp] = &[
     op("GET", "/onlineagent/{agentid}/notelets", "Notes received").result("Any"),
     // agentevent (spec 01 §10)
     op("GET", "/agentevent/{agentid}", "Poll: the next event, held up to the poll time").result("AgentEvent"),
+    op("GET", "/agentevent/allagentevent", "All-agent poll (not supported: poll agentevent/{agentid})"),
     // voicecall (spec 04)
     op("PUT", "/voicecall/{agentid}/answer", "Answer").query(&["callid"]),
     op("DELETE", "/voicecall/{agentid}/release", "Release the call").query(&["callid"]),

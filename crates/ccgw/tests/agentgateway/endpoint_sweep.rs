@@ -73,6 +73,8 @@ async fn interfaces_ccgw_does_not_provide_say_why_after_the_guid_check() {
         ("PUT", "recordplay/101/record", "990-001", "not supported on this switch: recording and playback"),
         ("PUT", "textchat/101/chatmessage", "106-001", "no text channel: ccgw carries voice calls only"),
         ("POST", "agentconf/101/holdparticipant", "990-002", "not supported by ccgw: agent conferences (agentconf)"),
+        ("POST", "onlineagent/101/setselfrecord/1/0", "990-001", "not supported on this switch: recording and playback"),
+        ("POST", "qualitycontrol/101/startVideoMonitor", "106-001", "video is not supported: ccgw carries voice calls only"),
     ];
     for (method, path, retcode, message) in cases {
         let answer = app.call(method, path, Some(&guid), Some(json!({}))).await;
@@ -97,4 +99,12 @@ async fn resource_js_serves_the_client_with_every_group_object() {
         assert!(text.contains(&format!("define(\"{group}\", ")), "{group}");
     }
     assert!(text.contains("REST.apiURL"));
+}
+
+#[tokio::test]
+async fn the_all_agent_poll_points_to_the_agents_own() {
+    let app = spawn_app(TestOpts::default()).await;
+    let answer = app.call("GET", "agentevent/allagentevent?time=1", None, None).await;
+    assert_eq!((answer.status, answer.retcode()), (200, "990-002"));
+    assert_eq!(answer.body["message"], "not supported by ccgw: the all-agent poll; poll agentevent/{agentid}");
 }
