@@ -321,6 +321,11 @@ impl Runtime {
             self.center.spend_request(work_no, now)?;
         }
         let switch = &self.shared.switch;
+        if let Command::BindPhone(phone) = &command
+            && !switch.admits_phone(phone)
+        {
+            return Err(Refusal::PhoneNotRegistered(phone.to_string()));
+        }
         let (outcome, fx) = self.center.apply(work_no, command, now, &mut || switch.next_call_id())?;
         if signs_out {
             tracing::info!(%work_no, "agent signed out");

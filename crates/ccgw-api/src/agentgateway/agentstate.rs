@@ -1,6 +1,7 @@
 //! `/onlineagent/{agentid}/…` state and settings interfaces (spec 02 §2.8–§2.21):
 //! saybusy, cancelbusy, sayfree, rest, cancelrest, work, cancelwork, autoanswer,
-//! autoenteridle, settalkright, resetskill, agentskills, agentskillsbyworkno, setforwarding.
+//! autoenteridle, settalkright, resetskill, agentskills, agentskillsbyworkno, setforwarding,
+//! bindphone.
 //!
 //! ccgw's choices where the spec leaves them open (the state rules themselves are in
 //! `docs/agent-states.md`):
@@ -12,7 +13,11 @@
 //! - `resetskill` reads the agent's skills from the directory at that moment, so skills
 //!   granted since sign-in are picked up; a `skillid` the agent is not configured for is
 //!   ignored (the effective set is the intersection), a malformed one is `000-002`;
-//! - `setforwarding` is refused with `000-002`: ccgw has no call forwarding.
+//! - `setforwarding` is refused with `000-002`: ccgw has no call forwarding;
+//! - `bindphone` takes `{"phonenum": "70150"}` (the sign-in's field; body fields are not
+//!   documented) and makes it the agent's phone for the rest of its sign-in, while no call
+//!   rings or goes on at it (`100-009` otherwise); a bad or missing number is `100-013`, and
+//!   where sign-in requires a registered SIP phone, so does this (`100-013`).
 
 use std::time::Duration;
 
@@ -46,6 +51,7 @@ pub(crate) fn routes(base: &str) -> Routes {
         .get(&at("/agentskills"), own_skills)
         .get(&at("/agentskillsbyworkno/{workno}"), skills_of)
         .post(&at("/setforwarding"), set_forwarding)
+        .post(&at("/bindphone"), bind_phone)
 }
 
 fn invalid(detail: &str) -> HuaweiReply {
@@ -229,6 +235,19 @@ async fn skills_of(State(state): State<ApiState>, call: AgentCall) -> HuaweiRepl
     };
     match configured_skills(&state, call.work_no, work_no).await {
         Ok(skills) => HuaweiReply::success("", skills),
+        Err(reply) => reply,
+    }
+}
+
+async fn bind_phone(State(state): State<ApiState>, call: AgentCall, body: axum::body::Bytes) -> HuaweiReply {
+    let phone = super::context::json_object(&body).and_then(|object| {
+        let text = crate::wire::lenient::string(&object, "phonenum")
+            .map_err(|_| HuaweiReply::refused(&Refusal::PhoneInvalid))?
+            .unwrap_or_default();
+        ccgw_core::PhoneNumber::parse(&text).map_err(|_| HuaweiReply::refused(&Refusal::PhoneInvalid))
+    });
+    match phone {
+        Ok(phone) => act(&state, call, Command::BindPhone(phone)).await,
         Err(reply) => reply,
     }
 }

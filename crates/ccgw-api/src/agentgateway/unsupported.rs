@@ -11,8 +11,8 @@
 //!   `onlineagent/{id}/setselfrecord/…`): `990-001`, as recording; video quality control:
 //!   `106-001` "video is not supported".
 //! - `agentevent/allagentevent`: `990-002`; each agent polls `agentevent/{agentid}`.
-//! - the rest of `qualitycontrol` (listening, barge-in, whisper, intercept, QC tasks) and
-//!   `onlineagent/{id}/bindphone`: `990-002` "not supported by ccgw" until they are built
+//! - the rest of `qualitycontrol` (listening, barge-in, whisper, intercept, QC tasks):
+//!   `990-002` "not supported by ccgw" until they are built
 //!   (forced operations and monitoring are in `agentgateway::qualitycontrol`).
 
 use axum::extract::State;
@@ -87,7 +87,6 @@ pub(crate) fn routes(base: &str) -> Routes {
             &format!("{base}/onlineagent/{{agentid}}/setselfrecord/{{recordflag}}/{{recordbeforetalking}}"),
             self_recording,
         )
-        .post(&format!("{base}/onlineagent/{{agentid}}/bindphone"), phone_binding)
 }
 
 /// The refusal, to an agent signed in with a valid Guid (anyone else hears why not).
@@ -129,8 +128,4 @@ async fn video(State(state): State<ApiState>, call: AgentCall) -> HuaweiReply {
 /// poll; each agent polls its own events. No agent is named, so no Guid is checked.
 pub(crate) async fn all_agent_events() -> HuaweiReply {
     HuaweiReply::refused(&Refusal::NotProvided("the all-agent poll; poll agentevent/{agentid}".into()))
-}
-
-async fn phone_binding(State(state): State<ApiState>, call: AgentCall) -> HuaweiReply {
-    refuse_signed_in(&state, call, Refusal::NotProvided("binding a phone (bindphone), not yet".into())).await
 }

@@ -334,7 +334,7 @@ pub(super) const OPERATIONS: &[HuaweiOp] = &[
         "/onlineagent/{agentid}/setselfrecord/{recordflag}/{recordbeforetalking}",
         "Self-recording flag (not supported yet)",
     ),
-    op("POST", "/onlineagent/{agentid}/bindphone", "Bind a phone (not supported yet)"),
+    op("POST", "/onlineagent/{agentid}/bindphone", "The agent's phone for the rest of its sign-in ({\"phonenum\"})"),
 ];
 
 /// Huawei components are named `Huawei…` in the document, apart from the extension API's.

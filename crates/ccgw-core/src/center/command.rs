@@ -84,6 +84,8 @@ pub enum Command {
     },
     /// `thirdPartyConfTransmitNum`: DTMF digits, if any, into the agent's three-party call.
     ConferenceDigits(Option<String>),
+    /// `bindphone`: the agent works with this phone from now on (its sign-in's phone).
+    BindPhone(crate::ids::PhoneNumber),
     /// An inspector's quality-control command (`qualitycontrol/…`).
     Supervise(super::QcCommand),
     /// `PUT calldata`, `setcalldataex`, `setcallbusinessdata`: writes on one of the
@@ -171,6 +173,7 @@ impl Center {
             Command::RequestCall { call, queue } => self.request_call(actor, &call, queue, now).map(done),
             Command::ConferenceDigits(digits) => self.conference_digits(actor, digits.as_deref(), now).map(done),
             Command::Supervise(command) => self.supervise(actor, command, now).map(done),
+            Command::BindPhone(phone) => self.bind_phone(actor, phone).map(done),
             Command::SetCallData { call, field, value } => {
                 self.set_call_data(actor, call.as_ref(), field, value).map(|()| done(Effects::new()))
             }

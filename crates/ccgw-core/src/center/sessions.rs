@@ -152,6 +152,23 @@ impl Center {
         Ok(fx)
     }
 
+    /// `bindphone`: the agent's phone for the rest of its sign-in, changed while no call
+    /// rings or goes on at it (`100-009` otherwise). An always-off-hook agent's line moves
+    /// to the new phone.
+    pub fn bind_phone(&mut self, work_no: WorkNo, phone: PhoneNumber) -> Result<Effects, Refusal> {
+        let agent = self.agents.get_mut(&work_no).ok_or(Refusal::NotSignedIn)?;
+        if matches!(agent.state, AgentState::Ringing { .. } | AgentState::Talking { .. }) {
+            return Err(Refusal::StateForbids);
+        }
+        let mut fx = Effects::new();
+        if agent.phone != phone && agent.always_off_hook {
+            fx.push(Effect::Switch(SwitchAction::DropLine { agent: work_no }));
+            fx.push(Effect::Switch(SwitchAction::KeepLine { agent: work_no, phone: phone.clone() }));
+        }
+        agent.phone = phone;
+        Ok(fx)
+    }
+
     pub(super) fn liveness_check(&mut self, work_no: WorkNo, login_time: Timestamp, now: Timestamp, fx: &mut Effects) {
         let (Some(limit), Some(agent)) = (self.settings.liveness, self.agents.get(&work_no)) else {
             return;

@@ -73,8 +73,18 @@ async fn interfaces_ccgw_does_not_provide_say_why_after_the_guid_check() {
         ("PUT", "recordplay/101/record", "990-001", "not supported on this switch: recording and playback"),
         ("PUT", "textchat/101/chatmessage", "106-001", "no text channel: ccgw carries voice calls only"),
         ("POST", "agentconf/101/holdparticipant", "990-002", "not supported by ccgw: agent conferences (agentconf)"),
-        ("POST", "onlineagent/101/setselfrecord/1/0", "990-001", "not supported on this switch: recording and playback"),
-        ("POST", "qualitycontrol/101/startVideoMonitor", "106-001", "video is not supported: ccgw carries voice calls only"),
+        (
+            "POST",
+            "onlineagent/101/setselfrecord/1/0",
+            "990-001",
+            "not supported on this switch: recording and playback",
+        ),
+        (
+            "POST",
+            "qualitycontrol/101/startVideoMonitor",
+            "106-001",
+            "video is not supported: ccgw carries voice calls only",
+        ),
     ];
     for (method, path, retcode, message) in cases {
         let answer = app.call(method, path, Some(&guid), Some(json!({}))).await;

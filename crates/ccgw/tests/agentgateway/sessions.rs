@@ -161,3 +161,22 @@ async fn logout_ends_the_session_and_forcelogout_tells_the_agent() {
     assert_eq!(answer.body, json!({"message": "success", "retcode": "0"}));
     assert_eq!(app.events(102, &guid, 1).await[0]["eventType"], json!("AgentOther_ShutdownService"));
 }
+
+#[tokio::test]
+async fn bindphone_changes_the_agents_phone_between_calls() {
+    let app = spawn_app(TestOpts::default()).await;
+    let guid = app.idle_agent(101, json!({})).await;
+    let bound = app.call("POST", "onlineagent/101/bindphone", Some(&guid), Some(json!({"phonenum": "70150"}))).await;
+    assert_eq!(bound.retcode(), "0", "{}", bound.body);
+    let agent = app.call("GET", "agentgroup/101/agentbyworkno/101", Some(&guid), None).await;
+    assert_eq!(agent.body["result"]["phonenumber"], "70150", "{}", agent.body);
+    for body in [json!({}), json!({"phonenum": "70a"}), json!({"phonenum": 7})] {
+        let refused = app.call("POST", "onlineagent/101/bindphone", Some(&guid), Some(body.clone())).await;
+        let expected = if body["phonenum"] == 7 { "0" } else { "100-013" };
+        assert_eq!(refused.retcode(), expected, "{body}: {}", refused.body);
+    }
+    app.place_call(1).await;
+    app.events(101, &guid, 5).await;
+    let ringing = app.call("POST", "onlineagent/101/bindphone", Some(&guid), Some(json!({"phonenum": "70151"}))).await;
+    assert_eq!(ringing.retcode(), "100-009", "not while a call rings");
+}

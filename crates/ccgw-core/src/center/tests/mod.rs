@@ -264,6 +264,23 @@ fn an_always_off_hook_phone_has_its_line_kept_until_releasephone_or_sign_out() {
 }
 
 #[test]
+fn binding_another_phone_moves_an_always_off_hook_line_to_it() {
+    let mut c = center();
+    c.sign_in(SignIn { always_off_hook: true, ..sign_in(101, false) }, at(0)).unwrap();
+    let phone = PhoneNumber::parse("70150").unwrap();
+    let fx = c.bind_phone(work(101), phone.clone()).unwrap();
+    assert_eq!(
+        switch_actions(&fx),
+        vec![
+            SwitchAction::DropLine { agent: work(101) },
+            SwitchAction::KeepLine { agent: work(101), phone: phone.clone() }
+        ]
+    );
+    assert!(c.bind_phone(work(101), phone).unwrap().is_empty(), "the same phone again changes nothing");
+    c.check_invariants().unwrap();
+}
+
+#[test]
 fn an_always_off_hook_phone_does_not_ring_for_a_call_out() {
     let mut c = center();
     c.sign_in(SignIn { always_off_hook: true, ..sign_in(101, false) }, at(0)).unwrap();
