@@ -780,18 +780,24 @@ impl Config {
     }
 
     /// `server.cors_origins` as header values: each an origin, scheme and host (and port),
-    /// with nothing after; `*` is not taken (name the pages' origins).
+    /// with nothing after; `*` is not taken (name the pages' origins). Written as browsers
+    /// send them: lowercase, without the scheme's default port.
     fn cors_origins(&self) -> anyhow::Result<Vec<http::HeaderValue>> {
         self.server
             .cors_origins
             .iter()
-            .map(|origin| {
+            .map(|given| {
+                let lower = given.to_ascii_lowercase();
+                let origin = match lower.strip_suffix(":443").filter(|_| lower.starts_with("https://")) {
+                    Some(without) => without,
+                    None => lower.strip_suffix(":80").filter(|_| lower.starts_with("http://")).unwrap_or(&lower),
+                };
                 let host = origin.strip_prefix("https://").or_else(|| origin.strip_prefix("http://"));
                 let valid = host.is_some_and(|host| !host.is_empty() && !host.contains(['/', '?', '#', ' ']));
                 match http::HeaderValue::from_str(origin) {
                     Ok(value) if valid => Ok(value),
                     _ => {
-                        bail!("server.cors_origins: {origin:?} is not an origin like \"https://crm.example.com:8443\"")
+                        bail!("server.cors_origins: {given:?} is not an origin like \"https://crm.example.com:8443\"")
                     }
                 }
             })
@@ -964,6 +970,12 @@ mod tests {
             .unwrap();
         let config = Config::load(Some(&file), &Overrides::default()).unwrap();
         assert_eq!(config.api_settings(String::new()).cors_origins.len(), 2);
+        // As browsers send them: lowercase, without the default port.
+        std::fs::write(&file, "[server]\ncors_origins = [\"https://CRM.example.com:443\", \"http://a.example:80\"]\n")
+            .unwrap();
+        let origins =
+            Config::load(Some(&file), &Overrides::default()).unwrap().api_settings(String::new()).cors_origins;
+        assert_eq!(origins, ["https://crm.example.com", "http://a.example"]);
         assert!(Config::load(None, &Overrides::default()).unwrap().api_settings(String::new()).cors_origins.is_empty());
         for bad in ["*", "crm.example.com", "https://crm.example.com/page", "https://"] {
             std::fs::write(&file, format!("[server]\ncors_origins = [{bad:?}]\n")).unwrap();

@@ -130,6 +130,7 @@ fn an_agent_page_on_another_origin_works_the_gateway_through_resource_js() {
     assert_eq!(login["guidKnown"], true, "Set-GUID must be readable cross-origin: {seen}");
     assert_eq!(login["apiURL"], format!("{gateway}/agentgateway/resource/"), "{seen}");
     assert_eq!(login["pageOrigin"], page_origin, "{seen}");
+    assert_eq!(login["missingThrows"], true, "a missing path parameter throws: {seen}");
     assert_ne!(page_origin, gateway);
     assert_eq!(seen["call"]["status"], 201, "{seen}");
     let flow = &seen["flow"];

@@ -16,8 +16,9 @@
 //! - `setforwarding` is refused with `000-002`: ccgw has no call forwarding;
 //! - `bindphone` takes `{"phonenum": "70150"}` (the sign-in's field; body fields are not
 //!   documented) and makes it the agent's phone for the rest of its sign-in, while no call
-//!   rings or goes on at it (`100-009` otherwise); a bad or missing number is `100-013`, and
-//!   where sign-in requires a registered SIP phone, so does this (`100-013`).
+//!   rings or goes on at it (`100-009` otherwise); a bad or missing number, or the phone of
+//!   another signed-in agent, is `100-013`, and where sign-in requires a registered SIP
+//!   phone, so does this (`100-013`).
 
 use std::time::Duration;
 

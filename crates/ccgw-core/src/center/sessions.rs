@@ -156,6 +156,10 @@ impl Center {
     /// rings or goes on at it (`100-009` otherwise). An always-off-hook agent's line moves
     /// to the new phone.
     pub fn bind_phone(&mut self, work_no: WorkNo, phone: PhoneNumber) -> Result<Effects, Refusal> {
+        if self.agents.values().any(|other| other.profile.work_no != work_no && other.phone == phone) {
+            // Another agent's calls ring that phone.
+            return Err(Refusal::PhoneInvalid);
+        }
         let agent = self.agents.get_mut(&work_no).ok_or(Refusal::NotSignedIn)?;
         if matches!(agent.state, AgentState::Ringing { .. } | AgentState::Talking { .. }) {
             return Err(Refusal::StateForbids);

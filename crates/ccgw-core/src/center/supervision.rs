@@ -10,8 +10,9 @@
 //!   error). The agent hears the events it would for its own request.
 //! - `forcelogout`: the agent is signed out as by `forcelogout`, reason 257 ("forced out
 //!   by inspector"), its calls released.
-//! - `forcedropcall/{callid}`: every agent in that call of the VDN drops it, as by
-//!   `dropcall`; a call no agent is in yet is `900-005`, an unknown one `200-017`.
+//! - `forcedropcall/{callid}`: every agent in that answered call of the VDN drops it, as
+//!   by `dropcall`; a call not answered yet (queued, or ringing: dropping it would be the
+//!   agent declining) is `900-005`, an unknown one `200-017`.
 //! - `beginmonitor` / `endmonitor` keep, per inspector, the work numbers it monitors (at
 //!   most [`MAX_MONITORED`]; signed in or not); the inspector then hears
 //!   `QC_AgentState_Notify` for their sign-ins, sign-outs and state changes (see
@@ -27,8 +28,9 @@ use crate::ids::{CallId, WorkNo};
 use crate::refusal::Refusal;
 use crate::time::Timestamp;
 
-/// Most agents one inspector may monitor.
-pub const MAX_MONITORED: usize = 1000;
+/// Most agents one inspector may monitor: their sign-ins at shift start (two
+/// notifications each) must fit in the inspector's event log beside its own events.
+pub const MAX_MONITORED: usize = 200;
 
 /// The busy reason of `forcebusy` (spec 02 §4.5).
 pub const FORCED_BUSY_REASON: u16 = 3;
@@ -168,17 +170,21 @@ impl Center {
         let vdn = self.agents.get(&inspector).map(|me| me.profile.vdn);
         let call = self.calls.get(call_id).filter(|call| Some(call.info.vdn) == vdn).ok_or(Refusal::NoCallToRelease)?;
         let agents: Vec<WorkNo> = call.agents().collect();
-        if agents.is_empty() {
+        // Only a call agents talk in is dropped: dropping an offer would be the agent
+        // declining it, and a queued call has nobody to drop it.
+        if call.answered.is_none() || agents.is_empty() {
             return Err(Refusal::QcStateError);
         }
         let mut fx = Effects::new();
+        let mut dropped = false;
         for agent in agents {
             // One agent's drop may have ended the call for the others already.
             if let Ok(more) = self.drop_call(agent, call_id, now) {
                 fx.extend(more);
+                dropped = true;
             }
         }
-        Ok(fx)
+        if dropped { Ok(fx) } else { Err(Refusal::QcStateError) }
     }
 
     /// The agents `inspector` monitors, in work-number order.

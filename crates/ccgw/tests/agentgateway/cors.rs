@@ -59,6 +59,15 @@ async fn another_origin_gets_no_cors_headers_and_the_default_allows_none() {
             app.request("GET", "agentevent/101", Some("nobody"), None).header("Origin", origin).send().await.unwrap();
         assert_eq!(answer.status(), 200);
         assert_eq!(header(&answer, "access-control-allow-origin"), "", "{origin}");
+        let preflight = app
+            .client
+            .request(reqwest::Method::OPTIONS, app.url("onlineagent/101"))
+            .header("Origin", origin)
+            .header("Access-Control-Request-Method", "PUT")
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(header(&preflight, "access-control-allow-origin"), "", "preflight from {origin}");
     }
     let default = spawn_app(TestOpts::default()).await;
     let preflight = default

@@ -297,7 +297,7 @@ async fn previewcallout_reads_its_body_as_callout_does() {
         ),
         (
             json!({"called": NUMBER, "callcontrolid": 1, "mediaability": 1}),
-            ("106-001", "multimedia (text chat) is not enabled"),
+            ("106-001", "video is not supported: ccgw carries voice calls only"),
         ),
         (
             json!({"called": NUMBER, "callcontrolid": 1, "caller": "x"}),

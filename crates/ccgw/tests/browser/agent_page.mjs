@@ -23,7 +23,20 @@ try {
       agentid: 101,
       $entity: { password, phonenum: '70101', status: '4', autoanswer: 'false' },
     });
-    return { retcode: answer.retcode, guidKnown: Boolean(window.cookiestring), apiURL: REST.apiURL, pageOrigin: location.origin };
+    // A missing path parameter is refused before any request goes out.
+    let missingThrows = false;
+    try {
+      VoiceCall.release({});
+    } catch (error) {
+      missingThrows = /agentid/.test(String(error));
+    }
+    return {
+      retcode: answer.retcode,
+      guidKnown: Boolean(window.cookiestring),
+      apiURL: REST.apiURL,
+      pageOrigin: location.origin,
+      missingThrows,
+    };
   }, password);
   const placed = await fetch(`${gateway}/ccgw/v1/sim/calls`, {
     method: 'POST',

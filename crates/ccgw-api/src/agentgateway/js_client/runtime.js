@@ -24,10 +24,15 @@
     global.cookiestring = null;
   }
 
+  /* A path parameter must be given: an empty one, or `.`/`..`, would name another
+   * interface once the URL is normalised. */
   function pathOf(template, params) {
     return template.replace(/\{(\w+)\}/g, function (_, name) {
-      var value = params[name];
-      return encodeURIComponent(value === undefined || value === null ? '' : String(value));
+      var value = params[name] === undefined || params[name] === null ? '' : String(params[name]);
+      if (value === '' || value === '.' || value === '..') {
+        throw new Error('REST: path parameter ' + name + ' is missing or invalid');
+      }
+      return encodeURIComponent(value);
     });
   }
 

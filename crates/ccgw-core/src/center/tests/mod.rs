@@ -277,6 +277,9 @@ fn binding_another_phone_moves_an_always_off_hook_line_to_it() {
         ]
     );
     assert!(c.bind_phone(work(101), phone).unwrap().is_empty(), "the same phone again changes nothing");
+    c.sign_in(sign_in(102, false), at(1)).unwrap();
+    let taken = PhoneNumber::parse("70102").unwrap();
+    assert_eq!(c.bind_phone(work(101), taken), Err(Refusal::PhoneInvalid), "another agent's calls ring it");
     c.check_invariants().unwrap();
 }
 

@@ -86,6 +86,16 @@ fn forced_sign_out_and_call_drop() {
 }
 
 #[test]
+fn a_ringing_call_cannot_be_force_dropped_as_that_would_be_its_agent_declining() {
+    let mut c = center();
+    inspector_in(&mut c, InitialState::Busy);
+    c.sign_in(sign_in(101, false), at(0)).unwrap();
+    c.call_arrived(call(1), at(10));
+    assert_eq!(qc(&mut c, 120, QcCommand::ForceDropCall(customer_call()), 20).unwrap_err(), Refusal::QcStateError);
+    assert!(matches!(c.agent(work(101)).unwrap().state(), AgentState::Ringing { .. }), "still offered");
+}
+
+#[test]
 fn a_queued_call_cannot_be_force_dropped() {
     let mut c = center();
     // Busy: the call waits in its queue instead of ringing at the inspector.
