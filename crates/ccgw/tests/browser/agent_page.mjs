@@ -8,7 +8,17 @@ import { chromium } from 'playwright-core';
 const [pageUrl, gateway, adminToken, password] = process.argv.slice(2);
 const browser = await chromium.launch({
   executablePath: '/usr/bin/chromium',
-  args: ['--headless', '--no-sandbox', '--disable-background-networking'],
+  // The machine's network is closed: Chromium must not try its background services.
+  args: [
+    '--headless',
+    '--no-sandbox',
+    '--disable-background-networking',
+    '--disable-gpu',
+    '--disable-quic',
+    '--no-first-run',
+    '--disable-component-update',
+    '--disable-sync',
+  ],
 });
 try {
   // The gateway's certificate is its own self-signed one.
