@@ -6,7 +6,9 @@
 //! - the password is checked before "already signed in" is revealed, under sign-in
 //!   protection (`sign_in_check`: lockouts `110-016`, a full check gate `100-003`);
 //! - push mode (`callBackUri` + `serviceToken`) is not offered yet: `100-001` says so;
-//! - `handshake` (POST or PUT) and `heartbeat` (PUT) are the same heartbeat;
+//! - `handshake` (POST or PUT) and `heartbeat` (PUT) are the same heartbeat, answered with
+//!   `result: {"loginTime": "<ms>"}` (the sign-in result's field, which Java heartbeat
+//!   threads read);
 //! - `vdnid` in the sign-in result is a JSON number, as in the official example.
 
 use axum::body::Bytes;
@@ -15,7 +17,7 @@ use ccgw_core::catalog::retcode;
 use ccgw_core::{Command, InitialState, PhoneNumber, Refusal};
 use ccgw_engine::{AgentAction, Reply, SignInRequest};
 use serde::Serialize;
-use serde_json::Value;
+use serde_json::{Value, json};
 
 use super::context::AgentCall;
 use super::engine_failure;
@@ -197,12 +199,21 @@ async fn status(State(state): State<ApiState>, call: AgentCall) -> HuaweiReply {
     }
 }
 
+/// `handshake` / `heartbeat`: keeps the session alive. The answer carries
+/// `result.loginTime` (the sign-in's, as in the sign-in result): Huawei's Java heartbeat
+/// threads read it, and without it they heartbeat in a tight loop.
 async fn handshake(State(state): State<ApiState>, call: AgentCall) -> HuaweiReply {
-    match state.engine.act(call.work_no, call.guid, AgentAction::Handshake).await {
-        Ok(Reply::Guid(hand_out)) => HuaweiReply::success_bare("success").with_guid(hand_out, &state.set_guid),
-        Ok(_) => HuaweiReply::error(retcode::INTERNAL),
-        Err(error) => engine_failure(error),
-    }
+    let hand_out = match state.engine.act(call.work_no, call.guid.clone(), AgentAction::Handshake).await {
+        Ok(Reply::Guid(hand_out)) => hand_out,
+        Ok(_) => return HuaweiReply::error(retcode::INTERNAL),
+        Err(error) => return engine_failure(error),
+    };
+    // The Guid the request carried stays valid for a while after a rotation.
+    let reply = match super::reads::me(&state, &call).await {
+        Ok(me) => HuaweiReply::success("success", json!({"loginTime": me.login_time.as_millis().to_string()})),
+        Err(_) => HuaweiReply::success_bare("success"),
+    };
+    reply.with_guid(hand_out, &state.set_guid)
 }
 
 #[derive(Serialize)]

@@ -180,3 +180,20 @@ async fn bindphone_changes_the_agents_phone_between_calls() {
     let ringing = app.call("POST", "onlineagent/101/bindphone", Some(&guid), Some(json!({"phonenum": "70151"}))).await;
     assert_eq!(ringing.retcode(), "100-009", "not while a call rings");
 }
+
+#[tokio::test]
+async fn heartbeats_answer_the_sign_ins_login_time_for_java_heartbeat_threads() {
+    let app = spawn_app(TestOpts::default()).await;
+    let body = json!({"password": PASSWORD, "phonenum": "70101", "status": "4"});
+    let signed_in = app.call("PUT", "onlineagent/101", None, Some(body)).await;
+    let login_time = signed_in.body["result"]["loginTime"].clone();
+    assert!(login_time.is_string(), "{}", signed_in.body);
+    let guid = signed_in.set_guid.expect("Set-GUID");
+    for (method, path) in [("PUT", "heartbeat"), ("POST", "handshake"), ("PUT", "handshake")] {
+        let beat = app.call(method, &format!("onlineagent/101/{path}"), Some(&guid), None).await;
+        assert_eq!(beat.retcode(), "0", "{method} {path}: {}", beat.body);
+        assert_eq!(beat.body["result"], json!({"loginTime": login_time}), "{method} {path}");
+    }
+    let stranger = app.call("PUT", "onlineagent/101/heartbeat", Some("not-the-guid"), None).await;
+    assert_eq!(stranger.retcode(), "000-003");
+}
