@@ -262,7 +262,7 @@ const ACK_WAIT: Duration = Duration::from_secs(2);
 
 /// False when `dialog` waits for the ACK of its 200 and it does not come within
 /// [`ACK_WAIT`]; true as soon as it comes, or when the dialog waits for none.
-async fn acked_soon(dialog: &InviteDialog) -> bool {
+pub(crate) async fn acked_soon(dialog: &InviteDialog) -> bool {
     let deadline = tokio::time::Instant::now() + ACK_WAIT;
     while dialog.state().waiting_ack() {
         if tokio::time::Instant::now() >= deadline {

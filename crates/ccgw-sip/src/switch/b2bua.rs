@@ -801,6 +801,9 @@ impl B2bua {
                 hang_up(dialogs.clone(), far);
             }
             let Some(customer) = customer else { return };
+            // Not before the ACK of ccgw's 200 to a caller (RFC 3261 §15): the BYE would
+            // overtake the 200 itself when the call is released the moment it connects.
+            crate::service::acked_soon(&customer).await;
             if let Err(error) = customer.bye().await {
                 tracing::debug!(%error, "BYE to the customer failed");
             }
