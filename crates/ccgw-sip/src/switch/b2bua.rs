@@ -127,8 +127,6 @@ pub(super) struct Call {
     pub(super) muted: bool,
     /// One in-dialog exchange at a time per call, in the order they were started.
     pub(super) turns: Turns,
-    /// A second call of an agent: the held call its line was lent from (see `lines`).
-    pub(super) lent_from: Option<CallId>,
     /// The agent whose line this call waits for: lent to its second call, or the
     /// agent's other call retrieved meanwhile.
     pub(super) line_away: Option<WorkNo>,
@@ -170,7 +168,6 @@ impl Call {
             held: false,
             muted: false,
             turns: Turns::default(),
-            lent_from: None,
             line_away: None,
             far: None,
             redirected: false,
@@ -400,12 +397,8 @@ impl B2bua {
     /// the engine hears it as that party's hang-up. `hang_up_first`: the leg's dialog may
     /// still be up on ccgw's side and is ended too.
     pub(super) fn first_leg_gone(&mut self, call_id: CallId, hang_up_first: bool) {
-        let Some(mut call) = self.calls.remove(&call_id) else { return };
-        if call.placer.is_some() {
-            // The placer's line is this leg: it cannot go back to a held call.
-            call.lent_from = None;
-        }
-        self.return_lent_line(&mut call);
+        let Some(call) = self.calls.remove(&call_id) else { return };
+        // A phone let go goes back to another call of its agent that keeps its place.
         for leg in [call.phone, call.ringing_within].into_iter().flatten() {
             self.hang_up_phone(leg);
         }
@@ -578,13 +571,7 @@ impl B2bua {
         let current =
             self.calls.get_mut(&call_id).and_then(|call| call.phone.as_mut()).filter(|leg| leg.serial == serial);
         let Some(leg) = current else {
-            // A leg ccgw gave up: whatever it still does is ended, never reported.
-            if let PhoneEvent::Final { dialog, response: Some(response) } = event
-                && response.status_code.kind() == rsipstack::sip::StatusCodeKind::Successful
-            {
-                hang_up(self.parts.dialogs.clone(), dialog);
-            }
-            return;
+            return self.end_given_up(event);
         };
         let agent = leg.agent;
         match event {
@@ -643,6 +630,16 @@ impl B2bua {
                     }
                 }
             }
+        }
+    }
+
+    /// An event of a leg ccgw gave up: whatever it still does is ended, never reported
+    /// (an answer that came after all is hung up).
+    pub(super) fn end_given_up(&self, event: PhoneEvent) {
+        if let PhoneEvent::Final { dialog, response: Some(response) } = event
+            && response.status_code.kind() == rsipstack::sip::StatusCodeKind::Successful
+        {
+            hang_up(self.parts.dialogs.clone(), dialog);
         }
     }
 
@@ -747,7 +744,6 @@ impl B2bua {
     /// or called number, 480 to a caller not answered yet.
     pub(super) fn release(&mut self, call_id: CallId) {
         let Some(mut call) = self.calls.remove(&call_id) else { return };
-        self.return_lent_line(&mut call);
         let dialogs = self.parts.dialogs.clone();
         if let Some(leg) = call.ringing_within.take() {
             self.hang_up_phone(leg);

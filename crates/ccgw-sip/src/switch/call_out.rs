@@ -16,7 +16,7 @@ use ccgw_engine::TelephonyReport;
 use rsipstack::dialog::invitation::InviteOption;
 use rsipstack::sip::{Response, StatusCodeKind, Uri};
 
-use super::b2bua::{B2bua, Call, Command, Dialled, caller_user, final_answer, fresh_sip_call_id};
+use super::b2bua::{B2bua, Call, Command, Dialled, Invited, caller_user, final_answer, fresh_sip_call_id};
 use super::media::Side;
 use super::sdp::{Direction, placeholder_offer};
 
@@ -59,18 +59,11 @@ impl B2bua {
             tracing::warn!(call_id = %call_id, "dial without the agent's phone off-hook, or dialled already");
             return self.report_dial_failure(call_id, number, DialFailure::Rejected);
         };
-        let option = match self.dialling(&call_id, &number, caller, trunk, offer) {
-            Ok(option) => option,
-            Err(cause) => return self.report_dial_failure(call_id, number, cause),
-        };
-        let (state_tx, state_rx) = self.parts.dialogs.new_dialog_state_channel();
-        let (dialog, finished) = match self.parts.dialogs.do_invite_async(option, state_tx) {
-            Ok(started) => started,
-            Err(error) => {
-                tracing::warn!(call_id = %call_id, %error, "INVITE to the called number not sent");
-                return self.report_dial_failure(call_id, number, DialFailure::Rejected);
-            }
-        };
+        let Invited { dialog, states: state_rx, finished, .. } =
+            match self.dial_trunk(&call_id, &number, caller, trunk, offer) {
+                Ok(invited) => invited,
+                Err(cause) => return self.report_dial_failure(call_id, number, cause),
+            };
         tracing::info!(call_id = %call_id, %trunk, "call-out dialled");
         let Some(call) = self.calls.get_mut(&call_id) else { return };
         call.customer = Some(dialog);
@@ -84,20 +77,21 @@ impl B2bua {
         });
     }
 
-    /// The INVITE to `number` through the dialling trunk at `trunk`, From `caller`.
-    pub(super) fn dialling(
+    /// Sends the INVITE to `number` through the dialling trunk at `trunk`, From `caller`,
+    /// offering `offer`: its dialog, state channel and final answer, or why it is not sent.
+    pub(super) fn dial_trunk(
         &self,
         call_id: &CallId,
         number: &str,
         caller: &str,
         trunk: SocketAddr,
         offer: Vec<u8>,
-    ) -> Result<InviteOption, DialFailure> {
+    ) -> Result<Invited, DialFailure> {
         let callee = called_uri(number, trunk).map_err(|_| DialFailure::InvalidNumber)?;
         let mut from = self.parts.contact.clone();
         from.auth = Some(rsipstack::sip::Auth { user: caller_user(caller), password: None });
         from.params.clear();
-        Ok(InviteOption {
+        let option = InviteOption {
             caller: from,
             callee,
             destination: Some(rsipstack::transport::SipAddr::from(trunk)),
@@ -106,7 +100,15 @@ impl B2bua {
             offer: Some(offer),
             call_id: Some(fresh_sip_call_id(call_id, &self.parts.contact)),
             ..Default::default()
-        })
+        };
+        let (state_tx, states) = self.parts.dialogs.new_dialog_state_channel();
+        match self.parts.dialogs.do_invite_async(option, state_tx) {
+            Ok((dialog, finished)) => Ok(Invited { serial: 0, dialog, states, finished }),
+            Err(error) => {
+                tracing::warn!(call_id = %call_id, %error, "INVITE through the dialling trunk not sent");
+                Err(DialFailure::Rejected)
+            }
+        }
     }
 
     /// The called number rings (180, or 183 with early media ccgw does not carry).

@@ -27,7 +27,7 @@ use rsipstack::dialog::dialog::DialogState;
 use rsipstack::dialog::invite_dialog::InviteDialog;
 use rsipstack::sip::{StatusCode, StatusCodeKind};
 
-use super::b2bua::{B2bua, Command, Invited, PhoneEvent, hang_up};
+use super::b2bua::{B2bua, Command, PhoneEvent, hang_up};
 use super::call_out::dial_failure;
 use super::media::Side;
 use super::sdp::{Direction, LegOrigin};
@@ -58,23 +58,16 @@ impl B2bua {
         let Some(offer) = origin.present(&call.customer_sdp, Some(Direction::SendRecv)) else {
             return self.report_dial_failure(call_id, number, DialFailure::Rejected);
         };
-        let option = match self.dialling(&call_id, &number, caller, trunk, offer) {
-            Ok(option) => option,
+        let mut invited = match self.dial_trunk(&call_id, &number, caller, trunk, offer) {
+            Ok(invited) => invited,
             Err(cause) => return self.report_dial_failure(call_id, number, cause),
-        };
-        let (state_tx, states) = self.parts.dialogs.new_dialog_state_channel();
-        let (dialog, finished) = match self.parts.dialogs.do_invite_async(option, state_tx) {
-            Ok(started) => started,
-            Err(error) => {
-                tracing::warn!(call_id = %call_id, %error, "INVITE to the transfer's number not sent");
-                return self.report_dial_failure(call_id, number, DialFailure::Rejected);
-            }
         };
         tracing::info!(call_id = %call_id, %trunk, "number dialled into the call");
         self.leg_serials += 1;
         let serial = self.leg_serials;
+        invited.serial = serial;
+        let dialog = invited.dialog.clone();
         let watching = call_id.clone();
-        let invited = Invited { serial, dialog: dialog.clone(), states, finished };
         self.watch_leg(invited, move |leg, event| Command::Far { call: watching.clone(), leg, event });
         if let Some(call) = self.calls.get_mut(&call_id) {
             call.far = Some(FarLeg { serial, number, dialog, origin, answer: None, alerting_reported: false });
@@ -86,13 +79,7 @@ impl B2bua {
         let current =
             self.calls.get(&call_id).and_then(|call| call.far.as_ref()).is_some_and(|far| far.serial == serial);
         if !current {
-            // A leg ccgw gave up: whatever it still does is ended, never reported.
-            if let PhoneEvent::Final { dialog, response: Some(response) } = event
-                && response.status_code.kind() == StatusCodeKind::Successful
-            {
-                hang_up(self.parts.dialogs.clone(), dialog);
-            }
-            return;
+            return self.end_given_up(event);
         }
         self.far_event(call_id, event);
     }

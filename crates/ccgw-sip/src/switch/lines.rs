@@ -94,7 +94,6 @@ impl B2bua {
         let host = self.parts.contact.host_with_port.host.to_string();
         let origin = self.next_origin();
         let mut call = Call::new(None, placeholder_offer(&host), origin, String::new());
-        call.lent_from = Some(held);
         self.leg_homes.insert(leg.serial, call_id.clone());
         call.phone = Some(leg);
         self.calls.insert(call_id, call);
@@ -108,23 +107,6 @@ impl B2bua {
     /// The call `agent`'s line sits in.
     fn call_with_line_of(&self, agent: WorkNo) -> Option<CallId> {
         self.calls.iter().find(|(_, call)| call.has_line_of(agent)).map(|(id, _)| id.clone())
-    }
-
-    /// Before a call ends: a line it borrowed goes back to the held call it came from
-    /// (re-invited with that call's media, held), or is hung up when that call is gone.
-    pub(super) fn return_lent_line(&mut self, call: &mut Call) {
-        let Some(home) = call.lent_from.take() else { return };
-        let agent = match (call.placer, call.phone.as_ref()) {
-            (Some(placer), _) => placer.agent,
-            (None, Some(leg)) => leg.agent,
-            (None, None) => return,
-        };
-        let Some(leg) = call.take_line_of(agent) else { return };
-        let waiting = self.calls.get(&home).is_some_and(|held| held.line_away == Some(agent));
-        if !waiting {
-            return self.hang_up_phone(leg);
-        }
-        self.settle_line(&home, leg);
     }
 
     /// Retrieving a call whose line is away: the line comes back from the call that has

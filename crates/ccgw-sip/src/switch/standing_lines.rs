@@ -131,12 +131,8 @@ impl B2bua {
                 _ => {}
             },
             _ => {
-                // A line given up: whatever it still does is ended.
-                if let PhoneEvent::Final { dialog, response: Some(response) } = event
-                    && response.status_code.kind() == StatusCodeKind::Successful
-                {
-                    hang_up(self.parts.dialogs.clone(), dialog);
-                }
+                // A line given up.
+                self.end_given_up(event);
             }
         }
     }
