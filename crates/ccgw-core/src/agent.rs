@@ -28,6 +28,9 @@ pub enum AgentState {
     /// may be ringing at the far end, talking or held; older calls are all held
     /// ([`Agent::held_calls`]).
     Talking { call: CallId },
+    /// An inspector listening, inserting or whispering in another agent's call (not one
+    /// of its parties: the call is not the inspector's, see `center/inspection.rs`).
+    Inspecting { call: CallId },
 }
 
 impl AgentState {
@@ -37,7 +40,8 @@ impl AgentState {
             AgentState::Idle { .. }
             | AgentState::NotReady { .. }
             | AgentState::Rest { .. }
-            | AgentState::WrapUp { .. } => None,
+            | AgentState::WrapUp { .. }
+            | AgentState::Inspecting { .. } => None,
         }
     }
 
@@ -48,7 +52,8 @@ impl AgentState {
             AgentState::Rest { .. } => StateKind::Rest,
             AgentState::WrapUp { .. } => StateKind::WrapUp,
             AgentState::Ringing { .. } => StateKind::Ringing,
-            AgentState::Talking { .. } => StateKind::Talking,
+            // In the transition table an inspection is a call: requests wait for its end.
+            AgentState::Talking { .. } | AgentState::Inspecting { .. } => StateKind::Talking,
         }
     }
 }

@@ -57,7 +57,10 @@ impl AgentStats {
                 self.rest_time += spent;
                 self.rest_overrun_time += now.since((*ends).max(since));
             }
-            AgentState::Idle { .. } | AgentState::WrapUp { .. } | AgentState::Ringing { .. } => {}
+            AgentState::Idle { .. }
+            | AgentState::WrapUp { .. }
+            | AgentState::Ringing { .. }
+            | AgentState::Inspecting { .. } => {}
         }
     }
 }

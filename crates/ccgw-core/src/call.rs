@@ -3,7 +3,7 @@
 
 use std::cmp::Reverse;
 
-use crate::center::{DialFailure, Party};
+use crate::center::{DialFailure, Inspection, Party, Supervision};
 use crate::event::{CallFeature, CallInfo};
 use crate::ids::{CallId, PhoneNumber, SkillId, Vdn, WorkNo};
 use crate::ivr::IvrId;
@@ -155,6 +155,10 @@ pub struct Call {
     /// The called agent (internal call, consultation, transfer) whose phone leg the
     /// switch is still to report off-hook; only with reported phone legs.
     pub(crate) called_phone: Option<CalledPhone>,
+    /// An inspector in the call (kept beside its parties: see `center/inspection.rs`).
+    pub(crate) inspection: Option<Inspection>,
+    /// What inspectors did in the call, for its record.
+    pub(crate) supervision: Vec<Supervision>,
 }
 
 /// A called agent's phone leg awaited from the switch: the call rings at the agent only
@@ -241,6 +245,8 @@ impl Call {
             business_data: String::new(),
             called_phone: None,
             overflow_run: 0,
+            inspection: None,
+            supervision: Vec::new(),
         }
     }
 
@@ -566,6 +572,7 @@ impl CallStart {
             arrived: self.arrived,
             ended: restarted.max(self.arrived),
             outcome: CallOutcome::LostAtRestart,
+            supervision: Vec::new(),
             offered_to: Vec::new(),
             talked: Vec::new(),
         }
@@ -587,4 +594,6 @@ pub struct CallEnd {
     pub offered_to: Vec<WorkNo>,
     /// Every agent who talked in the call, in order (more than one after a transfer).
     pub talked: Vec<WorkNo>,
+    /// Inspectors' listening, inserting, whispering and intercepts, in order.
+    pub supervision: Vec<Supervision>,
 }

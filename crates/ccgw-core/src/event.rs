@@ -88,6 +88,11 @@ pub enum AgentEvent {
     /// `QC_AgentState_Notify`, to an inspector: an agent it monitors signed in or out
     /// (`QC_AgentState_Login`, `…_Logout`) or changed state (see `qc_subtype`).
     QcAgentStateNotify { agent: WorkNo, subtype: &'static str },
+    /// `AgentOther_BeQcStart`, to an inspected agent: an inspector began (or switched to)
+    /// listening, inserting or whispering.
+    BeQcStart { inspector: WorkNo, qc_type: u32 },
+    /// `AgentOther_BeQcStop`: the inspection ended.
+    BeQcStop { inspector: WorkNo, qc_type: u32 },
     /// `AgentState_Ready`: the agent is idle.
     Ready,
     /// `AgentState_Busy`: the agent is occupied by a call (not the `saybusy` state).

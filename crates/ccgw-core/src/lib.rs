@@ -39,7 +39,10 @@ pub use center::{
     REJECTED_BUSY_REASON, Rule, SignIn, SignOut, SkillCounters, SkillSnapshot, StateCommand, SwitchAction,
     SwitchFeature, SwitchFeatures, TRANSITIONS, Timer, TransferMode, TransferRequest, TransferTarget, transition_rule,
 };
-pub use center::{FORCED_BUSY_REASON, FORCED_OUT_REASON, MAX_MONITORED, QcCommand, qc_subtype};
+pub use center::{
+    FORCED_BUSY_REASON, FORCED_OUT_REASON, MAX_MONITORED, MAX_SUPERVISION_ENTRIES, QcCommand, QcMode, Supervision,
+    SupervisionKind, qc_subtype,
+};
 pub use directory::{
     AgentProfile, GroupId, GroupProfile, Overflow, QueueLimits, RestReason, Role, RoutingPolicy, SkillGrant,
     SkillLevel, SkillProfile,

@@ -79,6 +79,11 @@ pub enum Refusal {
     QcSelf,
     #[error("QC: the agent's state does not allow this")]
     QcStateError,
+    /// A call supervision request that does not fit where inspector and agent are.
+    #[error("QC: {0}")]
+    QcCannot(String),
+    #[error("QC: resource unavailable: {0}")]
+    QcBusy(String),
     /// An interface of the Huawei API that ccgw does not provide (yet): what, and why.
     #[error("not supported by ccgw: {0}")]
     NotProvided(String),

@@ -111,12 +111,13 @@ struct RecordRow {
     failure: Option<String>,
     joined_into: Option<String>,
     talked: String,
+    supervision: String,
 }
 
 /// The columns of a [`RecordRow`].
 const RECORD_COLUMNS: &str = "id, call_id, vdn, first_skill, route, caller, called, call_data, media_type, priority, \
                               arrived_ms, ended_ms, outcome, agent, answered_at_ms, ended_by, overflow_number, \
-                              offered_to, feature, failure, joined_into, talked";
+                              offered_to, feature, failure, joined_into, talked, supervision";
 
 fn outcome_from_row(row: &RecordRow) -> Result<CallOutcome, StoreError> {
     let corrupt = || StoreError::Corrupt(format!("call record {} has an inconsistent outcome.", row.id));
@@ -163,6 +164,7 @@ fn from_row(row: RecordRow) -> Result<StoredCall, StoreError> {
             outcome,
             offered_to: convert::split_list(&row.offered_to, convert::work_no)?,
             talked: convert::split_list(&row.talked, convert::work_no)?,
+            supervision: convert::supervision_from_text(&row.supervision)?,
         },
     })
 }
@@ -174,8 +176,10 @@ async fn insert_record(conn: &mut SqliteConnection, end: &CallEnd) -> Result<(),
     sqlx::query(
         "INSERT INTO call_records (call_id, vdn, first_skill, final_skill, route, caller, called, call_data,
                                    media_type, priority, arrived_ms, ended_ms, outcome, agent, answered_at_ms,
-                                   ended_by, overflow_number, offered_to, feature, failure, joined_into, talked)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19, ?20, ?21, ?22)",
+                                   ended_by, overflow_number, offered_to, feature, failure, joined_into, talked,
+                                   supervision)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19, ?20, ?21, ?22,
+                 ?23)",
     )
     .bind(call.id.as_str())
     .bind(i64::from(call.vdn.get()))
@@ -199,6 +203,7 @@ async fn insert_record(conn: &mut SqliteConnection, end: &CallEnd) -> Result<(),
     .bind(outcome.failure)
     .bind(outcome.joined_into)
     .bind(convert::join_list(&end.talked))
+    .bind(convert::supervision_text(&call.id, &end.supervision)?)
     .execute(conn)
     .await
     .map_err(|e| db_or_conflict(e, || format!("Call {} is already recorded.", call.id)))?;
@@ -450,6 +455,7 @@ mod tests {
                 failure: columns.failure.map(Into::into),
                 joined_into: columns.joined_into.map(Into::into),
                 talked: String::new(),
+                supervision: String::new(),
             };
             assert_eq!(outcome_from_row(&row).unwrap(), outcome);
         }

@@ -3,7 +3,10 @@
 
 use std::time::Duration;
 
-use ccgw_core::{EndedBy, GroupId, PhoneNumber, Role, RoutingPolicy, SkillId, SkillLevel, Timestamp, Vdn, WorkNo};
+use ccgw_core::{
+    CallId, EndedBy, GroupId, PhoneNumber, Role, RoutingPolicy, SkillId, SkillLevel, Supervision, SupervisionKind,
+    Timestamp, Vdn, WorkNo,
+};
 use ccgw_store_traits::StoreError;
 
 pub(crate) fn vdn(value: i64) -> Result<Vdn, StoreError> {
@@ -168,6 +171,39 @@ pub(crate) async fn count_rows(
     u64::try_from(count).map_err(|_| StoreError::Corrupt(format!("{what} count {count} is negative.")))
 }
 
+/// A call's supervision record as its column holds it (see migration 0010).
+pub(crate) fn supervision_text(call: &CallId, entries: &[Supervision]) -> Result<String, StoreError> {
+    let ms = |at: Timestamp| {
+        i64::try_from(at.as_millis()).map_err(|_| StoreError::Corrupt(format!("call {call} has a time out of range.")))
+    };
+    let mut parts = Vec::with_capacity(entries.len());
+    for entry in entries {
+        let (from, until) = (ms(entry.from)?, ms(entry.until)?);
+        parts.push(format!("{},{},{},{from},{until}", entry.inspector, entry.agent, entry.kind.name()));
+    }
+    Ok(parts.join(";"))
+}
+
+/// The inverse of [`supervision_text`].
+pub(crate) fn supervision_from_text(text: &str) -> Result<Vec<Supervision>, StoreError> {
+    let corrupt = |entry: &str| StoreError::Corrupt(format!("supervision entry {entry:?} is malformed."));
+    let number = |field: &str, entry: &str| field.parse::<i64>().map_err(|_| corrupt(entry));
+    text.split(';')
+        .filter(|entry| !entry.is_empty())
+        .map(|entry| {
+            let fields: Vec<&str> = entry.split(',').collect();
+            let [inspector, agent, kind, from, until] = fields.as_slice() else { return Err(corrupt(entry)) };
+            Ok(Supervision {
+                inspector: work_no(number(inspector, entry)?)?,
+                agent: work_no(number(agent, entry)?)?,
+                kind: SupervisionKind::from_name(kind).ok_or_else(|| corrupt(entry))?,
+                from: timestamp(number(from, entry)?)?,
+                until: timestamp(number(until, entry)?)?,
+            })
+        })
+        .collect()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -208,5 +244,26 @@ mod tests {
         assert_eq!(role("inspector").ok(), Some(Role::Inspector));
         assert!(matches!(access_code(""), Ok(None)));
         assert!(matches!(access_code("4000"), Ok(Some(_))));
+    }
+
+    #[test]
+    fn supervision_entries_survive_their_column() {
+        use ccgw_core::{CallId, Supervision, SupervisionKind, Timestamp, WorkNo};
+        let entry = |kind, from, until| Supervision {
+            inspector: WorkNo::new(120).unwrap(),
+            agent: WorkNo::new(101).unwrap(),
+            kind,
+            from: Timestamp::from_millis(from),
+            until: Timestamp::from_millis(until),
+        };
+        let entries =
+            vec![entry(SupervisionKind::Whisper, 1_000, 2_000), entry(SupervisionKind::Intercept, 2_000, 2_000)];
+        let text = super::supervision_text(&CallId::parse("1-1").unwrap(), &entries).unwrap();
+        assert_eq!(text, "120,101,whisper,1000,2000;120,101,intercept,2000,2000");
+        assert_eq!(super::supervision_from_text(&text).unwrap(), entries);
+        assert!(super::supervision_from_text("").unwrap().is_empty());
+        for bad in ["120,101,whisper,1000", "120,101,shout,1,2", "x,101,listen,1,2"] {
+            assert!(super::supervision_from_text(bad).is_err(), "{bad}");
+        }
     }
 }

@@ -111,6 +111,7 @@ async fn a_journalled_call_is_replaced_by_its_record_and_one_left_open_is_record
         outcome: CallOutcome::LostAtRestart,
         offered_to: Vec::new(),
         talked: Vec::new(),
+        supervision: Vec::new(),
         ..cut_off.clone()
     };
     assert_eq!(lost, vec![expected.clone()], "only the call that never ended");

@@ -23,5 +23,6 @@ pub(crate) fn call_end(id: &str, arrived: u64, outcome: CallOutcome) -> CallEnd 
         outcome,
         offered_to: vec![WorkNo::new(102).unwrap()],
         talked: Vec::new(),
+        supervision: Vec::new(),
     }
 }

@@ -138,6 +138,19 @@ struct RecordItem {
     workno: String,
     /// Every agent who talked in it, in order.
     talked: Vec<String>,
+    /// Inspectors' listening, inserting, whispering and intercepts, in order.
+    supervision: Vec<SupervisionItem>,
+}
+
+/// One entry of a call's supervision record (ccgw's own field: the spec has none).
+#[derive(Debug, Serialize)]
+struct SupervisionItem {
+    inspector: String,
+    workno: String,
+    /// `listen`, `insert`, `whisper` or `intercept`.
+    kind: &'static str,
+    begintime: u64,
+    endtime: u64,
 }
 
 impl RecordItem {
@@ -161,6 +174,17 @@ impl RecordItem {
             outcome: end.outcome.code(),
             workno: end.outcome.agent().map(|agent| agent.to_string()).unwrap_or_default(),
             talked: end.talked.iter().map(ToString::to_string).collect(),
+            supervision: end
+                .supervision
+                .iter()
+                .map(|entry| SupervisionItem {
+                    inspector: entry.inspector.to_string(),
+                    workno: entry.agent.to_string(),
+                    kind: entry.kind.name(),
+                    begintime: entry.from.as_millis(),
+                    endtime: entry.until.as_millis(),
+                })
+                .collect(),
         }
     }
 }

@@ -58,6 +58,12 @@ enum Content<'a> {
     Reason {
         reason: String,
     },
+    /// `AgentOther_BeQcStart`/`BeQcStop` (spec 03): both JSON numbers, as documented.
+    #[serde(rename_all = "camelCase")]
+    Qc {
+        qc_type: u32,
+        qc_agent_id: u32,
+    },
     IncomingCallInfo(IncomingCallInfo<'a>),
     AllAgentsBusy {
         #[serde(rename = "skillId")]
@@ -203,6 +209,9 @@ fn content(event: &AgentEvent) -> Option<Content<'_>> {
             agentname: agent.to_string(),
             mediaserver: "ccgw",
         }),
+        AgentEvent::BeQcStart { inspector, qc_type } | AgentEvent::BeQcStop { inspector, qc_type } => {
+            Some(Content::Qc { qc_type: *qc_type, qc_agent_id: inspector.get() })
+        }
         AgentEvent::NotReady { reason } => Some(Content::Reason { reason: reason.to_string() }),
         AgentEvent::PhoneOffhook => Some(Content::PhoneOffhook { kind: MAIN }),
         AgentEvent::PhoneRelease(by) => Some(Content::PhoneRelease {

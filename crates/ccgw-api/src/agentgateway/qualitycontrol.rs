@@ -1,12 +1,13 @@
-//! `/qualitycontrol/{agentid}/…` (spec 06) that ccgw carries: forced state changes and
+//! `/qualitycontrol/{agentid}/…` (spec 06) that ccgw carries: listening, barge-in,
+//! whisper, switching between them, stopping, intercept; forced state changes and
 //! sign-out, forced call drops, monitoring subscriptions. Rules in
-//! `ccgw_core::center::supervision` and `docs/quality-control.md`; the other
+//! `ccgw_core::center::{inspection, supervision}` and `docs/quality-control.md`; the other
 //! `qualitycontrol` interfaces answer "not supported" (`agentgateway::unsupported`).
 
 use std::time::Duration;
 
 use axum::extract::State;
-use ccgw_core::{CallId, Command, QcCommand, Query, QueryAnswer, Refusal, WorkNo};
+use ccgw_core::{CallId, Command, QcCommand, QcMode, Query, QueryAnswer, Refusal, WorkNo};
 use serde_json::json;
 
 use super::context::AgentCall;
@@ -27,6 +28,15 @@ pub(crate) fn routes(base: &str) -> Routes {
         .post(&at("/beginmonitor"), begin_monitor)
         .post(&at("/endmonitor"), end_monitor)
         .get(&at("/allagent"), all_monitored)
+        .put(&at("/addsupervise/{workNo}"), listen)
+        .put(&at("/addinsert/{workNo}"), insert)
+        .post(&at("/requestwhisperagent"), whisper)
+        .post(&at("/switch/{workNo}"), toggle_listen_insert)
+        .post(&at("/requestswitchinsertwhisperagent"), switch_mode)
+        .delete(&at("/{workNo}"), stop)
+        .post(&at("/requeststopwhisperagent"), stop_whisper)
+        .put(&at("/intercept/{workNo}"), intercept)
+        .put(&at("/intercept/{workNo}/{callId}"), intercept)
 }
 
 /// The inspected agent of the path; one that cannot be a work number is no agent there.
@@ -113,4 +123,70 @@ async fn all_monitored(State(state): State<ApiState>, call: AgentCall) -> Huawei
         }
         Err(reply) => reply,
     }
+}
+
+/// `?whisperagentid=`, optional: without it, the agent the inspector inspects now.
+fn whispered(call: &AgentCall) -> Result<Option<WorkNo>, HuaweiReply> {
+    match call.query.get("whisperagentid").map(|text| text.trim()).filter(|text| !text.is_empty()) {
+        None => Ok(None),
+        Some(text) => text.parse::<WorkNo>().map(Some).map_err(|_| invalid("whisperagentid must be a work number")),
+    }
+}
+
+/// `PUT addsupervise/{workNo}`: listen to the agent's call.
+async fn listen(State(state): State<ApiState>, call: AgentCall) -> HuaweiReply {
+    let command = inspected(&call).map(|agent| QcCommand::Inspect { agent: Some(agent), mode: QcMode::Listen });
+    supervise(&state, call, command).await
+}
+
+/// `PUT addinsert/{workNo}`: barge into the agent's call.
+async fn insert(State(state): State<ApiState>, call: AgentCall) -> HuaweiReply {
+    let command = inspected(&call).map(|agent| QcCommand::Inspect { agent: Some(agent), mode: QcMode::Insert });
+    supervise(&state, call, command).await
+}
+
+/// `POST requestwhisperagent[?whisperagentid=]`: whisper to the agent.
+async fn whisper(State(state): State<ApiState>, call: AgentCall) -> HuaweiReply {
+    let command = whispered(&call).map(|agent| QcCommand::Inspect { agent, mode: QcMode::Whisper });
+    supervise(&state, call, command).await
+}
+
+/// `POST switch/{workNo}`: listening ⇄ inserting.
+async fn toggle_listen_insert(State(state): State<ApiState>, call: AgentCall) -> HuaweiReply {
+    let command = inspected(&call).map(|agent| QcCommand::ChangeMode { agent: Some(agent), mode: None });
+    supervise(&state, call, command).await
+}
+
+/// `POST requestswitchinsertwhisperagent?switchtype=0|1|2[&whisperagentid=]`.
+async fn switch_mode(State(state): State<ApiState>, call: AgentCall) -> HuaweiReply {
+    let mode = call
+        .query
+        .get("switchtype")
+        .and_then(|text| text.trim().parse::<i64>().ok())
+        .and_then(QcMode::from_switch_type)
+        .ok_or_else(|| invalid("switchtype must be 0 (listen), 1 (insert) or 2 (whisper)"));
+    let command = mode.and_then(|mode| whispered(&call).map(|agent| QcCommand::ChangeMode { agent, mode: Some(mode) }));
+    supervise(&state, call, command).await
+}
+
+/// `DELETE {workNo}`: stop listening, inserting (or whispering).
+async fn stop(State(state): State<ApiState>, call: AgentCall) -> HuaweiReply {
+    let command = inspected(&call).map(|agent| QcCommand::StopInspecting { agent: Some(agent), whisper_only: false });
+    supervise(&state, call, command).await
+}
+
+/// `POST requeststopwhisperagent[?whisperagentid=]`.
+async fn stop_whisper(State(state): State<ApiState>, call: AgentCall) -> HuaweiReply {
+    let command = whispered(&call).map(|agent| QcCommand::StopInspecting { agent, whisper_only: true });
+    supervise(&state, call, command).await
+}
+
+/// `PUT intercept/{workNo}[/{callId}]`: take the call over from the agent.
+async fn intercept(State(state): State<ApiState>, call: AgentCall) -> HuaweiReply {
+    let wanted = match call.param("callId").map(CallId::parse).transpose() {
+        Ok(wanted) => Ok(wanted),
+        Err(_) => Err(HuaweiReply::refused(&Refusal::QcCannot("no such call at the agent".into()))),
+    };
+    let command = wanted.and_then(|wanted| inspected(&call).map(|agent| QcCommand::Intercept { agent, call: wanted }));
+    supervise(&state, call, command).await
 }

@@ -11,9 +11,9 @@
 //!   `onlineagent/{id}/setselfrecord/…`): `990-001`, as recording; video quality control:
 //!   `106-001` "video is not supported".
 //! - `agentevent/allagentevent`: `990-002`; each agent polls `agentevent/{agentid}`.
-//! - the rest of `qualitycontrol` (listening, barge-in, whisper, intercept, QC tasks):
-//!   `990-002` "not supported by ccgw" until they are built
-//!   (forced operations and monitoring are in `agentgateway::qualitycontrol`).
+//! - the rest of `qualitycontrol` (QC tasks, URL and data-port registration): `990-002`
+//!   "not supported by ccgw" (supervision, forced operations and monitoring are in
+//!   `agentgateway::qualitycontrol`).
 
 use axum::extract::State;
 use ccgw_core::{Refusal, SwitchFeature};
@@ -59,14 +59,6 @@ pub(crate) fn routes(base: &str) -> Routes {
         .post(&format!("{base}/agentconf/{{agentid}}/answeragentconf"), agent_conference)
         .post(&format!("{base}/agentconf/{{agentid}}/holdparticipant"), agent_conference)
         // /qualitycontrol
-        .put(&format!("{base}/qualitycontrol/{{agentid}}/addsupervise/{{workNo}}"), quality_control)
-        .put(&format!("{base}/qualitycontrol/{{agentid}}/addinsert/{{workNo}}"), quality_control)
-        .put(&format!("{base}/qualitycontrol/{{agentid}}/intercept/{{workNo}}"), quality_control)
-        .post(&format!("{base}/qualitycontrol/{{agentid}}/switch/{{workNo}}"), quality_control)
-        .delete(&format!("{base}/qualitycontrol/{{agentid}}/{{workNo}}"), quality_control)
-        .post(&format!("{base}/qualitycontrol/{{agentid}}/requestwhisperagent"), quality_control)
-        .post(&format!("{base}/qualitycontrol/{{agentid}}/requeststopwhisperagent"), quality_control)
-        .post(&format!("{base}/qualitycontrol/{{agentid}}/requestswitchinsertwhisperagent"), quality_control)
         .post(
             &format!("{base}/qualitycontrol/{{agentid}}/setselfrecord/{{recordflag}}/{{recordbeforetalking}}"),
             self_recording,
@@ -82,7 +74,6 @@ pub(crate) fn routes(base: &str) -> Routes {
         .post(&format!("{base}/qualitycontrol/{{agentid}}/startOrStopVideoPlay"), video)
         .post(&format!("{base}/qualitycontrol/{{agentid}}/deleteVideoTask"), video)
         .get(&format!("{base}/qualitycontrol/{{agentid}}/queryvideorecordfile"), video)
-        .put(&format!("{base}/qualitycontrol/{{agentid}}/intercept/{{workNo}}/{{callId}}"), quality_control)
         .post(
             &format!("{base}/onlineagent/{{agentid}}/setselfrecord/{{recordflag}}/{{recordbeforetalking}}"),
             self_recording,
@@ -110,7 +101,7 @@ async fn agent_conference(State(state): State<ApiState>, call: AgentCall) -> Hua
 }
 
 async fn quality_control(State(state): State<ApiState>, call: AgentCall) -> HuaweiReply {
-    let refusal = Refusal::NotProvided("this quality-control interface, not yet".into());
+    let refusal = Refusal::NotProvided("QC tasks and their URLs and data ports (ccgw keeps no QC tasks)".into());
     refuse_signed_in(&state, call, refusal).await
 }
 

@@ -87,6 +87,13 @@ fn record_json(record: &StoredCall) -> Value {
         "joinedInto": joined_into,
         "offeredTo": end.offered_to.iter().map(|agent| agent.get()).collect::<Vec<_>>(),
         "talked": end.talked.iter().map(|agent| agent.get()).collect::<Vec<_>>(),
+        "supervision": end.supervision.iter().map(|entry| json!({
+            "inspector": entry.inspector.get(),
+            "agent": entry.agent.get(),
+            "kind": entry.kind.name(),
+            "from": entry.from.as_millis(),
+            "until": entry.until.as_millis(),
+        })).collect::<Vec<_>>(),
     })
 }
 

@@ -98,6 +98,18 @@ struct PartyView {
     state: &'static str,
     muted: bool,
     digits: String,
+    /// The parties this one hears (labels as `party`), as the switch mixes the call.
+    hears: Vec<String>,
+    /// For an inspector's phone: the agent it inspects and how.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    inspects: Option<InspectsView>,
+}
+
+#[derive(Serialize)]
+struct InspectsView {
+    agent: String,
+    /// `listen`, `insert` or `whisper`.
+    mode: &'static str,
 }
 
 fn view(call: SimCall) -> CallView {
@@ -114,6 +126,10 @@ fn view(call: SimCall) -> CallView {
             state: party.state.name(),
             muted: party.muted,
             digits: party.digits.clone(),
+            hears: call.heard_by(&party.party).iter().map(party_label).collect(),
+            inspects: party
+                .inspects
+                .map(|inspecting| InspectsView { agent: inspecting.agent.to_string(), mode: inspecting.mode.name() }),
         })
         .collect();
     CallView {

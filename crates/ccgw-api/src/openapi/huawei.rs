@@ -264,26 +264,22 @@ pub(super) const OPERATIONS: &[HuaweiOp] = &[
     op("POST", "/textchat/{agentid}/transfer", "Text chat (no text channel): transfer"),
     op("POST", "/agentconf/{agentid}/answeragentconf", "Agent conference (not supported): answeragentconf"),
     op("POST", "/agentconf/{agentid}/holdparticipant", "Agent conference (not supported): holdparticipant"),
-    op("PUT", "/qualitycontrol/{agentid}/addsupervise/{workNo}", "Quality control (not supported yet): addsupervise"),
-    op("PUT", "/qualitycontrol/{agentid}/addinsert/{workNo}", "Quality control (not supported yet): addinsert"),
-    op("PUT", "/qualitycontrol/{agentid}/intercept/{workNo}", "Quality control (not supported yet): intercept"),
-    op("POST", "/qualitycontrol/{agentid}/switch/{workNo}", "Quality control (not supported yet): switch"),
-    op("DELETE", "/qualitycontrol/{agentid}/{workNo}", "Quality control (not supported yet): qualitycontrol"),
-    op(
-        "POST",
-        "/qualitycontrol/{agentid}/requestwhisperagent",
-        "Quality control (not supported yet): requestwhisperagent",
-    ),
-    op(
-        "POST",
-        "/qualitycontrol/{agentid}/requeststopwhisperagent",
-        "Quality control (not supported yet): requeststopwhisperagent",
-    ),
+    op("PUT", "/qualitycontrol/{agentid}/addsupervise/{workNo}", "Listen to an agent's call (inspector)"),
+    op("PUT", "/qualitycontrol/{agentid}/addinsert/{workNo}", "Barge into an agent's call (inspector)"),
+    op("PUT", "/qualitycontrol/{agentid}/intercept/{workNo}", "Take an inspected call over (inspector)"),
+    op("PUT", "/qualitycontrol/{agentid}/intercept/{workNo}/{callId}", "Take an inspected call over (inspector)"),
+    op("POST", "/qualitycontrol/{agentid}/switch/{workNo}", "Switch between listening and inserting (inspector)"),
+    op("DELETE", "/qualitycontrol/{agentid}/{workNo}", "Stop listening, inserting or whispering (inspector)"),
+    op("POST", "/qualitycontrol/{agentid}/requestwhisperagent", "Whisper to an agent (inspector)")
+        .query(&["whisperagentid"]),
+    op("POST", "/qualitycontrol/{agentid}/requeststopwhisperagent", "Stop whispering (inspector)")
+        .query(&["whisperagentid"]),
     op(
         "POST",
         "/qualitycontrol/{agentid}/requestswitchinsertwhisperagent",
-        "Quality control (not supported yet): requestswitchinsertwhisperagent",
-    ),
+        "Switch to listening (0), inserting (1) or whispering (2) (inspector)",
+    )
+    .query(&["whisperagentid", "switchtype"]),
     op("POST", "/qualitycontrol/{agentid}/forcebusy/{workNo}", "Force an agent busy (inspector)"),
     op("POST", "/qualitycontrol/{agentid}/forceidle/{workNo}", "Force an agent idle (inspector)"),
     op("POST", "/qualitycontrol/{agentid}/forcerest/{workNo}/{time}/{reason}", "Force an agent to rest (inspector)"),
@@ -323,11 +319,6 @@ pub(super) const OPERATIONS: &[HuaweiOp] = &[
         "GET",
         "/qualitycontrol/{agentid}/queryvideorecordfile",
         "Quality control (not supported yet): queryvideorecordfile",
-    ),
-    op(
-        "PUT",
-        "/qualitycontrol/{agentid}/intercept/{workNo}/{callId}",
-        "Quality control (not supported yet): intercept",
     ),
     op(
         "POST",

@@ -7,6 +7,8 @@ pub fn event_type(event: &AgentEvent) -> &'static str {
         AgentEvent::InService => "AgentOther_InService",
         AgentEvent::ShutdownService { .. } => "AgentOther_ShutdownService",
         AgentEvent::QcAgentStateNotify { .. } => "QC_AgentState_Notify",
+        AgentEvent::BeQcStart { .. } => "AgentOther_BeQcStart",
+        AgentEvent::BeQcStop { .. } => "AgentOther_BeQcStop",
         AgentEvent::Ready => "AgentState_Ready",
         AgentEvent::Occupied => "AgentState_Busy",
         AgentEvent::NotReady { .. } => "AgentState_SetNotReady_Success",

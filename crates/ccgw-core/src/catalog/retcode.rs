@@ -45,6 +45,7 @@ retcodes! {
     NOT_PROVIDED = "990-002", "not supported by ccgw";
     QC_SELF = "000-005", "the agent to inspect is the inspector himself";
     QC_NO_RIGHT = "900-002", "QC: no right";
+    QC_RESOURCE_UNAVAILABLE = "900-003", "QC: resource unavailable";
     QC_NO_AGENT = "900-004", "QC monitor: no agent information";
     QC_STATE_ERROR = "900-005", "QC: state error";
     PASSWORD_CHANGE_FAILED = "110-002", "password change failed";
@@ -123,7 +124,8 @@ impl Refusal {
             Refusal::QcSelf => QC_SELF,
             Refusal::QcNoRight => QC_NO_RIGHT,
             Refusal::QcNoAgent(_) => QC_NO_AGENT,
-            Refusal::QcStateError => QC_STATE_ERROR,
+            Refusal::QcStateError | Refusal::QcCannot(_) => QC_STATE_ERROR,
+            Refusal::QcBusy(_) => QC_RESOURCE_UNAVAILABLE,
             Refusal::NotOnThisSwitch(_) => NOT_ON_THIS_SWITCH,
             Refusal::NoCallToConsult => CONSULT_NO_CALL,
             Refusal::ConferenceNoCall => THREE_PARTY_NO_CALL,

@@ -15,7 +15,10 @@ pub const PRE_REST: u8 = 9;
 /// wrap-up whose rest request waits is "pre-rest" (9).
 pub fn agent_state_code(state: &AgentState, pending: Option<Pending>) -> u8 {
     match state {
-        AgentState::Ringing { .. } | AgentState::Talking { .. } | AgentState::WrapUp { .. }
+        AgentState::Ringing { .. }
+        | AgentState::Talking { .. }
+        | AgentState::Inspecting { .. }
+        | AgentState::WrapUp { .. }
             if matches!(pending, Some(Pending::Rest { .. })) =>
         {
             PRE_REST
@@ -24,7 +27,7 @@ pub fn agent_state_code(state: &AgentState, pending: Option<Pending>) -> u8 {
         AgentState::NotReady { .. } => BUSY,
         AgentState::Rest { .. } => REST,
         AgentState::WrapUp { .. } => WORK,
-        AgentState::Ringing { .. } | AgentState::Talking { .. } => TALKING,
+        AgentState::Ringing { .. } | AgentState::Talking { .. } | AgentState::Inspecting { .. } => TALKING,
     }
 }
 

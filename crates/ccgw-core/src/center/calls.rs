@@ -99,6 +99,9 @@ impl Center {
             AgentState::Ringing { call, .. } | AgentState::Talking { call } => {
                 self.leave(&call, &Party::Agent(work_no), Leave::Released, now, fx);
             }
+            AgentState::Inspecting { .. } => {
+                return self.stop_inspecting(work_no, None, false, now).map(|more| fx.extend(more));
+            }
             AgentState::Idle { .. }
             | AgentState::NotReady { .. }
             | AgentState::Rest { .. }
@@ -266,6 +269,7 @@ impl Center {
 
     /// Removes a call from the center with its one outcome.
     pub(super) fn finish(&mut self, call_id: &CallId, outcome: CallOutcome, now: Timestamp, fx: &mut Effects) {
+        self.inspected_agent_left(call_id, None, now, fx);
         let Some(call) = self.calls.remove(call_id) else { return };
         self.counters.entry((call.info.vdn, call.skill())).or_default().ended(&outcome);
         let joined_into = match &outcome {
@@ -288,6 +292,7 @@ impl Center {
             outcome,
             offered_to: call.offered_to,
             talked: call.talked,
+            supervision: call.supervision,
         })));
     }
 }

@@ -84,6 +84,7 @@ impl Center {
                 outcome: CallOutcome::Unrouted,
                 offered_to: Vec::new(),
                 talked: Vec::new(),
+                supervision: Vec::new(),
             })));
         }
         fx

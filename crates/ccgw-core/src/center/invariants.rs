@@ -59,6 +59,18 @@ impl Center {
             if flows != usize::from(call.ivr_flow().is_some()) {
                 return Err(format!("call {id} has {flows} IVR part(ies) in state {:?}", call.state));
             }
+            if let Some(inspection) = &call.inspection {
+                let inspector_there = self
+                    .agents
+                    .get(&inspection.inspector)
+                    .is_some_and(|a| a.state == AgentState::Inspecting { call: id.clone() });
+                if !inspector_there || call.agent_leg(inspection.agent).is_none() {
+                    return Err(format!("call {id} has an inspection whose inspector or agent is elsewhere"));
+                }
+                if call.party(&Party::Agent(inspection.inspector)).is_some() {
+                    return Err(format!("call {id} has its inspector among its parties"));
+                }
+            }
             if let Some(transfer) = &call.transfer
                 && call.party(&transfer.to).is_none()
             {
@@ -151,6 +163,15 @@ impl Center {
                 return Err(format!(
                     "agent {work_no} talks in call {call}, which is neither live nor its suspended call"
                 ));
+            }
+            if let AgentState::Inspecting { call } = &agent.state
+                && self
+                    .calls
+                    .get(call)
+                    .and_then(|c| c.inspection.as_ref())
+                    .is_none_or(|inspection| inspection.inspector != work_no)
+            {
+                return Err(format!("agent {work_no} inspects call {call}, which has no such inspection"));
             }
             if !agent.held_calls.is_empty() && !matches!(agent.state, AgentState::Talking { .. }) {
                 return Err(format!("agent {work_no} holds calls but is not in a call"));

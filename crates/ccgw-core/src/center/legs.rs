@@ -225,6 +225,7 @@ impl Center {
         now: Timestamp,
         fx: &mut Effects,
     ) {
+        self.inspected_agent_left(call_id, Some(work_no), now, fx);
         self.remember_last_call(work_no, call_id, now);
         let Some(agent) = self.agents.get_mut(&work_no) else { return };
         agent.held_calls.retain(|held| held != call_id);

@@ -13,6 +13,7 @@ mod distribution;
 mod holding;
 mod in_call;
 mod inbound;
+mod inspection;
 mod invariants;
 mod ivr;
 mod joined;
@@ -50,6 +51,8 @@ pub use call_data::CallDataField;
 pub use command::{Command, Outcome};
 pub use consulting::ConsultRequest;
 pub use holding::MAX_DIGITS;
+pub(crate) use inspection::Inspection;
+pub use inspection::{MAX_SUPERVISION_ENTRIES, QcMode, Supervision, SupervisionKind};
 pub use phone_legs::{PhoneFailure, PhoneLegs, PhoneReport};
 pub use pickup::QueueChoice;
 pub use placing::{CallRequest, Callee, MAX_DIALLED_LEN};
@@ -141,6 +144,12 @@ pub enum Timer {
     /// A step of setting up an agent's own call ran out of time; `attempt` tells which.
     Setup {
         call: CallId,
+        attempt: u64,
+    },
+    /// An inspector's phone, rung to join a call, did not go off-hook in time.
+    InspectorPhone {
+        call: CallId,
+        inspector: WorkNo,
         attempt: u64,
     },
 }
@@ -255,6 +264,34 @@ pub enum SwitchAction {
     DropLine {
         agent: WorkNo,
     },
+    /// An inspector joins the call from its phone, inspecting `agent` in `mode` (who
+    /// hears whom: `center/inspection.rs`). The switch answers with `PhoneOffHook` or
+    /// `PhoneFailed` for the inspector where it reports phone legs.
+    Inspect {
+        call: CallId,
+        inspector: WorkNo,
+        agent: WorkNo,
+        phone: PhoneNumber,
+        mode: QcMode,
+    },
+    /// The inspector in the call changes to `mode`.
+    InspectMode {
+        call: CallId,
+        inspector: WorkNo,
+        mode: QcMode,
+    },
+    /// The inspector leaves the call; it goes on.
+    EndInspect {
+        call: CallId,
+        inspector: WorkNo,
+    },
+    /// The inspector takes `agent`'s place in the call as a party, heard by all; the
+    /// agent's phone leaves it.
+    TakeOver {
+        call: CallId,
+        inspector: WorkNo,
+        agent: WorkNo,
+    },
 }
 
 impl SwitchAction {
@@ -276,7 +313,11 @@ impl SwitchAction {
             | SwitchAction::Retrieve { call, .. }
             | SwitchAction::Mute { call, .. }
             | SwitchAction::Digits { call, .. }
-            | SwitchAction::ConnectIvr { call, .. } => call,
+            | SwitchAction::ConnectIvr { call, .. }
+            | SwitchAction::Inspect { call, .. }
+            | SwitchAction::InspectMode { call, .. }
+            | SwitchAction::EndInspect { call, .. }
+            | SwitchAction::TakeOver { call, .. } => call,
             SwitchAction::Join { into, .. } => into,
             SwitchAction::KeepLine { .. } | SwitchAction::DropLine { .. } => return None,
         })
@@ -469,6 +510,9 @@ impl Center {
             Timer::QueueWait { call, hop } => self.queue_wait_over(&call, hop, now, &mut fx),
             Timer::Liveness { work_no, login_time } => self.liveness_check(work_no, login_time, now, &mut fx),
             Timer::Setup { call, attempt } => self.setup_timeout(&call, attempt, now, &mut fx),
+            Timer::InspectorPhone { call, inspector, attempt } => {
+                self.inspector_phone_timeout(&call, inspector, attempt, now, &mut fx)
+            }
         }
         fx
     }

@@ -111,6 +111,9 @@ impl Center {
     pub fn phone_leg(&mut self, call_id: &CallId, work_no: WorkNo, report: PhoneReport, now: Timestamp) -> Effects {
         let call_id = &self.reported_call(call_id);
         let mut fx = Effects::new();
+        if self.inspector_phone(call_id, work_no, report, now, &mut fx) {
+            return fx;
+        }
         let Some(call) = self.calls.get(call_id) else { return fx };
         if let CallState::Offered { agent, phone, .. } = call.state
             && agent == work_no

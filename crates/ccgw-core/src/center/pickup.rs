@@ -113,7 +113,9 @@ impl Center {
         let idle_since = match agent.state {
             AgentState::Idle { since } => since,
             AgentState::NotReady { .. } | AgentState::Rest { .. } | AgentState::WrapUp { .. } => now,
-            AgentState::Ringing { .. } | AgentState::Talking { .. } => return Err(Refusal::StateForbids),
+            AgentState::Ringing { .. } | AgentState::Talking { .. } | AgentState::Inspecting { .. } => {
+                return Err(Refusal::StateForbids);
+            }
         };
         let waiting = self
             .calls

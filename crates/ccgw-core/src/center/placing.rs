@@ -113,7 +113,7 @@ impl Center {
         };
         let phone_free = match &agent.state {
             _ if consulted.is_some() => false,
-            AgentState::Ringing { .. } => return Err(Refusal::StateForbids),
+            AgentState::Ringing { .. } | AgentState::Inspecting { .. } => return Err(Refusal::StateForbids),
             AgentState::Talking { call } => {
                 if self.calls.get(call).and_then(|c| c.agent_leg(work_no)) != Some(Leg::Held) {
                     return Err(Refusal::StateForbids);
@@ -215,6 +215,8 @@ impl Center {
             business_data: String::new(),
             called_phone: None,
             overflow_run: 0,
+            inspection: None,
+            supervision: Vec::new(),
         };
         self.admit(call, &mut fx);
         if let Some(AgentState::Talking { call: held }) = self.agents.get(&work_no).map(|a| a.state.clone())

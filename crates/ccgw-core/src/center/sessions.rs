@@ -134,6 +134,8 @@ impl Center {
                     self.leave(call, &Party::Agent(work_no), Leave::SignedOut, now, &mut fx);
                 }
             }
+            // An inspection is not the inspector's call: it ends with the sign-out.
+            AgentState::Inspecting { .. } => self.inspector_signs_out(work_no, now, &mut fx),
             AgentState::Idle { .. }
             | AgentState::NotReady { .. }
             | AgentState::Rest { .. }
@@ -161,7 +163,10 @@ impl Center {
             return Err(Refusal::PhoneInvalid);
         }
         let agent = self.agents.get_mut(&work_no).ok_or(Refusal::NotSignedIn)?;
-        if matches!(agent.state, AgentState::Ringing { .. } | AgentState::Talking { .. }) {
+        if matches!(
+            agent.state,
+            AgentState::Ringing { .. } | AgentState::Talking { .. } | AgentState::Inspecting { .. }
+        ) {
             return Err(Refusal::StateForbids);
         }
         let mut fx = Effects::new();

@@ -133,7 +133,7 @@ impl Center {
                 AgentState::Rest { .. } => &mut snapshot.rest,
                 AgentState::WrapUp { .. } => &mut snapshot.wrap_up,
                 AgentState::Ringing { .. } => &mut snapshot.ringing,
-                AgentState::Talking { .. } => &mut snapshot.talking,
+                AgentState::Talking { .. } | AgentState::Inspecting { .. } => &mut snapshot.talking,
             };
             *counter += 1;
             if matches!(agent.pending, Some(Pending::Rest { .. })) {

@@ -21,7 +21,7 @@
 use std::collections::{BTreeSet, HashMap};
 use std::time::Duration;
 
-use super::{Center, Effects, SignOut, StateCommand};
+use super::{Center, Effects, QcMode, SignOut, StateCommand};
 use crate::directory::Role;
 use crate::event::AgentEvent;
 use crate::ids::{CallId, WorkNo};
@@ -43,11 +43,37 @@ pub const FORCED_OUT_REASON: u16 = 257;
 pub enum QcCommand {
     ForceBusy(WorkNo),
     ForceIdle(WorkNo),
-    ForceRest { agent: WorkNo, length: Duration, reason: u8 },
+    ForceRest {
+        agent: WorkNo,
+        length: Duration,
+        reason: u8,
+    },
     ForceLogout(WorkNo),
     ForceDropCall(CallId),
     BeginMonitor(Vec<WorkNo>),
     EndMonitor(Vec<WorkNo>),
+    /// `addsupervise`, `addinsert`, `requestwhisperagent[?whisperagentid=]` (no agent: the
+    /// one inspected now).
+    Inspect {
+        agent: Option<WorkNo>,
+        mode: QcMode,
+    },
+    /// `switch/{workNo}` (`mode: None`: listen ⇄ insert) and
+    /// `requestswitchinsertwhisperagent?switchtype=`.
+    ChangeMode {
+        agent: Option<WorkNo>,
+        mode: Option<QcMode>,
+    },
+    /// `DELETE {workNo}`, and `requeststopwhisperagent` (`whisper_only`).
+    StopInspecting {
+        agent: Option<WorkNo>,
+        whisper_only: bool,
+    },
+    /// `intercept/{workNo}[/{callId}]`.
+    Intercept {
+        agent: WorkNo,
+        call: Option<CallId>,
+    },
 }
 
 /// Who monitors whom, both ways.
@@ -151,11 +177,17 @@ impl Center {
                 agents.into_iter().for_each(|agent| self.monitors.remove(inspector, agent));
                 Ok(Effects::new())
             }
+            QcCommand::Inspect { agent, mode } => self.inspect(inspector, agent, mode, now),
+            QcCommand::ChangeMode { agent, mode } => self.change_mode(inspector, agent, mode, now),
+            QcCommand::StopInspecting { agent, whisper_only } => {
+                self.stop_inspecting(inspector, agent, whisper_only, now)
+            }
+            QcCommand::Intercept { agent, call } => self.intercept(inspector, agent, call.as_ref(), now),
         }
     }
 
     /// `agent` may be acted on by `inspector`: another agent signed in to its VDN.
-    fn inspected(&self, inspector: WorkNo, agent: WorkNo) -> Result<(), Refusal> {
+    pub(super) fn inspected(&self, inspector: WorkNo, agent: WorkNo) -> Result<(), Refusal> {
         if agent == inspector {
             return Err(Refusal::QcSelf);
         }

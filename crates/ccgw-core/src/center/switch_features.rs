@@ -30,6 +30,9 @@ pub struct SwitchFeatures {
     pub joining: bool,
     /// DTMF digits sent into a call.
     pub digits: bool,
+    /// Inspectors listening, inserting, whispering in calls: the switch mixes the call's
+    /// audio for the inspector and the inspector's for some parties only.
+    pub supervision: bool,
 }
 
 /// One of [`SwitchFeatures`], named in a refusal.
@@ -46,6 +49,7 @@ pub enum SwitchFeature {
     Digits,
     /// Recording and playing recordings back (`recordplay`): no switch under ccgw records.
     Recording,
+    Supervision,
 }
 
 impl std::fmt::Display for SwitchFeature {
@@ -60,6 +64,7 @@ impl std::fmt::Display for SwitchFeature {
             SwitchFeature::Joining => "conference, and transfer to an IVR flow",
             SwitchFeature::Digits => "DTMF digits",
             SwitchFeature::Recording => "recording and playback",
+            SwitchFeature::Supervision => "listening, barge-in and whisper (they need the call's audio mixed)",
         })
     }
 }
@@ -74,6 +79,7 @@ impl SwitchFeatures {
         transfer_to_numbers: true,
         joining: true,
         digits: true,
+        supervision: true,
     };
     /// Offers and bridging only.
     pub const NONE: SwitchFeatures = SwitchFeatures {
@@ -85,6 +91,7 @@ impl SwitchFeatures {
         transfer_to_numbers: false,
         joining: false,
         digits: false,
+        supervision: false,
     };
 
     /// What `command` needs that this switch lacks; None when the switch can carry it.

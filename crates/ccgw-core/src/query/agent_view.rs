@@ -68,7 +68,7 @@ fn cti_status(state: &AgentState) -> u8 {
     match state {
         AgentState::Idle { .. } => 1,
         AgentState::Ringing { .. } => 4,
-        AgentState::Talking { .. } => 5,
+        AgentState::Talking { .. } | AgentState::Inspecting { .. } => 5,
         AgentState::WrapUp { .. } => 6,
         AgentState::NotReady { .. } => 7,
         AgentState::Rest { .. } => 8,

@@ -1,8 +1,8 @@
 //! The engine's [`SwitchAction`]s, carried out on the simulated calls.
 
-use ccgw_core::{CallId, Party, PhoneFailure, PhoneNumber, SwitchAction, Timestamp, WorkNo};
+use ccgw_core::{CallId, Party, PhoneFailure, PhoneNumber, QcMode, SwitchAction, Timestamp, WorkNo};
 
-use super::call::{CallOrigin, SimCall, SimParty, SimPartyState};
+use super::call::{CallOrigin, SimCall, SimInspection, SimParty, SimPartyState};
 use super::due::{Due, FarEndOutcome, FarEndTimer};
 use super::phones::PhoneMode;
 use super::rules::DialPlan;
@@ -75,6 +75,31 @@ impl SimState {
             SwitchAction::ConnectIvr { call, vdn, access_code } => self.connect_ivr(&call, vdn, access_code, now, out),
             // Simulated phones need no line: every call reaches them as it is.
             SwitchAction::KeepLine { .. } | SwitchAction::DropLine { .. } => {}
+            SwitchAction::Inspect { call, inspector, agent, mode, .. } => {
+                self.inspect(call, inspector, agent, mode, out)
+            }
+            SwitchAction::InspectMode { call, inspector, mode } => {
+                if let Some(party) = self.agent_party(&call, inspector, "InspectMode")
+                    && let Some(inspecting) = party.inspects.as_mut()
+                {
+                    inspecting.mode = mode;
+                }
+            }
+            SwitchAction::EndInspect { call, inspector } => {
+                self.phones.forget(&call, Some(inspector));
+                if let Some(sim) = self.live(&call, "EndInspect") {
+                    sim.remove_party(&Party::Agent(inspector));
+                }
+            }
+            SwitchAction::TakeOver { call, inspector, agent } => {
+                if let Some(sim) = self.live(&call, "TakeOver") {
+                    sim.remove_party(&Party::Agent(agent));
+                    if let Some(party) = sim.party_mut(&Party::Agent(inspector)) {
+                        party.inspects = None;
+                        party.state = SimPartyState::Connected;
+                    }
+                }
+            }
         }
     }
 
@@ -126,6 +151,29 @@ impl SimState {
         match mode {
             PhoneMode::Manual => self.phones.ring_for_pickup(call, agent),
             PhoneMode::Auto | PhoneMode::Refuse => out.report(TelephonyReport::PhoneOffHook { call, agent }),
+        }
+    }
+
+    /// An inspector's phone joins the call, answering as the phone answers for the
+    /// agent's own calls (its [`PhoneMode`]).
+    fn inspect(&mut self, call: CallId, inspector: WorkNo, agent: WorkNo, mode: QcMode, out: &mut Outbox) {
+        let phone_mode = self.phones.mode(inspector);
+        let state = match phone_mode {
+            PhoneMode::Refuse => {
+                out.report(TelephonyReport::PhoneFailed { call, agent: inspector, cause: PhoneFailure::Busy });
+                return;
+            }
+            PhoneMode::Auto => SimPartyState::Connected,
+            PhoneMode::Manual => SimPartyState::Alerting,
+        };
+        let Some(sim) = self.live(&call, "Inspect") else { return };
+        sim.set_party(Party::Agent(inspector), state);
+        if let Some(party) = sim.party_mut(&Party::Agent(inspector)) {
+            party.inspects = Some(SimInspection { agent, mode });
+        }
+        match phone_mode {
+            PhoneMode::Manual => self.phones.ring_for_pickup(call, inspector),
+            PhoneMode::Auto | PhoneMode::Refuse => out.report(TelephonyReport::PhoneOffHook { call, agent: inspector }),
         }
     }
 

@@ -2,7 +2,7 @@
 
 use std::fmt;
 
-use ccgw_core::{CallId, Party, SkillId, Timestamp, Vdn, WorkNo};
+use ccgw_core::{CallId, Party, QcMode, SkillId, Timestamp, Vdn, WorkNo};
 
 /// A live call and its parties.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -38,11 +38,20 @@ pub struct SimParty {
     /// The dial attempt that brought a dialled number in, or the stay of an IVR flow; a
     /// scheduled outcome applies only to the attempt or stay it was made for.
     pub(super) dial: Option<u64>,
+    /// An inspector's phone in the call: who it inspects and how.
+    pub inspects: Option<SimInspection>,
+}
+
+/// What an inspector's phone in a call does (spec 06 §1).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct SimInspection {
+    pub agent: WorkNo,
+    pub mode: QcMode,
 }
 
 impl SimParty {
     pub(super) fn new(party: Party, state: SimPartyState) -> Self {
-        Self { party, state, muted: false, digits: String::new(), dial: None }
+        Self { party, state, muted: false, digits: String::new(), dial: None, inspects: None }
     }
 }
 
@@ -106,12 +115,13 @@ impl SimCallState {
 
 impl SimCall {
     pub fn state(&self) -> SimCallState {
-        let is_agent = |party: &&SimParty| matches!(party.party, Party::Agent(_));
+        let is_agent = |party: &&SimParty| matches!(party.party, Party::Agent(_)) && party.inspects.is_none();
         if self.queued {
             SimCallState::Queued
         } else if self.in_ivr() {
             SimCallState::InIvr
-        } else if self.parties.iter().filter(|party| party.state.is_on_line()).count() >= 2 {
+        } else if self.parties.iter().filter(|party| party.state.is_on_line() && party.inspects.is_none()).count() >= 2
+        {
             SimCallState::Talking
         } else if self.parties.iter().filter(is_agent).any(|party| party.state == SimPartyState::Alerting) {
             SimCallState::Ringing
@@ -122,6 +132,32 @@ impl SimCall {
         } else {
             SimCallState::Waiting
         }
+    }
+
+    /// Whether `listener` hears `speaker`: both connected (a held party hears the hold
+    /// tone), the speaker not muted; a listening inspector is heard by nobody, a
+    /// whispering one by the agent it inspects only, an inserting one by everyone; an
+    /// inspector hears the whole call.
+    pub fn hears(&self, listener: &Party, speaker: &Party) -> bool {
+        let (Some(heard_by), Some(talker)) = (self.party(listener), self.party(speaker)) else { return false };
+        if listener == speaker
+            || heard_by.state != SimPartyState::Connected
+            || talker.state != SimPartyState::Connected
+            || talker.muted
+        {
+            return false;
+        }
+        match talker.inspects {
+            None => true,
+            Some(SimInspection { mode: QcMode::Listen, .. }) => false,
+            Some(SimInspection { mode: QcMode::Insert, .. }) => true,
+            Some(SimInspection { mode: QcMode::Whisper, agent }) => *listener == Party::Agent(agent),
+        }
+    }
+
+    /// The parties `listener` hears, in the call's order.
+    pub fn heard_by(&self, listener: &Party) -> Vec<Party> {
+        self.parties.iter().map(|p| p.party.clone()).filter(|speaker| self.hears(listener, speaker)).collect()
     }
 
     /// The first agent on the call, if any.

@@ -14,7 +14,12 @@ impl SimState {
     pub(super) fn customer_hangs_up(&mut self, call: &CallId, out: &mut Outbox) -> bool {
         let Some(sim) = self.calls.get_mut(call) else { return false };
         let customer = Party::Number(sim.caller.clone());
-        let others = sim.parties.iter().filter(|p| p.party != customer && !matches!(p.party, Party::Ivr(_))).count();
+        // Neither an IVR flow nor an inspector keeps a call going.
+        let others = sim
+            .parties
+            .iter()
+            .filter(|p| p.party != customer && !matches!(p.party, Party::Ivr(_)) && p.inspects.is_none())
+            .count();
         if matches!(sim.origin, CallOrigin::Customer { .. }) && others >= 2 {
             sim.remove_party(&customer);
         } else {

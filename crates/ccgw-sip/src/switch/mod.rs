@@ -81,7 +81,8 @@ impl Switch for SipSwitch {
 
     /// Internal calls, second calls (consultations), `connecthold`, transfers to agents
     /// and skills, call-outs and transfers to numbers where a trunk dials them, DTMF
-    /// where SIP INFO is on; not conferences or transfers to IVR flows.
+    /// where SIP INFO is on; not conferences, transfers to IVR flows, or inspectors
+    /// listening and whispering (all need the call's audio mixed).
     fn features(&self) -> SwitchFeatures {
         self.features
     }

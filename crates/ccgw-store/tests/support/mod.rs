@@ -5,7 +5,7 @@ use std::time::Duration;
 
 use ccgw_core::{
     AgentProfile, CallEnd, CallFeature, CallId, CallOutcome, GroupId, GroupProfile, NewCall, PhoneNumber, Role,
-    SkillGrant, SkillId, SkillLevel, SkillProfile, Timestamp, Vdn, WorkNo,
+    SkillGrant, SkillId, SkillLevel, SkillProfile, Supervision, SupervisionKind, Timestamp, Vdn, WorkNo,
 };
 use ccgw_store::{NewAgent, SqliteStore, VdnRecord};
 
@@ -103,6 +103,20 @@ pub(crate) fn call_end(id: &str, vdn_no: u16, skill: u32, arrived: u64, outcome:
         // Who talked: the answering agent, then (to carry a list) a transfer target.
         talked: match outcome {
             CallOutcome::Answered { agent, .. } => vec![agent, work_no(999)],
+            _ => Vec::new(),
+        },
+        // An inspector listened, then took the call over (to carry the record's entries).
+        supervision: match outcome {
+            CallOutcome::Answered { agent, .. } => {
+                let entry = |kind, from: u64, until: u64| Supervision {
+                    inspector: work_no(120),
+                    agent,
+                    kind,
+                    from: at(arrived + from),
+                    until: at(arrived + until),
+                };
+                vec![entry(SupervisionKind::Listen, 1_000, 2_000), entry(SupervisionKind::Intercept, 2_000, 2_000)]
+            }
             _ => Vec::new(),
         },
         outcome,

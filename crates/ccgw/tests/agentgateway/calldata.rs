@@ -425,7 +425,8 @@ async fn record_lists_page_newest_first_by_position_and_filter_by_date_agent_and
     assert_eq!(
         shape,
         json!({"callid": calls[4], "callfeature": 0, "caller": CUSTOMER, "called": "4000", "calldata": "",
-               "skillid": 1, "mediatype": 5, "outcome": "answered", "workno": "101", "talked": ["101"]})
+               "skillid": 1, "mediatype": 5, "outcome": "answered", "workno": "101", "talked": ["101"],
+               "supervision": []})
     );
     let last = result(&app, 101, &guid, &format!("{own}?startposition=5&endposition=9")).await;
     assert_eq!((listed_ids(&last), &last["total"]), (vec![calls[0].as_str()], &json!(5)));

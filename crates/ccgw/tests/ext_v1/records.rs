@@ -72,6 +72,7 @@ fn end(n: u64, vdn: u16, skill: u32, outcome: CallOutcome) -> CallEnd {
         outcome,
         offered_to: vec![WorkNo::new(102).unwrap()],
         talked: outcome_agent.into_iter().collect(),
+        supervision: Vec::new(),
     }
 }
 

@@ -11,6 +11,7 @@ mod consulting;
 mod distribution;
 mod holding;
 mod inbound;
+mod inspection;
 mod ivr;
 mod phone_legs;
 mod pickup;

@@ -5,6 +5,7 @@ use std::collections::HashSet;
 
 use super::*;
 use crate::catalog::state_code;
+use crate::center::{QcCommand, QcMode};
 use crate::directory::{Overflow, QueueLimits};
 
 /// A small deterministic generator so the randomized test needs no extra crate.
@@ -77,6 +78,7 @@ fn random_interleavings_with_phones_that_answer_keep_every_invariant() {
 
 fn walk(phone_legs: PhoneLegs) {
     let mut outcomes_seen = HashSet::new();
+    let mut supervision_seen = HashSet::new();
     for seed in 0..60 {
         let mut rng = Lcg(seed);
         let settings = CenterSettings {
@@ -96,7 +98,7 @@ fn walk(phone_legs: PhoneLegs) {
         for step in 0..500 {
             now += rng.next(3_000);
             let agent = 101 + rng.next(6) as u32;
-            let fx = match rng.next(14) {
+            let fx = match rng.next(16) {
                 0 | 1 => {
                     placed += 1;
                     let to = 1 + rng.next(3) as u32;
@@ -113,6 +115,10 @@ fn walk(phone_legs: PhoneLegs) {
                         ..sign_in(agent, false)
                     };
                     request.profile.skills = random_grants(&mut rng);
+                    // 106 supervises (and takes calls, as an inspector may).
+                    if agent == 106 {
+                        request.profile.role = Role::Inspector;
+                    }
                     c.sign_in(request, at(now)).unwrap_or_default()
                 }
                 4 => c.answer(work(agent), None, at(now)).unwrap_or_default(),
@@ -147,6 +153,33 @@ fn walk(phone_legs: PhoneLegs) {
                     }
                     c.phone_leg(&call_id, work_no, report, at(now))
                 }
+                13 | 14 => {
+                    // Mostly the agent 106 inspects now, so that switches and intercepts happen.
+                    let now_inspected = c
+                        .agent(work(106))
+                        .and_then(|a| match a.state() {
+                            AgentState::Inspecting { call } => c.call(call)?.inspection.as_ref().map(|i| i.agent),
+                            _ => None,
+                        })
+                        .filter(|_| rng.next(4) != 0);
+                    let inspected = now_inspected.or(Some(work(101 + rng.next(5) as u32)));
+                    let mode = [QcMode::Listen, QcMode::Insert, QcMode::Whisper][rng.next(3) as usize];
+                    let command = match rng.next(5) {
+                        0 | 1 => QcCommand::Inspect { agent: inspected, mode },
+                        2 => QcCommand::ChangeMode { agent: None, mode: (rng.next(2) == 0).then_some(mode) },
+                        3 => QcCommand::StopInspecting { agent: None, whisper_only: false },
+                        _ => QcCommand::Intercept { agent: inspected.unwrap_or(work(101)), call: None },
+                    };
+                    let command = match command {
+                        QcCommand::Inspect { .. } if now_inspected.is_some() && rng.next(2) == 0 => {
+                            QcCommand::Intercept { agent: inspected.unwrap_or(work(101)), call: None }
+                        }
+                        other => other,
+                    };
+                    c.apply(work(106), Command::Supervise(command), at(now), &mut || CallId::compose(1, 1))
+                        .map(|(_, fx)| fx)
+                        .unwrap_or_default()
+                }
                 _ => {
                     pending_timers.sort_by_key(|(when, _)| *when);
                     let due: Vec<_> = pending_timers.iter().filter(|(when, _)| *when <= at(now)).cloned().collect();
@@ -158,9 +191,14 @@ fn walk(phone_legs: PhoneLegs) {
                 match effect {
                     Effect::Timer { at, timer } => pending_timers.push((*at, timer.clone())),
                     Effect::Switch(SwitchAction::Alert { call, agent, .. }) => rung.push((call.clone(), *agent)),
+                    Effect::Switch(SwitchAction::Inspect { call, inspector, .. }) => {
+                        rung.push((call.clone(), *inspector))
+                    }
+
                     Effect::CallEnded(end) => {
                         assert!(ended.insert(end.call.id.clone()), "seed {seed}: {} ended twice", end.call.id);
                         outcomes_seen.insert(end.outcome.code());
+                        supervision_seen.extend(end.supervision.iter().map(|entry| entry.kind.name()));
                         assert!(!end.route.is_empty(), "seed {seed}: {} ended without a route", end.call.id);
                     }
                     Effect::Event { work_no, .. } => {
@@ -179,6 +217,13 @@ fn walk(phone_legs: PhoneLegs) {
         }
         let live = c.calls().count() as u64;
         assert_eq!(live + ended.len() as u64, placed, "seed {seed}: a call was lost");
+    }
+    // Inspectors listened, inserted, whispered and intercepted in recorded calls (where
+    // phones answer at once: with reported legs the walk rarely answers the inspector's).
+    if phone_legs == PhoneLegs::Assumed {
+        for kind in ["listen", "insert", "whisper", "intercept"] {
+            assert!(supervision_seen.contains(kind), "no {kind} recorded: {supervision_seen:?}");
+        }
     }
     // The walk must reach every outcome it can produce, or it proves little.
     for code in ["answered", "abandoned-in-queue", "abandoned-ringing", "no-agent", "queue-full", "timed-out"] {
