@@ -121,6 +121,12 @@ impl Center {
         now: Timestamp,
         fx: &mut Effects,
     ) {
+        // An inspection of either call ends with the join: the calls' parties change, and
+        // the switch must not carry the inspector's leg into the call that goes on.
+        self.inspected_agent_left(from, None, now, fx);
+        if !agent_stays {
+            self.inspected_agent_left(into, Some(work_no), now, fx);
+        }
         let Some(source) = self.calls.get(from) else { return };
         let me = Party::Agent(work_no);
         let movers: Vec<CallParty> = source.parties.iter().filter(|p| p.party != me).cloned().collect();

@@ -136,6 +136,12 @@ impl Center {
             AgentState::Talking { call } if self.leg_of(call, work_no) == Some(Leg::Setup) => {
                 Ok(vec![Effect::Switch(SwitchAction::PickUp { call: call.clone(), agent: work_no })])
             }
+            // An inspector's phone rung to join a call.
+            AgentState::Inspecting { call }
+                if self.calls.get(call).and_then(|c| c.inspection.as_ref()).is_some_and(|i| !i.on_line) =>
+            {
+                Ok(vec![Effect::Switch(SwitchAction::PickUp { call: call.clone(), agent: work_no })])
+            }
             _ => Err(Refusal::NoCallToAnswer),
         }
     }
@@ -146,12 +152,16 @@ impl Center {
         let agent = self.agents.get_mut(&work_no).ok_or(Refusal::NotSignedIn)?;
         let calls: Vec<CallId> = agent.calls().cloned().collect();
         let line = std::mem::take(&mut agent.always_off_hook);
-        if calls.is_empty() && !line {
+        let inspecting = matches!(agent.state, AgentState::Inspecting { .. });
+        if calls.is_empty() && !line && !inspecting {
             return Err(Refusal::NoCallToRelease);
         }
         let mut fx = Effects::new();
         if line {
             fx.push(Effect::Switch(SwitchAction::DropLine { agent: work_no }));
+        }
+        if inspecting {
+            fx.extend(self.stop_inspecting(work_no, None, false, now)?);
         }
         for call_id in calls.iter().rev() {
             fx.extend(self.drop_call(work_no, call_id, now)?);

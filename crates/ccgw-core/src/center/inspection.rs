@@ -146,7 +146,7 @@ fn named(agent: Option<WorkNo>, current: Option<&Inspection>) -> Result<WorkNo, 
     match (agent, current) {
         (Some(agent), _) => Ok(agent),
         (None, Some(inspection)) => Ok(inspection.agent),
-        (None, None) => Err(Refusal::InvalidParameter("whisperagentid: the inspector inspects nobody".into())),
+        (None, None) => Err(Refusal::QcCannot("the inspector inspects nobody: name the agent (whisperagentid)".into())),
     }
 }
 
@@ -182,6 +182,9 @@ impl Center {
     ) -> Result<Effects, Refusal> {
         let current = self.inspecting(inspector).map(|(_, inspection)| inspection);
         let agent = named(agent, current)?;
+        if agent == inspector {
+            return Err(Refusal::QcSelf);
+        }
         if let Some(current) = current {
             return if current.agent == agent {
                 self.change_mode(inspector, Some(agent), Some(mode), now)
@@ -268,17 +271,18 @@ impl Center {
         if inspection.inspector != work_no {
             return false;
         }
-        let on_line = inspection.on_line;
-        match report {
-            super::PhoneReport::Alerting => {}
-            super::PhoneReport::Answered => self.inspector_on_line(call_id, work_no, now, fx),
-            super::PhoneReport::Failed(_) if !on_line => {
-                self.end_inspection(call_id, InspectionEnd::PhoneFailed, now, fx);
+        let why = match report {
+            super::PhoneReport::Alerting => return true,
+            super::PhoneReport::Answered => {
+                self.inspector_on_line(call_id, work_no, now, fx);
+                return true;
             }
-            super::PhoneReport::Failed(_) | super::PhoneReport::HungUp => {
-                self.end_inspection(call_id, InspectionEnd::Stopped, now, fx);
-            }
-        }
+            super::PhoneReport::Failed(_) if !inspection.on_line => InspectionEnd::PhoneFailed,
+            super::PhoneReport::Failed(_) | super::PhoneReport::HungUp => InspectionEnd::Stopped,
+        };
+        // The switch keeps a leg the center does not drop.
+        fx.push(Effect::Switch(SwitchAction::EndInspect { call: call_id.clone(), inspector: work_no }));
+        self.end_inspection(call_id, why, now, fx);
         true
     }
 
@@ -386,7 +390,15 @@ impl Center {
         if call.transfer.is_some() || call.consult.is_some() || call.agent_leg(agent) != Some(Leg::Connected) {
             return Err(Refusal::QcCannot("the agent's call is being transferred, consulted or held".into()));
         }
+        if call.supervision.len() + 2 > MAX_SUPERVISION_ENTRIES {
+            return Err(Refusal::QcBusy("the call's supervision record is full".into()));
+        }
         let skill = call.skill();
+        // The agent is told the customer is gone from its side of the call.
+        let customer = call.parties.iter().find_map(|p| match &p.party {
+            Party::Number(number) => Some(number.clone()),
+            Party::Agent(_) | Party::Ivr(_) => None,
+        });
         let mut fx = Effects::new();
         let Some(call) = self.calls.get_mut(&call_id) else { return Err(Refusal::QcStateError) };
         close_entry(call, now);
@@ -407,6 +419,8 @@ impl Center {
         self.set_state(inspector, AgentState::Talking { call: call_id.clone() }, now);
         Self::emit(&mut fx, inspector, AgentEvent::Talking(info));
         Self::emit(&mut fx, agent, AgentEvent::CallRelease(call_id.clone()));
+        let number = customer.unwrap_or_default();
+        Self::emit(&mut fx, agent, AgentEvent::CustomerRelease { call: call_id.clone(), number });
         let phone = Some(PhoneReleasedBy::Platform);
         self.take_off_agent(agent, &call_id, phone, Afterwards::Talked(Some(skill)), now, &mut fx);
         Ok(fx)
@@ -459,12 +473,16 @@ impl Center {
             Self::emit(fx, agent, AgentEvent::BeQcStop { inspector, qc_type: mode.qc_type() });
         }
         match why {
-            InspectionEnd::PhoneFailed => Self::emit(fx, inspector, AgentEvent::ConnectFail(call_id.clone())),
+            InspectionEnd::PhoneFailed => {
+                Self::emit(fx, inspector, AgentEvent::ConnectFail(call_id.clone()));
+                Self::emit(fx, inspector, AgentEvent::PhoneRelease(PhoneReleasedBy::Platform));
+            }
             InspectionEnd::Stopped => Self::emit(fx, inspector, AgentEvent::PhoneRelease(PhoneReleasedBy::Agent)),
             InspectionEnd::CallGone => Self::emit(fx, inspector, AgentEvent::PhoneRelease(PhoneReleasedBy::Platform)),
             InspectionEnd::SigningOut => {}
         }
-        if why != InspectionEnd::SigningOut {
+        // A closing gateway signs everyone out next: no state to move to, no offer.
+        if why != InspectionEnd::SigningOut && !self.closing {
             self.become_available(inspector, now, now, fx);
         }
     }

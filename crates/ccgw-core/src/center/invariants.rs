@@ -136,8 +136,14 @@ impl Center {
     }
 
     fn check_agents(&self) -> Result<(), String> {
+        if self.phone_owners.len() != self.agents.len() {
+            return Err(format!("{} phones are owned by {} agents", self.phone_owners.len(), self.agents.len()));
+        }
         for agent in self.agents.values() {
             let work_no = agent.profile.work_no;
+            if self.phone_owners.get(&agent.phone) != Some(&work_no) {
+                return Err(format!("agent {work_no}'s phone is not recorded as its own"));
+            }
             for call_id in agent.calls() {
                 let Some(leg) = self.calls.get(call_id).and_then(|c| c.agent_leg(work_no)) else {
                     return Err(format!("agent {work_no} is in call {call_id}, which is not at the agent"));

@@ -426,6 +426,8 @@ pub struct Center {
     requests_refused: u64,
     /// Which inspectors monitor which agents.
     monitors: supervision::Monitors,
+    /// The signed-in agent each phone belongs to: one agent's calls never ring another's.
+    phone_owners: HashMap<PhoneNumber, WorkNo>,
 }
 
 impl Center {

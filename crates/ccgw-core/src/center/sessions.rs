@@ -52,6 +52,10 @@ impl Center {
         if self.closing {
             return Err(Refusal::ShuttingDown);
         }
+        if self.phone_owners.get(&request.phone).is_some_and(|owner| *owner != work_no) {
+            // Another agent signed in with this phone: its calls ring there.
+            return Err(Refusal::PhoneInvalid);
+        }
         let mut fx = Effects::new();
         if self.agents.contains_key(&work_no) {
             if !request.force {
@@ -62,6 +66,7 @@ impl Center {
             }
             fx = self.sign_out(work_no, SignOut::TakenOver, now)?;
         }
+        self.phone_owners.insert(request.phone.clone(), work_no);
         let agent = Agent {
             skills: request.profile.skills.clone(),
             profile: request.profile,
@@ -147,8 +152,11 @@ impl Center {
         self.set_state(work_no, AgentState::NotReady { reason: 0 }, now);
         self.staff(work_no, false);
         self.monitors.forget_inspector(work_no);
-        if self.agents.remove(&work_no).is_some_and(|agent| agent.always_off_hook) {
-            fx.push(Effect::Switch(SwitchAction::DropLine { agent: work_no }));
+        if let Some(agent) = self.agents.remove(&work_no) {
+            self.phone_owners.remove(&agent.phone);
+            if agent.always_off_hook {
+                fx.push(Effect::Switch(SwitchAction::DropLine { agent: work_no }));
+            }
         }
         fx.push(Effect::SessionEnded { work_no, login_time, guids });
         Ok(fx)
@@ -158,7 +166,7 @@ impl Center {
     /// rings or goes on at it (`100-009` otherwise). An always-off-hook agent's line moves
     /// to the new phone.
     pub fn bind_phone(&mut self, work_no: WorkNo, phone: PhoneNumber) -> Result<Effects, Refusal> {
-        if self.agents.values().any(|other| other.profile.work_no != work_no && other.phone == phone) {
+        if self.phone_owners.get(&phone).is_some_and(|owner| *owner != work_no) {
             // Another agent's calls ring that phone.
             return Err(Refusal::PhoneInvalid);
         }
@@ -174,6 +182,8 @@ impl Center {
             fx.push(Effect::Switch(SwitchAction::DropLine { agent: work_no }));
             fx.push(Effect::Switch(SwitchAction::KeepLine { agent: work_no, phone: phone.clone() }));
         }
+        self.phone_owners.remove(&agent.phone);
+        self.phone_owners.insert(phone.clone(), work_no);
         agent.phone = phone;
         Ok(fx)
     }

@@ -295,8 +295,9 @@ impl SimState {
         }
         let Some(target) = self.calls.get_mut(into) else { return };
         for party in parties {
-            // A party on both calls keeps its place in `into`.
-            if leaving.contains(&party.party) || target.party(&party.party).is_some() {
+            // A party on both calls keeps its place in `into`; an inspector's phone stays
+            // with the call it inspects (the center ends that inspection first).
+            if leaving.contains(&party.party) || target.party(&party.party).is_some() || party.inspects.is_some() {
                 continue;
             }
             if let Party::Agent(agent) = party.party

@@ -229,7 +229,7 @@ async fn intercept_takes_the_call_over_unless_a_transfer_is_under_way() {
     let took = app.events(120, &inspector, 1).await;
     assert_eq!(types(&took), ["AgentEvent_Talking"]);
     assert_eq!(took[0]["content"]["callid"], json!(customer));
-    let left = app.event_types(101, &guid, 7).await;
+    let left = app.event_types(101, &guid, 8).await;
     assert_eq!(
         left,
         [
@@ -238,6 +238,7 @@ async fn intercept_takes_the_call_over_unless_a_transfer_is_under_way() {
             "AgentEvent_SuccTransResult",
             "AgentEvent_Talking",
             "AgentEvent_Call_Release",
+            "AgentEvent_Customer_Release",
             "AgentOther_PhoneRelease",
             "AgentState_Ready"
         ],
@@ -266,7 +267,7 @@ async fn call_supervision_refusals_carry_the_qc_retcodes() {
         ("PUT", "qualitycontrol/120/addsupervise/120", &inspector, "000-005"),
         ("PUT", "qualitycontrol/120/addinsert/119", &inspector, "900-004"),
         ("PUT", "qualitycontrol/120/addsupervise/101", &inspector, "900-005"),
-        ("POST", "qualitycontrol/120/requestwhisperagent", &inspector, "000-002"),
+        ("POST", "qualitycontrol/120/requestwhisperagent", &inspector, "900-005"),
         ("POST", "qualitycontrol/120/requestwhisperagent?whisperagentid=x", &inspector, "000-002"),
         ("POST", "qualitycontrol/120/requestswitchinsertwhisperagent", &inspector, "000-002"),
         ("POST", "qualitycontrol/120/requestswitchinsertwhisperagent?switchtype=3", &inspector, "000-002"),

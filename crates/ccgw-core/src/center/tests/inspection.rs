@@ -3,7 +3,10 @@
 
 use super::*;
 use crate::StateKind;
-use crate::center::{QcCommand, QcMode, Supervision, SupervisionKind, TransferMode, TransferRequest, TransferTarget};
+use crate::center::{
+    MAX_SUPERVISION_ENTRIES, QcCommand, QcMode, Supervision, SupervisionKind, TransferMode, TransferRequest,
+    TransferTarget,
+};
 
 /// Inspector 120 (in `initial` state) and agent 101 talking with customer call 1
 /// (answered at 20 ms).
@@ -92,7 +95,7 @@ fn refusals_name_what_does_not_fit() {
     );
     assert_eq!(qc(&mut c, 120, stop(), 30).unwrap_err(), Refusal::QcCannot("the inspector inspects nobody".into()));
     let nobody = QcCommand::Inspect { agent: None, mode: QcMode::Whisper };
-    assert!(matches!(qc(&mut c, 120, nobody, 30).unwrap_err(), Refusal::InvalidParameter(_)));
+    assert!(matches!(qc(&mut c, 120, nobody, 30).unwrap_err(), Refusal::QcCannot(_)));
 
     // A second inspector in the same call: resource unavailable.
     let mut second = sign_in(121, false);
@@ -109,7 +112,8 @@ fn refusals_name_what_does_not_fit() {
     qc(&mut c, 120, inspect(101, QcMode::Whisper), 34).unwrap();
     let toggle = QcCommand::ChangeMode { agent: Some(work(101)), mode: None };
     assert!(matches!(qc(&mut c, 120, toggle, 35).unwrap_err(), Refusal::QcCannot(_)));
-    // An inspector in a call takes no call-out.
+    // Naming itself while inspecting is still inspecting itself.
+    assert_eq!(qc(&mut c, 120, inspect(120, QcMode::Listen), 36).unwrap_err(), Refusal::QcSelf);
     c.check_invariants().unwrap();
 }
 
@@ -202,7 +206,12 @@ fn intercept_hands_the_call_to_the_inspector() {
     assert!(matches!(events_for(&fx, 120).as_slice(), [E::Talking(_)]), "{fx:?}");
     assert_eq!(
         events_for(&fx, 101),
-        vec![E::CallRelease(customer_call()), E::PhoneRelease(PhoneReleasedBy::Platform), E::Ready]
+        vec![
+            E::CallRelease(customer_call()),
+            E::CustomerRelease { call: customer_call(), number: "13800000000".into() },
+            E::PhoneRelease(PhoneReleasedBy::Platform),
+            E::Ready
+        ]
     );
     let action = SwitchAction::TakeOver { call: customer_call(), inspector: work(120), agent: work(101) };
     assert_eq!(switch_actions(&fx), vec![action]);
@@ -263,9 +272,10 @@ fn with_reported_phone_legs_the_inspection_waits_for_the_inspectors_phone() {
     assert_eq!(events_for(&fx, 120), vec![E::PhoneOffhook, E::Occupied]);
     assert_eq!(events_for(&fx, 101), vec![E::BeQcStart { inspector: work(120), qc_type: 8 }]);
     c.check_invariants().unwrap();
-    // The inspector's handset down ends it.
+    // The inspector's handset down ends it, and the switch drops its leg.
     let fx = c.phone_leg(&customer_call(), work(120), PhoneReport::HungUp, at(40));
     assert_eq!(events_for(&fx, 120), vec![E::PhoneRelease(PhoneReleasedBy::Agent), E::Ready]);
+    assert_eq!(switch_actions(&fx), vec![SwitchAction::EndInspect { call: customer_call(), inspector: work(120) }]);
     assert_eq!(record(&c), vec![entry(SupervisionKind::Listen, 32, 40)]);
 }
 
@@ -275,9 +285,101 @@ fn an_inspector_phone_that_never_answers_fails_the_inspection() {
     let fx = qc(&mut c, 120, inspect(101, QcMode::Whisper), 30).unwrap();
     let (when, timer) = timers(&fx).into_iter().find(|(_, t)| matches!(t, Timer::InspectorPhone { .. })).unwrap();
     let fx = c.fire(timer, when);
-    assert_eq!(events_for(&fx, 120), vec![E::ConnectFail(customer_call()), E::Ready]);
+    assert_eq!(
+        events_for(&fx, 120),
+        vec![E::ConnectFail(customer_call()), E::PhoneRelease(PhoneReleasedBy::Platform), E::Ready]
+    );
     assert!(events_for(&fx, 101).is_empty(), "the agent was never told it started");
     assert!(switch_actions(&fx).contains(&SwitchAction::EndInspect { call: customer_call(), inspector: work(120) }));
     assert!(record(&c).is_empty());
     c.check_invariants().unwrap();
+}
+
+#[test]
+fn a_ringing_inspector_phone_is_picked_up_by_command() {
+    let mut c = reported_legs_call();
+    qc(&mut c, 120, inspect(101, QcMode::Listen), 30).unwrap();
+    let fx = c.phone_pickup(work(120), at(31)).unwrap();
+    assert_eq!(switch_actions(&fx), vec![SwitchAction::PickUp { call: customer_call(), agent: work(120) }]);
+    c.phone_leg(&customer_call(), work(120), PhoneReport::Answered, at(32));
+    assert_eq!(c.phone_pickup(work(120), at(33)).unwrap_err(), Refusal::NoCallToAnswer, "on the call already");
+}
+
+#[test]
+fn connecthold_ends_the_inspection_of_the_agent_who_leaves_both_calls() {
+    let mut c = inspector_and_call(InitialState::Idle);
+    c.sign_in(sign_in(102, true), at(0)).unwrap();
+    qc(&mut c, 120, inspect(101, QcMode::Insert), 25).unwrap();
+    let help = crate::center::ConsultRequest {
+        helper: crate::center::Callee::Agent(work(102)),
+        three_party: false,
+        call_data: String::new(),
+    };
+    c.consult(work(101), placed(1), help, at(30)).unwrap();
+    assert!(c.call(&customer_call()).unwrap().inspection.is_some(), "a consultation leaves the held call inspected");
+    let fx = c.connect_held(work(101), &customer_call(), at(50)).unwrap();
+    assert_eq!(events_for(&fx, 120), vec![E::PhoneRelease(PhoneReleasedBy::Platform), E::Ready]);
+    assert!(events_for(&fx, 101).contains(&E::BeQcStop { inspector: work(120), qc_type: 9 }));
+    let actions = switch_actions(&fx);
+    let end = actions.iter().position(|a| matches!(a, SwitchAction::EndInspect { .. })).unwrap();
+    let join = actions.iter().position(|a| matches!(a, SwitchAction::Join { .. })).unwrap();
+    assert!(end < join, "the inspector's leg leaves before the calls join: {actions:?}");
+    assert!(c.call(&customer_call()).unwrap().inspection.is_none());
+    c.check_invariants().unwrap();
+}
+
+#[test]
+fn an_inspected_helper_joined_into_a_conference_is_no_longer_inspected() {
+    let mut c = inspector_and_call(InitialState::Idle);
+    c.sign_in(sign_in(102, true), at(0)).unwrap();
+    let help = crate::center::ConsultRequest {
+        helper: crate::center::Callee::Agent(work(102)),
+        three_party: false,
+        call_data: String::new(),
+    };
+    c.consult(work(101), placed(1), help, at(30)).unwrap();
+    qc(&mut c, 120, inspect(102, QcMode::Listen), 35).unwrap();
+    let fx = c
+        .apply(work(101), Command::Conference(customer_call()), at(40), &mut || panic!("no call"))
+        .map(|(_, fx)| fx)
+        .unwrap();
+    assert_eq!(events_for(&fx, 120), vec![E::PhoneRelease(PhoneReleasedBy::Platform), E::Ready]);
+    let end = ended(&fx).pop().unwrap();
+    assert_eq!(end.supervision, vec![Supervision { agent: work(102), ..entry(SupervisionKind::Listen, 35, 40) }]);
+    c.check_invariants().unwrap();
+}
+
+#[test]
+fn the_supervision_record_is_bounded_and_an_intercept_at_the_bound_is_refused() {
+    let mut c = inspector_and_call(InitialState::Idle);
+    qc(&mut c, 120, inspect(101, QcMode::Listen), 30).unwrap();
+    let toggle = QcCommand::ChangeMode { agent: None, mode: None };
+    let mut refused = None;
+    for step in 0..200u64 {
+        if let Err(refusal) = qc(&mut c, 120, toggle.clone(), 31 + step) {
+            refused = Some(refusal);
+            break;
+        }
+    }
+    assert!(matches!(refused, Some(Refusal::QcBusy(_))), "{refused:?}");
+    let entries = record(&c).len();
+    assert!(entries < MAX_SUPERVISION_ENTRIES, "room is kept for the closing entry: {entries}");
+    let intercept = QcCommand::Intercept { agent: work(101), call: None };
+    assert!(matches!(qc(&mut c, 120, intercept, 300).unwrap_err(), Refusal::QcBusy(_)));
+    let fx = c.release(work(101), at(400)).unwrap();
+    assert_eq!(ended(&fx).pop().unwrap().supervision.len(), MAX_SUPERVISION_ENTRIES);
+}
+
+#[test]
+fn a_closing_gateway_does_not_make_an_inspector_available() {
+    let mut c = inspector_and_call(InitialState::Idle);
+    qc(&mut c, 120, inspect(101, QcMode::Listen), 30).unwrap();
+    // A call waits meanwhile: nobody is free.
+    c.call_arrived(call(2), at(35));
+    let fx = c.close(at(40));
+    assert!(
+        !fx.iter().any(|e| matches!(e, Effect::Switch(SwitchAction::Alert { .. }))),
+        "no offer while closing: {fx:?}"
+    );
+    assert!(c.agent(work(120)).is_none());
 }

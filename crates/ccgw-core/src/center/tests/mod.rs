@@ -229,6 +229,25 @@ fn sign_in_busy_or_work_adds_the_documented_third_event() {
 }
 
 #[test]
+fn an_agent_cannot_sign_in_with_the_phone_of_another_signed_in_agent() {
+    let mut c = center();
+    c.sign_in(sign_in(101, false), at(0)).unwrap();
+    let borrowed = SignIn { phone: PhoneNumber::parse("70101").unwrap(), ..sign_in(102, false) };
+    assert_eq!(c.sign_in(borrowed.clone(), at(1)).unwrap_err(), Refusal::PhoneInvalid);
+    assert!(c.agent(work(102)).is_none());
+    // Its own phone again, by force: the same agent, so allowed.
+    c.sign_in(SignIn { force: true, ..sign_in(101, false) }, at(2)).unwrap();
+    assert_eq!(c.bind_phone(work(101), PhoneNumber::parse("70101").unwrap()), Ok(Effects::new()));
+    // Once 101 moved to another phone, 70101 is free.
+    c.bind_phone(work(101), PhoneNumber::parse("70199").unwrap()).unwrap();
+    c.sign_in(borrowed, at(3)).unwrap();
+    assert_eq!(c.bind_phone(work(101), PhoneNumber::parse("70101").unwrap()).unwrap_err(), Refusal::PhoneInvalid);
+    c.sign_out(work(102), SignOut::Logout, at(4)).unwrap();
+    c.bind_phone(work(101), PhoneNumber::parse("70101").unwrap()).unwrap();
+    c.check_invariants().unwrap();
+}
+
+#[test]
 fn second_sign_in_is_refused_and_forcelogin_takes_over() {
     let mut c = center();
     c.sign_in(sign_in(101, false), at(0)).unwrap();

@@ -11,8 +11,8 @@ use super::*;
 use crate::call::CallState;
 use crate::call::Leg;
 use crate::center::{
-    CallDataField, CallRequest, Callee, ConsultRequest, DialFailure, QueueChoice, TransferMode, TransferRequest,
-    TransferTarget,
+    CallDataField, CallRequest, Callee, ConsultRequest, DialFailure, QcCommand, QcMode, QueueChoice, TransferMode,
+    TransferRequest, TransferTarget,
 };
 use crate::ivr::{IvrEnd, IvrFlow, IvrId};
 
@@ -141,10 +141,15 @@ fn random_call_control_never_orphans_a_leg_and_ends_every_call_once() {
     let (mut picked_up, mut requested) = (0, 0);
     let mut data_written = 0;
     let mut ended_by_ivr = 0;
+    let mut supervision_seen = HashSet::new();
     for seed in 0..80 {
         let mut rng = Lcg(seed);
         let mut c = center_with(CenterSettings { wrap_up: Some(Duration::from_secs(3)), ..CenterSettings::default() });
         c.configure_ivr_flows(ivr_flows());
+        // An inspector, busy so that no customer call reaches it, listens in on calls.
+        let mut inspector = SignIn { initial: InitialState::Busy, ..sign_in(120, false) };
+        inspector.profile.role = Role::Inspector;
+        c.sign_in(inspector, at(0)).unwrap();
         let mut now = 0u64;
         let mut ids: Vec<CallId> = Vec::new();
         let mut next_placed = 0u64;
@@ -161,7 +166,20 @@ fn random_call_control_never_orphans_a_leg_and_ends_every_call_once() {
             let held = c.agent(agent).and_then(|a| a.held_calls().last().cloned());
             let (dialled, phones, in_flows) = (dialled(&c), phones_setting_up(&c), calls_in_flows(&c));
             let (ringing, queued) = (ringing_agents(&c), queued_calls(&c));
-            let fx: Effects = match rng.next(28) {
+            let fx: Effects = match rng.next(30) {
+                28 | 29 => {
+                    let mode = [QcMode::Listen, QcMode::Insert, QcMode::Whisper][rng.next(3) as usize];
+                    let command = match rng.next(6) {
+                        0..=2 => QcCommand::Inspect { agent: Some(agent), mode },
+                        3 => QcCommand::ChangeMode { agent: None, mode: Some(mode) },
+                        4 => QcCommand::StopInspecting { agent: None, whisper_only: false },
+                        _ => QcCommand::Intercept { agent, call: None },
+                    };
+                    let mut no_call = || CallId::compose(1, 1);
+                    c.apply(work(120), Command::Supervise(command), t, &mut no_call)
+                        .map(|(_, fx)| fx)
+                        .unwrap_or_default()
+                }
                 0 | 1 => {
                     let id = CallId::compose(1_700_000_000, ids.len() as u64 + 1);
                     ids.push(id);
@@ -307,6 +325,7 @@ fn random_call_control_never_orphans_a_leg_and_ends_every_call_once() {
                             ended_by_ivr += 1;
                         }
                         handed_over += usize::from(end.talked.len() > 1);
+                        supervision_seen.extend(end.supervision.iter().map(|entry| entry.kind.name()));
                     }
                     Effect::Event { event, .. } => {
                         events_seen.insert(crate::catalog::event_code::event_type(event));
@@ -341,6 +360,9 @@ fn random_call_control_never_orphans_a_leg_and_ends_every_call_once() {
         assert!(outcomes_seen.contains(code), "no call ended {code}: {outcomes_seen:?}");
     }
     assert!(ended_by_ivr > 0, "no flow released a customer");
+    for kind in ["listen", "insert", "whisper", "intercept"] {
+        assert!(supervision_seen.contains(kind), "no {kind} recorded: {supervision_seen:?}");
+    }
     // The walk must reach the call-control paths, or it proves little.
     for name in [
         "AgentEvent_Conference",
@@ -350,6 +372,8 @@ fn random_call_control_never_orphans_a_leg_and_ends_every_call_once() {
         "AgentEvent_Hold",
         "OUTBOUND_DETECT_EVENT",
         "AgentEvent_ReturnFromIvr",
+        "AgentOther_BeQcStart",
+        "AgentOther_BeQcStop",
     ] {
         assert!(events_seen.contains(name), "no {name}: {events_seen:?}");
     }
