@@ -143,6 +143,7 @@ async fn sign_in_as(state: ApiState, client: Client, call: AgentCall, body: Byte
         always_off_hook: form.always_off_hook,
         initial: form.initial,
         force,
+        delivery: ccgw_engine::EventDelivery::Poll,
     };
     match state.engine.sign_in(request).await {
         Ok(signed_in) => {
