@@ -33,7 +33,8 @@ const UNIDENTIFIED: [&str; 7] = ["000-003", "100-006", "110-016", "100-003", "00
 const MAX_DETAIL: usize = 4096;
 
 /// Keys whose values never reach the trail (compared without case, as substrings).
-const SECRET_KEYS: [&str; 5] = ["password", "pwd", "token", "secret", "guid"];
+// `callBackUri`: its query may hold a token (`?token=…`).
+const SECRET_KEYS: [&str; 6] = ["password", "pwd", "token", "secret", "guid", "callbackuri"];
 
 pub(crate) async fn record_command(State(state): State<ApiState>, request: Request, next: Next) -> Response {
     let Some(sink) = state.audit.clone() else { return next.run(request).await };

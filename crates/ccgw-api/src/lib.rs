@@ -26,6 +26,7 @@ use tower::Layer;
 use tower::ServiceExt;
 use tower::util::MapRequestLayer;
 
+pub use agentgateway::push::{BadAllowListEntry, PushSettings, PushSetupError};
 pub use guard::{GateLimits, LockRule, SignInProtection};
 pub use idempotency::IdempotencySettings;
 pub use metrics::{HostMetrics, HostSample};

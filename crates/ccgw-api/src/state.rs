@@ -6,9 +6,10 @@ use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 use ccgw_core::WorkNo;
-use ccgw_engine::{EngineApi, SimSwitch};
+use ccgw_engine::{Clock, EngineApi, SimSwitch};
 use ccgw_store_traits::{CallRecordStore, DirectoryStore};
 
+use crate::agentgateway::push::{PushSettings, PushSetupError, Pusher};
 use crate::guard::{FailureLedger, SignInGuard, SignInProtection, SourceKey};
 use crate::idempotency::{IdempotencyKeeper, IdempotencySettings};
 use crate::wire::body_limits::{BodyLimits, BodyReader};
@@ -98,6 +99,8 @@ pub struct SharedState {
     pub(crate) openapi: std::sync::OnceLock<axum::body::Bytes>,
     /// Where agent phones' SIP secrets are kept, and the realm they are hashed for.
     pub(crate) phone_secrets: Option<(Arc<dyn ccgw_store_traits::PhoneSecretStore>, String)>,
+    /// Push mode, when a callback allow-list is configured.
+    pub(crate) push: Option<Arc<Pusher>>,
 }
 
 impl ApiState {
@@ -128,6 +131,7 @@ impl ApiState {
             audit_store: None,
             openapi: std::sync::OnceLock::new(),
             phone_secrets: None,
+            push: None,
         })))
     }
 
@@ -154,6 +158,24 @@ impl ApiState {
     pub fn with_host_metrics(mut self, host: Arc<dyn crate::metrics::HostMetrics>) -> Self {
         Arc::make_mut(&mut self.0).host = Some(host);
         self
+    }
+
+    /// Offers push mode as `settings` say (none without an allow-list); deliveries wait
+    /// on `clock`, the engine's.
+    pub fn with_push(mut self, settings: PushSettings, clock: Arc<dyn Clock>) -> Result<Self, PushSetupError> {
+        if settings.allow_list.trim_matches([';', ' ']).is_empty() {
+            return Ok(self);
+        }
+        let pusher = Pusher::new(settings, self.engine.clone(), clock)?;
+        Arc::make_mut(&mut self.0).push = Some(Arc::new(pusher));
+        Ok(self)
+    }
+
+    /// Ends every push delivery (the gateway is stopping).
+    pub fn stop_push_deliveries(&self) {
+        if let Some(push) = &self.push {
+            push.stop_all();
+        }
     }
 
     pub(crate) fn admin_token_failures(&self) -> u64 {

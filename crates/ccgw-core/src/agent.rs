@@ -187,6 +187,11 @@ impl Agent {
         self.login_time
     }
 
+    /// The Guid the agent's client was last handed (push deliveries carry it).
+    pub fn current_guid(&self) -> &crate::ids::Guid {
+        self.session.current()
+    }
+
     pub fn auto_answer(&self) -> bool {
         self.auto_answer
     }

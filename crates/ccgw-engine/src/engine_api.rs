@@ -11,10 +11,10 @@ use std::future::Future;
 use std::pin::Pin;
 use std::sync::Arc;
 
-use ccgw_core::{Command, Outcome, Query, QueryAnswer, RoutingTable, SkillProfile, Timestamp, WorkNo};
+use ccgw_core::{Command, Guid, Outcome, Query, QueryAnswer, RoutingTable, SkillProfile, Timestamp, WorkNo};
 
 use crate::error::EngineError;
-use crate::event_log::EventLog;
+use crate::event_log::{EventLog, PushFeed};
 use crate::handle::{AgentAction, EngineHandle, EventReader, Reply, SignInRequest, SignedIn, SnapshotAt};
 
 /// What an engine call returns: boxed, so that the trait can be used as `dyn EngineApi`.
@@ -35,6 +35,10 @@ pub trait EngineApi: Send + Sync + 'static {
     fn event_log(&self, work_no: WorkNo, reader: EventReader) -> EngineFuture<'_, Arc<EventLog>>;
     /// The agent's state and calls with the sequence number of its last event.
     fn snapshot(&self, work_no: WorkNo, reader: EventReader) -> EngineFuture<'_, SnapshotAt>;
+    /// The Guid a push sign-in's deliveries carry; `None` once it is not the live one.
+    fn push_guid<'a>(&'a self, feed: &'a PushFeed) -> EngineFuture<'a, Option<Guid>>;
+    /// Signs the agent out: its push sign-in's events cannot be delivered.
+    fn push_unreachable<'a>(&'a self, feed: &'a PushFeed) -> EngineFuture<'a, ()>;
     fn configure_skills(&self, skills: Vec<SkillProfile>) -> EngineFuture<'_, ()>;
     fn configure_routing(&self, routing: RoutingTable) -> EngineFuture<'_, ()>;
     /// Fires everything due at the engine's now, in every VDN, until nothing changes.
@@ -71,6 +75,12 @@ impl EngineApi for EngineHandle {
     }
     fn snapshot(&self, work_no: WorkNo, reader: EventReader) -> EngineFuture<'_, SnapshotAt> {
         Box::pin(EngineHandle::snapshot(self, work_no, reader))
+    }
+    fn push_guid<'a>(&'a self, feed: &'a PushFeed) -> EngineFuture<'a, Option<Guid>> {
+        Box::pin(EngineHandle::push_guid(self, feed))
+    }
+    fn push_unreachable<'a>(&'a self, feed: &'a PushFeed) -> EngineFuture<'a, ()> {
+        Box::pin(EngineHandle::push_unreachable(self, feed))
     }
     fn configure_skills(&self, skills: Vec<SkillProfile>) -> EngineFuture<'_, ()> {
         Box::pin(EngineHandle::configure_skills(self, skills))

@@ -10,7 +10,7 @@ use ccgw_core::{
 use tokio::sync::oneshot;
 
 use crate::error::EngineError;
-use crate::event_log::{EventLog, PollSession};
+use crate::event_log::{EventLog, PollSession, PushFeed};
 use crate::registry::Registry;
 
 /// A sign-in whose password has been verified against the directory.
@@ -24,12 +24,25 @@ pub struct SignInRequest {
     pub always_off_hook: bool,
     pub initial: InitialState,
     pub force: bool,
+    pub delivery: EventDelivery,
+}
+
+/// How a sign-in's events reach its client.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum EventDelivery {
+    /// The client polls `agentevent`.
+    #[default]
+    Poll,
+    /// A deliverer outside the engine sends them (Huawei push mode); polls are refused.
+    Push,
 }
 
 #[derive(Debug, Clone)]
 pub struct SignedIn {
     pub guid: Guid,
     pub login_time: Timestamp,
+    /// The sign-in's cursor, for its deliverer ([`EventDelivery::Push`] only).
+    pub feed: Option<PushFeed>,
 }
 
 /// A session-level request of a signed-in agent; every action first passes the Guid
@@ -142,6 +155,17 @@ pub(crate) enum Request {
     Close,
     /// Counts the signed-out sessions whose events are not all collected yet.
     Undelivered,
+    /// The current Guid of a push sign-in, while it is the agent's live one.
+    PushGuid {
+        work_no: WorkNo,
+        session: (usize, u64),
+    },
+    /// A push sign-in's events cannot be delivered: the agent is signed out, if that
+    /// sign-in is still its live one.
+    PushUnreachable {
+        work_no: WorkNo,
+        session: (usize, u64),
+    },
     /// The VDN's figures for the metrics.
     Metrics,
     /// Ends every live call with an outcome, then stops the engine.
@@ -171,6 +195,10 @@ impl std::fmt::Debug for Request {
             }
             Request::Close => f.write_str("Close"),
             Request::Undelivered => f.write_str("Undelivered"),
+            Request::PushGuid { work_no, .. } => f.debug_struct("PushGuid").field("work_no", work_no).finish(),
+            Request::PushUnreachable { work_no, .. } => {
+                f.debug_struct("PushUnreachable").field("work_no", work_no).finish()
+            }
             Request::Metrics => f.write_str("Metrics"),
             Request::Shutdown => f.write_str("Shutdown"),
         }
@@ -304,6 +332,29 @@ impl EngineHandle {
         match self.registry.send_for(work_no, Request::Snapshot { work_no, reader }).await? {
             Reply::Snapshot(snapshot) => Ok(*snapshot),
             _ => Err(EngineError::Stopped),
+        }
+    }
+
+    /// The Guid a push sign-in's deliveries carry: its current one, or `None` once that
+    /// sign-in is no longer the agent's live one.
+    pub async fn push_guid(&self, feed: &PushFeed) -> Result<Option<Guid>, EngineError> {
+        let work_no = feed.work_no();
+        match self.registry.send_for(work_no, Request::PushGuid { work_no, session: feed.key() }).await {
+            Ok(Reply::Guid(guid)) => Ok(guid),
+            Ok(_) => Err(EngineError::Stopped),
+            Err(EngineError::Refused(Refusal::NotSignedIn)) => Ok(None),
+            Err(error) => Err(error),
+        }
+    }
+
+    /// Signs the agent out because its push sign-in's events cannot be delivered (the
+    /// failure window passed, or events were lost from the full log); nothing happens
+    /// if that sign-in has already ended.
+    pub async fn push_unreachable(&self, feed: &PushFeed) -> Result<(), EngineError> {
+        let work_no = feed.work_no();
+        match self.registry.send_for(work_no, Request::PushUnreachable { work_no, session: feed.key() }).await {
+            Ok(_) | Err(EngineError::Refused(Refusal::NotSignedIn)) => Ok(()),
+            Err(error) => Err(error),
         }
     }
 

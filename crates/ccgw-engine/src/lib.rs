@@ -3,8 +3,8 @@
 //! One task per VDN owns that VDN's center and applies requests, switch reports and
 //! timers one at a time, so domain code needs no locks; a registry routes to them.
 //! Handlers reach the engine through [`EngineApi`] ([`EngineHandle`] in process). Events
-//! go into per-agent [`EventLog`]s that the Huawei poll and extension readers read with
-//! cursors.
+//! go into per-agent [`EventLog`]s that the Huawei poll, push deliverers ([`PushFeed`])
+//! and extension readers read with cursors.
 //! Telephony sits behind [`Switch`], injected at [`start`]; [`SimSwitch`] is the embedded
 //! implementation. Time comes from a [`Clock`].
 //!
@@ -35,8 +35,10 @@ pub use call_numbers::CallNumbers;
 pub use clock::{Clock, ManualClock, Sleep, SystemClock};
 pub use engine_api::{EngineApi, EngineFuture};
 pub use error::EngineError;
-pub use event_log::{Delivered, EventLog, LogCounters, LogLimits, Page, PollClaim, PollSession, Resync};
-pub use handle::{AgentAction, EngineHandle, EventReader, Reply, SignInRequest, SignedIn, SnapshotAt};
+pub use event_log::{
+    Batch, Delivered, EventLog, LogCounters, LogLimits, Page, PollClaim, PollSession, PushFeed, Resync,
+};
+pub use handle::{AgentAction, EngineHandle, EventDelivery, EventReader, Reply, SignInRequest, SignedIn, SnapshotAt};
 pub use metrics::{EngineMetrics, VdnMetrics};
 pub use recorder::{AuditSink, CallRecorder, MemoryAudit, MemoryRecorder};
 pub use settings::EngineSettings;

@@ -3,7 +3,7 @@
 //! their effects are carried out here (events into the agents' logs, actions to the
 //! switch, timers, records).
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::{BTreeMap, HashMap, HashSet};
 use std::sync::Arc;
 
 use ccgw_core::catalog::{event_code, state_code};
@@ -14,8 +14,8 @@ use ccgw_core::{
 use tokio::sync::mpsc;
 
 use crate::clock::Clock;
-use crate::event_log::PollSession;
-use crate::handle::{AgentAction, Envelope, EventReader, Reply, Request, SignedIn, SnapshotAt};
+use crate::event_log::{PollSession, PushFeed};
+use crate::handle::{AgentAction, Envelope, EventDelivery, EventReader, Reply, Request, SignedIn, SnapshotAt};
 use crate::log_book::LogBook;
 use crate::recorder::CallRecorder;
 use crate::registry::CallOwners;
@@ -27,6 +27,8 @@ use crate::switch::{Switch, TelephonyReport};
 struct Retired {
     session: PollSession,
     until: Timestamp,
+    /// A push sign-in's: its deliverer collects the rest, never a poll.
+    pushed: bool,
 }
 
 /// What every VDN's runtime shares with the others.
@@ -50,6 +52,8 @@ pub(crate) struct Runtime {
     center: Center,
     /// The live sign-in's cursor per signed-in agent.
     sessions: HashMap<WorkNo, PollSession>,
+    /// Signed-in agents whose events are pushed: their polls are refused.
+    pushed: HashSet<WorkNo>,
     retired: HashMap<String, Retired>,
     next_sweep: Timestamp,
     timers: BTreeMap<(Timestamp, u64), Timer>,
@@ -76,6 +80,7 @@ impl Runtime {
             shared,
             center,
             sessions: HashMap::new(),
+            pushed: HashSet::new(),
             retired: HashMap::new(),
             next_sweep: Timestamp::default(),
             timers: BTreeMap::new(),
@@ -161,9 +166,17 @@ impl Runtime {
                     },
                     now,
                 )?;
-                tracing::info!(%work_no, force = request.force, "agent signed in");
+                let push = request.delivery == EventDelivery::Push;
+                tracing::info!(%work_no, force = request.force, push, "agent signed in");
                 self.apply(fx, now);
-                Ok(Reply::SignedIn(SignedIn { guid, login_time: now }))
+                let feed = match push {
+                    true => {
+                        self.pushed.insert(work_no);
+                        self.sessions.get(&work_no).cloned().map(PushFeed::new)
+                    }
+                    false => None,
+                };
+                Ok(Reply::SignedIn(SignedIn { guid, login_time: now, feed }))
             }
             Request::Act { work_no, guid, action } => self.act(work_no, guid.as_deref(), action, now),
             Request::Command { work_no, guid, command } => self.command(work_no, guid.as_deref(), command, now),
@@ -211,6 +224,18 @@ impl Runtime {
                 sessions.dedup();
                 Ok(Reply::Undelivered(sessions.len()))
             }
+            Request::PushGuid { work_no, session } => {
+                self.live_push_session(work_no, session)?;
+                let agent = self.center.agent(work_no).ok_or(Refusal::NotSignedIn)?;
+                Ok(Reply::Guid(Some(agent.current_guid().clone())))
+            }
+            Request::PushUnreachable { work_no, session } => {
+                self.live_push_session(work_no, session)?;
+                let fx = self.center.sign_out(work_no, SignOut::Unreachable, now)?;
+                tracing::warn!(%work_no, "push deliveries failing: agent signed out");
+                self.apply(fx, now);
+                Ok(Reply::Done)
+            }
             // Taken by the run loop before it gets here.
             Request::Settle | Request::Shutdown => Ok(Reply::Done),
         }
@@ -236,6 +261,12 @@ impl Runtime {
             calls_ended: self.calls_ended.clone(),
             requests_refused: self.center.requests_refused(),
         }
+    }
+
+    /// `session` is the agent's live sign-in, and a push one; `NotSignedIn` otherwise.
+    fn live_push_session(&self, work_no: WorkNo, session: (usize, u64)) -> Result<(), Refusal> {
+        let live = self.sessions.get(&work_no).is_some_and(|live| live.key() == session);
+        (live && self.pushed.contains(&work_no)).then_some(()).ok_or(Refusal::NotSignedIn)
     }
 
     /// The agent signs in to another VDN (its directory entry moved): it leaves this
@@ -284,6 +315,9 @@ impl Runtime {
         }
         match action {
             AgentAction::Poll => {
+                if self.pushed.contains(&work_no) {
+                    return Err(Refusal::PushModePolling);
+                }
                 let session = self.sessions.get(&work_no).cloned().ok_or(Refusal::NotSignedIn)?;
                 Ok(Reply::Poll { session, hand_out })
             }
@@ -343,7 +377,7 @@ impl Runtime {
             return None;
         }
         let retired = self.retired.get(guid?)?;
-        (retired.until > now && retired.session.has_pending())
+        (!retired.pushed && retired.until > now && retired.session.has_pending())
             .then(|| Reply::Poll { session: retired.session.clone(), hand_out: None })
     }
 
@@ -518,10 +552,11 @@ impl Runtime {
     fn retire(&mut self, work_no: WorkNo, guids: Vec<Guid>, now: Timestamp) {
         self.retired.retain(|_, retired| retired.until > now);
         let Some(session) = self.sessions.remove(&work_no) else { return };
+        let pushed = self.pushed.remove(&work_no);
         let until = now.plus(self.shared.settings.center.auth.guid_ttl);
         session.end(until);
         for guid in guids {
-            self.retired.insert(guid.as_str().to_owned(), Retired { session: session.clone(), until });
+            self.retired.insert(guid.as_str().to_owned(), Retired { session: session.clone(), until, pushed });
         }
     }
 

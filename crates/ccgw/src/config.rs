@@ -40,6 +40,8 @@ pub struct Config {
     pub audit: AuditConfig,
     /// `[sip]`: the SIP registrar for agent phones.
     pub sip: SipConfig,
+    /// `[push]`: Huawei push mode (`docs/push-mode.md`); off without an allow-list.
+    pub push: PushConfig,
     /// `text` or `json` log lines on stderr.
     pub log_format: LogFormat,
     /// The telephony the engine drives; `sim` (the embedded simulated switch) is the
@@ -69,6 +71,7 @@ impl Default for Config {
             sign_in: SignInConfig::default(),
             audit: AuditConfig::default(),
             sip: SipConfig::default(),
+            push: PushConfig::default(),
             log_format: LogFormat::default(),
             switch: SwitchKind::default(),
             sim: SimConfig::default(),
@@ -160,6 +163,61 @@ impl Default for ApiConfig {
             idempotency_ttl_ms: idempotency.ttl.as_millis() as u64,
             idempotency_capacity: idempotency.capacity,
         }
+    }
+}
+
+/// `[push]`: Huawei push mode. Names after the product's keys (spec 01 §12).
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct PushConfig {
+    /// `EVENT_PUST_WHILTELIST_CALLBACKURI`: `;`-separated https URLs a push sign-in may
+    /// name (scheme, host, port and path compared exactly; any query). Empty: no push.
+    pub callback_allow_list: String,
+    /// `eventpush.ssl.cert.file`: PEM certificates receivers' chains must end in (for
+    /// public CAs, the system bundle, e.g. `/etc/ssl/certs/ca-certificates.crt`).
+    /// Required with an allow-list: there are no built-in roots.
+    pub ca_file: Option<PathBuf>,
+    /// `EVENT_PUSH_FAIL_INTERVALTIME`.
+    pub retry_interval_ms: u64,
+    /// `EVENT_PUSH_FAIL_TOTALTIME`: failing longer signs the agent out.
+    pub failure_window_ms: u64,
+    /// One attempt's limit, connecting included.
+    pub attempt_timeout_ms: u64,
+}
+
+impl Default for PushConfig {
+    fn default() -> Self {
+        let defaults = ccgw_api::PushSettings::default();
+        Self {
+            callback_allow_list: String::new(),
+            ca_file: None,
+            retry_interval_ms: defaults.retry_every.as_millis() as u64,
+            failure_window_ms: defaults.give_up_after.as_millis() as u64,
+            attempt_timeout_ms: defaults.attempt_timeout.as_millis() as u64,
+        }
+    }
+}
+
+impl PushConfig {
+    /// The api's push settings, with the CA bundle read.
+    pub fn settings(&self) -> anyhow::Result<ccgw_api::PushSettings> {
+        if self.retry_interval_ms == 0 || self.attempt_timeout_ms == 0 {
+            bail!("push.retry_interval_ms and push.attempt_timeout_ms must be positive");
+        }
+        let ca_pem = match &self.ca_file {
+            Some(path) => {
+                std::fs::read(path).with_context(|| format!("while reading push.ca_file {}", path.display()))?
+            }
+            None => Vec::new(),
+        };
+        Ok(ccgw_api::PushSettings {
+            allow_list: self.callback_allow_list.clone(),
+            ca_pem,
+            retry_every: Duration::from_millis(self.retry_interval_ms),
+            give_up_after: Duration::from_millis(self.failure_window_ms),
+            attempt_timeout: Duration::from_millis(self.attempt_timeout_ms),
+            ..ccgw_api::PushSettings::default()
+        })
     }
 }
 

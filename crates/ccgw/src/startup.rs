@@ -111,7 +111,7 @@ impl App {
         let routing = load_routing(directory.as_ref()).await.context("while loading the inbound routes")?;
         engine.handle.configure_routing(routing.clone()).await.context("while starting the engine")?;
         let refresh = tokio::spawn(refresh_skills(directory.clone(), engine.handle.clone(), config.skill_refresh()));
-        let pruning = tokio::spawn(crate::audit::prune(audit_store.clone(), clock, config.audit.retention()));
+        let pruning = tokio::spawn(crate::audit::prune(audit_store.clone(), clock.clone(), config.audit.retention()));
         let chores = vec![refresh, reserving, pruning];
         let state = ApiState::new(
             Arc::new(engine.handle.clone()),
@@ -128,7 +128,9 @@ impl App {
             audit: audit.clone(),
         }))
         .with_audit(audit.clone(), audit_store)
-        .with_phone_secrets(phone_secrets, config.sip.realm.clone());
+        .with_phone_secrets(phone_secrets, config.sip.realm.clone())
+        .with_push(config.push.settings()?, clock.clone())
+        .context("while setting up push mode")?;
         let listener =
             TcpListener::bind(config.bind).await.with_context(|| format!("while binding {}", config.bind))?;
         let address = listener.local_addr()?;
@@ -209,6 +211,7 @@ impl App {
     /// 5. the engine stops, and the record and audit writers drain (up to 10 s more each).
     pub async fn run_until(self, shutdown: impl std::future::Future<Output = ()>) {
         let App { listener, acceptor, state, engine, records, audit, chores, connections, shutdown_grace, .. } = self;
+        let pushes = state.clone();
         listener::accept_until(listener, acceptor, ccgw_api::app(state), connections.clone(), shutdown).await;
         let deadline = tokio::time::Instant::now() + shutdown_grace;
         tracing::info!(grace_ms = shutdown_grace.as_millis() as u64, "stopping: listener closed");
@@ -228,6 +231,8 @@ impl App {
         if let Err(error) = engine.handle.shut_down().await {
             tracing::error!(%error, "the engine had stopped before shutdown: live calls may lack a record");
         }
+        // Farewells had the grace period to go out; no callback is made after the stop.
+        pushes.stop_push_deliveries();
         if !records.drain(RECORD_DRAIN_LIMIT).await {
             tracing::error!(unwritten = records.unwritten(), "call records still unwritten at shutdown");
         }

@@ -16,6 +16,7 @@ mod notes;
 mod onlineagent;
 mod pickup;
 mod poll_body;
+pub(crate) mod push;
 mod qualitycontrol;
 mod querymonitor;
 mod queuedevice;

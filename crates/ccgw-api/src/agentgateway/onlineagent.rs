@@ -5,7 +5,10 @@
 //!   `PUT {agentid}` and `forcelogin`, and all of them send `Set-GUID` on success only;
 //! - the password is checked before "already signed in" is revealed, under sign-in
 //!   protection (`sign_in_check`: lockouts `110-016`, a full check gate `100-003`);
-//! - push mode (`callBackUri` + `serviceToken`) is not offered yet: `100-001` says so;
+//! - push mode: a body with both `callBackUri` and `serviceToken` asks for it; the URL must
+//!   be on the allow-list and the token 1-50 letters, digits, `-` or `_`, else `100-001`
+//!   (also when no allow-list is configured). The older `pushUrl` field is ignored: that
+//!   sign-in polls. Delivery is in `push` (see `docs/push-mode.md`);
 //! - `handshake` (POST or PUT) and `heartbeat` (PUT) are the same heartbeat, answered with
 //!   `result: {"loginTime": "<ms>"}` (the sign-in result's field, which Java heartbeat
 //!   threads read);
@@ -15,12 +18,13 @@ use axum::body::Bytes;
 use axum::extract::State;
 use ccgw_core::catalog::retcode;
 use ccgw_core::{Command, InitialState, PhoneNumber, Refusal};
-use ccgw_engine::{AgentAction, Reply, SignInRequest};
+use ccgw_engine::{AgentAction, EventDelivery, Reply, SignInRequest};
 use serde::Serialize;
 use serde_json::{Value, json};
 
 use super::context::AgentCall;
 use super::engine_failure;
+use super::push::Callback;
 use super::sign_in_check::verified_profile;
 use crate::guard::Client;
 use crate::route_table::Routes;
@@ -54,7 +58,18 @@ struct SignInForm {
     auto_enter_idle: bool,
     always_off_hook: bool,
     initial: InitialState,
+    /// `callBackUri` and `serviceToken`, both given: push mode asked for.
+    push: Option<PushRequest>,
 }
+
+/// A push-mode request, not yet checked against the allow-list.
+struct PushRequest {
+    callback: String,
+    service_token: String,
+}
+
+/// The longest `serviceToken` (spec 01 §11.1).
+const MAX_SERVICE_TOKEN_CHARS: usize = 50;
 
 fn bad(detail: &str) -> Refusal {
     Refusal::SignInParameter(detail.to_owned())
@@ -85,10 +100,18 @@ impl SignInForm {
         };
         let push_uri = lenient::string(object, "callBackUri").map_err(field)?.filter(|s| !s.is_empty());
         let push_token = lenient::string(object, "serviceToken").map_err(field)?.filter(|s| !s.is_empty());
-        if push_uri.is_some() && push_token.is_some() {
-            return Err(bad("push mode (callBackUri) is not supported yet; poll agentevent"));
-        }
+        let push = match (push_uri, push_token) {
+            (Some(callback), Some(service_token)) => {
+                let plain = |c: char| c.is_ascii_alphanumeric() || c == '-' || c == '_';
+                if service_token.chars().count() > MAX_SERVICE_TOKEN_CHARS || !service_token.chars().all(plain) {
+                    return Err(bad("serviceToken must be 1-50 letters, digits, '-' or '_'"));
+                }
+                Some(PushRequest { callback, service_token })
+            }
+            _ => None,
+        };
         Ok(Self {
+            push,
             password,
             phone,
             auto_answer: lenient::boolean(object, "autoanswer").map_err(field)?.unwrap_or(true),
@@ -126,6 +149,10 @@ async fn sign_in_as(state: ApiState, client: Client, call: AgentCall, body: Byte
         Ok(form) => form,
         Err(refusal) => return HuaweiReply::refused(&refusal),
     };
+    let callback = match form.push.map(|push| admit_callback(&state, push)).transpose() {
+        Ok(callback) => callback,
+        Err(refusal) => return HuaweiReply::refused(&refusal),
+    };
     let profile = match verified_profile(&state, call.work_no, client, form.password).await {
         Ok(profile) => profile,
         Err(reply) => return reply,
@@ -143,9 +170,14 @@ async fn sign_in_as(state: ApiState, client: Client, call: AgentCall, body: Byte
         always_off_hook: form.always_off_hook,
         initial: form.initial,
         force,
+        delivery: if callback.is_some() { EventDelivery::Push } else { EventDelivery::Poll },
     };
     match state.engine.sign_in(request).await {
         Ok(signed_in) => {
+            if let Some(push) = &state.push {
+                let feed_and_callback = signed_in.feed.clone().zip(callback);
+                push.signed_in(call.work_no, feed_and_callback, signed_in.guid.clone());
+            }
             let result = SignInResult {
                 vdnid: vdn.get(),
                 workno: call.work_no.to_string(),
@@ -159,6 +191,13 @@ async fn sign_in_as(state: ApiState, client: Client, call: AgentCall, body: Byte
         }
         Err(error) => engine_failure(error),
     }
+}
+
+/// The callback of a push sign-in, if push mode is on and its allow-list admits it.
+fn admit_callback(state: &ApiState, push: PushRequest) -> Result<Callback, Refusal> {
+    let pusher = state.push.as_ref().ok_or_else(|| bad("push mode is not enabled on this gateway; poll agentevent"))?;
+    let url = pusher.admit(&push.callback).map_err(bad)?;
+    Ok(Callback { url, service_token: push.service_token })
 }
 
 async fn logout(State(state): State<ApiState>, call: AgentCall) -> HuaweiReply {

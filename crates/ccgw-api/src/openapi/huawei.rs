@@ -413,8 +413,15 @@ pub(super) fn components() -> Vec<(&'static str, Value)> {
                 ("agenttype", integer()),
                 ("autoanswer", boolean()),
                 ("autoenteridle", boolean()),
-                ("callBackUri", string()),
-                ("serviceToken", string()),
+                (
+                    "callBackUri",
+                    described(
+                        string(),
+                        "With serviceToken: push mode. An https URL (at most 200 characters) on the \
+                         gateway's callback allow-list; events are POSTed there as {workNo, eventList}",
+                    ),
+                ),
+                ("serviceToken", described(string(), "With callBackUri: push mode. 1-50 letters, digits, '-' or '_'")),
             ]),
         ),
         (

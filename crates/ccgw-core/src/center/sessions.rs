@@ -39,6 +39,10 @@ pub enum SignOut {
     Forced { reason: u16 },
     /// No request within the liveness limit.
     Silent,
+    /// Push mode: the agent's events could not be delivered to its callback for longer
+    /// than the failure window (or were lost from its full log). Told as `Silent` is:
+    /// both mean the client is gone.
+    Unreachable,
     /// The same work number signed in again with `forcelogin` (reason 264).
     TakenOver,
     /// The gateway is stopping (SIGTERM, SIGINT): the agent is told, as for a forced

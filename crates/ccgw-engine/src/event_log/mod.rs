@@ -6,6 +6,8 @@
 //!   sign-in starts at the agent's current last sequence number, so it never sees the
 //!   previous session's events, and an ended session may still collect its remaining
 //!   events (up to its last one) until its Guids expire;
+//! - a push-mode sign-in's deliverer, through that same session cursor, in batches
+//!   ([`PushFeed`]; such a sign-in is refused polls);
 //! - the extension API, with a cursor the client keeps ([`EventLog::read_after`]).
 //!
 //! Trimming: an event every live session cursor has passed is dropped once it is older
@@ -16,6 +18,7 @@
 //! Waiting readers are woken by a [`Notify`], never by sleeping in a loop.
 
 mod poll;
+mod push;
 #[cfg(test)]
 mod tests;
 
@@ -28,6 +31,7 @@ use ccgw_core::{AgentEvent, Seq, Timestamp, WorkNo};
 use tokio::sync::Notify;
 
 pub use poll::{PollClaim, PollSession};
+pub use push::{Batch, PushFeed};
 
 /// An event as handed to a client.
 #[derive(Debug, Clone, PartialEq, Eq)]

@@ -32,6 +32,10 @@ impl PollSession {
         Self { log, id }
     }
 
+    pub(super) fn id(&self) -> u64 {
+        self.id
+    }
+
     pub fn log(&self) -> &Arc<EventLog> {
         &self.log
     }

@@ -4,6 +4,7 @@ use std::time::Duration;
 use ccgw_core::{AgentEvent, Seq, Timestamp, WorkNo};
 
 use super::*;
+use crate::event_log::push::{Batch, PushFeed};
 
 const T0: u64 = 1_000_000;
 const MINUTE: Duration = Duration::from_secs(60);
@@ -211,4 +212,48 @@ async fn an_empty_poll_returns_none_after_the_hold() {
     let started = std::time::Instant::now();
     assert!(session.next(Duration::from_millis(50)).await.is_none());
     assert!(started.elapsed() >= Duration::from_millis(50));
+}
+
+fn batch_seqs(batch: &Batch) -> Vec<u64> {
+    match batch {
+        Batch::Events(events) => events.iter().map(|entry| entry.seq.0).collect(),
+        other => panic!("expected events, got {other:?}"),
+    }
+}
+
+#[tokio::test]
+async fn a_push_feed_hands_out_batches_in_order_and_again_until_committed() {
+    let log = log(16);
+    let feed = PushFeed::new(log.start_session());
+    append(&log, 1..=3, at(MINUTE));
+    assert_eq!(batch_seqs(&feed.next_batch(2).await), vec![1, 2]);
+    // Not committed (the receiver failed): the retry carries the same events.
+    assert_eq!(batch_seqs(&feed.next_batch(10).await), vec![1, 2, 3]);
+    feed.commit_through(Seq(2));
+    assert_eq!(batch_seqs(&feed.next_batch(10).await), vec![3]);
+    feed.commit_through(Seq(3));
+    let waiting = tokio::spawn({
+        let feed = feed.clone();
+        async move { feed.next_batch(10).await }
+    });
+    append(&log, 4..=4, at(MINUTE));
+    let batch = tokio::time::timeout(Duration::from_secs(5), waiting).await.unwrap().unwrap();
+    assert_eq!(batch_seqs(&batch), vec![4]);
+}
+
+#[tokio::test]
+async fn a_push_feed_finishes_at_its_sign_ins_end_and_reports_a_gap() {
+    let log = log(3);
+    let session = log.start_session();
+    let feed = PushFeed::new(session.clone());
+    append(&log, 1..=4, at(MINUTE));
+    // Event 1 was dropped from the full ring before it was sent.
+    assert_eq!(feed.next_batch(10).await, Batch::Gap(Resync { oldest: Seq(2) }));
+    feed.commit_through(Seq(1));
+    session.end(at(2 * MINUTE));
+    assert_eq!(batch_seqs(&feed.next_batch(10).await), vec![2, 3, 4]);
+    feed.commit_through(Seq(4));
+    // Events after the end belong to a later sign-in.
+    append(&log, 5..=5, at(MINUTE));
+    assert_eq!(feed.next_batch(10).await, Batch::Finished);
 }

@@ -43,6 +43,7 @@ pub(crate) fn sign_in_request(n: u32, in_vdn: u16, force: bool) -> SignInRequest
         always_off_hook: false,
         initial: InitialState::Idle,
         force,
+        delivery: ccgw_engine::EventDelivery::Poll,
     }
 }
 

@@ -42,6 +42,8 @@ pub(crate) struct TestOpts {
     pub(crate) clock_at: Option<Timestamp>,
     /// `engine.agent_requests_per_second` / `engine.agent_request_burst`.
     pub(crate) request_rate: ccgw_core::RequestRate,
+    /// `[push]`: off (no allow-list) unless a test sets it.
+    pub(crate) push: ccgw::config::PushConfig,
 }
 
 impl Default for TestOpts {
@@ -60,6 +62,7 @@ impl Default for TestOpts {
             data_dir: None,
             clock_at: None,
             request_rate: ccgw_core::RequestRate::DEFAULT,
+            push: ccgw::config::PushConfig::default(),
         }
     }
 }
@@ -125,6 +128,7 @@ pub(crate) async fn spawn_app(opts: TestOpts) -> TestApp {
     config.ivr_flows = opts.ivr_flows;
     config.sign_in = opts.sign_in;
     config.server = opts.server;
+    config.push = opts.push;
     let now = SystemTime::now().duration_since(UNIX_EPOCH).unwrap().as_millis() as u64;
     let clock = ManualClock::new(opts.clock_at.unwrap_or(Timestamp::from_millis(now)));
     let switch: Option<SwitchFactory> = match opts.silent_switch {

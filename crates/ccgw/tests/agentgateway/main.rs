@@ -18,6 +18,7 @@ mod ivr;
 mod metrics;
 mod phone_legs;
 mod pickup;
+mod push;
 mod qualitycontrol;
 mod queries;
 mod random_requests;

@@ -1,0 +1,59 @@
+//! Push-mode sign-ins at the engine: the feed a deliverer reads, the Guid it sends, the
+//! sign-out when delivery fails, and polls refused.
+
+use std::sync::Arc;
+
+mod common;
+
+use common::{sign_in_request, skill_1, work};
+
+use ccgw_core::{AgentEvent, Refusal, SkillProfile, Timestamp};
+use ccgw_engine::{
+    AgentAction, Batch, Clock, EngineError, EngineHandle, EngineSettings, EventDelivery, ManualClock, MemoryAudit,
+    MemoryRecorder, SimSettings, SimSwitch,
+};
+
+fn engine() -> EngineHandle {
+    let clock = Arc::new(ManualClock::new(Timestamp::from_millis(1_700_000_000_000))) as Arc<dyn Clock>;
+    let (_, telephony) = SimSwitch::telephony(clock.clone(), SimSettings::default());
+    let skills = vec![SkillProfile::new(common::vdn(1), skill_1(), "Sales")];
+    let recorder = Arc::new(MemoryRecorder::default());
+    ccgw_engine::start(EngineSettings::default(), clock, skills, recorder, Arc::new(MemoryAudit::default()), telephony)
+        .handle
+}
+
+fn events(batch: Batch) -> Vec<AgentEvent> {
+    match batch {
+        Batch::Events(events) => events.iter().map(|entry| entry.event.clone()).collect(),
+        other => panic!("expected events, got {other:?}"),
+    }
+}
+
+#[tokio::test]
+async fn a_push_sign_in_gets_a_feed_of_its_events_and_is_refused_polls() {
+    let engine = engine();
+    let request = ccgw_engine::SignInRequest { delivery: EventDelivery::Push, ..sign_in_request(101, 1, false) };
+    let signed_in = engine.sign_in(request).await.unwrap();
+    let feed = signed_in.feed.expect("a push sign-in has a feed");
+    assert_eq!(events(feed.next_batch(10).await), vec![AgentEvent::InService, AgentEvent::Ready]);
+    assert_eq!(engine.push_guid(&feed).await.unwrap(), Some(signed_in.guid.clone()));
+    let poll = engine.act(work(101), Some(signed_in.guid.as_str().to_owned()), AgentAction::Poll).await;
+    assert!(matches!(poll, Err(EngineError::Refused(Refusal::PushModePolling))), "{poll:?}");
+}
+
+#[tokio::test]
+async fn an_unreachable_push_sign_in_is_signed_out_with_its_farewell_in_the_feed() {
+    let engine = engine();
+    let request = ccgw_engine::SignInRequest { delivery: EventDelivery::Push, ..sign_in_request(101, 1, false) };
+    let feed = engine.sign_in(request).await.unwrap().feed.unwrap();
+    engine.push_unreachable(&feed).await.unwrap();
+    assert_eq!(engine.push_guid(&feed).await.unwrap(), None);
+    let told = events(feed.next_batch(10).await);
+    assert!(matches!(told.last(), Some(AgentEvent::ShutdownService { .. })), "{told:?}");
+    // A later sign-in is not signed out by the old one's deliverer.
+    let later = engine.sign_in(sign_in_request(101, 1, false)).await.unwrap();
+    assert!(later.feed.is_none());
+    engine.push_unreachable(&feed).await.unwrap();
+    let status = engine.act(work(101), Some(later.guid.as_str().to_owned()), AgentAction::Status).await;
+    assert!(status.is_ok(), "{status:?}");
+}
