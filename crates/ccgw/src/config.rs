@@ -173,9 +173,9 @@ pub struct PushConfig {
     /// `EVENT_PUST_WHILTELIST_CALLBACKURI`: `;`-separated https URLs a push sign-in may
     /// name (scheme, host, port and path compared exactly; any query). Empty: no push.
     pub callback_allow_list: String,
-    /// `eventpush.ssl.cert.file`: PEM certificates receivers' chains must end in (for
-    /// public CAs, the system bundle, e.g. `/etc/ssl/certs/ca-certificates.crt`).
-    /// Required with an allow-list: there are no built-in roots.
+    /// `eventpush.ssl.cert.file`: PEM certificates receivers' chains must end in. Unset:
+    /// the system's bundle ([`SYSTEM_CA_BUNDLES`], or `SSL_CERT_FILE`), read only when an
+    /// allow-list is set.
     pub ca_file: Option<PathBuf>,
     /// `EVENT_PUSH_FAIL_INTERVALTIME`.
     pub retry_interval_ms: u64,
@@ -208,7 +208,8 @@ impl PushConfig {
             Some(path) => {
                 std::fs::read(path).with_context(|| format!("while reading push.ca_file {}", path.display()))?
             }
-            None => Vec::new(),
+            None if self.callback_allow_list.trim().is_empty() => Vec::new(),
+            None => system_ca_bundle().context("push mode: no push.ca_file, and no system CA bundle found")?,
         };
         Ok(ccgw_api::PushSettings {
             allow_list: self.callback_allow_list.clone(),
@@ -219,6 +220,24 @@ impl PushConfig {
             ..ccgw_api::PushSettings::default()
         })
     }
+}
+
+/// Where Linux distributions keep the system's CA bundle (Debian and Ubuntu; Fedora, RHEL
+/// and their kind; openSUSE; Alpine has the first).
+pub const SYSTEM_CA_BUNDLES: [&str; 3] =
+    ["/etc/ssl/certs/ca-certificates.crt", "/etc/pki/tls/certs/ca-bundle.crt", "/etc/ssl/ca-bundle.pem"];
+
+/// The system's CA bundle: `SSL_CERT_FILE` if set (as OpenSSL reads it), else the first
+/// of [`SYSTEM_CA_BUNDLES`] that exists.
+fn system_ca_bundle() -> anyhow::Result<Vec<u8>> {
+    if let Some(path) = std::env::var_os("SSL_CERT_FILE") {
+        let path = PathBuf::from(path);
+        return std::fs::read(&path).with_context(|| format!("while reading SSL_CERT_FILE {}", path.display()));
+    }
+    SYSTEM_CA_BUNDLES
+        .iter()
+        .find_map(|path| std::fs::read(path).ok())
+        .ok_or_else(|| anyhow::anyhow!("none of {} exists", SYSTEM_CA_BUNDLES.join(", ")))
 }
 
 /// `[audit]`: the audit trail of commands and state changes.

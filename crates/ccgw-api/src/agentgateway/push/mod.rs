@@ -3,9 +3,9 @@
 //!
 //! - The callback must be on the allow-list ([`callback`]); no list, no push: such a
 //!   sign-in is refused with `100-001`.
-//! - Certificates are verified against the configured CA bundle only (no built-in
-//!   roots; TLS 1.2 or later); redirects are not followed, so a listed receiver cannot
-//!   send ccgw elsewhere.
+//! - Certificates are verified against one CA bundle (configured, or the system's: the
+//!   binary reads it; TLS 1.2 or later); redirects are not followed, so a listed receiver
+//!   cannot send ccgw elsewhere.
 //! - One delivery task per push sign-in ([`deliverer`]) reads the sign-in's own cursor
 //!   of the agent's event log: the log's bounded ring is the per-agent queue, so a slow
 //!   receiver holds up nobody else. A new sign-in of the work number stops the previous
