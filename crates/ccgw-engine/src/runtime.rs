@@ -303,7 +303,9 @@ impl Runtime {
         action: AgentAction,
         now: Timestamp,
     ) -> Result<Reply, Refusal> {
-        let may_rotate = matches!(action, AgentAction::Poll | AgentAction::Handshake);
+        // A push session's poll is refused: it must not rotate a Guid it never hands out.
+        let refused_poll = action == AgentAction::Poll && self.pushed.contains(&work_no);
+        let may_rotate = matches!(action, AgentAction::Poll | AgentAction::Handshake) && !refused_poll;
         let node = self.shared.settings.node;
         let authorized = self.center.authorize(work_no, guid, may_rotate, now, || make_guid(node));
         let hand_out = match authorized {

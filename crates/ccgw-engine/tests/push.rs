@@ -7,19 +7,22 @@ mod common;
 
 use common::{sign_in_request, skill_1, work};
 
-use ccgw_core::{AgentEvent, Refusal, SkillProfile, Timestamp};
+use ccgw_core::{AgentEvent, Command, Refusal, SkillProfile, StateCommand, Timestamp};
 use ccgw_engine::{
     AgentAction, Batch, Clock, EngineError, EngineHandle, EngineSettings, EventDelivery, ManualClock, MemoryAudit,
     MemoryRecorder, SimSettings, SimSwitch,
 };
 
 fn engine() -> EngineHandle {
+    engine_with(EngineSettings::default())
+}
+
+fn engine_with(settings: EngineSettings) -> EngineHandle {
     let clock = Arc::new(ManualClock::new(Timestamp::from_millis(1_700_000_000_000))) as Arc<dyn Clock>;
     let (_, telephony) = SimSwitch::telephony(clock.clone(), SimSettings::default());
     let skills = vec![SkillProfile::new(common::vdn(1), skill_1(), "Sales")];
     let recorder = Arc::new(MemoryRecorder::default());
-    ccgw_engine::start(EngineSettings::default(), clock, skills, recorder, Arc::new(MemoryAudit::default()), telephony)
-        .handle
+    ccgw_engine::start(settings, clock, skills, recorder, Arc::new(MemoryAudit::default()), telephony).handle
 }
 
 fn events(batch: Batch) -> Vec<AgentEvent> {
@@ -56,4 +59,26 @@ async fn an_unreachable_push_sign_in_is_signed_out_with_its_farewell_in_the_feed
     engine.push_unreachable(&feed).await.unwrap();
     let status = engine.act(work(101), Some(later.guid.as_str().to_owned()), AgentAction::Status).await;
     assert!(status.is_ok(), "{status:?}");
+}
+
+#[tokio::test]
+async fn a_feed_that_fell_out_of_the_ring_skips_to_what_is_still_held() {
+    let mut settings = EngineSettings::default();
+    settings.event_log.capacity = 4;
+    let engine = engine_with(settings);
+    let request = ccgw_engine::SignInRequest { delivery: EventDelivery::Push, ..sign_in_request(101, 1, false) };
+    let signed_in = engine.sign_in(request).await.unwrap();
+    let feed = signed_in.feed.unwrap();
+    // Nothing is sent meanwhile: busy and idle again, three times, overflow a ring of 4.
+    for _ in 0..3 {
+        for command in [StateCommand::SayBusy { reason: 0, prolong: false }, StateCommand::SayFree] {
+            let guid = Some(signed_in.guid.as_str().to_owned());
+            engine.command(work(101), guid, Command::State(command)).await.unwrap();
+        }
+    }
+    let Batch::Gap(resync) = feed.next_batch(10).await else { panic!("the first events are gone") };
+    feed.skip_lost(&resync);
+    let Batch::Events(held) = feed.next_batch(10).await else { panic!("what the ring holds") };
+    assert_eq!(held.first().map(|event| event.seq), Some(resync.oldest), "from the oldest still held");
+    assert_eq!(held.len(), 4);
 }

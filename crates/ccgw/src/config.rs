@@ -208,7 +208,8 @@ impl PushConfig {
             Some(path) => {
                 std::fs::read(path).with_context(|| format!("while reading push.ca_file {}", path.display()))?
             }
-            None if self.callback_allow_list.trim().is_empty() => Vec::new(),
+            // No entry (nothing, or only separators): push is off, no roots needed.
+            None if self.callback_allow_list.split(';').all(|entry| entry.trim().is_empty()) => Vec::new(),
             None => system_ca_bundle().context("push mode: no push.ca_file, and no system CA bundle found")?,
         };
         Ok(ccgw_api::PushSettings {

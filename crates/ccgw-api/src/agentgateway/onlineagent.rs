@@ -149,16 +149,17 @@ async fn sign_in_as(state: ApiState, client: Client, call: AgentCall, body: Byte
         Ok(form) => form,
         Err(refusal) => return HuaweiReply::refused(&refusal),
     };
-    let callback = match form.push.map(|push| admit_callback(&state, push)).transpose() {
-        Ok(callback) => callback,
-        Err(refusal) => return HuaweiReply::refused(&refusal),
-    };
     let profile = match verified_profile(&state, call.work_no, client, form.password).await {
         Ok(profile) => profile,
         Err(reply) => return reply,
     };
+    // Only now, with the right password: the allow-list is not probed by guessers.
+    let callback = match form.push.map(|push| admit_callback(&state, push)).transpose() {
+        Ok(callback) => callback,
+        Err(refusal) => return HuaweiReply::refused(&refusal),
+    };
     // Taken only now, with the right password: wrong ones never hold it (see `SignInsInFlight`).
-    let Some(_claim) = state.signing_in.claim(call.work_no) else {
+    let Some(claim) = state.signing_in.claim(call.work_no) else {
         return HuaweiReply::refused(&Refusal::SignInInProgress);
     };
     let vdn = profile.vdn;
@@ -172,12 +173,27 @@ async fn sign_in_as(state: ApiState, client: Client, call: AgentCall, body: Byte
         force,
         delivery: if callback.is_some() { EventDelivery::Push } else { EventDelivery::Poll },
     };
-    match state.engine.sign_in(request).await {
-        Ok(signed_in) => {
+    // The sign-in and its deliverer's start go together even if the client hangs up
+    // meanwhile: a push session without a deliverer would hear nothing.
+    let signing_in = {
+        let state = state.clone();
+        let work_no = call.work_no;
+        tokio::spawn(async move {
+            let _claim = claim;
+            let signed_in = state.engine.sign_in(request).await?;
             if let Some(push) = &state.push {
                 let feed_and_callback = signed_in.feed.clone().zip(callback);
-                push.signed_in(call.work_no, feed_and_callback, signed_in.guid.clone());
+                push.signed_in(work_no, feed_and_callback, signed_in.guid.clone());
             }
+            Ok(signed_in)
+        })
+    };
+    let outcome = match signing_in.await {
+        Ok(outcome) => outcome,
+        Err(_) => return engine_failure(ccgw_engine::EngineError::Stopped),
+    };
+    match outcome {
+        Ok(signed_in) => {
             let result = SignInResult {
                 vdnid: vdn.get(),
                 workno: call.work_no.to_string(),

@@ -78,6 +78,16 @@ impl PushFeed {
         Some(Batch::Events(events))
     }
 
+    /// Events before `resync.oldest` are gone from the log: the cursor moves up to them, so
+    /// that the next batch starts with the oldest event still held.
+    pub fn skip_lost(&self, resync: &Resync) {
+        let log = self.session.log();
+        let mut inner = log.lock();
+        if let Some(session) = inner.session(self.session.id()) {
+            session.cursor = session.cursor.max(resync.oldest.0.saturating_sub(1));
+        }
+    }
+
     /// The receiver accepted every event up to `seq`: the cursor moves past them.
     pub fn commit_through(&self, seq: Seq) {
         let log = self.session.log();

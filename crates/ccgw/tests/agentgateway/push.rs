@@ -181,22 +181,60 @@ async fn a_receiver_down_within_the_failure_window_gets_every_event_once_in_orde
 async fn a_receiver_down_past_the_failure_window_gets_its_agent_signed_out() {
     // Static Guids: only the push failure (not Guid expiry or silence) is under test.
     let (mut receiver, app, guid) = signed_in_to_a_failing_receiver("static").await;
-    app.advance(Duration::from_secs(60)).await;
-    assert!(!receiver.next().await.accepted);
-    // The handshake keeps the push session alive: liveness is not what ends it.
-    assert_eq!(app.call("PUT", "onlineagent/101/heartbeat", Some(&guid), None).await.retcode(), "0");
-    assert_eq!(app.agent(101, &guid).status().await.retcode(), "0", "120 s of failures are still within the window");
-    app.advance(Duration::from_secs(70)).await;
-    assert!(!receiver.next().await.accepted, "the attempt 130 s after the first failure fails");
-    let deadline = tokio::time::Instant::now() + RECEIVE_LIMIT;
-    loop {
-        let status = app.agent(101, &guid).status().await;
-        if status.retcode() == "100-006" {
-            break;
-        }
-        assert!(tokio::time::Instant::now() < deadline, "not signed out: {}", status.body);
-        tokio::time::sleep(Duration::from_millis(10)).await;
+    // One attempt every 10 s; the one 120 s after the first failure is still within the window.
+    for _ in 0..12 {
+        app.advance(Duration::from_secs(10)).await;
+        assert!(!receiver.next().await.accepted);
+        // The handshake keeps the push session alive: liveness is not what ends it.
+        assert_eq!(app.call("PUT", "onlineagent/101/heartbeat", Some(&guid), None).await.retcode(), "0");
     }
+    assert_eq!(app.agent(101, &guid).status().await.retcode(), "0", "120 s of failures are within the window");
+    app.advance(Duration::from_secs(10)).await;
+    assert!(!receiver.next().await.accepted, "the attempt 130 s after the first failure fails");
+    // The deliverer signs the agent out: the log shows its farewell.
+    next_event_of_type(&app, "AgentOther_ShutdownService").await;
+    assert_eq!(app.agent(101, &guid).status().await.retcode(), "100-006");
+}
+
+/// Waits (long polls of the extension API's event reader, no sleeps) until agent 101's
+/// log holds an event of `event_type`, and returns it.
+async fn next_event_of_type(app: &TestApp, event_type: &str) -> Value {
+    let mut after = 0;
+    let deadline = tokio::time::Instant::now() + RECEIVE_LIMIT;
+    while tokio::time::Instant::now() < deadline {
+        let (status, page) = app.admin("GET", &format!("agents/101/events?after={after}&wait=5"), None).await;
+        assert_eq!(status, 200, "{page}");
+        if let Some(found) = page["events"].as_array().unwrap().iter().find(|e| e["eventType"] == json!(event_type)) {
+            return found.clone();
+        }
+        after = page["last"].as_u64().unwrap();
+    }
+    panic!("no {event_type} in agent 101's log");
+}
+
+#[tokio::test]
+async fn signing_in_again_while_the_receiver_is_down_loses_nothing_of_the_old_session() {
+    let (mut receiver, app, _old) = signed_in_to_a_failing_receiver("dynamic").await;
+    // A client restart: forcelogin while the first session's events wait for the receiver.
+    let body = json!({"password": crate::helpers::PASSWORD, "phonenum": "70101", "status": "4"});
+    let mut body = body.as_object().unwrap().clone();
+    body.extend(receiver.sign_in_body().as_object().unwrap().clone());
+    let again = app.call("PUT", "onlineagent/101/forcelogin", None, Some(Value::Object(body))).await;
+    assert_eq!(again.retcode(), "0", "{}", again.body);
+    receiver.fail(false);
+    app.advance(Duration::from_secs(10)).await;
+    // The old session's events, its farewell last, then the new session's.
+    let types = receiver.accepted_events(5).await;
+    assert_eq!(
+        types,
+        [
+            "AgentOther_InService",
+            "AgentState_Ready",
+            "AgentOther_ShutdownService",
+            "AgentOther_InService",
+            "AgentState_Ready"
+        ]
+    );
 }
 
 #[tokio::test]

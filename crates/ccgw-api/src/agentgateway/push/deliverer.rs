@@ -55,10 +55,13 @@ pub(crate) async fn deliver(pusher: Arc<Pusher>, feed: PushFeed, mut target: Tar
         let events = match feed.next_batch(settings.batch_max).await {
             Batch::Events(events) => events,
             Batch::Finished => return,
-            Batch::Gap(_) => {
+            Batch::Gap(resync) => {
+                // The receiver can no longer have every event: the session ends (the client
+                // signs in afresh), and what the log still holds, up to the farewell, goes.
                 tracing::warn!(%work_no, "push: events lost from the full log before they were sent; signing out");
                 let _ = pusher.engine.push_unreachable(&feed).await;
-                return;
+                feed.skip_lost(&resync);
+                continue;
             }
         };
         if let Ok(Some(current)) = pusher.engine.push_guid(&feed).await {

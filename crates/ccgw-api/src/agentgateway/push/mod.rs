@@ -8,8 +8,11 @@
 //!   cannot send ccgw elsewhere.
 //! - One delivery task per push sign-in ([`deliverer`]) reads the sign-in's own cursor
 //!   of the agent's event log: the log's bounded ring is the per-agent queue, so a slow
-//!   receiver holds up nobody else. A new sign-in of the work number stops the previous
-//!   task; the gateway's stop ends them all.
+//!   receiver holds up nobody else. When the work number signs in again, the previous
+//!   task goes on until its session's last events (its `AgentOther_ShutdownService`) are
+//!   sent, and the new one starts after it, or after one attempt's time at the most, so
+//!   that a receiver hears the old session end before the new one begins. At most one
+//!   such draining task per work number; the gateway's stop ends them all.
 
 mod callback;
 mod deliverer;
@@ -20,6 +23,7 @@ use std::time::Duration;
 
 use ccgw_core::{Guid, WorkNo};
 use ccgw_engine::{Clock, EngineApi, PushFeed};
+use tokio::sync::watch;
 
 pub(crate) use callback::AllowList;
 pub use callback::BadAllowListEntry;
@@ -77,7 +81,28 @@ pub(crate) struct Pusher {
 #[derive(Default)]
 struct Tasks {
     next_id: u64,
-    running: HashMap<WorkNo, (u64, tokio::task::AbortHandle)>,
+    /// The deliverer of each work number's current push sign-in.
+    current: HashMap<WorkNo, Deliverer>,
+    /// The deliverer of an ended sign-in of the work number, sending its last events.
+    draining: HashMap<WorkNo, Deliverer>,
+}
+
+struct Deliverer {
+    id: u64,
+    task: tokio::task::AbortHandle,
+    /// Turns true (or closes) when the task is over.
+    done: watch::Receiver<bool>,
+}
+
+impl Tasks {
+    /// Forgets the deliverer `id` of `work_no`, wherever it is.
+    fn forget(&mut self, work_no: WorkNo, id: u64) {
+        for deliverers in [&mut self.current, &mut self.draining] {
+            if deliverers.get(&work_no).is_some_and(|deliverer| deliverer.id == id) {
+                deliverers.remove(&work_no);
+            }
+        }
+    }
 }
 
 impl Pusher {
@@ -87,16 +112,17 @@ impl Pusher {
         clock: Arc<dyn Clock>,
     ) -> Result<Self, PushSetupError> {
         let allow_list = AllowList::parse(&settings.allow_list)?;
-        let roots = reqwest::Certificate::from_pem_bundle(&settings.ca_pem)
-            .map_err(|error| PushSetupError::Certificates(error.to_string()))?;
-        if roots.is_empty() && !allow_list.is_empty() {
+        let tls = tls_config(&settings.ca_pem)?;
+        if tls.is_none() && !allow_list.is_empty() {
             return Err(PushSetupError::Certificates("no certificate: receivers could not be verified".into()));
         }
-        let builder =
-            roots.into_iter().fold(reqwest::Client::builder(), |builder, root| builder.add_root_certificate(root));
+        let builder = reqwest::Client::builder();
+        let builder = match tls {
+            Some(tls) => builder.use_preconfigured_tls(tls),
+            // No receiver is ever admitted: the client is never used.
+            None => builder,
+        };
         let client = builder
-            .tls_built_in_root_certs(false)
-            .min_tls_version(reqwest::tls::Version::TLS_1_2)
             .https_only(true)
             .redirect(reqwest::redirect::Policy::none())
             .timeout(settings.attempt_timeout)
@@ -118,34 +144,68 @@ impl Pusher {
         self.allow_list.admit(callback)
     }
 
-    /// The work number signed in again: its previous deliverer (if any) stops, and a push
-    /// sign-in's starts.
+    /// The work number signed in again: its previous deliverer (if any) drains its ended
+    /// session, and a push sign-in's deliverer starts after it.
     pub(crate) fn signed_in(self: &Arc<Self>, work_no: WorkNo, push: Option<(PushFeed, Callback)>, guid: Guid) {
         let mut tasks = self.tasks();
-        if let Some((_, previous)) = tasks.running.remove(&work_no) {
-            previous.abort();
+        if let Some(older) = tasks.draining.remove(&work_no) {
+            // Two sign-ins ago: it had one attempt's time and more to finish.
+            older.task.abort();
         }
+        let previous_done = tasks.current.remove(&work_no).map(|previous| {
+            let done = previous.done.clone();
+            tasks.draining.insert(work_no, previous);
+            done
+        });
         let Some((feed, callback)) = push else { return };
         tasks.next_id += 1;
         let id = tasks.next_id;
         let target = Target { url: callback.url, service_token: callback.service_token, guid };
+        let (finished, done) = watch::channel(false);
         let pusher = self.clone();
         let task = tokio::spawn(async move {
-            deliverer::deliver(pusher.clone(), feed, target).await;
-            let mut tasks = pusher.tasks();
-            if tasks.running.get(&work_no).is_some_and(|(running, _)| *running == id) {
-                tasks.running.remove(&work_no);
+            if let Some(mut previous_done) = previous_done {
+                let wait = previous_done.wait_for(|done| *done);
+                let _ = tokio::time::timeout(pusher.settings.attempt_timeout, wait).await;
             }
+            deliverer::deliver(pusher.clone(), feed, target).await;
+            pusher.tasks().forget(work_no, id);
+            let _ = finished.send(true);
         });
-        tasks.running.insert(work_no, (id, task.abort_handle()));
+        tasks.current.insert(work_no, Deliverer { id, task: task.abort_handle(), done });
     }
 
     /// Stops every delivery task (the gateway is stopping).
     pub(crate) fn stop_all(&self) {
-        for (_, (_, task)) in self.tasks().running.drain() {
-            task.abort();
+        let mut tasks = self.tasks();
+        let Tasks { current, draining, .. } = &mut *tasks;
+        for (_, deliverer) in current.drain().chain(draining.drain()) {
+            deliverer.task.abort();
         }
     }
+}
+
+/// The receivers' TLS: ring (the one provider of the process, named here so that no
+/// process-wide default is needed), TLS 1.2 and 1.3, the bundle's certificates as roots
+/// (one it cannot parse is skipped, as a system bundle may hold some); `None` when the
+/// bundle holds none.
+fn tls_config(ca_pem: &[u8]) -> Result<Option<rustls::ClientConfig>, PushSetupError> {
+    use rustls::pki_types::CertificateDer;
+    use rustls::pki_types::pem::PemObject;
+    let certificates: Vec<CertificateDer<'static>> =
+        CertificateDer::pem_slice_iter(ca_pem).filter_map(Result::ok).collect();
+    let mut roots = rustls::RootCertStore::empty();
+    let (added, _skipped) = roots.add_parsable_certificates(certificates);
+    if added == 0 {
+        return Ok(None);
+    }
+    let provider = std::sync::Arc::new(rustls::crypto::ring::default_provider());
+    let config = rustls::ClientConfig::builder_with_provider(provider)
+        .with_protocol_versions(&[&rustls::version::TLS13, &rustls::version::TLS12])
+        .map_err(|error| PushSetupError::Certificates(error.to_string()))?
+        .with_root_certificates(roots)
+        .with_no_client_auth();
+    Ok(Some(config))
 }
 
 /// A push sign-in's callback, admitted.
