@@ -40,8 +40,8 @@ pub use center::{
     SwitchFeature, SwitchFeatures, TRANSITIONS, Timer, TransferMode, TransferRequest, TransferTarget, transition_rule,
 };
 pub use center::{
-    FORCED_BUSY_REASON, FORCED_OUT_REASON, MAX_MONITORED, MAX_SUPERVISION_ENTRIES, QcCommand, QcMode, Supervision,
-    SupervisionKind, qc_subtype,
+    FORCED_BUSY_REASON, FORCED_OUT_REASON, MAX_MONITORED, MAX_SUPERVISION_ENTRIES, QcCommand, QcMode, QcTask,
+    Supervision, SupervisionKind, qc_subtype,
 };
 pub use directory::{
     AgentProfile, GroupId, GroupProfile, Overflow, QueueLimits, RestReason, Role, RoutingPolicy, SkillGrant,

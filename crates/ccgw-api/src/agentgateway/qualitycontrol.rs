@@ -37,6 +37,8 @@ pub(crate) fn routes(base: &str) -> Routes {
         .post(&at("/requeststopwhisperagent"), stop_whisper)
         .put(&at("/intercept/{workNo}"), intercept)
         .put(&at("/intercept/{workNo}/{callId}"), intercept)
+        .get(&at("/queryqctasks"), qc_tasks)
+        .delete(&at("/deleteqctask"), delete_qc_task)
 }
 
 /// The inspected agent of the path; one that cannot be a work number is no agent there.
@@ -188,5 +190,47 @@ async fn intercept(State(state): State<ApiState>, call: AgentCall) -> HuaweiRepl
         Err(_) => Err(HuaweiReply::refused(&Refusal::QcCannot("no such call at the agent".into()))),
     };
     let command = wanted.and_then(|wanted| inspected(&call).map(|agent| QcCommand::Intercept { agent, call: wanted }));
+    supervise(&state, call, command).await
+}
+
+/// `GET queryqctasks`: the inspector's QC tasks, which in ccgw are its supervision of a
+/// call (none or one): `[{"taskdsn": callid, "callid", "workno", "qcType", "begintime",
+/// "onLine"}]`.
+async fn qc_tasks(State(state): State<ApiState>, call: AgentCall) -> HuaweiReply {
+    let tasks = ask(&state, &call, Query::QcTasks, |answer| match answer {
+        QueryAnswer::QcTasks(tasks) => Some(tasks),
+        _ => None,
+    })
+    .await;
+    match tasks {
+        Ok(tasks) => {
+            let tasks: Vec<_> = tasks
+                .iter()
+                .map(|task| {
+                    json!({
+                        "taskdsn": task.call.as_str(),
+                        "callid": task.call.as_str(),
+                        "workno": task.agent.to_string(),
+                        "qcType": task.mode.qc_type(),
+                        "begintime": task.started.as_millis(),
+                        "onLine": task.on_line,
+                    })
+                })
+                .collect();
+            HuaweiReply::success("success", json!(tasks))
+        }
+        Err(reply) => reply,
+    }
+}
+
+/// `DELETE deleteqctask?taskdsn=&begintime=`: ends the QC task (`taskdsn` is its call id,
+/// as `queryqctasks` lists it; `begintime` is not needed to find it).
+async fn delete_qc_task(State(state): State<ApiState>, call: AgentCall) -> HuaweiReply {
+    let task = call.query.get("taskdsn").map(|text| text.trim()).filter(|text| !text.is_empty());
+    let command = match task.map(CallId::parse) {
+        Some(Ok(id)) => Ok(QcCommand::EndQcTask(id)),
+        Some(Err(_)) => Err(HuaweiReply::refused(&Refusal::QcCannot("no such QC task of the inspector".into()))),
+        None => Err(invalid("taskdsn must name the QC task (its call id)")),
+    };
     supervise(&state, call, command).await
 }

@@ -11,9 +11,9 @@
 //!   `onlineagent/{id}/setselfrecord/…`): `990-001`, as recording; video quality control:
 //!   `106-001` "video is not supported".
 //! - `agentevent/allagentevent`: `990-002`; each agent polls `agentevent/{agentid}`.
-//! - the rest of `qualitycontrol` (QC tasks, URL and data-port registration): `990-002`
-//!   "not supported by ccgw" (supervision, forced operations and monitoring are in
-//!   `agentgateway::qualitycontrol`).
+//! - `qualitycontrol/…/queryurlinfo` and `registerDataToServer` (URL configuration and data
+//!   ports of Huawei's own QC tools): `990-002` "not supported by ccgw" (supervision, QC
+//!   tasks, forced operations and monitoring are in `agentgateway::qualitycontrol`).
 
 use axum::extract::State;
 use ccgw_core::{Refusal, SwitchFeature};
@@ -64,8 +64,6 @@ pub(crate) fn routes(base: &str) -> Routes {
             self_recording,
         )
         .post(&format!("{base}/qualitycontrol/{{agentid}}/cancelselfrecord"), self_recording)
-        .get(&format!("{base}/qualitycontrol/{{agentid}}/queryqctasks"), quality_control)
-        .delete(&format!("{base}/qualitycontrol/{{agentid}}/deleteqctask"), quality_control)
         .get(&format!("{base}/qualitycontrol/{{agentid}}/queryurlinfo"), quality_control)
         .post(&format!("{base}/qualitycontrol/{{agentid}}/registerDataToServer"), quality_control)
         .post(&format!("{base}/qualitycontrol/{{agentid}}/startVideoMonitor"), video)
@@ -101,7 +99,7 @@ async fn agent_conference(State(state): State<ApiState>, call: AgentCall) -> Hua
 }
 
 async fn quality_control(State(state): State<ApiState>, call: AgentCall) -> HuaweiReply {
-    let refusal = Refusal::NotProvided("QC tasks and their URLs and data ports (ccgw keeps no QC tasks)".into());
+    let refusal = Refusal::NotProvided("URL configuration and data ports of Huawei's QC tools".into());
     refuse_signed_in(&state, call, refusal).await
 }
 

@@ -294,8 +294,9 @@ pub(super) const OPERATIONS: &[HuaweiOp] = &[
         "Quality control (not supported yet): setselfrecord",
     ),
     op("POST", "/qualitycontrol/{agentid}/cancelselfrecord", "Quality control (not supported yet): cancelselfrecord"),
-    op("GET", "/qualitycontrol/{agentid}/queryqctasks", "Quality control (not supported yet): queryqctasks"),
-    op("DELETE", "/qualitycontrol/{agentid}/deleteqctask", "Quality control (not supported yet): deleteqctask"),
+    op("GET", "/qualitycontrol/{agentid}/queryqctasks", "The inspector's QC tasks (its supervision of a call)"),
+    op("DELETE", "/qualitycontrol/{agentid}/deleteqctask", "End a QC task (inspector)")
+        .query(&["taskdsn", "begintime"]),
     op("GET", "/qualitycontrol/{agentid}/queryurlinfo", "Quality control (not supported yet): queryurlinfo"),
     op(
         "POST",

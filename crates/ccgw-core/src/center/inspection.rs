@@ -134,10 +134,24 @@ pub(crate) struct Inspection {
     pub(crate) mode: QcMode,
     /// The inspector's phone is off-hook in the call (until then it is being rung).
     pub(crate) on_line: bool,
+    /// When the inspector asked to join.
+    pub(crate) started: Timestamp,
     /// When the current mode began (for the record).
     pub(crate) mode_since: Timestamp,
     /// Tells a stale phone deadline from the current one.
     pub(crate) attempt: u64,
+}
+
+/// An inspector's inspection as `queryqctasks` lists it: ccgw's QC tasks are the
+/// inspector's own supervision of a call (spec 06 §4 leaves them undocumented).
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub struct QcTask {
+    pub call: CallId,
+    pub agent: WorkNo,
+    pub mode: QcMode,
+    pub started: Timestamp,
+    /// The inspector's phone is on the call (otherwise it is being rung).
+    pub on_line: bool,
 }
 
 /// Which agent an inspector's request names: the path's, or (where the parameter is
@@ -206,7 +220,8 @@ impl Center {
         self.next_offer += 1;
         let attempt = self.next_offer;
         let Some(call) = self.calls.get_mut(&call_id) else { return Err(Refusal::QcStateError) };
-        call.inspection = Some(Inspection { inspector, agent, mode, on_line: false, mode_since: now, attempt });
+        call.inspection =
+            Some(Inspection { inspector, agent, mode, on_line: false, started: now, mode_since: now, attempt });
         self.set_state(inspector, AgentState::Inspecting { call: call_id.clone() }, now);
         let mut fx = Effects::new();
         if !always_off_hook {
@@ -346,6 +361,31 @@ impl Center {
         fx.push(Effect::Switch(SwitchAction::InspectMode { call: call_id, inspector, mode: to }));
         Self::emit(&mut fx, agent, AgentEvent::BeQcStart { inspector, qc_type: to.qc_type() });
         Ok(fx)
+    }
+
+    /// The inspector's QC tasks: its inspection, if any.
+    pub fn qc_tasks(&self, inspector: WorkNo) -> Vec<QcTask> {
+        self.inspecting(inspector)
+            .map(|(call, inspection)| QcTask {
+                call,
+                agent: inspection.agent,
+                mode: inspection.mode,
+                started: inspection.started,
+                on_line: inspection.on_line,
+            })
+            .into_iter()
+            .collect()
+    }
+
+    /// `deleteqctask?taskdsn=`: ends the inspection of that call.
+    pub(super) fn end_qc_task(&mut self, inspector: WorkNo, call: &CallId, now: Timestamp) -> Result<Effects, Refusal> {
+        match self.inspecting(inspector) {
+            Some((inspected, inspection)) if inspected == *call => {
+                let agent = inspection.agent;
+                self.stop_inspecting(inspector, Some(agent), false, now)
+            }
+            _ => Err(Refusal::QcCannot("no such QC task of the inspector".into())),
+        }
     }
 
     /// `DELETE {workNo}` (any mode) and `requeststopwhisperagent` (`whisper_only`).

@@ -52,7 +52,7 @@ pub use command::{Command, Outcome};
 pub use consulting::ConsultRequest;
 pub use holding::MAX_DIGITS;
 pub(crate) use inspection::Inspection;
-pub use inspection::{MAX_SUPERVISION_ENTRIES, QcMode, Supervision, SupervisionKind};
+pub use inspection::{MAX_SUPERVISION_ENTRIES, QcMode, QcTask, Supervision, SupervisionKind};
 pub use phone_legs::{PhoneFailure, PhoneLegs, PhoneReport};
 pub use pickup::QueueChoice;
 pub use placing::{CallRequest, Callee, MAX_DIALLED_LEN};

@@ -74,6 +74,8 @@ pub enum QcCommand {
         agent: WorkNo,
         call: Option<CallId>,
     },
+    /// `deleteqctask?taskdsn=`: the QC task is the inspection of that call.
+    EndQcTask(CallId),
 }
 
 /// Who monitors whom, both ways.
@@ -183,6 +185,7 @@ impl Center {
                 self.stop_inspecting(inspector, agent, whisper_only, now)
             }
             QcCommand::Intercept { agent, call } => self.intercept(inspector, agent, call.as_ref(), now),
+            QcCommand::EndQcTask(call) => self.end_qc_task(inspector, &call, now),
         }
     }
 

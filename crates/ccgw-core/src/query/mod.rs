@@ -61,6 +61,8 @@ pub enum Query {
     Statistics,
     /// The agents an inspector monitors: [`QueryAnswer::WorkNos`].
     Monitored,
+    /// An inspector's QC tasks (its inspection of a call, if any): [`QueryAnswer::QcTasks`].
+    QcTasks,
 }
 
 /// The answer to a [`Query`]; each query names the variant it gets.
@@ -76,6 +78,7 @@ pub enum QueryAnswer {
     Call(CallId),
     Statistics(Box<AgentStats>),
     WorkNos(Vec<WorkNo>),
+    QcTasks(Vec<crate::center::QcTask>),
 }
 
 /// Calls of the asker's VDN.
@@ -168,6 +171,12 @@ impl Center {
                     return Err(Refusal::QcNoRight);
                 }
                 QueryAnswer::WorkNos(self.monitored_by(asker))
+            }
+            Query::QcTasks => {
+                if me.profile().role != crate::directory::Role::Inspector {
+                    return Err(Refusal::QcNoRight);
+                }
+                QueryAnswer::QcTasks(self.qc_tasks(asker))
             }
         })
     }

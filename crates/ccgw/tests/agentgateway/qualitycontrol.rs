@@ -146,7 +146,12 @@ async fn listening_whispering_and_inserting_change_who_hears_the_inspector() {
     assert_eq!(retcode(&app, "POST", "qualitycontrol/120/switch/101", &inspector, None).await, "0");
     assert_eq!(app.events(101, &guid, 1).await[0]["content"], json!({"qcType": 8, "qcAgentId": 120}));
 
+    let tasks = app.call("GET", "qualitycontrol/120/queryqctasks", Some(&inspector), None).await;
+    let task = &tasks.body["result"][0];
+    assert_eq!((&task["taskdsn"], &task["workno"], &task["qcType"]), (&json!(customer), &json!("101"), &json!(8)));
     assert_eq!(retcode(&app, "DELETE", "qualitycontrol/120/101", &inspector, None).await, "0");
+    let tasks = app.call("GET", "qualitycontrol/120/queryqctasks", Some(&inspector), None).await;
+    assert_eq!(tasks.body["result"], json!([]), "{}", tasks.body);
     let stopped = app.events(101, &guid, 1).await;
     assert_eq!(types(&stopped), ["AgentOther_BeQcStop"]);
     assert_eq!(app.event_types(120, &inspector, 2).await, ["AgentOther_PhoneRelease", "AgentState_Ready"]);
@@ -165,8 +170,9 @@ async fn listening_whispering_and_inserting_change_who_hears_the_inspector() {
     assert_eq!(record["supervision"][0]["agent"], json!(101));
 }
 
-#[tokio::test]
-async fn the_customer_hanging_up_during_a_whisper_releases_the_inspector() {
+/// Inspector 120 whispering to agent 101 in a customer call, every event so far read:
+/// the gateway, the two Guids and the call id.
+async fn inspector_whispering_to_101() -> (TestApp, String, String, String) {
     let app = spawn_app(TestOpts::default()).await;
     let inspector = app.idle_agent(120, json!({})).await;
     let (guid, customer) = customer_with_101(&app).await;
@@ -174,6 +180,12 @@ async fn the_customer_hanging_up_during_a_whisper_releases_the_inspector() {
     assert_eq!(retcode(&app, "POST", whisper, &inspector, None).await, "0");
     app.events(120, &inspector, 3).await;
     assert_eq!(app.events(101, &guid, 1).await[0]["content"], json!({"qcType": 20172, "qcAgentId": 120}));
+    (app, inspector, guid, customer)
+}
+
+#[tokio::test]
+async fn the_customer_hanging_up_during_a_whisper_releases_the_inspector() {
+    let (app, inspector, guid, customer) = inspector_whispering_to_101().await;
 
     assert_eq!(app.hang_up(&customer).await, 200);
     let released = app.event_types(120, &inspector, 2).await;
@@ -185,6 +197,20 @@ async fn the_customer_hanging_up_during_a_whisper_releases_the_inspector() {
     assert_eq!(retcode(&app, "POST", stop, &inspector, None).await, "900-005");
     let record = record_of(&app, &customer).await;
     assert_eq!(record["supervision"][0]["kind"], json!("whisper"), "{record}");
+}
+
+#[tokio::test]
+async fn deleting_the_qc_task_ends_the_whisper() {
+    let (app, inspector, guid, customer) = inspector_whispering_to_101().await;
+    let elsewhere = "qualitycontrol/120/deleteqctask?taskdsn=1700000000-99&begintime=0";
+    assert_eq!(retcode(&app, "DELETE", elsewhere, &inspector, None).await, "900-005");
+    assert_eq!(retcode(&app, "DELETE", "qualitycontrol/120/deleteqctask", &inspector, None).await, "000-002");
+    let delete = format!("qualitycontrol/120/deleteqctask?taskdsn={customer}");
+    assert_eq!(retcode(&app, "DELETE", &delete, &inspector, None).await, "0");
+    assert_eq!(app.event_types(101, &guid, 1).await, ["AgentOther_BeQcStop"]);
+    assert_eq!(app.event_types(120, &inspector, 2).await, ["AgentOther_PhoneRelease", "AgentState_Ready"]);
+    let not_inspector = app.call("GET", "qualitycontrol/101/queryqctasks", Some(&guid), None).await;
+    assert_eq!(not_inspector.retcode(), "900-002");
 }
 
 #[tokio::test]

@@ -383,3 +383,23 @@ fn a_closing_gateway_does_not_make_an_inspector_available() {
     );
     assert!(c.agent(work(120)).is_none());
 }
+
+#[test]
+fn an_inspection_is_the_inspectors_qc_task_and_deleting_it_stops_it() {
+    let mut c = inspector_and_call(InitialState::Idle);
+    assert!(c.qc_tasks(work(120)).is_empty());
+    qc(&mut c, 120, inspect(101, QcMode::Whisper), 30).unwrap();
+    let task = crate::center::QcTask {
+        call: customer_call(),
+        agent: work(101),
+        mode: QcMode::Whisper,
+        started: at(30),
+        on_line: true,
+    };
+    assert_eq!(c.qc_tasks(work(120)), vec![task]);
+    let other = QcCommand::EndQcTask(placed(9));
+    assert!(matches!(qc(&mut c, 120, other, 35).unwrap_err(), Refusal::QcCannot(_)));
+    let fx = qc(&mut c, 120, QcCommand::EndQcTask(customer_call()), 40).unwrap();
+    assert_eq!(events_for(&fx, 101), vec![E::BeQcStop { inspector: work(120), qc_type: 20172 }]);
+    assert!(c.qc_tasks(work(120)).is_empty());
+}
