@@ -1036,6 +1036,11 @@ async fn hold_and_retrieve_reinvite_both_legs() {
     let transfer = agent.call_with("POST", "voicecall/{}/transfer", Some(three_party)).await;
     assert_eq!(transfer["retcode"], "990-001", "{transfer}");
     assert!(transfer["message"].as_str().unwrap_or_default().contains("conference"), "{transfer}");
+    // Nor can an inspector listen in: the switch mixes no audio.
+    let inspector = center.agent(120).await;
+    let listen = inspector.call("PUT", "qualitycontrol/{}/addsupervise/101").await;
+    assert_eq!(listen["retcode"], "990-001", "{listen}");
+    assert!(listen["message"].as_str().unwrap_or_default().contains("mixed"), "{listen}");
     let held = agent.call("POST", "voicecall/{}/hold").await;
     assert_eq!(held["retcode"], "0", "{held}");
     agent.wait_for("AgentEvent_Hold").await;
