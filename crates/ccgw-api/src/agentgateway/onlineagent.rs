@@ -7,8 +7,11 @@
 //!   protection (`sign_in_check`: lockouts `110-016`, a full check gate `100-003`);
 //! - push mode: a body with both `callBackUri` and `serviceToken` asks for it; the URL must
 //!   be on the allow-list and the token 1-50 letters, digits, `-` or `_`, else `100-001`
-//!   (also when no allow-list is configured). The older `pushUrl` field is ignored: that
-//!   sign-in polls. Delivery is in `push` (see `docs/push-mode.md`);
+//!   (also when no allow-list is configured). The older `pushUrl` field (Huawei's Java
+//!   demo: one poll answer per callback) asks for it where push is enabled, under the same
+//!   allow-list; where it is not, `pushUrl` is ignored and the sign-in polls, as some
+//!   clients send it without wanting push (spec 01 §2). Delivery is in `push` (see
+//!   `docs/push-mode.md`);
 //! - `handshake` (POST or PUT) and `heartbeat` (PUT) are the same heartbeat, answered with
 //!   `result: {"loginTime": "<ms>"}` (the sign-in result's field, which Java heartbeat
 //!   threads read);
@@ -24,7 +27,7 @@ use serde_json::{Value, json};
 
 use super::context::AgentCall;
 use super::engine_failure;
-use super::push::Callback;
+use super::push::{Callback, PushStyle};
 use super::sign_in_check::verified_profile;
 use crate::guard::Client;
 use crate::route_table::Routes;
@@ -65,7 +68,7 @@ struct SignInForm {
 /// A push-mode request, not yet checked against the allow-list.
 struct PushRequest {
     callback: String,
-    service_token: String,
+    style: PushStyle,
 }
 
 /// The longest `serviceToken` (spec 01 §11.1).
@@ -106,9 +109,13 @@ impl SignInForm {
                 if service_token.chars().count() > MAX_SERVICE_TOKEN_CHARS || !service_token.chars().all(plain) {
                     return Err(bad("serviceToken must be 1-50 letters, digits, '-' or '_'"));
                 }
-                Some(PushRequest { callback, service_token })
+                Some(PushRequest { callback, style: PushStyle::EventList { service_token } })
             }
-            _ => None,
+            // The older form (Huawei's Java demo): one poll answer per callback.
+            _ => lenient::string(object, "pushUrl")
+                .map_err(field)?
+                .filter(|url| !url.is_empty())
+                .map(|callback| PushRequest { callback, style: PushStyle::PollAnswer }),
         };
         Ok(Self {
             push,
@@ -154,7 +161,8 @@ async fn sign_in_as(state: ApiState, client: Client, call: AgentCall, body: Byte
         Err(reply) => return reply,
     };
     // Only now, with the right password: the allow-list is not probed by guessers.
-    let callback = match form.push.map(|push| admit_callback(&state, push)).transpose() {
+    let push = form.push.filter(|push| push.style != PushStyle::PollAnswer || state.push.is_some());
+    let callback = match push.map(|push| admit_callback(&state, push)).transpose() {
         Ok(callback) => callback,
         Err(refusal) => return HuaweiReply::refused(&refusal),
     };
@@ -213,7 +221,7 @@ async fn sign_in_as(state: ApiState, client: Client, call: AgentCall, body: Byte
 fn admit_callback(state: &ApiState, push: PushRequest) -> Result<Callback, Refusal> {
     let pusher = state.push.as_ref().ok_or_else(|| bad("push mode is not enabled on this gateway; poll agentevent"))?;
     let url = pusher.admit(&push.callback).map_err(bad)?;
-    Ok(Callback { url, service_token: push.service_token })
+    Ok(Callback { url, style: push.style })
 }
 
 async fn logout(State(state): State<ApiState>, call: AgentCall) -> HuaweiReply {

@@ -285,3 +285,33 @@ async fn a_signed_out_push_session_sends_its_farewell_and_then_nothing_more() {
     app.sign_in(101, receiver.sign_in_body()).await;
     assert_eq!(receiver.accepted_events(2).await, ["AgentOther_InService", "AgentState_Ready"]);
 }
+
+#[tokio::test]
+async fn a_push_url_client_gets_one_poll_answer_per_callback() {
+    let mut receiver = Receiver::start().await;
+    let app = app_with(&receiver, "dynamic").await;
+    let guid = app.sign_in(101, json!({"pushUrl": receiver.url})).await;
+    for expected in ["AgentOther_InService", "AgentState_Ready"] {
+        let callback = receiver.next().await;
+        assert!(callback.accepted);
+        assert_eq!(callback.body["retcode"], json!("0"), "a poll answer: {}", callback.body);
+        assert_eq!(callback.body["event"]["eventType"], json!(expected));
+        assert_eq!(callback.body["event"]["workNo"], json!("101"));
+        assert_eq!(callback.headers["guid"], guid.as_str());
+        assert!(!callback.headers.contains_key("service_token"), "no token was given");
+    }
+    assert_eq!(app.poll(101, &guid).await.retcode(), "000-001", "a push session does not poll");
+}
+
+#[tokio::test]
+async fn a_push_url_is_ignored_where_push_is_off_and_refused_off_the_allow_list() {
+    let receiver = Receiver::start().await;
+    // Push off: some clients send pushUrl without wanting push; that sign-in polls.
+    let plain = spawn_app(TestOpts::default()).await;
+    let guid = plain.sign_in(101, json!({"pushUrl": receiver.url})).await;
+    assert_eq!(plain.poll(101, &guid).await.retcode(), "0");
+    // Push on: the URL must be listed, as a callBackUri must.
+    let app = app_with(&receiver, "dynamic").await;
+    let answer = sign_in_answer(&app, json!({"pushUrl": receiver.url.replace(PATH, "/other")})).await;
+    assert_eq!(answer.retcode(), "100-001", "{}", answer.body);
+}

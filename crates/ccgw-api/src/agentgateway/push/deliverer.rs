@@ -14,13 +14,13 @@ use ccgw_core::{Guid, Timestamp};
 use ccgw_engine::{Batch, Delivered, PushFeed};
 use serde::Serialize;
 
-use super::Pusher;
-use crate::agentgateway::event_json::{EventBody, event_body};
+use super::{PushStyle, Pusher};
+use crate::agentgateway::event_json::{EventBody, event_body, poll_answer};
 
 /// Where a push sign-in's events go.
 pub(crate) struct Target {
     pub(crate) url: reqwest::Url,
-    pub(crate) service_token: String,
+    pub(crate) style: PushStyle,
     /// The sign-in's Guid, until the engine tells a newer one.
     pub(crate) guid: Guid,
 }
@@ -52,7 +52,11 @@ pub(crate) async fn deliver(pusher: Arc<Pusher>, feed: PushFeed, mut target: Tar
     let settings = &pusher.settings;
     let mut failing_since: Option<Timestamp> = None;
     loop {
-        let events = match feed.next_batch(settings.batch_max).await {
+        let batch_max = match target.style {
+            PushStyle::EventList { .. } => settings.batch_max,
+            PushStyle::PollAnswer => 1,
+        };
+        let events = match feed.next_batch(batch_max).await {
             Batch::Events(events) => events,
             Batch::Finished => return,
             Batch::Gap(resync) => {
@@ -95,21 +99,23 @@ pub(crate) async fn deliver(pusher: Arc<Pusher>, feed: PushFeed, mut target: Tar
 /// One attempt: accepted when the answer is 2xx and, if it is JSON with a `retcode`,
 /// that retcode is `"0"` (or `0`).
 async fn post(pusher: &Pusher, target: &Target, events: &[Arc<Delivered>]) -> Result<(), Failure> {
-    let body = PushBody {
-        work_no: events.first().map(|event| event.work_no.to_string()).unwrap_or_default(),
-        event_list: events.iter().map(|event| event_body(event)).collect(),
-    };
-    let body = serde_json::to_vec(&body).unwrap_or_default();
-    let mut response = pusher
+    let request = pusher
         .client
         .post(target.url.clone())
         .header(http::header::CONTENT_TYPE, "application/json; charset=UTF-8")
-        .header("Guid", target.guid.as_str())
-        .header("service_token", &target.service_token)
-        .body(body)
-        .send()
-        .await
-        .map_err(|error| Failure::Transport(error.without_url()))?;
+        .header("Guid", target.guid.as_str());
+    let request = match &target.style {
+        PushStyle::EventList { service_token } => {
+            let body = PushBody {
+                work_no: events.first().map(|event| event.work_no.to_string()).unwrap_or_default(),
+                event_list: events.iter().map(|event| event_body(event)).collect(),
+            };
+            request.header("service_token", service_token).body(serde_json::to_vec(&body).unwrap_or_default())
+        }
+        // One event per callback (the batch holds one).
+        PushStyle::PollAnswer => request.body(events.first().map(|event| poll_answer(event)).unwrap_or_default()),
+    };
+    let mut response = request.send().await.map_err(|error| Failure::Transport(error.without_url()))?;
     let status = response.status();
     if !status.is_success() {
         return Err(Failure::Status(status.as_u16()));

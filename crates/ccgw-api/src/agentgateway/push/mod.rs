@@ -160,7 +160,7 @@ impl Pusher {
         let Some((feed, callback)) = push else { return };
         tasks.next_id += 1;
         let id = tasks.next_id;
-        let target = Target { url: callback.url, service_token: callback.service_token, guid };
+        let target = Target { url: callback.url, style: callback.style, guid };
         let (finished, done) = watch::channel(false);
         let pusher = self.clone();
         let task = tokio::spawn(async move {
@@ -211,7 +211,18 @@ fn tls_config(ca_pem: &[u8]) -> Result<Option<rustls::ClientConfig>, PushSetupEr
 /// A push sign-in's callback, admitted.
 pub(crate) struct Callback {
     pub(crate) url: reqwest::Url,
-    pub(crate) service_token: String,
+    pub(crate) style: PushStyle,
+}
+
+/// What a callback carries, by how the sign-in asked for push.
+#[derive(Clone, PartialEq, Eq)]
+pub(crate) enum PushStyle {
+    /// `callBackUri` + `serviceToken` (the documented form): `{workNo, eventList}` batches,
+    /// with the `service_token` header.
+    EventList { service_token: String },
+    /// `pushUrl` (older clients, Huawei's Java demo): one event per callback, the body
+    /// exactly a poll answer `{"message":"","retcode":"0","event":{…}}`.
+    PollAnswer,
 }
 
 impl std::fmt::Debug for Callback {
