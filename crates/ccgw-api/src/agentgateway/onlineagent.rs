@@ -22,12 +22,13 @@ use axum::extract::State;
 use ccgw_core::catalog::retcode;
 use ccgw_core::{Command, InitialState, PhoneNumber, Refusal};
 use ccgw_engine::{AgentAction, EventDelivery, Reply, SignInRequest};
+use http::HeaderMap;
 use serde::Serialize;
 use serde_json::{Value, json};
 
 use super::context::AgentCall;
 use super::engine_failure;
-use super::push::{Callback, PushStyle};
+use super::push::{Callback, PushStyle, ServiceToken, valid_service_token};
 use super::sign_in_check::verified_profile;
 use crate::guard::Client;
 use crate::route_table::Routes;
@@ -71,9 +72,6 @@ struct PushRequest {
     style: PushStyle,
 }
 
-/// The longest `serviceToken` (spec 01 §11.1).
-const MAX_SERVICE_TOKEN_CHARS: usize = 50;
-
 fn bad(detail: &str) -> Refusal {
     Refusal::SignInParameter(detail.to_owned())
 }
@@ -105,10 +103,10 @@ impl SignInForm {
         let push_token = lenient::string(object, "serviceToken").map_err(field)?.filter(|s| !s.is_empty());
         let push = match (push_uri, push_token) {
             (Some(callback), Some(service_token)) => {
-                let plain = |c: char| c.is_ascii_alphanumeric() || c == '-' || c == '_';
-                if service_token.chars().count() > MAX_SERVICE_TOKEN_CHARS || !service_token.chars().all(plain) {
+                if !valid_service_token(&service_token) {
                     return Err(bad("serviceToken must be 1-50 letters, digits, '-' or '_'"));
                 }
+                let service_token = ServiceToken::new(service_token);
                 Some(PushRequest { callback, style: PushStyle::EventList { service_token } })
             }
             // The older form (Huawei's Java demo): one poll answer per callback.
@@ -161,7 +159,7 @@ async fn sign_in_as(state: ApiState, client: Client, call: AgentCall, body: Byte
         Err(reply) => return reply,
     };
     // Only now, with the right password: the allow-list is not probed by guessers.
-    let push = form.push.filter(|push| push.style != PushStyle::PollAnswer || state.push.is_some());
+    let push = form.push.filter(|push| matches!(push.style, PushStyle::EventList { .. }) || state.push.is_some());
     let callback = match push.map(|push| admit_callback(&state, push)).transpose() {
         Ok(callback) => callback,
         Err(refusal) => return HuaweiReply::refused(&refusal),
@@ -265,12 +263,21 @@ async fn status(State(state): State<ApiState>, call: AgentCall) -> HuaweiReply {
 /// `handshake` / `heartbeat`: keeps the session alive. The answer carries
 /// `result.loginTime` (the sign-in's, as in the sign-in result): Huawei's Java heartbeat
 /// threads read it, and without it they heartbeat in a tight loop.
-async fn handshake(State(state): State<ApiState>, call: AgentCall) -> HuaweiReply {
+async fn handshake(State(state): State<ApiState>, call: AgentCall, headers: HeaderMap) -> HuaweiReply {
+    // An optional new `service_token` for the push session's callbacks (spec 02 §2.22).
+    let token = match headers.get("service_token").map(|value| value.to_str()) {
+        None => None,
+        Some(Ok(token)) if valid_service_token(token) => Some(token.to_owned()),
+        Some(_) => return HuaweiReply::refused(&bad("service_token must be 1-50 letters, digits, '-' or '_'")),
+    };
     let hand_out = match state.engine.act(call.work_no, call.guid.clone(), AgentAction::Handshake).await {
         Ok(Reply::Guid(hand_out)) => hand_out,
         Ok(_) => return HuaweiReply::error(retcode::INTERNAL),
         Err(error) => return engine_failure(error),
     };
+    if let (Some(token), Some(push)) = (token, &state.push) {
+        push.refresh_token(call.work_no, token);
+    }
     // The Guid the request carried stays valid for a while after a rotation.
     let reply = match super::reads::me(&state, &call).await {
         Ok(me) => HuaweiReply::success("success", json!({"loginTime": me.login_time.as_millis().to_string()})),

@@ -11,7 +11,7 @@ use hyper_util::rt::TokioIo;
 use serde_json::{Value, json};
 use tokio::sync::mpsc;
 
-use crate::helpers::{TestApp, TestOpts, spawn_app};
+use crate::helpers::{TestApp, TestOpts, answer_of, spawn_app};
 
 const PATH: &str = "/service-cloud/rest/cc-ai/v1/agentevent/pushresult";
 const TOKEN: &str = "svc-Token_1";
@@ -314,4 +314,22 @@ async fn a_push_url_is_ignored_where_push_is_off_and_refused_off_the_allow_list(
     let app = app_with(&receiver, "dynamic").await;
     let answer = sign_in_answer(&app, json!({"pushUrl": receiver.url.replace(PATH, "/other")})).await;
     assert_eq!(answer.retcode(), "100-001", "{}", answer.body);
+}
+
+#[tokio::test]
+async fn a_handshake_refreshes_the_service_token_of_later_callbacks() {
+    let mut receiver = Receiver::start().await;
+    let app = app_with(&receiver, "static").await;
+    let guid = app.sign_in(101, receiver.sign_in_body()).await;
+    receiver.accepted_events(2).await;
+    let handshake = |token: &str| {
+        let request = app.request("POST", "onlineagent/101/handshake", Some(&guid), None);
+        answer_of(request.header("service_token", token))
+    };
+    assert_eq!(handshake("bad token!").await.retcode(), "100-001");
+    assert_eq!(handshake("fresh-Token_2").await.retcode(), "0");
+    say_busy(&app, &guid).await;
+    let callback = receiver.next().await;
+    assert_eq!(callback.event_types(), ["AgentState_SetNotReady_Success"]);
+    assert_eq!(callback.headers["service_token"], "fresh-Token_2");
 }

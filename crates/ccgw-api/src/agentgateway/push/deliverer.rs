@@ -110,7 +110,7 @@ async fn post(pusher: &Pusher, target: &Target, events: &[Arc<Delivered>]) -> Re
                 work_no: events.first().map(|event| event.work_no.to_string()).unwrap_or_default(),
                 event_list: events.iter().map(|event| event_body(event)).collect(),
             };
-            request.header("service_token", service_token).body(serde_json::to_vec(&body).unwrap_or_default())
+            request.header("service_token", service_token.current()).body(serde_json::to_vec(&body).unwrap_or_default())
         }
         // One event per callback (the batch holds one).
         PushStyle::PollAnswer => request.body(events.first().map(|event| poll_answer(event)).unwrap_or_default()),

@@ -89,6 +89,8 @@ struct Tasks {
 
 struct Deliverer {
     id: u64,
+    /// The token a handshake may refresh (documented form only).
+    service_token: Option<ServiceToken>,
     task: tokio::task::AbortHandle,
     /// Turns true (or closes) when the task is over.
     done: watch::Receiver<bool>,
@@ -160,6 +162,10 @@ impl Pusher {
         let Some((feed, callback)) = push else { return };
         tasks.next_id += 1;
         let id = tasks.next_id;
+        let service_token = match &callback.style {
+            PushStyle::EventList { service_token } => Some(service_token.clone()),
+            PushStyle::PollAnswer => None,
+        };
         let target = Target { url: callback.url, style: callback.style, guid };
         let (finished, done) = watch::channel(false);
         let pusher = self.clone();
@@ -172,7 +178,15 @@ impl Pusher {
             pusher.tasks().forget(work_no, id);
             let _ = finished.send(true);
         });
-        tasks.current.insert(work_no, Deliverer { id, task: task.abort_handle(), done });
+        tasks.current.insert(work_no, Deliverer { id, service_token, task: task.abort_handle(), done });
+    }
+
+    /// A handshake of the work number's current sign-in brought a new `service_token`:
+    /// later callbacks carry it.
+    pub(crate) fn refresh_token(&self, work_no: WorkNo, token: String) {
+        if let Some(current) = self.tasks().current.get(&work_no).and_then(|d| d.service_token.as_ref()) {
+            current.replace(token);
+        }
     }
 
     /// Stops every delivery task (the gateway is stopping).
@@ -214,12 +228,41 @@ pub(crate) struct Callback {
     pub(crate) style: PushStyle,
 }
 
+/// A push sign-in's `service_token`, which its handshakes may replace (spec 01 §11.2
+/// suggests refreshing it about once a minute).
+#[derive(Clone, Default)]
+pub(crate) struct ServiceToken(Arc<Mutex<String>>);
+
+impl ServiceToken {
+    pub(crate) fn new(token: String) -> Self {
+        Self(Arc::new(Mutex::new(token)))
+    }
+
+    pub(crate) fn current(&self) -> String {
+        self.0.lock().unwrap_or_else(|poisoned| poisoned.into_inner()).clone()
+    }
+
+    fn replace(&self, token: String) {
+        *self.0.lock().unwrap_or_else(|poisoned| poisoned.into_inner()) = token;
+    }
+}
+
+/// The most characters of a `serviceToken` (spec 01 §11.1).
+const MAX_SERVICE_TOKEN_CHARS: usize = 50;
+
+/// Whether `token` is a valid `serviceToken`/`service_token`: 1-50 letters, digits, `-`
+/// or `_` ("no special characters").
+pub(crate) fn valid_service_token(token: &str) -> bool {
+    let plain = |c: char| c.is_ascii_alphanumeric() || c == '-' || c == '_';
+    (1..=MAX_SERVICE_TOKEN_CHARS).contains(&token.chars().count()) && token.chars().all(plain)
+}
+
 /// What a callback carries, by how the sign-in asked for push.
-#[derive(Clone, PartialEq, Eq)]
+#[derive(Clone)]
 pub(crate) enum PushStyle {
     /// `callBackUri` + `serviceToken` (the documented form): `{workNo, eventList}` batches,
-    /// with the `service_token` header.
-    EventList { service_token: String },
+    /// with the `service_token` header (a handshake may refresh it).
+    EventList { service_token: ServiceToken },
     /// `pushUrl` (older clients, Huawei's Java demo): one event per callback, the body
     /// exactly a poll answer `{"message":"","retcode":"0","event":{…}}`.
     PollAnswer,
