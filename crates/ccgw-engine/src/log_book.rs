@@ -57,9 +57,10 @@ impl LogBook {
         (counters.dropped.load(Ordering::Relaxed), counters.resyncs.load(Ordering::Relaxed))
     }
 
-    /// Appends the agent's next event, numbered after its last.
-    pub(crate) fn append(&self, work_no: WorkNo, event: AgentEvent, now: Timestamp) {
-        self.log(work_no).push(event, now);
+    /// Appends the agent's next event, numbered after its last; true when the agent's live
+    /// sign-in lost an event it had not taken (see [`EventLog::push`]).
+    pub(crate) fn append(&self, work_no: WorkNo, event: AgentEvent, now: Timestamp) -> bool {
+        self.log(work_no).push(event, now)
     }
 
     /// The sequence number of the agent's last event (0 before its first), whether or

@@ -471,26 +471,30 @@ impl Runtime {
     }
 
     fn apply(&mut self, fx: Effects, now: Timestamp) {
+        // Sign-ins whose full event log dropped an event they had not taken.
+        let mut fell_behind = Vec::new();
         for effect in fx {
             match effect {
                 Effect::SessionStarted { work_no, .. } => {
                     self.audit_session(work_no, "signed-in", now);
                     let session = self.shared.book.log(work_no).start_session();
                     self.sessions.insert(work_no, session);
-                    self.tell_monitors(work_no, "QC_AgentState_Login", now);
+                    self.tell_monitors(work_no, "QC_AgentState_Login", now, &mut fell_behind);
                 }
                 Effect::Event { work_no, event } => {
                     self.audit_state_change(work_no, &event, now);
                     let subtype = ccgw_core::qc_subtype(&event);
-                    self.shared.book.append(work_no, event, now);
+                    if self.shared.book.append(work_no, event, now) {
+                        fell_behind.push(work_no);
+                    }
                     if let Some(subtype) = subtype {
-                        self.tell_monitors(work_no, subtype, now);
+                        self.tell_monitors(work_no, subtype, now, &mut fell_behind);
                     }
                 }
                 Effect::SessionEnded { work_no, guids, .. } => {
                     self.audit_session(work_no, "signed-out", now);
                     self.retire(work_no, guids, now);
-                    self.tell_monitors(work_no, "QC_AgentState_Logout", now);
+                    self.tell_monitors(work_no, "QC_AgentState_Logout", now, &mut fell_behind);
                 }
                 Effect::Switch(action) => {
                     // Claimed first: the switch may report on the call before `execute` returns.
@@ -512,16 +516,26 @@ impl Runtime {
                 }
             }
         }
+        // Never a silent gap: a sign-in that lost events is ended (its client hears
+        // `AgentOther_ShutdownService` and signs in afresh, as after a liveness sign-out).
+        for work_no in fell_behind {
+            if let Ok(fx) = self.center.sign_out(work_no, SignOut::Unreachable, now) {
+                tracing::warn!(%work_no, "the agent's client fell behind its full event log; signed out");
+                self.apply(fx, now);
+            }
+        }
     }
 
     /// `QC_AgentState_Notify` to each inspector monitoring `agent` (spec 06 §3).
-    fn tell_monitors(&self, agent: WorkNo, subtype: &'static str, now: Timestamp) {
+    fn tell_monitors(&self, agent: WorkNo, subtype: &'static str, now: Timestamp, fell_behind: &mut Vec<WorkNo>) {
         if !self.center.anyone_monitored() {
             return;
         }
         for inspector in self.center.monitors_of(agent) {
             let event = ccgw_core::AgentEvent::QcAgentStateNotify { agent, subtype };
-            self.shared.book.append(inspector, event, now);
+            if self.shared.book.append(inspector, event, now) {
+                fell_behind.push(inspector);
+            }
         }
     }
 

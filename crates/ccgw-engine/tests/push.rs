@@ -1,5 +1,6 @@
 //! Push-mode sign-ins at the engine: the feed a deliverer reads, the Guid it sends, the
-//! sign-out when delivery fails, and polls refused.
+//! sign-out when delivery fails, polls refused; and any sign-in that falls behind its
+//! full log is signed out rather than left with a gap.
 
 use std::sync::Arc;
 
@@ -69,16 +70,32 @@ async fn a_feed_that_fell_out_of_the_ring_skips_to_what_is_still_held() {
     let request = ccgw_engine::SignInRequest { delivery: EventDelivery::Push, ..sign_in_request(101, 1, false) };
     let signed_in = engine.sign_in(request).await.unwrap();
     let feed = signed_in.feed.unwrap();
-    // Nothing is sent meanwhile: busy and idle again, three times, overflow a ring of 4.
-    for _ in 0..3 {
-        for command in [StateCommand::SayBusy { reason: 0, prolong: false }, StateCommand::SayFree] {
-            let guid = Some(signed_in.guid.as_str().to_owned());
-            engine.command(work(101), guid, Command::State(command)).await.unwrap();
-        }
+    // Nothing is sent meanwhile: busy and idle again overflow a ring of 4, and the engine
+    // signs the push sign-in out (its later commands are refused).
+    for command in [StateCommand::SayBusy { reason: 0, prolong: false }, StateCommand::SayFree] {
+        let guid = Some(signed_in.guid.as_str().to_owned());
+        engine.command(work(101), guid, Command::State(command)).await.unwrap();
     }
     let Batch::Gap(resync) = feed.next_batch(10).await else { panic!("the first events are gone") };
     feed.skip_lost(&resync);
     let Batch::Events(held) = feed.next_batch(10).await else { panic!("what the ring holds") };
     assert_eq!(held.first().map(|event| event.seq), Some(resync.oldest), "from the oldest still held");
     assert_eq!(held.len(), 4);
+    assert!(matches!(held.last().map(|e| &e.event), Some(AgentEvent::ShutdownService { .. })), "the farewell last");
+    assert_eq!(feed.next_batch(10).await, Batch::Events(held.clone()), "not committed yet");
+}
+
+#[tokio::test]
+async fn a_polling_sign_in_that_falls_behind_its_full_log_is_signed_out_not_left_with_a_gap() {
+    let mut settings = EngineSettings::default();
+    settings.event_log.capacity = 4;
+    let engine = engine_with(settings);
+    let signed_in = engine.sign_in(sign_in_request(101, 1, false)).await.unwrap();
+    let guid = Some(signed_in.guid.as_str().to_owned());
+    // InService and Ready, unread; busy (3) and idle again (5) overflow the ring of 4.
+    let busy = StateCommand::SayBusy { reason: 0, prolong: false };
+    engine.command(work(101), guid.clone(), Command::State(busy)).await.unwrap();
+    engine.command(work(101), guid.clone(), Command::State(StateCommand::SayFree)).await.unwrap();
+    let status = engine.act(work(101), guid, AgentAction::Status).await;
+    assert!(matches!(status, Err(EngineError::Refused(Refusal::NotSignedIn | Refusal::GuidInvalid))), "{status:?}");
 }

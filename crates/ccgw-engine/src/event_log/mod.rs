@@ -206,21 +206,25 @@ impl EventLog {
     }
 
     /// Adds `event` as the agent's next, numbered after the last in the same step, and
-    /// wakes readers.
-    pub(crate) fn push(&self, event: AgentEvent, at: Timestamp) {
+    /// wakes readers. True when the full ring dropped an event the live sign-in had not
+    /// taken yet: that sign-in can no longer get every event (the engine ends it).
+    pub(crate) fn push(&self, event: AgentEvent, at: Timestamp) -> bool {
         let mut inner = self.lock();
         let seq = Seq(inner.last + 1);
-        self.append_locked(&mut inner, Delivered { seq, work_no: self.work_no, at, event }, at);
+        let overran = self.append_locked(&mut inner, Delivered { seq, work_no: self.work_no, at, event }, at);
         drop(inner);
         self.changed.notify_waiters();
+        overran
     }
 
-    fn append_locked(&self, inner: &mut Inner, delivered: Delivered, now: Timestamp) {
+    fn append_locked(&self, inner: &mut Inner, delivered: Delivered, now: Timestamp) -> bool {
+        let mut overran = false;
         {
             inner.last = delivered.seq.0;
             inner.entries.push_back(Arc::new(delivered));
             while inner.entries.len() > self.limits.capacity {
-                inner.entries.pop_front();
+                let Some(dropped) = inner.entries.pop_front() else { break };
+                overran |= inner.sessions.iter().any(|session| session.end.is_none() && session.cursor < dropped.seq.0);
                 inner.dropped += 1;
                 self.counters.dropped.fetch_add(1, Ordering::Relaxed);
                 // Every drop is counted; the log line comes at the 1st, 2nd, 4th, 8th …
@@ -231,6 +235,7 @@ impl EventLog {
             }
             self.trim_locked(inner, now);
         }
+        overran
     }
 
     /// Drops expired sessions and the events past retention that every session passed.

@@ -2,7 +2,8 @@
 //! the gateway starts (the route only reads; the engine writes them in service).
 
 use ccgw_core::{
-    CallEnd, CallFeature, CallId, CallOutcome, EndedBy, NewCall, PhoneNumber, SkillId, Timestamp, Vdn, WorkNo,
+    CallEnd, CallFeature, CallId, CallOutcome, EndedBy, NewCall, PhoneNumber, SkillId, Supervision, SupervisionKind,
+    Timestamp, Vdn, WorkNo,
 };
 use ccgw_store::SqliteStore;
 use serde_json::{Value, json};
@@ -72,7 +73,17 @@ fn end(n: u64, vdn: u16, skill: u32, outcome: CallOutcome) -> CallEnd {
         outcome,
         offered_to: vec![WorkNo::new(102).unwrap()],
         talked: outcome_agent.into_iter().collect(),
-        supervision: Vec::new(),
+        // An inspector listened to each answered call for its second second.
+        supervision: outcome_agent
+            .map(|agent| Supervision {
+                inspector: WorkNo::new(120).unwrap(),
+                agent,
+                kind: SupervisionKind::Listen,
+                from: Timestamp::from_millis(T0 + n * 60_000 + 1_000),
+                until: Timestamp::from_millis(T0 + n * 60_000 + 2_000),
+            })
+            .into_iter()
+            .collect(),
     }
 }
 
@@ -110,7 +121,8 @@ async fn records_come_newest_first_with_the_total_and_every_field() {
             "caller": "13800000000", "called": "4000", "callData": "ticket=7", "mediaType": 5, "priority": 3,
             "arrivedAt": T0 + 240_000, "endedAt": T0 + 270_000, "outcome": "answered", "agent": 101,
             "answeredAt": T0 + 245_000, "endedBy": "customer", "overflowTo": null, "failure": null, "joinedInto": null,
-            "offeredTo": [102], "talked": [101]
+            "offeredTo": [102], "talked": [101],
+            "supervision": [{"inspector": 120, "agent": 101, "kind": "listen", "from": T0 + 241_000, "until": T0 + 242_000}]
         })
     );
     assert_eq!(body["records"][1]["overflowTo"], json!("5551234"));

@@ -109,8 +109,8 @@ async fn a_customer_call_lists_its_parties() {
     assert_eq!(
         call["parties"],
         json!([
-            {"party": format!("number:{CUSTOMER}"), "state": "connected", "muted": false, "digits": ""},
-            {"party": "agent:101", "state": "alerting", "muted": false, "digits": ""},
+            {"party": format!("number:{CUSTOMER}"), "state": "connected", "muted": false, "digits": "", "hears": []},
+            {"party": "agent:101", "state": "alerting", "muted": false, "digits": "", "hears": []},
         ])
     );
 }
