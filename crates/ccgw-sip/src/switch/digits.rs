@@ -34,6 +34,7 @@ impl B2bua {
         let mut turn = call.turns.claim();
         tokio::spawn(async move {
             turn.start().await;
+            crate::service::acked_soon(&customer).await;
             for digit in digits.chars() {
                 let Some(body) = dtmf_relay(digit) else {
                     tokio::time::sleep(PAUSE).await;

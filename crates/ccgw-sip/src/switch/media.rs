@@ -93,6 +93,10 @@ impl B2bua {
             if let Some(leg_turn) = leg_turn.as_mut() {
                 leg_turn.start().await;
             }
+            // Not before the ACK of ccgw's 200 to a caller (RFC 3261 §14.2): the stack
+            // refuses a re-INVITE until then, and the change (a hold the moment a call is
+            // answered) would be lost.
+            crate::service::acked_soon(&dialog).await;
             let answer = dialog.reinvite(sdp_headers(), Some(sdp)).await.unwrap_or_else(|error| {
                 tracing::warn!(call_id = %call, ?side, %error, "re-INVITE of a leg failed");
                 None
@@ -198,6 +202,7 @@ impl B2bua {
         let call = call_id.clone();
         tokio::spawn(async move {
             turn.start().await;
+            crate::service::acked_soon(&other).await;
             let answer = other.reinvite(sdp_headers(), Some(carried)).await.unwrap_or_else(|error| {
                 tracing::warn!(call_id = %call, %error, "a re-INVITE could not be carried to the other leg");
                 None
