@@ -295,8 +295,6 @@ impl Center {
             super::PhoneReport::Failed(_) if !inspection.on_line => InspectionEnd::PhoneFailed,
             super::PhoneReport::Failed(_) | super::PhoneReport::HungUp => InspectionEnd::Stopped,
         };
-        // The switch keeps a leg the center does not drop.
-        fx.push(Effect::Switch(SwitchAction::EndInspect { call: call_id.clone(), inspector: work_no }));
         self.end_inspection(call_id, why, now, fx);
         true
     }
@@ -314,7 +312,6 @@ impl Center {
             inspection.inspector == inspector && inspection.attempt == attempt && !inspection.on_line
         });
         if pending {
-            fx.push(Effect::Switch(SwitchAction::EndInspect { call: call_id.clone(), inspector }));
             self.end_inspection(call_id, InspectionEnd::PhoneFailed, now, fx);
         }
     }
@@ -405,7 +402,6 @@ impl Center {
             return Err(Refusal::QcCannot("the inspector is not whispering".into()));
         }
         let mut fx = Effects::new();
-        fx.push(Effect::Switch(SwitchAction::EndInspect { call: call_id.clone(), inspector }));
         self.end_inspection(&call_id, InspectionEnd::Stopped, now, &mut fx);
         Ok(fx)
     }
@@ -480,10 +476,6 @@ impl Center {
             .and_then(|call| call.inspection.as_ref())
             .is_some_and(|inspection| agent.is_none_or(|agent| agent == inspection.agent));
         if ends {
-            let inspector = self.calls.get(call_id).and_then(|c| c.inspection.as_ref()).map(|i| i.inspector);
-            if let Some(inspector) = inspector {
-                fx.push(Effect::Switch(SwitchAction::EndInspect { call: call_id.clone(), inspector }));
-            }
             self.end_inspection(call_id, InspectionEnd::CallGone, now, fx);
         }
     }
@@ -491,25 +483,19 @@ impl Center {
     /// The inspector signs out while inspecting.
     pub(super) fn inspector_signs_out(&mut self, inspector: WorkNo, now: Timestamp, fx: &mut Effects) {
         if let Some((call_id, _)) = self.inspecting(inspector) {
-            fx.push(Effect::Switch(SwitchAction::EndInspect { call: call_id.clone(), inspector }));
             self.end_inspection(&call_id, InspectionEnd::SigningOut, now, fx);
         }
     }
 
-    /// Ends the call's inspection: recorded, the agent told, the inspector's phone on-hook
-    /// and its state restored. The switch was told already.
+    /// Ends the call's inspection: the switch drops the inspector's leg (the center never
+    /// does otherwise), the stretch is recorded, the agent told, the inspector's phone
+    /// on-hook and its state restored.
     fn end_inspection(&mut self, call_id: &CallId, why: InspectionEnd, now: Timestamp, fx: &mut Effects) {
         let Some(call) = self.calls.get_mut(call_id) else { return };
-        let Some(inspection) = call.inspection.take() else { return };
-        let Inspection { inspector, agent, mode, on_line, .. } = inspection;
+        close_entry(call, now);
+        let Some(Inspection { inspector, agent, mode, on_line, .. }) = call.inspection.take() else { return };
+        fx.push(Effect::Switch(SwitchAction::EndInspect { call: call_id.clone(), inspector }));
         if on_line {
-            call.supervision.push(Supervision {
-                inspector,
-                agent,
-                kind: mode.into(),
-                from: inspection.mode_since,
-                until: now,
-            });
             Self::emit(fx, agent, AgentEvent::BeQcStop { inspector, qc_type: mode.qc_type() });
         }
         match why {
